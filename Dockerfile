@@ -1,0 +1,29 @@
+# Balanting service image. Build: docker build -t balanting .
+# Run:   docker run -p 3000:3000 -v balanting-data:/data balanting
+#        (or -e DATABASE_URL=postgres://… to use PostgreSQL instead of the embedded database)
+
+FROM node:20-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only; tsx (a dependency) runs the TypeScript sources directly.
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY src ./src
+COPY locales ./locales
+COPY migrations ./migrations
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# node_modules/.bin/tsx directly (not npm start) so SIGTERM reaches the service for a clean stop.
+CMD ["node_modules/.bin/tsx", "src/main.ts"]

@@ -1,0 +1,50 @@
+// The HTTP face of the service: health checks now; webhooks, web chat, admin API and dashboard
+// register here as plugins. No listen() here, so tests drive it with app.inject().
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { sql } from "drizzle-orm";
+import { migrationsUpToDate } from "./db/migrate.js";
+import type { Runtime } from "./runtime.js";
+
+/** Builds the Fastify app over a runtime. */
+export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: rt.log as FastifyBaseLogger,
+    // Give each request a short id in logs instead of anything about the caller.
+    genReqId: () => Math.random().toString(36).slice(2, 10),
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+  });
+
+  // One error shape everywhere; 5xx details stay in the log, never in the response.
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      return reply.status(status).send({ error: "internal_error", message: "Something went wrong on our side." });
+    }
+    return reply.status(status).send({ error: error.code ?? "bad_request", message: error.message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: "not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` }),
+  );
+
+  app.get("/health", async () => ({ status: "ok" }));
+
+  app.get("/ready", async (_request, reply) => {
+    try {
+      await rt.db.execute(sql`select 1`);
+    } catch {
+      return reply.status(503).send({ status: "unavailable", reason: "database unreachable" });
+    }
+    try {
+      if (!(await migrationsUpToDate(rt.db))) {
+        return reply.status(503).send({ status: "unavailable", reason: "database migrations not applied" });
+      }
+    } catch {
+      return reply.status(503).send({ status: "unavailable", reason: "database migrations not applied" });
+    }
+    return { status: "ready", database: rt.engine };
+  });
+
+  return app;
+}

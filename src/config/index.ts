@@ -1,0 +1,86 @@
+// Every setting comes from environment variables, validated once at start. Each variable is
+// documented in .env.example and README's configuration table; keep the three in step.
+import { z } from "zod";
+
+const onOff = z
+  .enum(["on", "off", "1", "0", "true", "false", "yes", "no"], { message: "use on or off" })
+  .transform((v) => ["on", "1", "true", "yes"].includes(v));
+
+const hour = z.coerce.number().int().min(0).max(23);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  TIMEZONE: z.string().min(1).default("Asia/Makassar"),
+  PUBLIC_URL: z.url({ message: "must be a full URL such as https://bot.example.org" }).optional(),
+  WEB_CHAT: onOff.optional(),
+  REMINDER_HOUR: hour.default(8),
+  QUIET_HOURS_START: hour.default(21),
+  QUIET_HOURS_END: hour.default(6),
+  ADMIN_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, "does not look like a bot token (123456:ABC…)").optional(),
+  TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "may contain only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    .optional(),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  WHATSAPP_BAILEYS: onOff.default(false),
+  WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 6281234567890").optional(),
+  WHATSAPP_SEND_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+  WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_PHONE_ID: z.string().regex(/^\d+$/, "digits only").optional(),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_CLOUD_API_ROOT: z.url().default("https://graph.facebook.com/v21.0"),
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Omit<Env, "WEB_CHAT"> {
+  /** Web chat is on by default with the embedded database (a local try-out) and off on PostgreSQL. */
+  WEB_CHAT: boolean;
+  /** "pglite" when no DATABASE_URL is given. */
+  database: "pglite" | "postgres";
+}
+
+/** Thrown with one readable line per bad or missing variable; main() prints it without a stack. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the configuration from an environment (process.env by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (FOO=) means "not set", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.TELEGRAM_MODE === "webhook" && e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook");
+  }
+  const cloud = [e.WHATSAPP_CLOUD_TOKEN, e.WHATSAPP_CLOUD_PHONE_ID, e.WHATSAPP_CLOUD_APP_SECRET, e.WHATSAPP_CLOUD_VERIFY_TOKEN];
+  if (cloud.some(Boolean) && !cloud.every(Boolean)) {
+    problems.push(
+      "WHATSAPP_CLOUD_*: set all of WHATSAPP_CLOUD_TOKEN, WHATSAPP_CLOUD_PHONE_ID, WHATSAPP_CLOUD_APP_SECRET and WHATSAPP_CLOUD_VERIFY_TOKEN, or none",
+    );
+  }
+  if (e.QUIET_HOURS_START === e.QUIET_HOURS_END) {
+    problems.push("QUIET_HOURS_END: must differ from QUIET_HOURS_START");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const database = e.DATABASE_URL ? "postgres" : "pglite";
+  return { ...e, database, WEB_CHAT: e.WEB_CHAT ?? database === "pglite" };
+}

@@ -1,0 +1,51 @@
+// One drizzle database over either engine: PGlite (Postgres compiled to WASM, in-process, for
+// the zero-setup default) or PostgreSQL through postgres.js. Queries are written once for both.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Domain functions take either the database or an open transaction. */
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  db: Db;
+  engine: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { engine: "pglite"; dataDir?: string } // no dataDir: in memory (tests)
+  | { engine: "postgres"; url: string; max?: number };
+
+/** Opens the database; PGlite creates its data folder on first use. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.engine === "pglite") {
+    if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+    const client = new PGlite(target.dataDir);
+    await client.waitReady;
+    const db = drizzlePglite({ client, schema }) as unknown as Db;
+    return { db, engine: "pglite", close: () => client.close() };
+  }
+  const client = postgres(target.url, {
+    max: target.max ?? 10,
+    onnotice: () => {}, // "relation already exists, skipping" and the like are not news
+    connection: { application_name: "balanting" },
+  });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return { db, engine: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+/** Runs raw SQL and returns its rows, hiding the drivers' different result shapes. */
+export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

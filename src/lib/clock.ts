@@ -1,0 +1,23 @@
+// Time comes from a Clock so tests (and the reminder simulations) can move it.
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that stands still until moved; for tests and simulations. */
+export class ManualClock implements Clock {
+  private current: number;
+  constructor(start: Date | string = "2026-01-01T00:00:00Z") {
+    this.current = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(to: Date | string): void {
+    this.current = new Date(to).getTime();
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}

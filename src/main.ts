@@ -1,0 +1,66 @@
+// Process entry: configuration → runtime → HTTP app → channels and jobs; orderly shutdown.
+import { ConfigError, loadConfig, type Config } from "./config/index.js";
+import { DataDirLockedError } from "./db/data-dir-lock.js";
+import { buildApp } from "./app.js";
+import { createLogger } from "./lib/log.js";
+import { createRuntime } from "./runtime.js";
+
+const SHUTDOWN_BUDGET_MS = 9_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+
+  let rt;
+  try {
+    rt = await createRuntime(config, { log });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    log.fatal({ err }, "could not start");
+    process.exit(1);
+  }
+
+  const app = await buildApp(rt);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      log.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS);
+    force.unref();
+    try {
+      await app.close(); // stops accepting, waits for in-flight requests
+      await rt.close();
+      log.info("stopped");
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, "error during shutdown");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error("Balanting could not start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+// The Runtime is everything a domain function needs: configuration, database, logger, texts and
+// clock. main.ts builds one for the process; tests build one per file on a fresh database.
+import type { Config } from "./config/index.js";
+import { seedAreas } from "./areas/index.js";
+import { lockDataDir } from "./db/data-dir-lock.js";
+import { openDatabase, type Database, type Db } from "./db/client.js";
+import { migrate } from "./db/migrate.js";
+import { createI18n, type I18n } from "./i18n/index.js";
+import { systemClock, type Clock } from "./lib/clock.js";
+import type { Logger } from "./lib/log.js";
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  engine: Database["engine"];
+  log: Logger;
+  i18n: I18n;
+  clock: Clock;
+  /** Releases the database (and the data folder's lock). */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  log: Logger;
+  clock?: Clock;
+  /** An already open database (tests); otherwise opened from the configuration. */
+  database?: Database;
+}
+
+/** Opens the database, applies migrations, seeds the geography and loads the texts. */
+export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const { log } = options;
+  let release = () => {};
+  let database = options.database;
+  if (!database) {
+    if (config.database === "pglite") {
+      release = lockDataDir(config.DATA_DIR);
+      log.info({ dataDir: config.DATA_DIR }, "using the embedded database (PGlite)");
+    } else {
+      log.info("using PostgreSQL");
+    }
+    try {
+      database =
+        config.database === "pglite"
+          ? await openDatabase({ engine: "pglite", dataDir: config.DATA_DIR })
+          : await openDatabase({ engine: "postgres", url: config.DATABASE_URL as string });
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+  const db = database.db;
+  const close = async () => {
+    await database.close();
+    release();
+  };
+  try {
+    const { applied, total } = await migrate(db);
+    log.info({ applied, total }, "database migrations up to date");
+    const seeded = await seedAreas(db);
+    if (seeded) log.info({ areas: seeded }, "seeded Balangan's kecamatan and desa");
+    const i18n = await createI18n();
+    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, close };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+}

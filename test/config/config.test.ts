@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/index.js";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+}
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database with the web chat on", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: "./data", database: "pglite", WEB_CHAT: true, TIMEZONE: "Asia/Makassar" });
+  });
+
+  it("uses PostgreSQL with DATABASE_URL and turns the web chat off by default", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test" });
+    expect(config).toMatchObject({ database: "postgres", WEB_CHAT: false });
+    expect(loadConfig({ DATABASE_URL: "postgres://x@h/db", WEB_CHAT: "on" }).WEB_CHAT).toBe(true);
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, database: "pglite" });
+  });
+
+  it("names every bad variable once, with the reason", () => {
+    const found = problems({ PORT: "abc", DATABASE_URL: "mysql://x", WEB_CHAT: "maybe", TELEGRAM_BOT_TOKEN: "nope" });
+    expect(found).toHaveLength(4);
+    expect(found.join("\n")).toMatch(/PORT: .*number/i);
+    expect(found.join("\n")).toMatch(/DATABASE_URL: must start with postgres/);
+    expect(found.join("\n")).toMatch(/WEB_CHAT: use on or off/);
+    expect(found.join("\n")).toMatch(/TELEGRAM_BOT_TOKEN: does not look like a bot token/);
+  });
+
+  it("checks settings that go together", () => {
+    expect(problems({ TELEGRAM_BOT_TOKEN: "123:abc", TELEGRAM_MODE: "webhook" })).toEqual([
+      "TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook",
+    ]);
+    expect(problems({ WHATSAPP_CLOUD_TOKEN: "t" })[0]).toMatch(/^WHATSAPP_CLOUD_\*/);
+    expect(problems({ QUIET_HOURS_START: "6", QUIET_HOURS_END: "6" })).toHaveLength(1);
+  });
+});
