@@ -1,0 +1,77 @@
+// The one contract between the conversation core and every chat channel (after RapidPro's
+// courier): adapters turn provider payloads into InboundMessage and send OutboundMessage; they
+// never contain domain logic.
+
+export const CHANNELS = ["telegram", "whatsapp", "whatsapp-cloud", "web"] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+export interface InboundMessage {
+  channel: ChannelName;
+  /** The provider's id of this message, unique per channel: duplicates are dropped on it. */
+  externalId: string;
+  /** Where replies go (Telegram chat id, WhatsApp JID, Cloud wa_id, web chat id). */
+  address: string;
+  text?: string;
+  /** Payload of a pressed button, when the message is a button press. */
+  payload?: string;
+  receivedAt: Date;
+  /** Phone number (digits with country code) when the provider gives it. */
+  phone?: string;
+}
+
+export interface Button {
+  label: string;
+  payload: string;
+}
+
+export interface TemplateMessage {
+  name: string;
+  lang: string;
+  params: string[];
+}
+
+export interface OutboundMessage {
+  text: string;
+  buttons?: Button[];
+  /** A pre-approved template (WhatsApp Cloud outside the 24-hour window). */
+  template?: TemplateMessage;
+}
+
+export interface SendResult {
+  /** The provider's id of the sent message, when it gives one. */
+  externalId?: string;
+}
+
+/** A failed send; `retryable` tells the outbox whether trying again can help. */
+export class SendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "SendError";
+  }
+}
+
+/** What the outbox knows about a send, for adapters whose rules depend on it. */
+export interface SendContext {
+  /** reply | reminder | broadcast | referral | handoff | alert */
+  kind: string;
+  /** The contact's language (id or bjn). */
+  lang: "id" | "bjn";
+  /** The contact's last message on this channel (WhatsApp Cloud's 24-hour window). */
+  lastInboundAt: Date | null;
+}
+
+export interface ChannelAdapter {
+  readonly name: ChannelName;
+  send(address: string, message: OutboundMessage, context: SendContext): Promise<SendResult>;
+  /** Connects (polling, sockets); webhooks need nothing here. */
+  start?(): Promise<void>;
+  /** Stops taking messages and finishes what is in flight. */
+  stop?(): Promise<void>;
+}
+
+/** What adapters call for each inbound message; resolves once it is stored and handled. */
+export type InboundSink = (message: InboundMessage) => Promise<void>;

@@ -1,0 +1,50 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { contacts } from "../contacts/contacts.sql.js";
+import type { OutboundMessage } from "./channel.js";
+
+/**
+ * Ledger of inbound messages, one row per (channel, provider id): a redelivered or twice-received
+ * message stops at the unique key. No message text is kept here (least data).
+ */
+export const inboundMessages = pgTable(
+  "inbound_messages",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    channel: text("channel").notNull(),
+    externalId: text("external_id").notNull(),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [unique("inbound_messages_external_uq").on(t.channel, t.externalId), index("inbound_messages_contact_idx").on(t.contactId, t.receivedAt)],
+);
+
+/** Every message the service sends, with its delivery state; retried with backoff when transient. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+    address: text("address").notNull(),
+    /** reply | reminder | broadcast | referral | handoff | alert: drives templates and pacing. */
+    kind: text("kind").notNull().default("reply"),
+    message: jsonb("message").$type<OutboundMessage>().notNull(),
+    status: text("status", { enum: ["queued", "sending", "sent", "failed"] }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    externalId: text("external_id"),
+    /** Set by senders that must never send twice (reminders, broadcasts). */
+    dedupeKey: text("dedupe_key").unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+/** Baileys auth state (creds and every signal key type), so a linked WhatsApp survives restarts. */
+export const whatsappAuth = pgTable("whatsapp_auth", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
