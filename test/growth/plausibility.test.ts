@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { assessGrowth } from "../../src/growth/assess.js";
+import { checkPlausibility, type PlausibilityContext } from "../../src/growth/plausibility.js";
+
+const birthDate = "2025-01-15";
+const codes = (input: Parameters<typeof assessGrowth>[0], ctx: Partial<PlausibilityContext>): string[] =>
+  checkPlausibility(assessGrowth(input), { measuredOn: input.measuredOn ?? "2026-01-20", today: "2026-01-20", birthDate, ...ctx }).map((w) => w.code);
+
+describe("checkPlausibility", () => {
+  it("is quiet for an ordinary measurement", () => {
+    expect(codes({ sex: "L", birthDate, measuredOn: "2026-01-20", weightKg: 9.5, lengthCm: 75, position: "lying" }, {
+      weightKg: 9.5,
+      previous: [{ date: "2025-12-18", weightKg: 9.3, clenhei: 74.2 }],
+    })).toEqual([]);
+  });
+
+  it("passes on WHO flags with the z-score", () => {
+    const a = assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20", lengthCm: 55, position: "lying" });
+    const w = checkPlausibility(a, { measuredOn: "2026-01-20", today: "2026-01-20" });
+    expect(w).toContainEqual({ code: "who-flag", field: "zlen", vars: { z: a.z.zlen as number } });
+  });
+
+  it("asks to confirm a weight in grams, suggesting kg with a decimal comma", () => {
+    const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), { measuredOn: "2026-01-20", today: "2026-01-20", weightGrams: 8200 });
+    expect(w).toEqual([{ code: "weight-in-grams", vars: { grams: 8200, kg: "8,2" } }]);
+  });
+
+  it.each<[string, Parameters<typeof assessGrowth>[0], Partial<PlausibilityContext>, string]>([
+    ["future date", { sex: "P", birthDate, measuredOn: "2026-01-21", weightKg: 9 }, { today: "2026-01-20" }, "future-date"],
+    ["before birth", { sex: "P", birthDate, measuredOn: "2025-01-01", weightKg: 3 }, { measuredOn: "2025-01-01" }, "before-birth"],
+    ["five years old", { sex: "P", birthDate: "2020-12-01", measuredOn: "2026-01-20", weightKg: 18 }, {}, "age-5-years-or-more"],
+    ["standing at 6 months", { sex: "P", birthDate, measuredOn: "2025-07-20", lengthCm: 65, position: "standing" }, { measuredOn: "2025-07-20" }, "standing-under-9-months"],
+    ["same day twice", { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 9 }, { previous: [{ date: "2026-01-20", weightKg: 9.1 }] }, "same-day-duplicate"],
+    ["length 1.6 cm shorter", { sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: 73, position: "lying" }, { previous: [{ date: "2025-12-18", clenhei: 74.6 }] }, "length-decreased"],
+    ["weight +25 % in a month", { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 10 }, { weightKg: 10, previous: [{ date: "2025-12-18", weightKg: 8 }] }, "weight-jump"],
+  ])("%s", (_name, input, ctx, code) => {
+    expect(codes(input, ctx)).toContain(code);
+  });
+
+  it.each<[string, Partial<PlausibilityContext>, number]>([
+    ["a 1.5 cm drop is tolerated", { previous: [{ date: "2025-12-18", clenhei: 74.5 }] }, 73],
+    ["a standing-vs-lying change is corrected before comparing", { previous: [{ date: "2025-12-18", clenhei: 73.5 }] }, 73],
+  ])("does not warn: %s", (_name, ctx, cm) => {
+    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: cm, position: "lying" }, ctx)).not.toContain("length-decreased");
+  });
+
+  it("ignores a weight change over more than two months", () => {
+    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 10 }, { weightKg: 10, previous: [{ date: "2025-09-01", weightKg: 8 }] })).not.toContain("weight-jump");
+  });
+});
