@@ -1,0 +1,293 @@
+// Ranks FAQ topics for a question with MiniSearch (BM25+) over normalised examples, keywords and
+// titles, then turns the scores into a decision: answer, offer 2–3 choices, or decline.
+import MiniSearch from "minisearch";
+import type { Lang } from "../i18n/index.js";
+import { detectLanguage } from "./language.js";
+import { expandTokens, normalizeTokens, tokenize } from "./normalize.js";
+import type { FaqMatch, FaqTopic, NoneReason } from "./types.js";
+
+interface Doc {
+  id: number;
+  topicId: string;
+  /** "example" docs: one per example question; "meta" docs: keywords + titles of one topic. */
+  kind: "example" | "meta";
+  text: string;
+}
+
+export interface FaqIndex {
+  readonly topics: ReadonlyMap<string, FaqTopic>;
+  readonly search: MiniSearch<Doc>;
+  /** Stems of all curated keywords: a question must touch one of these to be "on topic". */
+  readonly domainTerms: ReadonlySet<string>;
+  /** Stem -> number of topics using it; rare words weigh more in coverage (like IDF). */
+  readonly topicFreq: ReadonlyMap<string, number>;
+}
+
+// Tuned on test/knowledge/dev-questions.json (never on the evaluation set).
+export const MATCH_TUNING = {
+  /** Weight of the topic-level keyword/title document next to the best single example. */
+  metaWeight: 0.6,
+  /** Share of the question's words a topic must cover to be answered without asking back. */
+  minCoverage: 0.5,
+  /** Second-best topic must score below this share of the best for a direct answer. */
+  maxRunnerUpRatio: 0.8,
+  /** Below this share of the question's words matched by any topic, we decline. */
+  offtopicCoverage: 0.34,
+  /** Danger topics are multiplied by this when the question has danger wording. */
+  dangerBoost: 2,
+} as const;
+
+// Edit distance allowed for typos: none for short words (too many near neighbours), 1 from four
+// letters, 2 from eight ("imunisasih", "eksklsif").
+const fuzzyFor = (term: string): number | boolean => (term.length >= 8 ? 2 : term.length >= 4 ? 1 : false);
+const prefixFor = (term: string): boolean => term.length >= 4;
+
+/** Builds the search index once at start-up; topics may come from files or a database. */
+export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
+  const search = new MiniSearch<Doc>({
+    fields: ["text"],
+    storeFields: ["topicId", "kind"],
+    // Texts are normalised by us before indexing; MiniSearch must not re-tokenise differently.
+    tokenize: (text) => text.split(" ").filter(Boolean),
+    processTerm: (term) => term,
+    searchOptions: { tokenize: (text) => text.split(" ").filter(Boolean), processTerm: (t) => t },
+  });
+  const docs: Doc[] = [];
+  const domainTerms = new Set<string>();
+  const termTopics = new Map<string, Set<string>>();
+  const byId = new Map<string, FaqTopic>();
+  for (const topic of topics) {
+    if (byId.has(topic.id)) throw new Error(`duplicate FAQ topic id ${topic.id}`);
+    byId.set(topic.id, topic);
+    const exampleStems: string[] = [];
+    for (const q of [...topic.examples.id, ...topic.examples.bjn]) {
+      const stems = normalizeTokens(q);
+      exampleStems.push(...stems);
+      if (stems.length) docs.push({ id: docs.length, topicId: topic.id, kind: "example", text: stems.join(" ") });
+    }
+    const keywordStems = [...topic.keywords.id, ...topic.keywords.bjn].flatMap(normalizeTokens);
+    // Topics without curated keywords (e.g. a quick admin override) vouch with their examples.
+    for (const k of keywordStems.length ? keywordStems : exampleStems) domainTerms.add(k);
+    const titleStems = Object.values(topic.titles ?? {}).flatMap((t) => (t ? normalizeTokens(t) : []));
+    const meta = [...keywordStems, ...titleStems].join(" ");
+    if (meta) docs.push({ id: docs.length, topicId: topic.id, kind: "meta", text: meta });
+  }
+  search.addAll(docs);
+  for (const d of docs) {
+    for (const t of d.text.split(" ")) {
+      const set = termTopics.get(t) ?? new Set<string>();
+      set.add(d.topicId);
+      termTopics.set(t, set);
+    }
+  }
+  const topicFreq = new Map([...termTopics].map(([t, set]) => [t, set.size]));
+  return { topics: byId, search, domainTerms, topicFreq };
+}
+
+interface Ranked {
+  topicId: string;
+  score: number;
+  /** Share of the question's (unique) words this topic matched. */
+  coverage: number;
+}
+
+/**
+ * Weight of a question word for coverage: log(1 + topics / topics using it). A word no topic uses
+ * ("liga", "kapal") gets the highest weight, so a question made mostly of such words is off-topic.
+ */
+function termWeight(index: FaqIndex, term: string): number {
+  const n = Math.max(index.topics.size, 1);
+  return Math.log(1 + n / (index.topicFreq.get(term) ?? 1));
+}
+
+/**
+ * Topic scores: best example doc + a share of the keyword doc, multiplied by the weighted share
+ * of the question's words the topic covers (so one lucky rare word cannot beat full coverage).
+ */
+export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] {
+  const unique = [...new Set(terms)];
+  if (unique.length === 0) return [];
+  const weights = new Map(unique.map((t) => [t, termWeight(index, t)]));
+  const totalWeight = [...weights.values()].reduce((a, b) => a + b, 0);
+  const hits = index.search.search(unique.join(" "), {
+    combineWith: "OR",
+    fuzzy: fuzzyFor,
+    prefix: prefixFor,
+  });
+  // A question word found exactly in a topic's text counts fully; one that only matched by typo
+  // or prefix ("kuning" ~ "pusing") counts half.
+  const credit = (terms: ReadonlyMap<string, boolean>) =>
+    [...terms].reduce((a, [t, exact]) => a + (weights.get(t) ?? 0) * (exact ? 1 : 0.5), 0) / totalWeight;
+  type Terms = Map<string, boolean>;
+  const termsOf = (hit: { queryTerms: string[]; terms: string[] }): Terms =>
+    new Map(hit.queryTerms.map((q) => [q, hit.terms.includes(q)]));
+  const perTopic = new Map<string, { meta: number; metaTerms: Terms; examples: { score: number; terms: Terms }[] }>();
+  for (const hit of hits) {
+    const topicId = hit["topicId"] as string;
+    const entry = perTopic.get(topicId) ?? { meta: 0, metaTerms: new Map() as Terms, examples: [] as { score: number; terms: Terms }[] };
+    if (hit["kind"] === "meta") {
+      entry.meta = hit.score;
+      entry.metaTerms = termsOf(hit);
+    } else entry.examples.push({ score: hit.score, terms: termsOf(hit) });
+    perTopic.set(topicId, entry);
+  }
+  const ranked: Ranked[] = [];
+  for (const [topicId, e] of perTopic) {
+    // The question should be covered by one example (plus the topic's keywords), not by words
+    // scattered over many examples of a big topic.
+    const candidates = e.examples.length > 0 ? e.examples : [{ score: 0, terms: new Map() as Terms }];
+    let best: Ranked | null = null;
+    for (const ex of candidates) {
+      const covered: Terms = new Map(ex.terms);
+      for (const [t, exact] of e.metaTerms) covered.set(t, exact || (covered.get(t) ?? false));
+      const coverage = credit(covered);
+      const score = (ex.score + MATCH_TUNING.metaWeight * e.meta) * coverage;
+      if (!best || score > best.score) best = { topicId, score, coverage };
+    }
+    ranked.push(best!);
+  }
+  return ranked.sort((a, b) => b.score - a.score || a.topicId.localeCompare(b.topicId));
+}
+
+// Pleasantries. A message made only of these (after the chat/Banjar mapping) is not a question.
+const GREETING_WORDS = new Set([
+  "halo", "hallo", "helo", "hai", "hi", "hello", "p", "ping", "tes", "test", "assalamualaikum",
+  "assalamu", "alaikum", "salam", "selamat", "pagi", "siang", "sore", "malam", "bu", "pak", "min",
+  "admin", "kak", "bunda", "ibu", "apa", "kabar", "waalaikumsalam", "permisi", "punten", "om",
+  "swastiastu", "shalom", "ya", "iya", "ok", "oke", "sip", "baik", "dong", "bidan", "dokter", "mas",
+  "mbak", "kabarnya", "sehat", "semua", "bot", "say", "sayang", "kawan", "teman", "siap", "siapa",
+  "semoga", "amin", "aamiin", "ini", "itu", "nomor", "kenal", "salam kenal", "juga", "selalu",
+]);
+const THANKS_WORDS = new Set([
+  "terima", "kasih", "makasih", "makasi", "trims", "trimakasih", "terimakasih", "thanks", "thx",
+  "tq", "tengkyu", "nuhun", "beri", "banyak", "infonya", "info", "jawabannya", "mantap", "oke",
+]);
+
+/**
+ * Words that mark a request outside the FAQ (prices, documents, social aid, transport, jobs ...).
+ * Such a question is declined even if it also names a food, e.g. "harga telur di pasar berapa".
+ */
+const OFFTOPIC_WORDS = new Set([
+  "harga", "ktp", "kk", "akta", "bansos", "blt", "pkh", "pasar", "lowongan", "loker", "gaji",
+  "pulsa", "kuota", "sim", "stnk", "pajak", "tiket", "ojek", "bus", "travel", "kapal", "pesawat",
+  "cpns", "pns", "asn", "honorer", "pendaftaran", "beasiswa", "liga", "sepak",
+  "bola", "pilkada", "pemilu", "caleg", "pr", "tugas", "skripsi", "jual", "dijual", "kredit",
+  "pinjaman", "pinjol", "utang", "listrik", "pdam", "token", "resep kue", "wifi", "hp", "game",
+  "film", "lagu", "zakat", "sembako", "ongkos", "tarif", "kurs", "togel", "sepeda", "motor",
+]);
+
+// Danger-sign wording (Buku KIA tanda bahaya kehamilan / bayi baru lahir; MTBS). Matched on
+// expanded but unstemmed words, so "perdarahan" is not confused with "tablet tambah darah".
+const DANGER_PATTERNS: readonly RegExp[] = [
+  /\b(perdarahan|berdarah|keluar darah|darah keluar|darah banyak|bab darah)\b/,
+  /\b(kejang|kejang kejang|step|stip)\b/,
+  /\b(demam|panas) (tinggi|terus|tidak turun)\b/,
+  /\b(tidak (mau|bisa|kuat)|menolak) (menyusu|menyusui|minum|makan minum)\b/,
+  /\bmalas menyusu\b/,
+  // Jaundice, not "ASI kuning" (colostrum): yellow skin/eyes/body, or reaching palms and soles.
+  /\b(bayi|kulit|mata|badan|tubuh|muka|wajah)( \w+)? kuning\b/,
+  /\bkuning (sampai|ke|di|seluruh) ?(\w+ )?(kaki|telapak|tangan|badan|tubuh|perut)\b/,
+  /\b(sesak|napas cepat|nafas cepat|tarikan dinding dada|susah napas|susah nafas)\b/,
+  /\b(air ketuban|ketuban (pecah|rembes|keluar))\b/,
+  /\b(gerak|gerakan|tendangan) (janin|bayi|dedek)?\s?(berkurang|kurang|tidak terasa|jarang)\b/,
+  /\b(janin|bayi dalam perut|bayi di perut) tidak (gerak|bergerak)\b/,
+  /\b(pandangan|mata) (kabur|berkunang)\b/,
+  /\bmuntah (terus|semua|tidak berhenti)\b/,
+  /\b(pingsan|tidak sadar|lemas sekali|lemas banget)\b/,
+  /\b(mata cekung|tali pusat (bernanah|berbau|merah))\b/,
+];
+
+/** True when the question contains danger-sign wording. */
+export function hasDangerWords(text: string): boolean {
+  const expanded = ` ${expandTokens(tokenize(text)).join(" ")} `;
+  return DANGER_PATTERNS.some((re) => re.test(expanded));
+}
+
+function pleasantry(words: readonly string[]): NoneReason | null {
+  if (words.length === 0) return null;
+  const isThanks = words.some((w) => THANKS_WORDS.has(w)) && words.every((w) => THANKS_WORDS.has(w) || GREETING_WORDS.has(w));
+  if (isThanks) return "thanks";
+  if (words.every((w) => GREETING_WORDS.has(w))) return "greeting";
+  return null;
+}
+
+function touchesDomain(index: FaqIndex, terms: readonly string[]): boolean {
+  return terms.some((t) => {
+    if (index.domainTerms.has(t)) return true;
+    // Typos and inflections of a domain word ("stuntng", "imunisasinya") still count.
+    if (t.length < 5) return false;
+    for (const d of index.domainTerms) if (d.length >= 4 && (t.startsWith(d) || withinOneEdit(t, d))) return true;
+    return false;
+  });
+}
+
+/** Levenshtein distance ≤ 1 without building a matrix. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+/** Matches one question; pure and synchronous once the index is built. */
+export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
+  const lang: Lang | null = detectLanguage(text);
+  const words = expandTokens(tokenize(text));
+  const terms = normalizeTokens(text);
+  const ranked = rankTopics(index, terms);
+  const rankedIds = ranked.slice(0, 3).map((r) => r.topicId);
+  const none = (reason: NoneReason): FaqMatch => ({ kind: "none", reason, lang, ranked: rankedIds });
+
+  const polite = pleasantry(words);
+  if (polite) return none(polite);
+  const contentWords = words.filter((w) => !GREETING_WORDS.has(w) && !THANKS_WORDS.has(w));
+  const danger = hasDangerWords(text);
+  if (!danger && contentWords.some((w) => OFFTOPIC_WORDS.has(w))) return none("offtopic");
+  if (ranked.length === 0 || !touchesDomain(index, terms)) return none("offtopic");
+
+  // Danger wording lifts danger topics above everything else (Buku KIA: go to the faskes first).
+  let order = ranked;
+  if (danger) {
+    order = ranked
+      .map((r) => (index.topics.get(r.topicId)?.danger ? { ...r, score: r.score * MATCH_TUNING.dangerBoost } : r))
+      .sort((a, b) => b.score - a.score);
+    const top = order[0]!;
+    if (index.topics.get(top.topicId)?.danger) {
+      return { kind: "answer", topicId: top.topicId, score: top.score, danger: true, lang, ranked: order.slice(0, 3).map((r) => r.topicId) };
+    }
+  }
+
+  const best = order[0]!;
+  const second = order[1];
+  const ids = order.slice(0, 3).map((r) => r.topicId);
+  const maxCoverage = Math.max(...order.map((r) => r.coverage));
+  if (maxCoverage < MATCH_TUNING.offtopicCoverage) return { ...none("offtopic"), ranked: ids };
+
+  const clearWinner = !second || second.score < MATCH_TUNING.maxRunnerUpRatio * best.score;
+  if (best.coverage >= MATCH_TUNING.minCoverage && clearWinner) {
+    const topic = index.topics.get(best.topicId);
+    return { kind: "answer", topicId: best.topicId, score: best.score, danger: topic?.danger ?? false, lang, ranked: ids };
+  }
+  const choices = order.filter((r) => r.score >= 0.5 * best.score).slice(0, 3).map((r) => r.topicId);
+  if (choices.length < 2) {
+    // A lone candidate is not a choice; answer it rather than ask "did you mean" with one option.
+    const topic = index.topics.get(best.topicId);
+    return { kind: "answer", topicId: best.topicId, score: best.score, danger: topic?.danger ?? false, lang, ranked: ids };
+  }
+  return { kind: "choices", topicIds: choices, lang, ranked: ids };
+}

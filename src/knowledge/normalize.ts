@@ -1,0 +1,349 @@
+// Turns a parent's chat message (Indonesian, chat-Indonesian or Banjar Hulu) into a list of
+// Indonesian word stems, so FAQ examples and questions meet on the same words.
+// Pipeline: clean -> tokens -> chat abbreviations + Banjar lexicon -> stem -> drop stop words.
+// The same pipeline runs over the topic examples at index time, so it only has to be consistent,
+// not linguistically perfect.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** Folder holding banjar.tsv; exported for tests and tools. */
+export const LEXICON_PATH = fileURLToPath(new URL("./lexicon/banjar.tsv", import.meta.url));
+
+/**
+ * Chat-Indonesian spellings -> standard words. Patterns from the Colloquial Indonesian Lexicon
+ * (Salsabila et al., IALP 2018) as summarised in the project's language notes §3, plus the MCH
+ * abbreviations parents and kader use (bumil, busui, mpasi, bb/tb, pkm ...).
+ */
+const CHAT_MAP: Record<string, string> = {
+  // negation
+  gk: "tidak", ga: "tidak", gak: "tidak", g: "tidak", nggak: "tidak", ngga: "tidak", enggak: "tidak",
+  engga: "tidak", tdk: "tidak", tak: "tidak", ndak: "tidak", nda: "tidak", kaga: "tidak", gx: "tidak",
+  // question words
+  gmn: "bagaimana", gmna: "bagaimana", gimana: "bagaimana", bgmn: "bagaimana", bgmna: "bagaimana",
+  bgmana: "bagaimana", gmana: "bagaimana", knp: "kenapa", knpa: "kenapa", knapa: "kenapa",
+  mengapa: "kenapa", brp: "berapa", brpa: "berapa", kpn: "kapan", kpan: "kapan", dmn: "di mana",
+  dimn: "di mana", dimana: "di mana", ap: "apa", apaan: "apa",
+  // aspect / time
+  sdh: "sudah", udh: "sudah", udah: "sudah", dah: "sudah", blm: "belum", blum: "belum",
+  belom: "belum", skrg: "sekarang", skr: "sekarang", kmrn: "kemarin", bsk: "besok", td: "tadi",
+  nnti: "nanti", ntr: "nanti", ntar: "nanti",
+  // function words
+  yg: "yang", yng: "yang", dg: "dengan", dgn: "dengan", utk: "untuk", untk: "untuk", bwt: "untuk",
+  buat: "untuk", krn: "karena", krna: "karena", karna: "karena", jg: "juga", aja: "saja", aj: "saja",
+  sj: "saja", sm: "sama", sma: "sama", tp: "tapi", tpi: "tapi", klo: "kalau", kalo: "kalau",
+  kl: "kalau", trs: "terus", trus: "terus", lg: "lagi", msh: "masih", bs: "bisa", bsa: "bisa",
+  hrs: "harus", blh: "boleh", sy: "saya", aq: "aku", ak: "aku", sya: "saya", gue: "saya", gw: "saya",
+  km: "kamu", kmu: "kamu", dr: "dari", kyk: "seperti", tlg: "tolong",
+  gpp: "tidak apa", bgt: "banget", bngt: "banget", bener: "benar", emg: "memang", emang: "memang",
+  org: "orang", ortu: "orang tua", sblm: "sebelum", stlh: "setelah", sampe: "sampai", smp: "sampai",
+  pake: "pakai", pk: "pakai", kasi: "beri", kasih: "beri", ngasih: "beri", dikasih: "beri",
+  dikasi: "beri", mending: "sebaiknya", mendingan: "sebaiknya", mksd: "maksud", dlm: "dalam", pd: "pada", sdikit: "sedikit", dikit: "sedikit", ato: "atau", atw: "atau", tau: "tahu", tw: "tahu", nyg: "yang",
+  // units
+  bln: "bulan", th: "tahun", thn: "tahun", hr: "hari", mgg: "minggu", kg: "kilogram", gr: "gram",
+  cm: "cuma", cuman: "cuma", doang: "saja", tgl: "tanggal", dkt: "dekat", deket: "dekat",
+  ank: "anak", anakku: "anak", mkn: "makan", maem: "makan", mam: "makan", mnm: "minum",
+  setahun: "tahun", sehari: "hari", sebulan: "bulan", seminggu: "minggu", brarti: "berarti", cewe: "perempuan", cewek: "perempuan", cowo: "laki", cowok: "laki",
+  ngemil: "camilan", nyemil: "camilan", cemilan: "camilan", ngerokok: "merokok", ngrokok: "merokok",
+  mencret: "diare", mencret2: "diare", menceret: "diare", berak: "bab", pup: "bab", pipis: "kencing",
+  ngasi: "beri", ngompol: "kencing", nimbang: "timbang", ditimbang: "timbang",
+  // domain abbreviations
+  bumil: "ibu hamil", busui: "ibu menyusui", bufas: "ibu nifas", mp: "mpasi", mpasi: "mpasi",
+  asip: "asi perah", sufor: "susu formula", bb: "berat badan", tb: "tinggi badan",
+  pb: "panjang badan", lk: "lingkar kepala", pkm: "puskesmas", posy: "posyandu", bidan: "bidan",
+  bid: "bidan", dok: "dokter", imun: "imunisasi", imunisasih: "imunisasi", vit: "vitamin",
+  ttd: "tablet tambah darah", fe: "tablet tambah darah", hpk: "hari pertama kehidupan",
+  gtm: "susah makan", hpl: "perkiraan lahir", hpht: "haid terakhir", baby: "bayi", bayik: "bayi",
+  dedek: "bayi", dede: "bayi", utun: "janin", mom: "ibu", mommy: "ibu", bunda: "ibu", bun: "ibu",
+  mak: "ibu", emak: "ibu", mama: "ibu", umak: "ibu", pendarahan: "perdarahan", flek: "perdarahan",
+  stunting: "stunting", stanting: "stunting", setunting: "stunting", stuntin: "stunting",
+  pmt: "makanan tambahan", skm: "kental manis", lila: "lingkar lengan", tensi: "tekanan darah",
+  usg: "usg", kb: "kb", catin: "calon pengantin", balita: "balita", baduta: "balita", batita: "balita",
+  // English words parents borrow
+  nyusu: "menyusu", nyusui: "menyusui", netek: "menyusu", nenen: "menyusu", mimik: "menyusu",
+  disusui: "menyusui", susuin: "menyusui", nyusuin: "menyusui",
+  milk: "susu", breastfeeding: "menyusui", pumping: "perah", growth: "tumbuh", food: "makanan",
+};
+
+/** Multi-word chat phrases (checked before single words). */
+const CHAT_PHRASES: Record<string, string> = {
+  "mp asi": "mpasi",
+  "buku pink": "buku kia",
+  "susu kental manis": "kental manis",
+  "pil tambah darah": "tablet tambah darah",
+  "tablet fe": "tablet tambah darah",
+  "vit a": "vitamin a",
+  "air susu ibu": "asi",
+  "makanan pendamping asi": "mpasi",
+  "makanan pendamping": "mpasi",
+  "bu bidan": "bidan",
+  "anak anak": "anak",
+};
+
+type PhraseMap = Map<string, string[]>;
+
+/** Parses banjar.tsv into "banjar words" -> Indonesian tokens. Exported for tests. */
+export function parseLexicon(tsv: string): PhraseMap {
+  const map: PhraseMap = new Map();
+  for (const line of tsv.split(/\r?\n/)) {
+    if (!line.trim() || line.startsWith("#")) continue;
+    const [bjn, ind] = line.split("\t");
+    if (!bjn || !ind) continue;
+    for (const variant of bjn.split("/")) {
+      const key = variant.trim().toLowerCase();
+      if (key) map.set(key, ind.trim().toLowerCase().split(/\s+/));
+    }
+  }
+  return map;
+}
+
+function phraseMapOf(record: Record<string, string>): PhraseMap {
+  return new Map(Object.entries(record).map(([k, v]) => [k, v.split(" ")]));
+}
+
+const BANJAR: PhraseMap = parseLexicon(readFileSync(LEXICON_PATH, "utf8"));
+const CHAT: PhraseMap = new Map([...phraseMapOf(CHAT_MAP), ...phraseMapOf(CHAT_PHRASES)]);
+/** Banjar words whose spelling is also a chat abbreviation are read as Banjar only if not chat. */
+const MAX_PHRASE = 3;
+
+/** Lower-case, strip punctuation and emoji, undo letter stretching and glued digits. */
+export function cleanText(text: string): string {
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/²/g, "2")
+      // "anak2", "turun2" = reduplication: keep the word once.
+      .replace(/(\p{L}{2,})2(?!\p{N})/gu, "$1")
+      // "anak-anak", "sayur-sayuran": keep the first half; "mp-asi" joins.
+      .replace(/\bmp[-\s]*asi\b/g, "mpasi")
+      .replace(/(\p{L}+)-\1(\p{L}*)/gu, "$1$2")
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      // "18bln" -> "18 bln", "hb0" stays readable as "hb 0".
+      .replace(/(\p{N})(\p{L})/gu, "$1 $2")
+      .replace(/(\p{L})(\p{N})/gu, "$1 $2")
+      // "bangeeet", "makasihhh": three or more of a letter -> one.
+      .replace(/(\p{L})\1{2,}/gu, "$1")
+      .trim()
+  );
+}
+
+/** Splits cleaned text into tokens; a doubled last letter ("tolongg", "buu") is undone. */
+export function tokenize(text: string): string[] {
+  const cleaned = cleanText(text);
+  if (!cleaned) return [];
+  return cleaned.split(" ").map((t) => (t.length > 3 ? t.replace(/(\p{L})\1$/u, "$1") : t));
+}
+
+/** Longest phrase starting at `at` found in any of the maps (earlier maps win ties). */
+function lookupPhrase(tokens: string[], at: number, ...maps: PhraseMap[]): [string[], number] | null {
+  for (let len = Math.min(MAX_PHRASE, tokens.length - at); len >= 1; len--) {
+    const key = tokens.slice(at, at + len).join(" ");
+    for (const map of maps) {
+      const hit = map.get(key);
+      if (hit) return [hit, len];
+    }
+  }
+  return null;
+}
+
+/**
+ * Second pass over the mapped words: negated verbs whose meaning is one word, so that the stop word
+ * "mau"/"boleh" can be dropped without losing "refuses" / "forbidden" (Banjar "kada hakun",
+ * "kada bulih" arrive here as "tidak mau", "tidak boleh").
+ */
+const POST_PHRASES: PhraseMap = phraseMapOf({
+  "tidak mau": "menolak",
+  "tidak boleh": "larang",
+  "tidak dianjurkan": "larang",
+  "bahaya tidak": "bahaya",
+  // "ASI saja" (Banjar "ASI haja") is how parents name exclusive breastfeeding.
+  "asi saja": "asi eksklusif",
+  "hanya asi": "asi eksklusif",
+  "cuma asi": "asi eksklusif",
+});
+
+/** Chat abbreviations and Banjar words -> Indonesian words (unstemmed). */
+export function expandTokens(tokens: string[]): string[] {
+  return applyPhrases(mapWords(tokens), POST_PHRASES);
+}
+
+function applyPhrases(tokens: string[], map: PhraseMap): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const hit = lookupPhrase(tokens, i, map);
+    if (hit) {
+      out.push(...hit[0]);
+      i += hit[1];
+    } else {
+      out.push(tokens[i]!);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+function mapWords(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    // Longest phrase wins ("kaya apa" over "kaya"); on equal length chat spelling beats Banjar.
+    const hit = lookupPhrase(tokens, i, CHAT, BANJAR) ?? banjarAffixed(tokens[i]!);
+    if (hit) {
+      out.push(...hit[0]);
+      i += hit[1];
+    } else {
+      out.push(tokens[i]!);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Banjar affixes the Indonesian stemmer does not know (KBBDH 2008 intro; language notes §1):
+ * ba- (batakun), ma-/mam-/man-/many- (mambari), -akan (dipanasakan). Only used when the stripped
+ * root is itself a Banjar lexicon word, so Indonesian words like "makan" are left alone.
+ */
+function banjarAffixed(word: string): [string[], number] | null {
+  if (word.length < 5) return null;
+  const candidates: string[] = [];
+  if (word.startsWith("ba")) candidates.push(word.slice(2));
+  if (/^ma[mn]/.test(word)) candidates.push(word.slice(3));
+  if (word.startsWith("many")) candidates.push(`s${word.slice(4)}`);
+  if (word.endsWith("akan")) candidates.push(word.slice(0, -4));
+  for (const c of candidates) {
+    const hit = BANJAR.get(c);
+    if (hit) return [hit, 1];
+  }
+  return null;
+}
+
+// Roots that start with m/k/p where the nasal prefix hides the first letter; used to choose
+// between readings (memakan -> makan, not pakan; mengonsumsi -> konsumsi).
+const M_ROOTS = new Set(["makan", "minum", "mulai", "masak", "muntah", "menyusu", "mandi"]);
+const K_ROOTS = new Set(["konsumsi", "kandung", "kurang", "kenal", "kembang", "kasih", "kerja", "kunjung"]);
+// Words that look affixed but are roots (or loanwords) we must not cut.
+const PROTECTED = new Set([
+  "imunisasi", "tinggi", "posyandu", "puskesmas", "vitamin", "kolostrum", "protein", "diare",
+  "dingin", "sekolah", "pisang", "penting", "perah", "asi", "mpasi", "menyusui", "menyusu", "berapa", "kental", "perempuan", "pertama", "keluarga",
+  "kenyang", "bengkak", "mental", "anemia", "bidan", "dokter", "periksa", "ketuban", "kuning",
+  "pendek", "kerdil", "merah", "garam", "gula", "teman", "tangan", "kakanakan", "bulan", "badan",
+  "jalan", "ikan", "lemak", "kejang", "minggu", "bahan",
+  "sayur", "makan", "minum", "mulai", "masak", "penyakit", "penyebab", "berat", "bersih",
+  "terlalu", // "4 terlalu" (BKKBN risk rule), not "lalu"
+]);
+
+const MIN_ROOT = 4;
+
+/** Light Indonesian stemmer of our own: particles, possessives, -kan/-an/-i, common prefixes. */
+export function stemWord(word: string): string {
+  if (word.length <= MIN_ROOT || PROTECTED.has(word)) return word;
+  let w = word;
+  for (const particle of ["nya", "lah", "kah", "pun"]) {
+    if (w.endsWith(particle) && w.length - particle.length >= MIN_ROOT) {
+      w = w.slice(0, -particle.length);
+      break;
+    }
+  }
+  if (PROTECTED.has(w)) return w;
+  // -ku/-mu possessives only on long words ("anakku"), never "buku", "susu".
+  if (/(ku|mu)$/.test(w) && w.length - 2 >= 5) w = w.slice(0, -2);
+
+  const hadPrefix = /^(me|di|be|te|pe|ke)/.test(w);
+  let hadAn = false;
+  if (w.endsWith("kan") && w.length - 3 >= MIN_ROOT) w = w.slice(0, -3);
+  else if (w.endsWith("an") && w.length - 2 >= MIN_ROOT) {
+    w = w.slice(0, -2);
+    hadAn = true;
+  } else if (w.endsWith("i") && !w.endsWith("si") && hadPrefix && w.length - 1 >= MIN_ROOT) {
+    // "-si" endings are loanwords (konsumsi, imunisasi, posisi), not the -i suffix.
+    w = w.slice(0, -1);
+  }
+  if (PROTECTED.has(w)) return w;
+
+  const stemmed = stripPrefix(w, hadAn);
+  // "diberi" -> suffix rule leaves "diber", whose root "ber" is too short: retry with the
+  // prefix only ("beri"), keeping whichever reading actually lost its prefix.
+  if (stemmed === w && w !== word && /^(me|di|ber|ter)/.test(w)) {
+    const prefixOnly = stripPrefix(word.replace(/(nya|lah|kah|pun)$/, ""), false);
+    if (prefixOnly.length < word.length) return prefixOnly;
+  }
+  return stemmed;
+}
+
+// Three-letter roots that still take prefixes ("dicek", "dites").
+const SHORT_ROOTS = new Set(["cek", "tes", "pel", "bom"]);
+
+function accept(root: string): boolean {
+  return root.length >= MIN_ROOT || SHORT_ROOTS.has(root);
+}
+
+function stripPrefix(w: string, hadAn: boolean): string {
+  let m: RegExpMatchArray | null;
+  // me- / pe- with nasal assimilation (KBBI morphology): meny+vowel -> s, meng+vowel -> (k),
+  // men+vowel -> t, mem+vowel -> p (or m), mem+b/p/f and men+d/c/j keep their consonant.
+  // pe- forms are only cut together with -an (pemberian, penimbangan), because bare pe- words
+  // (penting, pendek) are usually roots.
+  if ((m = /^(me|pe)ny([aiueo].*)$/.exec(w)) && (m[1] === "me" || hadAn)) {
+    const root = `s${m[2]}`;
+    if (accept(root)) return root;
+  }
+  if ((m = /^(me|pe)ng([aiueo].*)$/.exec(w)) && (m[1] === "me" || hadAn)) {
+    const k = `k${m[2]}`;
+    if (K_ROOTS.has(k)) return k;
+    if (accept(m[2]!)) return m[2]!;
+  }
+  if ((m = /^(me|pe)ng([ghk].*)$/.exec(w)) && (m[1] === "me" || hadAn) && accept(m[2]!)) return m[2]!;
+  if ((m = /^(me|pe)n([dcjz].*)$/.exec(w)) && (m[1] === "me" || hadAn) && accept(m[2]!)) return m[2]!;
+  if ((m = /^(me|pe)n([aiueo].*)$/.exec(w)) && (m[1] === "me" || hadAn)) {
+    const root = `t${m[2]}`;
+    if (accept(root)) return root;
+  }
+  if ((m = /^(me|pe)m([bpf].*)$/.exec(w)) && (m[1] === "me" || hadAn) && accept(m[2]!)) return m[2]!;
+  if ((m = /^(me|pe)m([aiueo].*)$/.exec(w)) && (m[1] === "me" || hadAn)) {
+    const asM = `m${m[2]}`;
+    if (M_ROOTS.has(asM)) return asM;
+    const root = `p${m[2]}`;
+    if (accept(root)) return root;
+  }
+  if ((m = /^me([lrwy].*)$/.exec(w)) && accept(m[1]!)) return m[1]!;
+  if ((m = /^di(.+)$/.exec(w)) && accept(m[1]!)) return m[1]!;
+  if ((m = /^ber(.+)$/.exec(w)) && accept(m[1]!)) return m[1]!;
+  if (w.startsWith("bekerja")) return "kerja";
+  if ((m = /^ter(.+)$/.exec(w)) && accept(m[1]!)) return m[1]!;
+  if (hadAn && (m = /^(ke|per|pe)(.+)$/.exec(w)) && accept(m[2]!)) return m[2]!;
+  return w;
+}
+
+/**
+ * Words that carry no topic meaning: function words, question words, pronouns, politeness and
+ * chat fillers (Indonesian after Banjar mapping). Written for this bot; not taken from any list.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  "yang", "dan", "di", "ke", "dari", "untuk", "itu", "ini", "apa", "bagaimana", "kenapa", "saya",
+  "aku", "kamu", "dia", "beliau", "kami", "kita", "mereka", "para", "adalah", "ada", "dengan",
+  "atau", "juga", "saja", "sama", "tapi", "kalau", "karena", "supaya", "agar", "harus", "boleh",
+  "bisa", "sudah", "belum", "akan", "sedang", "lagi", "masih", "sangat", "sekali", "banget", "agak",
+  "dong", "sih", "kok", "ya", "yah", "nih", "deh", "kah", "pun", "nya", "lah", "mau", "ingin",
+  "tolong", "mohon", "bu", "pak", "kak", "min", "admin", "dok", "halo", "hai", "selamat", "pagi",
+  "siang", "sore", "malam", "tanya", "nanya", "bertanya", "mau", "apakah", "gimana", "seperti",
+  "begini", "begitu", "tentang", "soal", "memang", "benar", "terus", "hal", "cara", "sebaiknya",
+  "baiknya", "tidak apa", "ok", "oke", "tahu", "dulu", "nanti", "sekarang", "tadi", "semoga",
+  "pernah", "perlu", "sih", "mana", "tersebut", "oleh", "pada", "dalam", "sampai", "bilang",
+  "biar", "jadi", "gitu", "gini", "menurut", "hanya", "cuma", "pas", "saat", "waktu",
+  "ketika", "kira", "kiranya", "gitu", "apain", "diapain", "ngapain", "berarti", "lalu", "setelah", "sebelum", "punya",
+]);
+
+/** Full pipeline used for indexing and for questions. Returns stems without stop words. */
+export function normalizeTokens(text: string): string[] {
+  return expandTokens(tokenize(text))
+    // Bare numbers ("6 bulan", "hb 9") point at too many topics; 1000 (1000 HPK) is a name.
+    .filter((t) => !STOP_WORDS.has(t) && (!/^\d+$/.test(t) || t === "1000"))
+    .map(stemWord)
+    .filter((t) => t.length > 0 && !STOP_WORDS.has(t));
+}
+
+/** Normalised question as one string, e.g. "Gmn cara kasih mpasi 6bln??" -> "beri mpasi 6 bulan". */
+export function normalizeText(text: string): string {
+  return normalizeTokens(text).join(" ");
+}

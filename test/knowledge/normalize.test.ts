@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { cleanText, expandTokens, normalizeText, parseLexicon, stemWord, tokenize } from "../../src/knowledge/normalize.js";
+
+describe("cleanText", () => {
+  it.each([
+    ["Gmn cara kasih MPASI??? 🙏🙏", "gmn cara kasih mpasi"],
+    ["anaknya pendek bangeeet", "anaknya pendek banget"],
+    ["makasihhh buuu", "makasih bu"],
+    ["umur 18bln bb 7,2kg", "umur 18 bln bb 7 2 kg"],
+    ["anak2 saya", "anak saya"],
+    ["anak-anak", "anak"],
+    ["MP-ASI", "mpasi"],
+    ["mp asi", "mpasi"],
+    ["hb0", "hb 0"],
+  ])("%s -> %s", (input, expected) => {
+    expect(cleanText(input)).toBe(expected);
+  });
+
+  it("returns nothing for emoji and punctuation only", () => {
+    expect(tokenize("🙏🙏 ??")).toEqual([]);
+  });
+});
+
+describe("chat abbreviations", () => {
+  it.each([
+    ["yg", ["yang"]],
+    ["gmn", ["bagaimana"]],
+    ["gimana", ["bagaimana"]],
+    ["brp", ["berapa"]],
+    ["sdh", ["sudah"]],
+    ["udh", ["sudah"]],
+    ["blm", ["belum"]],
+    ["gk", ["tidak"]],
+    ["ga", ["tidak"]],
+    ["nggak", ["tidak"]],
+    ["bs", ["bisa"]],
+    ["bgt", ["banget"]],
+    ["knp", ["kenapa"]],
+    ["krn", ["karena"]],
+    ["dgn", ["dengan"]],
+    ["utk", ["untuk"]],
+    ["tdk", ["tidak"]],
+    ["bln", ["bulan"]],
+    ["thn", ["tahun"]],
+    ["bumil", ["ibu", "hamil"]],
+    ["busui", ["ibu", "menyusui"]],
+    ["mpasi", ["mpasi"]],
+    ["bb", ["berat", "badan"]],
+    ["tb", ["tinggi", "badan"]],
+    ["sufor", ["susu", "formula"]],
+    ["pkm", ["puskesmas"]],
+    ["ttd", ["tablet", "tambah", "darah"]],
+  ])("%s", (word, expected) => {
+    expect(expandTokens([word])).toEqual(expected);
+  });
+
+  it("reads 'kek' as KEK (energy deficiency), not as chat 'kayak'", () => {
+    expect(expandTokens(["kek"])).toEqual(["kek"]);
+  });
+});
+
+describe("Banjar words", () => {
+  it.each([
+    ["ulun", ["saya"]],
+    ["pian", ["kamu"]],
+    ["kada", ["tidak"]],
+    ["handak", ["mau"]],
+    ["banyu", ["air"]],
+    ["nang", ["yang"]],
+    ["barapa", ["berapa"]],
+    ["batianan", ["hamil"]],
+    ["hintalu", ["telur"]],
+    ["iwak", ["ikan"]],
+    ["garing", ["sakit"]],
+    ["halus", ["kecil"]],
+    ["larang", ["mahal"]],
+    ["kakanakan", ["anak"]],
+    ["ubat", ["obat"]],
+    ["uralit", ["oralit"]],
+    ["pitamin", ["vitamin"]],
+  ])("%s", (word, expected) => {
+    expect(expandTokens([word])).toEqual(expected);
+  });
+
+  it.each([
+    ["kaya apa", ["bagaimana"]],
+    ["banyu putih", ["air", "putih"]],
+    ["kada hakun", ["menolak"]],
+    ["kada bulih", ["larang"]],
+  ])("phrase %s", (phrase, expected) => {
+    expect(expandTokens(phrase.split(" "))).toEqual(expected);
+  });
+
+  it("strips Banjar affixes only when the root is a Banjar word", () => {
+    expect(expandTokens(["batakun"])).toEqual(["tanya"]);
+    expect(expandTokens(["makanan"])).toEqual(["makanan"]);
+  });
+
+  it("parses the lexicon format with variants and comments", () => {
+    const map = parseLexicon("# comment\nhintalu / intalu\ttelur\tsource\nkada hakun\ttidak mau\tx\n");
+    expect(map.get("intalu")).toEqual(["telur"]);
+    expect(map.get("kada hakun")).toEqual(["tidak", "mau"]);
+    expect(map.has("# comment")).toBe(false);
+  });
+});
+
+describe("stemWord", () => {
+  it.each([
+    ["anaknya", "anak"],
+    ["apakah", "apakah"],
+    ["makanannya", "makan"],
+    ["pemberian", "beri"],
+    ["diberikan", "beri"],
+    ["memberikan", "beri"],
+    ["diberi", "beri"],
+    ["memberi", "beri"],
+    ["kehamilan", "hamil"],
+    ["pertumbuhan", "tumbuh"],
+    ["perkembangan", "kembang"],
+    ["ditimbang", "timbang"],
+    ["penimbangan", "timbang"],
+    ["pemeriksaan", "periksa"],
+    ["memerah", "perah"],
+    ["dicek", "cek"],
+    ["melahirkan", "lahir"],
+    ["mencegah", "cegah"],
+    ["pencegahan", "cegah"],
+    ["perdarahan", "darah"],
+    ["mengonsumsi", "konsumsi"],
+    ["memakan", "makan"],
+    ["bermain", "main"],
+    // roots that only look affixed stay whole
+    ["berat", "berat"],
+    ["bersih", "bersih"],
+    ["pendek", "pendek"],
+    ["penting", "penting"],
+    ["menyusui", "menyusui"],
+    ["imunisasi", "imunisasi"],
+    ["ikan", "ikan"],
+    ["bulan", "bulan"],
+    ["diare", "diare"],
+  ])("%s -> %s", (word, expected) => {
+    expect(stemWord(word)).toBe(expected);
+  });
+});
+
+describe("normalizeText", () => {
+  it.each([
+    ["Gmn cara kasih mpasi 6bln??", "beri mpasi bulan"],
+    ["anak ulun kada hakun makan", "anak tolak makan"],
+    ["Bumil boleh mkn ikan gk?", "ibu hamil makan ikan tidak"],
+    ["Berapa kali periksa kehamilan?", "berapa kali periksa hamil"],
+    ["Apa itu 1000 HPK", "1000 hari pertama hidup"],
+  ])("%s -> %s", (input, expected) => {
+    expect(normalizeText(input)).toBe(expected);
+  });
+
+  it("gives the same words for chat, standard and Banjar spellings of one question", () => {
+    expect(normalizeText("telur bs utk bayi 6 bln?")).toBe(normalizeText("Telur bisa untuk bayi 6 bulan?"));
+    expect(normalizeText("hintalu gasan bayi")).toBe(normalizeText("telur untuk bayi"));
+  });
+});
