@@ -3,16 +3,24 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
 import { migrationsUpToDate } from "./db/migrate.js";
+import type { ChannelHub } from "./channels/hub.js";
 import type { Runtime } from "./runtime.js";
 
+export interface AppOptions {
+  /** Channels whose HTTP routes (webhooks, web chat) the app serves. */
+  hub?: ChannelHub;
+}
+
 /** Builds the Fastify app over a runtime. */
-export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
+export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.log as FastifyBaseLogger,
     // Give each request a short id in logs instead of anything about the caller.
     genReqId: () => Math.random().toString(36).slice(2, 10),
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    // Unknown fields are an error, not silently dropped (Fastify's default strips them).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
 
   // One error shape everywhere; 5xx details stay in the log, never in the response.
@@ -21,6 +29,9 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");
       return reply.status(status).send({ error: "internal_error", message: "Something went wrong on our side." });
+    }
+    if (error.validation) {
+      return reply.status(400).send({ error: "invalid_request", message: error.message });
     }
     return reply.status(status).send({ error: error.code ?? "bad_request", message: error.message });
   });
@@ -45,6 +56,10 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     }
     return { status: "ready", database: rt.engine };
   });
+
+  for (const adapter of options.hub?.adapters() ?? []) {
+    if (adapter.routes) await app.register(adapter.routes);
+  }
 
   return app;
 }

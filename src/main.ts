@@ -2,6 +2,9 @@
 import { ConfigError, loadConfig, type Config } from "./config/index.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
 import { buildApp } from "./app.js";
+import { createChannels, outboxJob } from "./channels/index.js";
+import { knowledgeOf } from "./conversation/index.js";
+import { startJobs } from "./jobs/index.js";
 import { createLogger } from "./lib/log.js";
 import { createRuntime } from "./runtime.js";
 
@@ -32,8 +35,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await buildApp(rt);
+  const hub = await createChannels(rt);
+  knowledgeOf(rt); // build the FAQ index now, not on the first question
+  const app = await buildApp(rt, { hub });
   await app.listen({ port: config.PORT, host: config.HOST });
+  await hub.startAll();
+  const jobs = startJobs(rt, [outboxJob(hub)]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;
@@ -47,7 +54,9 @@ async function main(): Promise<void> {
     }, SHUTDOWN_BUDGET_MS);
     force.unref();
     try {
-      await app.close(); // stops accepting, waits for in-flight requests
+      await hub.stopAll(); // stop taking messages from channels
+      await app.close(); // stop accepting requests, finish the ones in flight
+      await jobs.stop(); // let a running job finish
       await rt.close();
       log.info("stopped");
       process.exit(0);

@@ -1,6 +1,7 @@
 // The one contract between the conversation core and every chat channel (after RapidPro's
 // courier): adapters turn provider payloads into InboundMessage and send OutboundMessage; they
 // never contain domain logic.
+import type { FastifyInstance } from "fastify";
 
 export const CHANNELS = ["telegram", "whatsapp", "whatsapp-cloud", "web"] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -71,7 +72,18 @@ export interface ChannelAdapter {
   start?(): Promise<void>;
   /** Stops taking messages and finishes what is in flight. */
   stop?(): Promise<void>;
+  /** HTTP routes the channel needs (webhooks); app.ts registers them. */
+  routes?: (app: FastifyInstance) => Promise<void>;
 }
 
-/** What adapters call for each inbound message; resolves once it is stored and handled. */
-export type InboundSink = (message: InboundMessage) => Promise<void>;
+/** What the sink tells an adapter once a message is stored and handled. */
+export interface InboundReceipt {
+  /** Settles when the replies have been handed to the channel (the web chat waits for it). */
+  delivered: Promise<unknown>;
+}
+
+/**
+ * What adapters call for each inbound message; resolves once it is stored and handled, before the
+ * replies are sent, so webhooks can be acknowledged at once.
+ */
+export type InboundSink = (message: InboundMessage) => Promise<InboundReceipt | void>;

@@ -18,3 +18,20 @@ export const REDACT_PATHS = [
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination);
 }
+
+/**
+ * An error reduced to what is safe to log: names, our own wrapping messages and database error
+ * codes, but not a driver's message, which can quote the SQL parameters (names, phone numbers).
+ */
+export function safeError(err: unknown): Record<string, unknown> {
+  const chain: string[] = [];
+  let code: unknown;
+  let current: unknown = err;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const message = /^(Failed query|insert|update|select|delete)/i.test(current.message) ? "(query)" : current.message;
+    chain.push(`${current.name}: ${message.slice(0, 200)}`);
+    code ??= (current as { code?: unknown }).code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return { error: chain.join(" <- "), code };
+}

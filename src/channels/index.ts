@@ -1,0 +1,65 @@
+// The channels this process runs, chosen by configuration, behind one hub.
+import type { Runtime } from "../runtime.js";
+import { createInboundSink } from "../conversation/index.js";
+import type { Job } from "../jobs/index.js";
+import { ChannelHub } from "./hub.js";
+import { deliverOutbox, markFailedByExternalId, requeueStale } from "./outbox.js";
+import { telegramAdapterFromConfig } from "./telegram/index.js";
+import { createWhatsAppCloudAdapter, whatsAppCloudSettings, type CloudStatus } from "./whatsapp-cloud/index.js";
+import { createWebChatAdapter } from "./web/adapter.js";
+
+export { ChannelHub } from "./hub.js";
+export { deliverOutbox, enqueue } from "./outbox.js";
+export type * from "./channel.js";
+
+/** Builds the hub with every enabled channel (not yet started). */
+export async function createChannels(rt: Runtime): Promise<ChannelHub> {
+  const hub = new ChannelHub();
+  const sink = createInboundSink(rt, hub);
+  hub.onStopped(() => sink.idle());
+  const telegram = telegramAdapterFromConfig(rt.config, { log: rt.log, sink });
+  if (telegram) hub.register(telegram);
+  if (whatsAppCloudSettings(rt.config)) {
+    hub.register(
+      createWhatsAppCloudAdapter({
+        config: rt.config,
+        sink,
+        log: rt.log,
+        i18n: rt.i18n,
+        clock: rt.clock,
+        onStatuses: (statuses) => recordCloudStatuses(rt, statuses),
+      }),
+    );
+  }
+  if (rt.config.WEB_CHAT) {
+    hub.register(
+      createWebChatAdapter({
+        sink,
+        now: () => rt.clock.now(),
+        texts: (lang) => rt.i18n.instance.getResourceBundle(lang, "webchat") as Record<string, string>,
+      }),
+    );
+  }
+  return hub;
+}
+
+/** Sends what is due in the outbox (retries, and rows queued by jobs) every minute. */
+export function outboxJob(hub: ChannelHub): Job {
+  return {
+    name: "outbox",
+    schedule: "* * * * *",
+    async run(rt) {
+      const requeued = await requeueStale(rt);
+      const stats = await deliverOutbox(rt, hub);
+      return { requeued, ...stats };
+    },
+  };
+}
+
+/** WhatsApp Cloud reports a failure after accepting a message; the outbox row says so. */
+async function recordCloudStatuses(rt: Runtime, statuses: CloudStatus[]): Promise<void> {
+  for (const status of statuses) {
+    if (status.status !== "failed") continue;
+    await markFailedByExternalId(rt, "whatsapp-cloud", status.externalId, `provider error ${status.errorCodes.join(",")}`);
+  }
+}

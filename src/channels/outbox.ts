@@ -1,0 +1,156 @@
+// Every outbound message is a row first (queued), then sent by the channel's adapter (sent), or
+// retried with backoff when the failure is transient, or marked failed with the reason. Rows are
+// claimed with FOR UPDATE SKIP LOCKED so several deliverers never send the same row.
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client.js";
+import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import type { Runtime } from "../runtime.js";
+import { SendError, type OutboundMessage } from "./channel.js";
+import { outbox } from "./channels.sql.js";
+import type { ChannelHub } from "./hub.js";
+
+export const MAX_ATTEMPTS = 6;
+/** A row left in "sending" this long was claimed by a process that died; it is queued again. */
+const STALE_SENDING_MS = 5 * 60_000;
+
+export interface Enqueue {
+  contactId: string | null;
+  channel: string;
+  address: string;
+  message: OutboundMessage;
+  kind?: string;
+  /** Senders that must never send twice (reminders, broadcasts) give a unique key. */
+  dedupeKey?: string;
+}
+
+/**
+ * Queues messages in the caller's transaction, due `now` (the runtime's clock, so simulations can
+ * move time); a repeated dedupeKey is skipped. Returns the new rows' ids.
+ */
+export async function enqueue(db: DbOrTx, items: Enqueue[], now: Date): Promise<number[]> {
+  if (items.length === 0) return [];
+  const rows = await db
+    .insert(outbox)
+    .values(
+      items.map((i) => ({
+        contactId: i.contactId,
+        channel: i.channel,
+        address: i.address,
+        message: i.message,
+        kind: i.kind ?? "reply",
+        dedupeKey: i.dedupeKey,
+        createdAt: now,
+        nextAttemptAt: now,
+      })),
+    )
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id);
+}
+
+/** Backoff before attempt n+1: 10 s, 20 s, 40 s … capped at an hour, or what the provider asks. */
+export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
+  const backoff = Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+  return Math.max(backoff, retryAfterMs ?? 0);
+}
+
+export interface DeliveryStats {
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+/**
+ * Sends queued rows that are due: the given ids (right after a conversation turn) or any due row
+ * (the periodic job). Rows of one address are sent in order.
+ */
+export async function deliverOutbox(
+  rt: Runtime,
+  hub: ChannelHub,
+  options: { ids?: number[]; limit?: number } = {},
+): Promise<DeliveryStats> {
+  const stats: DeliveryStats = { sent: 0, retrying: 0, failed: 0 };
+  if (options.ids && options.ids.length === 0) return stats;
+  const now = rt.clock.now();
+  const claimed = await rt.db.transaction(async (tx) => {
+    const due = tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, "queued"),
+          lte(outbox.nextAttemptAt, now),
+          options.ids ? inArray(outbox.id, options.ids) : undefined,
+        ),
+      )
+      .orderBy(asc(outbox.id))
+      .limit(options.limit ?? 200)
+      .for("update", { skipLocked: true });
+    return tx
+      .update(outbox)
+      // next_attempt_at doubles as "claimed at" while sending (see requeueStale).
+      .set({ status: "sending", attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: now })
+      .where(inArray(outbox.id, due))
+      .returning();
+  });
+  claimed.sort((a, b) => a.id - b.id);
+
+  for (const row of claimed) {
+    const adapter = hub.get(row.channel);
+    let outcome: Partial<typeof outbox.$inferInsert>;
+    if (!adapter) {
+      // The channel is not running in this process (e.g. disabled); keep the row for later.
+      outcome = { status: "queued", attempts: row.attempts - 1, nextAttemptAt: new Date(now.getTime() + 60_000) };
+    } else {
+      try {
+        const context = await sendContext(rt.db, row.channel, row.address, row.kind);
+        const result = await adapter.send(row.address, row.message, context);
+        outcome = { status: "sent", sentAt: rt.clock.now(), externalId: result.externalId ?? null, lastError: null };
+        stats.sent++;
+      } catch (err) {
+        const retryable = err instanceof SendError ? err.retryable : true;
+        const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
+        if (retryable && row.attempts < MAX_ATTEMPTS) {
+          const delay = retryDelayMs(row.attempts, err instanceof SendError ? err.retryAfterMs : undefined);
+          outcome = { status: "queued", lastError: reason, nextAttemptAt: new Date(rt.clock.now().getTime() + delay) };
+          stats.retrying++;
+        } else {
+          outcome = { status: "failed", lastError: reason };
+          stats.failed++;
+        }
+        rt.log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryable }, "send failed");
+      }
+    }
+    await rt.db.update(outbox).set(outcome).where(eq(outbox.id, row.id));
+  }
+  return stats;
+}
+
+async function sendContext(db: DbOrTx, channel: string, address: string, kind: string) {
+  const [info] = await db
+    .select({ lang: contacts.lang, lastInboundAt: contactChannels.lastInboundAt })
+    .from(contactChannels)
+    .leftJoin(contacts, eq(contacts.id, contactChannels.contactId))
+    .where(and(eq(contactChannels.channel, channel as "web"), eq(contactChannels.address, address)))
+    .limit(1);
+  return { kind, lang: info?.lang ?? "id", lastInboundAt: info?.lastInboundAt ?? null } as const;
+}
+
+/** Puts rows back in the queue whose sender died mid-send (at-least-once rather than lost). */
+export async function requeueStale(rt: Runtime): Promise<number> {
+  const cutoff = new Date(rt.clock.now().getTime() - STALE_SENDING_MS);
+  const rows = await rt.db
+    .update(outbox)
+    .set({ status: "queued" })
+    .where(and(eq(outbox.status, "sending"), lte(outbox.nextAttemptAt, cutoff)))
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+/** A provider's later report that a message it accepted was not delivered. */
+export async function markFailedByExternalId(rt: Runtime, channel: string, externalId: string, reason: string): Promise<void> {
+  await rt.db
+    .update(outbox)
+    .set({ status: "failed", lastError: reason })
+    .where(and(eq(outbox.channel, channel), eq(outbox.externalId, externalId)));
+}

@@ -1,0 +1,65 @@
+// People who chat with the bot, their channels, and the data they can see or erase (DATAKU,
+// HAPUS DATA under UU PDP No. 27/2022).
+import { and, eq } from "drizzle-orm";
+import type { InboundMessage } from "../channels/channel.js";
+import type { DbOrTx } from "../db/client.js";
+import { contactChannels, contacts } from "./contacts.sql.js";
+
+export { contactChannels, contacts, conversationStates } from "./contacts.sql.js";
+
+export type Contact = typeof contacts.$inferSelect;
+export type ContactChannel = typeof contactChannels.$inferSelect;
+
+/** The version of the privacy notice shown at registration (locales conversation:reg.consent). */
+export const CONSENT_VERSION = "2026-11-v1";
+
+/** Finds the sender's contact by channel address, creating both on first contact. */
+export async function findOrCreateContact(
+  tx: DbOrTx,
+  message: InboundMessage,
+): Promise<{ contact: Contact; channel: ContactChannel; created: boolean }> {
+  const [existing] = await tx
+    .select({ contact: contacts, channel: contactChannels })
+    .from(contactChannels)
+    .innerJoin(contacts, eq(contacts.id, contactChannels.contactId))
+    .where(and(eq(contactChannels.channel, message.channel), eq(contactChannels.address, message.address)))
+    .limit(1);
+  if (existing) {
+    const updates = { lastInboundAt: message.receivedAt, ...(message.phone ? { phone: message.phone } : {}) };
+    const [channel] = await tx.update(contactChannels).set(updates).where(eq(contactChannels.id, existing.channel.id)).returning();
+    await tx.update(contacts).set({ lastInboundAt: message.receivedAt }).where(eq(contacts.id, existing.contact.id));
+    return { contact: existing.contact, channel: channel ?? existing.channel, created: false };
+  }
+  const [contact] = await tx.insert(contacts).values({ lastInboundAt: message.receivedAt }).returning();
+  if (!contact) throw new Error("creating a contact");
+  // Two first messages racing: the unique (channel, address) key lets one win; the other retries.
+  const [channel] = await tx
+    .insert(contactChannels)
+    .values({
+      contactId: contact.id,
+      channel: message.channel,
+      address: message.address,
+      phone: message.phone ?? null,
+      lastInboundAt: message.receivedAt,
+    })
+    .returning();
+  if (!channel) throw new Error("linking a contact to its channel");
+  return { contact, channel, created: true };
+}
+
+/** Updates a contact and returns the new row. */
+export async function updateContact(tx: DbOrTx, id: string, values: Partial<typeof contacts.$inferInsert>): Promise<Contact> {
+  const [row] = await tx.update(contacts).set(values).where(eq(contacts.id, id)).returning();
+  if (!row) throw new Error(`contact ${id} vanished`);
+  return row;
+}
+
+/** Erases a contact and everything hanging from it (cascades: channels, state, queued messages). */
+export async function eraseContact(tx: DbOrTx, id: string): Promise<void> {
+  await tx.delete(contacts).where(eq(contacts.id, id));
+}
+
+/** The channels a contact is reachable on. */
+export async function channelsOf(tx: DbOrTx, contactId: string): Promise<ContactChannel[]> {
+  return tx.select().from(contactChannels).where(eq(contactChannels.contactId, contactId));
+}

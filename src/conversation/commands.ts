@@ -1,0 +1,50 @@
+// Commands anyone can type at any time, in Indonesian or Banjar, upper or lower case.
+
+export type Command = "menu" | "help" | "language" | "stop" | "start" | "mydata" | "delete" | "register" | "cancel";
+
+const ALIASES: Record<string, Command> = {
+  menu: "menu",
+  "menu utama": "menu",
+  "/menu": "menu",
+  bantuan: "help",
+  tolong: "help",
+  tulung: "help", // Banjar
+  help: "help",
+  "/help": "help",
+  bahasa: "language",
+  "ganti bahasa": "language",
+  "/bahasa": "language",
+  berhenti: "stop",
+  stop: "stop",
+  baampih: "stop", // Banjar: berhenti
+  "/stop": "stop",
+  mulai: "start",
+  "/start": "start",
+  start: "start",
+  dataku: "mydata",
+  "data ku": "mydata",
+  "data saya": "mydata",
+  "data ulun": "mydata", // Banjar
+  "/dataku": "mydata",
+  "hapus data": "delete",
+  "hapus dataku": "delete",
+  "hapus data saya": "delete",
+  "hapus data ulun": "delete",
+  "/hapus": "delete",
+  daftar: "register",
+  "/daftar": "register",
+  registrasi: "register",
+  batal: "cancel",
+  "kada jadi": "cancel", // Banjar: tidak jadi
+};
+
+/** Recognises a whole message as a command ("Menu", "hapus  data!", "/start"). */
+export function parseCommand(text: string | undefined): Command | null {
+  if (!text) return null;
+  const key = text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}/ ]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return ALIASES[key] ?? null;
+}

@@ -1,0 +1,113 @@
+// Answers questions from the FAQ knowledge base: a confident match gets the answer in the
+// person's language with its source; an unsure one gets the best 2–3 topics to choose from;
+// greetings and off-topic get a friendly "what I can do", never a random health answer.
+import { eq } from "drizzle-orm";
+import { buildFaqIndex, loadFaqTopics, matchQuestion, type FaqIndex, type FaqTopic } from "../knowledge/index.js";
+import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
+import type { Runtime } from "../runtime.js";
+import { pickChoice, type Choice } from "./choices.js";
+import type { Turn } from "./turn.js";
+
+interface Knowledge {
+  index: FaqIndex;
+  topics: Map<string, FaqTopic>;
+}
+
+const cache = new WeakMap<Runtime, Knowledge>();
+
+/** The FAQ index of this runtime, built once (main.ts warms it at start). */
+export function knowledgeOf(rt: Runtime): Knowledge {
+  let k = cache.get(rt);
+  if (!k) {
+    const topics = loadFaqTopics();
+    k = { index: buildFaqIndex(topics), topics: new Map(topics.map((t) => [t.id, t])) };
+    cache.set(rt, k);
+  }
+  return k;
+}
+
+async function nearestPuskesmas(turn: Turn): Promise<string | null> {
+  if (!turn.contact.desaCode) return null;
+  const [row] = await turn.tx
+    .select({ name: puskesmas.name })
+    .from(puskesmasDesa)
+    .innerJoin(puskesmas, eq(puskesmas.id, puskesmasDesa.puskesmasId))
+    .where(eq(puskesmasDesa.desaCode, turn.contact.desaCode));
+  if (!row) return null;
+  return /^puskesmas/i.test(row.name) ? row.name : `Puskesmas ${row.name}`;
+}
+
+/** Sends one topic's answer (danger warning first, source last, "more" as a button). */
+export async function sendAnswer(turn: Turn, topicId: string): Promise<void> {
+  const topic = knowledgeOf(turn.rt).topics.get(topicId);
+  if (!topic) return turn.say("conversation:fallback");
+  if (topic.danger) {
+    const name = await nearestPuskesmas(turn);
+    turn.say(name ? "conversation:faq.danger_puskesmas" : "conversation:faq.danger", { puskesmas: name });
+  }
+  const answer = turn.t(`faq:${topicId}.answer`);
+  const hasMore = turn.rt.i18n.exists(turn.lang, `faq:${topicId}.more`);
+  const text = `${answer}\n\n${turn.t("conversation:faq.source", { source: topic.source })}`;
+  turn.sayText(text, hasMore ? [{ label: turn.t("conversation:faq.more_button"), payload: `faq:more:${topicId}` }] : undefined);
+  // Remember the topic briefly so a typed "selengkapnya" refers to it.
+  await turn.setState("faq", "answered", { topicId }, 30 * 60_000);
+}
+
+function topicChoices(turn: Turn, ids: string[]): Choice[] {
+  return ids.map((id) => ({ label: turn.t(`faq:${id}.title`), payload: `faq:topic:${id}` }));
+}
+
+const MORE_WORDS = /^(selengkapnya|salangkapnya|lengkapnya|lanjut|lagi|more|detail)$/i;
+
+/** Handles button presses and follow-ups of earlier FAQ replies ("selengkapnya", "2"). */
+export async function handleFaqFollowUp(turn: Turn): Promise<boolean> {
+  const payload = turn.message.payload ?? "";
+  if (payload.startsWith("faq:topic:")) {
+    await sendAnswer(turn, payload.slice("faq:topic:".length));
+    return true;
+  }
+  const state = turn.state?.flow === "faq" ? turn.state : null;
+  const moreId = payload.startsWith("faq:more:")
+    ? payload.slice("faq:more:".length)
+    : state?.step === "answered" && MORE_WORDS.test(turn.text)
+      ? (state.data.topicId as string)
+      : null;
+  if (moreId) {
+    const key = `faq:${moreId}.more`;
+    if (turn.rt.i18n.exists(turn.lang, key)) turn.say(key);
+    else turn.say("conversation:faq.no_more");
+    return true;
+  }
+  if (state?.step === "choose") {
+    const picked = pickChoice(turn.message, topicChoices(turn, (state.data.topicIds as string[]) ?? []));
+    if (picked) {
+      await sendAnswer(turn, picked.slice("faq:topic:".length));
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Answers the message as a question; always replies. */
+export async function answerQuestion(turn: Turn): Promise<void> {
+  const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
+  if (match.kind === "answer") return sendAnswer(turn, match.topicId);
+  if (match.kind === "choices") {
+    turn.ask("conversation:faq.choose", topicChoices(turn, match.topicIds));
+    await turn.setState("faq", "choose", { topicIds: match.topicIds }, 30 * 60_000);
+    return;
+  }
+  await turn.clearState();
+  if (match.reason === "greeting") {
+    turn.say(turn.contact.registeredAt ? "conversation:welcome_back" : "conversation:welcome", undefined, turn.contact.registeredAt
+      ? undefined
+      : [
+          { label: turn.t("conversation:buttons.register"), payload: "cmd:register" },
+          { label: turn.t("conversation:buttons.menu"), payload: "cmd:menu" },
+        ]);
+  } else if (match.reason === "thanks") {
+    turn.say("conversation:thanks_reply");
+  } else {
+    turn.say("conversation:fallback");
+  }
+}

@@ -1,0 +1,192 @@
+// DAFTAR: language → consent (privacy notice, versioned) → role → desa → posyandu. Offered to
+// parents, never forced: anyone may ask questions without registering.
+import { asc, eq } from "drizzle-orm";
+import { areas } from "../../areas/areas.sql.js";
+import { AreaMatcher, type AreaName } from "../../areas/match.js";
+import { CONSENT_VERSION, updateContact } from "../../contacts/index.js";
+import { posyandu } from "../../health-units/health-units.sql.js";
+import type { DbOrTx } from "../../db/client.js";
+import type { Runtime } from "../../runtime.js";
+import { pickChoice, type Choice } from "../choices.js";
+import type { Turn } from "../turn.js";
+import { applyLanguageAnswer, languageChoices } from "./language.js";
+import { NO, YES, type Flow } from "./flow.js";
+
+const ROLES = ["parent", "pregnant", "kader"] as const;
+type Role = (typeof ROLES)[number];
+
+const matchers = new WeakMap<Runtime, AreaMatcher>();
+/** The geography matcher, built once per runtime (inside the turn's transaction: PGlite has one connection). */
+async function areaMatcher(turn: Turn): Promise<AreaMatcher> {
+  let matcher = matchers.get(turn.rt);
+  if (!matcher) {
+    matcher = new AreaMatcher((await turn.tx.select().from(areas)) as AreaName[]);
+    matchers.set(turn.rt, matcher);
+  }
+  return matcher;
+}
+
+/** Name of a desa for messages: "Batu Piring, Kec. Paringin Selatan". */
+export async function desaLabel(db: DbOrTx, desaCode: string | null): Promise<string | null> {
+  if (!desaCode) return null;
+  const [desa] = await db.select().from(areas).where(eq(areas.code, desaCode));
+  if (!desa) return null;
+  const [kec] = desa.parentCode ? await db.select().from(areas).where(eq(areas.code, desa.parentCode)) : [];
+  return kec ? `${desa.name}, Kec. ${kec.name}` : desa.name;
+}
+
+function roleChoices(turn: Turn): Choice[] {
+  return ROLES.map((r) => ({ label: turn.t(`conversation:roles.${r}`), payload: `role:${r}` }));
+}
+
+function consentChoices(turn: Turn): Choice[] {
+  return [
+    { label: turn.t("conversation:buttons.agree"), payload: YES },
+    { label: turn.t("conversation:buttons.disagree"), payload: NO },
+  ];
+}
+
+async function askConsent(turn: Turn) {
+  turn.ask("conversation:reg.consent", consentChoices(turn));
+  await turn.setState("registration", "consent");
+}
+
+async function askDesa(turn: Turn, data: Record<string, unknown>) {
+  turn.say("conversation:reg.desa_prompt");
+  await turn.setState("registration", "desa", data);
+}
+
+async function offerDesa(turn: Turn, data: Record<string, unknown>, list: AreaName[], promptKey: string, vars = {}) {
+  const options = list.slice(0, 25).map((d) => ({ code: d.code, name: d.name }));
+  turn.ask(promptKey, options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })), vars);
+  await turn.setState("registration", "desa_pick", { ...data, options });
+}
+
+async function chooseDesa(turn: Turn, data: Record<string, unknown>, desaCode: string) {
+  const list = await turn.tx
+    .select({ id: posyandu.id, name: posyandu.name })
+    .from(posyandu)
+    .where(eq(posyandu.desaCode, desaCode))
+    .orderBy(asc(posyandu.name));
+  const next = { ...data, desaCode };
+  if (list.length === 0) return finish(turn, next);
+  const choices = [
+    ...list.slice(0, 20).map((p) => ({ label: p.name, payload: `posyandu:${p.id}` })),
+    { label: turn.t("conversation:reg.posyandu_unknown"), payload: "posyandu:none" },
+  ];
+  turn.ask("conversation:reg.posyandu_prompt", choices);
+  await turn.setState("registration", "posyandu", { ...next, choices });
+}
+
+async function finish(turn: Turn, data: Record<string, unknown>) {
+  const role = data.role as Role;
+  turn.contact = await updateContact(turn.tx, turn.contact.id, {
+    role,
+    desaCode: data.desaCode as string,
+    posyanduId: (data.posyanduId as string | undefined) ?? null,
+    kaderStatus: role === "kader" ? "pending" : null,
+    consentVersion: CONSENT_VERSION,
+    consentAt: new Date(data.consentAt as string),
+    registeredAt: turn.now,
+  });
+  await turn.clearState();
+  const desa = (await desaLabel(turn.tx, turn.contact.desaCode)) ?? "";
+  turn.say(role === "kader" ? "conversation:reg.done_kader" : role === "pregnant" ? "conversation:reg.done_pregnant" : "conversation:reg.done_parent", {
+    desa,
+  });
+}
+
+export const registrationFlow: Flow = {
+  name: "registration",
+  async start(turn) {
+    if (turn.contact.registeredAt) {
+      turn.say("conversation:reg.already", {
+        role: turn.t(`conversation:roles.${turn.contact.role ?? "parent"}`),
+        desa: (await desaLabel(turn.tx, turn.contact.desaCode)) ?? "-",
+      });
+      return;
+    }
+    if (!turn.contact.lang) {
+      turn.ask("conversation:lang.prompt", languageChoices(turn));
+      await turn.setState("registration", "lang");
+      return;
+    }
+    await askConsent(turn);
+  },
+
+  async step(turn) {
+    const data = turn.state?.data ?? {};
+    switch (turn.state?.step) {
+      case "lang":
+        if (await applyLanguageAnswer(turn)) return askConsent(turn);
+        turn.say("conversation:choose_number");
+        turn.ask("conversation:lang.prompt", languageChoices(turn));
+        return;
+
+      case "consent": {
+        const answer = pickChoice(turn.message, consentChoices(turn)) ?? pickChoice(turn.message, [
+          { label: turn.t("conversation:buttons.yes"), payload: YES },
+          { label: turn.t("conversation:buttons.no"), payload: NO },
+        ]);
+        if (answer === YES) {
+          turn.ask("conversation:reg.role_prompt", roleChoices(turn));
+          await turn.setState("registration", "role", { consentAt: turn.now.toISOString() });
+        } else if (answer === NO) {
+          await turn.clearState();
+          turn.say("conversation:reg.consent_declined");
+        } else {
+          turn.say("conversation:choose_number");
+          turn.ask("conversation:reg.consent", consentChoices(turn));
+        }
+        return;
+      }
+
+      case "role": {
+        const role = pickChoice(turn.message, roleChoices(turn))?.slice("role:".length);
+        if (!role) {
+          turn.say("conversation:choose_number");
+          turn.ask("conversation:reg.role_prompt", roleChoices(turn));
+          return;
+        }
+        return askDesa(turn, { ...data, role });
+      }
+
+      case "desa":
+      case "desa_pick": {
+        const options = (data.options as { code: string; name: string }[] | undefined) ?? [];
+        if (turn.state?.step === "desa_pick") {
+          const picked = pickChoice(turn.message, options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
+          if (picked) return chooseDesa(turn, data, picked.slice("desa:".length));
+        }
+        if (!turn.text) return askDesa(turn, data);
+        const match = (await areaMatcher(turn)).match(turn.text);
+        if (match.kind === "desa" && match.desa.length === 1 && match.desa[0]) {
+          return chooseDesa(turn, data, match.desa[0].code);
+        }
+        if (match.kind === "desa") return offerDesa(turn, data, match.desa, "conversation:reg.desa_choose");
+        if (match.kind === "kecamatan") {
+          return offerDesa(turn, data, match.desa, "conversation:reg.kecamatan_choose", { kecamatan: match.kecamatan.name });
+        }
+        turn.say("conversation:reg.desa_not_found", { text: turn.text.slice(0, 40) });
+        await turn.setState("registration", "desa", data);
+        return;
+      }
+
+      case "posyandu": {
+        const choices = (data.choices as Choice[] | undefined) ?? [];
+        const picked = pickChoice(turn.message, choices);
+        if (!picked) {
+          turn.say("conversation:choose_number");
+          turn.ask("conversation:reg.posyandu_prompt", choices);
+          return;
+        }
+        const id = picked.slice("posyandu:".length);
+        return finish(turn, { ...data, posyanduId: id === "none" ? undefined : id });
+      }
+
+      default:
+        await turn.clearState();
+        return registrationFlow.start(turn);
+    }
+  },
+};

@@ -1,0 +1,80 @@
+// Decides what one message is: a command (any time), an answer to the dialogue in progress, a
+// domain message (kader report, reminder reply…), or a question for the FAQ.
+import { parseCommand, type Command } from "./commands.js";
+import { answerQuestion, handleFaqFollowUp } from "./faq.js";
+import type { Flow } from "./flows/flow.js";
+import { languageFlow } from "./flows/language.js";
+import { deleteFlow, describeMyData, resume, stopFlow } from "./flows/privacy.js";
+import { registrationFlow } from "./flows/registration.js";
+import type { Handler, Turn } from "./turn.js";
+
+const FLOWS: Flow[] = [registrationFlow, languageFlow, stopFlow, deleteFlow];
+
+/** Domain handlers tried after commands and dialogues, before the FAQ (growth, reminders …). */
+const domainHandlers: Handler[] = [];
+
+/** Lets a domain module claim messages (e.g. "UKUR …" reports); first registered is tried first. */
+export function registerHandler(handler: Handler): void {
+  if (!domainHandlers.includes(handler)) domainHandlers.push(handler);
+}
+
+/** Lets a domain module add a dialogue (its state's `flow` is the flow's name). */
+export function registerFlow(flow: Flow): void {
+  if (FLOWS.some((f) => f.name === flow.name)) return;
+  FLOWS.push(flow);
+}
+
+/** Starts a registered dialogue by name (e.g. after registration, the pregnancy enrolment). */
+export async function startFlow(turn: Turn, name: string): Promise<boolean> {
+  const flow = FLOWS.find((f) => f.name === name);
+  if (!flow) return false;
+  await flow.start(turn);
+  return true;
+}
+
+async function runCommand(turn: Turn, command: Command): Promise<void> {
+  switch (command) {
+    case "menu":
+      await turn.clearState();
+      return turn.say("conversation:menu");
+    case "help":
+      return turn.say("conversation:help");
+    case "language":
+      await turn.clearState();
+      return languageFlow.start(turn);
+    case "stop":
+      await turn.clearState();
+      return stopFlow.start(turn);
+    case "start":
+      await turn.clearState();
+      return resume(turn);
+    case "mydata":
+      return describeMyData(turn);
+    case "delete":
+      await turn.clearState();
+      return deleteFlow.start(turn);
+    case "register":
+      await turn.clearState();
+      return registrationFlow.start(turn);
+    case "cancel":
+      await turn.clearState();
+      return turn.say("conversation:cancelled");
+  }
+}
+
+/** Handles one turn; always leaves at least one reply. */
+export async function route(turn: Turn): Promise<void> {
+  const payload = turn.message.payload;
+  const command = payload?.startsWith("cmd:") ? (payload.slice(4) as Command) : parseCommand(turn.message.text);
+  if (command) return runCommand(turn, command);
+
+  if (!turn.text && !payload) return turn.say("conversation:unsupported");
+
+  const flow = turn.state ? FLOWS.find((f) => f.name === turn.state?.flow) : undefined;
+  if (flow) return flow.step(turn);
+
+  for (const handler of domainHandlers) if (await handler(turn)) return;
+
+  if (await handleFaqFollowUp(turn)) return;
+  return answerQuestion(turn);
+}

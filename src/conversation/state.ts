@@ -1,0 +1,40 @@
+// Where a contact is in a dialogue, kept in the database so a restart resumes it.
+import { eq } from "drizzle-orm";
+import { conversationStates } from "../contacts/contacts.sql.js";
+import type { DbOrTx } from "../db/client.js";
+
+/** A dialogue left this long is forgotten (the person is told, and starts over). */
+export const STATE_TTL_MS = 24 * 60 * 60_000;
+
+export interface DialogueState {
+  flow: string;
+  step: string;
+  data: Record<string, unknown>;
+}
+
+/** The contact's current dialogue, or null; an expired one is reported as such and removed. */
+export async function loadState(
+  tx: DbOrTx,
+  contactId: string,
+  now: Date,
+): Promise<{ state: DialogueState | null; expired: boolean }> {
+  const [row] = await tx.select().from(conversationStates).where(eq(conversationStates.contactId, contactId));
+  if (!row) return { state: null, expired: false };
+  if (row.expiresAt <= now) {
+    await tx.delete(conversationStates).where(eq(conversationStates.contactId, contactId));
+    return { state: null, expired: row.flow !== "faq" };
+  }
+  return { state: { flow: row.flow, step: row.step, data: row.data }, expired: false };
+}
+
+export async function saveState(tx: DbOrTx, contactId: string, state: DialogueState, now: Date, ttlMs = STATE_TTL_MS) {
+  const values = { ...state, updatedAt: now, expiresAt: new Date(now.getTime() + ttlMs) };
+  await tx
+    .insert(conversationStates)
+    .values({ contactId, ...values })
+    .onConflictDoUpdate({ target: conversationStates.contactId, set: values });
+}
+
+export async function clearState(tx: DbOrTx, contactId: string) {
+  await tx.delete(conversationStates).where(eq(conversationStates.contactId, contactId));
+}

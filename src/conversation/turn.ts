@@ -1,0 +1,67 @@
+// One inbound message being handled: who sent it, in which language to answer, the dialogue
+// state, and the replies collected so far. Handlers read and write it; inbound.ts persists it.
+import type { Button, InboundMessage, OutboundMessage } from "../channels/channel.js";
+import type { Contact, ContactChannel } from "../contacts/index.js";
+import type { Tx } from "../db/client.js";
+import type { Lang } from "../i18n/index.js";
+import type { Runtime } from "../runtime.js";
+import { withChoices, type Choice } from "./choices.js";
+import { clearState, saveState, type DialogueState } from "./state.js";
+
+export class Turn {
+  readonly replies: OutboundMessage[] = [];
+  /** Set when the contact was erased during this turn (HAPUS DATA): replies go out unowned. */
+  erased = false;
+
+  constructor(
+    readonly rt: Runtime,
+    readonly tx: Tx,
+    public contact: Contact,
+    readonly channel: ContactChannel,
+    readonly message: InboundMessage,
+    /** Language to answer in: the contact's choice, else the language this message is written in. */
+    public lang: Lang,
+    public state: DialogueState | null,
+  ) {}
+
+  get text(): string {
+    return (this.message.text ?? "").trim();
+  }
+
+  get now(): Date {
+    return this.rt.clock.now();
+  }
+
+  t(key: string, vars?: Record<string, unknown>): string {
+    return this.rt.i18n.t(this.lang, key, vars);
+  }
+
+  /** Replies with a text from locales. */
+  say(key: string, vars?: Record<string, unknown>, buttons?: Button[]): void {
+    this.replies.push(buttons?.length ? { text: this.t(key, vars), buttons } : { text: this.t(key, vars) });
+  }
+
+  /** Replies with an already rendered text. */
+  sayText(text: string, buttons?: Button[]): void {
+    this.replies.push(buttons?.length ? { text, buttons } : { text });
+  }
+
+  /** Replies with a prompt and numbered choices (also shown as buttons). */
+  ask(key: string, choices: Choice[], vars?: Record<string, unknown>): void {
+    this.replies.push(withChoices(this.t(key, vars), choices));
+  }
+
+  async setState(flow: string, step: string, data: Record<string, unknown> = {}, ttlMs?: number): Promise<void> {
+    this.state = { flow, step, data };
+    await saveState(this.tx, this.contact.id, this.state, this.now, ttlMs);
+  }
+
+  async clearState(): Promise<void> {
+    if (!this.state) return;
+    this.state = null;
+    await clearState(this.tx, this.contact.id);
+  }
+}
+
+/** A step of the conversation: returns true when it handled the turn. */
+export type Handler = (turn: Turn) => Promise<boolean>;
