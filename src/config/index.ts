@@ -8,6 +8,35 @@ const onOff = z
 
 const hour = z.coerce.number().int().min(0).max(23);
 
+// WHATSAPP_CLOUD_TEMPLATES: message kind → language → approved template name. Meta names
+// templates with lowercase letters, digits and underscores only.
+const templateName = z.string().regex(/^[a-z0-9_]{1,512}$/, "template names use only a-z, 0-9 and _");
+const cloudTemplates = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: 'must be JSON such as {"reminder":{"id":"balanting_pengingat"}}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().regex(/^[a-z][a-z_]*$/),
+      z.strictObject(
+        { id: templateName.optional(), bjn: templateName.optional() },
+        { error: (i) => (i.code === "unrecognized_keys" ? "languages are id and bjn" : 'use {"id":"<template>","bjn":"<template>"}') },
+      ),
+      {
+        error: (i) =>
+          i.code === "invalid_key"
+            ? "message kinds are lowercase words (reminder, broadcast…)"
+            : 'must be an object such as {"reminder":{"id":"balanting_pengingat"}}',
+      },
+    ),
+  );
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -39,6 +68,7 @@ const EnvSchema = z.object({
   WHATSAPP_CLOUD_APP_SECRET: z.string().min(1).optional(),
   WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(1).optional(),
   WHATSAPP_CLOUD_API_ROOT: z.url().default("https://graph.facebook.com/v21.0"),
+  WHATSAPP_CLOUD_TEMPLATES: cloudTemplates.default({}),
 });
 
 type Env = z.infer<typeof EnvSchema>;

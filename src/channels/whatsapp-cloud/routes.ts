@@ -1,0 +1,56 @@
+// The webhook Meta calls: GET for the subscription handshake, POST for messages and statuses.
+// The POST body is checked against X-Hub-Signature-256 over its RAW bytes, so JSON parsing is
+// done here after the check, by a content-type parser that lives only in this plugin's scope.
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "../../lib/log.js";
+import { verifyHubSignature, verifySubscription } from "./signature.js";
+
+export const WEBHOOK_PATH = "/webhooks/whatsapp";
+
+export interface WebhookDeps {
+  appSecret: string;
+  verifyToken: string;
+  log: Logger;
+  /** Takes a verified body; false when the channel is stopping (Meta will redeliver). */
+  receive(body: unknown): boolean;
+}
+
+/** The Fastify plugin with both webhook routes. */
+export function webhookRoutes(deps: WebhookDeps): (app: FastifyInstance) => Promise<void> {
+  return async (app) => {
+    // An encapsulated child scope, so the raw-body JSON parser does not replace the app's own,
+    // whether app.ts registers this plugin or calls it directly.
+    await app.register(async (scope) => {
+      scope.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+      // Warn level only: the request log line would carry hub.verify_token in its URL.
+      scope.get(WEBHOOK_PATH, { logLevel: "warn" }, async (request, reply) => {
+        const check = verifySubscription(request.query as Record<string, unknown>, deps.verifyToken);
+        if (!check.ok) {
+          deps.log.warn("whatsapp-cloud: webhook verification refused");
+          return reply.status(403).send({ error: "forbidden", message: "Verification failed." });
+        }
+        return reply.status(200).type("text/plain").send(check.challenge);
+      });
+
+      scope.post(WEBHOOK_PATH, async (request, reply) => {
+        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        if (!verifyHubSignature(deps.appSecret, raw, request.headers["x-hub-signature-256"])) {
+          deps.log.warn({ bytes: raw.length }, "whatsapp-cloud: webhook with a bad or missing signature");
+          return reply.status(401).send({ error: "bad_signature", message: "Missing or invalid X-Hub-Signature-256." });
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(raw.toString("utf8"));
+        } catch {
+          return reply.status(400).send({ error: "bad_request", message: "Body is not JSON." });
+        }
+        if (!deps.receive(body)) {
+          return reply.status(503).send({ error: "unavailable", message: "Stopping; deliver again later." });
+        }
+        // Meta wants a quick 200; the messages are handled after this reply.
+        return reply.status(200).send({ status: "ok" });
+      });
+    });
+  };
+}

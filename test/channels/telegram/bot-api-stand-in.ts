@@ -1,0 +1,100 @@
+// A local stand-in for the Telegram Bot API (node:http on 127.0.0.1): records every call and
+// answers the methods the adapter uses like api.telegram.org does, so grammY runs for real.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Update } from "grammy/types";
+
+export const TEST_TOKEN = "123456:TEST-token_for-the-stand-in";
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+/** A scripted answer: HTTP status and the Bot API JSON body. */
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+}
+
+export class BotApiStandIn {
+  readonly calls: ApiCall[] = [];
+  /** Updates handed out by getUpdates, one batch per call, then empty answers. */
+  readonly pendingUpdates: Update[][] = [];
+  /** Return an answer to override the default for a call (e.g. a 429). */
+  override?: (call: ApiCall) => ApiAnswer | undefined;
+  private server?: Server;
+  private nextMessageId = 1000;
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections(); // grammY keeps connections alive
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves when `method` has been called `count` times (polling tests wait on this). */
+  async waitFor(method: string, count = 1, timeoutMs = 5_000): Promise<ApiCall[]> {
+    const until = Date.now() + timeoutMs;
+    while (this.callsTo(method).length < count) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${count} ${method} call(s)`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.callsTo(method);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    let raw = "";
+    for await (const chunk of req) raw += String(chunk);
+    if (!match || match[1] !== TEST_TOKEN) return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const call: ApiCall = { method: match[2] as string, payload: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
+    this.calls.push(call);
+    const scripted = this.override?.(call);
+    if (scripted) return send(res, scripted.status, scripted.body);
+    switch (call.method) {
+      case "getMe":
+        return ok(res, { id: 123456, is_bot: true, first_name: "Balanting", username: "BalantingTestBot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false });
+      case "sendMessage":
+        return ok(res, {
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(call.payload.chat_id), type: "private", first_name: "Ibu" },
+          text: call.payload.text,
+        });
+      case "getUpdates": {
+        const batch = this.pendingUpdates.shift();
+        if (batch) return ok(res, batch);
+        // Long polling: hold briefly like Telegram does, unless this is stop()'s confirming call.
+        if (Number(call.payload.timeout ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
+        if (!res.destroyed) ok(res, []);
+        return;
+      }
+      case "answerCallbackQuery":
+      case "setWebhook":
+      case "deleteWebhook":
+        return ok(res, true);
+      default:
+        return send(res, 404, { ok: false, error_code: 404, description: "Not Found: method not found" });
+    }
+  }
+}
+
+function ok(res: ServerResponse, result: unknown): void {
+  send(res, 200, { ok: true, result });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
