@@ -11,6 +11,7 @@ import { findOrCreateContact } from "../contacts/index.js";
 import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
+import { registerDomainConversations } from "./domains.js";
 import { route } from "./router.js";
 import { loadState } from "./state.js";
 import { Turn } from "./turn.js";
@@ -87,6 +88,7 @@ export interface ConversationSink extends InboundSink {
 }
 
 export function createInboundSink(rt: Runtime, hub: ChannelHub): ConversationSink {
+  registerDomainConversations();
   const sending = new Set<Promise<unknown>>();
   const sink = async (message: InboundMessage) => {
     let outboxIds: number[] = [];

@@ -10,6 +10,7 @@ import type { Runtime } from "../../runtime.js";
 import { pickChoice, type Choice } from "../choices.js";
 import type { Turn } from "../turn.js";
 import { applyLanguageAnswer, languageChoices } from "./language.js";
+import { startFlow } from "../router.js";
 import { NO, YES, type Flow } from "./flow.js";
 
 const ROLES = ["parent", "pregnant", "kader"] as const;
@@ -94,6 +95,8 @@ async function finish(turn: Turn, data: Record<string, unknown>) {
   turn.say(role === "kader" ? "conversation:reg.done_kader" : role === "pregnant" ? "conversation:reg.done_pregnant" : "conversation:reg.done_parent", {
     desa,
   });
+  // Domains continue from here when they have a dialogue for the role (e.g. asking for HPHT).
+  await startFlow(turn, `enrol:${role}`);
 }
 
 export const registrationFlow: Flow = {

@@ -1,0 +1,55 @@
+import { boolean, date, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { areas } from "../areas/areas.sql.js";
+import { contacts } from "../contacts/contacts.sql.js";
+import { posyandu } from "../health-units/health-units.sql.js";
+
+/**
+ * A child under five followed by a posyandu. Registered by a kader (ANAK BARU) or by a parent
+ * giving a birth date; several per parent, twins included.
+ */
+export const children = pgTable(
+  "children",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Short code a kader types in reports (e.g. A7K2): no 0/O or 1/I to avoid misreading. */
+    code: text("code").notNull().unique(),
+    name: text("name").notNull(),
+    sex: text("sex", { enum: ["L", "P"] }).notNull(),
+    birthDate: date("birth_date", { mode: "string" }).notNull(),
+    motherName: text("mother_name"),
+    /** NIK (16 digits), stored for e-PPGBM matching and never echoed back in chat. */
+    nik: text("nik"),
+    parentContactId: uuid("parent_contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    desaCode: text("desa_code").references(() => areas.code),
+    posyanduId: uuid("posyandu_id").references(() => posyandu.id, { onDelete: "set null" }),
+    registeredByContactId: uuid("registered_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    /** Reminders for this child stop (e.g. the child died); kept for the record. */
+    remindersStoppedAt: timestamp("reminders_stopped_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("children_parent_idx").on(t.parentContactId),
+    index("children_posyandu_idx").on(t.posyanduId),
+    index("children_desa_idx").on(t.desaCode),
+  ],
+);
+
+/** A pregnancy of a registered mother, anchored on HPHT (HPL = HPHT + 280 days). */
+export const pregnancies = pgTable(
+  "pregnancies",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    hpht: date("hpht", { mode: "string" }).notNull(),
+    status: text("status", { enum: ["active", "delivered", "lost"] }).notNull().default("active"),
+    /** Latest Hb below 11 g/dL (anaemia in pregnancy): anaemia messages are added. */
+    hbLow: boolean("hb_low").notNull().default(false),
+    endedOn: date("ended_on", { mode: "string" }),
+    /** The baby, once SUDAH LAHIR is reported. */
+    childId: uuid("child_id").references(() => children.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("pregnancies_contact_idx").on(t.contactId)],
+);

@@ -1,0 +1,48 @@
+// Children under five and pregnancies: the people growth monitoring and reminders are about.
+import { randomInt } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "../db/client.js";
+import { children, pregnancies } from "./children.sql.js";
+
+export { children, pregnancies } from "./children.sql.js";
+export type Child = typeof children.$inferSelect;
+export type Pregnancy = typeof pregnancies.$inferSelect;
+
+// Letters and digits that cannot be mistaken for one another on paper or a phone keyboard.
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/** A random 4-character child code such as A7K2 (30^4 ≈ 1 million codes). */
+export function newChildCode(random: (max: number) => number = randomInt): string {
+  let code = "";
+  for (let i = 0; i < 4; i++) code += CODE_ALPHABET[random(CODE_ALPHABET.length)];
+  return code;
+}
+
+/** Inserts a child with a fresh unique code (retrying on the rare collision). */
+export async function insertChild(db: DbOrTx, values: Omit<typeof children.$inferInsert, "code">): Promise<Child> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const [row] = await db
+      .insert(children)
+      .values({ ...values, code: newChildCode() })
+      .onConflictDoNothing({ target: children.code })
+      .returning();
+    if (row) return row;
+  }
+  throw new Error("could not find a free child code");
+}
+
+/** NIK: 16 digits; the first six are a Kemendagri region code, so "00" there is impossible. */
+export function isValidNik(value: string): boolean {
+  return /^\d{16}$/.test(value) && !/^00/.test(value) && !/^(\d)\1{15}$/.test(value);
+}
+
+export async function findChildByCode(db: DbOrTx, code: string): Promise<Child | undefined> {
+  const [row] = await db.select().from(children).where(eq(children.code, code.toUpperCase()));
+  return row;
+}
+
+/** The active pregnancy of a contact, if any. */
+export async function activePregnancy(db: DbOrTx, contactId: string): Promise<Pregnancy | undefined> {
+  const rows = await db.select().from(pregnancies).where(eq(pregnancies.contactId, contactId));
+  return rows.find((p) => p.status === "active");
+}
