@@ -5,6 +5,7 @@ import type { Job } from "../jobs/index.js";
 import { ChannelHub } from "./hub.js";
 import { deliverOutbox, markFailedByExternalId, requeueStale } from "./outbox.js";
 import { telegramAdapterFromConfig } from "./telegram/index.js";
+import { createWhatsAppAdapter } from "./whatsapp/index.js";
 import { createWhatsAppCloudAdapter, whatsAppCloudSettings, type CloudStatus } from "./whatsapp-cloud/index.js";
 import { createWebChatAdapter } from "./web/adapter.js";
 
@@ -19,6 +20,11 @@ export async function createChannels(rt: Runtime): Promise<ChannelHub> {
   hub.onStopped(() => sink.idle());
   const telegram = telegramAdapterFromConfig(rt.config, { log: rt.log, sink });
   if (telegram) hub.register(telegram);
+  if (rt.config.WHATSAPP_BAILEYS) {
+    hub.register(
+      createWhatsAppAdapter({ rt, sink, phone: rt.config.WHATSAPP_PHONE, sendIntervalMs: rt.config.WHATSAPP_SEND_INTERVAL_MS }),
+    );
+  }
   if (whatsAppCloudSettings(rt.config)) {
     hub.register(
       createWhatsAppCloudAdapter({

@@ -95,35 +95,47 @@ export async function deliverOutbox(
   });
   claimed.sort((a, b) => a.id - b.id);
 
-  for (const row of claimed) {
-    const adapter = hub.get(row.channel);
-    let outcome: Partial<typeof outbox.$inferInsert>;
-    if (!adapter) {
-      // The channel is not running in this process (e.g. disabled); keep the row for later.
-      outcome = { status: "queued", attempts: row.attempts - 1, nextAttemptAt: new Date(now.getTime() + 60_000) };
-    } else {
-      try {
-        const context = await sendContext(rt.db, row.channel, row.address, row.kind);
-        const result = await adapter.send(row.address, row.message, context);
-        outcome = { status: "sent", sentAt: rt.clock.now(), externalId: result.externalId ?? null, lastError: null };
-        stats.sent++;
-      } catch (err) {
-        const retryable = err instanceof SendError ? err.retryable : true;
-        const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
-        if (retryable && row.attempts < MAX_ATTEMPTS) {
-          const delay = retryDelayMs(row.attempts, err instanceof SendError ? err.retryAfterMs : undefined);
-          outcome = { status: "queued", lastError: reason, nextAttemptAt: new Date(rt.clock.now().getTime() + delay) };
-          stats.retrying++;
-        } else {
-          outcome = { status: "failed", lastError: reason };
-          stats.failed++;
-        }
-        rt.log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryable }, "send failed");
-      }
-    }
-    await rt.db.update(outbox).set(outcome).where(eq(outbox.id, row.id));
-  }
+  // Channels send side by side (a paced WhatsApp backlog must not hold up Telegram); within a
+  // channel rows go one by one, in order.
+  const byChannel = new Map<string, typeof claimed>();
+  for (const row of claimed) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+  await Promise.all(
+    [...byChannel.values()].map(async (rows) => {
+      for (const row of rows) await sendOne(rt, hub, row, now, stats);
+    }),
+  );
   return stats;
+}
+
+type OutboxRow = typeof outbox.$inferSelect;
+
+async function sendOne(rt: Runtime, hub: ChannelHub, row: OutboxRow, now: Date, stats: DeliveryStats): Promise<void> {
+  const adapter = hub.get(row.channel);
+  let outcome: Partial<typeof outbox.$inferInsert>;
+  if (!adapter) {
+    // The channel is not running in this process (e.g. disabled); keep the row for later.
+    outcome = { status: "queued", attempts: row.attempts - 1, nextAttemptAt: new Date(now.getTime() + 60_000) };
+  } else {
+    try {
+      const context = await sendContext(rt.db, row.channel, row.address, row.kind);
+      const result = await adapter.send(row.address, row.message, context);
+      outcome = { status: "sent", sentAt: rt.clock.now(), externalId: result.externalId ?? null, lastError: null };
+      stats.sent++;
+    } catch (err) {
+      const retryable = err instanceof SendError ? err.retryable : true;
+      const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
+      if (retryable && row.attempts < MAX_ATTEMPTS) {
+        const delay = retryDelayMs(row.attempts, err instanceof SendError ? err.retryAfterMs : undefined);
+        outcome = { status: "queued", lastError: reason, nextAttemptAt: new Date(rt.clock.now().getTime() + delay) };
+        stats.retrying++;
+      } else {
+        outcome = { status: "failed", lastError: reason };
+        stats.failed++;
+      }
+      rt.log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryable }, "send failed");
+    }
+  }
+  await rt.db.update(outbox).set(outcome).where(eq(outbox.id, row.id));
 }
 
 async function sendContext(db: DbOrTx, channel: string, address: string, kind: string) {

@@ -1,0 +1,43 @@
+// Admin-only page data for pairing: the QR code waiting to be scanned, as an SVG image.
+// Guarded for now by ADMIN_BOOTSTRAP_TOKEN as a bearer token (staff sessions replace it later).
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import QRCode from "qrcode";
+
+export interface QrRouteOptions {
+  /** The pending QR string from Baileys, or null when none is waiting. */
+  currentQr: () => string | null;
+  /** ADMIN_BOOTSTRAP_TOKEN; when unset, nobody may see the QR over HTTP. */
+  adminToken: string | undefined;
+}
+
+/** Constant-time comparison of the presented bearer token with the configured one. */
+export function isAdminBearer(authorization: string | undefined, adminToken: string | undefined): boolean {
+  if (!adminToken || !authorization) return false;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match?.[1]) return false;
+  const given = Buffer.from(match[1]);
+  const expected = Buffer.from(adminToken);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Fastify plugin: GET /admin/whatsapp/qr → 401 without the token, 404 with no QR, else SVG. */
+export function whatsAppQrRoutes(options: QrRouteOptions): (app: FastifyInstance) => Promise<void> {
+  return async (app) => {
+    app.get("/admin/whatsapp/qr", async (request: FastifyRequest, reply) => {
+      if (!isAdminBearer(request.headers.authorization, options.adminToken)) {
+        return reply
+          .status(401)
+          .header("www-authenticate", "Bearer")
+          .send({ error: "unauthorized", message: "Send Authorization: Bearer <ADMIN_BOOTSTRAP_TOKEN>." });
+      }
+      const qr = options.currentQr();
+      if (!qr) {
+        return reply.status(404).send({ error: "not_found", message: "No WhatsApp QR code is waiting to be scanned." });
+      }
+      const svg = await QRCode.toString(qr, { type: "svg", margin: 2 });
+      // A QR links a device to the service's WhatsApp account: never cache it anywhere.
+      return reply.status(200).header("cache-control", "no-store").type("image/svg+xml").send(svg);
+    });
+  };
+}
