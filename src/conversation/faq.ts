@@ -43,12 +43,13 @@ export async function sendAnswer(turn: Turn, topicId: string): Promise<void> {
   if (!topic) return turn.say("conversation:fallback");
   if (topic.danger) {
     const name = await nearestPuskesmas(turn);
-    turn.say(name ? "conversation:faq.danger_puskesmas" : "conversation:faq.danger", { puskesmas: name });
+    turn.say(name ? "knowledge:danger.prefix_puskesmas" : "knowledge:danger.prefix", { puskesmas: name });
   }
-  const answer = turn.t(`faq:${topicId}.answer`);
   const hasMore = turn.rt.i18n.exists(turn.lang, `faq:${topicId}.more`);
-  const text = `${answer}\n\n${turn.t("conversation:faq.source", { source: topic.source })}`;
-  turn.sayText(text, hasMore ? [{ label: turn.t("conversation:faq.more_button"), payload: `faq:more:${topicId}` }] : undefined);
+  const parts = [`*${turn.t(`faq:${topicId}.title`)}*`, turn.t(`faq:${topicId}.answer`)];
+  if (hasMore) parts.push(turn.t("knowledge:more.hint"));
+  parts.push(turn.t("knowledge:source", { source: topic.source }));
+  turn.sayText(parts.join("\n\n"), hasMore ? [{ label: turn.t("knowledge:more.button"), payload: `faq:more:${topicId}` }] : undefined);
   // Remember the topic briefly so a typed "selengkapnya" refers to it.
   await turn.setState("faq", "answered", { topicId }, 30 * 60_000);
 }
@@ -75,7 +76,7 @@ export async function handleFaqFollowUp(turn: Turn): Promise<boolean> {
   if (moreId) {
     const key = `faq:${moreId}.more`;
     if (turn.rt.i18n.exists(turn.lang, key)) turn.say(key);
-    else turn.say("conversation:faq.no_more");
+    else turn.say("conversation:faq_no_more");
     return true;
   }
   if (state?.step === "choose") {
@@ -93,21 +94,19 @@ export async function answerQuestion(turn: Turn): Promise<void> {
   const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
   if (match.kind === "answer") return sendAnswer(turn, match.topicId);
   if (match.kind === "choices") {
-    turn.ask("conversation:faq.choose", topicChoices(turn, match.topicIds));
+    turn.ask("knowledge:choices.intro", topicChoices(turn, match.topicIds));
+    turn.say("knowledge:choices.none_of_these");
     await turn.setState("faq", "choose", { topicIds: match.topicIds }, 30 * 60_000);
     return;
   }
   await turn.clearState();
-  if (match.reason === "greeting") {
-    turn.say(turn.contact.registeredAt ? "conversation:welcome_back" : "conversation:welcome", undefined, turn.contact.registeredAt
-      ? undefined
-      : [
-          { label: turn.t("conversation:buttons.register"), payload: "cmd:register" },
-          { label: turn.t("conversation:buttons.menu"), payload: "cmd:menu" },
-        ]);
-  } else if (match.reason === "thanks") {
-    turn.say("conversation:thanks_reply");
+  if (match.reason === "greeting" && !turn.contact.registeredAt) {
+    // A first hello: say what the bot does and offer (never force) registration.
+    turn.say("conversation:welcome", undefined, [
+      { label: turn.t("conversation:buttons.register"), payload: "cmd:register" },
+      { label: turn.t("conversation:buttons.menu"), payload: "cmd:menu" },
+    ]);
   } else {
-    turn.say("conversation:fallback");
+    turn.say(`knowledge:none.${match.reason}`);
   }
 }

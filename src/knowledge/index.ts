@@ -57,5 +57,3 @@ function readTitles(localesDir: string): Map<string, FaqTopic["titles"]> {
   }
   return out;
 }
-export { renderFaqReply } from "./reply.js";
-export type { FaqReply } from "./reply.js";
