@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
 import { migrationsUpToDate } from "./db/migrate.js";
 import type { ChannelHub } from "./channels/hub.js";
+import { safeError } from "./lib/log.js";
 import type { Runtime } from "./runtime.js";
 
 export interface AppOptions {
@@ -27,7 +28,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
-      request.log.error({ err: error }, "request failed");
+      request.log.error(safeError(error), "request failed");
       return reply.status(status).send({ error: "internal_error", message: "Something went wrong on our side." });
     }
     if (error.validation) {

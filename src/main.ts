@@ -5,7 +5,7 @@ import { buildApp } from "./app.js";
 import { createChannels, outboxJob } from "./channels/index.js";
 import { knowledgeOf } from "./conversation/index.js";
 import { startJobs } from "./jobs/index.js";
-import { createLogger } from "./lib/log.js";
+import { createLogger, safeError } from "./lib/log.js";
 import { createRuntime } from "./runtime.js";
 
 const SHUTDOWN_BUDGET_MS = 9_000;
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       console.error(err.message);
       process.exit(1);
     }
-    log.fatal({ err }, "could not start");
+    log.fatal(safeError(err), "could not start");
     process.exit(1);
   }
 
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       log.info("stopped");
       process.exit(0);
     } catch (err) {
-      log.error({ err }, "error during shutdown");
+      log.error(safeError(err), "error during shutdown");
       process.exit(1);
     }
   };
