@@ -1,0 +1,84 @@
+// Kader who registered by chat wait as contacts with kaderStatus 'pending' until a Pokja or
+// puskesmas user approves them and assigns their posyandu.
+import { and, desc, eq } from "drizzle-orm";
+import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import { outbox } from "../channels/channels.sql.js";
+import type { DbOrTx } from "../db/client.js";
+import { posyandu } from "../health-units/health-units.sql.js";
+import type { I18n } from "../i18n/index.js";
+import { recordAudit, type AuditActor } from "./audit.js";
+import { HttpError, notFound } from "./errors.js";
+import { peopleInScope } from "./people.js";
+import { posyanduInScope, type ScopePrincipal } from "./scope.js";
+
+type ContactRow = typeof contacts.$inferSelect;
+
+/** A kader contact in the principal's area, locked for the change. */
+async function kaderInScope(tx: DbOrTx, principal: ScopePrincipal, contactId: string): Promise<ContactRow> {
+  const [row] = await tx
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.id, contactId), eq(contacts.role, "kader"), peopleInScope(principal)))
+    .for("update");
+  if (!row) throw notFound("Kader");
+  return row;
+}
+
+/** Queues a chat message to the contact on the channel they last wrote from, in their language. */
+async function notifyContact(tx: DbOrTx, i18n: I18n, contact: ContactRow, key: string, vars: Record<string, unknown>): Promise<boolean> {
+  const [channel] = await tx
+    .select()
+    .from(contactChannels)
+    .where(eq(contactChannels.contactId, contact.id))
+    .orderBy(desc(contactChannels.lastInboundAt))
+    .limit(1);
+  if (!channel) return false;
+  await tx.insert(outbox).values({
+    contactId: contact.id,
+    channel: channel.channel,
+    address: channel.address,
+    kind: "alert",
+    message: { text: i18n.t(contact.lang ?? "id", key, vars) },
+  });
+  return true;
+}
+
+export interface KaderDecision {
+  principal: ScopePrincipal;
+  actor: AuditActor;
+  contactId: string;
+  now: Date;
+  i18n: I18n;
+}
+
+export async function approveKader(tx: DbOrTx, d: KaderDecision & { posyanduId: string }): Promise<ContactRow> {
+  const before = await kaderInScope(tx, d.principal, d.contactId);
+  if (before.kaderStatus !== "pending") throw new HttpError(409, "not_pending", "This kader is not waiting for approval");
+  if (!(await posyanduInScope(tx, d.principal, d.posyanduId))) throw notFound("Posyandu");
+  const [unit] = await tx.select().from(posyandu).where(eq(posyandu.id, d.posyanduId));
+  // The kader works at the posyandu, so they live on the map where it is.
+  const [after] = await tx
+    .update(contacts)
+    .set({ kaderStatus: "active", posyanduId: d.posyanduId, desaCode: unit?.desaCode ?? before.desaCode })
+    .where(eq(contacts.id, before.id))
+    .returning();
+  await recordAudit(tx, { actor: d.actor, action: "kader.approve", entity: "contact", entityId: before.id, before, after, at: d.now });
+  await notifyContact(tx, d.i18n, after as ContactRow, "admin:kader.approved", { posyandu: unit?.name ?? "" });
+  return after as ContactRow;
+}
+
+/** Rejects a pending registration or deactivates an active kader (both end as inactive). */
+export async function deactivateKader(
+  tx: DbOrTx,
+  d: KaderDecision & { reason: string; expect: "pending" | "active" },
+): Promise<ContactRow> {
+  const before = await kaderInScope(tx, d.principal, d.contactId);
+  if (before.kaderStatus !== d.expect) {
+    throw new HttpError(409, d.expect === "pending" ? "not_pending" : "not_active", `This kader is not ${d.expect}`);
+  }
+  const [after] = await tx.update(contacts).set({ kaderStatus: "inactive" }).where(eq(contacts.id, before.id)).returning();
+  const action = d.expect === "pending" ? "kader.reject" : "kader.deactivate";
+  await recordAudit(tx, { actor: d.actor, action, entity: "contact", entityId: before.id, before, after, reason: d.reason, at: d.now });
+  await notifyContact(tx, d.i18n, after as ContactRow, d.expect === "pending" ? "admin:kader.rejected" : "admin:kader.deactivated", {});
+  return after as ContactRow;
+}

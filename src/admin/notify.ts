@@ -1,0 +1,60 @@
+// Who on the staff hears about something in a desa, on chat: the bidan of the desa and the
+// puskesmas serving it; the Pokja admins when the desa is unknown or nobody is linked there.
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import type { DbOrTx } from "../db/client.js";
+import { puskesmasDesa } from "../health-units/health-units.sql.js";
+import type { Lang } from "../i18n/index.js";
+import { staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
+
+export interface StaffChat {
+  accountId: string;
+  role: StaffRole;
+  contactId: string;
+  channel: string;
+  address: string;
+  lang: Lang;
+}
+
+async function chatsOf(db: DbOrTx, where: ReturnType<typeof and>): Promise<StaffChat[]> {
+  const rows = await db
+    .select({
+      accountId: staffAccounts.id,
+      role: staffAccounts.role,
+      contactId: contacts.id,
+      channel: contactChannels.channel,
+      address: contactChannels.address,
+      lang: contacts.lang,
+    })
+    .from(staffAccounts)
+    .innerJoin(staffChatLinks, eq(staffChatLinks.accountId, staffAccounts.id))
+    .innerJoin(contacts, eq(contacts.id, staffChatLinks.contactId))
+    .innerJoin(contactChannels, eq(contactChannels.contactId, contacts.id))
+    .where(and(eq(staffAccounts.active, true), where));
+  // One chat per contact (a person on two channels hears it once, on the first linked).
+  const seen = new Set<string>();
+  return rows
+    .filter((r) => (seen.has(r.contactId) ? false : (seen.add(r.contactId), true)))
+    .map((r) => ({ ...r, lang: r.lang ?? "id" }));
+}
+
+/** Staff chats responsible for a desa (bidan of it, its puskesmas), else the Pokja admins. */
+export async function staffChatsForDesa(db: DbOrTx, desaCode: string | null): Promise<StaffChat[]> {
+  if (desaCode) {
+    const local = await chatsOf(
+      db,
+      or(
+        and(eq(staffAccounts.role, "bidan"), eq(staffAccounts.desaCode, desaCode)),
+        and(
+          eq(staffAccounts.role, "puskesmas"),
+          inArray(
+            staffAccounts.puskesmasId,
+            db.select({ id: puskesmasDesa.puskesmasId }).from(puskesmasDesa).where(eq(puskesmasDesa.desaCode, desaCode)),
+          ),
+        ),
+      ),
+    );
+    if (local.length > 0) return local;
+  }
+  return chatsOf(db, and(eq(staffAccounts.role, "pokja_admin"), isNull(staffAccounts.desaCode), sql`true`));
+}

@@ -1,0 +1,107 @@
+// The admin API as one Fastify plugin: validation that rejects unknown fields, one error shape,
+// authentication, rate limits, the OpenAPI document and its UI at /docs, and every route.
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { safeError } from "../lib/log.js";
+import type { Runtime } from "../runtime.js";
+import { ensureAuditAppendOnly } from "./audit.js";
+import { authenticate } from "./http.js";
+import { HttpError } from "./errors.js";
+import { accountRoutes } from "./routes/accounts.js";
+import { areaRoutes } from "./routes/areas.js";
+import { auditRoutes } from "./routes/audit.js";
+import { authRoutes } from "./routes/auth.js";
+import { healthUnitRoutes } from "./routes/health-units.js";
+import { kaderRoutes } from "./routes/kader.js";
+import { meRoutes } from "./routes/me.js";
+import { peopleRoutes } from "./routes/people.js";
+import { validationFields, validatorCompiler } from "./validation.js";
+
+/** A module of admin routes; registered inside the admin context (auth, validation, errors, docs). */
+export type AdminRoutes = (options: AdminRouteOptions) => FastifyPluginAsync;
+
+export interface AdminPluginOptions {
+  /** Login and bootstrap attempts per client address per minute (default 10). */
+  loginRateLimit?: number;
+  /** Route modules of other features (handoff inbox, referrals, …) served under the same rules. */
+  routes?: AdminRoutes[];
+}
+
+export interface AdminRouteOptions {
+  rt: Runtime;
+  loginRateLimit: number;
+}
+
+function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.validation) {
+    const fields = validationFields(error.validationContext ?? "request", error.validation as never);
+    const first = fields[0];
+    return reply.status(400).send({
+      error: "validation_failed",
+      message: first ? `${first.field} ${first.reason}` : "The request is not valid",
+      fields,
+    });
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  if (status >= 500) {
+    request.log.error(safeError(error), "admin request failed");
+    return reply.status(status).send({ error: "internal_error", message: "Something went wrong on our side." });
+  }
+  if (error instanceof HttpError) {
+    if (error.retryAfterS !== undefined) void reply.header("retry-after", String(error.retryAfterS));
+    return reply.status(status).send({ error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) });
+  }
+  // Fastify's own 4xx (bad JSON, wrong content type, body too large).
+  return reply.status(status).send({ error: (error.code ?? "bad_request").toLowerCase(), message: error.message });
+}
+
+/** Register with `await app.register(adminPlugin(rt))`. Not wrapped in fastify-plugin on purpose:
+ * its validator, error handler and hooks stay inside the admin API. */
+export function adminPlugin(rt: Runtime, options: AdminPluginOptions = {}): FastifyPluginAsync {
+  return async (app) => {
+    if (await ensureAuditAppendOnly(rt.db)) rt.log.info("installed the audit log's append-only triggers");
+    app.setValidatorCompiler(validatorCompiler);
+    app.setErrorHandler(errorHandler);
+    // JSON only: a cross-site HTML form can send text/plain without a CORS preflight (CSRF).
+    app.removeContentTypeParser("text/plain");
+    // Guarded so an app that already registers these at top level keeps working.
+    if (!app.hasRequestDecorator("cookies")) await app.register(cookie);
+    if (!app.hasDecorator("rateLimit")) await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(429, "rate_limited", `Too many attempts; try again in ${context.after}`, undefined, Math.ceil(context.ttl / 1000)),
+    });
+    if (!app.hasDecorator("swagger")) await app.register(swagger, {
+      openapi: {
+        openapi: "3.0.3",
+        info: {
+          title: "Balanting admin API",
+          version: "1",
+          description:
+            "Staff accounts, areas, kader approvals and the audit log of Balanting (Balangan Lawan Stunting). Every list is limited to the caller's area.",
+        },
+        components: {
+          securitySchemes: {
+            session: { type: "apiKey", in: "cookie", name: "balanting_session" },
+            token: { type: "http", scheme: "bearer", description: "A personal API token (blt_…)" },
+          },
+        },
+        security: [{ session: [] }, { token: [] }],
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: "/docs" });
+
+    app.decorateRequest("staff", null);
+    app.decorateRequest("staffSessionToken", null);
+    app.addHook("onRequest", authenticate(rt));
+
+    const routeOptions: AdminRouteOptions = { rt, loginRateLimit: options.loginRateLimit ?? 10 };
+    const own: AdminRoutes[] = [authRoutes, meRoutes, accountRoutes, areaRoutes, healthUnitRoutes, peopleRoutes, kaderRoutes, auditRoutes];
+    for (const routes of [...own, ...(options.routes ?? [])]) {
+      await app.register(routes(routeOptions));
+    }
+  };
+}

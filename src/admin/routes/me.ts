@@ -1,0 +1,174 @@
+// The signed-in account: who am I and what do I reach, my password, my API tokens, my chat link.
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import type { FastifyPluginAsync } from "fastify";
+import { contactChannels } from "../../contacts/contacts.sql.js";
+import { apiTokens, staffChatLinks } from "../accounts.sql.js";
+import { accountView, principalOf, updateAccount } from "../accounts.js";
+import { recordAudit } from "../audit.js";
+import { createApiToken, verifyPassword, type ApiTokenRow } from "../auth.js";
+import { issueChatLinkCode, linkedContactIds } from "../chat-link.js";
+import { HttpError, notFound } from "../errors.js";
+import { actorOf, requireStaff } from "../http.js";
+import type { AdminRouteOptions } from "../plugin.js";
+import { scopeFor } from "../scope.js";
+import { errorSchema, idParams } from "../validation.js";
+import { password } from "./auth.js";
+
+const DAY_MS = 24 * 60 * 60_000;
+
+function tokenView(t: ApiTokenRow) {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export const meRoutes =
+  ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
+  async (app) => {
+    app.get("/api/v1/me", { schema: { tags: ["me"], summary: "The signed-in account and the area it reaches" } }, async (request) => {
+      const staff = requireStaff(request);
+      const scope = await scopeFor(rt.db, principalOf(staff));
+      const chatLinks = (await linkedContactIds(rt.db, staff.id)).length;
+      return { account: accountView(staff, rt.clock.now()), scope, chatLinks };
+    });
+
+    app.put<{ Body: { currentPassword: string; newPassword: string } }>(
+      "/api/v1/me/password",
+      {
+        schema: {
+          tags: ["me"],
+          summary: "Change my password (ends all my sessions: sign in again)",
+          body: {
+            type: "object",
+            required: ["currentPassword", "newPassword"],
+            additionalProperties: false,
+            properties: { currentPassword: { type: "string", minLength: 1, maxLength: 200 }, newPassword: password },
+          },
+          response: { 400: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const staff = requireStaff(request);
+        if (!staff.passwordHash || !(await verifyPassword(staff.passwordHash, request.body.currentPassword))) {
+          throw new HttpError(403, "wrong_password", "The current password is wrong");
+        }
+        const now = rt.clock.now();
+        await rt.db.transaction((tx) => updateAccount(tx, actorOf(staff), staff, { password: request.body.newPassword }, now));
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      "/api/v1/me/chat-link",
+      {
+        schema: {
+          tags: ["me"],
+          summary: "Get a one-time code (valid 15 minutes) to type in chat as KODE 123456",
+          response: { 201: { type: "object", properties: { code: { type: "string" }, expiresAt: { type: "string" } } } },
+        },
+      },
+      async (request, reply) => {
+        const staff = requireStaff(request);
+        const { code, expiresAt } = await issueChatLinkCode(rt.db, staff.id, rt.clock.now());
+        return reply.status(201).send({ code, expiresAt: expiresAt.toISOString() });
+      },
+    );
+
+    app.get("/api/v1/me/chat-links", { schema: { tags: ["me"], summary: "The chats linked to my account" } }, async (request) => {
+      const staff = requireStaff(request);
+      const rows = await rt.db
+        .select({ contactId: staffChatLinks.contactId, linkedAt: staffChatLinks.linkedAt, channel: contactChannels.channel })
+        .from(staffChatLinks)
+        .leftJoin(contactChannels, eq(contactChannels.contactId, staffChatLinks.contactId))
+        .where(eq(staffChatLinks.accountId, staff.id))
+        .orderBy(asc(staffChatLinks.linkedAt));
+      const items = new Map<string, { contactId: string; linkedAt: string; channels: string[] }>();
+      for (const r of rows) {
+        const item = items.get(r.contactId) ?? { contactId: r.contactId, linkedAt: r.linkedAt.toISOString(), channels: [] };
+        if (r.channel) item.channels.push(r.channel);
+        items.set(r.contactId, item);
+      }
+      return { items: [...items.values()] };
+    });
+
+    app.delete<{ Params: { id: string } }>(
+      "/api/v1/me/chat-links/:id",
+      { schema: { tags: ["me"], summary: "Unlink a chat (by its contact id) from my account, e.g. a lost phone", params: idParams, response: { 404: errorSchema } } },
+      async (request, reply) => {
+        const staff = requireStaff(request);
+        const now = rt.clock.now();
+        await rt.db.transaction(async (tx) => {
+          const [before] = await tx
+            .delete(staffChatLinks)
+            .where(and(eq(staffChatLinks.accountId, staff.id), eq(staffChatLinks.contactId, request.params.id)))
+            .returning();
+          if (!before) throw notFound("Chat link");
+          await recordAudit(tx, { actor: actorOf(staff), action: "chat_link.unlink", entity: "account", entityId: staff.id, before, at: now });
+        });
+        return reply.status(204).send();
+      },
+    );
+
+    app.get("/api/v1/me/tokens", { schema: { tags: ["me"], summary: "My API tokens (without the secret)" } }, async (request) => {
+      const staff = requireStaff(request);
+      const rows = await rt.db.select().from(apiTokens).where(eq(apiTokens.accountId, staff.id)).orderBy(desc(apiTokens.createdAt));
+      return { items: rows.map(tokenView) };
+    });
+
+    app.post<{ Body: { name: string; expiresInDays?: number } }>(
+      "/api/v1/me/tokens",
+      {
+        schema: {
+          tags: ["me"],
+          summary: "Create a personal API token; the token is shown only in this response",
+          body: {
+            type: "object",
+            required: ["name"],
+            additionalProperties: false,
+            properties: {
+              name: { type: "string", minLength: 1, maxLength: 80 },
+              expiresInDays: { type: "integer", minimum: 1, maximum: 366 },
+            },
+          },
+          response: { 400: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const staff = requireStaff(request);
+        const now = rt.clock.now();
+        const expiresAt = request.body.expiresInDays ? new Date(now.getTime() + request.body.expiresInDays * DAY_MS) : null;
+        const created = await rt.db.transaction(async (tx) => {
+          const made = await createApiToken(tx, staff.id, request.body.name, now, expiresAt);
+          await recordAudit(tx, { actor: actorOf(staff), action: "token.create", entity: "api_token", entityId: made.row.id, after: made.row, at: now });
+          return made;
+        });
+        return reply.status(201).send({ token: created.token, ...tokenView(created.row) });
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      "/api/v1/me/tokens/:id",
+      { schema: { tags: ["me"], summary: "Revoke one of my API tokens", params: idParams, response: { 404: errorSchema } } },
+      async (request, reply) => {
+        const staff = requireStaff(request);
+        const now = rt.clock.now();
+        await rt.db.transaction(async (tx) => {
+          const [before] = await tx
+            .select()
+            .from(apiTokens)
+            .where(and(eq(apiTokens.id, request.params.id), eq(apiTokens.accountId, staff.id), isNull(apiTokens.revokedAt)));
+          if (!before) throw notFound("Token");
+          const [after] = await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, before.id)).returning();
+          await recordAudit(tx, { actor: actorOf(staff), action: "token.revoke", entity: "api_token", entityId: before.id, before, after, at: now });
+        });
+        return reply.status(204).send();
+      },
+    );
+  };
+
