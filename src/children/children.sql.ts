@@ -20,6 +20,8 @@ export const children = pgTable(
     /** NIK (16 digits), stored for e-PPGBM matching and never echoed back in chat. */
     nik: text("nik"),
     parentContactId: uuid("parent_contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    /** Parent's phone as given by the kader (digits, 62…), to link the parent's chat when they register later. */
+    parentPhone: text("parent_phone"),
     desaCode: text("desa_code").references(() => areas.code),
     posyanduId: uuid("posyandu_id").references(() => posyandu.id, { onDelete: "set null" }),
     registeredByContactId: uuid("registered_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),

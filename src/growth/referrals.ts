@@ -1,0 +1,229 @@
+// Referrals to the puskesmas serving the desa: created when a child or pregnant woman needs care,
+// sent to the puskesmas staff's chats, acknowledged, given an outcome, reminded after 7 days.
+import { and, asc, desc, eq, inArray, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
+import { staffAccounts, staffChatLinks } from "../admin/accounts.sql.js";
+import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { enqueue } from "../channels/outbox.js";
+import { children, pregnancies } from "../children/children.sql.js";
+import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import type { DbOrTx } from "../db/client.js";
+import { posyandu, puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
+import type { I18n, Lang } from "../i18n/index.js";
+import type { Job } from "../jobs/index.js";
+import type { Runtime } from "../runtime.js";
+import { referrals, type ReferralOutcome, type ReferralReason } from "./growth.sql.js";
+
+export type Referral = typeof referrals.$inferSelect;
+
+/** Open referrals are reminded once after this long without an outcome (issue 5). */
+export const REFERRAL_REMINDER_AFTER_MS = 7 * 24 * 60 * 60_000;
+
+export async function puskesmasForDesa(db: DbOrTx, desaCode: string | null): Promise<{ id: string; name: string } | null> {
+  if (!desaCode) return null;
+  const [row] = await db
+    .select({ id: puskesmas.id, name: puskesmas.name })
+    .from(puskesmasDesa)
+    .innerJoin(puskesmas, eq(puskesmas.id, puskesmasDesa.puskesmasId))
+    .where(eq(puskesmasDesa.desaCode, desaCode));
+  return row ?? null;
+}
+
+export interface StaffChat {
+  contactId: string;
+  lang: Lang;
+  channel: string;
+  address: string;
+}
+
+/**
+ * Where a puskesmas's referrals go: the chats linked (KODE …) to its active puskesmas accounts,
+ * each on the channel the person last wrote from. The one place to change if bidan desa should
+ * get them too.
+ */
+export async function puskesmasChats(db: DbOrTx, puskesmasId: string): Promise<StaffChat[]> {
+  const rows = await db
+    .select({ contactId: contacts.id, lang: contacts.lang, channel: contactChannels.channel, address: contactChannels.address, at: contactChannels.lastInboundAt })
+    .from(staffAccounts)
+    .innerJoin(staffChatLinks, eq(staffChatLinks.accountId, staffAccounts.id))
+    .innerJoin(contacts, eq(contacts.id, staffChatLinks.contactId))
+    .innerJoin(contactChannels, eq(contactChannels.contactId, contacts.id))
+    .where(and(eq(staffAccounts.role, "puskesmas"), eq(staffAccounts.puskesmasId, puskesmasId), eq(staffAccounts.active, true)))
+    .orderBy(asc(contacts.id), desc(sql`coalesce(${contactChannels.lastInboundAt}, ${contactChannels.createdAt})`));
+  const seen = new Set<string>();
+  const out: StaffChat[] = [];
+  for (const r of rows) {
+    if (seen.has(r.contactId)) continue;
+    seen.add(r.contactId);
+    out.push({ contactId: r.contactId, lang: r.lang ?? "id", channel: r.channel, address: r.address });
+  }
+  return out;
+}
+
+/** Who the referral is about, as staff need it to find the person. */
+async function subjectText(db: DbOrTx, i18n: I18n, lang: Lang, ref: Referral): Promise<string> {
+  if (ref.childId) {
+    const [c] = await db
+      .select({ name: children.name, code: children.code, birthDate: children.birthDate, motherName: children.motherName, posyandu: posyandu.name })
+      .from(children)
+      .leftJoin(posyandu, eq(posyandu.id, children.posyanduId))
+      .where(eq(children.id, ref.childId));
+    if (!c) return "-";
+    return i18n.t(lang, "growth:referral.subject_child", { name: c.name, code: c.code, birthDate: c.birthDate, mother: c.motherName ?? "-", posyandu: c.posyandu ?? "-" });
+  }
+  if (ref.pregnancyId) {
+    const [p] = await db
+      .select({ hpht: pregnancies.hpht, phone: contactChannels.phone })
+      .from(pregnancies)
+      .leftJoin(contactChannels, eq(contactChannels.contactId, pregnancies.contactId))
+      .where(eq(pregnancies.id, ref.pregnancyId));
+    // Puskesmas staff may see phone numbers (admin SEES_PHONE_NUMBERS): they call the mother.
+    return i18n.t(lang, "growth:referral.subject_pregnancy", { hpht: p?.hpht ?? "-", phone: p?.phone ?? "-" });
+  }
+  return "-";
+}
+
+export function reasonsText(i18n: I18n, lang: Lang, reasons: readonly ReferralReason[]): string {
+  return reasons.map((r) => i18n.t(lang, `growth:reason.${r}`)).join(", ");
+}
+
+/** Queues the referral (or its reminder) to every chat of the puskesmas; exactly once per key. */
+export async function notifyPuskesmas(db: DbOrTx, i18n: I18n, ref: Referral, now: Date, kind: "new" | "reminder"): Promise<number> {
+  if (!ref.puskesmasId) return 0;
+  const chats = await puskesmasChats(db, ref.puskesmasId);
+  let queued = 0;
+  for (const chat of chats) {
+    const text = i18n.t(chat.lang, kind === "new" ? "growth:referral.notify" : "growth:referral.reminder", {
+      number: ref.number,
+      subject: await subjectText(db, i18n, chat.lang, ref),
+      reasons: reasonsText(i18n, chat.lang, ref.reasons),
+    });
+    const ids = await enqueue(
+      db,
+      [{ contactId: chat.contactId, channel: chat.channel, address: chat.address, kind: "referral", message: { text }, dedupeKey: `referral:${kind}:${ref.id}:${chat.contactId}` }],
+      now,
+    );
+    queued += ids.length;
+  }
+  return queued;
+}
+
+export interface NewReferral {
+  childId?: string;
+  pregnancyId?: string;
+  measurementId?: string;
+  desaCode: string | null;
+  posyanduId: string | null;
+  reasons: ReferralReason[];
+  createdByContactId: string | null;
+}
+
+/**
+ * Creates a referral for the puskesmas of the desa and notifies it, unless the person already has
+ * one not yet closed (then that one is returned: one follow-up per person at a time).
+ */
+export async function createReferral(db: DbOrTx, i18n: I18n, input: NewReferral, now: Date): Promise<{ referral: Referral; created: boolean; puskesmasName: string | null; notified: number }> {
+  const who = input.childId ? eq(referrals.childId, input.childId) : eq(referrals.pregnancyId, input.pregnancyId ?? "00000000-0000-0000-0000-000000000000");
+  const unit = await puskesmasForDesa(db, input.desaCode);
+  const [open] = await db.select().from(referrals).where(and(who, ne(referrals.status, "closed"))).orderBy(desc(referrals.createdAt)).limit(1);
+  if (open) return { referral: open, created: false, puskesmasName: unit?.name ?? null, notified: 0 };
+  const [referral] = await db
+    .insert(referrals)
+    .values({
+      childId: input.childId ?? null,
+      pregnancyId: input.pregnancyId ?? null,
+      measurementId: input.measurementId ?? null,
+      puskesmasId: unit?.id ?? null,
+      desaCode: input.desaCode,
+      posyanduId: input.posyanduId,
+      reasons: input.reasons,
+      createdByContactId: input.createdByContactId,
+      createdAt: now,
+    })
+    .returning();
+  if (!referral) throw new Error("creating a referral");
+  const notified = await notifyPuskesmas(db, i18n, referral, now, "new");
+  return { referral, created: true, puskesmasName: unit?.name ?? null, notified };
+}
+
+/** Referrals a staff member may see: the admin module's area scope on the referral's desa/posyandu. */
+export function referralsInScope(principal: ScopePrincipal): SQL {
+  return whereInScope(principal, { desaCode: referrals.desaCode, posyanduId: referrals.posyanduId });
+}
+
+export async function listReferrals(db: DbOrTx, principal: ScopePrincipal, filter: { status?: Referral["status"]; limit: number; offset: number }): Promise<Referral[]> {
+  return db
+    .select()
+    .from(referrals)
+    .where(and(referralsInScope(principal), filter.status ? eq(referrals.status, filter.status) : undefined))
+    .orderBy(desc(referrals.createdAt))
+    .limit(filter.limit)
+    .offset(filter.offset);
+}
+
+export type ReferralChange = { ok: true; referral: Referral } | { ok: false; reason: "not_found" | "closed" };
+
+async function referralForChange(db: DbOrTx, principal: ScopePrincipal, id: string): Promise<Referral | undefined> {
+  const [row] = await db.select().from(referrals).where(and(eq(referrals.id, id), referralsInScope(principal))).for("update");
+  return row;
+}
+
+export async function acknowledgeReferral(db: DbOrTx, principal: ScopePrincipal, id: string, accountId: string | null, now: Date): Promise<ReferralChange> {
+  const row = await referralForChange(db, principal, id);
+  if (!row) return { ok: false, reason: "not_found" };
+  if (row.status === "closed") return { ok: false, reason: "closed" };
+  if (row.status === "acknowledged") return { ok: true, referral: row };
+  const [after] = await db.update(referrals).set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: accountId }).where(eq(referrals.id, id)).returning();
+  return { ok: true, referral: after as Referral };
+}
+
+/**
+ * Records what happened. "datang" (the person came) keeps the referral followed (acknowledged);
+ * "ditangani" (treated) and "sembuh-membaik" (recovered/improving) close it.
+ */
+export async function recordReferralOutcome(db: DbOrTx, principal: ScopePrincipal, id: string, outcome: ReferralOutcome, accountId: string | null, now: Date): Promise<ReferralChange> {
+  const row = await referralForChange(db, principal, id);
+  if (!row) return { ok: false, reason: "not_found" };
+  if (row.status === "closed") return { ok: false, reason: "closed" };
+  const closes = outcome !== "datang";
+  const [after] = await db
+    .update(referrals)
+    .set({
+      outcome,
+      outcomeAt: now,
+      status: closes ? "closed" : "acknowledged",
+      closedAt: closes ? now : null,
+      acknowledgedAt: row.acknowledgedAt ?? now,
+      acknowledgedBy: row.acknowledgedBy ?? accountId,
+    })
+    .where(eq(referrals.id, id))
+    .returning();
+  return { ok: true, referral: after as Referral };
+}
+
+/** Reminds the puskesmas once about referrals still without an outcome after 7 days. */
+export async function remindOpenReferrals(rt: Pick<Runtime, "db" | "i18n" | "clock">): Promise<{ reminded: number; queued: number }> {
+  const now = rt.clock.now();
+  const due = new Date(now.getTime() - REFERRAL_REMINDER_AFTER_MS);
+  return rt.db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(referrals)
+      .where(and(inArray(referrals.status, ["open", "acknowledged"]), isNull(referrals.outcome), isNull(referrals.remindedAt), lte(referrals.createdAt, due)))
+      .orderBy(asc(referrals.createdAt))
+      .limit(500)
+      .for("update", { skipLocked: true });
+    let queued = 0;
+    for (const ref of rows) {
+      queued += await notifyPuskesmas(tx, rt.i18n, ref, now, "reminder");
+      await tx.update(referrals).set({ remindedAt: now }).where(eq(referrals.id, ref.id));
+    }
+    return { reminded: rows.length, queued };
+  });
+}
+
+/** Daily at 08:00 in the service's time zone (WITA; startJobs passes config.TIMEZONE). */
+export const referralReminderJob: Job = {
+  name: "referral-reminders",
+  schedule: "0 8 * * *",
+  run: (rt) => remindOpenReferrals(rt),
+};

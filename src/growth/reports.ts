@@ -1,0 +1,310 @@
+// A kader's measurement from parsed values to a stored row: assessment (z-scores, statuses), N/T
+// against the child's history, plausibility warnings, referral, the reply and the parent message.
+import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
+import { enqueue } from "../channels/outbox.js";
+import { children } from "../children/children.sql.js";
+import type { Child } from "../children/index.js";
+import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import type { DbOrTx } from "../db/client.js";
+import type { I18n, Lang } from "../i18n/index.js";
+import { assessGrowth, type GrowthAssessment } from "./assess.js";
+import { measurements } from "./growth.sql.js";
+import type { KaderReport } from "./parse.js";
+import { checkPlausibility, type PlausibilityWarning } from "./plausibility.js";
+import { createReferral, type Referral } from "./referrals.js";
+import { adviceFor, ageParts, defaultPosition, formatDate, formatNumber, referralReasons, resolveMeasuredOn, type AdviceCode } from "./rules.js";
+import type { ReferralReason } from "./growth.sql.js";
+import { weightGainStatus, type WeighingAssessment } from "./weight-gain.js";
+import { ageInDays, type Position } from "./zscore.js";
+
+export type Measurement = typeof measurements.$inferSelect;
+
+/** BATAL undoes the kader's own last report within this window (issue 5). */
+export const UNDO_WINDOW_MS = 24 * 60 * 60_000;
+
+/** The values of one report, JSON-safe (they wait in the dialogue state during a confirmation). */
+export interface ReportValues {
+  childId: string;
+  measuredOn: string;
+  weightKg?: number;
+  lengthCm?: number;
+  position?: Position;
+  headCm?: number;
+  muacCm?: number;
+  oedema?: boolean;
+  /** The parser saw grams; weightKg holds the kg reading the kader is asked to confirm. */
+  weightGrams?: number;
+}
+
+/** Turns a parsed line into values for a child, or null when the date cannot exist. */
+export function reportValues(child: Pick<Child, "id" | "birthDate">, report: KaderReport, today: string): ReportValues | null {
+  const measuredOn = resolveMeasuredOn(report.measuredOn, today);
+  if (!measuredOn) return null;
+  const v: ReportValues = { childId: child.id, measuredOn };
+  if (report.weightKg !== undefined) v.weightKg = report.weightKg;
+  if (report.weightGrams !== undefined) {
+    v.weightGrams = report.weightGrams;
+    v.weightKg = Math.round(report.weightGrams) / 1000;
+  }
+  if (report.lengthCm !== undefined) {
+    v.lengthCm = report.lengthCm;
+    const age = ageInDays(child.birthDate, measuredOn);
+    v.position = report.position ?? defaultPosition(Number.isFinite(age) && age >= 0 ? age : null, report.lengthKeyword);
+  }
+  if (report.headCm !== undefined) v.headCm = report.headCm;
+  if (report.muacCm !== undefined) v.muacCm = report.muacCm;
+  if (report.oedema !== undefined) v.oedema = report.oedema;
+  return v;
+}
+
+export interface Evaluation {
+  values: ReportValues;
+  assessment: GrowthAssessment;
+  weighing: WeighingAssessment | null;
+  warnings: PlausibilityWarning[];
+  reasons: ReferralReason[];
+  advice: AdviceCode;
+}
+
+async function history(db: DbOrTx, childId: string): Promise<Measurement[]> {
+  return db
+    .select()
+    .from(measurements)
+    .where(and(eq(measurements.childId, childId), isNull(measurements.cancelledAt)))
+    .orderBy(asc(measurements.measuredOn), asc(measurements.createdAt));
+}
+
+/** Assesses a report against the child's stored history; nothing is written. */
+export async function evaluateReport(db: DbOrTx, child: Child, values: ReportValues, today: string): Promise<Evaluation> {
+  const assessment = assessGrowth({
+    sex: child.sex,
+    birthDate: child.birthDate,
+    measuredOn: values.measuredOn,
+    weightKg: values.weightKg,
+    lengthCm: values.lengthCm,
+    position: values.position,
+    headCm: values.headCm,
+    muacCm: values.muacCm,
+    oedema: values.oedema,
+  });
+  const past = await history(db, child.id);
+  const warnings = checkPlausibility(assessment, {
+    measuredOn: values.measuredOn,
+    today,
+    birthDate: child.birthDate,
+    weightKg: values.weightKg,
+    weightGrams: values.weightGrams,
+    previous: past.map((p) => ({ date: p.measuredOn, weightKg: p.weightKg ?? undefined, clenhei: p.lengthCorrectedCm ?? undefined })),
+  });
+  let weighing: WeighingAssessment | null = null;
+  if (values.weightKg !== undefined && assessment.ageDays !== null && !assessment.ageProblem) {
+    // Tag the new weighing so it can be found again after sorting (a late entry may land mid-history).
+    const mine = { date: values.measuredOn, weightKg: values.weightKg, mine: true };
+    const weighings = [...past.filter((p) => p.weightKg !== null).map((p) => ({ date: p.measuredOn, weightKg: p.weightKg as number, mine: false })), mine];
+    const all = weightGainStatus({ sex: child.sex, birthDate: child.birthDate }, weighings) as (WeighingAssessment & { mine?: boolean })[];
+    weighing = all.find((w) => w.mine) ?? null;
+  }
+  const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing });
+  return { values, assessment, weighing, warnings, reasons, advice: adviceFor(assessment, reasons, weighing?.code ?? null) };
+}
+
+export interface SaveOptions {
+  sentByContactId: string | null;
+  now: Date;
+  confirmed: boolean;
+  source: "chat" | "api";
+}
+
+export async function saveMeasurement(db: DbOrTx, child: Child, ev: Evaluation, o: SaveOptions): Promise<Measurement> {
+  const { values: v, assessment: a, weighing: w } = ev;
+  const [row] = await db
+    .insert(measurements)
+    .values({
+      childId: child.id,
+      measuredOn: v.measuredOn,
+      ageDays: a.ageDays,
+      weightKg: v.weightKg ?? null,
+      lengthCm: v.lengthCm ?? null,
+      position: v.position ?? null,
+      lengthCorrectedCm: a.clenhei,
+      headCm: v.headCm ?? null,
+      muacCm: v.muacCm ?? null,
+      oedema: v.oedema === true,
+      zlen: a.z.zlen,
+      zwei: a.z.zwei,
+      zwfl: a.z.zwfl,
+      zbmi: a.z.zbmi,
+      zhc: a.z.zhc,
+      flags: { ...a.flags },
+      statusTbu: a.status.tbu,
+      statusBbu: a.status.bbu,
+      statusBbtb: a.status.bbtb,
+      statusImtu: a.status.imtu,
+      growthCode: w?.code ?? null,
+      twoT: w?.twoT ?? false,
+      bgm: w?.bgm ?? false,
+      gainG: w?.gainG ?? null,
+      kbmG: w?.kbmG ?? null,
+      warnings: ev.warnings.map((x) => x.code),
+      confirmedImplausible: o.confirmed && ev.warnings.length > 0,
+      source: o.source,
+      sentByContactId: o.sentByContactId,
+      createdAt: o.now,
+    })
+    .returning();
+  if (!row) throw new Error("storing a measurement");
+  return row;
+}
+
+export interface Stored {
+  measurement: Measurement;
+  referral: Referral | null;
+  referralCreated: boolean;
+  puskesmasName: string | null;
+  parentNotified: boolean;
+}
+
+/** Stores an evaluated report, refers the child when needed and queues the parent's message. */
+export async function storeReport(db: DbOrTx, i18n: I18n, child: Child, ev: Evaluation, o: SaveOptions): Promise<Stored> {
+  const measurement = await saveMeasurement(db, child, ev, o);
+  let referral: Referral | null = null;
+  let referralCreated = false;
+  let puskesmasName: string | null = null;
+  if (ev.reasons.length > 0) {
+    const r = await createReferral(
+      db,
+      i18n,
+      { childId: child.id, measurementId: measurement.id, desaCode: child.desaCode, posyanduId: child.posyanduId, reasons: ev.reasons, createdByContactId: o.sentByContactId },
+      o.now,
+    );
+    referral = r.referral;
+    referralCreated = r.created;
+    puskesmasName = r.puskesmasName;
+  }
+  const parentNotified = await notifyParent(db, i18n, await linkParentByPhone(db, child), ev, measurement, o.now);
+  return { measurement, referral, referralCreated, puskesmasName, parentNotified };
+}
+
+/**
+ * A parent who registered in the chat after the kader gave their phone number is linked now: the
+ * child's parentPhone matches the phone their channel reported.
+ */
+export async function linkParentByPhone(db: DbOrTx, child: Child): Promise<Child> {
+  if (child.parentContactId || !child.parentPhone) return child;
+  const [channel] = await db.select({ contactId: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.phone, child.parentPhone)).limit(1);
+  if (!channel) return child;
+  const [row] = await db.update(children).set({ parentContactId: channel.contactId }).where(eq(children.id, child.id)).returning();
+  return row ?? child;
+}
+
+/**
+ * A plain-language message to the parent, only with consent (UU PDP: the parent registered and
+ * agreed) and not opted out (BERHENTI); once per measurement.
+ */
+export async function notifyParent(db: DbOrTx, i18n: I18n, child: Child, ev: Evaluation, m: Measurement, now: Date): Promise<boolean> {
+  if (!child.parentContactId) return false;
+  const [parent] = await db.select().from(contacts).where(eq(contacts.id, child.parentContactId));
+  if (!parent?.consentAt || parent.optedOutAt) return false;
+  const [channel] = await db
+    .select()
+    .from(contactChannels)
+    .where(eq(contactChannels.contactId, parent.id))
+    .orderBy(desc(contactChannels.lastInboundAt))
+    .limit(1);
+  if (!channel) return false;
+  const lang: Lang = parent.lang ?? "id";
+  const t = (key: string, vars?: Record<string, unknown>) => i18n.t(lang, key, vars);
+  const lines = [t("growth:parent.intro", { name: child.name, date: formatDate(m.measuredOn) })];
+  if (ev.values.weightKg !== undefined) lines.push(t("growth:parent.weight", { kg: formatNumber(ev.values.weightKg, 1) }));
+  if (ev.values.lengthCm !== undefined) lines.push(t("growth:parent.length", { cm: formatNumber(ev.values.lengthCm, 1) }));
+  lines.push(t(`growth:parent.advice.${ev.advice}`));
+  const ids = await enqueue(
+    db,
+    [{ contactId: parent.id, channel: channel.channel, address: channel.address, kind: "growth", message: { text: lines.join("\n") }, dedupeKey: `growth:parent:${m.id}` }],
+    now,
+  );
+  return ids.length > 0;
+}
+
+/** The kader's own latest report still inside the undo window, if any. */
+export async function lastUndoableReport(db: DbOrTx, kaderContactId: string, now: Date): Promise<Measurement | undefined> {
+  const [row] = await db
+    .select()
+    .from(measurements)
+    .where(and(eq(measurements.sentByContactId, kaderContactId), isNull(measurements.cancelledAt), gt(measurements.createdAt, new Date(now.getTime() - UNDO_WINDOW_MS))))
+    .orderBy(desc(measurements.createdAt))
+    .limit(1);
+  return row;
+}
+
+export async function cancelMeasurement(db: DbOrTx, id: string, now: Date): Promise<void> {
+  await db.update(measurements).set({ cancelledAt: now }).where(eq(measurements.id, id));
+}
+
+export async function childHistory(db: DbOrTx, childId: string, limit = 12): Promise<Measurement[]> {
+  const rows = await db
+    .select()
+    .from(measurements)
+    .where(and(eq(measurements.childId, childId), isNull(measurements.cancelledAt)))
+    .orderBy(desc(measurements.measuredOn), desc(measurements.createdAt))
+    .limit(limit);
+  return rows.reverse();
+}
+
+export async function childById(db: DbOrTx, id: string): Promise<Child | undefined> {
+  const [row] = await db.select().from(children).where(eq(children.id, id));
+  return row;
+}
+
+// --- replies -------------------------------------------------------------------------------
+
+type T = (key: string, vars?: Record<string, unknown>) => string;
+
+export function ageText(t: T, birthDate: string, on: string): string {
+  const p = ageParts(birthDate, on);
+  if (!p) return "-";
+  return t("growth:reply.age", { months: p.months, days: p.days });
+}
+
+const INDEX_ROWS = [
+  ["bbu", "zwei", "BB/U"],
+  ["tbu", "zlen", null],
+  ["bbtb", "zwfl", null],
+  ["imtu", "zbmi", "IMT/U"],
+] as const;
+
+/** The answer to the kader for one stored (or about to be stored) report. */
+export function renderAssessment(t: T, child: Pick<Child, "name" | "code" | "birthDate">, ev: Evaluation, stored: Pick<Stored, "referral" | "referralCreated" | "puskesmasName"> | null): string {
+  const { values: v, assessment: a, weighing: w } = ev;
+  const lines: string[] = [];
+  lines.push(t("growth:reply.head", { name: child.name, code: child.code, age: ageText(t, child.birthDate, v.measuredOn), date: formatDate(v.measuredOn) }));
+  const measured: string[] = [];
+  if (v.weightKg !== undefined) measured.push(`BB ${formatNumber(v.weightKg, 1)} kg`);
+  if (v.lengthCm !== undefined) measured.push(`${v.position === "standing" ? "TB" : "PB"} ${formatNumber(v.lengthCm, 1)} cm (${t(`growth:reply.position.${v.position ?? "lying"}`)})`);
+  if (v.muacCm !== undefined) measured.push(`LILA ${formatNumber(v.muacCm, 1)} cm`);
+  if (v.headCm !== undefined) measured.push(`LK ${formatNumber(v.headCm, 1)} cm`);
+  if (v.oedema) measured.push(t("growth:reply.oedema"));
+  lines.push(measured.join(" · "));
+  if (a.ageProblem === "too-old") lines.push(t("growth:reply.too_old"));
+  const standing = v.position === "standing";
+  for (const [index, z, fixed] of INDEX_ROWS) {
+    const value = a.z[z];
+    const status = a.status[index];
+    if (value === null || status === null) continue;
+    const label = fixed ?? (index === "tbu" ? (standing ? "TB/U" : "PB/U") : standing ? "BB/TB" : "BB/PB");
+    lines.push(`${label}: z ${formatNumber(value, 2)} · ${t(`growth:status.${index}.${status}`)}`);
+  }
+  if (w) {
+    const code = w.twoT ? "2T" : w.code;
+    lines.push(t("growth:reply.gain", { code: t(`growth:code.${code}`) }));
+    if (w.bgm) lines.push(t("growth:code.BGM"));
+  }
+  if (ev.reasons.length > 0) {
+    const reasons = ev.reasons.map((r) => t(`growth:reason.${r}`)).join(", ");
+    lines.push(t("growth:reply.refer", { puskesmas: stored?.puskesmasName ?? t("growth:reply.puskesmas_unknown"), reasons }));
+    if (stored?.referral) lines.push(t(stored.referralCreated ? "growth:reply.referral_created" : "growth:reply.referral_open", { number: stored.referral.number }));
+  } else {
+    lines.push(t(`growth:advice.${ev.advice}`));
+  }
+  return lines.join("\n");
+}
