@@ -10,6 +10,8 @@ export { buildFaqIndex, matchQuestion, rankTopics, hasDangerWords, MATCH_TUNING 
 export type { FaqIndex } from "./match.js";
 export { normalizeText, normalizeTokens } from "./normalize.js";
 export { detectLanguage } from "./language.js";
+export { faqRefreshJob, knowledgeOf, refreshKnowledge, type Knowledge } from "./base.js";
+export { faqOverrides, type TopicTexts } from "./overrides.sql.js";
 export type { FaqMatch, FaqTopic, NoneReason } from "./types.js";
 
 export const CONTENT_DIR = fileURLToPath(new URL("./content", import.meta.url));

@@ -1,0 +1,67 @@
+// The chat side of "Tanya bidan": a person passes a question on; a linked health worker answers
+// with JAWAB <number> <answer>.
+import { accountForContact } from "../admin/chat-link.js";
+import { registerFlow, registerHandler, type Flow, type Turn } from "../conversation/index.js";
+import { answerQuestion, submitQuestion } from "./index.js";
+
+/** The bot keeps the question it could not answer this long, so "Tanya bidan" can forward it. */
+export const UNANSWERED_TTL_MS = 30 * 60_000;
+
+async function submit(turn: Turn, question: string) {
+  const row = await submitQuestion(
+    turn.tx,
+    turn.rt.i18n,
+    {
+      contactId: turn.contact.id,
+      channel: turn.message.channel,
+      address: turn.message.address,
+      lang: turn.lang,
+      desaCode: turn.contact.desaCode,
+      question,
+    },
+    turn.now,
+  );
+  await turn.clearState();
+  turn.say("handoff:person.sent", { number: row.number });
+}
+
+export const handoffFlow: Flow = {
+  name: "handoff",
+  async start(turn) {
+    // Pressed right after the bot could not help: forward that question as it was asked.
+    const question = turn.state?.flow === "faq" ? turn.state.data.question : undefined;
+    const pending = typeof question === "string" && question.length >= 3 ? question : null;
+    if (pending) return submit(turn, pending);
+    turn.say("handoff:person.ask");
+    await turn.setState("handoff", "question", {}, UNANSWERED_TTL_MS);
+  },
+  async step(turn) {
+    if (turn.text.length < 3) {
+      turn.say("handoff:person.ask");
+      return;
+    }
+    await submit(turn, turn.text);
+  },
+};
+
+const ANSWER = /^jawab\s+#?(\d{1,9})\s+([\s\S]+)$/i;
+
+/** JAWAB 12 <answer> from a health worker's linked chat. */
+async function staffAnswer(turn: Turn): Promise<boolean> {
+  const m = ANSWER.exec(turn.text);
+  if (!m) return false;
+  const account = await accountForContact(turn.tx, turn.contact.id);
+  if (!account) {
+    turn.say("handoff:staff.not_linked");
+    return true;
+  }
+  const result = await answerQuestion(turn.tx, turn.rt.i18n, account, { number: Number(m[1]) }, (m[2] ?? "").trim(), turn.now, "chat");
+  if (result.ok) turn.say("handoff:staff.answered", { number: result.question.number });
+  else turn.say(`handoff:staff.${result.reason}`, { number: m[1] });
+  return true;
+}
+
+export function registerHandoffConversations(): void {
+  registerFlow(handoffFlow);
+  registerHandler(staffAnswer);
+}

@@ -1,0 +1,179 @@
+// Admin API for the FAQ: the Pokja reads every topic and adds, changes, disables or withdraws
+// run-time overrides; answers change on the next question, with no redeploy.
+import { eq } from "drizzle-orm";
+import type { FastifyPluginAsync } from "fastify";
+import { auditSnapshot, recordAudit } from "../admin/audit.js";
+import { notFound } from "../admin/errors.js";
+import { actorOf, requireRole, requireStaff } from "../admin/http.js";
+import type { AdminRouteOptions } from "../admin/plugin.js";
+import { errorSchema } from "../admin/validation.js";
+import { LANGUAGES } from "../i18n/index.js";
+import { knowledgeOf, refreshKnowledge } from "./base.js";
+import { faqOverrides, type TopicTexts } from "./overrides.sql.js";
+
+const topicId = { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$", maxLength: 60 } as const;
+const words = { type: "array", maxItems: 200, items: { type: "string", minLength: 1, maxLength: 300 } } as const;
+const perLang = (schema: object) => ({
+  type: "object",
+  required: ["id", "bjn"],
+  additionalProperties: false,
+  properties: { id: schema, bjn: schema },
+});
+// FAQ answers are read on a phone: the same limits as the reviewed content.
+const texts = {
+  type: "object",
+  required: ["title", "answer"],
+  additionalProperties: false,
+  properties: {
+    title: { type: "string", minLength: 2, maxLength: 120 },
+    answer: { type: "string", minLength: 10, maxLength: 600 },
+    more: { type: "string", minLength: 10, maxLength: 1200 },
+  },
+} as const;
+
+interface TopicBody {
+  section: string;
+  danger: boolean;
+  source: string;
+  keywords: { id: string[]; bjn: string[] };
+  examples: { id: string[]; bjn: string[] };
+  texts: { id: TopicTexts; bjn: TopicTexts };
+  disabled?: boolean;
+}
+
+export const faqRoutes =
+  ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
+  async (app) => {
+    const describe = async (id: string) => {
+      const topic = knowledgeOf(rt).topics.get(id);
+      const [override] = await rt.db.select().from(faqOverrides).where(eq(faqOverrides.topicId, id));
+      if (!topic && !override) return null;
+      const textsOf = (lang: (typeof LANGUAGES)[number]) => ({
+        title: rt.i18n.t(lang, `faq:${id}.title`),
+        answer: rt.i18n.t(lang, `faq:${id}.answer`),
+        ...(rt.i18n.exists(lang, `faq:${id}.more`) ? { more: rt.i18n.t(lang, `faq:${id}.more`) } : {}),
+      });
+      return {
+        id,
+        origin: override ? "override" : "content",
+        disabled: override?.disabled ?? false,
+        section: override?.section ?? topic?.section,
+        danger: override?.danger ?? topic?.danger,
+        source: override?.source ?? topic?.source,
+        keywords: override?.keywords ?? topic?.keywords,
+        examples: override?.examples ?? topic?.examples,
+        texts: override?.texts ?? { id: textsOf("id"), bjn: textsOf("bjn") },
+      };
+    };
+
+    app.get(
+      "/api/v1/faq/topics",
+      { schema: { tags: ["faq"], summary: "Every FAQ topic the bot answers from (content files and overrides)" } },
+      async (request) => {
+        requireStaff(request);
+        await refreshKnowledge(rt);
+        const overrides = await rt.db.select().from(faqOverrides);
+        const ids = new Set([...knowledgeOf(rt).topics.keys(), ...overrides.map((o) => o.topicId)]);
+        const items = [];
+        for (const id of [...ids].sort()) items.push(await describe(id));
+        return { items, total: items.length };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      "/api/v1/faq/topics/:id",
+      { schema: { tags: ["faq"], summary: "One FAQ topic", params: { type: "object", required: ["id"], properties: { id: topicId } }, response: { 404: errorSchema } } },
+      async (request) => {
+        requireStaff(request);
+        await refreshKnowledge(rt);
+        const topic = await describe(request.params.id);
+        if (!topic) throw notFound("Topic");
+        return topic;
+      },
+    );
+
+    app.put<{ Params: { id: string }; Body: TopicBody }>(
+      "/api/v1/faq/topics/:id",
+      {
+        schema: {
+          tags: ["faq"],
+          summary: "Add a topic, or override a content topic (Pokja admin); recorded in the audit log",
+          params: { type: "object", required: ["id"], properties: { id: topicId } },
+          body: {
+            type: "object",
+            required: ["section", "danger", "source", "keywords", "examples", "texts"],
+            additionalProperties: false,
+            properties: {
+              section: { type: "string", pattern: "^[A-Z]$" },
+              danger: { type: "boolean" },
+              source: { type: "string", minLength: 3, maxLength: 500 },
+              keywords: perLang(words),
+              examples: perLang({ ...words, minItems: 1 }),
+              texts: perLang(texts),
+              disabled: { type: "boolean" },
+            },
+          },
+          response: { 400: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireRole(request, "pokja_admin");
+        const id = request.params.id;
+        const now = rt.clock.now();
+        await rt.db.transaction(async (tx) => {
+          const [before] = await tx.select().from(faqOverrides).where(eq(faqOverrides.topicId, id));
+          const values = { ...request.body, disabled: request.body.disabled ?? false, updatedBy: staff.id, updatedAt: now };
+          const [after] = await tx
+            .insert(faqOverrides)
+            .values({ topicId: id, ...values })
+            .onConflictDoUpdate({ target: faqOverrides.topicId, set: values })
+            .returning();
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: before ? "faq.update" : "faq.create",
+            entity: "faq_topic",
+            entityId: id,
+            before: auditSnapshot(before),
+            after: auditSnapshot(after),
+            at: now,
+          });
+        });
+        await refreshKnowledge(rt, rt.db, true);
+        return describe(id);
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      "/api/v1/faq/topics/:id",
+      {
+        schema: {
+          tags: ["faq"],
+          summary: "Withdraw an override: a content topic returns to its reviewed text, an added topic is removed",
+          params: { type: "object", required: ["id"], properties: { id: topicId } },
+          response: { 403: errorSchema, 404: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const staff = requireRole(request, "pokja_admin");
+        const now = rt.clock.now();
+        const removed = await rt.db.transaction(async (tx) => {
+          const [before] = await tx.delete(faqOverrides).where(eq(faqOverrides.topicId, request.params.id)).returning();
+          if (before) {
+            await recordAudit(tx, {
+              actor: actorOf(staff),
+              action: "faq.delete",
+              entity: "faq_topic",
+              entityId: request.params.id,
+              before: auditSnapshot(before),
+              after: null,
+              at: now,
+            });
+          }
+          return before;
+        });
+        if (!removed) throw notFound("Override");
+        await refreshKnowledge(rt, rt.db, true);
+        return reply.status(204).send();
+      },
+    );
+  };
