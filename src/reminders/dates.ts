@@ -48,13 +48,47 @@ export function formatLocalDate(dt: DateTime): string {
   return dt.setZone(WITA_FIXED).toISODate() ?? "";
 }
 
+// The arithmetic below works on plain year/month/day numbers and days since 1970 (Date.UTC): the
+// same calendar as luxon in a fixed zone, without building DateTime objects. Planning a family's
+// programme calls these hundreds of times, and the daily tick plans thousands of families.
+
+function ymd(value: string, what = "date"): [number, number, number] {
+  const m = ISO_DATE.exec(value);
+  if (!m) throw new InvalidDateError(value, what);
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new InvalidDateError(value, what);
+  return [y, mo, d];
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const DAY_MS = 86_400_000;
+
+function epochDay(y: number, mo: number, d: number): number {
+  return Date.UTC(y, mo - 1, d) / DAY_MS;
+}
+
+function fromEpochDay(n: number): string {
+  const dt = new Date(n * DAY_MS);
+  return `${String(dt.getUTCFullYear()).padStart(4, "0")}-${String(dt.getUTCMonth() + 1).padStart(2, "0")}-${String(dt.getUTCDate()).padStart(2, "0")}`;
+}
+
+/** Calendar months later (or earlier), the day clamped to the month's last day like luxon (Jan 31 + 1 month = Feb 28/29). */
+function plusMonths(y: number, mo: number, d: number, months: number): [number, number, number] {
+  const total = y * 12 + (mo - 1) + months;
+  const ny = Math.floor(total / 12);
+  const nm = total - ny * 12 + 1;
+  return [ny, nm, Math.min(d, daysInMonth(ny, nm))];
+}
+
 export function addOffset(date: string, offset: Offset): string {
   // Months first, then days: "5 bulan 14 hari" means 5 calendar months, then 14 days.
-  const dt = parseLocalDate(date).plus({ months: offset.months ?? 0 }).plus({
-    weeks: offset.weeks ?? 0,
-    days: offset.days ?? 0,
-  });
-  return formatLocalDate(dt);
+  const [y, mo, d] = plusMonths(...ymd(date), offset.months ?? 0);
+  return fromEpochDay(epochDay(y, mo, d) + (offset.weeks ?? 0) * 7 + (offset.days ?? 0));
 }
 
 /**
@@ -64,19 +98,19 @@ export function addOffset(date: string, offset: Offset): string {
  * (matches ageInCompletedMonths below).
  */
 export function addAgeOffset(birthDate: string, offset: Offset): string {
-  const birth = parseLocalDate(birthDate);
-  let dt = birth.plus({ months: offset.months ?? 0 });
-  if (dt.day < birth.day) dt = dt.plus({ days: 1 });
-  return formatLocalDate(dt.plus({ weeks: offset.weeks ?? 0, days: offset.days ?? 0 }));
+  const birth = ymd(birthDate);
+  const [y, mo, d] = plusMonths(...birth, offset.months ?? 0);
+  const clamped = d < birth[2] ? 1 : 0;
+  return fromEpochDay(epochDay(y, mo, d) + clamped + (offset.weeks ?? 0) * 7 + (offset.days ?? 0));
 }
 
 export function addDays(date: string, days: number): string {
-  return addOffset(date, { days });
+  return fromEpochDay(epochDay(...ymd(date)) + days);
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round(parseLocalDate(to).diff(parseLocalDate(from), "days").days);
+  return epochDay(...ymd(to)) - epochDay(...ymd(from));
 }
 
 export function compareDates(a: string, b: string): number {
@@ -93,9 +127,7 @@ export function localDateOf(instant: Date): string {
  * (posyandu "tanggal 31" falls on 30 April and on 28/29 February).
  */
 export function dayInMonth(year: number, month: number, day: number): string {
-  const first = DateTime.fromObject({ year, month, day: 1 }, { zone: WITA_FIXED });
-  const last = first.daysInMonth ?? 28;
-  return formatLocalDate(first.set({ day: Math.min(Math.max(day, 1), last) }));
+  return fromEpochDay(epochDay(year, month, Math.min(Math.max(day, 1), daysInMonth(year, month))));
 }
 
 /**
@@ -105,9 +137,9 @@ export function dayInMonth(year: number, month: number, day: number): string {
  * So a child born 31 Jan is still 0 months old on 28/29 Feb.
  */
 export function ageInCompletedMonths(birthDate: string, onDate: string): number {
-  const birth = parseLocalDate(birthDate);
-  const on = parseLocalDate(onDate);
-  let months = (on.year - birth.year) * 12 + (on.month - birth.month);
-  if (on.day < birth.day) months -= 1;
+  const [by, bm, bd] = ymd(birthDate);
+  const [y, m, d] = ymd(onDate);
+  let months = (y - by) * 12 + (m - bm);
+  if (d < bd) months -= 1;
   return months;
 }

@@ -1,0 +1,153 @@
+// Benchmark of the reminder queue on PostgreSQL (issue 6): 1,000,000 enrolled — half pregnancies
+// (HPHT spread over 40 weeks), half children (0–24 months) — all with a posyandu day. Measures one
+// day's work: planning the plans due that day into fires, then claiming, merging and queueing the
+// day's messages (outbox rows), and an idle tick. Targets: plan + claim ≤ 30 s, ≤ 300 MB RSS,
+// idle tick ≤ 50 ms.
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:reminders
+// Creates and drops its own database. BENCH_PEOPLE changes the size.
+import { spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import { DateTime } from "luxon";
+import postgres from "postgres";
+import { loadConfig } from "../src/config/index.js";
+import { openDatabase, queryRows } from "../src/db/client.js";
+import { ManualClock } from "../src/lib/clock.js";
+import { createLogger } from "../src/lib/log.js";
+import { addDays } from "../src/reminders/dates.js";
+import { dispatchDue, planDue, reminderTick } from "../src/reminders/dispatch.js";
+import { dueSlice } from "../src/reminders/programme.js";
+import { createRuntime } from "../src/runtime.js";
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
+const DAY = "2027-03-10"; // the simulated day (a Wednesday; no vitamin A month)
+const base = process.env.DATABASE_URL;
+if (!base) {
+  console.error("bench:reminders needs DATABASE_URL (PostgreSQL), e.g. postgres://postgres@127.0.0.1:5432/postgres");
+  process.exit(2);
+}
+
+if (process.argv[2] === "--day") {
+  await measureDay(process.argv[3]!);
+  process.exit(0);
+}
+
+const wita = (local: string) => DateTime.fromISO(local, { zone: "Asia/Makassar" }).toJSDate();
+
+const name = `balanting_bench_${process.pid}`;
+const admin = postgres(base, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name}`);
+const url = new URL(base);
+url.pathname = `/${name}`;
+const clock = new ManualClock(wita(`${addDays(DAY, -1)}T23:00`));
+const rt = await createRuntime(loadConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: "silent" }), {
+  log: createLogger("silent"),
+  clock,
+  database: await openDatabase({ engine: "postgres", url: url.toString(), max: 4 }),
+});
+
+try {
+  // --- seed (not timed): contacts, web channels, plans ------------------------------------------
+  const t = performance.now();
+  const half = Math.floor(PEOPLE / 2);
+  await rt.db.execute(sql`
+    insert into contacts (id, lang, role, registered_at)
+    select md5('c' || i)::uuid, case when i % 3 = 0 then 'bjn' else 'id' end,
+           case when i <= ${half} then 'pregnant' else 'parent' end, now()
+    from generate_series(1, ${PEOPLE}) i`);
+  await rt.db.execute(sql`
+    insert into contact_channels (contact_id, channel, address)
+    select md5('c' || i)::uuid, 'web', 'bench-' || i from generate_series(1, ${PEOPLE}) i`);
+  // Pregnancies: HPHT 4–43 weeks before the day; children: born 0–729 days before it.
+  await rt.db.execute(sql`
+    insert into reminder_plans (contact_id, programme, anchor, posyandu_day, planned_through)
+    select md5('c' || i)::uuid,
+           case when i <= ${half} then 'pregnancy' else 'child' end,
+           case when i <= ${half} then ${DAY}::date - (28 + i % 280) else ${DAY}::date - (i % 730) end,
+           1 + i % 28, ${DAY}::date - 1
+    from generate_series(1, ${PEOPLE}) i`);
+  // Steady state: yesterday's planning done, next_due set as the planner would have set it.
+  const keys = await queryRows<{ programme: "pregnancy" | "child"; anchor: string; posyandu_day: number }>(
+    rt.db,
+    sql`select distinct programme, anchor::text as anchor, posyandu_day from reminder_plans`,
+  );
+  const yesterday = addDays(DAY, -1);
+  const rows = keys.map((k) => ({ ...k, next: dueSlice({ programme: k.programme, anchor: k.anchor }, k.posyandu_day, addDays(yesterday, -1), yesterday, yesterday).nextDue }));
+  for (let i = 0; i < rows.length; i += 2000) {
+    const values = sql.join(
+      rows.slice(i, i + 2000).map((r) => sql`(${r.programme}, ${r.anchor}::date, ${r.posyandu_day}::int, ${r.next}::date)`),
+      sql`, `,
+    );
+    await rt.db.execute(sql`
+      update reminder_plans p set next_due = v.next from (values ${values}) as v(programme, anchor, posyandu_day, next)
+      where p.programme = v.programme and p.anchor = v.anchor and p.posyandu_day = v.posyandu_day`);
+  }
+  await rt.db.execute(sql`vacuum analyze reminder_plans`);
+  console.log(`seeded ${PEOPLE.toLocaleString("en")} enrolled (${keys.length} distinct plan keys) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  // The day runs in a fresh process, as after a restart: cold caches, and its RSS is its own.
+  const child = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--day", url.toString()], { stdio: "inherit" });
+  if (child.status !== 0) process.exitCode = 1;
+} finally {
+  await rt.close();
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+/** One day on a seeded database, timed; run in its own process. */
+async function measureDay(dbUrl: string): Promise<void> {
+  const wita = (local: string) => DateTime.fromISO(local, { zone: "Asia/Makassar" }).toJSDate();
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  const clock = new ManualClock(wita(`${DAY}T00:00`));
+  const rt = await createRuntime(loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: "silent" }), {
+    log: createLogger("silent"),
+    clock,
+    database: await openDatabase({ engine: "postgres", url: dbUrl, max: 4 }),
+  });
+  try {
+    // --- the day (timed) -------------------------------------------------------------------------
+    const rssBefore = process.memoryUsage().rss;
+    clock.set(wita(`${DAY}T00:01`));
+    let t = performance.now();
+    const planned = await planDue(rt);
+    const planMs = performance.now() - t;
+    clock.set(wita(`${DAY}T12:00`)); // every send time of the day (08:00 + ≤ 30 min jitter) has come
+    t = performance.now();
+    const sent = await dispatchDue(rt);
+    const claimMs = performance.now() - t;
+    const [outboxRows] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from outbox where kind = 'reminder'`);
+
+    // --- idle ticks: right after the burst, and once autovacuum has cleared the dead index
+    // entries the day left (it runs within a minute or two of that many changed rows) -----------
+    const idleTicks = async (minute: number): Promise<{ median: number; p95: number }> => {
+      const times: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        clock.set(wita(`${DAY}T${String(13 + minute).padStart(2, "0")}:${String(i + 1).padStart(2, "0")}`));
+        const s = performance.now();
+        await reminderTick(rt);
+        times.push(performance.now() - s);
+      }
+      times.sort((a, b) => a - b);
+      return { median: times[15] ?? 0, p95: times[28] ?? 0 };
+    };
+    const idleHot = await idleTicks(0);
+    await rt.db.execute(sql`vacuum analyze reminder_fires`);
+    await rt.db.execute(sql`vacuum analyze reminder_plans`);
+    const idle = await idleTicks(1);
+    clearInterval(sampler);
+
+    const total = (planMs + claimMs) / 1000;
+    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    console.log(`plan:   ${planned.plans.toLocaleString("en")} plans due → ${planned.fires.toLocaleString("en")} fires in ${(planMs / 1000).toFixed(1)} s`);
+    console.log(`claim:  ${sent.sent.toLocaleString("en")} fires → ${sent.messages.toLocaleString("en")} messages queued (${outboxRows?.n ?? 0} outbox rows) in ${(claimMs / 1000).toFixed(1)} s`);
+    console.log(`day:    ${total.toFixed(1)} s (target ≤ 30 s) ${total <= 30 ? "OK" : "OVER"}`);
+    console.log(`rss:    peak ${mb(peakRss)} MB (after start-up ${mb(rssBefore)} MB; target ≤ 300 MB) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"}`);
+    console.log(`idle:   tick median ${idle.median.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms after vacuum (target ≤ 50 ms) ${idle.p95 <= 50 ? "OK" : "OVER"}; right after the burst median ${idleHot.median.toFixed(1)} ms, p95 ${idleHot.p95.toFixed(1)} ms`);
+  } finally {
+    clearInterval(sampler);
+    await rt.close();
+  }
+}

@@ -1,0 +1,409 @@
+// The reminder conversations: enrolment after registration (enrol:pregnant, enrol:parent),
+// corrections (HPHT/HPL <tanggal>), SUDAH LAHIR, KEGUGURAN / BAYI MENINGGAL (confirmed first),
+// replies to reminders (SUDAH, BELUM/TUNDA) and the kader's TERLAMBAT list.
+import { eq } from "drizzle-orm";
+import { findChildByCode, type Child } from "../children/index.js";
+import { pickChoice, registerFlow, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
+import { NO, YES, yesNo } from "../conversation/flows/flow.js";
+import { posyandu } from "../health-units/health-units.sql.js";
+import { addAgeOffset, compareDates, daysBetween } from "./dates.js";
+import { localToday } from "./dispatch.js";
+import {
+  childrenOf,
+  currentPregnancy,
+  enrolChild,
+  enrolPregnancy,
+  linkChild,
+  recordBirth,
+  recordChildLoss,
+  recordPregnancyLoss,
+} from "./enrol.js";
+import { REPLY_DONE, REPLY_NOT_YET } from "./message.js";
+import { parseLooseDate, parsePregnancyAge } from "./parse.js";
+import { formatDate } from "./render.js";
+import { markDone, openReminders, overdueForPosyandu, snooze } from "./replies.js";
+import { MESSAGE_KEYS, NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
+import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, type Sex } from "./schedule.js";
+
+const NS = "reminders:chat.";
+/** An ongoing pregnancy has HPHT at most 44 weeks back (post-term limit, schedule-facts §1 counts 40 weeks to HPL). */
+const MAX_PREGNANCY_DAYS = 44 * 7;
+/** Balita: reminders run to the last day of 59 months (planChild); older children are not enrolled. */
+const BALITA_MONTHS = 60;
+const CHILD_CODE = /^[A-HJ-NP-Z2-9]{4}$/;
+
+/** Lower case, punctuation to spaces, single spaces. */
+export function simplify(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}/.-]+/gu, " ").replace(/\s+/g, " ").trim();
+}
+
+const DONE_WORDS = new Set(["sudah", "sdh", "sudh", "sdah", "udah", "udh", "dah", "hudah", "sampun", "done"]);
+const NOT_YET_WORDS = new Set(["belum", "blm", "blum", "belom", "balum", "baluman", "tunda", "nanti", "nnti", "kaina", "kena"]);
+const BIRTH_WORDS = /^(sudah|sdh|udah|udh|hudah) (lahir|melahirkan|beranak|baranak|lahiran)\b/;
+
+export type ReplyIntent = "done" | "notYet" | null;
+
+/** SUDAH / BELUM / TUNDA as a short answer (a longer sentence goes to the FAQ instead). */
+export function replyIntent(text: string, payload?: string): ReplyIntent {
+  if (payload === REPLY_DONE) return "done";
+  if (payload === REPLY_NOT_YET) return "notYet";
+  const s = simplify(text);
+  if (!s || BIRTH_WORDS.test(s)) return null;
+  const words = s.split(" ");
+  if (words.length > 4) return null;
+  if (DONE_WORDS.has(words[0]!)) return "done";
+  if (NOT_YET_WORDS.has(words[0]!)) return "notYet";
+  return null;
+}
+
+export function parseSex(text: string, payload?: string): Sex | null {
+  if (payload === "sex:L" || payload === "sex:P") return payload.slice(4) as Sex;
+  const s = simplify(text);
+  if (/^(l|lk|laki|laki laki|laki-laki|lakian|lalakian|cowok|cowo|pria|putra|1)$/.test(s)) return "L";
+  if (/^(p|pr|perempuan|prempuan|perempuan|binian|babinian|cewek|cewe|wanita|putri|2)$/.test(s)) return "P";
+  return null;
+}
+
+function sexChoices(turn: Turn): Choice[] {
+  return [
+    { label: turn.t(`${NS}sex.L`), payload: "sex:L" },
+    { label: turn.t(`${NS}sex.P`), payload: "sex:P" },
+  ];
+}
+
+function hourOf(turn: Turn): number {
+  return turn.rt.config.REMINDER_HOUR;
+}
+
+// --- pregnancy ------------------------------------------------------------------------------
+
+type AnchorParse = { hpht: string } | { error: "unreadable" | "range" } | { unknown: true };
+
+/** HPHT from "15-03-2026", "HPL 20-12-2026", "HPHT 1 maret", "12 minggu" (today = WITA date). */
+export function readPregnancyAnchor(text: string, today: string): AnchorParse {
+  const s = simplify(text);
+  if (/^(tidak tahu|tdk tahu|gak tahu|ga tau|tidak tau|kada tahu|kada tahu ulun|ulun kada tahu|kada tau|lupa|belum tahu|balum tahu)\b/.test(s)) return { unknown: true };
+  let hpht: string | null = null;
+  const hpl = /^(?:hpl|tp|taksiran persalinan|perkiraan lahir)\s+(.+)$/.exec(s);
+  if (hpl) {
+    const date = parseLooseDate(hpl[1]!, today, "future");
+    if (date) hpht = hphtFromHpl(date);
+  } else {
+    const rest = s.replace(/^(?:hpht|haid terakhir|mens terakhir)\s+/, "");
+    const age = parsePregnancyAge(rest);
+    if (age && age.weeks <= 44) hpht = hphtFromWeeks(age.weeks, today, Math.min(age.days, 6));
+    else {
+      const date = parseLooseDate(rest, today, "past");
+      if (date) hpht = date;
+    }
+  }
+  if (!hpht) return { error: "unreadable" };
+  const days = daysBetween(hpht, today);
+  if (days < 0 || days > MAX_PREGNANCY_DAYS) return { error: "range" };
+  return { hpht };
+}
+
+async function savePregnancy(turn: Turn, hpht: string): Promise<void> {
+  const today = localToday(turn.rt, turn.now);
+  const { corrected } = await enrolPregnancy(turn.rt, turn.tx, turn.contact, hpht);
+  const age = gestationalAge(hpht, today);
+  turn.say(corrected ? `${NS}pregnant.corrected` : `${NS}pregnant.enrolled`, {
+    hpht: formatDate(hpht),
+    hpl: formatDate(hplFromHpht(hpht)),
+    weeks: age.weeks,
+    days: age.days,
+    hour: String(hourOf(turn)).padStart(2, "0"),
+  });
+}
+
+export const pregnantEnrolFlow: Flow = {
+  name: "enrol:pregnant",
+  async start(turn) {
+    turn.say(`${NS}pregnant.ask`);
+    await turn.setState("enrol:pregnant", "anchor");
+  },
+  async step(turn) {
+    const read = readPregnancyAnchor(turn.text, localToday(turn.rt, turn.now));
+    if ("unknown" in read) {
+      await turn.clearState();
+      return turn.say(`${NS}pregnant.unknown`);
+    }
+    if ("error" in read) return turn.say(read.error === "range" ? `${NS}pregnant.range` : `${NS}pregnant.retry`);
+    await turn.clearState();
+    await savePregnancy(turn, read.hpht);
+  },
+};
+
+// --- children -------------------------------------------------------------------------------
+
+type BirthParse = { birthDate: string } | { error: "unreadable" | "future" | "old" };
+
+export function readBirthDate(text: string, today: string): BirthParse {
+  const date = parseLooseDate(text, today, "past");
+  if (!date) return { error: "unreadable" };
+  if (compareDates(date, today) > 0) return { error: "future" };
+  if (compareDates(addAgeOffset(date, { months: BALITA_MONTHS }), today) <= 0) return { error: "old" };
+  return { birthDate: date };
+}
+
+async function askMoreChildren(turn: Turn, key: string, vars: Record<string, unknown>): Promise<void> {
+  turn.ask(key, yesNo(turn), vars);
+  await turn.setState("enrol:parent", "more");
+}
+
+export const parentEnrolFlow: Flow = {
+  name: "enrol:parent",
+  async start(turn) {
+    turn.say(`${NS}parent.ask`);
+    await turn.setState("enrol:parent", "child");
+  },
+  async step(turn) {
+    const data = turn.state?.data ?? {};
+    const today = localToday(turn.rt, turn.now);
+    switch (turn.state?.step) {
+      case "child": {
+        const code = turn.text.toUpperCase().replace(/^KODE\s+/, "").trim();
+        if (CHILD_CODE.test(code)) {
+          const child = await findChildByCode(turn.tx, code);
+          if (!child) return turn.say(`${NS}parent.codeNotFound`, { code });
+          const linked = await linkChild(turn.rt, turn.tx, turn.contact, child);
+          if (linked === "taken" || linked === "stopped") return turn.say(`${NS}parent.taken`, { code });
+          return askMoreChildren(turn, `${NS}parent.linked`, { name: child.name, birth: formatDate(child.birthDate) });
+        }
+        const read = readBirthDate(turn.text, today);
+        if ("error" in read) return turn.say(`${NS}parent.${read.error === "unreadable" ? "retry" : read.error}`);
+        turn.say(`${NS}parent.askName`);
+        await turn.setState("enrol:parent", "name", { birthDate: read.birthDate });
+        return;
+      }
+      case "name": {
+        const name = turn.text.slice(0, 60).trim();
+        if (!name) return turn.say(`${NS}parent.askName`);
+        turn.ask(`${NS}parent.askSex`, sexChoices(turn), { name });
+        await turn.setState("enrol:parent", "sex", { ...data, name });
+        return;
+      }
+      case "sex": {
+        const sex = parseSex(turn.text, turn.message.payload);
+        if (!sex) return turn.ask(`${NS}parent.askSex`, sexChoices(turn), { name: data.name });
+        const child = await enrolChild(turn.rt, turn.tx, turn.contact, { birthDate: data.birthDate as string, name: data.name as string, sex });
+        return askMoreChildren(turn, `${NS}parent.enrolled`, { name: child.name, birth: formatDate(child.birthDate), code: child.code });
+      }
+      case "more": {
+        const answer = pickChoice(turn.message, yesNo(turn)) ?? (replyIntent(turn.text) === "notYet" ? NO : null);
+        if (answer === YES) {
+          turn.say(`${NS}parent.askNext`);
+          await turn.setState("enrol:parent", "child");
+          return;
+        }
+        if (answer === NO) {
+          await turn.clearState();
+          return turn.say(`${NS}parent.done`);
+        }
+        return turn.ask(`${NS}parent.more`, yesNo(turn));
+      }
+      default:
+        await turn.clearState();
+    }
+  },
+};
+
+// --- birth ----------------------------------------------------------------------------------
+
+export const birthFlow: Flow = {
+  name: "reminders:birth",
+  async start(turn) {
+    turn.say(`${NS}birth.askDate`);
+    await turn.setState("reminders:birth", "date");
+  },
+  async step(turn) {
+    const data = turn.state?.data ?? {};
+    const today = localToday(turn.rt, turn.now);
+    switch (turn.state?.step) {
+      case "date": {
+        const read = readBirthDate(turn.text, today);
+        if ("error" in read) return turn.say(`${NS}birth.retry`);
+        turn.ask(`${NS}birth.askSex`, sexChoices(turn));
+        await turn.setState("reminders:birth", "sex", { birthDate: read.birthDate });
+        return;
+      }
+      case "sex": {
+        const sex = parseSex(turn.text, turn.message.payload);
+        if (!sex) return turn.ask(`${NS}birth.askSex`, sexChoices(turn));
+        turn.say(`${NS}birth.askName`);
+        await turn.setState("reminders:birth", "name", { ...data, sex });
+        return;
+      }
+      case "name": {
+        const typed = turn.text.slice(0, 60).trim();
+        if (!typed) return turn.say(`${NS}birth.askName`);
+        const name = /^(bayi|baby|bayi ny\.?|belum ada|balum ada|blm ada)$/i.test(typed) ? turn.t(`${NS}birth.defaultName`) : typed;
+        await turn.clearState();
+        const child = await recordBirth(turn.rt, turn.tx, turn.contact, { birthDate: data.birthDate as string, sex: data.sex as Sex, name });
+        return turn.say(`${NS}birth.done`, { name: child.name, code: child.code });
+      }
+      default:
+        await turn.clearState();
+    }
+  },
+};
+
+// --- loss -----------------------------------------------------------------------------------
+
+function childChoices(list: Child[]): Choice[] {
+  return list.map((c) => ({ label: `${c.name} (${formatDate(c.birthDate)})`, payload: `child:${c.id}` }));
+}
+
+async function confirmChildLoss(turn: Turn, child: Child): Promise<void> {
+  turn.ask(`${NS}loss.confirmChild`, yesNo(turn), { name: child.name });
+  await turn.setState("reminders:loss", "confirm", { kind: "child", childId: child.id });
+}
+
+export const lossFlow: Flow = {
+  name: "reminders:loss",
+  // KEGUGURAN and BAYI MENINGGAL enter through startLoss, which knows which loss was told.
+  start: (turn) => startLoss(turn, "pregnancy"),
+  async step(turn) {
+    const data = turn.state?.data ?? {};
+    if (turn.state?.step === "choose") {
+      const list = await childrenOf(turn.tx, turn.contact.id);
+      const picked = pickChoice(turn.message, childChoices(list));
+      const child = list.find((c) => `child:${c.id}` === picked);
+      if (!child) return turn.ask(`${NS}loss.chooseChild`, childChoices(list));
+      return confirmChildLoss(turn, child);
+    }
+    const answer = pickChoice(turn.message, yesNo(turn));
+    if (answer === NO) {
+      await turn.clearState();
+      return turn.say(`${NS}loss.kept`);
+    }
+    if (answer !== YES) return turn.ask(data.kind === "child" ? `${NS}loss.confirmChild` : `${NS}loss.confirmPregnancy`, yesNo(turn), { name: data.name });
+    await turn.clearState();
+    if (data.kind === "pregnancy") {
+      await recordPregnancyLoss(turn.rt, turn.tx, turn.contact);
+      return turn.say(MESSAGE_KEYS.lossPregnancy);
+    }
+    const child = (await childrenOf(turn.tx, turn.contact.id)).find((c) => c.id === data.childId);
+    if (child) await recordChildLoss(turn.rt, turn.tx, child);
+    turn.say(MESSAGE_KEYS.lossChild);
+  },
+};
+
+async function startLoss(turn: Turn, kind: "pregnancy" | "child"): Promise<void> {
+  if (kind === "pregnancy") {
+    if (!(await currentPregnancy(turn.tx, turn.contact.id))) return turn.say(`${NS}loss.noPregnancy`);
+    turn.ask(`${NS}loss.confirmPregnancy`, yesNo(turn));
+    await turn.setState("reminders:loss", "confirm", { kind });
+    return;
+  }
+  const list = await childrenOf(turn.tx, turn.contact.id);
+  if (list.length === 0) return turn.say(`${NS}loss.noChild`);
+  if (list.length === 1) return confirmChildLoss(turn, list[0]!);
+  turn.ask(`${NS}loss.chooseChild`, childChoices(list));
+  await turn.setState("reminders:loss", "choose", { kind });
+}
+
+// --- replies and commands -------------------------------------------------------------------
+
+async function reply(turn: Turn, intent: "done" | "notYet"): Promise<void> {
+  const open = await openReminders(turn.rt, turn.tx, turn.contact.id);
+  if (open.length === 0) return turn.say(`${NS}reply.nothing`);
+  if (intent === "done") {
+    await markDone(turn.rt, turn.tx, open);
+    return turn.say(MESSAGE_KEYS.replyDone);
+  }
+  const result = await snooze(turn.rt, turn.tx, open);
+  if (result.scheduled === 0 && result.limitReached > 0) return turn.say(`${NS}reply.limit`);
+  turn.say(MESSAGE_KEYS.replyNotYet, { days: NOT_YET_RETRY_DAYS });
+}
+
+async function overdue(turn: Turn): Promise<void> {
+  const c = turn.contact;
+  if (c.role !== "kader" || c.kaderStatus !== "active") return turn.say(`${NS}overdue.notKader`);
+  if (!c.posyanduId) return turn.say(`${NS}overdue.noPosyandu`);
+  const [unit] = await turn.tx.select({ name: posyandu.name }).from(posyandu).where(eq(posyandu.id, c.posyanduId));
+  const items = await overdueForPosyandu(turn.rt, turn.tx, c.posyanduId);
+  if (items.length === 0) return turn.say(`${NS}overdue.none`, { posyandu: unit?.name ?? "" });
+  const lines = items.map((item) => {
+    const kind = ruleByKey(item.ruleKey)?.kind ?? "anc";
+    const who =
+      item.programme === "pregnancy"
+        ? turn.t(`${NS}overdue.pregnant`, { hpl: formatDate(hplFromHpht(item.anchor)) })
+        : item.programme === "postnatal"
+          ? turn.t(`${NS}overdue.motherOf`, { name: item.childName ?? "" })
+          : `${item.childName ?? ""} (${item.childCode ?? ""})`;
+    const what = turn.t(`${NS}overdue.what.${kind}`, { ...item.vars });
+    return turn.t(`${NS}overdue.item`, { who, what, until: formatDate(item.until) });
+  });
+  turn.sayText([turn.t(`${NS}overdue.header`, { posyandu: unit?.name ?? "", count: items.length }), ...lines].join("\n"));
+}
+
+function requireRegistered(turn: Turn): boolean {
+  if (turn.contact.registeredAt) return true;
+  turn.say(`${NS}notRegistered`);
+  return false;
+}
+
+/** Commands and replies of the reminder domain; false when the message is not for us. */
+export async function reminderHandler(turn: Turn): Promise<boolean> {
+  const s = simplify(turn.text);
+  const today = localToday(turn.rt, turn.now);
+
+  const correction = /^(hpht|hpl)\s+\S/.exec(s);
+  if (correction) {
+    if (!requireRegistered(turn)) return true;
+    const read = readPregnancyAnchor(s, today);
+    if ("unknown" in read) turn.say(`${NS}pregnant.unknown`);
+    else if ("error" in read) turn.say(read.error === "range" ? `${NS}pregnant.range` : `${NS}pregnant.retry`);
+    else await savePregnancy(turn, read.hpht);
+    return true;
+  }
+  const birth = BIRTH_WORDS.exec(s);
+  if (birth) {
+    if (!requireRegistered(turn)) return true;
+    const rest = s.slice(birth[0].length).trim();
+    const read = rest ? readBirthDate(rest, today) : null;
+    if (read && "birthDate" in read) {
+      turn.ask(`${NS}birth.askSex`, sexChoices(turn));
+      await turn.setState("reminders:birth", "sex", { birthDate: read.birthDate });
+    } else {
+      await birthFlow.start(turn);
+    }
+    return true;
+  }
+  if (/^(keguguran|kaguguran|keguguran kandungan|gugur kandungan)$/.test(s)) {
+    if (requireRegistered(turn)) await startLoss(turn, "pregnancy");
+    return true;
+  }
+  if (/^(bayi|anak|baby) (meninggal|maninggal|wafat|mati|meninggal dunia|maninggal dunia)$/.test(s)) {
+    if (requireRegistered(turn)) await startLoss(turn, "child");
+    return true;
+  }
+  if (/^(tambah anak|anak baru|daftar anak|tambah kakanakan)$/.test(s)) {
+    if (requireRegistered(turn)) await parentEnrolFlow.start(turn);
+    return true;
+  }
+  if (/^(terlambat|talambat|telat|yang terlambat)$/.test(s)) {
+    await overdue(turn);
+    return true;
+  }
+  const intent = replyIntent(turn.text, turn.message.payload);
+  if (intent) {
+    await reply(turn, intent);
+    return true;
+  }
+  return false;
+}
+
+let registered = false;
+
+/** Adds the reminder dialogues and commands to the conversation (called from conversation/domains.ts). */
+export function registerReminderConversations(): void {
+  if (registered) return;
+  registered = true;
+  registerFlow(pregnantEnrolFlow);
+  registerFlow(parentEnrolFlow);
+  registerFlow(birthFlow);
+  registerFlow(lossFlow);
+  registerHandler(reminderHandler);
+}

@@ -1,0 +1,208 @@
+// Who gets which reminder programme: enrolment of a pregnancy or a child, HPHT corrections, birth
+// and loss. Every function works inside the caller's transaction (a conversation turn's `tx`).
+import { and, eq, inArray, or } from "drizzle-orm";
+import { children, insertChild, pregnancies, type Child, type Pregnancy } from "../children/index.js";
+import type { Contact } from "../contacts/index.js";
+import type { DbOrTx } from "../db/client.js";
+import { posyandu } from "../health-units/health-units.sql.js";
+import type { Runtime } from "../runtime.js";
+import { localToday, planOne, type Plan } from "./dispatch.js";
+import { reminderFires, reminderPlans } from "./reminders.sql.js";
+import type { Sex } from "./schedule.js";
+
+async function posyanduDayOf(tx: DbOrTx, posyanduId: string | null | undefined): Promise<number | null> {
+  if (!posyanduId) return null;
+  const [row] = await tx.select({ day: posyandu.dayOfMonth }).from(posyandu).where(eq(posyandu.id, posyanduId));
+  return row?.day ?? null;
+}
+
+interface NewPlan {
+  contactId: string;
+  programme: Plan["programme"];
+  anchor: string;
+  pregnancyId?: string | null;
+  childId?: string | null;
+  hbLow?: boolean;
+  posyanduDay?: number | null;
+}
+
+/** Creates a plan and plans what is due today at once (so a late enrolment hears at the next tick). */
+export async function createPlan(rt: Runtime, tx: DbOrTx, values: NewPlan): Promise<Plan> {
+  const [plan] = await tx
+    .insert(reminderPlans)
+    .values({ ...values, nextDue: localToday(rt), createdAt: rt.clock.now() })
+    .returning();
+  if (!plan) throw new Error("creating a reminder plan");
+  await planOne(rt, tx, plan);
+  return plan;
+}
+
+/** Stops plans: pending reminders are cancelled, nothing more is planned. */
+export async function stopPlans(rt: Runtime, tx: DbOrTx, planIds: string[]): Promise<void> {
+  if (planIds.length === 0) return;
+  await tx.update(reminderPlans).set({ status: "stopped", stoppedAt: rt.clock.now(), nextDue: null }).where(inArray(reminderPlans.id, planIds));
+  await tx
+    .update(reminderFires)
+    .set({ status: "cancelled" })
+    .where(and(inArray(reminderFires.planId, planIds), eq(reminderFires.status, "pending")));
+}
+
+export async function plansOf(tx: DbOrTx, where: { pregnancyId?: string; childId?: string; contactId?: string }): Promise<Plan[]> {
+  const conditions = [
+    where.pregnancyId ? eq(reminderPlans.pregnancyId, where.pregnancyId) : undefined,
+    where.childId ? eq(reminderPlans.childId, where.childId) : undefined,
+    where.contactId ? eq(reminderPlans.contactId, where.contactId) : undefined,
+  ].filter((c) => c !== undefined);
+  return tx.select().from(reminderPlans).where(and(...conditions, eq(reminderPlans.status, "active")));
+}
+
+/** The active pregnancy of a contact. */
+export async function currentPregnancy(tx: DbOrTx, contactId: string): Promise<Pregnancy | undefined> {
+  const [row] = await tx
+    .select()
+    .from(pregnancies)
+    .where(and(eq(pregnancies.contactId, contactId), eq(pregnancies.status, "active")))
+    .limit(1);
+  return row;
+}
+
+/** Enrols a pregnancy from HPHT, or corrects the HPHT of the active one. */
+export async function enrolPregnancy(rt: Runtime, tx: DbOrTx, contact: Contact, hpht: string): Promise<{ pregnancy: Pregnancy; corrected: boolean }> {
+  const existing = await currentPregnancy(tx, contact.id);
+  if (existing) return { pregnancy: await correctHpht(rt, tx, existing, hpht), corrected: true };
+  const [pregnancy] = await tx.insert(pregnancies).values({ contactId: contact.id, hpht, createdAt: rt.clock.now() }).returning();
+  if (!pregnancy) throw new Error("creating a pregnancy");
+  await createPlan(rt, tx, {
+    contactId: contact.id,
+    programme: "pregnancy",
+    pregnancyId: pregnancy.id,
+    anchor: hpht,
+    hbLow: pregnancy.hbLow,
+    posyanduDay: await posyanduDayOf(tx, contact.posyanduId),
+  });
+  return { pregnancy, corrected: false };
+}
+
+/**
+ * A new HPHT moves every future reminder: the plan row is locked first (so a planner running now
+ * waits or skips it), pending reminders are dropped and the plan is planned again from today.
+ * Reminders already sent keep their (plan, rule, occurrence) key, so none is sent a second time.
+ */
+export async function correctHpht(rt: Runtime, tx: DbOrTx, pregnancy: Pregnancy, hpht: string): Promise<Pregnancy> {
+  const [updated] = await tx.update(pregnancies).set({ hpht }).where(eq(pregnancies.id, pregnancy.id)).returning();
+  const plans = await tx
+    .update(reminderPlans)
+    .set({ anchor: hpht, plannedThrough: null, nextDue: localToday(rt) })
+    .where(and(eq(reminderPlans.pregnancyId, pregnancy.id), eq(reminderPlans.programme, "pregnancy"), eq(reminderPlans.status, "active")))
+    .returning();
+  for (const plan of plans) {
+    await tx.delete(reminderFires).where(and(eq(reminderFires.planId, plan.id), eq(reminderFires.status, "pending")));
+    await planOne(rt, tx, plan);
+  }
+  return updated ?? pregnancy;
+}
+
+export interface NewChild {
+  birthDate: string;
+  sex: Sex;
+  name: string;
+}
+
+/** A child a parent tells us about: registered, and its programme started. */
+export async function enrolChild(rt: Runtime, tx: DbOrTx, contact: Contact, child: NewChild): Promise<Child> {
+  const row = await insertChild(tx, {
+    name: child.name,
+    sex: child.sex,
+    birthDate: child.birthDate,
+    parentContactId: contact.id,
+    desaCode: contact.desaCode,
+    posyanduId: contact.posyanduId,
+    registeredByContactId: contact.id,
+    createdAt: rt.clock.now(),
+  });
+  await startChildPlan(rt, tx, contact.id, row);
+  return row;
+}
+
+export async function startChildPlan(rt: Runtime, tx: DbOrTx, contactId: string, child: Child): Promise<Plan> {
+  const [existing] = await plansOf(tx, { childId: child.id, contactId }).then((plans) => plans.filter((p) => p.programme === "child"));
+  if (existing) return existing;
+  return createPlan(rt, tx, {
+    contactId,
+    programme: "child",
+    childId: child.id,
+    anchor: child.birthDate,
+    posyanduDay: await posyanduDayOf(tx, child.posyanduId),
+  });
+}
+
+export type LinkResult = "linked" | "already" | "taken" | "stopped";
+
+/** Links a parent to a child a kader registered (by its code) and starts the child's programme. */
+export async function linkChild(rt: Runtime, tx: DbOrTx, contact: Contact, child: Child): Promise<LinkResult> {
+  if (child.remindersStoppedAt) return "stopped";
+  if (child.parentContactId && child.parentContactId !== contact.id) return "taken";
+  const already = child.parentContactId === contact.id;
+  if (!already) await tx.update(children).set({ parentContactId: contact.id }).where(eq(children.id, child.id));
+  await startChildPlan(rt, tx, contact.id, { ...child, parentContactId: contact.id });
+  return already ? "already" : "linked";
+}
+
+/**
+ * SUDAH LAHIR: the pregnancy ends, its reminders stop; the baby is registered with KN,
+ * immunisation and the other child reminders, and the mother gets KF1–KF4.
+ */
+export async function recordBirth(rt: Runtime, tx: DbOrTx, contact: Contact, baby: NewChild): Promise<Child> {
+  const pregnancy = await currentPregnancy(tx, contact.id);
+  const child = await insertChild(tx, {
+    name: baby.name,
+    sex: baby.sex,
+    birthDate: baby.birthDate,
+    parentContactId: contact.id,
+    desaCode: contact.desaCode,
+    posyanduId: contact.posyanduId,
+    registeredByContactId: contact.id,
+    createdAt: rt.clock.now(),
+  });
+  if (pregnancy) {
+    await tx.update(pregnancies).set({ status: "delivered", endedOn: baby.birthDate, childId: child.id }).where(eq(pregnancies.id, pregnancy.id));
+    await stopPlans(rt, tx, (await plansOf(tx, { pregnancyId: pregnancy.id })).map((p) => p.id));
+  }
+  await startChildPlan(rt, tx, contact.id, child);
+  await createPlan(rt, tx, {
+    contactId: contact.id,
+    programme: "postnatal",
+    pregnancyId: pregnancy?.id ?? null,
+    childId: child.id,
+    anchor: baby.birthDate,
+  });
+  return child;
+}
+
+/** Keguguran: the pregnancy ends and nothing more is sent about it. */
+export async function recordPregnancyLoss(rt: Runtime, tx: DbOrTx, contact: Contact): Promise<boolean> {
+  const pregnancy = await currentPregnancy(tx, contact.id);
+  if (!pregnancy) return false;
+  await tx
+    .update(pregnancies)
+    .set({ status: "lost", endedOn: localToday(rt) })
+    .where(eq(pregnancies.id, pregnancy.id));
+  await stopPlans(rt, tx, (await plansOf(tx, { pregnancyId: pregnancy.id })).map((p) => p.id));
+  return true;
+}
+
+/** Bayi meninggal: every reminder about the child stops, and the mother's postnatal ones too. */
+export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Promise<void> {
+  await tx.update(children).set({ remindersStoppedAt: rt.clock.now() }).where(eq(children.id, child.id));
+  const plans = await tx
+    .select({ id: reminderPlans.id })
+    .from(reminderPlans)
+    .where(and(eq(reminderPlans.status, "active"), or(eq(reminderPlans.childId, child.id))));
+  await stopPlans(rt, tx, plans.map((p) => p.id));
+}
+
+/** The children a parent gets reminders for (several per parent, twins included). */
+export async function childrenOf(tx: DbOrTx, contactId: string): Promise<Child[]> {
+  const rows = await tx.select().from(children).where(eq(children.parentContactId, contactId));
+  return rows.filter((c) => !c.remindersStoppedAt).sort((a, b) => a.birthDate.localeCompare(b.birthDate));
+}
