@@ -1,15 +1,21 @@
-// The HTTP face of the service: health checks now; webhooks, web chat, admin API and dashboard
-// register here as plugins. No listen() here, so tests drive it with app.inject().
+// The HTTP face of the service: health checks, channel webhooks and the web chat, and the admin
+// API (with each domain's staff routes), registered as plugins. No listen() here, so tests drive it with app.inject().
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
 import { migrationsUpToDate } from "./db/migrate.js";
 import type { ChannelHub } from "./channels/hub.js";
+import { adminPlugin, type AdminPluginOptions } from "./admin/index.js";
+import { growthRoutes } from "./growth/routes.js";
+import { handoffRoutes } from "./handoff/routes.js";
+import { faqRoutes } from "./knowledge/routes.js";
 import { safeError } from "./lib/log.js";
 import type { Runtime } from "./runtime.js";
 
 export interface AppOptions {
   /** Channels whose HTTP routes (webhooks, web chat) the app serves. */
   hub?: ChannelHub;
+  /** Settings of the admin API (tests lower the login rate limit's strictness). */
+  admin?: AdminPluginOptions;
 }
 
 /** Builds the Fastify app over a runtime. */
@@ -61,6 +67,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   for (const adapter of options.hub?.adapters() ?? []) {
     if (adapter.routes) await app.register(adapter.routes);
   }
+  await app.register(growthRoutes(rt));
+  // The admin API: staff sign-in, area scoping, audit; each domain adds its own routes here.
+  await app.register(adminPlugin(rt, { ...options.admin, routes: [handoffRoutes, faqRoutes, ...(options.admin?.routes ?? [])] }));
 
   return app;
 }

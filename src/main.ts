@@ -3,8 +3,10 @@ import { ConfigError, loadConfig, type Config } from "./config/index.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
 import { buildApp } from "./app.js";
 import { createChannels, outboxJob } from "./channels/index.js";
-import { knowledgeOf } from "./conversation/index.js";
+import { faqRefreshJob, refreshKnowledge } from "./knowledge/index.js";
+import { referralReminderJob } from "./growth/referrals.js";
 import { startJobs } from "./jobs/index.js";
+import { reminderJob } from "./reminders/job.js";
 import { createLogger, safeError } from "./lib/log.js";
 import { createRuntime } from "./runtime.js";
 
@@ -36,11 +38,11 @@ async function main(): Promise<void> {
   }
 
   const hub = await createChannels(rt);
-  knowledgeOf(rt); // build the FAQ index now, not on the first question
+  await refreshKnowledge(rt, rt.db, true); // build the FAQ index now, not on the first question
   const app = await buildApp(rt, { hub });
   await app.listen({ port: config.PORT, host: config.HOST });
   await hub.startAll();
-  const jobs = startJobs(rt, [outboxJob(hub)]);
+  const jobs = startJobs(rt, [outboxJob(hub), faqRefreshJob, referralReminderJob, reminderJob(hub)]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;

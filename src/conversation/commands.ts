@@ -1,6 +1,6 @@
 // Commands anyone can type at any time, in Indonesian or Banjar, upper or lower case.
 
-export type Command = "menu" | "help" | "language" | "stop" | "start" | "mydata" | "delete" | "register" | "cancel";
+export type Command = "menu" | "help" | "language" | "stop" | "start" | "mydata" | "delete" | "register" | "cancel" | "handoff";
 
 const ALIASES: Record<string, Command> = {
   menu: "menu",
@@ -31,10 +31,18 @@ const ALIASES: Record<string, Command> = {
   "hapus data saya": "delete",
   "hapus data ulun": "delete",
   "/hapus": "delete",
+  // Withdrawing consent (UU PDP art. 9) means no more processing: the data is erased.
+  "tarik persetujuan": "delete",
+  "cabut persetujuan": "delete",
   daftar: "register",
   "/daftar": "register",
   registrasi: "register",
   batal: "cancel",
+  "tanya bidan": "handoff",
+  "tanya petugas": "handoff",
+  "tanya puskesmas": "handoff",
+  "takuni bidan": "handoff", // Banjar: tanyai bidan
+  "/bidan": "handoff",
   "kada jadi": "cancel", // Banjar: tidak jadi
 };
 

@@ -1,8 +1,17 @@
 // Domain modules that take part in conversations (kader reports, reminder replies, …) register
 // their handlers and dialogues here, once, when the first inbound sink is created.
+import { registerAdminConversations } from "../admin/chat.js";
+import { registerHandoffConversations } from "../handoff/chat.js";
+import { registerGrowthConversations } from "../growth/chat.js";
+import { registerReminderConversations } from "../reminders/chat.js";
+
 let registered = false;
 
 export function registerDomainConversations(): void {
   if (registered) return;
   registered = true;
+  registerAdminConversations();
+  registerHandoffConversations();
+  registerGrowthConversations();
+  registerReminderConversations();
 }

@@ -2,29 +2,11 @@
 // person's language with its source; an unsure one gets the best 2–3 topics to choose from;
 // greetings and off-topic get a friendly "what I can do", never a random health answer.
 import { eq } from "drizzle-orm";
-import { buildFaqIndex, loadFaqTopics, matchQuestion, type FaqIndex, type FaqTopic } from "../knowledge/index.js";
+import { knowledgeOf, matchQuestion } from "../knowledge/index.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
-import type { Runtime } from "../runtime.js";
 import { pickChoice, type Choice } from "./choices.js";
 import type { Turn } from "./turn.js";
-
-interface Knowledge {
-  index: FaqIndex;
-  topics: Map<string, FaqTopic>;
-}
-
-const cache = new WeakMap<Runtime, Knowledge>();
-
-/** The FAQ index of this runtime, built once (main.ts warms it at start). */
-export function knowledgeOf(rt: Runtime): Knowledge {
-  let k = cache.get(rt);
-  if (!k) {
-    const topics = loadFaqTopics();
-    k = { index: buildFaqIndex(topics), topics: new Map(topics.map((t) => [t.id, t])) };
-    cache.set(rt, k);
-  }
-  return k;
-}
+import { sayWelcome } from "./welcome.js";
 
 async function nearestPuskesmas(turn: Turn): Promise<string | null> {
   if (!turn.contact.desaCode) return null;
@@ -37,8 +19,16 @@ async function nearestPuskesmas(turn: Turn): Promise<string | null> {
   return /^puskesmas/i.test(row.name) ? row.name : `Puskesmas ${row.name}`;
 }
 
+/** Answers a danger-sign question without touching the dialogue in progress; false if none. */
+export async function answerDangerSign(turn: Turn): Promise<boolean> {
+  const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
+  if (match.kind !== "answer" || !match.danger) return false;
+  await sendAnswer(turn, match.topicId, { keepState: true });
+  return true;
+}
+
 /** Sends one topic's answer (danger warning first, source last, "more" as a button). */
-export async function sendAnswer(turn: Turn, topicId: string): Promise<void> {
+export async function sendAnswer(turn: Turn, topicId: string, options: { keepState?: boolean } = {}): Promise<void> {
   const topic = knowledgeOf(turn.rt).topics.get(topicId);
   if (!topic) return turn.say("conversation:fallback");
   if (topic.danger) {
@@ -51,7 +41,11 @@ export async function sendAnswer(turn: Turn, topicId: string): Promise<void> {
   parts.push(turn.t("knowledge:source", { source: topic.source }));
   turn.sayText(parts.join("\n\n"), hasMore ? [{ label: turn.t("knowledge:more.button"), payload: `faq:more:${topicId}` }] : undefined);
   // Remember the topic briefly so a typed "selengkapnya" refers to it.
-  await turn.setState("faq", "answered", { topicId }, 30 * 60_000);
+  if (!options.keepState) await turn.setState("faq", "answered", { topicId }, 30 * 60_000);
+}
+
+function handoffButton(turn: Turn) {
+  return { label: turn.t("handoff:button"), payload: "cmd:handoff" };
 }
 
 function topicChoices(turn: Turn, ids: string[]): Choice[] {
@@ -95,17 +89,18 @@ export async function answerQuestion(turn: Turn): Promise<void> {
   if (match.kind === "answer") return sendAnswer(turn, match.topicId);
   if (match.kind === "choices") {
     turn.ask("knowledge:choices.intro", topicChoices(turn, match.topicIds));
-    turn.say("knowledge:choices.none_of_these");
-    await turn.setState("faq", "choose", { topicIds: match.topicIds }, 30 * 60_000);
+    turn.say("knowledge:choices.none_of_these", undefined, [handoffButton(turn)]);
+    await turn.setState("faq", "choose", { topicIds: match.topicIds, question: turn.text.slice(0, 1000) }, 30 * 60_000);
     return;
   }
   await turn.clearState();
   if (match.reason === "greeting" && !turn.contact.registeredAt) {
-    // A first hello: say what the bot does and offer (never force) registration.
-    turn.say("conversation:welcome", undefined, [
-      { label: turn.t("conversation:buttons.register"), payload: "cmd:register" },
-      { label: turn.t("conversation:buttons.menu"), payload: "cmd:menu" },
-    ]);
+    sayWelcome(turn);
+  } else if (match.reason === "offtopic") {
+    // Perhaps a real question the FAQ does not cover: keep it briefly so "Tanya bidan" can
+    // pass it on as asked.
+    turn.say("knowledge:none.offtopic", undefined, [handoffButton(turn)]);
+    await turn.setState("faq", "unanswered", { question: turn.text.slice(0, 1000) }, 30 * 60_000);
   } else {
     turn.say(`knowledge:none.${match.reason}`);
   }

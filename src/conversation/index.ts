@@ -4,4 +4,3 @@ export { registerFlow, registerHandler, startFlow } from "./router.js";
 export type { Flow } from "./flows/flow.js";
 export { pickChoice, withChoices, type Choice } from "./choices.js";
 export { Turn, type Handler } from "./turn.js";
-export { knowledgeOf } from "./faq.js";

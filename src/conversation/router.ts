@@ -1,7 +1,8 @@
 // Decides what one message is: a command (any time), an answer to the dialogue in progress, a
 // domain message (kader report, reminder reply…), or a question for the FAQ.
 import { parseCommand, type Command } from "./commands.js";
-import { answerQuestion, handleFaqFollowUp } from "./faq.js";
+import { hasDangerWords } from "../knowledge/index.js";
+import { answerDangerSign, answerQuestion, handleFaqFollowUp } from "./faq.js";
 import type { Flow } from "./flows/flow.js";
 import { languageFlow } from "./flows/language.js";
 import { deleteFlow, describeMyData, resume, stopFlow } from "./flows/privacy.js";
@@ -59,6 +60,10 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
     case "cancel":
       await turn.clearState();
       return turn.say("conversation:cancelled");
+    case "handoff":
+      // The state may hold the question the bot just failed to answer: the flow forwards it.
+      if (!(await startFlow(turn, "handoff"))) turn.say("conversation:fallback");
+      return;
   }
 }
 
@@ -71,6 +76,9 @@ export async function route(turn: Turn): Promise<void> {
   if (!turn.text && !payload) return turn.say("conversation:unsupported");
 
   const flow = turn.state ? FLOWS.find((f) => f.name === turn.state?.flow) : undefined;
+  // A danger sign is answered even in the middle of a dialogue (which stays where it was):
+  // "go to the puskesmas now" must never wait for a date to be typed correctly.
+  if (flow && turn.text && hasDangerWords(turn.text) && (await answerDangerSign(turn))) return;
   if (flow) return flow.step(turn);
 
   for (const handler of domainHandlers) if (await handler(turn)) return;

@@ -51,6 +51,12 @@ export class Turn {
     this.replies.push(withChoices(this.t(key, vars), choices));
   }
 
+  /** The answer fitted none of the choices: say so briefly and ask again. */
+  askAgain(key: string, choices: Choice[], vars?: Record<string, unknown>): void {
+    this.say("conversation:choose_number");
+    this.ask(key, choices, vars);
+  }
+
   async setState(flow: string, step: string, data: Record<string, unknown> = {}, ttlMs?: number): Promise<void> {
     this.state = { flow, step, data };
     await saveState(this.tx, this.contact.id, this.state, this.now, ttlMs);

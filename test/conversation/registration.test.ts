@@ -53,8 +53,9 @@ describe("registration through the web chat", () => {
     expect(contact).toMatchObject({ lang: "id", role: "parent", desaCode: "63.11.07.2003", consentVersion: "2026-11-v1" });
     expect(contact?.consentAt).toBeInstanceOf(Date);
     expect(contact?.posyanduId).not.toBeNull();
+    // Registration hands over to the reminders' enrolment (children's birth dates).
     const [state] = await chat.rt.db.select().from(conversationStates).where(eq(conversationStates.contactId, contact!.id));
-    expect(state).toBeUndefined();
+    expect(state?.flow).toBe("enrol:parent");
   });
 
   it("registers a pregnant mother in Banjar with buttons", async () => {

@@ -38,7 +38,6 @@ export const languageFlow: Flow = {
       turn.say("conversation:lang.set");
       return;
     }
-    turn.say("conversation:choose_number");
-    turn.ask("conversation:lang.prompt", languageChoices(turn));
+    turn.askAgain("conversation:lang.prompt", languageChoices(turn));
   },
 };

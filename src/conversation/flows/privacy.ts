@@ -5,6 +5,7 @@ import { channelsOf, eraseContact, updateContact } from "../../contacts/index.js
 import { posyandu } from "../../health-units/health-units.sql.js";
 import { pickChoice } from "../choices.js";
 import type { Turn } from "../turn.js";
+import { sayWelcome } from "../welcome.js";
 import { desaLabel } from "./registration.js";
 import { NO, YES, yesNo, type Flow } from "./flow.js";
 
@@ -35,8 +36,7 @@ export const stopFlow: Flow = {
         await turn.clearState();
         turn.say("conversation:stop.kept");
       } else {
-        turn.say("conversation:choose_number");
-        turn.ask("conversation:stop.confirm", yesNo(turn));
+        turn.askAgain("conversation:stop.confirm", yesNo(turn));
       }
       return;
     }
@@ -55,7 +55,7 @@ export async function resume(turn: Turn): Promise<void> {
     turn.contact = await updateContact(turn.tx, turn.contact.id, { optedOutAt: null, optOutReason: null });
     turn.say("conversation:start.resumed");
   } else if (turn.message.text?.trim().toLowerCase() === "/start") {
-    turn.say("conversation:welcome");
+    sayWelcome(turn);
   } else {
     turn.say("conversation:start.not_stopped");
   }
@@ -114,8 +114,7 @@ export const deleteFlow: Flow = {
       await turn.clearState();
       turn.say("conversation:delete.kept");
     } else {
-      turn.say("conversation:choose_number");
-      turn.ask("conversation:delete.confirm", yesNo(turn));
+      turn.askAgain("conversation:delete.confirm", yesNo(turn));
     }
   },
 };

@@ -122,8 +122,7 @@ export const registrationFlow: Flow = {
     switch (turn.state?.step) {
       case "lang":
         if (await applyLanguageAnswer(turn)) return askConsent(turn);
-        turn.say("conversation:choose_number");
-        turn.ask("conversation:lang.prompt", languageChoices(turn));
+        turn.askAgain("conversation:lang.prompt", languageChoices(turn));
         return;
 
       case "consent": {
@@ -138,8 +137,7 @@ export const registrationFlow: Flow = {
           await turn.clearState();
           turn.say("conversation:reg.consent_declined");
         } else {
-          turn.say("conversation:choose_number");
-          turn.ask("conversation:reg.consent", consentChoices(turn));
+          turn.askAgain("conversation:reg.consent", consentChoices(turn));
         }
         return;
       }
@@ -147,8 +145,7 @@ export const registrationFlow: Flow = {
       case "role": {
         const role = pickChoice(turn.message, roleChoices(turn))?.slice("role:".length);
         if (!role) {
-          turn.say("conversation:choose_number");
-          turn.ask("conversation:reg.role_prompt", roleChoices(turn));
+          turn.askAgain("conversation:reg.role_prompt", roleChoices(turn));
           return;
         }
         return askDesa(turn, { ...data, role });
@@ -179,8 +176,7 @@ export const registrationFlow: Flow = {
         const choices = (data.choices as Choice[] | undefined) ?? [];
         const picked = pickChoice(turn.message, choices);
         if (!picked) {
-          turn.say("conversation:choose_number");
-          turn.ask("conversation:reg.posyandu_prompt", choices);
+          turn.askAgain("conversation:reg.posyandu_prompt", choices);
           return;
         }
         const id = picked.slice("posyandu:".length);
