@@ -67,9 +67,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   for (const adapter of options.hub?.adapters() ?? []) {
     if (adapter.routes) await app.register(adapter.routes);
   }
-  await app.register(growthRoutes(rt));
   // The admin API: staff sign-in, area scoping, audit; each domain adds its own routes here.
-  await app.register(adminPlugin(rt, { ...options.admin, routes: [handoffRoutes, faqRoutes, ...(options.admin?.routes ?? [])] }));
+  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, handoffRoutes, faqRoutes, ...(options.admin?.routes ?? [])] }));
 
   return app;
 }

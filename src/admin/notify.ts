@@ -1,6 +1,6 @@
 // Who on the staff hears about something in a desa, on chat: the bidan of the desa and the
 // puskesmas serving it; the Pokja admins when the desa is unknown or nobody is linked there.
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { puskesmasDesa } from "../health-units/health-units.sql.js";
@@ -30,8 +30,9 @@ async function chatsOf(db: DbOrTx, where: ReturnType<typeof and>): Promise<Staff
     .innerJoin(staffChatLinks, eq(staffChatLinks.accountId, staffAccounts.id))
     .innerJoin(contacts, eq(contacts.id, staffChatLinks.contactId))
     .innerJoin(contactChannels, eq(contactChannels.contactId, contacts.id))
-    .where(and(eq(staffAccounts.active, true), where));
-  // One chat per contact (a person on two channels hears it once, on the first linked).
+    .where(and(eq(staffAccounts.active, true), where))
+    .orderBy(asc(contacts.id), desc(sql`coalesce(${contactChannels.lastInboundAt}, ${contactChannels.createdAt})`));
+  // One chat per contact: the channel the person last wrote from.
   const seen = new Set<string>();
   return rows
     .filter((r) => (seen.has(r.contactId) ? false : (seen.add(r.contactId), true)))

@@ -2,6 +2,7 @@
 import { randomInt } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
+import { isParseError, parseReport } from "../growth/parse.js";
 import { children, pregnancies } from "./children.sql.js";
 
 export { children, pregnancies } from "./children.sql.js";
@@ -18,14 +19,24 @@ export function newChildCode(random: (max: number) => number = randomInt): strin
   return code;
 }
 
-/** Inserts a child with a fresh unique code (retrying on the rare collision). */
+/**
+ * True when a kader's report reads the code back as the child's code, after UKUR and at a line's
+ * start: some draws read as something else ("822G" is 822 grams, "TB7K" starts a length, codes of
+ * letters only or digits only are not taken as codes).
+ */
+export function isReadableCode(code: string): boolean {
+  return [`UKUR ${code} BB 8,2`, `${code} BB 8,2`].every((line) => {
+    const r = parseReport(line);
+    return !isParseError(r) && r.childCode === code;
+  });
+}
+
+/** Inserts a child with a fresh, unique and readable code (retrying on the rare collision). */
 export async function insertChild(db: DbOrTx, values: Omit<typeof children.$inferInsert, "code">): Promise<Child> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const [row] = await db
-      .insert(children)
-      .values({ ...values, code: newChildCode() })
-      .onConflictDoNothing({ target: children.code })
-      .returning();
+  for (let attempt = 0; attempt < 32; attempt++) {
+    const code = newChildCode();
+    if (!isReadableCode(code)) continue;
+    const [row] = await db.insert(children).values({ ...values, code }).onConflictDoNothing({ target: children.code }).returning();
     if (row) return row;
   }
   throw new Error("could not find a free child code");

@@ -71,6 +71,11 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
 export async function route(turn: Turn): Promise<void> {
   const payload = turn.message.payload;
   const command = payload?.startsWith("cmd:") ? (payload.slice(4) as Command) : parseCommand(turn.message.text);
+  // BATAL with no dialogue open may mean a domain's own undo (a kader's last report).
+  const dialogueOpen = turn.state !== null && FLOWS.some((f) => f.name === turn.state?.flow);
+  if (command === "cancel" && !dialogueOpen) {
+    for (const handler of domainHandlers) if (await handler(turn)) return;
+  }
   if (command) return runCommand(turn, command);
 
   if (!turn.text && !payload) return turn.say("conversation:unsupported");

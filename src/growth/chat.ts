@@ -5,11 +5,10 @@ import { and, asc, eq, ilike, or } from "drizzle-orm";
 import { accountForContact } from "../admin/chat-link.js";
 import { principalOf } from "../admin/accounts.js";
 import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
-import { children, isValidNik, pregnancies, type Child } from "../children/index.js";
+import { children, insertChild, isValidNik, pregnancies, type Child } from "../children/index.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import { pickChoice, registerFlow, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
 import type { DbOrTx } from "../db/client.js";
-import { insertChildWithReadableCode } from "./codes.js";
 import { maternalMeasurements, REFERRAL_OUTCOMES, referrals, type ReferralOutcome } from "./growth.sql.js";
 import { isParseError, parseReport, parseReports, type KaderReport, type ParseResult } from "./parse.js";
 import { plausibilityKey, type PlausibilityWarning } from "./plausibility.js";
@@ -77,7 +76,7 @@ export function parseGrowthCommand(text: string): Command | null {
   if (m) return { kind: "twin", code: (m[1] as string).toUpperCase() };
   if (/^(?:ukur|ukor|ukr)$/.test(s)) return { kind: "guided-report" };
   // "BATAL" alone is the conversation's cancel command (router.ts); these name the report.
-  if (/^(?:batal|batalkan|hapus|urungkan) (?:ukur|ukuran|laporan|lapor|kiriman)(?: terakhir| tadi)?$/.test(s) || /^batalkan$/.test(s)) return { kind: "undo" };
+  if (/^(?:batal|batalkan|hapus|urungkan) (?:ukur|ukuran|laporan|lapor|kiriman)(?: terakhir| tadi)?$/.test(s) || /^(?:batalkan|batal)$/.test(s)) return { kind: "undo" };
   m = /^riwayat ([a-z0-9-]{2,20})$/.exec(s);
   if (m) return { kind: "history", code: (m[1] as string).toUpperCase() };
   m = /^cari (.{2,60})$/.exec(s);
@@ -405,7 +404,7 @@ async function saveChild(turn: Turn, kader: Kader, data: Record<string, unknown>
   const [parent] = phone
     ? await turn.tx.select({ contactId: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.phone, phone)).limit(1)
     : [];
-  const child = await insertChildWithReadableCode(turn.tx, {
+  const child = await insertChild(turn.tx, {
     name: String(data.name),
     sex: data.sex as "L" | "P",
     birthDate: String(data.birthDate),
@@ -619,6 +618,8 @@ export async function growthHandler(turn: Turn): Promise<boolean> {
   // A parent asking "ukur lingkar kepala normal berapa?" is a question for the FAQ, not a report.
   if (command.kind === "report" && turn.contact.role !== "kader" && command.results.every(isParseError)) return false;
   if (command.kind === "search" && turn.contact.role !== "kader") return false;
+  // Plain BATAL from anyone but a kader is the general "cancel".
+  if (command.kind === "undo" && turn.contact.role !== "kader" && /^batal$/i.test(turn.text.trim())) return false;
   if (command.kind === "maternal" && turn.contact.role !== "kader") {
     const bidan = await bidanOf(turn);
     if (!bidan) return false;

@@ -1,11 +1,11 @@
 // Referrals to the puskesmas serving the desa: created when a child or pregnant woman needs care,
 // sent to the puskesmas staff's chats, acknowledged, given an outcome, reminded after 7 days.
-import { and, asc, desc, eq, inArray, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
-import { staffAccounts, staffChatLinks } from "../admin/accounts.sql.js";
+import { and, asc, desc, eq, inArray, isNull, lte, ne, type SQL } from "drizzle-orm";
+import { staffChatsForDesa } from "../admin/notify.js";
 import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
 import { enqueue } from "../channels/outbox.js";
 import { children, pregnancies } from "../children/children.sql.js";
-import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import { contactChannels } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import type { I18n, Lang } from "../i18n/index.js";
@@ -28,36 +28,6 @@ export async function puskesmasForDesa(db: DbOrTx, desaCode: string | null): Pro
   return row ?? null;
 }
 
-export interface StaffChat {
-  contactId: string;
-  lang: Lang;
-  channel: string;
-  address: string;
-}
-
-/**
- * Where a puskesmas's referrals go: the chats linked (KODE …) to its active puskesmas accounts,
- * each on the channel the person last wrote from. The one place to change if bidan desa should
- * get them too.
- */
-export async function puskesmasChats(db: DbOrTx, puskesmasId: string): Promise<StaffChat[]> {
-  const rows = await db
-    .select({ contactId: contacts.id, lang: contacts.lang, channel: contactChannels.channel, address: contactChannels.address, at: contactChannels.lastInboundAt })
-    .from(staffAccounts)
-    .innerJoin(staffChatLinks, eq(staffChatLinks.accountId, staffAccounts.id))
-    .innerJoin(contacts, eq(contacts.id, staffChatLinks.contactId))
-    .innerJoin(contactChannels, eq(contactChannels.contactId, contacts.id))
-    .where(and(eq(staffAccounts.role, "puskesmas"), eq(staffAccounts.puskesmasId, puskesmasId), eq(staffAccounts.active, true)))
-    .orderBy(asc(contacts.id), desc(sql`coalesce(${contactChannels.lastInboundAt}, ${contactChannels.createdAt})`));
-  const seen = new Set<string>();
-  const out: StaffChat[] = [];
-  for (const r of rows) {
-    if (seen.has(r.contactId)) continue;
-    seen.add(r.contactId);
-    out.push({ contactId: r.contactId, lang: r.lang ?? "id", channel: r.channel, address: r.address });
-  }
-  return out;
-}
 
 /** Who the referral is about, as staff need it to find the person. */
 async function subjectText(db: DbOrTx, i18n: I18n, lang: Lang, ref: Referral): Promise<string> {
@@ -89,7 +59,8 @@ export function reasonsText(i18n: I18n, lang: Lang, reasons: readonly ReferralRe
 /** Queues the referral (or its reminder) to every chat of the puskesmas; exactly once per key. */
 export async function notifyPuskesmas(db: DbOrTx, i18n: I18n, ref: Referral, now: Date, kind: "new" | "reminder"): Promise<number> {
   if (!ref.puskesmasId) return 0;
-  const chats = await puskesmasChats(db, ref.puskesmasId);
+  // The puskesmas and the bidan of the desa follow referrals up (the Pokja when nobody is linked there).
+  const chats = await staffChatsForDesa(db, ref.desaCode);
   let queued = 0;
   for (const chat of chats) {
     const text = i18n.t(chat.lang, kind === "new" ? "growth:referral.notify" : "growth:referral.reminder", {

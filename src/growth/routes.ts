@@ -1,14 +1,13 @@
 // Growth HTTP API for staff: z-scores for one or many measurements (the CLI's columns, in JSON) and
 // the referrals of the caller's area (list, acknowledge, record the outcome). Authentication and
 // area scoping are the admin module's (session cookie or bearer API token; whereInScope).
-import cookie from "@fastify/cookie";
-import type { FastifyError, FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
 import { recordAudit } from "../admin/audit.js";
 import { HttpError, notFound } from "../admin/errors.js";
-import { actorOf, authenticate, requireRole, requireStaff } from "../admin/http.js";
-import { idParams, validationFields, validatorCompiler } from "../admin/validation.js";
-import type { Runtime } from "../runtime.js";
+import { actorOf, requireRole, requireStaff } from "../admin/http.js";
+import type { AdminRouteOptions } from "../admin/plugin.js";
+import { idParams } from "../admin/validation.js";
 import { assessRow, OUTPUT_COLUMNS } from "./batch.js";
 import { REFERRAL_OUTCOMES, type ReferralOutcome } from "./growth.sql.js";
 import { acknowledgeReferral, listReferrals, recordReferralOutcome, type Referral, type ReferralChange } from "./referrals.js";
@@ -73,30 +72,10 @@ function changed(result: ReferralChange): Referral {
 // Puskesmas staff follow referrals up; the Pokja may too. Bidan and kader see them (list) only.
 const FOLLOWERS = ["pokja_admin", "puskesmas"] as const;
 
-/** Register with `await app.register(growthRoutes(rt))`; encapsulated like the admin plugin. */
-export function growthRoutes(rt: Runtime): FastifyPluginAsync {
-  return async (app) => {
-    app.setValidatorCompiler(validatorCompiler);
-    app.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error.validation) {
-        const fields = validationFields(error.validationContext ?? "request", error.validation as never);
-        return reply.status(400).send({ error: "validation_failed", message: fields[0] ? `${fields[0].field} ${fields[0].reason}` : "The request is not valid", fields });
-      }
-      if (error instanceof HttpError) return reply.status(error.statusCode).send({ error: error.code, message: error.message });
-      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-      if (status >= 500) {
-        request.log.error({ err: { type: error.name, code: error.code } }, "growth request failed");
-        return reply.status(500).send({ error: "internal_error", message: "Something went wrong on our side." });
-      }
-      return reply.status(status).send({ error: (error.code ?? "bad_request").toLowerCase(), message: error.message });
-    });
-    if (!app.hasRequestDecorator("cookies")) await app.register(cookie);
-    if (!app.hasRequestDecorator("staff")) {
-      app.decorateRequest("staff", null);
-      app.decorateRequest("staffSessionToken", null);
-    }
-    app.addHook("onRequest", authenticate(rt));
-
+/** Staff routes of growth monitoring, served inside the admin API (its sign-in, validation, errors). */
+export const growthRoutes =
+  ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
+  async (app) => {
     app.post<{ Body: MeasurementRow | { measurements: MeasurementRow[] } }>(
       "/api/v1/growth/assess",
       {
@@ -189,4 +168,3 @@ export function growthRoutes(rt: Runtime): FastifyPluginAsync {
       },
     );
   };
-}
