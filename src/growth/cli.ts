@@ -5,7 +5,6 @@ import { createReadStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse";
-import { stringify } from "csv-stringify";
 import { OUTPUT_COLUMNS, assessRow } from "./batch.js";
 
 class AssessRows extends Transform {
@@ -44,18 +43,28 @@ class AssessRows extends Transform {
   }
 }
 
+/** One CSV field (RFC 4180): quoted only when it holds a comma, quote or line break. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
 /**
- * csv-stringify emits one small chunk per row, and stdout writes each chunk with its own system call
- * (half the run time at 100,000 rows). Gather output into ~64 KiB blocks instead.
+ * Rows → CSV text in ~64 KiB blocks. Writing our own lines (the fields are numbers and codes, and
+ * csvField quotes the rest) instead of csv-stringify, and not one write per row, halves the time
+ * of a 100,000-row run.
  */
-class Coalesce extends Transform {
+class CsvBlocks extends Transform {
   private parts: string[] = [];
   private size = 0;
 
-  override _transform(chunk: Buffer | string, _enc: BufferEncoding, done: TransformCallback): void {
-    const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
-    this.parts.push(text);
-    this.size += text.length;
+  constructor() {
+    super({ writableObjectMode: true });
+  }
+
+  override _transform(cells: string[], _enc: BufferEncoding, done: TransformCallback): void {
+    const line = cells.map(csvField).join(",") + "\n";
+    this.parts.push(line);
+    this.size += line.length;
     if (this.size >= 65_536) this.drain();
     done();
   }
@@ -82,7 +91,7 @@ async function main(): Promise<void> {
     skipped++;
     process.stderr.write(`zscore: skipped unreadable CSV record: ${err.message}\n`);
   });
-  await pipeline(input, parser, new AssessRows(), stringify(), new Coalesce(), process.stdout);
+  await pipeline(input, parser, new AssessRows(), new CsvBlocks(), process.stdout);
   if (skipped > 0) process.stderr.write(`zscore: ${skipped} record(s) skipped\n`);
 }
 
