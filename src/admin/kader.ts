@@ -2,7 +2,7 @@
 // puskesmas user approves them and assigns their posyandu.
 import { and, desc, eq } from "drizzle-orm";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
-import { outbox } from "../channels/channels.sql.js";
+import { enqueue } from "../channels/outbox.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import type { I18n } from "../i18n/index.js";
@@ -25,7 +25,7 @@ async function kaderInScope(tx: DbOrTx, principal: ScopePrincipal, contactId: st
 }
 
 /** Queues a chat message to the contact on the channel they last wrote from, in their language. */
-async function notifyContact(tx: DbOrTx, i18n: I18n, contact: ContactRow, key: string, vars: Record<string, unknown>): Promise<boolean> {
+async function notifyContact(tx: DbOrTx, i18n: I18n, contact: ContactRow, key: string, vars: Record<string, unknown>, now: Date): Promise<boolean> {
   const [channel] = await tx
     .select()
     .from(contactChannels)
@@ -33,13 +33,11 @@ async function notifyContact(tx: DbOrTx, i18n: I18n, contact: ContactRow, key: s
     .orderBy(desc(contactChannels.lastInboundAt))
     .limit(1);
   if (!channel) return false;
-  await tx.insert(outbox).values({
-    contactId: contact.id,
-    channel: channel.channel,
-    address: channel.address,
-    kind: "alert",
-    message: { text: i18n.t(contact.lang ?? "id", key, vars) },
-  });
+  await enqueue(
+    tx,
+    [{ contactId: contact.id, channel: channel.channel, address: channel.address, kind: "alert", message: { text: i18n.t(contact.lang ?? "id", key, vars) } }],
+    now,
+  );
   return true;
 }
 
@@ -63,7 +61,7 @@ export async function approveKader(tx: DbOrTx, d: KaderDecision & { posyanduId: 
     .where(eq(contacts.id, before.id))
     .returning();
   await recordAudit(tx, { actor: d.actor, action: "kader.approve", entity: "contact", entityId: before.id, before, after, at: d.now });
-  await notifyContact(tx, d.i18n, after as ContactRow, "admin:kader.approved", { posyandu: unit?.name ?? "" });
+  await notifyContact(tx, d.i18n, after as ContactRow, "admin:kader.approved", { posyandu: unit?.name ?? "" }, d.now);
   return after as ContactRow;
 }
 
@@ -79,6 +77,6 @@ export async function deactivateKader(
   const [after] = await tx.update(contacts).set({ kaderStatus: "inactive" }).where(eq(contacts.id, before.id)).returning();
   const action = d.expect === "pending" ? "kader.reject" : "kader.deactivate";
   await recordAudit(tx, { actor: d.actor, action, entity: "contact", entityId: before.id, before, after, reason: d.reason, at: d.now });
-  await notifyContact(tx, d.i18n, after as ContactRow, d.expect === "pending" ? "admin:kader.rejected" : "admin:kader.deactivated", {});
+  await notifyContact(tx, d.i18n, after as ContactRow, d.expect === "pending" ? "admin:kader.rejected" : "admin:kader.deactivated", {}, d.now);
   return after as ContactRow;
 }

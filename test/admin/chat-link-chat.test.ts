@@ -1,43 +1,73 @@
-// KODE 123456 typed in chat links the chat to the staff account that asked for the code.
+// The chat side of staff accounts: KODE 123456 links a chat to the account that asked for the
+// code; a kader who registers by chat is announced to the linked staff of the desa.
+import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
-import { createChannels } from "../../src/channels/index.js";
-import { seedWorld, type World } from "./fixture.js";
+import { areas } from "../../src/areas/areas.sql.js";
+import { createChannels, deliverOutbox, type ChannelHub } from "../../src/channels/index.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
+import { seedWorld, type World } from "./fixture.js";
 
-describe("linking a staff account to a chat", () => {
+describe("staff in chat", () => {
   let rt: TestRuntime;
   let app: FastifyInstance;
+  let hub: ChannelHub;
   let w: World;
   const chat = async (from: string, text: string) => {
     const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: { from, text } });
     return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
   };
+  /** What the outbox job sends to a web user who did not write. */
+  const inbox = async (from: string) => {
+    await deliverOutbox(rt, hub);
+    const res = await app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${from}` });
+    return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
+  };
+  const chatLinkCode = async (cookie: string) => {
+    const issued = await app.inject({ method: "POST", url: "/api/v1/me/chat-link", headers: { cookie } });
+    expect(issued.statusCode).toBe(201);
+    return (issued.json() as { code: string }).code;
+  };
 
   beforeAll(async () => {
     rt = await createTestRuntime();
     w = await seedWorld(rt);
-    app = await buildApp(rt, { hub: await createChannels(rt), admin: { loginRateLimit: 10_000 } });
+    hub = await createChannels(rt);
+    app = await buildApp(rt, { hub, admin: { loginRateLimit: 10_000 } });
   });
   afterAll(async () => {
     await app?.close();
     await rt?.close();
   });
 
-  it("links with the code from the admin API, and refuses a wrong one", async () => {
-    const issued = await app.inject({ method: "POST", url: "/api/v1/me/chat-link", headers: { cookie: w.cookie.bidanP } });
-    expect(issued.statusCode).toBe(201);
-    const { code } = issued.json() as { code: string };
+  it("links with the code from the admin API, once, and refuses a wrong one", async () => {
+    const code = await chatLinkCode(w.cookie.bidanP);
     expect(code).toMatch(/^\d{6}$/);
-
-    const wrong = code === "000000" ? "111111" : "000000";
-    expect(await chat("bidan-hp", `KODE ${wrong}`)).toMatch(/tidak dikenal/);
+    expect(await chat("bidan-hp", `KODE ${code === "000000" ? "111111" : "000000"}`)).toMatch(/tidak dikenal/);
     expect(await chat("bidan-hp", `kode ${code}`)).toMatch(/sudah terhubung dengan chat ini/);
-
     const links = await app.inject({ method: "GET", url: "/api/v1/me/chat-links", headers: { cookie: w.cookie.bidanP } });
     expect(JSON.stringify(links.json())).toMatch(/web/);
-    // A code works once.
     expect(await chat("someone-else", `KODE ${code}`)).toMatch(/tidak dikenal/);
+  });
+
+  it("announces a kader who registered by chat to the puskesmas of the desa, who approves them", async () => {
+    await chat("pusk-hp", `KODE ${await chatLinkCode(w.cookie.puskP)}`);
+    const [desa] = await rt.db.select().from(areas).where(eq(areas.code, w.desa.p0));
+    // Registration: language, consent, role kader, desa, then the first posyandu listed.
+    for (const text of ["DAFTAR", "1", "1", "3", desa!.name, "1"]) await chat("kader-baru", text);
+    expect(await inbox("pusk-hp")).toMatch(new RegExp(`Kader baru mendaftar lewat chat .*${desa!.name}`));
+
+    const pending = (await app.inject({ method: "GET", url: "/api/v1/kader-approvals", headers: { cookie: w.cookie.puskP } })).json() as {
+      items: { id: string }[];
+    };
+    const approve = await app.inject({
+      method: "POST",
+      url: `/api/v1/kader-approvals/${pending.items.at(-1)!.id}/approve`,
+      headers: { cookie: w.cookie.puskP },
+      payload: { posyanduId: w.posyandu.p0 },
+    });
+    expect(approve.statusCode).toBe(200);
+    expect(await inbox("kader-baru")).not.toBe("");
   });
 });

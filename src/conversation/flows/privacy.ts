@@ -6,7 +6,7 @@ import { posyandu } from "../../health-units/health-units.sql.js";
 import { pickChoice } from "../choices.js";
 import type { Turn } from "../turn.js";
 import { sayWelcome } from "../welcome.js";
-import { desaLabel } from "./registration.js";
+import { desaLabel } from "../../areas/index.js";
 import { NO, YES, yesNo, type Flow } from "./flow.js";
 
 const STOP_REASONS = ["too_many", "not_relevant", "other"] as const;

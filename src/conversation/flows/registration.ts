@@ -2,10 +2,10 @@
 // parents, never forced: anyone may ask questions without registering.
 import { asc, eq } from "drizzle-orm";
 import { areas } from "../../areas/areas.sql.js";
+import { desaLabel } from "../../areas/index.js";
 import { AreaMatcher, type AreaName } from "../../areas/match.js";
 import { CONSENT_VERSION, updateContact } from "../../contacts/index.js";
 import { posyandu } from "../../health-units/health-units.sql.js";
-import type { DbOrTx } from "../../db/client.js";
 import type { Runtime } from "../../runtime.js";
 import { pickChoice, type Choice } from "../choices.js";
 import type { Turn } from "../turn.js";
@@ -27,14 +27,6 @@ async function areaMatcher(turn: Turn): Promise<AreaMatcher> {
   return matcher;
 }
 
-/** Name of a desa for messages: "Batu Piring, Kec. Paringin Selatan". */
-export async function desaLabel(db: DbOrTx, desaCode: string | null): Promise<string | null> {
-  if (!desaCode) return null;
-  const [desa] = await db.select().from(areas).where(eq(areas.code, desaCode));
-  if (!desa) return null;
-  const [kec] = desa.parentCode ? await db.select().from(areas).where(eq(areas.code, desa.parentCode)) : [];
-  return kec ? `${desa.name}, Kec. ${kec.name}` : desa.name;
-}
 
 function roleChoices(turn: Turn): Choice[] {
   return ROLES.map((r) => ({ label: turn.t(`conversation:roles.${r}`), payload: `role:${r}` }));
