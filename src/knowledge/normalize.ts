@@ -168,10 +168,13 @@ export function expandTokens(tokens: string[]): string[] {
   return applyPhrases(mapWords(tokens), POST_PHRASES);
 }
 
-function applyPhrases(tokens: string[], map: PhraseMap): string[] {
+type PhraseHit = readonly [readonly string[], number];
+
+/** Replaces, left to right, each run of tokens that `find` recognises by what it stands for. */
+function replacePhrases(tokens: string[], find: (tokens: string[], i: number) => PhraseHit | null | undefined): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; ) {
-    const hit = lookupPhrase(tokens, i, map);
+    const hit = find(tokens, i);
     if (hit) {
       out.push(...hit[0]);
       i += hit[1];
@@ -183,20 +186,13 @@ function applyPhrases(tokens: string[], map: PhraseMap): string[] {
   return out;
 }
 
+function applyPhrases(tokens: string[], map: PhraseMap): string[] {
+  return replacePhrases(tokens, (t, i) => lookupPhrase(t, i, map));
+}
+
 function mapWords(tokens: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < tokens.length; ) {
-    // Longest phrase wins ("kaya apa" over "kaya"); on equal length chat spelling beats Banjar.
-    const hit = lookupPhrase(tokens, i, CHAT, BANJAR) ?? banjarAffixed(tokens[i]!);
-    if (hit) {
-      out.push(...hit[0]);
-      i += hit[1];
-    } else {
-      out.push(tokens[i]!);
-      i += 1;
-    }
-  }
-  return out;
+  // Longest phrase wins ("kaya apa" over "kaya"); on equal length chat spelling beats Banjar.
+  return replacePhrases(tokens, (t, i) => lookupPhrase(t, i, CHAT, BANJAR) ?? banjarAffixed(t[i]!));
 }
 
 /**
