@@ -299,9 +299,9 @@ CREATE INDEX "referrals_child_idx" ON "referrals" USING btree ("child_id");--> s
 CREATE INDEX "referrals_puskesmas_idx" ON "referrals" USING btree ("puskesmas_id");--> statement-breakpoint
 CREATE INDEX "handoff_questions_status_idx" ON "handoff_questions" USING btree ("status","created_at");--> statement-breakpoint
 CREATE INDEX "handoff_questions_desa_idx" ON "handoff_questions" USING btree ("desa_code");--> statement-breakpoint
-CREATE INDEX "reminder_fires_due_idx" ON "reminder_fires" USING btree ("send_at") WHERE status = 'pending';--> statement-breakpoint
-CREATE INDEX "reminder_fires_contact_sent_idx" ON "reminder_fires" USING btree ("contact_id","sent_at");--> statement-breakpoint
+CREATE INDEX "reminder_fires_due_idx" ON "reminder_fires" USING btree ("send_at","id") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "reminder_fires_contact_status_idx" ON "reminder_fires" USING btree ("contact_id","status");--> statement-breakpoint
 CREATE INDEX "reminder_plans_contact_idx" ON "reminder_plans" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "reminder_plans_child_idx" ON "reminder_plans" USING btree ("child_id");--> statement-breakpoint
 CREATE INDEX "reminder_plans_pregnancy_idx" ON "reminder_plans" USING btree ("pregnancy_id");--> statement-breakpoint
-CREATE INDEX "reminder_plans_next_due_idx" ON "reminder_plans" USING btree ("next_due") WHERE status = 'active' and next_due is not null;
+CREATE INDEX "reminder_plans_next_due_idx" ON "reminder_plans" USING btree ("next_due","id") WHERE status = 'active' and next_due is not null;

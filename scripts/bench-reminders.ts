@@ -4,7 +4,8 @@
 // day's messages (outbox rows), and an idle tick. Targets: plan + claim ≤ 30 s, ≤ 300 MB RSS,
 // idle tick ≤ 50 ms.
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:reminders
-// Creates and drops its own database. BENCH_PEOPLE changes the size.
+// Creates and drops its own database. BENCH_PEOPLE changes the size, BENCH_WORKERS the transactions
+// run side by side, BENCH_BATCH the people per claim transaction.
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -112,11 +113,13 @@ async function measureDay(dbUrl: string): Promise<void> {
     const rssBefore = process.memoryUsage().rss;
     clock.set(wita(`${DAY}T00:01`));
     let t = performance.now();
-    const planned = await planDue(rt);
+    const workers = process.env.BENCH_WORKERS ? Number(process.env.BENCH_WORKERS) : undefined; // default: 2 on PostgreSQL
+    const planned = await planDue(rt, { workers });
     const planMs = performance.now() - t;
     clock.set(wita(`${DAY}T12:00`)); // every send time of the day (08:00 + ≤ 30 min jitter) has come
     t = performance.now();
-    const sent = await dispatchDue(rt);
+    const batchSize = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined; // people per claim transaction
+    const sent = await dispatchDue(rt, undefined, { workers, batchSize });
     const claimMs = performance.now() - t;
     const [outboxRows] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from outbox where kind = 'reminder'`);
 

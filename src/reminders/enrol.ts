@@ -1,6 +1,6 @@
 // Who gets which reminder programme: enrolment of a pregnancy or a child, HPHT corrections, birth
 // and loss. Every function works inside the caller's transaction (a conversation turn's `tx`).
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { children, insertChild, pregnancies, type Child, type Pregnancy } from "../children/index.js";
 import type { Contact } from "../contacts/index.js";
 import type { DbOrTx } from "../db/client.js";
@@ -197,7 +197,7 @@ export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Pr
   const plans = await tx
     .select({ id: reminderPlans.id })
     .from(reminderPlans)
-    .where(and(eq(reminderPlans.status, "active"), or(eq(reminderPlans.childId, child.id))));
+    .where(and(eq(reminderPlans.status, "active"), eq(reminderPlans.childId, child.id)));
   await stopPlans(rt, tx, plans.map((p) => p.id));
 }
 

@@ -22,23 +22,33 @@ export interface RenderItem {
 export const REPLY_DONE = "rem:done";
 export const REPLY_NOT_YET = "rem:notyet";
 
+const buttonsCache = new WeakMap<I18n, Map<Lang, Button[]>>();
+
 export function replyButtons(i18n: I18n, lang: Lang): Button[] {
-  return [
-    { label: i18n.t(lang, "reminders:chat.buttons.done"), payload: REPLY_DONE },
-    { label: i18n.t(lang, "reminders:chat.buttons.notYet"), payload: REPLY_NOT_YET },
-  ];
+  let byLang = buttonsCache.get(i18n);
+  if (!byLang) buttonsCache.set(i18n, (byLang = new Map()));
+  let buttons = byLang.get(lang);
+  if (!buttons) {
+    buttons = [
+      { label: i18n.t(lang, "reminders:chat.buttons.done"), payload: REPLY_DONE },
+      { label: i18n.t(lang, "reminders:chat.buttons.notYet"), payload: REPLY_NOT_YET },
+    ];
+    byLang.set(lang, buttons);
+  }
+  return buttons.map((b) => ({ ...b }));
 }
 
 // Thousands of families get the same text on a morning (same week of pregnancy, same tip): one
-// rendering per distinct text, not per family.
+// rendering per distinct text, not per family. Texts with a child's name are rendered each time.
 const lineCache = new Map<string, string>();
-const LINE_CACHE_LIMIT = 20_000;
+const LINE_CACHE_LIMIT = 5_000;
 
 function renderLine(i18n: I18n, lang: Lang, item: RenderItem & { kind: ReminderKind }): string {
-  const key = `${lang}|${item.messageKey}|${item.childName ?? ""}|${JSON.stringify(item.vars)}`;
+  if (item.childName) return renderReminder(i18n, lang, item, { name: item.childName });
+  const key = `${lang}|${item.messageKey}|${JSON.stringify(item.vars)}`;
   let line = lineCache.get(key);
   if (line === undefined) {
-    line = renderReminder(i18n, lang, item, item.childName ? { name: item.childName } : {});
+    line = renderReminder(i18n, lang, item);
     if (lineCache.size >= LINE_CACHE_LIMIT) lineCache.clear();
     lineCache.set(key, line);
   }
@@ -48,7 +58,7 @@ function renderLine(i18n: I18n, lang: Lang, item: RenderItem & { kind: ReminderK
 export function renderMessage(i18n: I18n, lang: Lang, items: readonly RenderItem[], today: string): string {
   const lines: string[] = [];
   const byPlan = new Map<string, RenderItem[]>();
-  for (const item of sortPlan(items)) byPlan.set(item.planId, [...(byPlan.get(item.planId) ?? []), item]);
+  for (const item of items.length > 1 ? sortPlan(items) : items) byPlan.set(item.planId, [...(byPlan.get(item.planId) ?? []), item]);
   for (const group of byPlan.values()) {
     // Doses given at one visit become one line ("DPT-HB-Hib 1, Polio tetes (OPV) 2, …").
     for (const item of combineDoses(group.map((g) => ({ ...g, kind: g.kind as ReminderKind })))) {

@@ -38,8 +38,9 @@ export const reminderPlans = pgTable(
     index("reminder_plans_contact_idx").on(t.contactId),
     index("reminder_plans_child_idx").on(t.childId),
     index("reminder_plans_pregnancy_idx").on(t.pregnancyId),
-    // The tick's "who needs planning today" scan; stopped and finished plans drop out.
-    index("reminder_plans_next_due_idx").on(t.nextDue).where(sql`status = 'active' and next_due is not null`),
+    // The tick's "who needs planning today" walk, by (next_due, id) keyset; stopped and finished
+    // plans drop out.
+    index("reminder_plans_next_due_idx").on(t.nextDue, t.id).where(sql`status = 'active' and next_due is not null`),
   ],
 );
 
@@ -76,9 +77,10 @@ export const reminderFires = pgTable(
   },
   (t) => [
     unique("reminder_fires_once_uq").on(t.planId, t.ruleKey, t.occurrence, t.followUp),
-    // The tick's claim: pending rows by send time; sent, done and skipped rows cost nothing here.
-    index("reminder_fires_due_idx").on(t.sendAt).where(sql`status = 'pending'`),
-    // Replies: the latest reminder sent to a contact.
-    index("reminder_fires_contact_sent_idx").on(t.contactId, t.sentAt),
+    // The tick's walk over what is due, by (send_at, id) keyset; sent, done and skipped rows cost
+    // nothing here.
+    index("reminder_fires_due_idx").on(t.sendAt, t.id).where(sql`status = 'pending'`),
+    // A person's pending fires (the claim) and sent ones (replies to the latest reminder).
+    index("reminder_fires_contact_status_idx").on(t.contactId, t.status),
   ],
 );

@@ -12,8 +12,17 @@ export interface RenderOptions {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_FORMAT = new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
+// Intl formatting costs tens of microseconds; a morning's messages share a few hundred dates.
+const formatted = new Map<string, string>();
+
 export function formatDate(iso: string): string {
-  return DATE_FORMAT.format(new Date(`${iso}T00:00:00Z`));
+  let text = formatted.get(iso);
+  if (text === undefined) {
+    text = DATE_FORMAT.format(new Date(`${iso}T00:00:00Z`));
+    if (formatted.size > 5000) formatted.clear();
+    formatted.set(iso, text);
+  }
+  return text;
 }
 
 function textVars(i18n: I18n, lang: Lang, vars: ReminderVars, options: RenderOptions): Record<string, string | number> {

@@ -1,6 +1,5 @@
 // Pure planning: from HPHT or a birth date to the list of reminders with their windows.
 // No clock, no I/O: the caller passes `fromDate` (today in WITA) to drop windows already over.
-import type { DateTime } from "luxon";
 import {
   addAgeOffset,
   addDays,
@@ -225,10 +224,10 @@ function expandCalendar(rule: CalendarRule, ctx: PlanContext): PlannedReminder[]
   const out: PlannedReminder[] = [];
   for (const month of eachMonth(ctx.calendar.from, ctx.calendar.through)) {
     if (!rule.months.includes(month.month)) continue;
-    const due = formatLocalDate(month);
-    const until = formatLocalDate(month.endOf("month"));
+    const due = dayInMonth(month.year, month.month, 1);
+    const until = dayInMonth(month.year, month.month, 31);
     if (compareDates(due, ctx.calendar.from) < 0 || compareDates(due, ctx.calendar.through) > 0) continue;
-    const made = make(rule, ctx, month.toFormat("yyyy-MM"), due, until, rule.messageKey, {});
+    const made = make(rule, ctx, month.key, due, until, rule.messageKey, {});
     if (made) out.push(made);
   }
   return out;
@@ -242,7 +241,7 @@ function expandPosyandu(rule: PosyanduRule, ctx: PlanContext): PlannedReminder[]
     const posyanduDate = dayInMonth(month.year, month.month, p.day);
     if (compareDates(posyanduDate, p.after) <= 0 || compareDates(posyanduDate, p.through) > 0) continue;
     const due = addDays(posyanduDate, -rule.daysBefore);
-    const made = make(rule, ctx, month.toFormat("yyyy-MM"), due, posyanduDate, rule.messageKey, { posyanduDate }, posyanduDate);
+    const made = make(rule, ctx, month.key, due, posyanduDate, rule.messageKey, { posyanduDate }, posyanduDate);
     if (made) out.push(made);
   }
   return out;
@@ -297,12 +296,15 @@ function conditionsHold(c: RuleConditions | undefined, ctx: PlanContext, onDate:
   return true;
 }
 
-function* eachMonth(from: string, through: string): Generator<DateTime> {
-  let m = parseLocalDate(from).startOf("month");
-  const last = parseLocalDate(through).startOf("month");
-  while (m <= last) {
-    yield m;
-    m = m.plus({ months: 1 });
+/** Calendar months from the month of `from` to the month of `through`; key "yyyy-MM". */
+function* eachMonth(from: string, through: string): Generator<{ year: number; month: number; key: string }> {
+  // Inputs are dates this module already checked ("YYYY-MM-DD").
+  const first = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7)) - 1;
+  const last = Number(through.slice(0, 4)) * 12 + Number(through.slice(5, 7)) - 1;
+  for (let n = first; n <= last; n++) {
+    const year = Math.floor(n / 12);
+    const month = n - year * 12 + 1;
+    yield { year, month, key: `${year}-${String(month).padStart(2, "0")}` };
   }
 }
 

@@ -19,8 +19,7 @@ async function liveDays(chat: WebChatHarness, from: string, day: string, n: numb
   const texts: string[] = [];
   for (let i = 0; i < n; i++) {
     setWita(chat, `${plusDays(`${day}T09:00`, i)}`);
-    await tick(chat);
-    texts.push(...(await inbox(chat, from)).map((m) => m.text));
+    if ((await tick(chat)).messages > 0) texts.push(...(await inbox(chat, from)).map((m) => m.text));
   }
   return texts;
 }
