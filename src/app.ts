@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { migrationsUpToDate } from "./db/migrate.js";
 import type { ChannelHub } from "./channels/hub.js";
 import { adminPlugin, type AdminPluginOptions } from "./admin/index.js";
+import { childrenRoutes } from "./growth/children-routes.js";
 import { growthRoutes } from "./growth/routes.js";
 import { handoffRoutes } from "./handoff/routes.js";
 import { faqRoutes } from "./knowledge/routes.js";
@@ -68,7 +69,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     if (adapter.routes) await app.register(adapter.routes);
   }
   // The admin API: staff sign-in, area scoping, audit; each domain adds its own routes here.
-  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, handoffRoutes, faqRoutes, ...(options.admin?.routes ?? [])] }));
+  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, childrenRoutes, handoffRoutes, faqRoutes, ...(options.admin?.routes ?? [])] }));
 
   return app;
 }
