@@ -30,7 +30,19 @@ export async function findOrCreateContact(
     await tx.update(contacts).set({ lastInboundAt: message.receivedAt }).where(eq(contacts.id, existing.contact.id));
     return { contact: existing.contact, channel: channel ?? existing.channel, created: false };
   }
-  const [contact] = await tx.insert(contacts).values({ lastInboundAt: message.receivedAt }).returning();
+  // The same person on a second channel: WhatsApp (and Telegram's shared own contact) give a
+  // verified phone number; a channel already known under that number belongs to that person.
+  const [samePhone] = message.phone
+    ? await tx
+        .select({ contact: contacts })
+        .from(contactChannels)
+        .innerJoin(contacts, eq(contacts.id, contactChannels.contactId))
+        .where(eq(contactChannels.phone, message.phone))
+        .limit(1)
+    : [];
+  const [contact] = samePhone
+    ? await tx.update(contacts).set({ lastInboundAt: message.receivedAt }).where(eq(contacts.id, samePhone.contact.id)).returning()
+    : await tx.insert(contacts).values({ lastInboundAt: message.receivedAt }).returning();
   if (!contact) throw new Error("creating a contact");
   // Two first messages racing: the unique (channel, address) key lets one win; the other retries.
   const [channel] = await tx
@@ -44,7 +56,7 @@ export async function findOrCreateContact(
     })
     .returning();
   if (!channel) throw new Error("linking a contact to its channel");
-  return { contact, channel, created: true };
+  return { contact, channel, created: !samePhone };
 }
 
 /** Updates a contact and returns the new row. */
