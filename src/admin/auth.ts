@@ -170,3 +170,11 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
+
+/** The staff account a raw request carries (bearer API token or session cookie), for routes outside the admin API. */
+export async function staffOfRequest(db: DbOrTx, headers: { authorization?: string; cookie?: string }, now: Date): Promise<StaffAccount | null> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "")?.[1];
+  if (bearer) return (await resolveApiToken(db, bearer, now))?.account ?? null;
+  const session = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(headers.cookie ?? "")?.[1];
+  return session ? resolveSession(db, decodeURIComponent(session), now) : null;
+}

@@ -1,4 +1,5 @@
 // The channels this process runs, chosen by configuration, behind one hub.
+import { staffOfRequest } from "../admin/auth.js";
 import type { Runtime } from "../runtime.js";
 import { createInboundSink } from "../conversation/index.js";
 import type { Job } from "../jobs/index.js";
@@ -22,7 +23,13 @@ export async function createChannels(rt: Runtime): Promise<ChannelHub> {
   if (telegram) hub.register(telegram);
   if (rt.config.WHATSAPP_BAILEYS) {
     hub.register(
-      createWhatsAppAdapter({ rt, sink, phone: rt.config.WHATSAPP_PHONE, sendIntervalMs: rt.config.WHATSAPP_SEND_INTERVAL_MS }),
+      createWhatsAppAdapter({
+        rt,
+        sink,
+        phone: rt.config.WHATSAPP_PHONE,
+        sendIntervalMs: rt.config.WHATSAPP_SEND_INTERVAL_MS,
+        isPokjaAdmin: async (request) => (await staffOfRequest(rt.db, request.headers, rt.clock.now()))?.role === "pokja_admin",
+      }),
     );
   }
   if (whatsAppCloudSettings(rt.config)) {

@@ -23,6 +23,7 @@ import { useDatabaseAuthState, type DatabaseAuthState } from "./auth-state.js";
 import { disconnectAction, disconnectStatusCode, reconnectDelayMs } from "./connection.js";
 import { formatOutbound, mapBaileysMessage } from "./map.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
+import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
 
 type Listener<K extends keyof BaileysEventMap> = (arg: BaileysEventMap[K]) => void;
@@ -59,6 +60,8 @@ export interface WhatsAppAdapterOptions {
   lockRetryMs?: number;
   /** Wait before the n-th reconnect after a lost connection; reconnectDelayMs (1 s … 60 s). */
   reconnectDelay?: (attempt: number) => number;
+  /** Who may fetch the pairing QR over HTTP besides the bootstrap token (a Pokja admin). */
+  isPokjaAdmin?: (request: FastifyRequest) => Promise<boolean>;
 }
 
 export type WhatsAppStatus = "stopped" | "waiting-for-lock" | "connecting" | "open" | "logged-out" | "replaced";
@@ -384,6 +387,6 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     },
     currentQr: () => qr,
     status: () => status,
-    routes: whatsAppQrRoutes({ currentQr: () => qr, adminToken: rt.config.ADMIN_BOOTSTRAP_TOKEN }),
+    routes: whatsAppQrRoutes({ currentQr: () => qr, adminToken: rt.config.ADMIN_BOOTSTRAP_TOKEN, isPokjaAdmin: options.isPokjaAdmin }),
   };
 }

@@ -1,5 +1,5 @@
-// Admin-only page data for pairing: the QR code waiting to be scanned, as an SVG image.
-// Guarded for now by ADMIN_BOOTSTRAP_TOKEN as a bearer token (staff sessions replace it later).
+// Admin-only page data for pairing: the QR code waiting to be scanned, as an SVG image, for a
+// signed-in Pokja admin (session or API token) or with ADMIN_BOOTSTRAP_TOKEN as a bearer token.
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
@@ -7,8 +7,10 @@ import QRCode from "qrcode";
 export interface QrRouteOptions {
   /** The pending QR string from Baileys, or null when none is waiting. */
   currentQr: () => string | null;
-  /** ADMIN_BOOTSTRAP_TOKEN; when unset, nobody may see the QR over HTTP. */
+  /** ADMIN_BOOTSTRAP_TOKEN; when unset, only a Pokja admin account may see the QR over HTTP. */
   adminToken: string | undefined;
+  /** True when the request comes from a signed-in Pokja admin (given by the composition root). */
+  isPokjaAdmin?: (request: FastifyRequest) => Promise<boolean>;
 }
 
 /** Constant-time comparison of the presented bearer token with the configured one. */
@@ -25,11 +27,13 @@ export function isAdminBearer(authorization: string | undefined, adminToken: str
 export function whatsAppQrRoutes(options: QrRouteOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
     app.get("/admin/whatsapp/qr", async (request: FastifyRequest, reply) => {
-      if (!isAdminBearer(request.headers.authorization, options.adminToken)) {
+      const allowed =
+        isAdminBearer(request.headers.authorization, options.adminToken) || ((await options.isPokjaAdmin?.(request)) ?? false);
+      if (!allowed) {
         return reply
           .status(401)
           .header("www-authenticate", "Bearer")
-          .send({ error: "unauthorized", message: "Send Authorization: Bearer <ADMIN_BOOTSTRAP_TOKEN>." });
+          .send({ error: "unauthorized", message: "Sign in as a Pokja admin, or send Authorization: Bearer <ADMIN_BOOTSTRAP_TOKEN>." });
       }
       const qr = options.currentQr();
       if (!qr) {
