@@ -5,7 +5,7 @@
 #   flock /tmp/balanting-migrations.lock bash scripts/regen-migrations.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RELEASED=2 # migrations 0000..0001 are released and immutable
+RELEASED=3 # migrations 0000..0002 are released (landed) and immutable
 node -e '
 const fs = require("fs");
 const released = Number(process.argv[1]);
