@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config/index.js";
+import { configProblems } from "../helpers/config.js";
+import { loadConfig } from "../../src/config/index.js";
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-}
+const problems = configProblems;
 
 describe("loadConfig", () => {
   it("defaults to the embedded database with the web chat on", () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../src/config/index.js";
+import { configProblems } from "../../helpers/config.js";
+import { loadConfig } from "../../../src/config/index.js";
 import { whatsAppCloudSettings } from "../../../src/channels/whatsapp-cloud/index.js";
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-}
+const problems = configProblems;
 
 describe("WHATSAPP_CLOUD_TEMPLATES", () => {
   it("defaults to no templates", () => {
