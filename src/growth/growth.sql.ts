@@ -65,6 +65,8 @@ export const REFERRAL_REASONS = [
   "severely-wasted",
   "wasted",
   "oedema",
+  "muac-severe",
+  "muac-moderate",
   "2T",
   "BGM",
   "kek",

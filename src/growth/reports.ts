@@ -104,7 +104,7 @@ export async function evaluateReport(db: DbOrTx, child: Child, values: ReportVal
     const all = weightGainStatus({ sex: child.sex, birthDate: child.birthDate }, weighings) as (WeighingAssessment & { mine?: boolean })[];
     weighing = all.find((w) => w.mine) ?? null;
   }
-  const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing });
+  const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing, muacCm: values.muacCm });
   return { values, assessment, weighing, warnings, reasons, advice: adviceFor(assessment, reasons, weighing?.code ?? null) };
 }
 

@@ -98,12 +98,34 @@ export function defaultPosition(ageDays: number | null, keyword: "pb" | "tb" | u
  * - 2T (tidak naik twice in a row) and BGM (BB/U < −3 SD).
  * A single T is counselled, not referred (schedule-facts.md §6: 2T → refer).
  */
-export function referralReasons(a: Pick<GrowthAssessment, "status">, extra: { oedema?: boolean; weighing?: Pick<WeighingAssessment, "twoT" | "bgm"> | null }): ReferralReason[] {
+/**
+ * LiLA of a child 6–59 months: < 11,5 cm is gizi buruk and 11,5–< 12,5 cm gizi kurang, whatever
+ * the weight (Kemenkes, Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita, 2019; WHO
+ * 2013 SAM guideline; faq-topics.md F `gizi-buruk`). WHO's MUAC-for-age z-score table is not
+ * available here, so the absolute cut-offs the programme screens with are used.
+ */
+export const MUAC_SEVERE_CM = 11.5;
+export const MUAC_MODERATE_CM = 12.5;
+
+export function muacReason(muacCm: number | undefined, ageDays: number | null): ReferralReason | null {
+  // 6–59 months: from 183 days (6 × 30.4375) to under 60 months (1826 days).
+  if (muacCm === undefined || ageDays === null || ageDays < 183 || ageDays >= 1826) return null;
+  if (muacCm < MUAC_SEVERE_CM) return "muac-severe";
+  if (muacCm < MUAC_MODERATE_CM) return "muac-moderate";
+  return null;
+}
+
+export function referralReasons(
+  a: Pick<GrowthAssessment, "status"> & { ageDays?: number | null },
+  extra: { oedema?: boolean; weighing?: Pick<WeighingAssessment, "twoT" | "bgm"> | null; muacCm?: number },
+): ReferralReason[] {
   const reasons: ReferralReason[] = [];
   if (a.status.tbu === "severely-stunted" || a.status.tbu === "stunted") reasons.push(a.status.tbu);
   const wasting = a.status.bbtb ?? a.status.imtu;
   if (wasting === "severely-wasted" || wasting === "wasted") reasons.push(wasting);
   if (extra.oedema) reasons.push("oedema");
+  const muac = muacReason(extra.muacCm, a.ageDays ?? null);
+  if (muac) reasons.push(muac);
   if (extra.weighing?.twoT) reasons.push("2T");
   if (extra.weighing?.bgm) reasons.push("BGM");
   return reasons;

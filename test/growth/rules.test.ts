@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { newChildCode } from "../../src/children/index.js";
+import { isReadableCode, newChildCode } from "../../src/children/index.js";
 import { parseGrowthCommand } from "../../src/growth/chat.js";
-import { isReadableCode } from "../../src/children/index.js";
 import {
   adviceFor,
   ageParts,
@@ -10,6 +9,7 @@ import {
   formatNumber,
   localDate,
   maternalFlags,
+  muacReason,
   normalisePhone,
   parseDateText,
   referralReasons,
@@ -178,5 +178,20 @@ describe("child codes", () => {
     const readable = drawn.filter(isReadableCode);
     // Most draws are fine; the rest are drawn again.
     expect(readable.length / drawn.length).toBeGreaterThan(0.5);
+  });
+});
+
+describe("LiLA of children 6–59 months (Kemenkes 2019: < 11,5 gizi buruk, < 12,5 gizi kurang)", () => {
+  it.each([
+    [11.4, 400, "muac-severe"],
+    [11.5, 400, "muac-moderate"],
+    [12.4, 1800, "muac-moderate"],
+    [12.5, 400, null],
+    [11.0, 150, null], // under 6 months: not screened by LiLA
+    [11.0, 1826, null], // 5 years and over
+    [undefined, 400, null],
+  ] as const)("LiLA %s cm at %s days → %s", (muac, ageDays, expected) => {
+    expect(muacReason(muac, ageDays)).toBe(expected);
+    expect(referralReasons({ status: { tbu: "normal", bbu: "normal", bbtb: "normal", imtu: "normal" }, ageDays }, { muacCm: muac })).toEqual(expected ? [expected] : []);
   });
 });
