@@ -2,7 +2,7 @@
 // retried with backoff when the failure is transient, or marked failed with the reason. Rows are
 // claimed with FOR UPDATE SKIP LOCKED so several deliverers never send the same row.
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
-import type { DbOrTx } from "../db/client.js";
+import { queryRows, type DbOrTx } from "../db/client.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { Runtime } from "../runtime.js";
 import { SendError, type OutboundMessage } from "./channel.js";
@@ -29,23 +29,21 @@ export interface Enqueue {
  */
 export async function enqueue(db: DbOrTx, items: Enqueue[], now: Date): Promise<number[]> {
   if (items.length === 0) return [];
-  const rows = await db
-    .insert(outbox)
-    .values(
-      items.map((i) => ({
-        contactId: i.contactId,
-        channel: i.channel,
-        address: i.address,
-        message: i.message,
-        kind: i.kind ?? "reply",
-        dedupeKey: i.dedupeKey,
-        createdAt: now,
-        nextAttemptAt: now,
-      })),
-    )
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .returning({ id: outbox.id });
-  return rows.map((r) => r.id);
+  // One JSON parameter for all rows (json_to_recordset): at a morning's reminder volume a
+  // parameter per column per row costs more than everything else in the transaction.
+  const rows = items.map((i) => ({ ...i, kind: i.kind ?? "reply" }));
+  const at = now.toISOString();
+  const inserted = await queryRows<{ id: number }>(
+    db,
+    sql`
+      insert into outbox (contact_id, channel, address, message, kind, dedupe_key, created_at, next_attempt_at)
+      select "contactId", channel, address, message, kind, "dedupeKey", ${at}::timestamptz, ${at}::timestamptz
+      from json_to_recordset(${JSON.stringify(rows)}::json)
+        as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text)
+      on conflict (dedupe_key) do nothing
+      returning id::int as id`,
+  );
+  return inserted.map((r) => Number(r.id));
 }
 
 /** Backoff before attempt n+1: 10 s, 20 s, 40 s … capped at an hour, or what the provider asks. */

@@ -8,7 +8,7 @@
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { ChannelHub } from "../channels/hub.js";
-import { deliverOutbox, type Enqueue } from "../channels/outbox.js";
+import { deliverOutbox, enqueue, type Enqueue } from "../channels/outbox.js";
 import { queryRows, type DbOrTx, type Tx } from "../db/client.js";
 import { isLang, type Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
@@ -392,25 +392,6 @@ async function setStatus(tx: Tx, ids: number[], status: "skipped" | "cancelled")
     where id in (select value::bigint from json_array_elements_text(${json(ids)}))`);
 }
 
-/**
- * Queues the messages in the outbox: the same rows channels/outbox.ts `enqueue` makes (queued, due
- * now, dedupe key skipped when repeated), in one JSON parameter — at a morning's volume the
- * parameter-per-column insert costs more than everything else in the claim.
- */
-async function enqueueReminders(tx: Tx, items: Enqueue[], now: Date): Promise<number[]> {
-  if (items.length === 0) return [];
-  const rows = items.map((i) => ({ contactId: i.contactId, channel: i.channel, address: i.address, message: i.message, kind: i.kind ?? "reminder", dedupeKey: i.dedupeKey }));
-  const inserted = await queryRows<{ id: number }>(
-    tx,
-    sql`
-      insert into outbox (contact_id, channel, address, message, kind, dedupe_key, created_at, next_attempt_at)
-      select "contactId", channel, address, message, kind, "dedupeKey", ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      from json_to_recordset(${json(rows)}) as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text)
-      on conflict (dedupe_key) do nothing
-      returning id::int as id`,
-  );
-  return inserted.map((r) => Number(r.id));
-}
 
 async function sendFires(rt: Runtime, tx: Tx, fires: ClaimedFire[], now: Date, stats: DispatchStats): Promise<number[]> {
   if (fires.length === 0) return [];
@@ -454,7 +435,7 @@ async function sendFires(rt: Runtime, tx: Tx, fires: ClaimedFire[], now: Date, s
     });
     sentIds.push(...list.map((f) => f.id));
   }
-  const outboxIds = await enqueueReminders(tx, items, now);
+  const outboxIds = await enqueue(tx, items, now);
   await setStatus(tx, skipped, "skipped");
   await setStatus(tx, cancelled, "cancelled");
   stats.messages += items.length;
