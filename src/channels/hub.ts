@@ -30,8 +30,13 @@ export class ChannelHub {
   }
 
   /** Stops every channel; one failing does not keep the others running. */
+  /** Resolves when the replies handed out so far have been sent. */
+  async idle(): Promise<void> {
+    await Promise.allSettled(this.drains.map((d) => d()));
+  }
+
   async stopAll(): Promise<void> {
     await Promise.allSettled(this.adapters().map((a) => a.stop?.()));
-    await Promise.allSettled(this.drains.map((d) => d()));
+    await this.idle();
   }
 }

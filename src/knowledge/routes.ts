@@ -44,9 +44,11 @@ interface TopicBody {
 export const faqRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
   async (app) => {
-    const describe = async (id: string) => {
+    type Override = typeof faqOverrides.$inferSelect;
+    // The override may be passed in (the list reads them all at once) or is looked up.
+    const describe = async (id: string, known?: Override | null) => {
       const topic = knowledgeOf(rt).topics.get(id);
-      const [override] = await rt.db.select().from(faqOverrides).where(eq(faqOverrides.topicId, id));
+      const override = known !== undefined ? known : (await rt.db.select().from(faqOverrides).where(eq(faqOverrides.topicId, id)))[0];
       if (!topic && !override) return null;
       const textsOf = (lang: (typeof LANGUAGES)[number]) => ({
         title: rt.i18n.t(lang, `faq:${id}.title`),
@@ -73,9 +75,10 @@ export const faqRoutes =
         requireStaff(request);
         await refreshKnowledge(rt);
         const overrides = await rt.db.select().from(faqOverrides);
-        const ids = new Set([...knowledgeOf(rt).topics.keys(), ...overrides.map((o) => o.topicId)]);
+        const byId = new Map(overrides.map((o) => [o.topicId, o]));
+        const ids = new Set([...knowledgeOf(rt).topics.keys(), ...byId.keys()]);
         const items = [];
-        for (const id of [...ids].sort()) items.push(await describe(id));
+        for (const id of [...ids].sort()) items.push(await describe(id, byId.get(id) ?? null));
         return { items, total: items.length };
       },
     );

@@ -69,7 +69,7 @@ describe("webhook", () => {
   // The webhook is acknowledged before replies are sent; wait for the sending to settle.
   const post = async (update: Update) => {
     const res = await app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
-    await hub.stopAll();
+    await hub.idle();
     return res;
   };
 

@@ -47,7 +47,7 @@ async function post(update: Update): Promise<{ text: string; buttons: { text: st
   const before = api.callsTo("sendMessage").length;
   const res = await app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
   expect(res.statusCode).toBe(200);
-  await hub.stopAll(); // waits until the replies went out
+  await hub.idle(); // waits until the replies went out
   return api
     .callsTo("sendMessage")
     .slice(before)
