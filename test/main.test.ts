@@ -6,9 +6,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startNodeFlags } from "../scripts/start-args.js";
 import { onPostgres } from "./helpers/runtime.js";
 
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -27,7 +27,8 @@ interface Started {
 }
 
 function start(env: Record<string, string>): Started {
-  const child = spawn(TSX, ["src/main.ts"], {
+  // The command npm start runs, without npm in between (so SIGTERM reaches the service).
+  const child = spawn(process.execPath, [...startNodeFlags(), "src/main.ts"], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -39,7 +39,7 @@ export async function handleInbound(rt: Runtime, message: InboundMessage): Promi
 
       const { contact, channel } = await findOrCreateContact(tx, message);
       // One person's messages run one at a time, in arrival order, across instances.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${contact.id}))`);
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${contact.id}, 0))`);
       await tx.update(inboundMessages).set({ contactId: contact.id }).where(eq(inboundMessages.id, ledger.id));
 
       const now = rt.clock.now();

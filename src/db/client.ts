@@ -1,10 +1,8 @@
 // One drizzle database over either engine: PGlite (Postgres compiled to WASM, in-process, for
 // the zero-setup default) or PostgreSQL through postgres.js. Queries are written once for both.
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema.js";
@@ -29,6 +27,8 @@ export type DatabaseTarget =
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.engine === "pglite") {
     if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+    // Loaded only when used: PGlite's WASM build adds ~45 MB to a process that runs on PostgreSQL.
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import("@electric-sql/pglite"), import("drizzle-orm/pglite")]);
     const client = new PGlite(target.dataDir);
     await client.waitReady;
     const db = drizzlePglite({ client, schema }) as unknown as Db;

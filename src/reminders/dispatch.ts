@@ -191,8 +191,15 @@ export async function planDue(rt: Runtime, options: { batchSize?: number; now?: 
   // Workers share the plans (SKIP LOCKED against other instances); while one waits for the
   // database, another plans.
   await Promise.all(Array.from({ length: workers }, () => worker()));
+  // A morning's burst of new fires leaves the row estimates far behind (PGlite has no autovacuum;
+  // PostgreSQL's comes a minute or more later), and with estimates of a few hundred rows the
+  // dispatch walk would sort every due fire per batch instead of reading its index in order.
+  if (stats.fires >= ANALYZE_AFTER_FIRES) await rt.db.execute(sql`analyze reminder_fires`);
   return stats;
 }
+
+/** New fires in one planning step after which the table's statistics are refreshed. */
+const ANALYZE_AFTER_FIRES = 10_000;
 
 /** Runs the given functions one at a time, in call order (a tiny mutex). */
 function serialised(): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -308,11 +315,15 @@ export async function dispatchDue(
   return stats;
 }
 
-/** Takes each person's advisory lock if free (hashtext of the id, as in conversation/inbound.ts). */
+/**
+ * Takes each person's advisory lock if free: the same 64-bit key as conversation/inbound.ts
+ * (hashtextextended; the 32-bit hashtext gave a few colliding pairs per 150,000 people, and a
+ * collision made one of them wait for the next tick).
+ */
 async function lockContacts(tx: Tx, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const values = sql.join(ids.map((id) => sql`(${id}::text)`), sql`, `);
-  const rows = await queryRows<{ id: string }>(tx, sql`select id from (values ${values}) as t(id) where pg_try_advisory_xact_lock(hashtext(id))`);
+  const rows = await queryRows<{ id: string }>(tx, sql`select id from (values ${values}) as t(id) where pg_try_advisory_xact_lock(hashtextextended(id, 0))`);
   return rows.map((r) => r.id);
 }
 
@@ -334,6 +345,8 @@ interface ClaimedFire {
   opted_out: boolean;
   plan_active: boolean;
   child_name: string | null;
+  /** A follow-up whose visit was already confirmed with SUDAH (it is moot). */
+  already_done: boolean;
   channel: string | null;
   address: string | null;
 }
@@ -371,6 +384,10 @@ async function claimFires(tx: Tx, contactIds: string[], now: Date): Promise<Clai
              f.vars, f.due_date::text as due_date, f.until_date::text as until_date,
              c.lang, c.opted_out_at is not null as opted_out,
              (p.status = 'active' and ch.reminders_stopped_at is null) as plan_active, ch.name as child_name,
+             f.follow_up > 0 and exists (
+               select 1 from reminder_fires d
+               where d.plan_id = f.plan_id and d.rule_key = f.rule_key and d.occurrence = f.occurrence and d.status = 'done'
+             ) as already_done,
              cc.channel, cc.address
       from claimed f
       join contacts c on c.id = f.contact_id
@@ -396,14 +413,13 @@ async function setStatus(tx: Tx, ids: number[], status: "skipped" | "cancelled")
 async function sendFires(rt: Runtime, tx: Tx, fires: ClaimedFire[], now: Date, stats: DispatchStats): Promise<number[]> {
   if (fires.length === 0) return [];
   const today = localToday(rt, now);
-  const done = await doneOccurrences(tx, fires.filter((f) => f.follow_up > 0));
 
   const send = new Map<string, ClaimedFire[]>();
   const skipped: number[] = [];
   const cancelled: number[] = [];
   for (const f of fires) {
     if (!f.plan_active) cancelled.push(f.id);
-    else if (f.opted_out || !f.address || !f.channel || f.until_date < today || done.has(`${f.plan_id}|${f.rule_key}|${f.occurrence}`)) skipped.push(f.id);
+    else if (f.opted_out || !f.address || !f.channel || f.until_date < today || f.already_done) skipped.push(f.id);
     else send.set(f.contact_id, [...(send.get(f.contact_id) ?? []), f]);
   }
 
@@ -442,18 +458,6 @@ async function sendFires(rt: Runtime, tx: Tx, fires: ClaimedFire[], now: Date, s
   stats.sent += sentIds.length;
   stats.skipped += skipped.length + cancelled.length;
   return outboxIds;
-}
-
-/** Which of these fires' visits were already confirmed with SUDAH (their follow-ups are moot). */
-async function doneOccurrences(tx: DbOrTx, fires: ClaimedFire[]): Promise<Set<string>> {
-  if (fires.length === 0) return new Set();
-  const rows = await queryRows<{ key: string }>(
-    tx,
-    sql`select plan_id || '|' || rule_key || '|' || occurrence as key from reminder_fires
-        where plan_id in (select value::uuid from json_array_elements_text(${json([...new Set(fires.map((f) => f.plan_id))])}))
-          and status = 'done'`,
-  );
-  return new Set(rows.map((r) => r.key));
 }
 
 /** What one tick did (a type alias, so it is also a job's Record<string, number>). */
