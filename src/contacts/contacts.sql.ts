@@ -6,25 +6,34 @@ import { posyandu } from "../health-units/health-units.sql.js";
  * A person who chats with the bot. Anyone who writes gets a row (so answers, state and consent
  * have an owner); personal details are filled only after consent at registration.
  */
-export const contacts = pgTable("contacts", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  /** Chosen language; null until chosen (replies then follow the language of each message). */
-  lang: text("lang", { enum: ["id", "bjn"] }),
-  role: text("role", { enum: ["parent", "pregnant", "kader"] }),
-  /** Kader only: pending until a Pokja admin or puskesmas user approves. */
-  kaderStatus: text("kader_status", { enum: ["pending", "active", "inactive"] }),
-  desaCode: text("desa_code").references(() => areas.code),
-  posyanduId: uuid("posyandu_id").references(() => posyandu.id, { onDelete: "set null" }),
-  /** Version of the privacy notice the person agreed to, and when (UU PDP No. 27/2022). */
-  consentVersion: text("consent_version"),
-  consentAt: timestamp("consent_at", { withTimezone: true }),
-  registeredAt: timestamp("registered_at", { withTimezone: true }),
-  /** BERHENTI: no non-essential messages until MULAI. */
-  optedOutAt: timestamp("opted_out_at", { withTimezone: true }),
-  optOutReason: text("opt_out_reason"),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  lastInboundAt: timestamp("last_inbound_at", { withTimezone: true }),
-});
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Chosen language; null until chosen (replies then follow the language of each message). */
+    lang: text("lang", { enum: ["id", "bjn"] }),
+    role: text("role", { enum: ["parent", "pregnant", "kader"] }),
+    /** Kader only: pending until a Pokja admin or puskesmas user approves. */
+    kaderStatus: text("kader_status", { enum: ["pending", "active", "inactive"] }),
+    desaCode: text("desa_code").references(() => areas.code),
+    posyanduId: uuid("posyandu_id").references(() => posyandu.id, { onDelete: "set null" }),
+    /** Version of the privacy notice the person agreed to, and when (UU PDP No. 27/2022). */
+    consentVersion: text("consent_version"),
+    consentAt: timestamp("consent_at", { withTimezone: true }),
+    registeredAt: timestamp("registered_at", { withTimezone: true }),
+    /** BERHENTI: no non-essential messages until MULAI. */
+    optedOutAt: timestamp("opted_out_at", { withTimezone: true }),
+    optOutReason: text("opt_out_reason"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastInboundAt: timestamp("last_inbound_at", { withTimezone: true }),
+  },
+  (t) => [
+    // Area look-ups (staff lists scoped to a desa or posyandu, a kader's TERLAMBAT list) must not
+    // read every contact of the regency.
+    index("contacts_desa_idx").on(t.desaCode),
+    index("contacts_posyandu_idx").on(t.posyanduId),
+  ],
+);
 
 /** One way to reach a contact: a Telegram chat, a WhatsApp account, a web chat id. */
 export const contactChannels = pgTable(

@@ -134,15 +134,27 @@ export async function overdueForPosyandu(rt: Runtime, tx: DbOrTx, posyanduId: st
     anchor: string;
   }>(
     tx,
+    // Driven from the posyandu's people (children by their posyandu, pregnancies and mothers by
+    // the contact's), then each plan's fires by the unique key's plan_id prefix: the cost follows
+    // the size of one posyandu, not the regency's whole reminder history.
     sql`
+      with plans as (
+        select p.id, p.programme, p.anchor, p.child_id from children c
+        join reminder_plans p on p.child_id = c.id
+        where c.posyandu_id = ${posyanduId}::uuid and p.status = 'active'
+        union all
+        select p.id, p.programme, p.anchor, p.child_id from contacts ct
+        join reminder_plans p on p.contact_id = ct.id and p.child_id is null
+        where ct.posyandu_id = ${posyanduId}::uuid and p.status = 'active'
+      )
       select c.name as child_name, c.code as child_code, p.programme, f.rule_key, f.vars, f.until_date::text as until_date, p.anchor::text as anchor
-      from reminder_fires f
-      join reminder_plans p on p.id = f.plan_id
+      from plans p
+      cross join lateral (
+        select f.rule_key, f.vars, f.until_date from reminder_fires f
+        where f.plan_id = p.id and f.follow_up = 0 and f.confirmable and f.status = 'sent' and f.until_date < ${today}::date
+        offset 0 -- keeps the look-up per plan (reminder_fires_once_uq), whatever the estimates
+      ) f
       left join children c on c.id = p.child_id
-      join contacts ct on ct.id = p.contact_id
-      where f.follow_up = 0 and f.confirmable and f.status = 'sent' and f.until_date < ${today}::date
-        and p.status = 'active'
-        and (c.posyandu_id = ${posyanduId}::uuid or (p.child_id is null and ct.posyandu_id = ${posyanduId}::uuid))
       order by f.until_date desc, c.name
       limit ${limit}`,
   );

@@ -159,4 +159,17 @@ describe("reminder dialogues", () => {
     expect(list).toMatch(new RegExp(`Sari \\(${child.code}\\): imunisasi BCG, Polio tetes \\(OPV\\) 1|Sari \\(${child.code}\\): imunisasi BCG`));
     expect(await chat.say(mother, "terlambat")).toMatch(/hanya untuk kader/);
   });
+
+  it("lists, for the kader, pregnant women of the posyandu whose check-up is overdue", async () => {
+    setWita(chat, "2026-04-06T07:00");
+    const [unit] = await chat.rt.db.select().from(posyandu).where(eq(posyandu.name, "Posyandu Anggrek"));
+    const mother = "telat-hamil";
+    await registerAs(chat, mother, "pregnant");
+    await chat.rt.db.update(contacts).set({ posyanduId: unit!.id }).where(eq(contacts.id, await contactId(chat, mother)));
+    expect(await chat.say(mother, "hamil 8 minggu")).toMatch(/Usia kehamilan sekarang 8 minggu/);
+    // K1 (trimester I) is reminded and its window ends at 12 weeks with no SUDAH.
+    await liveDays(chat, mother, "2026-04-06", 40);
+    const list = await chat.say("kader-telat", "TERLAMBAT");
+    expect(list).toMatch(/Ibu hamil \(HPL \d+ \S+ 2026\): periksa kehamilan K1/);
+  });
 });
