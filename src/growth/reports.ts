@@ -153,7 +153,29 @@ export async function saveMeasurement(db: DbOrTx, child: Child, ev: Evaluation, 
     })
     .returning();
   if (!row) throw new Error("storing a measurement");
+  await restampWeighings(db, row.childId);
   return row;
+}
+
+/**
+ * Recomputes N/T/O/B, 2T, gain and KBM of every live weighing of a child. A BATAL, a correction or
+ * a back-dated entry changes which weighing was "last month" for the ones after it, so their codes
+ * are judged again against the history as it now stands. Returns how many rows changed.
+ */
+export async function restampWeighings(db: DbOrTx, childId: string): Promise<number> {
+  const [child] = await db.select({ sex: children.sex, birthDate: children.birthDate }).from(children).where(eq(children.id, childId));
+  if (!child) return 0;
+  const rows = (await history(db, childId)).filter((m) => m.weightKg !== null && m.ageDays !== null);
+  const assessed = weightGainStatus(child, rows.map((m) => ({ date: m.measuredOn, weightKg: m.weightKg as number, id: m.id }))) as (WeighingAssessment & { id: string })[];
+  const stored = new Map(rows.map((m) => [m.id, m]));
+  let changed = 0;
+  for (const w of assessed) {
+    const m = stored.get(w.id);
+    if (!m || (m.growthCode === w.code && m.twoT === w.twoT && m.gainG === w.gainG && m.kbmG === w.kbmG)) continue;
+    await db.update(measurements).set({ growthCode: w.code, twoT: w.twoT, gainG: w.gainG, kbmG: w.kbmG }).where(eq(measurements.id, w.id));
+    changed++;
+  }
+  return changed;
 }
 
 export interface Stored {
@@ -238,7 +260,8 @@ export async function lastUndoableReport(db: DbOrTx, kaderContactId: string, now
 }
 
 export async function cancelMeasurement(db: DbOrTx, id: string, now: Date): Promise<void> {
-  await db.update(measurements).set({ cancelledAt: now }).where(eq(measurements.id, id));
+  const [row] = await db.update(measurements).set({ cancelledAt: now }).where(eq(measurements.id, id)).returning({ childId: measurements.childId });
+  if (row) await restampWeighings(db, row.childId);
 }
 
 export async function childHistory(db: DbOrTx, childId: string, limit = 12): Promise<Measurement[]> {

@@ -248,6 +248,32 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
     expect(reminders).toHaveLength(1);
   });
 
+  it("judges later weighings again after a back-dated entry and after BATAL", async () => {
+    chat.rt.clock.set("2027-02-10T02:00:00Z");
+    await chat.send(kader, "ANAK BARU");
+    for (const answer of ["Rahmat", "1", "10/8/2026", "Siti", "lewati", "lewati"]) await chat.send(kader, answer);
+    const code = codeIn(await chat.say(kader, "1"));
+    expect(await chat.say(kader, `UKUR ${code} BB 7,6`)).toMatch(/Naik\/tidak: B/);
+    const codesNow = async () => {
+      const child = await childByCode(chat, code);
+      const rows = await chat.rt.db
+        .select()
+        .from(measurements)
+        .where(and(eq(measurements.childId, child.id), isNull(measurements.cancelledAt)))
+        .orderBy(measurements.measuredOn);
+      return rows.map((r) => [r.measuredOn, r.growthCode, r.gainG]);
+    };
+    // January's weighing, reported late: February is now judged against it (+600 g ≥ KBM 400 g at 6 months).
+    await chat.say(kader, `UKUR ${code} BB 7,0 tgl 12/1/2027`);
+    expect(await codesNow()).toEqual([
+      ["2027-01-12", "B", null],
+      ["2027-02-10", "N", 600],
+    ]);
+    // The late entry was a mistake: BATAL takes it back, and February is a first weighing again.
+    expect(await chat.say(kader, "BATAL UKUR")).toMatch(/dibatalkan/);
+    expect(await codesNow()).toEqual([["2027-02-10", "B", null]]);
+  });
+
   it("records a pregnant woman's LiLA and Hb, flags KEK and anaemia, sets hbLow and refers", async () => {
     await chat.send("bumil-1", "halo");
     const mother = await contactOf(chat, "bumil-1");
