@@ -3,7 +3,6 @@
 // claimed with FOR UPDATE SKIP LOCKED so several deliverers never send the same row.
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
-import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { Runtime } from "../runtime.js";
 import { SendError, type OutboundMessage } from "./channel.js";
 import { outbox } from "./channels.sql.js";
@@ -92,6 +91,7 @@ export async function deliverOutbox(
       .returning();
   });
   claimed.sort((a, b) => a.id - b.id);
+  const contexts = await sendContexts(rt.db, claimed);
 
   // Channels send side by side (a paced WhatsApp backlog must not hold up Telegram); within a
   // channel rows go one by one, in order.
@@ -99,7 +99,7 @@ export async function deliverOutbox(
   for (const row of claimed) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
   await Promise.all(
     [...byChannel.values()].map(async (rows) => {
-      for (const row of rows) await sendOne(rt, hub, row, now, stats);
+      for (const row of rows) await sendOne(rt, hub, row, contexts.get(contextKey(row)), now, stats);
     }),
   );
   return stats;
@@ -107,7 +107,7 @@ export async function deliverOutbox(
 
 type OutboxRow = typeof outbox.$inferSelect;
 
-async function sendOne(rt: Runtime, hub: ChannelHub, row: OutboxRow, now: Date, stats: DeliveryStats): Promise<void> {
+async function sendOne(rt: Runtime, hub: ChannelHub, row: OutboxRow, recipient: Recipient | undefined, now: Date, stats: DeliveryStats): Promise<void> {
   const adapter = hub.get(row.channel);
   let outcome: Partial<typeof outbox.$inferInsert>;
   if (!adapter) {
@@ -115,7 +115,7 @@ async function sendOne(rt: Runtime, hub: ChannelHub, row: OutboxRow, now: Date, 
     outcome = { status: "queued", attempts: row.attempts - 1, nextAttemptAt: new Date(now.getTime() + 60_000) };
   } else {
     try {
-      const context = await sendContext(rt.db, row.channel, row.address, row.kind);
+      const context = { kind: row.kind, lang: recipient?.lang ?? "id", lastInboundAt: recipient?.lastInboundAt ?? null } as const;
       const result = await adapter.send(row.address, row.message, context);
       outcome = { status: "sent", sentAt: rt.clock.now(), externalId: result.externalId ?? null, lastError: null };
       stats.sent++;
@@ -136,14 +136,33 @@ async function sendOne(rt: Runtime, hub: ChannelHub, row: OutboxRow, now: Date, 
   await rt.db.update(outbox).set(outcome).where(eq(outbox.id, row.id));
 }
 
-async function sendContext(db: DbOrTx, channel: string, address: string, kind: string) {
-  const [info] = await db
-    .select({ lang: contacts.lang, lastInboundAt: contactChannels.lastInboundAt })
-    .from(contactChannels)
-    .leftJoin(contacts, eq(contacts.id, contactChannels.contactId))
-    .where(and(eq(contactChannels.channel, channel as "web"), eq(contactChannels.address, address)))
-    .limit(1);
-  return { kind, lang: info?.lang ?? "id", lastInboundAt: info?.lastInboundAt ?? null } as const;
+interface Recipient {
+  lang: "id" | "bjn" | null;
+  lastInboundAt: Date | null;
+}
+
+const contextKey = (row: Pick<OutboxRow, "channel" | "address">) => `${row.channel}\u0000${row.address}`;
+
+/**
+ * Each claimed row's recipient language and last inbound time (WhatsApp Cloud's 24-hour window),
+ * in one query for the batch rather than one per message.
+ */
+async function sendContexts(db: DbOrTx, rows: OutboxRow[]): Promise<Map<string, Recipient>> {
+  const map = new Map<string, Recipient>();
+  if (rows.length === 0) return map;
+  const pairs = [...new Map(rows.map((r) => [contextKey(r), { channel: r.channel, address: r.address }])).values()];
+  const found = await queryRows<{ channel: string; address: string; lang: "id" | "bjn" | null; last_inbound_at: Date | string | null }>(
+    db,
+    sql`select cc.channel, cc.address, c.lang, cc.last_inbound_at
+        from json_to_recordset(${JSON.stringify(pairs)}::json) as x(channel text, address text)
+        join contact_channels cc on cc.channel = x.channel and cc.address = x.address
+        left join contacts c on c.id = cc.contact_id`,
+  );
+  for (const r of found) {
+    const at = r.last_inbound_at === null ? null : new Date(r.last_inbound_at);
+    map.set(contextKey(r), { lang: r.lang, lastInboundAt: at });
+  }
+  return map;
 }
 
 /** Puts rows back in the queue whose sender died mid-send (at-least-once rather than lost). */
