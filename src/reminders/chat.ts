@@ -1,6 +1,6 @@
 // The reminder conversations: enrolment after registration (enrol:pregnant, enrol:parent),
 // corrections (HPHT/HPL <tanggal>), SUDAH LAHIR, KEGUGURAN / BAYI MENINGGAL (confirmed first),
-// replies to reminders (SUDAH, BELUM/TUNDA) and the kader's TERLAMBAT list.
+// replies to reminders (SUDAH, BELUM/TUNDA), JAM (the hour reminders come) and the kader's TERLAMBAT list.
 import { eq } from "drizzle-orm";
 import { findChildByCode, type Child } from "../children/index.js";
 import { pickChoice, registerFlow, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
@@ -9,11 +9,14 @@ import { posyandu } from "../health-units/health-units.sql.js";
 import { addAgeOffset, compareDates, daysBetween } from "./dates.js";
 import { localToday } from "./dispatch.js";
 import {
+  changeSendHour,
   childrenOf,
+  chosenHourOf,
   currentPregnancy,
   enrolChild,
   enrolPregnancy,
   linkChild,
+  plansOf,
   recordBirth,
   recordChildLoss,
   recordPregnancyLoss,
@@ -23,6 +26,7 @@ import { parseLooseDate, parsePregnancyAge } from "./parse.js";
 import { formatDate } from "./render.js";
 import { markDone, openReminders, overdueForPosyandu, snooze } from "./replies.js";
 import { MESSAGE_KEYS, NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
+import { allowedHours, isAllowedHour, parseHourCommand, type HourCommand } from "./send-hour.js";
 import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, type Sex } from "./schedule.js";
 
 const NS = "reminders:chat.";
@@ -71,8 +75,13 @@ function sexChoices(turn: Turn): Choice[] {
   ];
 }
 
-function hourOf(turn: Turn): number {
-  return turn.rt.config.REMINDER_HOUR;
+/** The local hour this contact's reminders come ("08"): their JAM choice, else REMINDER_HOUR. */
+async function hourOf(turn: Turn): Promise<string> {
+  return twoDigits((await chosenHourOf(turn.tx, turn.contact.id)) ?? turn.rt.config.REMINDER_HOUR);
+}
+
+function twoDigits(hour: number): string {
+  return String(hour).padStart(2, "0");
 }
 
 // --- pregnancy ------------------------------------------------------------------------------
@@ -112,7 +121,7 @@ async function savePregnancy(turn: Turn, hpht: string): Promise<void> {
     hpl: formatDate(hplFromHpht(hpht)),
     weeks: age.weeks,
     days: age.days,
-    hour: String(hourOf(turn)).padStart(2, "0"),
+    hour: await hourOf(turn),
   });
 }
 
@@ -198,7 +207,7 @@ export const parentEnrolFlow: Flow = {
         }
         if (answer === NO) {
           await turn.clearState();
-          return turn.say(`${NS}parent.done`);
+          return turn.say(`${NS}parent.done`, { hour: await hourOf(turn) });
         }
         return turn.ask(`${NS}parent.more`, yesNo(turn));
       }
@@ -338,6 +347,24 @@ async function overdue(turn: Turn): Promise<void> {
   turn.sayText([turn.t(`${NS}overdue.header`, { posyandu: unit?.name ?? "", count: items.length }), ...lines].join("\n"));
 }
 
+/** JAM: tells the hour reminders come, or sets it (never inside quiet hours). */
+async function reminderHour(turn: Turn, command: HourCommand): Promise<void> {
+  if ((await plansOf(turn.tx, { contactId: turn.contact.id })).length === 0) return turn.say(`${NS}hour.notEnrolled`);
+  const { QUIET_HOURS_START: quietStart, QUIET_HOURS_END: quietEnd } = turn.rt.config;
+  const allowed = allowedHours(quietStart, quietEnd);
+  const range = { from: twoDigits(allowed.first), to: twoDigits(allowed.last), quietStart: twoDigits(quietStart), quietEnd: twoDigits(quietEnd) };
+  if (command.kind === "show") return turn.say(`${NS}hour.current`, { ...range, hour: await hourOf(turn) });
+  if (command.kind === "unreadable") return turn.say(`${NS}hour.unreadable`, range);
+  if (!isAllowedHour(command.hour, quietStart, quietEnd)) {
+    const text = turn.t(`${NS}hour.quiet`, { ...range, hour: twoDigits(command.hour) });
+    // "JAM 5" is often said for five in the afternoon.
+    const meant = command.bare && isAllowedHour(command.hour + 12, quietStart, quietEnd) ? command.hour + 12 : null;
+    return turn.sayText(meant === null ? text : `${text}\n${turn.t(`${NS}hour.quietMeant`, { meant })}`);
+  }
+  await changeSendHour(turn.rt, turn.tx, turn.contact.id, command.hour);
+  turn.say(`${NS}hour.saved`, { hour: twoDigits(command.hour) });
+}
+
 function requireRegistered(turn: Turn): boolean {
   if (turn.contact.registeredAt) return true;
   turn.say(`${NS}notRegistered`);
@@ -385,6 +412,11 @@ export async function reminderHandler(turn: Turn): Promise<boolean> {
   }
   if (/^(terlambat|talambat|telat|yang terlambat)$/.test(s)) {
     await overdue(turn);
+    return true;
+  }
+  const hourCommand = parseHourCommand(turn.text);
+  if (hourCommand) {
+    if (requireRegistered(turn)) await reminderHour(turn, hourCommand);
     return true;
   }
   const intent = replyIntent(turn.text, turn.message.payload);

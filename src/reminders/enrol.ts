@@ -1,12 +1,12 @@
 // Who gets which reminder programme: enrolment of a pregnancy or a child, HPHT corrections, birth
 // and loss. Every function works inside the caller's transaction (a conversation turn's `tx`).
-import { and, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { children, insertChild, pregnancies, type Child, type Pregnancy } from "../children/index.js";
 import type { Contact } from "../contacts/index.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import type { Runtime } from "../runtime.js";
-import { localToday, planOne, type Plan } from "./dispatch.js";
+import { jitterFraction, localToday, planOne, sendAtFor, type Plan } from "./dispatch.js";
 import { reminderFires, reminderPlans } from "./reminders.sql.js";
 import type { Sex } from "./schedule.js";
 
@@ -24,13 +24,16 @@ interface NewPlan {
   childId?: string | null;
   hbLow?: boolean;
   posyanduDay?: number | null;
+  /** Local hour; left out → the hour the contact chose for their other plans (JAM), if any. */
+  sendHour?: number | null;
 }
 
 /** Creates a plan and plans what is due today at once (so a late enrolment hears at the next tick). */
 export async function createPlan(rt: Runtime, tx: DbOrTx, values: NewPlan): Promise<Plan> {
+  const sendHour = values.sendHour !== undefined ? values.sendHour : await chosenHourOf(tx, values.contactId);
   const [plan] = await tx
     .insert(reminderPlans)
-    .values({ ...values, nextDue: localToday(rt), createdAt: rt.clock.now() })
+    .values({ ...values, sendHour, nextDue: localToday(rt), createdAt: rt.clock.now() })
     .returning();
   if (!plan) throw new Error("creating a reminder plan");
   await planOne(rt, tx, plan);
@@ -205,4 +208,50 @@ export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Pr
 export async function childrenOf(tx: DbOrTx, contactId: string): Promise<Child[]> {
   const rows = await tx.select().from(children).where(eq(children.parentContactId, contactId));
   return rows.filter((c) => !c.remindersStoppedAt).sort((a, b) => a.birthDate.localeCompare(b.birthDate));
+}
+
+/**
+ * The hour the contact chose with JAM, or null (→ REMINDER_HOUR). It lives on their plans (no
+ * column on contacts): an active plan's first, else the newest ended one's, so a new pregnancy
+ * after a loss or a child added later keeps the family's hour.
+ */
+export async function chosenHourOf(tx: DbOrTx, contactId: string): Promise<number | null> {
+  const [row] = await tx
+    .select({ hour: reminderPlans.sendHour })
+    .from(reminderPlans)
+    .where(and(eq(reminderPlans.contactId, contactId), isNotNull(reminderPlans.sendHour)))
+    .orderBy(sql`${reminderPlans.status} = 'active' desc`, desc(reminderPlans.createdAt))
+    .limit(1);
+  return row?.hour ?? null;
+}
+
+/**
+ * JAM: the contact's active plans send at `hour` from now on, and reminders already planned but not
+ * sent move to it (same day, same spread as before; one whose new time has passed today goes at the
+ * next allowed moment). The plans are updated first: their row locks make a planner working on
+ * them finish (its fires are then moved here) or skip them until the next tick.
+ * Returns how many active plans there were (0: nothing to change).
+ */
+export async function changeSendHour(rt: Runtime, tx: DbOrTx, contactId: string, hour: number): Promise<{ plans: number; moved: number }> {
+  const plans = await tx
+    .update(reminderPlans)
+    .set({ sendHour: hour })
+    .where(and(eq(reminderPlans.contactId, contactId), eq(reminderPlans.status, "active")))
+    .returning({ id: reminderPlans.id });
+  if (plans.length === 0) return { plans: 0, moved: 0 };
+  const now = rt.clock.now();
+  const fraction = jitterFraction(contactId);
+  const pending = await tx
+    .select({ id: reminderFires.id, due: reminderFires.dueDate, until: reminderFires.untilDate, sendAt: reminderFires.sendAt })
+    .from(reminderFires)
+    .where(and(eq(reminderFires.contactId, contactId), eq(reminderFires.status, "pending"), inArray(reminderFires.planId, plans.map((p) => p.id))));
+  let moved = 0;
+  for (const fire of pending) {
+    const sendAt = sendAtFor(rt, { due: fire.due, until: fire.until }, hour, fraction, now);
+    // null: its window is over; the dispatcher skips it as before.
+    if (!sendAt || sendAt.getTime() === fire.sendAt.getTime()) continue;
+    await tx.update(reminderFires).set({ sendAt }).where(eq(reminderFires.id, fire.id));
+    moved++;
+  }
+  return { plans: plans.length, moved };
 }
