@@ -618,6 +618,8 @@ export async function growthHandler(turn: Turn): Promise<boolean> {
   // A parent asking "ukur lingkar kepala normal berapa?" is a question for the FAQ, not a report.
   if (command.kind === "report" && turn.contact.role !== "kader" && command.results.every(isParseError)) return false;
   if (command.kind === "search" && turn.contact.role !== "kader") return false;
+  // A parent's ANAK BARU / TAMBAH ANAK adds their own child to the reminders (reminders/chat.ts).
+  if (command.kind === "new-child" && turn.contact.role !== "kader") return false;
   // Plain BATAL from anyone but a kader is the general "cancel".
   if (command.kind === "undo" && turn.contact.role !== "kader" && /^batal$/i.test(turn.text.trim())) return false;
   if (command.kind === "maternal" && turn.contact.role !== "kader") {

@@ -196,7 +196,9 @@ describe("a kader's posyandu morning in Indonesian", () => {
 
   it("explains UKUR to a parent and leaves their questions to the FAQ", async () => {
     expect(await chat.say("ibu-budi", `UKUR ${codes.budi} BB 8,2`)).toMatch(/dipakai kader posyandu/);
-    expect(await chat.say("ibu-budi", "ANAK BARU")).toMatch(/hanya untuk kader/);
+    // A parent's ANAK BARU adds their own child to the reminders instead.
+    expect(await chat.say("ibu-budi", "ANAK BARU")).toMatch(/kapan tanggal lahir anak/);
+    expect(await chat.say("ibu-budi", "BATAL")).not.toMatch(/hanya untuk kader/);
   });
 
   it("lets the puskesmas acknowledge and close the referral by chat", async () => {
