@@ -4,8 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
-import { enrolChild } from "../../src/reminders/enrol.js";
+import { contactChannels } from "../../src/contacts/contacts.sql.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
 import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 import { inbox, plusDays, registerAs, setWita, tick } from "./chat-helpers.js";
@@ -128,10 +127,9 @@ describe("JAM: the hour reminders come", () => {
     expect(await chat.say(from, "kada")).toMatch(/kira-kira jam 08\.00 WITA; hagan jam lain kirim JAM wan jamnya/);
     expect(await chat.say(from, "jam 5 sanja")).toMatch(/mulai wayah ini pangingat ulun kirim kira-kira jam 17\.00 WITA/);
     expect(await chat.say(from, "jam 11 malam")).toMatch(/Jam 23\.00 masuk jam guring \(21\.00–06\.00\)/);
-    // A second child, the way TAMBAH ANAK enrols one (in chat a parent's TAMBAH ANAK is taken by
-    // the kader's ANAK BARU command first).
-    const [parent] = await chat.rt.db.select().from(contacts).where(eq(contacts.id, await contactId(chat, from)));
-    await enrolChild(chat.rt, chat.rt.db, parent!, { birthDate: "2026-02-01", name: "Aluh", sex: "P" });
+    // A second child, added with TAMBAH ANAK.
+    await chat.say(from, "tambah anak");
+    for (const answer of ["01-02-2026", "Aluh", "P", "kada"]) await chat.say(from, answer);
     expect((await plansOf(chat, from)).map((p) => p.sendHour)).toEqual([17, 17]);
   });
 
