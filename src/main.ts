@@ -5,6 +5,7 @@ import { buildApp } from "./app.js";
 import { createChannels, outboxJob } from "./channels/index.js";
 import { faqRefreshJob, refreshKnowledge } from "./knowledge/index.js";
 import { referralReminderJob } from "./growth/referrals.js";
+import { vacuumJob } from "./db/maintenance.js";
 import { startJobs } from "./jobs/index.js";
 import { reminderJob } from "./reminders/job.js";
 import { createLogger, safeError } from "./lib/log.js";
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const app = await buildApp(rt, { hub });
   await app.listen({ port: config.PORT, host: config.HOST });
   await hub.startAll();
-  const jobs = startJobs(rt, [outboxJob(hub), faqRefreshJob, referralReminderJob, reminderJob(hub)]);
+  const jobs = startJobs(rt, [outboxJob(hub), faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;
