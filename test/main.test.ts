@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { startNodeFlags } from "../scripts/start-args.js";
+import { contactChannels } from "../src/contacts/contacts.sql.js";
+import { openDatabase } from "../src/db/client.js";
 import { onPostgres } from "./helpers/runtime.js";
-
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -62,6 +64,13 @@ describe.skipIf(onPostgres)("the service process on the embedded database", () =
     const first = start({ DATA_DIR: dataDir, PORT: String(port) });
     try {
       await waitReady(port);
+      // Someone writes on the local web chat: a contact is stored.
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/chat/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from: "tamu-1", text: "halo" }),
+      });
+      expect(res.status).toBe(200);
 
       const second = start({ DATA_DIR: dataDir, PORT: String(await freePort()) });
       expect(await second.exited).toBe(1);
@@ -84,6 +93,14 @@ describe.skipIf(onPostgres)("the service process on the embedded database", () =
       expect(await again.exited).toBe(0);
     } finally {
       again.child.kill("SIGKILL");
+    }
+    // What the first process stored is in the folder.
+    const stored = await openDatabase({ engine: "pglite", dataDir });
+    try {
+      const rows = await stored.db.select().from(contactChannels).where(eq(contactChannels.address, "tamu-1"));
+      expect(rows).toHaveLength(1);
+    } finally {
+      await stored.close();
     }
   }, 60_000);
 
