@@ -53,3 +53,5 @@ export { combineDoses, formatDate, renderMerged, renderReminder } from "./render
 export type { RenderOptions } from "./render.js";
 export { WITA, addOffset, ageInCompletedMonths, dayInMonth, isLocalDate, localDateOf, parseLocalDate, InvalidDateError } from "./dates.js";
 export type { Offset } from "./dates.js";
+export { syncPosyanduDays } from "./posyandu-day.js";
+export type { PosyanduDayScope, PosyanduDaySync } from "./posyandu-day.js";

@@ -22,7 +22,10 @@ export const reminderPlans = pgTable(
     /** HPHT for a pregnancy, the birth date for a child or postnatal plan. */
     anchor: date("anchor", { mode: "string" }).notNull(),
     hbLow: boolean("hb_low").notNull().default(false),
-    /** Day of month of the posyandu (copied from the posyandu when the plan is made). */
+    /**
+     * Day of month of the posyandu (the child's for a child plan, the mother's for a pregnancy),
+     * copied for the planner and kept in step with the posyandu by syncPosyanduDays.
+     */
     posyanduDay: integer("posyandu_day"),
     /** Local hour the person prefers; null → REMINDER_HOUR. */
     sendHour: integer("send_hour"),

@@ -87,10 +87,15 @@ export interface CalendarRule extends RuleBase {
   months: readonly number[];
 }
 
-/** The day before each monthly posyandu day: occurrence "2027-03". */
+/**
+ * The day before each monthly posyandu day: occurrence "2027-03". When the posyandu's day changes
+ * after this month's reminder went out and the new date is still ahead, one more reminder with
+ * `movedMessageKey` goes the day before the new date, occurrence the new date ("2027-03-20").
+ */
 export interface PosyanduRule extends RuleBase {
   anchor: "posyandu-day";
   daysBefore: number;
+  movedMessageKey: string;
 }
 
 export type ReminderRule = WindowRule | SeriesRule | CalendarRule | PosyanduRule;
@@ -333,6 +338,7 @@ const posyanduRules: PosyanduRule[] = [
     anchor: "posyandu-day",
     daysBefore: 1,
     messageKey: `${NS}posyandu.pregnancy`,
+    movedMessageKey: `${NS}posyandu.pregnancyMoved`,
     confirmable: false,
     source: SRC_POSYANDU,
   },
@@ -345,6 +351,7 @@ const posyanduRules: PosyanduRule[] = [
     // Balita = under 5: weighed monthly up to 59 completed months.
     conditions: { ageMonths: { min: 0, max: 59 } },
     messageKey: `${NS}posyandu.child`,
+    movedMessageKey: `${NS}posyandu.childMoved`,
     confirmable: false,
     source: SRC_POSYANDU,
   },

@@ -14,6 +14,7 @@ function allMessageKeys(): string[] {
     if (r.followUp) keys.add(r.followUp.messageKey);
     for (const a of r.alternates ?? []) keys.add(a.messageKey);
     if ("bands" in r) for (const b of r.bands ?? []) keys.add(b.messageKey);
+    if ("movedMessageKey" in r) keys.add(r.movedMessageKey);
   }
   return [...keys];
 }

@@ -7,6 +7,7 @@ import { areas } from "../../areas/areas.sql.js";
 import { contacts } from "../../contacts/contacts.sql.js";
 import type { DbOrTx } from "../../db/client.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../../health-units/health-units.sql.js";
+import { syncPosyanduDays } from "../../reminders/index.js";
 import { staffAccounts } from "../accounts.sql.js";
 import { principalOf } from "../accounts.js";
 import { recordAudit } from "../audit.js";
@@ -295,6 +296,8 @@ export const healthUnitRoutes =
             })
             .where(eq(posyandu.id, before.id))
             .returning();
+          // Families of the posyandu are reminded of its new day from now on (issue #6).
+          if (day !== undefined && day !== before.dayOfMonth) await syncPosyanduDays(rt, tx, { posyanduId: before.id });
           await recordAudit(tx, { actor: actorOf(staff), action: "posyandu.update", entity: "posyandu", entityId: before.id, before, after, at: now });
           return after as PosyanduRow;
         });
@@ -322,6 +325,9 @@ export const healthUnitRoutes =
           if (Number(accounts?.n ?? 0) + Number(people?.n ?? 0) > 0) {
             throw conflict("posyandu_in_use", "Kader or people are assigned to this posyandu; move them first");
           }
+          // Children still on it lose their posyandu (on delete set null), so their plans lose its day.
+          await tx.update(posyandu).set({ dayOfMonth: null }).where(eq(posyandu.id, before.id));
+          await syncPosyanduDays(rt, tx, { posyanduId: before.id });
           await tx.delete(posyandu).where(eq(posyandu.id, before.id));
           await recordAudit(tx, { actor: actorOf(staff), action: "posyandu.delete", entity: "posyandu", entityId: before.id, before, at: now });
         });

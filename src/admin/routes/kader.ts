@@ -2,6 +2,7 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { contacts } from "../../contacts/contacts.sql.js";
+import { syncPosyanduDays } from "../../reminders/index.js";
 import { principalOf } from "../accounts.js";
 import { actorOf, requireRole } from "../http.js";
 import { approveKader, deactivateKader } from "../kader.js";
@@ -52,16 +53,19 @@ export const kaderRoutes =
       },
       async (request) => {
         const staff = requireRole(request, ...approvers);
-        const row = await rt.db.transaction((tx) =>
-          approveKader(tx, {
+        const row = await rt.db.transaction(async (tx) => {
+          const approved = await approveKader(tx, {
             principal: principalOf(staff),
             actor: actorOf(staff),
             contactId: request.params.id,
             posyanduId: request.body.posyanduId,
             now: rt.clock.now(),
             i18n: rt.i18n,
-          }),
-        );
+          });
+          // A kader's own pregnancy reminders (if any) follow the posyandu they are assigned to.
+          await syncPosyanduDays(rt, tx, { contactId: approved.id });
+          return approved;
+        });
         const [person] = await personViews(rt.db, staff.role, [row]);
         return { person };
       },

@@ -6,6 +6,8 @@ import { desaLabel } from "../../areas/index.js";
 import { AreaMatcher, type AreaName } from "../../areas/match.js";
 import { CONSENT_VERSION, updateContact } from "../../contacts/index.js";
 import { posyandu } from "../../health-units/health-units.sql.js";
+// Direct (not reminders/index.js, which pulls in the reminder dialogues and so this module again).
+import { syncPosyanduDays } from "../../reminders/posyandu-day.js";
 import type { Runtime } from "../../runtime.js";
 import { pickChoice, type Choice } from "../choices.js";
 import type { Turn } from "../turn.js";
@@ -82,6 +84,8 @@ async function finish(turn: Turn, data: Record<string, unknown>) {
     consentAt: new Date(data.consentAt as string),
     registeredAt: turn.now,
   });
+  // Any plan the person already has follows the posyandu chosen now (one cheap query when none).
+  await syncPosyanduDays(turn.rt, turn.tx, { contactId: turn.contact.id });
   await turn.clearState();
   const desa = (await desaLabel(turn.tx, turn.contact.desaCode)) ?? "";
   turn.say(role === "kader" ? "conversation:reg.done_kader" : role === "pregnant" ? "conversation:reg.done_pregnant" : "conversation:reg.done_parent", {
