@@ -1,19 +1,22 @@
 // Admin API over the children registry and their measurements, limited to the caller's area in
-// the queries (whereInScope): read, and correct a measurement with a reason (audited).
-import { and, asc, count, desc, eq, ilike, isNull, or } from "drizzle-orm";
+// the queries (whereInScope): read, correct a child's record and correct a measurement, each with a
+// reason (audited).
+import { and, asc, count, desc, eq, ilike, isNull, lt, or } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
 import { auditSnapshot, recordAudit } from "../admin/audit.js";
-import { conflict, notFound } from "../admin/errors.js";
+import { badField, conflict, forbidden, notFound } from "../admin/errors.js";
 import { actorOf, requireStaff } from "../admin/http.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
 import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
 import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../admin/validation.js";
 import { children, type Child } from "../children/index.js";
 import type { DbOrTx } from "../db/client.js";
+import { posyandu } from "../health-units/health-units.sql.js";
+import { correctBirthDate, syncPosyanduDays } from "../reminders/index.js";
 import { measurements } from "./growth.sql.js";
-import { evaluateReport, saveMeasurement, type Measurement, type ReportValues } from "./reports.js";
-import { localDate } from "./rules.js";
+import { evaluateReport, reassessChild, saveMeasurement, type Measurement, type ReportValues } from "./reports.js";
+import { checkBirthDate, localDate, normalisePhone } from "./rules.js";
 
 const inScope = (p: ScopePrincipal) => whereInScope(p, { desaCode: children.desaCode, posyanduId: children.posyanduId });
 
@@ -23,10 +26,34 @@ function childView(c: Child) {
   return { ...rest, hasNik: Boolean(nik) };
 }
 
+/** A child for the audit log: as staff see it, the NIK left out. */
+function childAudit(c: Child) {
+  const { nik, ...rest } = c;
+  return { ...rest, hasNik: Boolean(nik) };
+}
+
 async function childInScope(db: DbOrTx, p: ScopePrincipal, id: string): Promise<Child | undefined> {
   const [row] = await db.select().from(children).where(and(eq(children.id, id), inScope(p)));
   return row;
 }
+
+async function measurementsOf(db: DbOrTx, childId: string): Promise<Measurement[]> {
+  return db.select().from(measurements).where(eq(measurements.childId, childId)).orderBy(desc(measurements.measuredOn), desc(measurements.createdAt));
+}
+
+interface ChildCorrection {
+  reason: string;
+  name?: string;
+  sex?: "L" | "P";
+  birthDate?: string;
+  posyanduId?: string | null;
+  motherName?: string | null;
+  parentPhone?: string | null;
+}
+
+// A person's name as the kader chat takes it (ANAK BARU): letters first, then letters, spaces, . ' -
+const personName = { type: "string", pattern: "^\\s*[\\p{L}][\\p{L} .'’-]{1,59}\\s*$" } as const;
+const tidyName = (s: string) => s.trim().replace(/\s+/g, " ");
 
 interface Correction {
   reason: string;
@@ -78,12 +105,110 @@ export const childrenRoutes =
         const staff = requireStaff(request);
         const child = await childInScope(rt.db, principalOf(staff), request.params.id);
         if (!child) throw notFound("Child");
-        const rows = await rt.db
-          .select()
-          .from(measurements)
-          .where(eq(measurements.childId, child.id))
-          .orderBy(desc(measurements.measuredOn), desc(measurements.createdAt));
-        return { child: childView(child), measurements: rows };
+        return { child: childView(child), measurements: await measurementsOf(rt.db, child.id) };
+      },
+    );
+
+    app.patch<{ Params: { id: string }; Body: ChildCorrection }>(
+      "/api/v1/children/:id",
+      {
+        schema: {
+          tags: ["children"],
+          summary:
+            "Correct a child's record (with a reason): a new sex or birth date re-assesses its measurements, a new birth date moves its reminders, a new posyandu moves the child (and its desa) there",
+          params: idParams,
+          body: {
+            type: "object",
+            required: ["reason"],
+            additionalProperties: false,
+            minProperties: 2,
+            properties: {
+              reason: { type: "string", minLength: 3, maxLength: 500 },
+              name: personName,
+              sex: { type: "string", enum: ["L", "P"] },
+              birthDate: { type: "string", format: "date" },
+              posyanduId: { anyOf: [uuid, { type: "null" }] },
+              motherName: { anyOf: [personName, { type: "null" }] },
+              parentPhone: { anyOf: [{ type: "string", minLength: 8, maxLength: 30 }, { type: "null" }] },
+            },
+          },
+          response: { 400: errorSchema, 403: errorSchema, 404: errorSchema },
+        },
+      },
+      async (request) => {
+        // Any staff role within its area, as for measurement corrections (a kader its own posyandu).
+        const staff = requireStaff(request);
+        const principal = principalOf(staff);
+        const now = rt.clock.now();
+        const today = localDate(now, rt.config.TIMEZONE);
+        const { reason, name, sex, birthDate, posyanduId, motherName, parentPhone } = request.body;
+        if (birthDate !== undefined) {
+          const checked = checkBirthDate(birthDate, today);
+          if ("problem" in checked) throw badField("body.birthDate", checked.problem === "future" ? "is in the future" : "is too long ago for a child under five");
+        }
+        const phone = parentPhone === undefined || parentPhone === null ? parentPhone : normalisePhone(parentPhone);
+        if (phone === null && parentPhone) throw badField("body.parentPhone", "is not an Indonesian phone number");
+
+        const child = await rt.db.transaction(async (tx) => {
+          const [before] = await tx
+            .select()
+            .from(children)
+            .where(and(eq(children.id, request.params.id), inScope(principal)))
+            .for("update");
+          if (!before) throw notFound("Child");
+
+          const set: Partial<typeof children.$inferInsert> = {};
+          if (name !== undefined) set.name = tidyName(name);
+          if (sex !== undefined) set.sex = sex;
+          if (motherName !== undefined) set.motherName = motherName === null ? null : tidyName(motherName);
+          if (phone !== undefined) set.parentPhone = phone;
+          if (posyanduId !== undefined && posyanduId !== before.posyanduId) {
+            set.posyanduId = posyanduId;
+            if (posyanduId !== null) {
+              const [unit] = await tx.select({ desaCode: posyandu.desaCode }).from(posyandu).where(eq(posyandu.id, posyanduId));
+              if (!unit) throw badField("body.posyanduId", "is not a known posyandu");
+              const [reached] = await tx
+                .select({ id: posyandu.id })
+                .from(posyandu)
+                .where(and(eq(posyandu.id, posyanduId), whereInScope(principal, { desaCode: posyandu.desaCode, posyanduId: posyandu.id })));
+              if (!reached) throw forbidden("That posyandu is outside your area");
+              set.desaCode = unit.desaCode;
+            }
+          }
+          const birthMoved = birthDate !== undefined && birthDate !== before.birthDate;
+          if (birthMoved) {
+            // Measurements dated before the new birth date would have no age: those come first.
+            const [early] = await tx
+              .select({ on: measurements.measuredOn })
+              .from(measurements)
+              .where(and(eq(measurements.childId, before.id), isNull(measurements.cancelledAt), lt(measurements.measuredOn, birthDate)))
+              .orderBy(asc(measurements.measuredOn))
+              .limit(1);
+            if (early) throw badField("body.birthDate", `is after a measurement of this child (${early.on}); correct that measurement first`);
+          }
+
+          if (Object.keys(set).length > 0) await tx.update(children).set(set).where(eq(children.id, before.id));
+          const [current] = await tx.select().from(children).where(eq(children.id, before.id));
+          if (birthMoved) await correctBirthDate(rt, tx, current as Child, birthDate);
+          if (birthMoved || (sex !== undefined && sex !== before.sex)) await reassessChild(tx, before.id);
+          if ("posyanduId" in set) await syncPosyanduDays(rt, tx, { childId: before.id });
+
+          // The caller must still reach the child (e.g. a kader taking it off their posyandu may not).
+          const after = await childInScope(tx, principal, before.id);
+          if (!after) throw forbidden("After this change the child would be outside your area");
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "child.update",
+            entity: "child",
+            entityId: before.id,
+            before: childAudit(before),
+            after: childAudit(after),
+            reason,
+            at: now,
+          });
+          return after;
+        });
+        return { child: childView(child), measurements: await measurementsOf(rt.db, child.id) };
       },
     );
 

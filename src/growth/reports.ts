@@ -115,6 +115,24 @@ export interface SaveOptions {
   source: "chat" | "api";
 }
 
+/** The columns of a measurement row derived from its assessment (age, z-scores, flags, statuses). */
+function assessedColumns(a: GrowthAssessment) {
+  return {
+    ageDays: a.ageDays,
+    lengthCorrectedCm: a.clenhei,
+    zlen: a.z.zlen,
+    zwei: a.z.zwei,
+    zwfl: a.z.zwfl,
+    zbmi: a.z.zbmi,
+    zhc: a.z.zhc,
+    flags: { ...a.flags },
+    statusTbu: a.status.tbu,
+    statusBbu: a.status.bbu,
+    statusBbtb: a.status.bbtb,
+    statusImtu: a.status.imtu,
+  } satisfies Partial<typeof measurements.$inferInsert>;
+}
+
 export async function saveMeasurement(db: DbOrTx, child: Child, ev: Evaluation, o: SaveOptions): Promise<Measurement> {
   const { values: v, assessment: a, weighing: w } = ev;
   const [row] = await db
@@ -122,24 +140,13 @@ export async function saveMeasurement(db: DbOrTx, child: Child, ev: Evaluation, 
     .values({
       childId: child.id,
       measuredOn: v.measuredOn,
-      ageDays: a.ageDays,
       weightKg: v.weightKg ?? null,
       lengthCm: v.lengthCm ?? null,
       position: v.position ?? null,
-      lengthCorrectedCm: a.clenhei,
       headCm: v.headCm ?? null,
       muacCm: v.muacCm ?? null,
       oedema: v.oedema === true,
-      zlen: a.z.zlen,
-      zwei: a.z.zwei,
-      zwfl: a.z.zwfl,
-      zbmi: a.z.zbmi,
-      zhc: a.z.zhc,
-      flags: { ...a.flags },
-      statusTbu: a.status.tbu,
-      statusBbu: a.status.bbu,
-      statusBbtb: a.status.bbtb,
-      statusImtu: a.status.imtu,
+      ...assessedColumns(a),
       growthCode: w?.code ?? null,
       twoT: w?.twoT ?? false,
       bgm: w?.bgm ?? false,
@@ -158,9 +165,10 @@ export async function saveMeasurement(db: DbOrTx, child: Child, ev: Evaluation, 
 }
 
 /**
- * Recomputes N/T/O/B, 2T, gain and KBM of every live weighing of a child. A BATAL, a correction or
- * a back-dated entry changes which weighing was "last month" for the ones after it, so their codes
- * are judged again against the history as it now stands. Returns how many rows changed.
+ * Recomputes N/T/O/B, 2T, gain, KBM and BGM of every live weighing of a child. A BATAL, a correction
+ * or a back-dated entry changes which weighing was "last month" for the ones after it, so their codes
+ * are judged again against the history as it now stands (BGM too, after a corrected sex or birth
+ * date). Returns how many rows changed.
  */
 export async function restampWeighings(db: DbOrTx, childId: string): Promise<number> {
   const [child] = await db.select({ sex: children.sex, birthDate: children.birthDate }).from(children).where(eq(children.id, childId));
@@ -171,11 +179,40 @@ export async function restampWeighings(db: DbOrTx, childId: string): Promise<num
   let changed = 0;
   for (const w of assessed) {
     const m = stored.get(w.id);
-    if (!m || (m.growthCode === w.code && m.twoT === w.twoT && m.gainG === w.gainG && m.kbmG === w.kbmG)) continue;
-    await db.update(measurements).set({ growthCode: w.code, twoT: w.twoT, gainG: w.gainG, kbmG: w.kbmG }).where(eq(measurements.id, w.id));
+    if (!m || (m.growthCode === w.code && m.twoT === w.twoT && m.gainG === w.gainG && m.kbmG === w.kbmG && m.bgm === w.bgm)) continue;
+    await db.update(measurements).set({ growthCode: w.code, twoT: w.twoT, gainG: w.gainG, kbmG: w.kbmG, bgm: w.bgm }).where(eq(measurements.id, w.id));
     changed++;
   }
   return changed;
+}
+
+/**
+ * After a child's sex or birth date is corrected: every live measurement is assessed again exactly
+ * as a kader's report would be now (age, z-scores, flags, statuses), then N/T is judged again. The
+ * rows are updated in place: these are derived values of the same measurement. The values as
+ * measured (position included) and the warnings the kader saw then stay as they were.
+ * Returns how many measurements were assessed.
+ */
+export async function reassessChild(db: DbOrTx, childId: string): Promise<number> {
+  const [child] = await db.select({ sex: children.sex, birthDate: children.birthDate }).from(children).where(eq(children.id, childId));
+  if (!child) return 0;
+  const rows = await history(db, childId);
+  for (const m of rows) {
+    const a = assessGrowth({
+      sex: child.sex,
+      birthDate: child.birthDate,
+      measuredOn: m.measuredOn,
+      weightKg: m.weightKg ?? undefined,
+      lengthCm: m.lengthCm ?? undefined,
+      position: m.position ?? undefined,
+      headCm: m.headCm ?? undefined,
+      muacCm: m.muacCm ?? undefined,
+      oedema: m.oedema,
+    });
+    await db.update(measurements).set(assessedColumns(a)).where(eq(measurements.id, m.id));
+  }
+  await restampWeighings(db, childId);
+  return rows.length;
 }
 
 export interface Stored {

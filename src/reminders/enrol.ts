@@ -1,6 +1,6 @@
 // Who gets which reminder programme: enrolment of a pregnancy or a child, HPHT corrections, birth
 // and loss. Every function works inside the caller's transaction (a conversation turn's `tx`).
-import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { children, insertChild, pregnancies, type Child, type Pregnancy } from "../children/index.js";
 import type { Contact } from "../contacts/index.js";
 import type { DbOrTx } from "../db/client.js";
@@ -93,16 +93,38 @@ export async function enrolPregnancy(rt: Runtime, tx: DbOrTx, contact: Contact, 
  */
 export async function correctHpht(rt: Runtime, tx: DbOrTx, pregnancy: Pregnancy, hpht: string): Promise<Pregnancy> {
   const [updated] = await tx.update(pregnancies).set({ hpht }).where(eq(pregnancies.id, pregnancy.id)).returning();
+  await moveAnchor(rt, tx, hpht, and(eq(reminderPlans.pregnancyId, pregnancy.id), eq(reminderPlans.programme, "pregnancy")));
+  return updated ?? pregnancy;
+}
+
+/**
+ * The active plans matching `where` take a new anchor (HPHT or birth date): the plan rows are
+ * locked first (a planner running now waits or skips them), pending reminders are dropped and the
+ * plans are planned again from today. Sent ones keep their (plan, rule, occurrence) key.
+ */
+async function moveAnchor(rt: Runtime, tx: DbOrTx, anchor: string, where: SQL | undefined): Promise<void> {
   const plans = await tx
     .update(reminderPlans)
-    .set({ anchor: hpht, plannedThrough: null, nextDue: localToday(rt) })
-    .where(and(eq(reminderPlans.pregnancyId, pregnancy.id), eq(reminderPlans.programme, "pregnancy"), eq(reminderPlans.status, "active")))
+    .set({ anchor, plannedThrough: null, nextDue: localToday(rt) })
+    .where(and(where, eq(reminderPlans.status, "active")))
     .returning();
   for (const plan of plans) {
     await tx.delete(reminderFires).where(and(eq(reminderFires.planId, plan.id), eq(reminderFires.status, "pending")));
     await planOne(rt, tx, plan);
   }
-  return updated ?? pregnancy;
+}
+
+/**
+ * A corrected birth date moves the child's reminders as a new HPHT moves a pregnancy's (correctHpht):
+ * the child's own plan and the mother's postnatal (KF) plan of that birth take the new anchor, their
+ * pending reminders are dropped and they are planned again from today; sent ones keep their keys,
+ * so nothing goes out twice. The delivered pregnancy, if any, ends on the new date.
+ */
+export async function correctBirthDate(rt: Runtime, tx: DbOrTx, child: Child, birthDate: string): Promise<Child> {
+  const [updated] = await tx.update(children).set({ birthDate }).where(eq(children.id, child.id)).returning();
+  await tx.update(pregnancies).set({ endedOn: birthDate }).where(and(eq(pregnancies.childId, child.id), eq(pregnancies.status, "delivered")));
+  await moveAnchor(rt, tx, birthDate, and(eq(reminderPlans.childId, child.id), inArray(reminderPlans.programme, ["child", "postnatal"])));
+  return updated ?? child;
 }
 
 export interface NewChild {

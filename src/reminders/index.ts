@@ -54,4 +54,5 @@ export type { RenderOptions } from "./render.js";
 export { WITA, addOffset, ageInCompletedMonths, dayInMonth, isLocalDate, localDateOf, parseLocalDate, InvalidDateError } from "./dates.js";
 export type { Offset } from "./dates.js";
 export { syncPosyanduDays } from "./posyandu-day.js";
+export { correctBirthDate } from "./enrol.js";
 export type { PosyanduDayScope, PosyanduDaySync } from "./posyandu-day.js";
