@@ -3,11 +3,10 @@
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.js";
 import { areas } from "../../src/areas/areas.sql.js";
-import { createChannels, deliverOutbox, type ChannelHub } from "../../src/channels/index.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { seedWorld, type World } from "./fixture.js";
+import { deliverOutbox, type ChannelHub } from "../../src/channels/index.js";
+import type { TestRuntime } from "../helpers/runtime.js";
+import { startServiceWorld, type World } from "./fixture.js";
 
 describe("staff in chat", () => {
   let rt: TestRuntime;
@@ -31,10 +30,7 @@ describe("staff in chat", () => {
   };
 
   beforeAll(async () => {
-    rt = await createTestRuntime();
-    w = await seedWorld(rt);
-    hub = await createChannels(rt);
-    app = await buildApp(rt, { hub, admin: { loginRateLimit: 10_000 } });
+    ({ rt, w, hub, app } = await startServiceWorld());
   });
   afterAll(async () => {
     await app?.close();

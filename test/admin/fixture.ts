@@ -8,9 +8,10 @@ import { createSession, hashPassword, type StaffAccount } from "../../src/admin/
 import { SESSION_COOKIE } from "../../src/admin/auth.js";
 import { areas } from "../../src/areas/areas.sql.js";
 import { buildApp } from "../../src/app.js";
+import { createChannels, type ChannelHub } from "../../src/channels/index.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../../src/health-units/health-units.sql.js";
-import type { TestRuntime } from "../helpers/runtime.js";
+import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 
 export const PARINGIN = "63.11.06";
 export const LAMPIHONG = "63.11.05";
@@ -21,6 +22,15 @@ export async function buildAdminApp(rt: TestRuntime, options: AdminPluginOptions
   const app = await buildApp(rt, { admin: options });
   await app.ready();
   return app;
+}
+
+/** The service on a seeded world: the channels (web chat) and the admin API in one app. */
+export async function startServiceWorld(options: { now?: string } = {}): Promise<{ rt: TestRuntime; w: World; hub: ChannelHub; app: FastifyInstance }> {
+  const rt = await createTestRuntime(options);
+  const w = await seedWorld(rt);
+  const hub = await createChannels(rt);
+  const app = await buildApp(rt, { hub, admin: { loginRateLimit: 10_000 } });
+  return { rt, w, hub, app };
 }
 
 async function desaOf(rt: TestRuntime, kecamatan: string): Promise<string[]> {

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../src/admin/audit.sql.js";
 import { createSession, SESSION_COOKIE } from "../../src/admin/auth.js";
 import { areas } from "../../src/areas/areas.sql.js";
-import { buildApp } from "../../src/app.js";
-import { createChannels, type ChannelHub } from "../../src/channels/index.js";
+import type { ChannelHub } from "../../src/channels/index.js";
 import { children, pregnancies, type Child } from "../../src/children/index.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { ageInDays, classifyAll, computeZScores, weightGainStatus } from "../../src/growth/index.js";
@@ -19,8 +18,8 @@ import { reminderTick } from "../../src/reminders/dispatch.js";
 import { dueSlice } from "../../src/reminders/programme.js";
 import { enrolPregnancy, recordBirth } from "../../src/reminders/enrol.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
-import { seedWorld, type Who, type World } from "../admin/fixture.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
+import { startServiceWorld, type Who, type World } from "../admin/fixture.js";
+import type { TestRuntime } from "../helpers/runtime.js";
 import type { Reply } from "../helpers/web-chat.js";
 
 const MOM = "ibu-nur";
@@ -97,10 +96,7 @@ describe("correcting a child's record", () => {
   }
 
   beforeAll(async () => {
-    rt = await createTestRuntime({ now: "2026-02-28T23:00:00Z" }); // 1 March, 07:00 WITA
-    w = await seedWorld(rt);
-    hub = await createChannels(rt);
-    app = await buildApp(rt, { hub, admin: { loginRateLimit: 10_000 } });
+    ({ rt, w, hub, app } = await startServiceWorld({ now: "2026-02-28T23:00:00Z" })); // 1 March, 07:00 WITA
   });
   afterAll(async () => {
     await app?.close();

@@ -6,17 +6,16 @@ import { DateTime } from "luxon";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areas } from "../../src/areas/areas.sql.js";
-import { buildApp } from "../../src/app.js";
 import { auditLog } from "../../src/admin/audit.sql.js";
 import { createSession, SESSION_COOKIE } from "../../src/admin/auth.js";
-import { createChannels, type ChannelHub } from "../../src/channels/index.js";
+import type { ChannelHub } from "../../src/channels/index.js";
 import { children } from "../../src/children/index.js";
 import { contactChannels } from "../../src/contacts/contacts.sql.js";
 import { reminderTick } from "../../src/reminders/dispatch.js";
 import { syncPosyanduDays } from "../../src/reminders/index.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
-import { seedWorld, type World } from "../admin/fixture.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
+import { startServiceWorld, type World } from "../admin/fixture.js";
+import type { TestRuntime } from "../helpers/runtime.js";
 import type { Reply } from "../helpers/web-chat.js";
 
 // A: parent, child Nur at Posyandu Melati (day 10); B: pregnant, Posyandu Mawar (day 12);
@@ -93,10 +92,7 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
   };
 
   beforeAll(async () => {
-    rt = await createTestRuntime({ now: "2026-02-28T23:00:00Z" }); // 1 March, 07:00 WITA
-    w = await seedWorld(rt);
-    hub = await createChannels(rt);
-    app = await buildApp(rt, { hub, admin: { loginRateLimit: 10_000 } });
+    ({ rt, w, hub, app } = await startServiceWorld({ now: "2026-02-28T23:00:00Z" })); // 1 March, 07:00 WITA
   });
   afterAll(async () => {
     await app?.close();
