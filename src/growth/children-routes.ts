@@ -66,6 +66,15 @@ interface Correction {
   oedema?: boolean;
 }
 
+/** A correction's body: a reason, and at least one field to change. */
+const correctionBody = (properties: Record<string, unknown>) => ({
+  type: "object",
+  required: ["reason"],
+  additionalProperties: false,
+  minProperties: 2,
+  properties: { reason: { type: "string", minLength: 3, maxLength: 500 }, ...properties },
+});
+
 export const childrenRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
   async (app) => {
@@ -117,21 +126,14 @@ export const childrenRoutes =
           summary:
             "Correct a child's record (with a reason): a new sex or birth date re-assesses its measurements, a new birth date moves its reminders, a new posyandu moves the child (and its desa) there",
           params: idParams,
-          body: {
-            type: "object",
-            required: ["reason"],
-            additionalProperties: false,
-            minProperties: 2,
-            properties: {
-              reason: { type: "string", minLength: 3, maxLength: 500 },
-              name: personName,
-              sex: { type: "string", enum: ["L", "P"] },
-              birthDate: { type: "string", format: "date" },
-              posyanduId: { anyOf: [uuid, { type: "null" }] },
-              motherName: { anyOf: [personName, { type: "null" }] },
-              parentPhone: { anyOf: [{ type: "string", minLength: 8, maxLength: 30 }, { type: "null" }] },
-            },
-          },
+          body: correctionBody({
+            name: personName,
+            sex: { type: "string", enum: ["L", "P"] },
+            birthDate: { type: "string", format: "date" },
+            posyanduId: { anyOf: [uuid, { type: "null" }] },
+            motherName: { anyOf: [personName, { type: "null" }] },
+            parentPhone: { anyOf: [{ type: "string", minLength: 8, maxLength: 30 }, { type: "null" }] },
+          }),
           response: { 400: errorSchema, 403: errorSchema, 404: errorSchema },
         },
       },
@@ -219,22 +221,15 @@ export const childrenRoutes =
           tags: ["children"],
           summary: "Correct a measurement (with a reason): a new, re-assessed measurement replaces it; both stay on record",
           params: idParams,
-          body: {
-            type: "object",
-            required: ["reason"],
-            additionalProperties: false,
-            minProperties: 2,
-            properties: {
-              reason: { type: "string", minLength: 3, maxLength: 500 },
-              measuredOn: { type: "string", format: "date" },
-              weightKg: { type: "number", exclusiveMinimum: 0, maximum: 60 },
-              lengthCm: { type: "number", minimum: 30, maximum: 150 },
-              position: { type: "string", enum: ["lying", "standing"] },
-              headCm: { type: "number", minimum: 20, maximum: 70 },
-              muacCm: { type: "number", minimum: 5, maximum: 40 },
-              oedema: { type: "boolean" },
-            },
-          },
+          body: correctionBody({
+            measuredOn: { type: "string", format: "date" },
+            weightKg: { type: "number", exclusiveMinimum: 0, maximum: 60 },
+            lengthCm: { type: "number", minimum: 30, maximum: 150 },
+            position: { type: "string", enum: ["lying", "standing"] },
+            headCm: { type: "number", minimum: 20, maximum: 70 },
+            muacCm: { type: "number", minimum: 5, maximum: 40 },
+            oedema: { type: "boolean" },
+          }),
           response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
         },
       },
