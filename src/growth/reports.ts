@@ -74,19 +74,15 @@ async function history(db: DbOrTx, childId: string): Promise<Measurement[]> {
     .orderBy(asc(measurements.measuredOn), asc(measurements.createdAt));
 }
 
+/** Z-scores and statuses of measured values for this child (no history, nothing written). */
+function assessValues(child: Pick<Child, "sex" | "birthDate">, v: Omit<ReportValues, "childId" | "weightGrams">): GrowthAssessment {
+  const { measuredOn, weightKg, lengthCm, position, headCm, muacCm, oedema } = v;
+  return assessGrowth({ sex: child.sex, birthDate: child.birthDate, measuredOn, weightKg, lengthCm, position, headCm, muacCm, oedema });
+}
+
 /** Assesses a report against the child's stored history; nothing is written. */
 export async function evaluateReport(db: DbOrTx, child: Child, values: ReportValues, today: string): Promise<Evaluation> {
-  const assessment = assessGrowth({
-    sex: child.sex,
-    birthDate: child.birthDate,
-    measuredOn: values.measuredOn,
-    weightKg: values.weightKg,
-    lengthCm: values.lengthCm,
-    position: values.position,
-    headCm: values.headCm,
-    muacCm: values.muacCm,
-    oedema: values.oedema,
-  });
+  const assessment = assessValues(child, values);
   const past = await history(db, child.id);
   const warnings = checkPlausibility(assessment, {
     measuredOn: values.measuredOn,
@@ -198,9 +194,7 @@ export async function reassessChild(db: DbOrTx, childId: string): Promise<number
   if (!child) return 0;
   const rows = await history(db, childId);
   for (const m of rows) {
-    const a = assessGrowth({
-      sex: child.sex,
-      birthDate: child.birthDate,
+    const a = assessValues(child, {
       measuredOn: m.measuredOn,
       weightKg: m.weightKg ?? undefined,
       lengthCm: m.lengthCm ?? undefined,

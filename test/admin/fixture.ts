@@ -1,7 +1,8 @@
 // A small Balangan for admin tests: Paringin (63.11.06) and Lampihong (63.11.05), a puskesmas,
 // posyandu, staff of every role and a few contacts in each, on the real seeded geography.
 import { and, asc, eq, like } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { DateTime } from "luxon";
 import type { AdminPluginOptions } from "../../src/admin/index.js";
 import { staffAccounts } from "../../src/admin/accounts.sql.js";
 import { createSession, hashPassword, type StaffAccount } from "../../src/admin/auth.js";
@@ -11,7 +12,9 @@ import { buildApp } from "../../src/app.js";
 import { createChannels, type ChannelHub } from "../../src/channels/index.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../../src/health-units/health-units.sql.js";
+import { reminderTick } from "../../src/reminders/dispatch.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
+import type { Reply } from "../helpers/web-chat.js";
 
 export const PARINGIN = "63.11.06";
 export const LAMPIHONG = "63.11.05";
@@ -24,13 +27,64 @@ export async function buildAdminApp(rt: TestRuntime, options: AdminPluginOptions
   return app;
 }
 
+export interface ServiceWorld {
+  rt: TestRuntime;
+  w: World;
+  hub: ChannelHub;
+  app: FastifyInstance;
+  /** A message on the web chat; the replies. */
+  chat(from: string, message: string | { payload: string }): Promise<Reply[]>;
+  /** The admin API as one of the world's accounts, signed in afresh (a test's clock outruns sessions). */
+  asStaff(who: Who, method: "POST" | "PATCH" | "DELETE", url: string, payload?: object): Promise<LightMyRequestResponse>;
+  /** Moves the clock to a local WITA time ("2026-03-09T09:00"). */
+  setWita(local: string): void;
+  /**
+   * Day by day: a reminder tick after midnight plans the day (as the per-minute job would), one at
+   * 09:00 WITA sends (after 08:00 and its jitter); returns what reached each of `recipients`.
+   */
+  liveDays(fromDay: string, toDay: string, recipients: string[]): Promise<{ from: string; day: string; text: string }[]>;
+}
+
 /** The service on a seeded world: the channels (web chat) and the admin API in one app. */
-export async function startServiceWorld(options: { now?: string } = {}): Promise<{ rt: TestRuntime; w: World; hub: ChannelHub; app: FastifyInstance }> {
+export async function startServiceWorld(options: { now?: string } = {}): Promise<ServiceWorld> {
   const rt = await createTestRuntime(options);
   const w = await seedWorld(rt);
   const hub = await createChannels(rt);
   const app = await buildApp(rt, { hub, admin: { loginRateLimit: 10_000 } });
-  return { rt, w, hub, app };
+  const setWita = (local: string) => rt.clock.set(DateTime.fromISO(local, { zone: "Asia/Makassar" }).toJSDate());
+  const inbox = async (from: string) => {
+    const res = await app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${from}` });
+    return (res.json() as { replies: Reply[] }).replies;
+  };
+  return {
+    rt,
+    w,
+    hub,
+    app,
+    setWita,
+    async chat(from, message) {
+      const payload = typeof message === "string" ? { from, text: message } : { from, ...message };
+      const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload });
+      if (res.statusCode !== 200) throw new Error(`web chat answered ${res.statusCode}: ${res.body}`);
+      return (res.json() as { replies: Reply[] }).replies;
+    },
+    async asStaff(who, method, url, payload) {
+      const { token } = await createSession(rt.db, w.accounts[who].id, rt.clock.now());
+      return app.inject({ method, url, headers: { cookie: `${SESSION_COOKIE}=${token}` }, ...(payload ? { payload } : {}) });
+    },
+    async liveDays(fromDay, toDay, recipients) {
+      const received: { from: string; day: string; text: string }[] = [];
+      for (let day = DateTime.fromISO(fromDay); day <= DateTime.fromISO(toDay); day = day.plus({ days: 1 })) {
+        const iso = day.toISODate()!;
+        setWita(`${iso}T00:30`);
+        await reminderTick(rt, hub);
+        setWita(`${iso}T09:00`);
+        if ((await reminderTick(rt, hub)).messages === 0) continue;
+        for (const from of recipients) for (const r of await inbox(from)) received.push({ from, day: iso, text: r.text });
+      }
+      return received;
+    },
+  };
 }
 
 async function desaOf(rt: TestRuntime, kecamatan: string): Promise<string[]> {

@@ -3,24 +3,19 @@
 // its posyandu day with the posyandu. The family enrols by the web chat; the ManualClock moves a
 // day at a time with the reminder tick running as the cron job would.
 import { and, eq } from "drizzle-orm";
-import { DateTime } from "luxon";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../src/admin/audit.sql.js";
-import { createSession, SESSION_COOKIE } from "../../src/admin/auth.js";
 import { areas } from "../../src/areas/areas.sql.js";
-import type { ChannelHub } from "../../src/channels/index.js";
 import { children, pregnancies, type Child } from "../../src/children/index.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { ageInDays, classifyAll, computeZScores, weightGainStatus } from "../../src/growth/index.js";
 import { evaluateReport, saveMeasurement, type Measurement } from "../../src/growth/reports.js";
-import { reminderTick } from "../../src/reminders/dispatch.js";
 import { dueSlice } from "../../src/reminders/programme.js";
 import { enrolPregnancy, recordBirth } from "../../src/reminders/enrol.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
-import { startServiceWorld, type Who, type World } from "../admin/fixture.js";
+import { startServiceWorld, type ServiceWorld, type Who, type World } from "../admin/fixture.js";
 import type { TestRuntime } from "../helpers/runtime.js";
-import type { Reply } from "../helpers/web-chat.js";
 
 const MOM = "ibu-nur";
 const NIK = "6311061234560001";
@@ -28,35 +23,17 @@ const NIK = "6311061234560001";
 describe("correcting a child's record", () => {
   let rt: TestRuntime;
   let app: FastifyInstance;
-  let hub: ChannelHub;
   let w: World;
   let nur: Child;
   const received: { day: string; text: string }[] = [];
 
-  const send = async (message: string | { payload: string }): Promise<string> => {
-    const body = typeof message === "string" ? { from: MOM, text: message } : { from: MOM, ...message };
-    const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: body });
-    expect(res.statusCode).toBe(200);
-    return (res.json() as { replies: Reply[] }).replies.map((r) => r.text).join("\n");
-  };
-  /** The admin API as one of the fixture's accounts, signed in afresh (the clock runs past a session's 12 hours). */
-  const api = async (who: Who, url: string, payload: object) => {
-    const { token } = await createSession(rt.db, w.accounts[who].id, rt.clock.now());
-    return app.inject({ method: "PATCH", url, headers: { cookie: `${SESSION_COOKIE}=${token}` }, payload });
-  };
-  const setWita = (local: string) => rt.clock.set(DateTime.fromISO(local, { zone: "Asia/Makassar" }).toJSDate());
-
-  /** A tick after midnight plans the day, one at 09:00 WITA sends; what reaches the mother is kept. */
+  let sw: ServiceWorld;
+  const send = async (message: string | { payload: string }): Promise<string> => (await sw.chat(MOM, message)).map((r) => r.text).join("\n");
+  const api = (who: Who, url: string, payload: object) => sw.asStaff(who, "PATCH", url, payload);
+  const setWita = (local: string) => sw.setWita(local);
+  /** The reminder ticks of each day; what reaches the mother is kept. */
   async function live(fromDay: string, toDay: string): Promise<void> {
-    for (let day = DateTime.fromISO(fromDay); day <= DateTime.fromISO(toDay); day = day.plus({ days: 1 })) {
-      const iso = day.toISODate()!;
-      setWita(`${iso}T00:30`);
-      await reminderTick(rt, hub);
-      setWita(`${iso}T09:00`);
-      if ((await reminderTick(rt, hub)).messages === 0) continue;
-      const res = await app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${MOM}` });
-      for (const r of (res.json() as { replies: Reply[] }).replies) received.push({ day: iso, text: r.text });
-    }
+    received.push(...(await sw.liveDays(fromDay, toDay, [MOM])));
   }
   /** Days on which the mother was told a vaccine is due. */
   const dueDays = (vaccine: string) => received.filter((r) => r.text.includes("Waktunya imunisasi") && r.text.includes(vaccine)).map((r) => r.day);
@@ -96,7 +73,8 @@ describe("correcting a child's record", () => {
   }
 
   beforeAll(async () => {
-    ({ rt, w, hub, app } = await startServiceWorld({ now: "2026-02-28T23:00:00Z" })); // 1 March, 07:00 WITA
+    sw = await startServiceWorld({ now: "2026-02-28T23:00:00Z" }); // 1 March, 07:00 WITA
+    ({ rt, w, app } = sw);
   });
   afterAll(async () => {
     await app?.close();

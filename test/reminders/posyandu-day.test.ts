@@ -2,19 +2,15 @@
 // Pokja/puskesmas changes posyandu through the admin API, and the ManualClock moves a day at a time
 // with the reminder tick running as the cron job would.
 import { and, eq } from "drizzle-orm";
-import { DateTime } from "luxon";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areas } from "../../src/areas/areas.sql.js";
 import { auditLog } from "../../src/admin/audit.sql.js";
-import { createSession, SESSION_COOKIE } from "../../src/admin/auth.js";
-import type { ChannelHub } from "../../src/channels/index.js";
 import { children } from "../../src/children/index.js";
 import { contactChannels } from "../../src/contacts/contacts.sql.js";
-import { reminderTick } from "../../src/reminders/dispatch.js";
 import { syncPosyanduDays } from "../../src/reminders/index.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
-import { startServiceWorld, type World } from "../admin/fixture.js";
+import { startServiceWorld, type ServiceWorld, type World } from "../admin/fixture.js";
 import type { TestRuntime } from "../helpers/runtime.js";
 import type { Reply } from "../helpers/web-chat.js";
 
@@ -27,25 +23,17 @@ const C = "ibu-kenanga";
 describe("posyandu-day reminders follow the posyandu's day", () => {
   let rt: TestRuntime;
   let app: FastifyInstance;
-  let hub: ChannelHub;
   let w: World;
   let kenanga = "";
   let dahlia = "";
   const received: Record<string, { day: string; text: string }[]> = { [A]: [], [B]: [], [C]: [] };
 
-  const send = async (from: string, message: string | { payload: string }): Promise<Reply[]> => {
-    const body = typeof message === "string" ? { from, text: message } : { from, ...message };
-    const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: body });
-    expect(res.statusCode).toBe(200);
-    return (res.json() as { replies: Reply[] }).replies;
-  };
+  let sw: ServiceWorld;
+  const send = (from: string, message: string | { payload: string }): Promise<Reply[]> => sw.chat(from, message);
   const say = async (from: string, message: string | { payload: string }) => (await send(from, message)).map((r) => r.text).join("\n");
-  /** The admin API as the Pokja admin, signed in afresh (the clock runs past a session's 12 hours). */
-  const api = async (method: "POST" | "PATCH" | "DELETE", url: string, payload?: object) => {
-    const { token } = await createSession(rt.db, w.accounts.admin.id, rt.clock.now());
-    return app.inject({ method, url, headers: { cookie: `${SESSION_COOKIE}=${token}` }, ...(payload ? { payload } : {}) });
-  };
-  const setWita = (local: string) => rt.clock.set(DateTime.fromISO(local, { zone: "Asia/Makassar" }).toJSDate());
+  /** The admin API as the Pokja admin. */
+  const api = (method: "POST" | "PATCH" | "DELETE", url: string, payload?: object) => sw.asStaff("admin", method, url, payload);
+  const setWita = (local: string) => sw.setWita(local);
 
   /** DAFTAR in a desa, picking the given posyandu. */
   async function register(from: string, role: "parent" | "pregnant", desaCode: string, posyanduId: string): Promise<string> {
@@ -61,23 +49,9 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
     return say(from, { payload: `posyandu:${posyanduId}` });
   }
 
-  /**
-   * Each day: a tick after midnight plans the day (as the every-minute job would), one at 09:00
-   * WITA sends (after 08:00 and its jitter); what arrives is collected.
-   */
+  /** The reminder ticks of each day; what reaches each family is collected. */
   async function live(fromDay: string, toDay: string): Promise<void> {
-    for (let day = DateTime.fromISO(fromDay); day <= DateTime.fromISO(toDay); day = day.plus({ days: 1 })) {
-      const iso = day.toISODate()!;
-      setWita(`${iso}T00:30`);
-      await reminderTick(rt, hub);
-      setWita(`${iso}T09:00`);
-      const stats = await reminderTick(rt, hub);
-      if (stats.messages === 0) continue;
-      for (const from of Object.keys(received)) {
-        const res = await app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${from}` });
-        for (const r of (res.json() as { replies: Reply[] }).replies) received[from]!.push({ day: iso, text: r.text });
-      }
-    }
+    for (const r of await sw.liveDays(fromDay, toDay, Object.keys(received))) received[r.from]!.push({ day: r.day, text: r.text });
   }
   /** Days on which `from` heard about the posyandu, with the date named. */
   const posyanduDays = (from: string) =>
@@ -92,7 +66,8 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
   };
 
   beforeAll(async () => {
-    ({ rt, w, hub, app } = await startServiceWorld({ now: "2026-02-28T23:00:00Z" })); // 1 March, 07:00 WITA
+    sw = await startServiceWorld({ now: "2026-02-28T23:00:00Z" }); // 1 March, 07:00 WITA
+    ({ rt, w, app } = sw);
   });
   afterAll(async () => {
     await app?.close();
