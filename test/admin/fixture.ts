@@ -43,6 +43,7 @@ export interface ServiceWorld {
    * 09:00 WITA sends (after 08:00 and its jitter); returns what reached each of `recipients`.
    */
   liveDays(fromDay: string, toDay: string, recipients: string[]): Promise<{ from: string; day: string; text: string }[]>;
+  close(): Promise<void>;
 }
 
 /** The service on a seeded world: the channels (web chat) and the admin API in one app. */
@@ -62,6 +63,10 @@ export async function startServiceWorld(options: { now?: string } = {}): Promise
     hub,
     app,
     setWita,
+    async close() {
+      await app.close();
+      await rt.close();
+    },
     async chat(from, message) {
       const payload = typeof message === "string" ? { from, text: message } : { from, ...message };
       const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload });

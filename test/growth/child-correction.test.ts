@@ -3,7 +3,6 @@
 // its posyandu day with the posyandu. The family enrols by the web chat; the ManualClock moves a
 // day at a time with the reminder tick running as the cron job would.
 import { and, eq } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../src/admin/audit.sql.js";
 import { areas } from "../../src/areas/areas.sql.js";
@@ -22,7 +21,6 @@ const NIK = "6311061234560001";
 
 describe("correcting a child's record", () => {
   let rt: TestRuntime;
-  let app: FastifyInstance;
   let w: World;
   let nur: Child;
   const received: { day: string; text: string }[] = [];
@@ -74,12 +72,9 @@ describe("correcting a child's record", () => {
 
   beforeAll(async () => {
     sw = await startServiceWorld({ now: "2026-02-28T23:00:00Z" }); // 1 March, 07:00 WITA
-    ({ rt, w, app } = sw);
+    ({ rt, w } = sw);
   });
-  afterAll(async () => {
-    await app?.close();
-    await rt?.close();
-  });
+  afterAll(async () => sw?.close());
 
   it("a mother enrols Nur by chat with a wrong birth date; the kader has weighed her twice", async () => {
     const [desa] = await rt.db.select({ name: areas.name }).from(areas).where(eq(areas.code, w.desa.p0));

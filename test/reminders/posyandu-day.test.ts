@@ -2,7 +2,6 @@
 // Pokja/puskesmas changes posyandu through the admin API, and the ManualClock moves a day at a time
 // with the reminder tick running as the cron job would.
 import { and, eq } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areas } from "../../src/areas/areas.sql.js";
 import { auditLog } from "../../src/admin/audit.sql.js";
@@ -22,7 +21,6 @@ const C = "ibu-kenanga";
 
 describe("posyandu-day reminders follow the posyandu's day", () => {
   let rt: TestRuntime;
-  let app: FastifyInstance;
   let w: World;
   let kenanga = "";
   let dahlia = "";
@@ -67,12 +65,9 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
 
   beforeAll(async () => {
     sw = await startServiceWorld({ now: "2026-02-28T23:00:00Z" }); // 1 March, 07:00 WITA
-    ({ rt, w, app } = sw);
+    ({ rt, w } = sw);
   });
-  afterAll(async () => {
-    await app?.close();
-    await rt?.close();
-  });
+  afterAll(async () => sw?.close());
 
   it("enrols three families by chat, one at a posyandu that has no day yet", async () => {
     const created = await api("POST", "/api/v1/posyandu", { name: "Posyandu Kenanga", desaCode: w.desa.p2 });
