@@ -41,9 +41,11 @@ function start(env: Record<string, string>): Started {
   return { child, output: () => out, exited };
 }
 
-async function waitReady(port: number, within = 15_000): Promise<number> {
+// Waits for /ready with no clock bound of its own (a busy machine may take long to start);
+// the test's timeout is the only limit.
+async function waitReady(port: number): Promise<number> {
   const started = Date.now();
-  while (Date.now() - started < within) {
+  for (;;) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/ready`);
       if (res.status === 200) return Date.now() - started;
@@ -52,7 +54,6 @@ async function waitReady(port: number, within = 15_000): Promise<number> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`not ready within ${within} ms`);
 }
 
 describe.skipIf(onPostgres)("the service process on the embedded database", () => {
@@ -102,7 +103,7 @@ describe.skipIf(onPostgres)("the service process on the embedded database", () =
     } finally {
       await stored.close();
     }
-  }, 60_000);
+  }, 300_000);
 
   it("takes over a lock left by a process that was killed", async () => {
     const port = await freePort();
@@ -117,7 +118,7 @@ describe.skipIf(onPostgres)("the service process on the embedded database", () =
       next.child.kill("SIGTERM");
       await next.exited;
     }
-  }, 60_000);
+  }, 300_000);
 
   it("explains a bad configuration in one line per variable, without a stack trace", async () => {
     const bad = start({ DATA_DIR: dataDir, PORT: "seventy", WEB_CHAT: "maybe" });
