@@ -9,6 +9,7 @@ import { childrenRoutes } from "./growth/children-routes.js";
 import { growthRoutes } from "./growth/routes.js";
 import { handoffRoutes } from "./handoff/routes.js";
 import { faqRoutes } from "./knowledge/routes.js";
+import { reportRoutes } from "./reports/index.js";
 import { safeError } from "./lib/log.js";
 import type { Runtime } from "./runtime.js";
 
@@ -69,7 +70,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     if (adapter.routes) await app.register(adapter.routes);
   }
   // The admin API: staff sign-in, area scoping, audit; each domain adds its own routes here.
-  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, childrenRoutes, handoffRoutes, faqRoutes, ...(options.admin?.routes ?? [])] }));
+  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, childrenRoutes, handoffRoutes, faqRoutes, reportRoutes, ...(options.admin?.routes ?? [])] }));
 
   return app;
 }

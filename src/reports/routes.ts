@@ -1,0 +1,82 @@
+// Admin API for the Pokja's figures: prevalence per area with coverage and last year's round,
+// the monthly trend, and SKDN per posyandu. Every figure is limited to the caller's area in the
+// query; the regency line beside it is an aggregate only.
+import type { FastifyPluginAsync } from "fastify";
+import { principalOf } from "../admin/accounts.js";
+import { badField } from "../admin/errors.js";
+import { requireStaff } from "../admin/http.js";
+import type { AdminRouteOptions } from "../admin/plugin.js";
+import { errorSchema, uuid } from "../admin/validation.js";
+import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
+import { monthsBetween, periodOf } from "./stats.js";
+
+const month = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM (February and August are the weighing rounds)" } as const;
+/** A trend of more than five years is not a dashboard figure. */
+const TREND_MONTHS_MAX = 60;
+
+export const reportRoutes =
+  ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
+  async (app) => {
+    app.get<{ Querystring: { month: string; level?: Level; within?: string } }>(
+      "/api/v1/reports/prevalence",
+      {
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Stunting, wasting, underweight and overweight prevalence per area for a month: n / measured, 95% interval, coverage (measured / registered), last year's same month; small numbers marked and unranked",
+          querystring: {
+            type: "object",
+            required: ["month"],
+            additionalProperties: false,
+            properties: {
+              month,
+              level: { type: "string", enum: LEVELS, default: "kecamatan" },
+              within: { type: "string", minLength: 2, maxLength: 40, description: "Only areas inside this code (a kecamatan code for its desa) or this puskesmas id" },
+            },
+          },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireStaff(request);
+        const { month: m, level = "kecamatan", within } = request.query;
+        return prevalenceReport(rt.db, principalOf(staff), m, level, within);
+      },
+    );
+
+    app.get<{ Querystring: { from: string; to: string } }>(
+      "/api/v1/reports/trend",
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "Month by month prevalence for my area beside the regency average",
+          querystring: { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: month, to: month } },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireStaff(request);
+        const { from, to } = request.query;
+        if (!periodOf(from) || !periodOf(to) || from > to) throw badField("query.to", "must not be before from");
+        const months = monthsBetween(from, to, TREND_MONTHS_MAX + 1);
+        if (months.length > TREND_MONTHS_MAX) throw badField("query.from", `spans more than ${TREND_MONTHS_MAX} months`);
+        return { months: await trendReport(rt.db, principalOf(staff), months) };
+      },
+    );
+
+    app.get<{ Querystring: { month: string; posyanduId?: string } }>(
+      "/api/v1/reports/skdn",
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "SKDN per posyandu for a month (S, K, D, N, T, O, B, 2T, BGM, D/S, N/D, K/S) by age group 0–12, 13–36, 37–59 months",
+          querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month, posyanduId: uuid } },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireStaff(request);
+        return skdnReport(rt.db, principalOf(staff), request.query.month, request.query.posyanduId);
+      },
+    );
+  };

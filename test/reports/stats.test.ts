@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { ageGroupOf, changeOf, monthAYearEarlier, monthsBetween, monthsOld, periodOf, rankByRate, standing, wilson95, type MeasuredRow } from "../../src/reports/stats.js";
+
+const row = (over: Partial<MeasuredRow>): MeasuredRow => ({
+  childId: "c",
+  measuredOn: "2026-08-10",
+  createdAt: new Date("2026-08-10T02:00:00Z"),
+  weightKg: 9,
+  zlen: null,
+  zwei: null,
+  zwfl: null,
+  oedema: false,
+  flags: {},
+  growthCode: null,
+  twoT: false,
+  bgm: false,
+  ...over,
+});
+
+describe("report rules", () => {
+  it("gives the Wilson 95% interval in percent", () => {
+    // Reference values: Newcombe (1998), method 3, 10/100 → 0.0552–0.1744; 0/10 → 0–0.2775.
+    expect(wilson95(10, 100)).toEqual({ low: 5.5, high: 17.4 });
+    expect(wilson95(0, 10)).toEqual({ low: 0, high: 27.8 });
+    expect(wilson95(0, 0)).toBeNull();
+  });
+
+  it("reads months, periods and age groups", () => {
+    expect(periodOf("2026-02")).toEqual({ month: "2026-02", start: "2026-02-01", end: "2026-02-28" });
+    expect(periodOf("2026-13")).toBeNull();
+    expect(periodOf("26-02")).toBeNull();
+    expect(monthAYearEarlier("2024-02")).toBe("2023-02");
+    expect(monthsBetween("2025-11", "2026-02")).toEqual(["2025-11", "2025-12", "2026-01", "2026-02"]);
+    expect(monthsOld("2026-03-15", "2026-04-14")).toBe(0);
+    expect(monthsOld("2026-03-15", "2026-04-15")).toBe(1);
+    expect([0, 12, 13, 36, 37, 59].map(ageGroupOf)).toEqual(["0-12", "0-12", "13-36", "13-36", "37-59", "37-59"]);
+  });
+
+  it("counts the latest measurement that gives the index; a WHO flag excludes the child", () => {
+    const earlier = row({ measuredOn: "2026-08-02", zlen: -2.5 });
+    const later = row({ measuredOn: "2026-08-20", zlen: -1.0 });
+    expect(standing([earlier, later], "stunting")).toEqual({ kind: "valid", case: false, severe: false });
+    // A weight-only weighing later in the month does not hide the length measured earlier.
+    expect(standing([earlier, row({ measuredOn: "2026-08-25", zwei: -1 })], "stunting")).toEqual({ kind: "valid", case: true, severe: false });
+    expect(standing([row({ zlen: -6.5, flags: { zlen: 1 } })], "stunting")).toEqual({ kind: "flagged" });
+    expect(standing([row({ zlen: -3.2 })], "stunting")).toEqual({ kind: "valid", case: true, severe: true });
+    expect(standing([row({ zwei: -0.5 })], "stunting")).toEqual({ kind: "none" });
+  });
+
+  it("counts oedema as gizi buruk, and a z of exactly −2 or +2 as not a case (Permenkes intervals)", () => {
+    expect(standing([row({ oedema: true, zwfl: null })], "wasting")).toEqual({ kind: "valid", case: true, severe: true });
+    expect(standing([row({ zwfl: -2 })], "wasting")).toEqual({ kind: "valid", case: false, severe: false });
+    expect(standing([row({ zwfl: 2 })], "overweight")).toEqual({ kind: "valid", case: false, severe: false });
+    expect(standing([row({ zwfl: 3.4 })], "overweight")).toEqual({ kind: "valid", case: true, severe: true });
+  });
+
+  it("ranks highest first, ties share a rank, small numbers unranked; change says naik or turun", () => {
+    const r = rankByRate(
+      [
+        { percent: 20, smallN: false },
+        { percent: 30, smallN: false },
+        { percent: 90, smallN: true },
+        { percent: 20, smallN: false },
+      ],
+      (x) => x,
+    );
+    expect(r).toEqual([2, 1, null, 2]);
+    expect(changeOf(14.9, 17.9)).toEqual({ points: -3, direction: "turun" });
+    expect(changeOf(21.7, 20.2)).toEqual({ points: 1.5, direction: "naik" });
+    expect(changeOf(null, 3)).toBeNull();
+  });
+});
