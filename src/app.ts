@@ -9,7 +9,7 @@ import { childrenRoutes } from "./growth/children-routes.js";
 import { growthRoutes } from "./growth/routes.js";
 import { handoffRoutes } from "./handoff/routes.js";
 import { faqRoutes } from "./knowledge/routes.js";
-import { reportRoutes } from "./reports/index.js";
+import { publicRoutes, reportRoutes } from "./reports/index.js";
 import { safeError } from "./lib/log.js";
 import type { Runtime } from "./runtime.js";
 
@@ -65,6 +65,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     }
     return { status: "ready", database: rt.engine };
   });
+
+  // The public summary (aggregates only, no login).
+  await app.register(async (scope) => publicRoutes(scope, rt));
 
   for (const adapter of options.hub?.adapters() ?? []) {
     if (adapter.routes) await app.register(adapter.routes);

@@ -2,7 +2,10 @@
 // from the seed itself (not by the service's query), for each role's area.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
+import { and, eq, like } from "drizzle-orm";
+import { areas } from "../../src/areas/areas.sql.js";
 import { children } from "../../src/children/children.sql.js";
+import type { PublicSummary } from "../../src/reports/public.js";
 import { measurements } from "../../src/growth/growth.sql.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
@@ -253,5 +256,38 @@ describe("SKDN", () => {
     // A kader sees only its own posyandu.
     const kader = await get("kaderP", "/api/v1/reports/skdn?month=2026-08");
     expect(kader.body.posyandu.map((p: { posyanduId: string }) => p.posyanduId)).toEqual([w.posyandu.p0]);
+  });
+});
+
+describe("public summary", () => {
+  it("shows kecamatan and regency stunting for the latest round, suppresses small numbers, and names no child", async () => {
+    // Three measured children in a third kecamatan: too few to publish.
+    const [other] = await rt.db.select({ code: areas.code }).from(areas).where(and(eq(areas.level, "desa"), like(areas.code, "63.11.01.%"))).limit(1);
+    const few = await rt.db
+      .insert(children)
+      .values([0, 1, 2].map((i) => ({ code: `X${i}0000`, name: `Rahasia ${i}`, sex: "L" as const, birthDate: "2025-01-01", desaCode: other!.code, createdAt: new Date("2022-01-01T00:00:00Z") })))
+      .returning({ id: children.id });
+    await rt.db.insert(measurements).values(few.map((c) => ({ childId: c.id, measuredOn: "2026-08-10", weightKg: 9, zlen: -2.5, createdAt: new Date("2026-08-10T02:00:00Z") })));
+
+    const res = await app.inject({ method: "GET", url: "/api/v1/public/summary" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["cache-control"]).toMatch(/public, max-age=\d+/);
+    const s = res.json() as PublicSummary;
+    expect(s.round).toBe("2026-08"); // the clock stands in September 2026
+    const admin = await get("admin", "/api/v1/reports/prevalence?month=2026-08&level=kecamatan");
+    expect(s.regency.stuntingPercent).toBe(admin.body.regency.indicators.stunting.percent);
+    const paringin = s.kecamatan.find((k) => k.name === "Paringin")!;
+    expect(paringin.suppressed).toBe(false);
+    expect(paringin.stuntingPercent).toBe(admin.body.areas.find((a: { code: string }) => a.code === "63.11.06").indicators.stunting.percent);
+    const small = s.kecamatan.find((k) => k.suppressed)!;
+    expect(small).toMatchObject({ stuntingPercent: null, ci95: null, measured: 0, registered: 0 });
+    expect(s.trend.map((r) => r.round)).toEqual(["2024-02", "2024-08", "2025-02", "2025-08", "2026-02", "2026-08"]);
+
+    const page = await app.inject({ method: "GET", url: "/publik" });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toMatch(/text\/html/);
+    expect(page.body).toContain("Paringin");
+    expect(page.body).toContain("Kurang dari 10 anak diukur");
+    expect(page.body).not.toMatch(/Anak \d|Rahasia/);
   });
 });

@@ -70,3 +70,13 @@ describe("report rules", () => {
     expect(changeOf(null, 3)).toBeNull();
   });
 });
+
+describe("weighing rounds", () => {
+  it("takes the latest February or August round that has ended", async () => {
+    const { latestRound, roundsUpTo } = await import("../../src/reports/public.js");
+    expect(latestRound("2026-08-15")).toBe("2026-02");
+    expect(latestRound("2026-09-01")).toBe("2026-08");
+    expect(latestRound("2026-01-10")).toBe("2025-08");
+    expect(roundsUpTo("2026-02", 3)).toEqual(["2025-02", "2025-08", "2026-02"]);
+  });
+});
