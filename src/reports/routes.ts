@@ -6,7 +6,10 @@ import { principalOf } from "../admin/accounts.js";
 import { badField } from "../admin/errors.js";
 import { requireStaff } from "../admin/http.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { errorSchema, uuid } from "../admin/validation.js";
+import { recordAudit } from "../admin/audit.js";
+import { actorOf } from "../admin/http.js";
+import { desaCode, errorSchema, uuid } from "../admin/validation.js";
+import { csvStream, exportRows, xlsxStream, type ExportFilter } from "./export.js";
 import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
 import { monthsBetween, periodOf } from "./stats.js";
 
@@ -77,6 +80,53 @@ export const reportRoutes =
       async (request) => {
         const staff = requireStaff(request);
         return skdnReport(rt.db, principalOf(staff), request.query.month, request.query.posyanduId);
+      },
+    );
+
+    app.get<{ Querystring: ExportFilter & { format: "csv" | "xlsx" } }>(
+      "/api/v1/reports/exports/eppgbm",
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "Measurements in my area in the e-PPGBM entry-by-name layout (38 columns), as CSV or XLSX, streamed; every export is audited",
+          querystring: {
+            type: "object",
+            required: ["from", "to"],
+            additionalProperties: false,
+            properties: {
+              from: { type: "string", format: "date" },
+              to: { type: "string", format: "date" },
+              format: { type: "string", enum: ["csv", "xlsx"], default: "csv" },
+              desaCode,
+              posyanduId: uuid,
+            },
+          },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const staff = requireStaff(request);
+        const { format, ...filter } = request.query;
+        if (filter.from > filter.to) throw badField("query.to", "must not be before from");
+        const counter = { rows: 0 };
+        const rows = exportRows(rt.db, rt.i18n, principalOf(staff), filter);
+        const stream = format === "xlsx" ? xlsxStream(rows, counter) : csvStream(rows, counter);
+        // Who exported what and how many rows: written once the file has been sent.
+        stream.once("end", () => {
+          recordAudit(rt.db, {
+            actor: actorOf(staff),
+            action: "export.eppgbm",
+            entity: "export",
+            entityId: `${filter.from}..${filter.to}`,
+            after: { format, filter, rows: counter.rows },
+            at: rt.clock.now(),
+          }).catch((err: unknown) => request.log.error({ err: String(err) }, "export audit failed"));
+        });
+        const name = `eppgbm-${filter.from}-${filter.to}.${format}`;
+        return reply
+          .header("content-disposition", `attachment; filename="${name}"`)
+          .type(format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
+          .send(stream);
       },
     );
   };

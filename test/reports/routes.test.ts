@@ -6,6 +6,10 @@ import { and, eq, like } from "drizzle-orm";
 import { areas } from "../../src/areas/areas.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import type { PublicSummary } from "../../src/reports/public.js";
+import { EPPGBM_HEADER } from "../../src/reports/eppgbm.js";
+import { auditLog } from "../../src/admin/audit.sql.js";
+import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
 import { measurements } from "../../src/growth/growth.sql.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
@@ -289,5 +293,49 @@ describe("public summary", () => {
     expect(page.body).toContain("Paringin");
     expect(page.body).toContain("Kurang dari 10 anak diukur");
     expect(page.body).not.toMatch(/Anak \d|Rahasia/);
+  });
+});
+
+describe("e-PPGBM export", () => {
+  const inAugust = (who: (c: SeedChild) => boolean) =>
+    seed.filter(who).flatMap((c) => c.m.filter((m) => !m.cancelled && m.on >= "2026-08-01" && m.on <= "2026-08-31"));
+
+  it("streams the caller's measurements as CSV in the 38-column layout and audits the export", async () => {
+    const res = await app.inject({ method: "GET", url: "/api/v1/reports/exports/eppgbm?from=2026-08-01&to=2026-08-31&format=csv", headers: { cookie: w.cookie.bidanP } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/text\/csv/);
+    expect(res.headers["content-disposition"]).toContain("eppgbm-2026-08-01-2026-08-31.csv");
+    const lines = parse(res.body.replace(/^\uFEFF/, ""), { relaxColumnCount: false }) as string[][];
+    expect(lines[0]).toEqual(EPPGBM_HEADER);
+    expect(lines[0]).toHaveLength(38);
+    expect(lines[0]![10]).toBe("Pukesmas");
+    // The bidan of desa p0 gets exactly that desa's valid August measurements (the 62-month child's included: it was measured).
+    expect(lines.length - 1).toBe(inAugust((c) => c.desa === "p0").length);
+    const row = Object.fromEntries(EPPGBM_HEADER.map((h, i) => [h, lines[1]![i]]));
+    expect(row["Tanggal Pengukuran"]).toMatch(/^\d{2}\/08\/2026$/);
+    expect(row["Kec"]).toBe("PARINGIN");
+    expect(row["Pukesmas"]).toBe("PARINGIN");
+    expect(row["Usia Saat Ukur"]).toMatch(/^\d+ Tahun - \d+ Bulan - \d+ Hari$/);
+
+    let audit: { after: unknown }[] = [];
+    while (audit.length === 0) {
+      audit = await rt.db.select().from(auditLog).where(eq(auditLog.action, "export.eppgbm"));
+      if (audit.length === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(audit[0]!.after).toMatchObject({ format: "csv", rows: lines.length - 1 });
+  });
+
+  it("writes the same rows as an XLSX workbook", async () => {
+    const res = await app.inject({ method: "GET", url: "/api/v1/reports/exports/eppgbm?from=2026-08-01&to=2026-08-31&format=xlsx", headers: { cookie: w.cookie.admin } });
+    expect(res.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("e-PPGBM")!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(EPPGBM_HEADER);
+    expect(sheet.actualRowCount - 1).toBe(inAugust(() => true).length + 3); // + the three children of the public-summary test
+  });
+
+  it("refuses a range that ends before it starts", async () => {
+    expect((await get("admin", "/api/v1/reports/exports/eppgbm?from=2026-08-31&to=2026-08-01")).status).toBe(400);
   });
 });

@@ -1,0 +1,92 @@
+// The e-PPGBM "entry by name" layout (Sigizi Terpadu, Kemenkes Direktorat Gizi Masyarakat): one row
+// per measurement, 38 columns in this order, spelling kept as the application writes it (including
+// "Pukesmas"). The official template was not available offline (shared schedule-facts.md §10 marks
+// the field list UNCERTAIN): this file is the one place to change when Dinkes Balangan shares it.
+// Columns the service does not record (birth weight, RT/RW, PMT, vitamin A count, KPSP, …) are left
+// blank rather than guessed.
+import { DateTime } from "luxon";
+
+export interface ExportRow {
+  nik: string | null;
+  name: string;
+  sex: "L" | "P";
+  birthDate: string;
+  motherName: string | null;
+  kecamatan: string | null;
+  puskesmas: string | null;
+  desa: string | null;
+  posyandu: string | null;
+  measuredOn: string;
+  weightKg: number | null;
+  lengthCm: number | null;
+  position: "lying" | "standing" | null;
+  muacCm: number | null;
+  /** Permenkes labels (already in Indonesian) and z-scores. */
+  bbu: string | null;
+  zwei: number | null;
+  tbu: string | null;
+  zlen: number | null;
+  bbtb: string | null;
+  zwfl: number | null;
+  growthCode: string | null;
+}
+
+const PROVINCE = "KALIMANTAN SELATAN";
+const REGENCY = "BALANGAN";
+
+/** dd/mm/yyyy, as e-PPGBM shows dates. */
+export const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+
+/** Age at measurement as e-PPGBM writes it: "1 Tahun - 2 Bulan - 3 Hari". */
+export function usiaSaatUkur(birthDate: string, on: string): string {
+  const d = DateTime.fromISO(on, { zone: "utc" }).diff(DateTime.fromISO(birthDate, { zone: "utc" }), ["years", "months", "days"]);
+  return `${Math.floor(d.years)} Tahun - ${Math.floor(d.months)} Bulan - ${Math.floor(d.days + 1e-9)} Hari`;
+}
+
+/** Decimal comma with one or two places, as Indonesian spreadsheets expect. */
+const dec = (v: number | null, dp: number) => (v === null ? "" : v.toFixed(dp).replace(".", ","));
+
+/** The columns: header and how each is filled from a row. */
+export const EPPGBM_COLUMNS: readonly (readonly [string, (r: ExportRow) => string])[] = [
+  ["NIK", (r) => r.nik ?? ""],
+  ["Nama", (r) => r.name],
+  ["JK", (r) => r.sex],
+  ["Tgl Lahir", (r) => ddmmyyyy(r.birthDate)],
+  ["BB Lahir", () => ""],
+  ["TB Lahir", () => ""],
+  ["Nama Ortu", (r) => r.motherName ?? ""],
+  ["Prov", () => PROVINCE],
+  ["Kab/Kota", () => REGENCY],
+  ["Kec", (r) => (r.kecamatan ?? "").toUpperCase()],
+  ["Pukesmas", (r) => (r.puskesmas ?? "").replace(/^puskesmas\s+/i, "").toUpperCase()],
+  ["Desa/Kel", (r) => (r.desa ?? "").toUpperCase()],
+  ["Posyandu", (r) => r.posyandu ?? ""],
+  ["RT", () => ""],
+  ["RW", () => ""],
+  ["Alamat", () => ""],
+  ["Usia Saat Ukur", (r) => usiaSaatUkur(r.birthDate, r.measuredOn)],
+  ["Tanggal Pengukuran", (r) => ddmmyyyy(r.measuredOn)],
+  ["Bulan Pengukuran", (r) => String(Number(r.measuredOn.slice(5, 7)))],
+  ["Status Bulan", () => ""],
+  ["status tahun", () => ""],
+  ["Berat", (r) => dec(r.weightKg, 2)],
+  ["Tinggi", (r) => dec(r.lengthCm, 1)],
+  ["Cara Ukur", (r) => (r.position === "lying" ? "Terlentang" : r.position === "standing" ? "Berdiri" : "")],
+  ["LiLA", (r) => dec(r.muacCm, 1)],
+  ["BB/U", (r) => r.bbu ?? ""],
+  ["ZS BB/U", (r) => dec(r.zwei, 2)],
+  ["TB/U", (r) => r.tbu ?? ""],
+  ["ZS TB/U", (r) => dec(r.zlen, 2)],
+  ["BB/TB", (r) => r.bbtb ?? ""],
+  ["ZS BB/TB", (r) => dec(r.zwfl, 2)],
+  ["Naik Berat Badan", (r) => r.growthCode ?? ""],
+  ["PMT Diterima (kg)", () => ""],
+  ["Jml Vit A", () => ""],
+  ["KPSP", () => ""],
+  ["KIA", () => ""],
+  ["Detail Status", () => ""],
+  ["status desa", () => ""],
+];
+
+export const EPPGBM_HEADER = EPPGBM_COLUMNS.map(([h]) => h);
+export const eppgbmLine = (r: ExportRow): string[] => EPPGBM_COLUMNS.map(([, f]) => f(r));

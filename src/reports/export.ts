@@ -1,0 +1,153 @@
+// Exports of measurements in the e-PPGBM layout, streamed: rows are read in keyset-ordered batches
+// (never the whole table in memory) and written as CSV or XLSX as they come.
+import { PassThrough, Readable } from "node:stream";
+import { and, asc, eq, gte, isNull, lte, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { stringify } from "csv-stringify";
+import ExcelJS from "exceljs";
+import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { areas } from "../areas/areas.sql.js";
+import { children } from "../children/children.sql.js";
+import type { DbOrTx } from "../db/client.js";
+import { measurements } from "../growth/growth.sql.js";
+import { posyandu, puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
+import type { I18n } from "../i18n/index.js";
+import { EPPGBM_HEADER, eppgbmLine, type ExportRow } from "./eppgbm.js";
+
+/** Rows read per query: small enough to keep memory flat, large enough to keep round trips few. */
+const BATCH = 2_000;
+
+export interface ExportFilter {
+  from: string;
+  to: string;
+  desaCode?: string;
+  posyanduId?: string;
+}
+
+const desaArea = alias(areas, "desa_area");
+const kecArea = alias(areas, "kec_area");
+
+/** Valid measurements in the caller's area, oldest first, as export rows. */
+export async function* exportRows(db: DbOrTx, i18n: I18n, principal: ScopePrincipal, f: ExportFilter): AsyncGenerator<ExportRow> {
+  const label = (index: string, code: string | null) => (code ? i18n.t("id", `growth:status.${index}.${code}`) : null);
+  let after: { on: string; id: string } | null = null;
+  for (;;) {
+    const page = await db
+      .select({
+        id: measurements.id,
+        measuredOn: measurements.measuredOn,
+        weightKg: measurements.weightKg,
+        lengthCm: measurements.lengthCm,
+        position: measurements.position,
+        muacCm: measurements.muacCm,
+        zwei: measurements.zwei,
+        zlen: measurements.zlen,
+        zwfl: measurements.zwfl,
+        statusBbu: measurements.statusBbu,
+        statusTbu: measurements.statusTbu,
+        statusBbtb: measurements.statusBbtb,
+        growthCode: measurements.growthCode,
+        twoT: measurements.twoT,
+        nik: children.nik,
+        name: children.name,
+        sex: children.sex,
+        birthDate: children.birthDate,
+        motherName: children.motherName,
+        desa: desaArea.name,
+        kecamatan: kecArea.name,
+        puskesmas: puskesmas.name,
+        posyandu: posyandu.name,
+      })
+      .from(measurements)
+      .innerJoin(children, eq(children.id, measurements.childId))
+      .leftJoin(desaArea, eq(desaArea.code, children.desaCode))
+      .leftJoin(kecArea, eq(kecArea.code, sql`substring(${children.desaCode} from 1 for 8)`))
+      .leftJoin(puskesmasDesa, eq(puskesmasDesa.desaCode, children.desaCode))
+      .leftJoin(puskesmas, eq(puskesmas.id, puskesmasDesa.puskesmasId))
+      .leftJoin(posyandu, eq(posyandu.id, children.posyanduId))
+      .where(
+        and(
+          whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId }),
+          isNull(measurements.cancelledAt),
+          gte(measurements.measuredOn, f.from),
+          lte(measurements.measuredOn, f.to),
+          f.desaCode ? eq(children.desaCode, f.desaCode) : undefined,
+          f.posyanduId ? eq(children.posyanduId, f.posyanduId) : undefined,
+          after ? sql`(${measurements.measuredOn}, ${measurements.id}) > (${after.on}, ${after.id}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(measurements.measuredOn), asc(measurements.id))
+      .limit(BATCH);
+    for (const r of page) {
+      yield {
+        nik: r.nik,
+        name: r.name,
+        sex: r.sex,
+        birthDate: r.birthDate,
+        motherName: r.motherName,
+        kecamatan: r.kecamatan,
+        puskesmas: r.puskesmas,
+        desa: r.desa,
+        posyandu: r.posyandu,
+        measuredOn: r.measuredOn,
+        weightKg: r.weightKg,
+        lengthCm: r.lengthCm,
+        position: r.position,
+        muacCm: r.muacCm,
+        bbu: label("bbu", r.statusBbu),
+        zwei: r.zwei,
+        tbu: label("tbu", r.statusTbu),
+        zlen: r.zlen,
+        bbtb: label("bbtb", r.statusBbtb),
+        zwfl: r.zwfl,
+        growthCode: r.twoT ? "T" : r.growthCode,
+      };
+    }
+    const last = page.at(-1);
+    if (!last || page.length < BATCH) return;
+    after = { on: last.measuredOn, id: last.id };
+  }
+}
+
+/** Counts what was written, for the audit entry written once the stream has ended. */
+export interface Counter {
+  rows: number;
+}
+
+/** CSV with a header row; NIK and codes stay text (no spreadsheet number conversion on import). */
+export function csvStream(rows: AsyncIterable<ExportRow>, counter: Counter): Readable {
+  const csv = stringify({ header: true, columns: EPPGBM_HEADER, bom: true });
+  void (async () => {
+    try {
+      for await (const r of rows) {
+        counter.rows++;
+        if (!csv.write(eppgbmLine(r))) await new Promise((resolve) => csv.once("drain", resolve));
+      }
+      csv.end();
+    } catch (err) {
+      csv.destroy(err as Error);
+    }
+  })();
+  return csv;
+}
+
+/** XLSX written row by row (exceljs's streaming writer): memory stays flat however many rows. */
+export function xlsxStream(rows: AsyncIterable<ExportRow>, counter: Counter): Readable {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const sheet = workbook.addWorksheet("e-PPGBM");
+  void (async () => {
+    try {
+      sheet.addRow(EPPGBM_HEADER).commit();
+      for await (const r of rows) {
+        counter.rows++;
+        sheet.addRow(eppgbmLine(r)).commit();
+      }
+      sheet.commit();
+      await workbook.commit();
+    } catch (err) {
+      out.destroy(err as Error);
+    }
+  })();
+  return out;
+}
