@@ -230,11 +230,13 @@ export async function prevalenceReport(db: DbOrTx, principal: ScopePrincipal, mo
   if (!p) throw new RangeError("month");
   const before = periodOf(monthAYearEarlier(month))!;
   const names = await namesOf(db);
+  // The Pokja reaches the whole regency: its total is the regency line, so it is not counted twice.
+  const whole = principal.role === "pokja_admin";
   const [now, then, regNow, regThen] = await Promise.all([
     countPeriod(db, principal, p, level, names),
     countPeriod(db, principal, before, level, names),
-    countPeriod(db, ALL, p, null, names),
-    countPeriod(db, ALL, before, null, names),
+    whole ? null : countPeriod(db, ALL, p, null, names),
+    whole ? null : countPeriod(db, ALL, before, null, names),
   ]);
   const inside = (key: string) => {
     if (!within || key === "unknown") return !within;
@@ -254,7 +256,7 @@ export async function prevalenceReport(db: DbOrTx, principal: ScopePrincipal, mo
     level,
     areas: list.map((a, i) => ({ ...a, stuntingRank: ranks[i] ?? null })),
     total: withLastYear(figures(now.total), figures(then.total)),
-    regency: withLastYear(figures(regNow.total), figures(regThen.total)),
+    regency: withLastYear(figures((regNow ?? now).total), figures((regThen ?? then).total)),
   };
 }
 
@@ -270,8 +272,9 @@ export async function trendReport(db: DbOrTx, principal: ScopePrincipal, months:
   const out: TrendPoint[] = [];
   for (const month of months) {
     const p = periodOf(month)!;
-    const [mine, all] = await Promise.all([countPeriod(db, principal, p, null, names), countPeriod(db, ALL, p, null, names)]);
-    out.push({ month, total: figures(mine.total), regency: figures(all.total) });
+    const whole = principal.role === "pokja_admin";
+    const [mine, all] = await Promise.all([countPeriod(db, principal, p, null, names), whole ? null : countPeriod(db, ALL, p, null, names)]);
+    out.push({ month, total: figures(mine.total), regency: figures((all ?? mine).total) });
   }
   return out;
 }
