@@ -39,11 +39,18 @@ export function monthsBetween(from: string, to: string, max = 60): string[] {
   return out;
 }
 
-/** Completed months of age on a date (a child born 15 March is 1 month old from 15 April). */
+/**
+ * Completed months of age on a date (a child born 15 March is 1 month old from 15 April; one born on
+ * the 31st reaches a month on the last day of a shorter month). Integer arithmetic: this runs once
+ * per child in every figure.
+ */
 export function monthsOld(birthDate: string, on: string): number {
-  const b = DateTime.fromISO(birthDate, { zone: "utc" });
-  const d = DateTime.fromISO(on, { zone: "utc" });
-  return Math.floor(d.diff(b, "months").months + 1e-9);
+  const [by, bm, bd] = birthDate.split("-").map(Number) as [number, number, number];
+  const [y, m, d] = on.split("-").map(Number) as [number, number, number];
+  let months = (y - by) * 12 + (m - bm);
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d < Math.min(bd, lastDay)) months--;
+  return months;
 }
 
 /** The F1 gizi form's age groups (months): 0–12, 13–36, 37–59. */

@@ -91,3 +91,13 @@ describe("e-PPGBM layout", () => {
     expect(EPPGBM_HEADER.at(-1)).toBe("status desa");
   });
 });
+
+describe("completed months", () => {
+  it("agrees with calendar months, month ends included", async () => {
+    const { monthsOld } = await import("../../src/reports/stats.js");
+    expect(monthsOld("2024-01-31", "2024-02-29")).toBe(1);
+    expect(monthsOld("2024-01-31", "2024-02-28")).toBe(0);
+    expect(monthsOld("2021-09-01", "2026-08-31")).toBe(59);
+    expect(monthsOld("2021-08-31", "2026-08-31")).toBe(60);
+  });
+});
