@@ -4,7 +4,6 @@
 // the field list UNCERTAIN): this file is the one place to change when Dinkes Balangan shares it.
 // Columns the service does not record (birth weight, RT/RW, PMT, vitamin A count, KPSP, …) are left
 // blank rather than guessed.
-import { DateTime } from "luxon";
 
 export interface ExportRow {
   nik: string | null;
@@ -37,10 +36,19 @@ const REGENCY = "BALANGAN";
 /** dd/mm/yyyy, as e-PPGBM shows dates. */
 export const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
-/** Age at measurement as e-PPGBM writes it: "1 Tahun - 2 Bulan - 3 Hari". */
+/** Age at measurement as e-PPGBM writes it: "1 Tahun - 2 Bulan - 3 Hari" (calendar years, months, days). */
 export function usiaSaatUkur(birthDate: string, on: string): string {
-  const d = DateTime.fromISO(on, { zone: "utc" }).diff(DateTime.fromISO(birthDate, { zone: "utc" }), ["years", "months", "days"]);
-  return `${Math.floor(d.years)} Tahun - ${Math.floor(d.months)} Bulan - ${Math.floor(d.days + 1e-9)} Hari`;
+  const [by, bm, bd] = birthDate.split("-").map(Number) as [number, number, number];
+  const [y, m, d] = on.split("-").map(Number) as [number, number, number];
+  let months = (y - by) * 12 + (m - bm);
+  let days = d - bd;
+  if (days < 0) {
+    months--;
+    // Days from the same day-of-month in the previous month (clamped to its length) to the date.
+    const prevMonthDays = new Date(Date.UTC(y, m - 1, 0)).getUTCDate();
+    days = d + prevMonthDays - Math.min(bd, prevMonthDays);
+  }
+  return `${Math.floor(months / 12)} Tahun - ${months % 12} Bulan - ${days} Hari`;
 }
 
 /** Decimal comma with one or two places, as Indonesian spreadsheets expect. */

@@ -1,7 +1,7 @@
 // Exports of measurements in the e-PPGBM layout, streamed: rows are read in keyset-ordered batches
 // (never the whole table in memory) and written as CSV or XLSX as they come.
 import { PassThrough, Readable } from "node:stream";
-import { and, asc, eq, gte, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { stringify } from "csv-stringify";
 import ExcelJS from "exceljs";
@@ -27,10 +27,18 @@ export interface ExportFilter {
 const desaArea = alias(areas, "desa_area");
 const kecArea = alias(areas, "kec_area");
 
-/** Valid measurements in the caller's area, oldest first, as export rows. */
+/** Valid measurements in the caller's area, as export rows (in no particular order). */
 export async function* exportRows(db: DbOrTx, i18n: I18n, principal: ScopePrincipal, f: ExportFilter): AsyncGenerator<ExportRow> {
-  const label = (index: string, code: string | null) => (code ? i18n.t("id", `growth:status.${index}.${code}`) : null);
-  let after: { on: string; id: string } | null = null;
+  // Labels looked up once per status, not once per row.
+  const labels = new Map<string, string>();
+  const label = (index: string, code: string | null) => {
+    if (!code) return null;
+    const key = `${index}.${code}`;
+    let text = labels.get(key);
+    if (text === undefined) labels.set(key, (text = i18n.t("id", `growth:status.${key}`)));
+    return text;
+  };
+  let after: string | null = null;
   for (;;) {
     const page = await db
       .select({
@@ -73,10 +81,11 @@ export async function* exportRows(db: DbOrTx, i18n: I18n, principal: ScopePrinci
           lte(measurements.measuredOn, f.to),
           f.desaCode ? eq(children.desaCode, f.desaCode) : undefined,
           f.posyanduId ? eq(children.posyanduId, f.posyanduId) : undefined,
-          after ? sql`(${measurements.measuredOn}, ${measurements.id}) > (${after.on}, ${after.id}::uuid)` : undefined,
+          after ? gt(measurements.id, after) : undefined,
         ),
       )
-      .orderBy(asc(measurements.measuredOn), asc(measurements.id))
+      // Keyset over the primary key: each batch is an index range, however far the export has got.
+      .orderBy(asc(measurements.id))
       .limit(BATCH);
     for (const r of page) {
       yield {
@@ -105,7 +114,7 @@ export async function* exportRows(db: DbOrTx, i18n: I18n, principal: ScopePrinci
     }
     const last = page.at(-1);
     if (!last || page.length < BATCH) return;
-    after = { on: last.measuredOn, id: last.id };
+    after = last.id;
   }
 }
 

@@ -42,38 +42,58 @@ interface ChildRow {
   birthDate: string;
   desaCode: string | null;
   posyanduId: string | null;
+  createdAt: Date;
+  stoppedAt: Date | null;
 }
 
 /** The offset of WITA from UTC: a registration on the last evening of a month belongs to that month. */
 const WITA = "+08:00";
 const endOfPeriod = (p: Period) => new Date(`${p.end}T23:59:59.999${WITA}`);
+const startOfPeriod = (p: Period) => new Date(`${p.start}T00:00:00${WITA}`);
+
+/** The birth date before which a child is five or older at the end of the period (exclusive bound). */
+function oldestBirthDate(p: Period): string {
+  const d = new Date(`${p.end}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - BALITA_MONTHS);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Whether a child is one a posyandu should have seen in the period (S): registered by its end, born
+ * by its end and under five at its end, and its record not closed (death) before it began.
+ */
+function registeredIn(c: ChildRow, p: Period): boolean {
+  return c.birthDate <= p.end && c.birthDate > oldestBirthDate(p) && c.createdAt <= endOfPeriod(p) && !(c.stoppedAt && c.stoppedAt < startOfPeriod(p));
+}
 
 const scopeOfChildren = (principal: ScopePrincipal | null) =>
   principal ? whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId }) : undefined;
 
-/**
- * Children a posyandu should have seen in the period (S): registered by its end, born by its end and
- * under five at its end, whose record was not closed (death) before it began.
- */
-async function childrenOf(db: DbOrTx, principal: ScopePrincipal | null, p: Period): Promise<ChildRow[]> {
-  const oldest = new Date(`${p.end}T00:00:00Z`);
-  oldest.setUTCMonth(oldest.getUTCMonth() - BALITA_MONTHS);
+/** Children who may count in any period from `first` to `last` (each period then picks its own). */
+async function childrenOf(db: DbOrTx, principal: ScopePrincipal | null, first: Period, last: Period = first): Promise<ChildRow[]> {
   return db
-    .select({ id: children.id, birthDate: children.birthDate, desaCode: children.desaCode, posyanduId: children.posyanduId })
+    .select({
+      id: children.id,
+      birthDate: children.birthDate,
+      desaCode: children.desaCode,
+      posyanduId: children.posyanduId,
+      createdAt: children.createdAt,
+      stoppedAt: children.remindersStoppedAt,
+    })
     .from(children)
     .where(
       and(
         scopeOfChildren(principal),
-        lte(children.birthDate, p.end),
-        gt(children.birthDate, oldest.toISOString().slice(0, 10)),
-        lte(children.createdAt, endOfPeriod(p)),
-        or(isNull(children.remindersStoppedAt), gte(children.remindersStoppedAt, new Date(`${p.start}T00:00:00${WITA}`))),
+        lte(children.birthDate, last.end),
+        gt(children.birthDate, oldestBirthDate(first)),
+        lte(children.createdAt, endOfPeriod(last)),
+        or(isNull(children.remindersStoppedAt), gte(children.remindersStoppedAt, startOfPeriod(first))),
       ),
     );
 }
 
-/** Valid (not cancelled or replaced) measurements of the period for the children in reach. */
-async function measurementsOf(db: DbOrTx, principal: ScopePrincipal | null, p: Period): Promise<MeasuredRow[]> {
+/** Valid (not cancelled or replaced) measurements from `first` to `last` for the children in reach. */
+async function measurementsOf(db: DbOrTx, principal: ScopePrincipal | null, first: Period, last: Period = first): Promise<MeasuredRow[]> {
   return db
     .select({
       childId: measurements.childId,
@@ -91,7 +111,19 @@ async function measurementsOf(db: DbOrTx, principal: ScopePrincipal | null, p: P
     })
     .from(measurements)
     .innerJoin(children, eq(children.id, measurements.childId))
-    .where(and(scopeOfChildren(principal), isNull(measurements.cancelledAt), gte(measurements.measuredOn, p.start), lte(measurements.measuredOn, p.end)));
+    .where(and(scopeOfChildren(principal), isNull(measurements.cancelledAt), gte(measurements.measuredOn, first.start), lte(measurements.measuredOn, last.end)));
+}
+
+/** Rows by child, for one month ("YYYY-MM") of a range. */
+function byChildIn(rows: readonly MeasuredRow[], month: string): Map<string, MeasuredRow[]> {
+  const out = new Map<string, MeasuredRow[]>();
+  for (const r of rows) {
+    if (!r.measuredOn.startsWith(month)) continue;
+    const list = out.get(r.childId);
+    if (list) list.push(r);
+    else out.set(r.childId, [r]);
+  }
+  return out;
 }
 
 /** Names of areas, puskesmas and posyandu, and which puskesmas serves each desa. */
@@ -188,18 +220,13 @@ function withLastYear(now: AreaFigures, before: AreaFigures | undefined): AreaFi
   return now;
 }
 
-/** One period's counts grouped by area at a level, the caller's total, and the regency's. */
-async function countPeriod(db: DbOrTx, principal: ScopePrincipal, p: Period, level: Level | null, names: Names) {
-  const [kids, rows] = await Promise.all([childrenOf(db, principal, p), measurementsOf(db, principal, p)]);
-  const byChild = new Map<string, MeasuredRow[]>();
-  for (const r of rows) {
-    const list = byChild.get(r.childId);
-    if (list) list.push(r);
-    else byChild.set(r.childId, [r]);
-  }
+/** One period's counts grouped by area at a level, and the total, from rows already read. */
+function countFrom(kids: readonly ChildRow[], rows: readonly MeasuredRow[], p: Period, level: Level | null, names: Names) {
+  const byChild = byChildIn(rows, p.month);
   const total = emptyGroup();
   const groups = new Map<string, GroupCount>();
   for (const c of kids) {
+    if (!registeredIn(c, p)) continue;
     const mine = byChild.get(c.id) ?? [];
     countChild(total, mine);
     if (!level) continue;
@@ -209,6 +236,11 @@ async function countPeriod(db: DbOrTx, principal: ScopePrincipal, p: Period, lev
     countChild(g, mine);
   }
   return { total, groups };
+}
+
+async function countPeriod(db: DbOrTx, principal: ScopePrincipal, p: Period, level: Level | null, names: Names) {
+  const [kids, rows] = await Promise.all([childrenOf(db, principal, p), measurementsOf(db, principal, p)]);
+  return countFrom(kids, rows, p, level, names);
 }
 
 export interface PrevalenceReport {
@@ -266,17 +298,25 @@ export interface TrendPoint {
   regency: AreaFigures;
 }
 
-/** Month by month: the caller's area and the regency average. */
+/** Month by month: the caller's area and the regency average (the whole range read once per scope). */
 export async function trendReport(db: DbOrTx, principal: ScopePrincipal, months: string[]): Promise<TrendPoint[]> {
+  if (months.length === 0) return [];
   const names = await namesOf(db);
-  const out: TrendPoint[] = [];
-  for (const month of months) {
+  const first = periodOf(months[0]!)!;
+  const last = periodOf(months.at(-1)!)!;
+  const whole = principal.role === "pokja_admin";
+  const [kids, rows, allKids, allRows] = await Promise.all([
+    childrenOf(db, principal, first, last),
+    measurementsOf(db, principal, first, last),
+    whole ? null : childrenOf(db, ALL, first, last),
+    whole ? null : measurementsOf(db, ALL, first, last),
+  ]);
+  return months.map((month) => {
     const p = periodOf(month)!;
-    const whole = principal.role === "pokja_admin";
-    const [mine, all] = await Promise.all([countPeriod(db, principal, p, null, names), whole ? null : countPeriod(db, ALL, p, null, names)]);
-    out.push({ month, total: figures(mine.total), regency: figures((all ?? mine).total) });
-  }
-  return out;
+    const mine = countFrom(kids, rows, p, null, names);
+    const all = allKids && allRows ? countFrom(allKids, allRows, p, null, names) : mine;
+    return { month, total: figures(mine.total), regency: figures(all.total) };
+  });
 }
 
 /** SKDN of one group of children (F1 gizi form): S, K, D, N, T, O, B, 2T, BGM and the ratios. */
@@ -346,7 +386,7 @@ export async function skdnReport(db: DbOrTx, principal: ScopePrincipal, month: s
     units.set(id, { posyanduId: id, name: info.name, desaCode: info.desaCode, groups: { "0-12": emptySkdn(), "13-36": emptySkdn(), "37-59": emptySkdn() }, all: emptySkdn() });
   }
   for (const c of kids) {
-    if (!c.posyanduId) continue;
+    if (!c.posyanduId || !registeredIn(c, p)) continue;
     const unit = units.get(c.posyanduId);
     if (!unit) continue;
     const mine = byChild.get(c.id) ?? [];

@@ -153,7 +153,7 @@ beforeAll(async () => {
       })),
     ),
   );
-});
+}, 300_000); // a busy machine may take minutes to migrate and seed
 afterAll(async () => {
   await app?.close();
   await rt?.close();

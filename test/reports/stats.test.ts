@@ -86,6 +86,8 @@ describe("e-PPGBM layout", () => {
     const { usiaSaatUkur, ddmmyyyy, EPPGBM_HEADER } = await import("../../src/reports/eppgbm.js");
     expect(usiaSaatUkur("2024-06-15", "2026-08-20")).toBe("2 Tahun - 2 Bulan - 5 Hari");
     expect(usiaSaatUkur("2026-08-01", "2026-08-01")).toBe("0 Tahun - 0 Bulan - 0 Hari");
+    expect(usiaSaatUkur("2024-01-31", "2024-03-01")).toBe("0 Tahun - 1 Bulan - 1 Hari");
+    expect(usiaSaatUkur("2023-03-15", "2024-03-05")).toBe("0 Tahun - 11 Bulan - 19 Hari");
     expect(ddmmyyyy("2026-08-09")).toBe("09/08/2026");
     expect(EPPGBM_HEADER.slice(0, 4)).toEqual(["NIK", "Nama", "JK", "Tgl Lahir"]);
     expect(EPPGBM_HEADER.at(-1)).toBe("status desa");
