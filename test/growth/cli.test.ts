@@ -18,10 +18,11 @@ describe("zscore CLI", () => {
     expect(byId("3").nama).toBe("Citra");
   });
 
-  it("matches WHO igrowup for a row of its survey (id 1: girl, 683 d, 10.4 kg, 84.8 cm lying)", () => {
+  it("matches WHO Anthro for a row of WHO's igrowup survey (id 1: girl, 683 d, 10.4 kg, 84.8 cm lying)", () => {
     expect(byId("1")).toMatchObject({ clenhei: "84.8", cbmi: "14.46", zlen: "-0.07", zwei: "-0.57", zwfl: "-0.81", zbmi: "-0.79", flen: "0", fwei: "0", error: "" });
     expect(byId("1")).toMatchObject({ status_tbu: "normal", status_bbu: "normal", status_bbtb: "normal", status_imtu: "normal" });
-    expect(byId("2")).toMatchObject({ zlen: "1.62", zwei: "1.04", zwfl: "-0.13", zbmi: "0.08" });
+    // 1852 days is 60.8 months: igrowup scored it, WHO Anthro 1.1.0 does not.
+    expect(byId("2")).toMatchObject({ zlen: "", zwei: "", zwfl: "", zbmi: "", error: "too-old" });
   });
 
   it("uses birth and measurement dates and applies +0.7 cm to standing under 2 years", () => {
