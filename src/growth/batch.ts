@@ -1,12 +1,32 @@
-// One CSV row → WHO Anthro-style output columns. Pure; used by the streaming CLI (cli.ts).
-import { assessGrowth } from "./assess.js";
+// One CSV row → WHO Anthro-style output columns. Used by the streaming CLI (cli.ts) and by
+// POST /api/v1/growth/assess (routes.ts).
+//
+// Clinical safety: a Permenkes status is given only where WHO Anthro gives a plausible z-score.
+// - Invalid input (bad sex, age, date, number, measure, oedema code; measured before birth): no
+//   z-score and no status at all; `error` lists every problem.
+// - A WHO flag of 1 (implausible z, e.g. |zlen| > 6) keeps WHO's z and flag but leaves that index's
+//   status blank (`error`: who-flag-zlen …), as does standing height under 9 months (WHO Anthro's
+//   c9mo_flag) for the length-based indices (standing-under-9-months): such a value is first
+//   re-measured, never classified.
+// - Oedema: no weight-based z-score (WHO), BB/TB is gizi buruk (edema) — bilateral pitting oedema
+//   is severe acute malnutrition whatever the weight (WHO 2013 SAM guideline; Kemenkes Pedoman
+//   Pencegahan dan Tata Laksana Gizi Buruk pada Balita 2019) —, BB/U and IMT/U blank (oedema).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LOCALES_DIR } from "../i18n/index.js";
+import { assessGrowth, type GrowthAssessment } from "./assess.js";
+import type { StatusIndex } from "./classify.js";
 import { type Sex } from "./who-tables.js";
-import type { Position } from "./zscore.js";
+import type { Position, WhoFlags, ZScores } from "./zscore.js";
 
-/** Columns appended to every row: WHO Anthro names/meanings, then Permenkes 2/2020 status codes. */
+/**
+ * Columns appended to every row: WHO Anthro names/meanings, then each Permenkes 2/2020 status as a
+ * stable code and its official Indonesian label (locales/id/growth.json, growth:status.*).
+ */
 export const OUTPUT_COLUMNS = [
-  "clenhei", "cbmi", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi",
-  "status_tbu", "status_bbu", "status_bbtb", "status_imtu", "error",
+  "clenhei", "cbmi", "c9mo_flag", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi", "zhc", "fhc", "zac", "fac",
+  "status_tbu", "status_tbu_label", "status_bbu", "status_bbu_label", "status_bbtb", "status_bbtb_label", "status_imtu", "status_imtu_label",
+  "error",
 ] as const;
 
 export type OutputColumn = (typeof OUTPUT_COLUMNS)[number];
@@ -57,6 +77,41 @@ function positiveOrUndefined(v: number | undefined): number | undefined {
   return v !== undefined && v > 0 ? v : undefined;
 }
 
+type StatusLabels = Record<StatusIndex, Record<string, string>>;
+let labels: StatusLabels | null = null;
+
+/** The Permenkes label of a status code (Indonesian: the regulation's own terms). */
+function statusLabel(index: StatusIndex, code: string): string {
+  labels ??= (JSON.parse(readFileSync(join(LOCALES_DIR, "id", "growth.json"), "utf8")) as { status: StatusLabels }).status;
+  return labels[index][code] ?? "";
+}
+
+/** Which z-score (and WHO flag) each status is classified from. */
+const STATUS_Z: Record<StatusIndex, { z: keyof ZScores; f: keyof WhoFlags; lengthBased: boolean }> = {
+  tbu: { z: "zlen", f: "flen", lengthBased: true },
+  bbu: { z: "zwei", f: "fwei", lengthBased: false },
+  bbtb: { z: "zwfl", f: "fwfl", lengthBased: true },
+  imtu: { z: "zbmi", f: "fbmi", lengthBased: true },
+};
+
+interface StatusCell {
+  code: string;
+  label: string;
+}
+const NO_STATUS: StatusCell = { code: "", label: "" };
+
+/** One status (code and label), blank where WHO flags its z-score or the length is implausible. */
+function statusCell(index: StatusIndex, a: GrowthAssessment, errors: string[]): StatusCell {
+  const { z, f, lengthBased } = STATUS_Z[index];
+  if (a.flags[f] === 1) {
+    errors.push(`who-flag-${z}`);
+    return NO_STATUS;
+  }
+  const code = a.status[index];
+  if (code === null || (lengthBased && a.standingUnder9Months)) return NO_STATUS;
+  return { code, label: statusLabel(index, code) };
+}
+
 /** Computes the output cells for one input row (keys are the input's column names). */
 export function assessRow(row: Readonly<Record<string, string | undefined>>): Record<OutputColumn, string> {
   const errors: string[] = [];
@@ -86,6 +141,8 @@ export function assessRow(row: Readonly<Record<string, string | undefined>>): Re
   if (lengthCm !== undefined && !(lengthCm > 0)) errors.push("bad-length");
   const headCm = parseNumberCell(row.head_cm);
   if (headCm !== undefined && !(headCm > 0)) errors.push("bad-head");
+  const muacCm = parseNumberCell(row.muac_cm);
+  if (muacCm !== undefined && !(muacCm > 0)) errors.push("bad-muac");
 
   const measure = (row.measure ?? "").trim().toLowerCase();
   let position: Position | undefined;
@@ -97,16 +154,31 @@ export function assessRow(row: Readonly<Record<string, string | undefined>>): Re
   if (!OEDEMA_VALUES.has(oedemaCell)) errors.push("bad-oedema");
   const oedema = oedemaCell === "y" || oedemaCell === "1";
 
-  if (!sex) return { ...EMPTY_OUTPUT, error: errors.join(";") };
+  // Invalid input: nothing is computed, so nothing can be mistaken for a result.
+  if (!sex || errors.some((e) => e !== "missing-age")) return { ...EMPTY_OUTPUT, error: errors.join(";") };
 
   const a = assessGrowth({
     sex, ageDays, birthDate, measuredOn, position, oedema,
-    weightKg: positiveOrUndefined(weightKg), lengthCm: positiveOrUndefined(lengthCm), headCm: positiveOrUndefined(headCm),
+    weightKg: positiveOrUndefined(weightKg), lengthCm: positiveOrUndefined(lengthCm), headCm: positiveOrUndefined(headCm), muacCm: positiveOrUndefined(muacCm),
   });
-  if (a.ageProblem && a.ageProblem !== "unknown-age" && !errors.includes("bad-date")) errors.push(a.ageProblem);
+  if (a.ageProblem === "measured-before-birth" || a.ageProblem === "bad-date") return { ...EMPTY_OUTPUT, error: a.ageProblem };
+  if (a.ageProblem === "too-old") errors.push(a.ageProblem);
+
+  if (a.standingUnder9Months) errors.push("standing-under-9-months");
+  const tbu = statusCell("tbu", a, errors);
+  const bbu = statusCell("bbu", a, errors);
+  let bbtb = statusCell("bbtb", a, errors);
+  const imtu = statusCell("imtu", a, errors);
+  if (oedema && a.ageProblem !== "too-old") {
+    // Oedema is gizi buruk by itself; WHO gives no weight-based z-score to classify.
+    bbtb = { code: "severely-wasted", label: statusLabel("bbtb", "severely-wasted-oedema") };
+    errors.push("oedema");
+  }
+  // One object literal in column order (no spreads or computed keys: this runs 100,000 times).
   return {
     clenhei: fmt(a.clenhei, 2),
     cbmi: fmt(a.cbmi, 2),
+    c9mo_flag: a.standingUnder9Months ? "1" : "0",
     zlen: fmtZ(a.z.zlen),
     flen: fmtFlag(a.flags.flen),
     zwei: fmtZ(a.z.zwei),
@@ -115,10 +187,18 @@ export function assessRow(row: Readonly<Record<string, string | undefined>>): Re
     fwfl: fmtFlag(a.flags.fwfl),
     zbmi: fmtZ(a.z.zbmi),
     fbmi: fmtFlag(a.flags.fbmi),
-    status_tbu: a.status.tbu ?? "",
-    status_bbu: a.status.bbu ?? "",
-    status_bbtb: a.status.bbtb ?? "",
-    status_imtu: a.status.imtu ?? "",
+    zhc: fmtZ(a.z.zhc),
+    fhc: fmtFlag(a.flags.fhc),
+    zac: fmtZ(a.z.zac),
+    fac: fmtFlag(a.flags.fac),
+    status_tbu: tbu.code,
+    status_tbu_label: tbu.label,
+    status_bbu: bbu.code,
+    status_bbu_label: bbu.label,
+    status_bbtb: bbtb.code,
+    status_bbtb_label: bbtb.label,
+    status_imtu: imtu.code,
+    status_imtu_label: imtu.label,
     error: errors.join(";"),
   };
 }

@@ -1,5 +1,6 @@
 // Batch z-scores: `npm run --silent zscore -- <file.csv>` (or CSV on stdin) → CSV on stdout with the
-// input columns plus WHO Anthro's clenhei, cbmi, z*/f* columns and Permenkes status codes.
+// input columns plus WHO Anthro 1.1.0's clenhei, cbmi, c9mo_flag, z*/f* columns and the Permenkes
+// statuses (code and label; blank where WHO flags the z or the input is invalid, see batch.ts).
 // Streams, so 100,000 rows need no more memory than a few; a bad row gets an `error` cell.
 import { createReadStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";

@@ -18,6 +18,7 @@ export {
   completedMonths,
   computeZScores,
   correctLengthHeight,
+  roundHalfUp,
   roundTo,
   type Flag,
   type Position,
@@ -26,7 +27,7 @@ export {
   type ZScoreResult,
   type ZScores,
 } from "./zscore.js";
-export { HEIGHT_FROM_DAY, MAX_AGE_DAYS, type Sex } from "./who-tables.js";
+export { HEIGHT_FROM_DAY, MAX_AGE_DAYS, MAX_AGE_MONTHS, type Sex } from "./who-tables.js";
 export { kbmGrams, weightGainStatus, type GrowthCode, type Weighing, type WeighingAssessment } from "./weight-gain.js";
 export {
   isParseError,

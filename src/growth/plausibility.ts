@@ -1,7 +1,7 @@
 // Checks that make the bot ask the kader to confirm a measurement before it is stored.
 // Each warning is a code (text: growth:plausibility.<code>) plus the values for the message.
 import type { GrowthAssessment } from "./assess.js";
-import { DAYS_PER_MONTH, MAX_AGE_DAYS } from "./who-tables.js";
+import { DAYS_PER_MONTH } from "./who-tables.js";
 import { dayNumber } from "./zscore.js";
 
 export type PlausibilityCode =
@@ -17,7 +17,7 @@ export type PlausibilityCode =
 
 export interface PlausibilityWarning {
   code: PlausibilityCode;
-  /** For who-flag: which z-score (zlen, zwei, zwfl, zbmi, zhc). */
+  /** For who-flag: which z-score (zlen, zwei, zwfl, zbmi, zhc, zac). */
   field?: string;
   vars?: Record<string, string | number>;
 }
@@ -59,7 +59,7 @@ export const MAX_LENGTH_DECREASE_CM = 1.5;
 export const MAX_WEIGHT_CHANGE_FRACTION = 0.2;
 const WEIGHT_JUMP_WINDOW_DAYS = 62;
 
-const FLAG_TO_Z = { flen: "zlen", fwei: "zwei", fwfl: "zwfl", fbmi: "zbmi", fhc: "zhc" } as const;
+const FLAG_TO_Z = { flen: "zlen", fwei: "zwei", fwfl: "zwfl", fbmi: "zbmi", fhc: "zhc", fac: "zac" } as const;
 
 export function checkPlausibility(assessment: GrowthAssessment, ctx: PlausibilityContext): PlausibilityWarning[] {
   const warnings: PlausibilityWarning[] = [];
@@ -80,8 +80,8 @@ export function checkPlausibility(assessment: GrowthAssessment, ctx: Plausibilit
     const birth = dayNumber(ctx.birthDate);
     if (Number.isFinite(birth) && day < birth) warnings.push({ code: "before-birth" });
   }
-  // WHO standards and Permenkes 2/2020 (0–60 bulan) stop at 60 completed months (≈ 1856 days).
-  if (assessment.ageDays !== null && assessment.ageDays > MAX_AGE_DAYS) {
+  // WHO Anthro scores only under 60 months (1826 days); Permenkes 2/2020 covers 0–60 bulan.
+  if (assessment.ageDays !== null && assessment.ageProblem === "too-old") {
     warnings.push({ code: "age-5-years-or-more", vars: { months: Math.floor(assessment.ageDays / DAYS_PER_MONTH) } });
   }
   if (assessment.standingUnder9Months) warnings.push({ code: "standing-under-9-months" });

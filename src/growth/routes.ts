@@ -1,4 +1,5 @@
-// Growth HTTP API for staff: z-scores for one or many measurements (the CLI's columns, in JSON) and
+// Growth HTTP API for staff: z-scores for one or many measurements (the CLI's columns, in JSON; see
+// batch.ts for when a status is left blank) and
 // the referrals of the caller's area (list, acknowledge, record the outcome). Authentication and
 // area scoping are the admin module's (session cookie or bearer API token; whereInScope).
 import type { FastifyPluginAsync } from "fastify";
@@ -29,6 +30,7 @@ const measurementSchema = {
     weight_kg: cell,
     lenhei_cm: cell,
     head_cm: cell,
+    muac_cm: cell,
     measure: cell,
     oedema: cell,
   },
@@ -81,7 +83,9 @@ export const growthRoutes =
       {
         schema: {
           tags: ["growth"],
-          summary: "WHO 2006 z-scores and Permenkes 2/2020 statuses for one or many measurements (the zscore CLI's columns)",
+          summary: "WHO Anthro 1.1.0 z-scores and flags and Permenkes 2/2020 statuses (code and label) for one or many measurements (the zscore CLI's columns)",
+          description:
+            "A status is blank where the input is invalid (then nothing is computed) or WHO flags the z-score as implausible; `error` says why (e.g. bad-age, who-flag-zwfl, standing-under-9-months, too-old). With oedema BB/TB is gizi buruk (edema).",
           body: {
             oneOf: [
               measurementSchema,

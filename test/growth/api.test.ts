@@ -85,6 +85,28 @@ describe("growth API", () => {
     ]);
   });
 
+  it("leaves a status blank where the input is invalid or WHO flags the z-score, and says why", async () => {
+    const res = await call("POST", "/api/v1/growth/assess", "pusk", {
+      measurements: [
+        { id: "negative-age", sex: "L", age_days: -5, weight_kg: 9, lenhei_cm: 75, measure: "l" },
+        { id: "flagged", sex: "L", age_days: 365, weight_kg: 19, lenhei_cm: 75, measure: "l" },
+        { id: "oedema", sex: "P", age_days: 500, weight_kg: 8.1, lenhei_cm: 76, measure: "l", oedema: "y" },
+        { id: "muac", sex: "P", age_days: 400, weight_kg: 8.2, lenhei_cm: 74, measure: "l", muac_cm: 14.2 },
+        { id: "60-months", sex: "P", age_days: 1826.25, weight_kg: 17, lenhei_cm: 108, measure: "h" },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const { columns, results } = res.json() as { columns: string[]; results: Record<string, string>[] };
+    expect(columns).toContain("status_bbtb_label");
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(byId["negative-age"]).toMatchObject({ zwfl: "", status_bbtb: "", status_bbtb_label: "", error: "bad-age" });
+    expect(byId.flagged).toMatchObject({ fwfl: "1", status_bbtb: "", status_bbu: "", status_tbu: "normal", status_tbu_label: "Normal" });
+    expect(byId.flagged?.error).toContain("who-flag-zwfl");
+    expect(byId.oedema).toMatchObject({ zwfl: "", status_bbtb: "severely-wasted", status_bbtb_label: "Gizi buruk (edema)", status_bbu: "", error: "oedema" });
+    expect(byId.muac).toMatchObject({ zac: "-0.04", fac: "0", status_bbu: "normal", status_bbu_label: "Berat badan normal", error: "" });
+    expect(byId["60-months"]).toMatchObject({ zwei: "", zwfl: "", status_bbu: "", status_bbtb: "", error: "too-old" });
+  });
+
   it("rejects unknown fields", async () => {
     const res = await call("POST", "/api/v1/growth/assess", "pusk", { sex: "L", age_days: 10, nama: "Budi" });
     expect(res.statusCode).toBe(400);

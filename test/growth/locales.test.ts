@@ -11,7 +11,8 @@ const keys = [
   ...["who-flag", "same-day-duplicate", "weight-in-grams", "future-date", "before-birth", "age-5-years-or-more", "standing-under-9-months", "length-decreased", "weight-jump"].map((c) => `growth:plausibility.${c}`),
   ...["N", "T", "O", "B", "2T", "BGM"].map((c) => `growth:code.${c}`),
   ...["child", "weight", "length", "muac", "head", "date", "position", "oedema"].map((c) => `growth:field.${c}`),
-  ...["zlen", "zwei", "zwfl", "zbmi", "zhc"].map((c) => `growth:indicator.${c}`),
+  ...["zlen", "zwei", "zwfl", "zbmi", "zhc", "zac"].map((c) => `growth:indicator.${c}`),
+  "growth:status.bbtb.severely-wasted-oedema",
 ];
 
 describe("growth texts", () => {

@@ -20,6 +20,12 @@ describe("checkPlausibility", () => {
     expect(w).toContainEqual({ code: "who-flag", field: "zlen", vars: { z: a.z.zlen as number } });
   });
 
+  it("passes on the MUAC-for-age flag", () => {
+    const a = assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20", muacCm: 7 });
+    expect(a.z.zac).toBeLessThan(-5);
+    expect(checkPlausibility(a, { measuredOn: "2026-01-20", today: "2026-01-20" })).toContainEqual({ code: "who-flag", field: "zac", vars: { z: a.z.zac as number } });
+  });
+
   it("asks to confirm a weight in grams, suggesting kg with a decimal comma", () => {
     const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), { measuredOn: "2026-01-20", today: "2026-01-20", weightGrams: 8200 });
     expect(w).toEqual([{ code: "weight-in-grams", vars: { grams: 8200, kg: "8,2" } }]);
@@ -29,6 +35,8 @@ describe("checkPlausibility", () => {
     ["future date", { sex: "P", birthDate, measuredOn: "2026-01-21", weightKg: 9 }, { today: "2026-01-20" }, "future-date"],
     ["before birth", { sex: "P", birthDate, measuredOn: "2025-01-01", weightKg: 3 }, { measuredOn: "2025-01-01" }, "before-birth"],
     ["five years old", { sex: "P", birthDate: "2020-12-01", measuredOn: "2026-01-20", weightKg: 18 }, {}, "age-5-years-or-more"],
+    // 1827 days = 60.03 months: WHO Anthro gives no z-score any more (igrowup went on to 1856 days).
+    ["60 months and 1 day", { sex: "P", birthDate: "2021-01-19", measuredOn: "2026-01-20", weightKg: 18 }, {}, "age-5-years-or-more"],
     ["standing at 6 months", { sex: "P", birthDate, measuredOn: "2025-07-20", lengthCm: 65, position: "standing" }, { measuredOn: "2025-07-20" }, "standing-under-9-months"],
     ["same day twice", { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 9 }, { previous: [{ date: "2026-01-20", weightKg: 9.1 }] }, "same-day-duplicate"],
     ["length 1.6 cm shorter", { sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: 73, position: "lying" }, { previous: [{ date: "2025-12-18", clenhei: 74.6 }] }, "length-decreased"],

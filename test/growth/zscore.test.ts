@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lmsForAge, lmsForLength, cubicSpline } from "../../src/growth/who-tables.js";
+import { lmsForAge, lmsForLength } from "../../src/growth/who-tables.js";
 import {
   ageDaysFromMonths,
   ageInDays,
@@ -8,6 +8,7 @@ import {
   correctLengthHeight,
   lmsZ,
   restrictedLmsZ,
+  roundHalfUp,
   roundTo,
 } from "../../src/growth/zscore.js";
 
@@ -19,6 +20,12 @@ describe("age", () => {
     [24, 731], // 730.5 rounds half up, as WHO Anthro
   ])("%s months → %s days", (months, days) => {
     expect(ageDaysFromMonths(months)).toBe(days);
+  });
+
+  it("rounds age in days half up (WHO Anthro round_up)", () => {
+    expect(roundHalfUp(730.49)).toBe(730);
+    expect(roundHalfUp(730.5)).toBe(731);
+    expect(computeZScores({ sex: "L", ageDays: 730.5, lengthCm: 85, position: "lying" })).toMatchObject({ ageDays: 731, clenhei: 84.3 });
   });
 
   it("counts days between calendar dates, across leap years", () => {
@@ -45,6 +52,7 @@ describe("the ±0.7 cm length/height convention", () => {
     [731, 80, undefined, 80, null],
     [300, 70, "standing", 70.7, "standing"],
     [273, 70, "standing", 70, null], // under 9 months (273 / 30.4375 < 9): not corrected, flagged
+    [273.9, 70, "standing", 70, null], // 8.9988 months, though it rounds to day 274
     [274, 70, "standing", 70.7, "standing"],
   ] as const)("%s days, %s cm %s → %s", (days, cm, position, clenhei, used) => {
     const r = correctLengthHeight(days, cm, position);
@@ -58,51 +66,32 @@ describe("the ±0.7 cm length/height convention", () => {
   });
 });
 
-describe("tables", () => {
-  it("reproduces the published knots (month 12 boys weight: M = 9.6479)", () => {
-    const lms = lmsForAge("wfa", "L", ageDaysFromMonths(12) - 0); // 365 days, 0.25 d before the knot
-    expect(lms?.m).toBeCloseTo(9.6479, 2);
-    expect(lmsForAge("lhfa", "P", 0)?.m).toBeCloseTo(49.1477, 6);
+describe("tables (WHO Anthro 1.1.0, read at the exact day)", () => {
+  it("reads the daily rows as published (boys weight day 365: M = 9.646)", () => {
+    expect(lmsForAge("wfa", "L", 365)).toEqual({ l: 0.0645, m: 9.646, s: 0.10925 });
+    expect(lmsForAge("wfa", "L", 1826)?.m).toBe(18.3352);
+    expect(lmsForAge("acfa", "L", 91)).toEqual({ l: 0.3933, m: 13.4779, s: 0.07474 });
   });
 
   it("keeps length (to 730 d) and height (from 731 d) apart", () => {
-    const len = lmsForAge("lhfa", "L", 730);
-    const hei = lmsForAge("lhfa", "L", 731);
-    // WHO boys: length median 87.8 cm at 24 months, height median 87.1 cm (0.7 cm apart).
-    expect(len?.m).toBeCloseTo(87.8161, 1);
-    expect(hei?.m).toBeCloseTo(87.1161, 1);
+    expect(lmsForAge("lhfa", "L", 730)?.m).toBe(87.8018);
+    expect(lmsForAge("lhfa", "L", 731)?.m).toBe(87.1303);
   });
 
-  it("covers 0–1856 days and nothing else", () => {
-    expect(lmsForAge("wfa", "L", 1856)).toBeDefined();
-    expect(lmsForAge("wfa", "L", 1857)).toBeUndefined();
+  it("covers 0–1826 days (arm circumference 91–1826) and nothing else", () => {
+    expect(lmsForAge("wfa", "L", 1826)).toBeDefined();
+    expect(lmsForAge("wfa", "L", 1827)).toBeUndefined();
     expect(lmsForAge("wfa", "L", -1)).toBeUndefined();
+    expect(lmsForAge("wfa", "L", 12.5)).toBeUndefined();
+    expect(lmsForAge("acfa", "P", 90)).toBeUndefined();
   });
 
-  it.each([
-    ["wfl", 45, true],
-    ["wfl", 110, true],
-    ["wfl", 44.9, false],
-    ["wfl", 110.1, false],
-    ["wfh", 65, true],
-    ["wfh", 120, true],
-    ["wfh", 64.9, false],
-    ["wfh", 120.1, false],
-  ] as const)("%s at %s cm defined: %s", (table, cm, defined) => {
-    expect(lmsForLength(table, "L", cm) !== undefined).toBe(defined);
-  });
-
-  it("hits the 0.5 cm rows exactly (boys 45 cm: M = 2.441)", () => {
-    expect(lmsForLength("wfl", "L", 45)?.m).toBeCloseTo(2.441, 9);
-    expect(lmsForLength("wfh", "P", 120)?.m).toBeCloseTo(22.8173, 9);
-  });
-
-  it("cubicSpline passes through its knots and follows a cubic exactly", () => {
-    const xs = [0, 1, 3, 4, 7];
-    const f = (x: number): number => x ** 3 - 2 * x + 1;
-    const s = cubicSpline(xs, xs.map(f));
-    for (const x of xs) expect(s(x)).toBeCloseTo(f(x), 9);
-    expect(s(2)).toBeCloseTo(f(2), 0);
+  it("hits the 0.1 cm rows exactly and interpolates linearly between them", () => {
+    expect(lmsForLength("wfl", "L", 45)?.m).toBe(2.441);
+    expect(lmsForLength("wfh", "P", 120)?.m).toBe(22.8173);
+    const lo = lmsForLength("wfl", "L", 45) as { m: number };
+    const hi = lmsForLength("wfl", "L", 45.1) as { m: number };
+    expect(lmsForLength("wfl", "L", 45.05)?.m).toBeCloseTo((lo.m + hi.m) / 2, 10);
   });
 });
 
@@ -124,9 +113,30 @@ describe("z-scores", () => {
     expect(restrictedLmsZ(yLow, lms)).toBeCloseTo(-3.5, 10);
   });
 
-  it("rounds half away from zero to 2 decimals", () => {
-    expect(roundTo(1.005, 2)).toBe(1.01);
-    expect(roundTo(-2.125, 2)).toBe(-2.13);
+  it("rounds to 2 decimals as R's round() does (nearest double, ties to even)", () => {
+    expect(roundTo(1.005, 2)).toBe(1); // 1.005 is stored as 1.00499999…
+    expect(roundTo(-2.125, 2)).toBe(-2.12); // an exact tie: the even one
+    expect(roundTo(-2.135, 2)).toBe(-2.13);
+    expect(roundTo(0.125, 2)).toBe(0.12);
+    expect(roundTo(2.675, 2)).toBe(2.67);
+    expect(roundTo(1.23456, 2)).toBe(1.23);
+  });
+
+  it("gives WHO Anthro's weight-for-age in the first two weeks (from the daily table)", () => {
+    // WHO Anthro 1.1.0: boy, day 1, 2.5 kg → −1.84; girl, day 5, 2.6 kg → −1.54 (the old
+    // spline through weekly knots gave −1.93 and −1.57).
+    expect(computeZScores({ sex: "L", ageDays: 1, weightKg: 2.5 }).z.zwei).toBe(-1.84);
+    expect(computeZScores({ sex: "P", ageDays: 5, weightKg: 2.6 }).z.zwei).toBe(-1.54);
+  });
+
+  it("computes arm circumference-for-age from 91 days, restricted beyond ±3 SD", () => {
+    expect(computeZScores({ sex: "L", ageDays: 90, muacCm: 13.5 }).z.zac).toBeNull();
+    const r = computeZScores({ sex: "L", ageDays: 91, muacCm: 13.4779 });
+    expect(r.z.zac).toBe(0);
+    expect(r.flags.fac).toBe(0);
+    const thin = computeZScores({ sex: "L", ageDays: 91, muacCm: 7 });
+    expect(thin.z.zac).toBeLessThan(-5);
+    expect(thin.flags.fac).toBe(1);
   });
 
   it("gives no weight-based z-scores with oedema", () => {
@@ -158,9 +168,21 @@ describe("z-scores", () => {
     expect(computeZScores({ sex: "L", ageDays: 800, weightKg: 7, lengthCm: 64.9, position: "standing" }).z.zwfl).toBeNull();
   });
 
-  it("has no age-based z-scores after 1856 days, but weight-for-age at 1856", () => {
-    expect(computeZScores({ sex: "L", ageDays: 1856, weightKg: 18 }).z.zwei).not.toBeNull();
-    expect(computeZScores({ sex: "L", ageDays: 1857, weightKg: 18 }).z.zwei).toBeNull();
+  it("scores only under 60 months on the unrounded age: 1826 days yes, 1826.25 no", () => {
+    const child = { sex: "L", weightKg: 18, lengthCm: 108, position: "standing" } as const;
+    const at1826 = computeZScores({ ...child, ageDays: 1826 });
+    expect(at1826.z).toMatchObject({ zwei: expect.any(Number), zlen: expect.any(Number), zwfl: expect.any(Number), zbmi: expect.any(Number) });
+    for (const ageDays of [1826.25, 1827, 1850, 1856]) {
+      const r = computeZScores({ ...child, ageDays });
+      expect(r.z).toEqual({ zlen: null, zwei: null, zwfl: null, zbmi: null, zhc: null, zac: null });
+      expect(r.flags.fwei).toBeNull();
+    }
+  });
+
+  it("gives nothing for a negative age", () => {
+    const r = computeZScores({ sex: "P", ageDays: -3, weightKg: 3, lengthCm: 50, position: "lying" });
+    expect(r.ageDays).toBeNull();
+    expect(Object.values(r.z).every((z) => z === null)).toBe(true);
   });
 
   it("computes weight-for-length without age (table by position)", () => {
