@@ -262,6 +262,12 @@ export const DANGER_SIGNS: readonly DangerSign[] = [
     fallback: A,
   },
   {
+    // Not a sign but a request for a list ("tanda bahaya setelah melahirkan"): the list of whoever is named.
+    id: "asks-for-the-list",
+    patterns: [/\btanda( \w+)? bahaya\b/],
+    topics: { postpartum: N, pregnancy: P, newborn: B, baby: B, child: A },
+  },
+  {
     id: "sunken-eyes",
     patterns: [/\bmata( \w+)? cekung\b/],
     topics: { newborn: B, baby: B, child: A },

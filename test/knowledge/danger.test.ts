@@ -2,6 +2,7 @@
 // chat spelling and Banjar Hulu. Each phrasing must reach the Buku KIA list that answers it;
 // everyday questions that only share a word must not.
 import { describe, expect, it } from "vitest";
+import { createI18n } from "../../src/i18n/index.js";
 import { buildFaqIndex, findDangerSign, loadFaqTopics, matchQuestion } from "../../src/knowledge/index.js";
 
 const P = "tanda-bahaya-kehamilan";
@@ -133,6 +134,10 @@ const DANGER: readonly (readonly [string, Style, string])[] = [
   ["anak ulun kada kawa nginum, muak tarus", "bjn", A],
   ["anak bahinak sasak", "bjn", A],
   ["anak lamah banar kada hakun bangun", "bjn", A],
+  // asking for a list
+  ["apa saja tanda bahaya setelah melahirkan", "id", N],
+  ["apa haja tanda bahaya imbah baranak", "bjn", N],
+  ["tanda2 bahaya pd bayi baru lahir apa aja", "chat", B],
 ];
 
 const NOT_DANGER: readonly (readonly [string, Style])[] = [
@@ -183,5 +188,36 @@ describe("danger signs in the FAQ answer", () => {
     const withoutNifas = buildFaqIndex(loadFaqTopics().filter((t) => t.id !== N));
     const m = matchQuestion(withoutNifas, "darah nifas berbau busuk");
     expect(m).toMatchObject({ kind: "answer", danger: true });
+  });
+});
+
+describe("post-term pregnancy questions", () => {
+  const index = buildFaqIndex(loadFaqTopics());
+  it.each([
+    "sudah lewat HPL tapi bayi belum lahir",
+    "kehamilan saya sudah 41 minggu belum ada tanda melahirkan",
+    "belum melahirkan padahal sudah lewat perkiraan lahir",
+    "hpl udh lewat seminggu blm lahiran",
+    "lewat hpl belum lahir gimana",
+    "HPL hudah liwat, bayi balum lahir",
+    "ulun batianan 42 minggu balum baranak",
+  ])("%s -> kehamilan-lewat-waktu", (text) => {
+    expect(matchQuestion(index, text)).toMatchObject({ kind: "answer", topicId: "kehamilan-lewat-waktu" });
+  });
+});
+
+describe("nifas danger signs in the KF reminders", () => {
+  it("lists them in the KF1 message and names the main ones in KF2–KF4, in both languages", async () => {
+    const i18n = await createI18n();
+    const vars = { until: "2 Januari 2027", visit: "KF2", fromDay: 3, toDay: 7 };
+    const first = { id: i18n.t("id", "reminders:kf.first", vars), bjn: i18n.t("bjn", "reminders:kf.first", vars) };
+    for (const word of ["perdarahan", "berbau", "demam", "payudara", "sakit kepala hebat", "pandangan kabur", "kejang", "betis", "sesak", "sedih", "menyakiti"]) {
+      expect(first.id).toContain(word);
+    }
+    for (const word of ["badarah", "babau", "panas", "susu habang", "kapala sakit banar", "mata kabur", "kajang", "betis", "sasak", "sadih", "manyakiti"]) {
+      expect(first.bjn).toContain(word);
+    }
+    expect(i18n.t("id", "reminders:kf.visit", vars)).toMatch(/perdarahan banyak, demam, darah nifas berbau.*SEGERA ke bidan/);
+    expect(i18n.t("bjn", "reminders:kf.visit", vars)).toMatch(/badarah banyak, awak panas, darah nifas babau.*LAKASI ka bidan/);
   });
 });
