@@ -54,11 +54,24 @@ function topicChoices(turn: Turn, ids: string[]): Choice[] {
 
 const MORE_WORDS = /^(selengkapnya|salangkapnya|lengkapnya|lanjut|lagi|more|detail)$/i;
 
+/**
+ * A message in the middle of a dialogue that fits none of its answers may be a question: a
+ * confident FAQ answer is sent and the dialogue stays where it was (README: anyone may ask at any
+ * time). False when it is not a clear question.
+ */
+export async function answerAside(turn: Turn): Promise<boolean> {
+  if (!turn.text || turn.message.payload) return false;
+  const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
+  if (match.kind !== "answer") return false;
+  await sendAnswer(turn, match.topicId, { keepState: true });
+  return true;
+}
+
 /** Handles button presses and follow-ups of earlier FAQ replies ("selengkapnya", "2"). */
-export async function handleFaqFollowUp(turn: Turn): Promise<boolean> {
+export async function handleFaqFollowUp(turn: Turn, options: { keepState?: boolean } = {}): Promise<boolean> {
   const payload = turn.message.payload ?? "";
   if (payload.startsWith("faq:topic:")) {
-    await sendAnswer(turn, payload.slice("faq:topic:".length));
+    await sendAnswer(turn, payload.slice("faq:topic:".length), options);
     return true;
   }
   const state = turn.state?.flow === "faq" ? turn.state : null;

@@ -3,6 +3,7 @@
 import { parseCommand, type Command } from "./commands.js";
 import { hasDangerWords } from "../knowledge/index.js";
 import { answerDangerSign, answerQuestion, handleFaqFollowUp } from "./faq.js";
+import { parseIntent } from "./intents.js";
 import type { Flow } from "./flows/flow.js";
 import { languageFlow } from "./flows/language.js";
 import { deleteFlow, describeMyData, resume, stopFlow } from "./flows/privacy.js";
@@ -14,9 +15,31 @@ const FLOWS: Flow[] = [registrationFlow, languageFlow, stopFlow, deleteFlow];
 /** Domain handlers tried after commands and dialogues, before the FAQ (growth, reminders …). */
 const domainHandlers: Handler[] = [];
 
+/** Domain commands that also work in the middle of any dialogue (JAM …), which then resumes. */
+const globalHandlers: Handler[] = [];
+
 /** Lets a domain module claim messages (e.g. "UKUR …" reports); first registered is tried first. */
 export function registerHandler(handler: Handler): void {
   if (!domainHandlers.includes(handler)) domainHandlers.push(handler);
+}
+
+/**
+ * Lets a domain module add a command that works at any moment, even inside another dialogue
+ * (e.g. JAM 17). It must claim only its own unmistakable command and leave the dialogue state alone.
+ */
+export function registerGlobalHandler(handler: Handler): void {
+  if (!globalHandlers.includes(handler)) globalHandlers.push(handler);
+}
+
+/** After answering something else in the middle of a dialogue, asks its question again. */
+export async function resumeDialogue(turn: Turn, flow: Flow): Promise<void> {
+  if (turn.state?.flow !== flow.name) return;
+  if (flow.reprompt) {
+    turn.say("conversation:resume");
+    await flow.reprompt(turn);
+  } else {
+    turn.say("conversation:resume_generic");
+  }
 }
 
 /** Lets a domain module add a dialogue (its state's `flow` is the flow's name). */
@@ -70,7 +93,8 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
 /** Handles one turn; always leaves at least one reply. */
 export async function route(turn: Turn): Promise<void> {
   const payload = turn.message.payload;
-  const command = payload?.startsWith("cmd:") ? (payload.slice(4) as Command) : parseCommand(turn.message.text);
+  // Commands: a button, the command word, or a short sentence asking for it ("saya mau daftar").
+  const command = payload?.startsWith("cmd:") ? (payload.slice(4) as Command) : (parseCommand(turn.message.text) ?? parseIntent(turn.message.text));
   // BATAL with no dialogue open may mean a domain's own undo (a kader's last report).
   const dialogueOpen = turn.state !== null && FLOWS.some((f) => f.name === turn.state?.flow);
   if (command === "cancel" && !dialogueOpen) {
@@ -81,12 +105,20 @@ export async function route(turn: Turn): Promise<void> {
   if (!turn.text && !payload) return turn.say("conversation:unsupported");
 
   const flow = turn.state ? FLOWS.find((f) => f.name === turn.state?.flow) : undefined;
-  // A danger sign is answered even in the middle of a dialogue (which stays where it was):
-  // "go to the puskesmas now" must never wait for a date to be typed correctly.
-  if (flow && turn.text && hasDangerWords(turn.text) && (await answerDangerSign(turn))) return;
-  if (flow) return flow.step(turn);
+  if (flow) {
+    // A danger sign is answered even in the middle of a dialogue (which stays where it was):
+    // "go to the puskesmas now" must never wait for a date to be typed correctly.
+    if (turn.text && hasDangerWords(turn.text) && (await answerDangerSign(turn))) {
+      if (flow.freeText) return flow.step(turn);
+      return resumeDialogue(turn, flow);
+    }
+    // An FAQ button ("selengkapnya", a topic) pressed while a dialogue is open.
+    if (payload?.startsWith("faq:") && (await handleFaqFollowUp(turn, { keepState: true }))) return resumeDialogue(turn, flow);
+    for (const handler of globalHandlers) if (await handler(turn)) return resumeDialogue(turn, flow);
+    return flow.step(turn);
+  }
 
-  for (const handler of domainHandlers) if (await handler(turn)) return;
+  for (const handler of [...globalHandlers, ...domainHandlers]) if (await handler(turn)) return;
 
   if (await handleFaqFollowUp(turn)) return;
   return answerQuestion(turn);

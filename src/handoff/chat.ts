@@ -27,6 +27,8 @@ async function submit(turn: Turn, question: string) {
 
 export const handoffFlow: Flow = {
   name: "handoff",
+  // The question for the bidan is any text: a danger sign in it is answered first, and it is still passed on.
+  freeText: true,
   async start(turn) {
     // Pressed right after the bot could not help: forward that question as it was asked.
     const question = turn.state?.flow === "faq" ? turn.state.data.question : undefined;

@@ -7,6 +7,7 @@ import { LANGUAGES, LOCALES_DIR } from "../i18n/index.js";
 import type { FaqTopic } from "./types.js";
 
 export { buildFaqIndex, matchQuestion, rankTopics, hasDangerWords, MATCH_TUNING } from "./match.js";
+export { findDangerSign, type DangerFinding, type DangerTopicId } from "./danger.js";
 export type { FaqIndex } from "./match.js";
 export { normalizeText, normalizeTokens } from "./normalize.js";
 export { detectLanguage } from "./language.js";

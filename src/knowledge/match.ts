@@ -2,6 +2,7 @@
 // titles, then turns the scores into a decision: answer, offer 2–3 choices, or decline.
 import MiniSearch from "minisearch";
 import type { Lang } from "../i18n/index.js";
+import { findDangerSign } from "./danger.js";
 import { detectLanguage } from "./language.js";
 import { expandTokens, normalizeTokens, tokenize } from "./normalize.js";
 import type { FaqMatch, FaqTopic, NoneReason } from "./types.js";
@@ -191,31 +192,9 @@ const OFFTOPIC_WORDS = new Set([
   "film", "lagu", "zakat", "sembako", "ongkos", "tarif", "kurs", "togel", "sepeda", "motor",
 ]);
 
-// Danger-sign wording (Buku KIA tanda bahaya kehamilan / bayi baru lahir; MTBS). Matched on
-// expanded but unstemmed words, so "perdarahan" is not confused with "tablet tambah darah".
-const DANGER_PATTERNS: readonly RegExp[] = [
-  /\b(perdarahan|berdarah|keluar darah|darah keluar|darah banyak|bab darah)\b/,
-  /\b(kejang|kejang kejang|step|stip)\b/,
-  /\b(demam|panas) (tinggi|terus|tidak turun)\b/,
-  /\b(tidak (mau|bisa|kuat)|menolak) (menyusu|menyusui|minum|makan minum)\b/,
-  /\bmalas menyusu\b/,
-  // Jaundice, not "ASI kuning" (colostrum): yellow skin/eyes/body, or reaching palms and soles.
-  /\b(bayi|kulit|mata|badan|tubuh|muka|wajah)( \w+)? kuning\b/,
-  /\bkuning (sampai|ke|di|seluruh) ?(\w+ )?(kaki|telapak|tangan|badan|tubuh|perut)\b/,
-  /\b(sesak|napas cepat|nafas cepat|tarikan dinding dada|susah napas|susah nafas)\b/,
-  /\b(air ketuban|ketuban (pecah|rembes|keluar))\b/,
-  /\b(gerak|gerakan|tendangan) (janin|bayi|dedek)?\s?(berkurang|kurang|tidak terasa|jarang)\b/,
-  /\b(janin|bayi dalam perut|bayi di perut) tidak (gerak|bergerak)\b/,
-  /\b(pandangan|mata) (kabur|berkunang)\b/,
-  /\bmuntah (terus|semua|tidak berhenti)\b/,
-  /\b(pingsan|tidak sadar|lemas sekali|lemas banget)\b/,
-  /\b(mata cekung|tali pusat (bernanah|berbau|merah))\b/,
-];
-
-/** True when the question contains danger-sign wording. */
+/** True when the question contains danger-sign wording (the tables in danger-signs.ts). */
 export function hasDangerWords(text: string): boolean {
-  const expanded = ` ${expandTokens(tokenize(text)).join(" ")} `;
-  return DANGER_PATTERNS.some((re) => re.test(expanded));
+  return findDangerSign(text) !== null;
 }
 
 function pleasantry(words: readonly string[]): NoneReason | null {
@@ -270,21 +249,24 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
 
   const polite = pleasantry(words);
   if (polite) return none(polite);
-  const contentWords = words.filter((w) => !GREETING_WORDS.has(w) && !THANKS_WORDS.has(w));
-  const danger = hasDangerWords(text);
-  if (!danger && contentWords.some((w) => OFFTOPIC_WORDS.has(w))) return none("offtopic");
-  if (ranked.length === 0 || !touchesDomain(index, terms)) return none("offtopic");
 
-  // Danger wording puts the best-matching danger topic first, whatever else the question asks
-  // (Buku KIA: a danger sign means go to the bidan/puskesmas before anything else).
-  const order = ranked;
+  // A danger sign is answered with its Buku KIA list first, whatever else the question asks
+  // (go to the bidan/puskesmas before anything else). The tables pick the list (pregnancy, nifas,
+  // newborn, sick child); if the Pokja disabled that topic, the best-ranked danger topic answers.
+  const danger = findDangerSign(text);
   if (danger) {
-    const dangerTopic = ranked.find((r) => index.topics.get(r.topicId)?.danger);
-    if (dangerTopic) {
-      const rest = ranked.filter((r) => r !== dangerTopic).slice(0, 2).map((r) => r.topicId);
-      return { kind: "answer", topicId: dangerTopic.topicId, score: dangerTopic.score, danger: true, lang, ranked: [dangerTopic.topicId, ...rest] };
+    const listed = index.topics.get(danger.topicId)?.danger ? danger.topicId : ranked.find((r) => index.topics.get(r.topicId)?.danger)?.topicId;
+    if (listed) {
+      const rest = ranked.filter((r) => r.topicId !== listed).slice(0, 2).map((r) => r.topicId);
+      const score = ranked.find((r) => r.topicId === listed)?.score ?? 0;
+      return { kind: "answer", topicId: listed, score, danger: true, lang, ranked: [listed, ...rest] };
     }
   }
+  const contentWords = words.filter((w) => !GREETING_WORDS.has(w) && !THANKS_WORDS.has(w));
+  if (contentWords.some((w) => OFFTOPIC_WORDS.has(w))) return none("offtopic");
+  if (ranked.length === 0 || !touchesDomain(index, terms)) return none("offtopic");
+
+  const order = ranked;
 
   const best = order[0]!;
   const second = order[1];

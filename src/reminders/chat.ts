@@ -3,7 +3,7 @@
 // replies to reminders (SUDAH, BELUM/TUNDA), JAM (the hour reminders come) and the kader's TERLAMBAT list.
 import { eq } from "drizzle-orm";
 import { findChildByCode, type Child } from "../children/index.js";
-import { pickChoice, registerFlow, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
+import { pickChoice, registerFlow, registerGlobalHandler, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
 import { NO, YES, yesNo } from "../conversation/flows/flow.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import { addAgeOffset, compareDates, daysBetween } from "./dates.js";
@@ -371,6 +371,14 @@ function requireRegistered(turn: Turn): boolean {
   return false;
 }
 
+/** JAM: works at any moment, even in the middle of another dialogue (which then resumes). */
+export async function reminderHourHandler(turn: Turn): Promise<boolean> {
+  const hourCommand = parseHourCommand(turn.text);
+  if (!hourCommand) return false;
+  if (requireRegistered(turn)) await reminderHour(turn, hourCommand);
+  return true;
+}
+
 /** Commands and replies of the reminder domain; false when the message is not for us. */
 export async function reminderHandler(turn: Turn): Promise<boolean> {
   const s = simplify(turn.text);
@@ -414,11 +422,6 @@ export async function reminderHandler(turn: Turn): Promise<boolean> {
     await overdue(turn);
     return true;
   }
-  const hourCommand = parseHourCommand(turn.text);
-  if (hourCommand) {
-    if (requireRegistered(turn)) await reminderHour(turn, hourCommand);
-    return true;
-  }
   const intent = replyIntent(turn.text, turn.message.payload);
   if (intent) {
     await reply(turn, intent);
@@ -437,5 +440,6 @@ export function registerReminderConversations(): void {
   registerFlow(parentEnrolFlow);
   registerFlow(birthFlow);
   registerFlow(lossFlow);
+  registerGlobalHandler(reminderHourHandler);
   registerHandler(reminderHandler);
 }

@@ -11,6 +11,7 @@ import { syncPosyanduDays } from "../../reminders/posyandu-day.js";
 import type { Runtime } from "../../runtime.js";
 import { pickChoice, type Choice } from "../choices.js";
 import type { Turn } from "../turn.js";
+import { answerAside } from "../faq.js";
 import { applyLanguageAnswer, languageChoices } from "./language.js";
 import { startFlow } from "../router.js";
 import { NO, YES, type Flow } from "./flow.js";
@@ -95,8 +96,42 @@ async function finish(turn: Turn, data: Record<string, unknown>) {
   await startFlow(turn, `enrol:${role}`);
 }
 
+/** Asks the current step's question again, without "please choose a number" (for resuming). */
+async function reprompt(turn: Turn): Promise<void> {
+  const data = turn.state?.data ?? {};
+  switch (turn.state?.step) {
+    case "lang":
+      return turn.ask("conversation:lang.prompt", languageChoices(turn));
+    case "consent":
+      return turn.ask("conversation:reg.consent", consentChoices(turn));
+    case "role":
+      return turn.ask("conversation:reg.role_prompt", roleChoices(turn));
+    case "desa_pick": {
+      const options = (data.options as { code: string; name: string }[] | undefined) ?? [];
+      return turn.ask("conversation:reg.desa_choose", options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
+    }
+    case "posyandu":
+      return turn.ask("conversation:reg.posyandu_prompt", (data.choices as Choice[] | undefined) ?? []);
+    default:
+      return turn.say("conversation:reg.desa_prompt");
+  }
+}
+
+/**
+ * The answer fits no option: a question is answered and registration resumes (anyone may ask at
+ * any time); anything else is asked again as before.
+ */
+async function notAnAnswer(turn: Turn, askAgain: () => void | Promise<void>): Promise<void> {
+  if (await answerAside(turn)) {
+    turn.say("conversation:resume");
+    return reprompt(turn);
+  }
+  await askAgain();
+}
+
 export const registrationFlow: Flow = {
   name: "registration",
+  reprompt,
   async start(turn) {
     if (turn.contact.registeredAt) {
       turn.say("conversation:reg.already", {
@@ -118,8 +153,7 @@ export const registrationFlow: Flow = {
     switch (turn.state?.step) {
       case "lang":
         if (await applyLanguageAnswer(turn)) return askConsent(turn);
-        turn.askAgain("conversation:lang.prompt", languageChoices(turn));
-        return;
+        return notAnAnswer(turn, () => turn.askAgain("conversation:lang.prompt", languageChoices(turn)));
 
       case "consent": {
         const answer = pickChoice(turn.message, consentChoices(turn)) ?? pickChoice(turn.message, [
@@ -133,17 +167,14 @@ export const registrationFlow: Flow = {
           await turn.clearState();
           turn.say("conversation:reg.consent_declined");
         } else {
-          turn.askAgain("conversation:reg.consent", consentChoices(turn));
+          await notAnAnswer(turn, () => turn.askAgain("conversation:reg.consent", consentChoices(turn)));
         }
         return;
       }
 
       case "role": {
         const role = pickChoice(turn.message, roleChoices(turn))?.slice("role:".length);
-        if (!role) {
-          turn.askAgain("conversation:reg.role_prompt", roleChoices(turn));
-          return;
-        }
+        if (!role) return notAnAnswer(turn, () => turn.askAgain("conversation:reg.role_prompt", roleChoices(turn)));
         return askDesa(turn, { ...data, role });
       }
 
@@ -163,18 +194,16 @@ export const registrationFlow: Flow = {
         if (match.kind === "kecamatan") {
           return offerDesa(turn, data, match.desa, "conversation:reg.kecamatan_choose", { kecamatan: match.kecamatan.name });
         }
-        turn.say("conversation:reg.desa_not_found", { text: turn.text.slice(0, 40) });
-        await turn.setState("registration", "desa", data);
-        return;
+        return notAnAnswer(turn, async () => {
+          turn.say("conversation:reg.desa_not_found", { text: turn.text.slice(0, 40) });
+          await turn.setState("registration", "desa", data);
+        });
       }
 
       case "posyandu": {
         const choices = (data.choices as Choice[] | undefined) ?? [];
         const picked = pickChoice(turn.message, choices);
-        if (!picked) {
-          turn.askAgain("conversation:reg.posyandu_prompt", choices);
-          return;
-        }
+        if (!picked) return notAnAnswer(turn, () => turn.askAgain("conversation:reg.posyandu_prompt", choices));
         const id = picked.slice("posyandu:".length);
         return finish(turn, { ...data, posyanduId: id === "none" ? undefined : id });
       }
