@@ -2,8 +2,17 @@
 // follow-up), memoised: 1M enrolled families share a few thousand anchor dates, and planning one
 // programme with luxon costs milliseconds. Pure apart from the cache.
 import { addAgeOffset, addDays, compareDates } from "./dates.js";
-import { REMINDER_RULES, ruleByKey, type PosyanduRule, type Programme } from "./rules.js";
-import { expandRule, planChild, planPostnatal, planPregnancy, sortPlan, type ReminderVars } from "./schedule.js";
+import { REMINDER_RULES, VITAMIN_A_AGE_ON, ruleByKey, type CalendarRule, type PosyanduRule, type Programme } from "./rules.js";
+import {
+  expandRule,
+  planCatchUp,
+  planChild,
+  planPostnatal,
+  planPregnancy,
+  sortPlan,
+  type PlannedReminder,
+  type ReminderVars,
+} from "./schedule.js";
 import type { ReminderKind } from "./rules.js";
 
 export interface PlanEntry {
@@ -39,14 +48,40 @@ export function planEntries(key: PlanKey): PlanEntry[] {
         : key.programme === "child"
           ? planChild({ birthDate: key.anchor })
           : planPostnatal({ birthDate: key.anchor });
-    entries = sortEntries(planned.flatMap((r) => {
-      const confirmable = ruleByKey(r.ruleKey)?.confirmable ?? false;
-      const main: PlanEntry = { ruleKey: r.ruleKey, kind: r.kind, occurrence: r.occurrence, followUp: 0, confirmable, due: r.due, until: r.until, messageKey: r.messageKey, vars: r.vars };
-      if (!r.followUp) return [main];
-      return [main, { ...main, followUp: 1 as const, due: r.followUp.due, until: r.followUp.until, messageKey: r.followUp.messageKey }];
-    }));
+    entries = sortEntries(planned.flatMap(toEntries));
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(id, entries);
+  }
+  return entries;
+}
+
+/** A planned reminder as entries: the reminder and, if it has one, its "sudah?" follow-up. */
+function toEntries(r: PlannedReminder): PlanEntry[] {
+  const confirmable = ruleByKey(r.ruleKey)?.confirmable ?? false;
+  const main: PlanEntry = { ruleKey: r.ruleKey, kind: r.kind, occurrence: r.occurrence, followUp: 0, confirmable, due: r.due, until: r.until, messageKey: r.messageKey, vars: r.vars };
+  if (!r.followUp) return [main];
+  return [main, { ...main, followUp: 1 as const, due: r.followUp.due, until: r.followUp.until, messageKey: r.followUp.messageKey }];
+}
+
+const VITAMIN_A_RULES = REMINDER_RULES.filter((r): r is CalendarRule => r.anchor === "calendar");
+const withDayCache = new Map<string, PlanEntry[]>();
+
+/**
+ * A child's entries when the family has a posyandu: vitamin A eligibility and capsule colour are
+ * judged on the posyandu day of Februari/Agustus (VITAMIN_A_AGE_ON), so those few entries are
+ * expanded per posyandu day; the rest is planEntries' shared list.
+ */
+function childEntries(key: PlanKey, posyanduDay: number | null): PlanEntry[] {
+  if (posyanduDay === null || VITAMIN_A_AGE_ON !== "posyandu-day") return planEntries(key);
+  const id = `${key.anchor}|${posyanduDay}`;
+  let entries = withDayCache.get(id);
+  if (!entries) {
+    const base = planEntries(key).filter((e) => e.kind !== "vitamin-a");
+    const lastBalitaDay = addDays(addAgeOffset(key.anchor, { months: 60 }), -1);
+    const ctx = { anchor: key.anchor, birthDate: key.anchor, hbLow: false, calendar: { from: key.anchor, through: lastBalitaDay, day: posyanduDay } };
+    entries = sortEntries([...base, ...VITAMIN_A_RULES.flatMap((rule) => expandRule(rule, ctx)).flatMap(toEntries)]);
+    if (withDayCache.size >= CACHE_LIMIT) withDayCache.delete(withDayCache.keys().next().value as string);
+    withDayCache.set(id, entries);
   }
   return entries;
 }
@@ -125,10 +160,20 @@ export function dueSlice(
   plannedThrough: string | null,
   through: string,
   today: string,
+  options: {
+    /** A child plan's first planning (enrolment, a kader's code, a corrected birth date): add the catch-up message. */
+    catchUp?: boolean;
+  } = {},
 ): DueSlice {
-  const all = planEntries(key);
+  const all = key.programme === "child" ? childEntries(key, posyanduDay) : planEntries(key);
   const posyandu = posyanduDay === null ? [] : posyanduEntries(key, posyanduDay, through);
   const entries: PlanEntry[] = [];
+  // A child's first planning: the doses already missed, in one catch-up message, with its
+  // follow-up a few days later (a fire can be made ahead of its day; this one is made only now).
+  if (options.catchUp && key.programme === "child") {
+    const catchUp = planCatchUp(key.anchor, today);
+    if (catchUp) entries.push(...toEntries(catchUp));
+  }
   let nextDue: string | null = null;
   for (const list of [all, posyandu]) {
     for (const e of list) {
