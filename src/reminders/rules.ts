@@ -231,7 +231,7 @@ const p4kRules: WindowRule[] = [
 const POST_TERM_WEEKS: readonly number[] = [40, 41];
 const postTermRules: WindowRule[] = POST_TERM_WEEKS.map((weeks) => ({
   key: `post-term-${weeks}`,
-  kind: "anc",
+  kind: "p4k",
   programme: "pregnancy",
   anchor: "hpht",
   start: { weeks },
