@@ -28,7 +28,7 @@ import { markDone, openReminders, overdueForPosyandu, snooze, type Occurrence } 
 import { reminderPlans } from "./reminders.sql.js";
 import { MESSAGE_KEYS, NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
 import { allowedHours, isAllowedHour, parseHourCommand, type HourCommand } from "./send-hour.js";
-import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, type Sex } from "./schedule.js";
+import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, sortPlan, type Sex } from "./schedule.js";
 
 const NS = "reminders:chat.";
 /** An ongoing pregnancy has HPHT at most 44 weeks back (post-term limit, schedule-facts §1 counts 40 weeks to HPL). */
@@ -358,7 +358,9 @@ async function openItems(turn: Turn, open: Fire[]): Promise<OpenItem[]> {
     ).map((r) => [r.planId, r.programme === "child" ? r.name : null]),
   );
   const groups = new Map<string, { fire: Fire; vaccines: string[]; occurrences: Occurrence[] }>();
-  for (const f of open) {
+  // In the order the message listed them.
+  const ordered = sortPlan(open.map((f) => ({ ...f, due: f.dueDate }))) as Fire[];
+  for (const f of ordered) {
     const key = f.kind === "immunization" ? `${f.planId}|${f.messageKey}` : `${f.planId}|${f.ruleKey}|${f.occurrence}`;
     const group = groups.get(key) ?? { fire: f, vaccines: [], occurrences: [] };
     if (!group.occurrences.some((o) => o.ruleKey === f.ruleKey && o.occurrence === f.occurrence)) {
