@@ -64,24 +64,22 @@ function toEntries(r: PlannedReminder): PlanEntry[] {
 }
 
 const VITAMIN_A_RULES = REMINDER_RULES.filter((r): r is CalendarRule => r.anchor === "calendar");
-const withDayCache = new Map<string, PlanEntry[]>();
+const vitaminACache = new Map<string, PlanEntry[]>();
 
 /**
- * A child's entries when the family has a posyandu: vitamin A eligibility and capsule colour are
- * judged on the posyandu day of Februari/Agustus (VITAMIN_A_AGE_ON), so those few entries are
- * expanded per posyandu day; the rest is planEntries' shared list.
+ * A child's vitamin A entries when the family has a posyandu: eligibility and capsule colour are
+ * judged on the posyandu day of Februari/Agustus (VITAMIN_A_AGE_ON). A few entries per child,
+ * memoised per birth date and posyandu day; dueSlice uses them instead of planEntries' ones.
  */
-function childEntries(key: PlanKey, posyanduDay: number | null): PlanEntry[] {
-  if (posyanduDay === null || VITAMIN_A_AGE_ON !== "posyandu-day") return planEntries(key);
-  const id = `${key.anchor}|${posyanduDay}`;
-  let entries = withDayCache.get(id);
+function vitaminAEntries(anchor: string, posyanduDay: number): PlanEntry[] {
+  const id = `${anchor}|${posyanduDay}`;
+  let entries = vitaminACache.get(id);
   if (!entries) {
-    const base = planEntries(key).filter((e) => e.kind !== "vitamin-a");
-    const lastBalitaDay = addDays(addAgeOffset(key.anchor, { months: 60 }), -1);
-    const ctx = { anchor: key.anchor, birthDate: key.anchor, hbLow: false, calendar: { from: key.anchor, through: lastBalitaDay, day: posyanduDay } };
-    entries = sortEntries([...base, ...VITAMIN_A_RULES.flatMap((rule) => expandRule(rule, ctx)).flatMap(toEntries)]);
-    if (withDayCache.size >= CACHE_LIMIT) withDayCache.delete(withDayCache.keys().next().value as string);
-    withDayCache.set(id, entries);
+    const lastBalitaDay = addDays(addAgeOffset(anchor, { months: 60 }), -1);
+    const ctx = { anchor, birthDate: anchor, hbLow: false, calendar: { from: anchor, through: lastBalitaDay, day: posyanduDay } };
+    entries = sortEntries(VITAMIN_A_RULES.flatMap((rule) => expandRule(rule, ctx)).flatMap(toEntries));
+    if (vitaminACache.size >= CACHE_LIMIT * 10) vitaminACache.delete(vitaminACache.keys().next().value as string);
+    vitaminACache.set(id, entries);
   }
   return entries;
 }
@@ -165,8 +163,11 @@ export function dueSlice(
     catchUp?: boolean;
   } = {},
 ): DueSlice {
-  const all = key.programme === "child" ? childEntries(key, posyanduDay) : planEntries(key);
+  const all = planEntries(key);
   const posyandu = posyanduDay === null ? [] : posyanduEntries(key, posyanduDay, through);
+  // With a posyandu, a child's vitamin A entries are judged on its day (vitaminAEntries).
+  const vitaminAOnPosyanduDay = key.programme === "child" && posyanduDay !== null && VITAMIN_A_AGE_ON === "posyandu-day";
+  const vitaminA = vitaminAOnPosyanduDay ? vitaminAEntries(key.anchor, posyanduDay) : [];
   const entries: PlanEntry[] = [];
   // A child's first planning: the doses already missed, in one catch-up message, with its
   // follow-up a few days later (a fire can be made ahead of its day; this one is made only now).
@@ -175,8 +176,9 @@ export function dueSlice(
     if (catchUp) entries.push(...toEntries(catchUp));
   }
   let nextDue: string | null = null;
-  for (const list of [all, posyandu]) {
+  for (const list of [all, posyandu, vitaminA]) {
     for (const e of list) {
+      if (vitaminAOnPosyanduDay && list === all && e.kind === "vitamin-a") continue;
       if (compareDates(e.due, through) > 0) {
         if (nextDue === null || compareDates(e.due, nextDue) < 0) nextDue = e.due;
         if (list === all) break; // sorted: the first one after `through` is the earliest
