@@ -9,6 +9,7 @@ import { children, insertChild, isValidNik, pregnancies, type Child } from "../c
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import { pickChoice, registerFlow, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
 import type { DbOrTx } from "../db/client.js";
+import { maternalResultRecorded } from "../reminders/maternal.js";
 import { maternalMeasurements, REFERRAL_OUTCOMES, referrals, type ReferralOutcome } from "./growth.sql.js";
 import { isParseError, parseReport, parseReports, type KaderReport, type ParseResult } from "./parse.js";
 import { plausibilityKey, type PlausibilityWarning } from "./plausibility.js";
@@ -535,8 +536,8 @@ async function handleMaternal(turn: Turn, kader: Kader, rest: string, pregnancyI
     sentByContactId: turn.contact.id,
     createdAt: turn.now,
   });
-  // The latest Hb decides: reminders add anaemia messages while hbLow is set.
-  if (values.hbGdl !== undefined) await turn.tx.update(pregnancies).set({ hbLow: flags.anaemia }).where(eq(pregnancies.id, pregnancy.id));
+  // The latest Hb sets the pregnancy's flag (reminders switch to the anaemia texts), and the mother hears her result.
+  await maternalResultRecorded(turn.rt, turn.tx, { pregnancyId: pregnancy.id, measuredOn: today(turn), ...values, ...flags }, turn.now);
   const lines = [turn.t("growth:maternal.saved")];
   if (values.muacCm !== undefined) lines.push(turn.t(flags.kek ? "growth:maternal.kek" : "growth:maternal.muac_ok", { cm: formatNumber(values.muacCm, 1) }));
   if (values.hbGdl !== undefined) lines.push(turn.t(flags.anaemia ? "growth:maternal.anaemia" : "growth:maternal.hb_ok", { hb: formatNumber(values.hbGdl, 1) }));

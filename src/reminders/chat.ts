@@ -1,13 +1,13 @@
 // The reminder conversations: enrolment after registration (enrol:pregnant, enrol:parent),
 // corrections (HPHT/HPL <tanggal>), SUDAH LAHIR, KEGUGURAN / BAYI MENINGGAL (confirmed first),
 // replies to reminders (SUDAH, BELUM/TUNDA), JAM (the hour reminders come) and the kader's TERLAMBAT list.
-import { eq } from "drizzle-orm";
-import { findChildByCode, type Child } from "../children/index.js";
+import { eq, inArray } from "drizzle-orm";
+import { children, findChildByCode, type Child } from "../children/index.js";
 import { pickChoice, registerFlow, registerGlobalHandler, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
 import { NO, YES, yesNo } from "../conversation/flows/flow.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import { addAgeOffset, compareDates, daysBetween } from "./dates.js";
-import { localToday } from "./dispatch.js";
+import { localToday, type Fire } from "./dispatch.js";
 import {
   changeSendHour,
   childrenOf,
@@ -24,16 +24,19 @@ import {
 import { REPLY_DONE, REPLY_NOT_YET } from "./message.js";
 import { parseLooseDate, parsePregnancyAge } from "./parse.js";
 import { formatDate } from "./render.js";
-import { markDone, openReminders, overdueForPosyandu, snooze } from "./replies.js";
+import { markDone, openReminders, overdueForPosyandu, snooze, type Occurrence } from "./replies.js";
+import { reminderPlans } from "./reminders.sql.js";
 import { MESSAGE_KEYS, NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
 import { allowedHours, isAllowedHour, parseHourCommand, type HourCommand } from "./send-hour.js";
-import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, type Sex } from "./schedule.js";
+import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, sortPlan, type Sex } from "./schedule.js";
 
 const NS = "reminders:chat.";
 /** An ongoing pregnancy has HPHT at most 44 weeks back (post-term limit, schedule-facts §1 counts 40 weeks to HPL). */
 const MAX_PREGNANCY_DAYS = 44 * 7;
 /** Balita: reminders run to the last day of 59 months (planChild); older children are not enrolled. */
 const BALITA_MONTHS = 60;
+/** Told at once when the HPHT given is this many weeks back or more (post-term, rules.ts post-term-41). */
+const POST_TERM_ALERT_WEEKS = 41;
 const CHILD_CODE = /^[A-HJ-NP-Z2-9]{4}$/;
 
 /** Lower case, punctuation to spaces, single spaces. */
@@ -123,6 +126,8 @@ async function savePregnancy(turn: Turn, hpht: string): Promise<void> {
     days: age.days,
     hour: await hourOf(turn),
   });
+  // Past HPL by a week or more and still pregnant: that is today's business, not a later reminder.
+  if (age.weeks >= POST_TERM_ALERT_WEEKS) turn.say(`${NS}pregnant.postTerm`, { weeks: age.weeks, days: age.days });
 }
 
 export const pregnantEnrolFlow: Flow = {
@@ -293,8 +298,8 @@ export const lossFlow: Flow = {
       return turn.say(MESSAGE_KEYS.lossPregnancy);
     }
     const child = (await childrenOf(turn.tx, turn.contact.id)).find((c) => c.id === data.childId);
-    if (child) await recordChildLoss(turn.rt, turn.tx, child);
-    turn.say(MESSAGE_KEYS.lossChild);
+    const result = child ? await recordChildLoss(turn.rt, turn.tx, child) : { postnatalContinues: false };
+    turn.say(result.postnatalContinues ? MESSAGE_KEYS.lossChildPostnatal : MESSAGE_KEYS.lossChild);
   },
 };
 
@@ -318,13 +323,89 @@ async function reply(turn: Turn, intent: "done" | "notYet"): Promise<void> {
   const open = await openReminders(turn.rt, turn.tx, turn.contact.id);
   if (open.length === 0) return turn.say(`${NS}reply.nothing`);
   if (intent === "done") {
-    await markDone(turn.rt, turn.tx, open);
-    return turn.say(MESSAGE_KEYS.replyDone);
+    const items = await openItems(turn, open);
+    if (items.length === 1) return closeItems(turn, items);
+    // A merged message asked about several things: SUDAH alone does not say which.
+    turn.ask(`${NS}reply.which`, doneChoices(turn, items));
+    await turn.setState(DONE_FLOW, "which", { items: items.map((i) => ({ label: i.label, occurrences: i.occurrences })) });
+    return;
   }
   const result = await snooze(turn.rt, turn.tx, open);
+  if (result.scheduled === 0 && result.pendingOn) return turn.say(`${NS}reply.alreadySnoozed`, { date: formatDate(result.pendingOn) });
   if (result.scheduled === 0 && result.limitReached > 0) return turn.say(`${NS}reply.limit`);
   turn.say(MESSAGE_KEYS.replyNotYet, { days: NOT_YET_RETRY_DAYS });
 }
+
+/** One thing a reminder message asked about: doses given at one visit count as one. */
+interface OpenItem {
+  label: string;
+  occurrences: Occurrence[];
+}
+
+const DONE_FLOW = "reminders:done";
+const ALL = "done:all";
+
+/** The open reminders as the lines of the message that asked about them, each with its label. */
+async function openItems(turn: Turn, open: Fire[]): Promise<OpenItem[]> {
+  const planIds = [...new Set(open.map((f) => f.planId))];
+  const names = new Map(
+    (
+      await turn.tx
+        .select({ planId: reminderPlans.id, programme: reminderPlans.programme, name: children.name })
+        .from(reminderPlans)
+        .leftJoin(children, eq(children.id, reminderPlans.childId))
+        .where(inArray(reminderPlans.id, planIds))
+    ).map((r) => [r.planId, r.programme === "child" ? r.name : null]),
+  );
+  const groups = new Map<string, { fire: Fire; vaccines: string[]; occurrences: Occurrence[] }>();
+  // In the order the message listed them.
+  const ordered = sortPlan(open.map((f) => ({ ...f, due: f.dueDate }))) as Fire[];
+  for (const f of ordered) {
+    const key = f.kind === "immunization" ? `${f.planId}|${f.messageKey}` : `${f.planId}|${f.ruleKey}|${f.occurrence}`;
+    const group = groups.get(key) ?? { fire: f, vaccines: [], occurrences: [] };
+    if (!group.occurrences.some((o) => o.ruleKey === f.ruleKey && o.occurrence === f.occurrence)) {
+      group.occurrences.push({ planId: f.planId, ruleKey: f.ruleKey, occurrence: f.occurrence });
+      if (f.vars.vaccine !== undefined) group.vaccines.push(String(f.vars.vaccine));
+    }
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => {
+    const kind = ruleByKey(g.fire.ruleKey)?.kind ?? g.fire.kind;
+    const vars = { ...g.fire.vars, ...(g.vaccines.length ? { vaccine: g.vaccines.join(", ") } : {}) };
+    const what = turn.t(`${NS}overdue.what.${kind}`, vars);
+    const name = names.get(g.fire.planId);
+    return { label: name ? turn.t(`${NS}reply.itemOf`, { what, name }) : what, occurrences: g.occurrences };
+  });
+}
+
+function doneChoices(turn: Turn, items: readonly Pick<OpenItem, "label">[]): Choice[] {
+  return [...items.map((item, i) => ({ label: item.label, payload: `done:${i}` })), { label: turn.t(`${NS}reply.all`), payload: ALL }];
+}
+
+async function closeItems(turn: Turn, items: readonly OpenItem[]): Promise<void> {
+  await markDone(turn.rt, turn.tx, items.flatMap((i) => i.occurrences));
+  turn.say(MESSAGE_KEYS.replyDoneItems, { items: items.map((i) => i.label).join("; ") });
+}
+
+/** After SUDAH to a merged message: which item was done (or all). */
+export const doneFlow: Flow = {
+  name: DONE_FLOW,
+  start: (turn) => reply(turn, "done"),
+  async step(turn) {
+    const items = (turn.state?.data.items ?? []) as OpenItem[];
+    const choices = doneChoices(turn, items);
+    const picked = pickChoice(turn.message, choices) ?? (/^(semua|samunyaan|sabarataan|semua sudah|samunyaan hudah)$/.test(simplify(turn.text)) ? ALL : null);
+    if (picked) {
+      await turn.clearState();
+      return closeItems(turn, picked === ALL ? items : [items[Number(picked.slice(5))]!]);
+    }
+    // Something else: leave the question and treat the message as new (a command, BELUM …).
+    await turn.clearState();
+    if (await reminderHandler(turn)) return;
+    turn.ask(`${NS}reply.which`, choices);
+    await turn.setState(DONE_FLOW, "which", { items });
+  },
+};
 
 async function overdue(turn: Turn): Promise<void> {
   const c = turn.contact;
@@ -441,5 +522,6 @@ export function registerReminderConversations(): void {
   registerFlow(birthFlow);
   registerFlow(lossFlow);
   registerGlobalHandler(reminderHourHandler);
+  registerFlow(doneFlow);
   registerHandler(reminderHandler);
 }

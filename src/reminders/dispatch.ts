@@ -5,7 +5,7 @@
 //   dispatchDue — pending fires whose send time has come are claimed per person, re-checked,
 //               merged into one message per person and queued in the outbox with a dedupe key,
 //               and marked sent — all in ONE transaction; the outbox then sends.
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, lte, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { ChannelHub } from "../channels/hub.js";
 import { deliverOutbox, enqueue, type Enqueue } from "../channels/outbox.js";
@@ -14,6 +14,7 @@ import { isLang, type Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
 import { dueSlice, type PlanEntry } from "./programme.js";
 import { renderMessage, replyButtons, type RenderItem } from "./message.js";
+import { pregnancies } from "../children/children.sql.js";
 import { reminderFires, reminderPlans } from "./reminders.sql.js";
 import { sendTimeFor } from "./send-time.js";
 
@@ -114,13 +115,24 @@ export function firesOf(rt: Runtime, plan: Plan, entries: readonly PlanEntry[], 
 }
 
 /** Plans the fires of one plan due through today; for enrolment and corrections (inside a turn). */
-export async function planOne(rt: Runtime, tx: DbOrTx, plan: Plan, now = rt.clock.now()): Promise<number> {
+export async function planOne(rt: Runtime, tx: DbOrTx, plan: Plan, now = rt.clock.now(), options: { catchUp?: boolean } = {}): Promise<number> {
   const today = localToday(rt, now);
-  const slice = dueSlice({ programme: plan.programme, anchor: plan.anchor, hbLow: plan.hbLow }, plan.posyanduDay, plan.plannedThrough, today, today);
+  const hbLow = await pregnancyHbLow(tx, plan);
+  const slice = dueSlice({ programme: plan.programme, anchor: plan.anchor, hbLow }, plan.posyanduDay, plan.plannedThrough, today, today, options);
   const inserted = await insertFires(tx, firesOf(rt, plan, slice.entries, now));
   await tx.update(reminderPlans).set({ plannedThrough: today, nextDue: slice.nextDue }).where(eq(reminderPlans.id, plan.id));
   return inserted;
 }
+
+/** The pregnancy's own Hb flag (pregnancies.hb_low, set by the kader's HAMIL): the one source of truth. */
+export async function pregnancyHbLow(tx: DbOrTx, plan: Plan): Promise<boolean> {
+  if (plan.programme !== "pregnancy" || !plan.pregnancyId) return false;
+  const [row] = await tx.select({ hbLow: pregnancies.hbLow }).from(pregnancies).where(eq(pregnancies.id, plan.pregnancyId));
+  return row?.hbLow ?? false;
+}
+
+/** The same, inside the planner's select: one look-up by primary key per pregnancy plan. */
+const planHbLow = sql<boolean>`(${reminderPlans.programme} = 'pregnancy' and coalesce((select ${pregnancies.hbLow} from ${pregnancies} where ${pregnancies.id} = ${reminderPlans.pregnancyId}), false))`;
 
 const INSERT_CHUNK = 1000;
 
@@ -149,7 +161,7 @@ export async function planDue(rt: Runtime, options: { batchSize?: number; now?: 
         const plans = await select(async () => {
           const after = cursor;
           const rows = await tx
-            .select()
+            .select({ ...getTableColumns(reminderPlans), hbLow: planHbLow })
             .from(reminderPlans)
             .where(
               and(
@@ -170,7 +182,7 @@ export async function planDue(rt: Runtime, options: { batchSize?: number; now?: 
         const next: { id: string; nextDue: string | null }[] = [];
         for (const plan of plans) {
           const slice = dueSlice(
-            { programme: plan.programme, anchor: plan.anchor, hbLow: plan.hbLow },
+            { programme: plan.programme, anchor: plan.anchor, hbLow: Boolean(plan.hbLow) },
             plan.posyanduDay,
             plan.plannedThrough,
             today,
@@ -383,7 +395,9 @@ async function claimFires(tx: Tx, contactIds: string[], now: Date): Promise<Clai
       select f.id::int as id, f.plan_id, f.contact_id, f.rule_key, f.occurrence, f.follow_up, f.kind, f.confirmable, f.message_key,
              f.vars, f.due_date::text as due_date, f.until_date::text as until_date,
              c.lang, c.opted_out_at is not null as opted_out,
-             (p.status = 'active' and ch.reminders_stopped_at is null) as plan_active, ch.name as child_name,
+             -- A child's loss stops the child's reminders, not the mother's own KF (postnatal) ones.
+             (p.status = 'active' and (p.programme = 'postnatal' or ch.reminders_stopped_at is null)) as plan_active,
+             ch.name as child_name,
              f.follow_up > 0 and exists (
                select 1 from reminder_fires d
                where d.plan_id = f.plan_id and d.rule_key = f.rule_key and d.occurrence = f.occurrence and d.status = 'done'

@@ -22,7 +22,6 @@ interface NewPlan {
   anchor: string;
   pregnancyId?: string | null;
   childId?: string | null;
-  hbLow?: boolean;
   posyanduDay?: number | null;
   /** Local hour; left out → the hour the contact chose for their other plans (JAM), if any. */
   sendHour?: number | null;
@@ -36,7 +35,7 @@ export async function createPlan(rt: Runtime, tx: DbOrTx, values: NewPlan): Prom
     .values({ ...values, sendHour, nextDue: localToday(rt), createdAt: rt.clock.now() })
     .returning();
   if (!plan) throw new Error("creating a reminder plan");
-  await planOne(rt, tx, plan);
+  await planOne(rt, tx, plan, rt.clock.now(), { catchUp: true });
   return plan;
 }
 
@@ -80,7 +79,6 @@ export async function enrolPregnancy(rt: Runtime, tx: DbOrTx, contact: Contact, 
     programme: "pregnancy",
     pregnancyId: pregnancy.id,
     anchor: hpht,
-    hbLow: pregnancy.hbLow,
     posyanduDay: await posyanduDayOf(tx, contact.posyanduId),
   });
   return { pregnancy, corrected: false };
@@ -102,7 +100,7 @@ export async function correctHpht(rt: Runtime, tx: DbOrTx, pregnancy: Pregnancy,
  * locked first (a planner running now waits or skips them), pending reminders are dropped and the
  * plans are planned again from today. Sent ones keep their (plan, rule, occurrence) key.
  */
-async function moveAnchor(rt: Runtime, tx: DbOrTx, anchor: string, where: SQL | undefined): Promise<void> {
+export async function moveAnchor(rt: Runtime, tx: DbOrTx, anchor: string, where: SQL | undefined): Promise<void> {
   const plans = await tx
     .update(reminderPlans)
     .set({ anchor, plannedThrough: null, nextDue: localToday(rt) })
@@ -110,7 +108,7 @@ async function moveAnchor(rt: Runtime, tx: DbOrTx, anchor: string, where: SQL | 
     .returning();
   for (const plan of plans) {
     await tx.delete(reminderFires).where(and(eq(reminderFires.planId, plan.id), eq(reminderFires.status, "pending")));
-    await planOne(rt, tx, plan);
+    await planOne(rt, tx, plan, rt.clock.now(), { catchUp: true });
   }
 }
 
@@ -216,14 +214,19 @@ export async function recordPregnancyLoss(rt: Runtime, tx: DbOrTx, contact: Cont
   return true;
 }
 
-/** Bayi meninggal: every reminder about the child stops, and the mother's postnatal ones too. */
-export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Promise<void> {
+/**
+ * Bayi meninggal: every reminder about the child stops. The mother's postnatal (KF) reminders go
+ * on: her own nifas check matters as much after a loss (issue 11 item 4). Returns whether she
+ * still has them (the loss message then points her to the bidan).
+ */
+export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Promise<{ postnatalContinues: boolean }> {
   await tx.update(children).set({ remindersStoppedAt: rt.clock.now() }).where(eq(children.id, child.id));
   const plans = await tx
-    .select({ id: reminderPlans.id })
+    .select({ id: reminderPlans.id, programme: reminderPlans.programme })
     .from(reminderPlans)
     .where(and(eq(reminderPlans.status, "active"), eq(reminderPlans.childId, child.id)));
-  await stopPlans(rt, tx, plans.map((p) => p.id));
+  await stopPlans(rt, tx, plans.filter((p) => p.programme !== "postnatal").map((p) => p.id));
+  return { postnatalContinues: plans.some((p) => p.programme === "postnatal") };
 }
 
 /** The children a parent gets reminders for (several per parent, twins included). */

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { dayInMonth } from "./dates.js";
-import { firesOf, insertFires, localToday, type Plan } from "./dispatch.js";
+import { firesOf, insertFires, localToday, pregnancyHbLow, type Plan } from "./dispatch.js";
 import { dueSlice, posyanduEntries, type PlanEntry } from "./programme.js";
 import { REMINDER_RULES, type PosyanduRule } from "./rules.js";
 import { reminderPlans } from "./reminders.sql.js";
@@ -89,7 +89,7 @@ export async function syncPosyanduDays(rt: Runtime, tx: DbOrTx, scope: PosyanduD
   const rows: Parameters<typeof insertFires>[1] = [];
   const next: { id: string; nextDue: string | null }[] = [];
   for (const plan of plans) {
-    const key = { programme: plan.programme, anchor: plan.anchor, hbLow: plan.hbLow };
+    const key = { programme: plan.programme, anchor: plan.anchor, hbLow: await pregnancyHbLow(tx, plan) };
     const slice = dueSlice(key, plan.posyanduDay, null, today, today);
     const entries: PlanEntry[] = [...slice.entries];
     const moved = movedEntry(plan, told.get(plan.id), today);
@@ -120,7 +120,7 @@ function movedEntry(plan: Plan, told: { rule_key: string; until_date: string } |
   if (date === told.until_date || date <= today) return null;
   // The month's reminder as planned for the new day: the rule's conditions (balita age, pregnancy
   // weeks) are checked the same way.
-  const entry = posyanduEntries({ programme: plan.programme, anchor: plan.anchor, hbLow: plan.hbLow }, plan.posyanduDay, date).find(
+  const entry = posyanduEntries({ programme: plan.programme, anchor: plan.anchor, hbLow: false }, plan.posyanduDay, date).find(
     (e) => e.ruleKey === rule.key && e.occurrence === month,
   );
   if (!entry) return null;

@@ -2,8 +2,17 @@
 // follow-up), memoised: 1M enrolled families share a few thousand anchor dates, and planning one
 // programme with luxon costs milliseconds. Pure apart from the cache.
 import { addAgeOffset, addDays, compareDates } from "./dates.js";
-import { REMINDER_RULES, ruleByKey, type PosyanduRule, type Programme } from "./rules.js";
-import { expandRule, planChild, planPostnatal, planPregnancy, sortPlan, type ReminderVars } from "./schedule.js";
+import { REMINDER_RULES, VITAMIN_A_AGE_ON, ruleByKey, type CalendarRule, type PosyanduRule, type Programme } from "./rules.js";
+import {
+  expandRule,
+  planCatchUp,
+  planChild,
+  planPostnatal,
+  planPregnancy,
+  sortPlan,
+  type PlannedReminder,
+  type ReminderVars,
+} from "./schedule.js";
 import type { ReminderKind } from "./rules.js";
 
 export interface PlanEntry {
@@ -39,14 +48,38 @@ export function planEntries(key: PlanKey): PlanEntry[] {
         : key.programme === "child"
           ? planChild({ birthDate: key.anchor })
           : planPostnatal({ birthDate: key.anchor });
-    entries = sortEntries(planned.flatMap((r) => {
-      const confirmable = ruleByKey(r.ruleKey)?.confirmable ?? false;
-      const main: PlanEntry = { ruleKey: r.ruleKey, kind: r.kind, occurrence: r.occurrence, followUp: 0, confirmable, due: r.due, until: r.until, messageKey: r.messageKey, vars: r.vars };
-      if (!r.followUp) return [main];
-      return [main, { ...main, followUp: 1 as const, due: r.followUp.due, until: r.followUp.until, messageKey: r.followUp.messageKey }];
-    }));
+    entries = sortEntries(planned.flatMap(toEntries));
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(id, entries);
+  }
+  return entries;
+}
+
+/** A planned reminder as entries: the reminder and, if it has one, its "sudah?" follow-up. */
+function toEntries(r: PlannedReminder): PlanEntry[] {
+  const confirmable = ruleByKey(r.ruleKey)?.confirmable ?? false;
+  const main: PlanEntry = { ruleKey: r.ruleKey, kind: r.kind, occurrence: r.occurrence, followUp: 0, confirmable, due: r.due, until: r.until, messageKey: r.messageKey, vars: r.vars };
+  if (!r.followUp) return [main];
+  return [main, { ...main, followUp: 1 as const, due: r.followUp.due, until: r.followUp.until, messageKey: r.followUp.messageKey }];
+}
+
+const VITAMIN_A_RULES = REMINDER_RULES.filter((r): r is CalendarRule => r.anchor === "calendar");
+const vitaminACache = new Map<string, PlanEntry[]>();
+
+/**
+ * A child's vitamin A entries when the family has a posyandu: eligibility and capsule colour are
+ * judged on the posyandu day of Februari/Agustus (VITAMIN_A_AGE_ON). A few entries per child,
+ * memoised per birth date and posyandu day; dueSlice uses them instead of planEntries' ones.
+ */
+function vitaminAEntries(anchor: string, posyanduDay: number): PlanEntry[] {
+  const id = `${anchor}|${posyanduDay}`;
+  let entries = vitaminACache.get(id);
+  if (!entries) {
+    const lastBalitaDay = addDays(addAgeOffset(anchor, { months: 60 }), -1);
+    const ctx = { anchor, birthDate: anchor, hbLow: false, calendar: { from: anchor, through: lastBalitaDay, day: posyanduDay } };
+    entries = sortEntries(VITAMIN_A_RULES.flatMap((rule) => expandRule(rule, ctx)).flatMap(toEntries));
+    if (vitaminACache.size >= CACHE_LIMIT * 10) vitaminACache.delete(vitaminACache.keys().next().value as string);
+    vitaminACache.set(id, entries);
   }
   return entries;
 }
@@ -125,13 +158,27 @@ export function dueSlice(
   plannedThrough: string | null,
   through: string,
   today: string,
+  options: {
+    /** A child plan's first planning (enrolment, a kader's code, a corrected birth date): add the catch-up message. */
+    catchUp?: boolean;
+  } = {},
 ): DueSlice {
   const all = planEntries(key);
   const posyandu = posyanduDay === null ? [] : posyanduEntries(key, posyanduDay, through);
+  // With a posyandu, a child's vitamin A entries are judged on its day (vitaminAEntries).
+  const vitaminAOnPosyanduDay = key.programme === "child" && posyanduDay !== null && VITAMIN_A_AGE_ON === "posyandu-day";
+  const vitaminA = vitaminAOnPosyanduDay ? vitaminAEntries(key.anchor, posyanduDay) : [];
   const entries: PlanEntry[] = [];
+  // A child's first planning: the doses already missed, in one catch-up message, with its
+  // follow-up a few days later (a fire can be made ahead of its day; this one is made only now).
+  if (options.catchUp && key.programme === "child") {
+    const catchUp = planCatchUp(key.anchor, today);
+    if (catchUp) entries.push(...toEntries(catchUp));
+  }
   let nextDue: string | null = null;
-  for (const list of [all, posyandu]) {
+  for (const list of [all, posyandu, vitaminA]) {
     for (const e of list) {
+      if (vitaminAOnPosyanduDay && list === all && e.kind === "vitamin-a") continue;
       if (compareDates(e.due, through) > 0) {
         if (nextDue === null || compareDates(e.due, nextDue) < 0) nextDue = e.due;
         if (list === all) break; // sorted: the first one after `through` is the earliest

@@ -19,9 +19,11 @@ export const reminderPlans = pgTable(
     programme: text("programme", { enum: ["pregnancy", "child", "postnatal"] }).notNull(),
     pregnancyId: uuid("pregnancy_id").references(() => pregnancies.id, { onDelete: "cascade" }),
     childId: uuid("child_id").references(() => children.id, { onDelete: "cascade" }),
-    /** HPHT for a pregnancy, the birth date for a child or postnatal plan. */
+    /**
+     * HPHT for a pregnancy, the birth date for a child or postnatal plan. (Whether the anaemia
+     * texts apply is read from pregnancies.hb_low when planning: one source of truth.)
+     */
     anchor: date("anchor", { mode: "string" }).notNull(),
-    hbLow: boolean("hb_low").notNull().default(false),
     /**
      * Day of month of the posyandu (the child's for a child plan, the mother's for a pregnancy),
      * copied for the planner and kept in step with the posyandu by syncPosyanduDays.

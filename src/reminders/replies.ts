@@ -58,7 +58,12 @@ export async function markDone(rt: Runtime, tx: DbOrTx, occurrences: Occurrence[
   return n;
 }
 
-export type SnoozeResult = { scheduled: number; limitReached: number };
+export type SnoozeResult = {
+  scheduled: number;
+  limitReached: number;
+  /** Already to be reminded again (a second BELUM/TUNDA before the first re-reminder went): its day. */
+  pendingOn?: string;
+};
 
 /** BELUM/TUNDA: the same reminder again in 3 days (NOT_YET_RETRY_DAYS), at most twice per visit. */
 export async function snooze(rt: Runtime, tx: DbOrTx, fires: Fire[]): Promise<SnoozeResult> {
@@ -70,7 +75,17 @@ export async function snooze(rt: Runtime, tx: DbOrTx, fires: Fire[]): Promise<Sn
     const key = `${fire.planId}|${fire.ruleKey}|${fire.occurrence}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const rows = await tx.select({ followUp: reminderFires.followUp }).from(reminderFires).where(sameOccurrence(fire));
+    const rows = await tx
+      .select({ followUp: reminderFires.followUp, status: reminderFires.status, dueDate: reminderFires.dueDate })
+      .from(reminderFires)
+      .where(sameOccurrence(fire));
+    // BELUM/TUNDA again before the re-reminder went: that one stands (issue 12 item 10); a second
+    // would use up both re-reminders before either is sent.
+    const waiting = rows.find((r) => r.followUp >= 2 && r.status === "pending");
+    if (waiting) {
+      result.pendingOn = waiting.dueDate;
+      continue;
+    }
     const snoozes = rows.filter((r) => r.followUp >= 2).length;
     if (snoozes >= MAX_SNOOZES) {
       result.limitReached++;

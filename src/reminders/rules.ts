@@ -19,7 +19,7 @@ export const REMINDER_KINDS = [
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 /** What the window is counted from. HPL is HPHT + 280 days, so pregnancy rules count from HPHT. */
-export type Anchor = "hpht" | "birth" | "calendar" | "posyandu-day";
+export type Anchor = "hpht" | "birth" | "calendar" | "posyandu-day" | "enrolment";
 
 /** Whose plan a rule belongs to: the pregnancy, the child, or the mother after birth (KF). */
 export type Programme = "pregnancy" | "child" | "postnatal";
@@ -59,6 +59,11 @@ export interface WindowRule extends RuleBase {
   anchor: "hpht" | "birth";
   start: Offset;
   end: Offset;
+  /**
+   * Immunisation: the last day of age (from birth, inclusive) a missed dose may still be caught
+   * up. Absent → no catch-up (the dose is not given late).
+   */
+  catchUpUntil?: Offset;
 }
 
 /** A band of a series sharing one text (tips may share a text for 2–3 weeks). */
@@ -98,7 +103,18 @@ export interface PosyanduRule extends RuleBase {
   movedMessageKey: string;
 }
 
-export type ReminderRule = WindowRule | SeriesRule | CalendarRule | PosyanduRule;
+/**
+ * Made once, when a child's plan is first planned (enrolment, a kader's code, a corrected birth
+ * date): one message listing the doses whose window is already over but which may still be caught
+ * up (each dose's `catchUpUntil`). Occurrence "1".
+ */
+export interface CatchUpRule extends RuleBase {
+  anchor: "enrolment";
+  /** The catch-up message stays sendable this many days (inclusive). */
+  lengthDays: number;
+}
+
+export type ReminderRule = WindowRule | SeriesRule | CalendarRule | PosyanduRule | CatchUpRule;
 
 const NS = "reminders:";
 
@@ -165,7 +181,17 @@ const ttdRule: SeriesRule = {
   source: SRC_TTD,
 };
 
-// --- P4K and danger signs around week 36 -----------------------------------------------------------
+// --- P4K around week 34; danger signs at enrolment and once per trimester ------------------------
+// The full danger list is sent in each trimester (TM cut at 12/24 weeks, §1). Each window spans the
+// whole trimester, so a mother who enrols mid-trimester hears it at enrolment (a late enrolment
+// gets every window still open), then once in each later trimester.
+const DANGER_SIGN_TRIMESTERS: readonly { trimester: number; start: Offset; end: Offset }[] = [
+  { trimester: 1, start: { weeks: 4 }, end: { weeks: 12 } },
+  { trimester: 2, start: { weeks: 12, days: 1 }, end: { weeks: 24 } },
+  // To the end of the longest pregnancy we accept (44 weeks, chat.ts MAX_PREGNANCY_DAYS).
+  { trimester: 3, start: { weeks: 24, days: 1 }, end: { weeks: 44 } },
+];
+
 const p4kRules: WindowRule[] = [
   {
     key: "p4k-plan",
@@ -178,21 +204,44 @@ const p4kRules: WindowRule[] = [
     confirmable: true,
     followUp: { daysBeforeEnd: 6, messageKey: `${NS}followUp.p4k` },
     source: "Buku KIA: P4K (Program Perencanaan Persalinan dan Pencegahan Komplikasi) — penolong, tempat, pendamping, transportasi, calon donor darah, dana/JKN (faq-topics 'persalinan-faskes')",
-    uncertain: "Timing 'around week 36' is our choice, not a regulation.",
+    uncertain: "Timing 'around week 34' is our choice, not a regulation.",
   },
-  {
-    key: "p4k-danger-signs",
-    kind: "p4k",
-    programme: "pregnancy",
-    anchor: "hpht",
-    start: { weeks: 36 },
-    end: { weeks: 37 },
-    messageKey: `${NS}p4k.dangerSigns`,
-    confirmable: false,
-    source: "Buku KIA 'tanda bahaya kehamilan' (schedule-facts §9; faq-topics 'tanda-bahaya-kehamilan')",
-    uncertain: "Danger-sign list recalled from Buku KIA, page not retrieved (§9).",
-  },
+  ...DANGER_SIGN_TRIMESTERS.map(
+    (t): WindowRule => ({
+      key: `danger-signs-tm${t.trimester}`,
+      kind: "p4k",
+      programme: "pregnancy",
+      anchor: "hpht",
+      start: t.start,
+      end: t.end,
+      messageKey: `${NS}p4k.dangerSigns`,
+      vars: { trimester: t.trimester },
+      confirmable: false,
+      source: "Buku KIA 'tanda bahaya kehamilan' (schedule-facts §9; faq-topics 'tanda-bahaya-kehamilan'); once per trimester (issue 11 item 7)",
+      uncertain: "Danger-sign list recalled from Buku KIA, page not retrieved (§9).",
+    }),
+  ),
 ];
+
+// --- Post-term: HPL passed and no SUDAH LAHIR -------------------------------------------------------
+// The plan stops at SUDAH LAHIR, so these go only while the birth is not reported. 40+0 is HPL
+// (HPHT + 280 days, §1); 41+0 is where WHO recommends induction of labour ("WHO recommendations:
+// Induction of labour at or beyond term", 2018, https://www.who.int/publications/i/item/9789241550413).
+// Both say: go to the bidan/puskesmas today.
+const POST_TERM_WEEKS: readonly number[] = [40, 41];
+const postTermRules: WindowRule[] = POST_TERM_WEEKS.map((weeks) => ({
+  key: `post-term-${weeks}`,
+  kind: "p4k",
+  programme: "pregnancy",
+  anchor: "hpht",
+  start: { weeks },
+  end: { weeks, days: 6 },
+  messageKey: `${NS}anc.postTerm`,
+  vars: { weeks },
+  confirmable: false,
+  source: "HPL = HPHT + 280 hari (schedule-facts §1); WHO 2018 induction of labour at ≥ 41 weeks; Buku KIA: lewat HPL → periksa ke bidan/dokter",
+  uncertain: "Buku KIA wording on 'hamil lewat waktu' not retrieved; we choose the safer reading: see the bidan the same day from HPL on.",
+}));
 
 // --- KF (mother) and KN (baby) -------------------------------------------------------------------
 // The 6-hour lower bound is inside the birth day, so windows are counted in days from the birth date.
@@ -207,6 +256,20 @@ const KN_WINDOWS = [
   { visit: "KN2", start: 3, end: 7, followUp: 2 },
   { visit: "KN3", start: 8, end: 28, followUp: 7 },
 ] as const;
+
+// Newborn danger signs and cord care go with KN1 (days 0–2), when they matter most, not weeks later.
+const newbornCareRule: WindowRule = {
+  key: "kn1-newborn-care",
+  kind: "kn",
+  programme: "child",
+  anchor: "birth",
+  start: { days: 0 },
+  end: { days: 2 },
+  messageKey: `${NS}kn.newbornCare`,
+  confirmable: false,
+  source: "Buku KIA: perawatan tali pusat dan tanda bahaya bayi baru lahir, diajarkan pada KN1 (Panduan Pelayanan Kunjungan Neonatus 2020, schedule-facts §3)",
+  uncertain: "Buku KIA danger-sign page not retrieved; list as in faq-topics.",
+};
 
 const kfRules: WindowRule[] = KF_WINDOWS.map((w) => ({
   key: `kf${w.visit.slice(2)}`,
@@ -240,12 +303,46 @@ const knRules: WindowRule[] = KN_WINDOWS.map((w) => ({
 // --- Immunisation (§4) -------------------------------------------------------------------------
 // One rule per dose so each can be confirmed and audited; doses due the same day are merged into
 // one message by mergeSameDay. Window: from the month of age to the day before the next month,
-// follow-up a week before that. Vaccine names are product names, the same in both languages.
+// follow-up a week before that. The window is when the dose is due, not a deadline: a dose missed
+// in it can still be caught up until its `catchUpUntil` age. Vaccine names are product names, the
+// same in both languages.
+
+/**
+ * Pokja settings: how long after its window a missed dose is still suggested as catch-up
+ * (imunisasi kejar), by age from birth, last day inclusive. Where the Kemenkes rule is uncertain we
+ * take the safer reading (never suggest a dose past a limit the programme states) and say so here.
+ * Change a number here (with its source) to change what families are told.
+ */
+export const CATCH_UP_LIMITS = {
+  // HB-0 is only the birth dose: after 7 days hepatitis B comes with DPT-HB-Hib (Permenkes 12/2017
+  // lampiran; Buku KIA "HB0 0–7 hari").
+  hb0: { days: 7 },
+  // BCG: the programme gives it in the first year; from 3 months the bidan may first test for TB.
+  // [UNCERTAIN: limit not retrieved; IDAI jadwal 2023 says "BCG ≥ 3 bulan: uji tuberkulin dulu"].
+  bcg: { months: 12, days: -1 },
+  // Rotavirus: last dose no later than 6 bulan 29 hari (SE Dirjen P2P IM.02.02/C/3052/2023, §4);
+  // doses are ≥ 4 weeks apart, so dose n is only suggested while the remaining doses still fit.
+  "rotavirus-1": { months: 7, days: -1 - 2 * 28 },
+  "rotavirus-2": { months: 7, days: -1 - 28 },
+  "rotavirus-3": { months: 7, days: -1 },
+  // PCV catch-up (§4): 2 doses before 12 months + 1 at ≥ 12 months; first dose at 12–23 months →
+  // 2 doses; 24–59 months never vaccinated → 1 dose. So PCV 1 to 59 months, PCV 2 and 3 to 23.
+  "pcv-1": { months: 60, days: -1 },
+  "pcv-2": { months: 24, days: -1 },
+  "pcv-3": { months: 24, days: -1 },
+  // IPV: catch-up until 59 months (KMK HK.01.07/MENKES/1453/2022, §4).
+  ipv: { months: 60, days: -1 },
+  // OPV, DPT-HB-Hib and MR: balita age (to 59 months). [UNCERTAIN: the programme's own catch-up
+  // table (Permenkes 12/2017 "imunisasi kejar") was not retrieved; the message asks the bidan.]
+  balita: { months: 60, days: -1 },
+} as const satisfies Record<string, Offset>;
+
 function dose(
   key: string,
   vaccine: string,
   ageMonths: number,
-  extra: Partial<Pick<WindowRule, "start" | "end" | "uncertain" | "followUp">> = {},
+  catchUpUntil: Offset | undefined,
+  extra: Partial<Pick<WindowRule, "start" | "end" | "uncertain" | "followUp" | "messageKey">> = {},
 ): WindowRule {
   return {
     key: `imm-${key}`,
@@ -259,49 +356,71 @@ function dose(
     followUp: { daysBeforeEnd: 7, messageKey: `${NS}followUp.immunization` },
     vars: { vaccine, ageMonths },
     source: SRC_IMM,
+    ...(catchUpUntil ? { catchUpUntil } : {}),
     ...extra,
   };
 }
 
+const L = CATCH_UP_LIMITS;
 export const immunizationRules: readonly WindowRule[] = [
-  // HB-0 "< 24 jam" (§4 [OK]); usually given where the baby is born, the reminder makes sure.
-  dose("hb0", "HB-0", 0, {
+  // HB-0: "< 24 jam" is best (§4 [OK]), but it may be given up to 7 days (Permenkes 12/2017
+  // lampiran; Buku KIA 2020 "HB0: 0–7 hari"), so a birth reported on day 2 or later still gets it,
+  // as "secepatnya". Usually given where the baby is born; the reminder makes sure.
+  dose("hb0", "HB-0", 0, undefined, {
     start: { days: 0 },
-    end: { days: 1 },
-    followUp: undefined,
-    uncertain: "Some guidance allows HB-0 up to 7 days; not retrieved, so the window stays at 24 hours (§4).",
+    end: L.hb0,
+    followUp: { daysBeforeEnd: 5, messageKey: `${NS}followUp.immunization` },
+    messageKey: `${NS}immunization.hb0`,
+    uncertain: "Upper bound 7 days from Permenkes 12/2017 / Buku KIA as summarised, page not retrieved (§4 lists only '< 24 jam').",
   }),
   // BCG: the programme slide says 1 month, other texts "0–1 bulan" ([UNCERTAIN] §4). We remind a
   // week before 1 month so it is given "sebelum/ketika usia 1 bulan", as §4 recommends.
-  dose("bcg", "BCG", 1, {
+  dose("bcg", "BCG", 1, L.bcg, {
     start: { months: 1, days: -7 },
     uncertain: "BCG 0–1 bulan vs 1 bulan (§4 UNCERTAIN): reminder starts 1 month − 7 days.",
   }),
-  dose("polio-1", "Polio tetes (OPV) 1", 1, { start: { months: 1, days: -7 } }),
-  dose("dpt-hb-hib-1", "DPT-HB-Hib 1", 2),
-  dose("polio-2", "Polio tetes (OPV) 2", 2),
-  dose("pcv-1", "PCV 1", 2),
-  dose("rotavirus-1", "Rotavirus 1", 2),
-  dose("dpt-hb-hib-2", "DPT-HB-Hib 2", 3),
-  dose("polio-3", "Polio tetes (OPV) 3", 3),
-  dose("pcv-2", "PCV 2", 3),
-  dose("rotavirus-2", "Rotavirus 2", 3),
-  dose("dpt-hb-hib-3", "DPT-HB-Hib 3", 4),
-  dose("polio-4", "Polio tetes (OPV) 4", 4),
-  dose("ipv-1", "Polio suntik (IPV) 1", 4),
+  dose("polio-1", "Polio tetes (OPV) 1", 1, L.balita, { start: { months: 1, days: -7 } }),
+  dose("dpt-hb-hib-1", "DPT-HB-Hib 1", 2, L.balita),
+  dose("polio-2", "Polio tetes (OPV) 2", 2, L.balita),
+  dose("pcv-1", "PCV 1", 2, L["pcv-1"]),
+  dose("rotavirus-1", "Rotavirus 1", 2, L["rotavirus-1"]),
+  dose("dpt-hb-hib-2", "DPT-HB-Hib 2", 3, L.balita),
+  dose("polio-3", "Polio tetes (OPV) 3", 3, L.balita),
+  dose("pcv-2", "PCV 2", 3, L["pcv-2"]),
+  dose("rotavirus-2", "Rotavirus 2", 3, L["rotavirus-2"]),
+  dose("dpt-hb-hib-3", "DPT-HB-Hib 3", 4, L.balita),
+  dose("polio-4", "Polio tetes (OPV) 4", 4, L.balita),
+  dose("ipv-1", "Polio suntik (IPV) 1", 4, L.ipv),
   // RV3 window ends at 5 months − 1 day, inside the "no later than 6 bulan 29 hari" limit (§4).
-  dose("rotavirus-3", "Rotavirus 3", 4),
-  dose("mr-1", "MR (Campak-Rubela) 1", 9),
+  dose("rotavirus-3", "Rotavirus 3", 4, L["rotavirus-3"]),
+  dose("mr-1", "MR (Campak-Rubela) 1", 9, L.balita),
   // IPV2 with MR at 9 months since 2024, ≥ 4 months after IPV1 (KMK 1453/2022, §4).
-  dose("ipv-2", "Polio suntik (IPV) 2", 9),
-  dose("pcv-3", "PCV 3", 12),
-  dose("dpt-hb-hib-4", "DPT-HB-Hib lanjutan (4)", 18),
-  dose("mr-2", "MR (Campak-Rubela) 2", 18),
+  dose("ipv-2", "Polio suntik (IPV) 2", 9, L.ipv),
+  dose("pcv-3", "PCV 3", 12, L["pcv-3"]),
+  dose("dpt-hb-hib-4", "DPT-HB-Hib lanjutan (4)", 18, L.balita),
+  dose("mr-2", "MR (Campak-Rubela) 2", 18, L.balita),
 ];
 
+/** The one catch-up message of a child enrolled after some doses' windows (see CatchUpRule). */
+export const catchUpRule: CatchUpRule = {
+  key: "imm-catch-up",
+  kind: "immunization",
+  programme: "child",
+  anchor: "enrolment",
+  lengthDays: 14,
+  messageKey: `${NS}immunization.catchUp`,
+  confirmable: true,
+  followUp: { daysBeforeEnd: 4, messageKey: `${NS}followUp.catchUp` },
+  source: `${SRC_IMM}; imunisasi kejar: Permenkes 12/2017`,
+  uncertain: "Age limits per dose: see CATCH_UP_LIMITS.",
+};
+
 // --- Vitamin A (§5) ------------------------------------------------------------------------------
-// Age on the 1st of Februari/Agustus decides the capsule. Februari and Agustus are 6 months apart, so
-// exactly one of them meets a child in the 6–11-month band: every child gets one blue capsule.
+// The child's age on the day the capsule is given decides eligibility and colour: the posyandu day
+// of Februari/Agustus (the capsule is given there, §5/§6), or the 1st of the month when the family
+// has no posyandu (VITAMIN_A_AGE_ON). The reminder itself goes on the 1st ("bulan vitamin A").
+// Februari and Agustus are 6 months apart, so exactly one of them meets a child in the 6–11-month
+// band: every child gets one blue capsule.
 const vitaminARules: CalendarRule[] = [
   {
     key: "vitamin-a-blue",
@@ -500,11 +619,14 @@ export const REMINDER_RULES: readonly ReminderRule[] = [
   ...ancRules,
   ttdRule,
   ...p4kRules,
+  ...postTermRules,
   pregnancyTips,
   posyanduRules[0]!,
   ...kfRules,
   ...knRules,
+  newbornCareRule,
   ...immunizationRules,
+  catchUpRule,
   ...vitaminARules,
   posyanduRules[1]!,
   ...feedingRules,
@@ -520,6 +642,12 @@ export function ruleByKey(key: string): ReminderRule | undefined {
   return REMINDER_RULES.find((r) => r.key === key);
 }
 
+/**
+ * Pokja setting: the day a child's age is judged for vitamin A — "posyandu-day" (the day it is
+ * given; issue 11 item 12) or "first-of-month". Without a posyandu the 1st is used.
+ */
+export const VITAMIN_A_AGE_ON: "posyandu-day" | "first-of-month" = "posyandu-day";
+
 /** "BELUM" → remind again after this many days (within the window). */
 export const NOT_YET_RETRY_DAYS = 3;
 
@@ -532,5 +660,7 @@ export const MESSAGE_KEYS = {
   replyUnknown: `${NS}reply.unknown`,
   lossPregnancy: `${NS}loss.pregnancy`,
   lossChild: `${NS}loss.child`,
+  lossChildPostnatal: `${NS}loss.childPostnatal`,
+  replyDoneItems: `${NS}reply.doneItems`,
   defaultChildName: `${NS}default.childName`,
 } as const;

@@ -14,6 +14,9 @@ import {
 } from "./dates.js";
 import {
   REMINDER_RULES,
+  VITAMIN_A_AGE_ON,
+  catchUpRule,
+  immunizationRules,
   rulesFor,
   type CalendarRule,
   type PosyanduRule,
@@ -120,8 +123,11 @@ export interface PlanContext {
   hbLow: boolean;
   /** Posyandu dates considered: from (exclusive) .. to (inclusive). */
   posyandu?: { day: number; after: string; through: string };
-  /** Calendar rules: months considered, inclusive. */
-  calendar?: { from: string; through: string };
+  /**
+   * Calendar rules: months considered, inclusive; `day` is the day of month on which the age
+   * conditions are judged (the posyandu day, VITAMIN_A_AGE_ON), else the 1st.
+   */
+  calendar?: { from: string; through: string; day?: number };
 }
 
 export function planPregnancy(input: PregnancyInput): PlannedReminder[] {
@@ -150,6 +156,7 @@ export function planChild(input: ChildInput): PlannedReminder[] {
   };
   if (input.posyanduDay !== undefined) {
     ctx.posyandu = { day: checkPosyanduDay(input.posyanduDay), after: birth, through: lastBalitaDay };
+    if (VITAMIN_A_AGE_ON === "posyandu-day") ctx.calendar!.day = input.posyanduDay;
   }
   return plan("child", ctx, input.fromDate);
 }
@@ -188,6 +195,8 @@ export function expandRule(rule: ReminderRule, ctx: PlanContext): PlannedReminde
       return expandCalendar(rule, ctx);
     case "posyandu-day":
       return expandPosyandu(rule, ctx);
+    case "enrolment":
+      return []; // planCatchUp, at a plan's first planning
     default:
       return "every" in rule ? expandSeries(rule, ctx) : expandWindow(rule, ctx);
   }
@@ -227,7 +236,8 @@ function expandCalendar(rule: CalendarRule, ctx: PlanContext): PlannedReminder[]
     const due = dayInMonth(month.year, month.month, 1);
     const until = dayInMonth(month.year, month.month, 31);
     if (compareDates(due, ctx.calendar.from) < 0 || compareDates(due, ctx.calendar.through) > 0) continue;
-    const made = make(rule, ctx, month.key, due, until, rule.messageKey, {});
+    const judgedOn = ctx.calendar.day === undefined ? due : dayInMonth(month.year, month.month, ctx.calendar.day);
+    const made = make(rule, ctx, month.key, due, until, rule.messageKey, {}, judgedOn);
     if (made) out.push(made);
   }
   return out;
@@ -275,6 +285,25 @@ function make(
     if (followUp) planned.followUp = { ...followUp, messageKey: rule.followUp.messageKey };
   }
   return planned;
+}
+
+/**
+ * Catch-up (imunisasi kejar) for a child whose plan starts on `today`: one reminder listing the
+ * doses whose window is over but whose catch-up age limit (CATCH_UP_LIMITS) is not, or null.
+ */
+export function planCatchUp(birthDate: string, today: string): PlannedReminder | null {
+  const birth = checkDate(birthDate, "birth date");
+  const on = checkDate(today, "today");
+  const doses = immunizationRules.filter(
+    (r) =>
+      r.catchUpUntil !== undefined &&
+      compareDates(addAgeOffset(birth, r.end), on) < 0 &&
+      compareDates(on, addAgeOffset(birth, r.catchUpUntil)) <= 0,
+  );
+  if (doses.length === 0) return null;
+  const ctx: PlanContext = { anchor: birth, birthDate: birth, hbLow: false };
+  const vaccine = doses.map((r) => String(r.vars?.vaccine ?? r.key)).join(", ");
+  return make(catchUpRule, ctx, "1", on, addDays(on, catchUpRule.lengthDays - 1), catchUpRule.messageKey, { vaccine, count: doses.length });
 }
 
 /** Follow-up `daysBeforeEnd` before the window end, but never on the first day of the window. */

@@ -83,7 +83,7 @@ describe("schedule CLI", () => {
     for (const k of ["kf", "kn", "immunization", "vitamin-a", "posyandu", "feeding", "tip"]) expect(kinds).toContain(k);
     const hb0 = rows.find((r) => r.key === "imm-hb0")!;
     expect(hb0.text).toBe(
-      "Wayahnya imunisasi HB-0 hagan Galuh. Datang ka posyandu atawa puskesmas sabalum 11 Mei 2026, bawa jua Buku KIA. Imbah diimunisasi, balas SUDAH.",
+      "Imunisasi HB-0 (hepatitis B) hagan Galuh dibari salakasnya, paling baik dalam 24 jam imbah lahir. Amun balum, masih kawa sampai umur 7 ari (17 Mei 2026): lakas ka bidan atawa puskesmas, bawa jua Buku KIA. Imbah diimunisasi, balas SUDAH.",
     );
     expect(rows.filter((r) => r.kind === "kf").map((r) => r.key)).toEqual(["kf1", "kf2", "kf3", "kf4"]);
   });

@@ -69,6 +69,7 @@ describe("lazy planning equals the full programme", () => {
     const slice = dueSlice({ programme: "pregnancy", anchor: hpht }, null, null, today, today);
     expect(slice.entries.map((e) => `${e.ruleKey}|${e.occurrence}|${e.followUp}`)).toEqual([
       "anc-k1|1|0", // K1 window (4–12 weeks) still open
+      "danger-signs-tm1|1|0", // the danger signs at enrolment (trimester I window)
       "ttd-weekly|week-9|0",
       "tip-pregnancy|week-9|0",
     ]);

@@ -106,9 +106,11 @@ describe("planPregnancy", () => {
     expect(new Set(low.map((r) => r.messageKey))).toEqual(new Set(["reminders:ttd.anemia"]));
   });
 
-  it("plans P4K and danger signs around week 36", () => {
+  it("plans P4K around week 34 and the danger signs once in each trimester, not first at week 36", () => {
     expect(gestationalAge(hpht, one(plan, "p4k-plan").due).weeks).toBe(34);
-    expect(gestationalAge(hpht, one(plan, "p4k-danger-signs").due).weeks).toBe(36);
+    const danger = plan.filter((r) => r.ruleKey.startsWith("danger-signs-"));
+    expect(danger.map((r) => trimesterOf(gestationalAge(hpht, r.due)))).toEqual([1, 2, 3]);
+    expect(danger.map((r) => gestationalAge(hpht, r.due).weeks)).toEqual([4, 12, 24]);
   });
 
   it("has one tip a week from week 4 to 40", () => {

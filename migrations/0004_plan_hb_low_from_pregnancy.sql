@@ -1,0 +1,1 @@
+ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";
