@@ -37,7 +37,7 @@ describe("staff in chat", () => {
 
   it("links with the code from the admin API, once, and refuses a wrong one", async () => {
     const code = await chatLinkCode(w.cookie.bidanP);
-    expect(code).toMatch(/^\d{6}$/);
+    expect(code).toMatch(/^\d{8}$/);
     expect(await chat("bidan-hp", `KODE ${code === "00000000" ? "11111111" : "00000000"}`)).toMatch(/tidak dikenal/);
     expect(await chat("bidan-hp", `kode ${code}`)).toMatch(/sudah terhubung dengan chat ini/);
     const links = await app.inject({ method: "GET", url: "/api/v1/me/chat-links", headers: { cookie: w.cookie.bidanP } });

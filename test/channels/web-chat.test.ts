@@ -160,6 +160,10 @@ describe("security headers and logs", () => {
     const nonce = /script-src[^;]*'nonce-([^']+)'/.exec(page.headers["content-security-policy"] as string)?.[1];
     expect(nonce).toBeTruthy();
     expect(page.body).toContain(`<script nonce="${nonce}">`);
+    // The public summary's own inline style is allowed by its nonce too.
+    const publik = await chat.app.inject({ method: "GET", url: "/publik" });
+    const styleNonce = /style-src[^;]*'nonce-([^']+)'/.exec(publik.headers["content-security-policy"] as string)?.[1];
+    expect(publik.body).toContain(`<style nonce="${styleNonce}">`);
     const docs = await chat.app.inject({ method: "GET", url: "/docs/static/index.html" });
     expect(docs.headers["content-security-policy"]).toMatch(/script-src 'self'/);
   });
