@@ -1,5 +1,7 @@
 // The HTTP face of the service: health checks, channel webhooks and the web chat, and the admin
 // API (with each domain's staff routes), registered as plugins. No listen() here, so tests drive it with app.inject().
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
 import { migrationsUpToDate } from "./db/migrate.js";
@@ -20,16 +22,33 @@ export interface AppOptions {
   admin?: AdminPluginOptions;
 }
 
+/** TRUST_PROXY as Fastify takes it; a number is how many proxy hops in front are believed. */
+function trustProxySetting(value: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof value === "number" ? (_address, hop) => hop < value : value;
+}
+
 /** Builds the Fastify app over a runtime. */
 export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.log as FastifyBaseLogger,
     // Give each request a short id in logs instead of anything about the caller.
     genReqId: () => Math.random().toString(36).slice(2, 10),
-    trustProxy: true,
+    // X-Forwarded-For is believed only from configured proxies: anyone can send the header, and
+    // believing it lets a client pick its own address and slip past per-address limits.
+    trustProxy: trustProxySetting(rt.config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     // Unknown fields are an error, not silently dropped (Fastify's default strips them).
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  });
+
+  await app.register(cookie);
+  // Security headers on every route. The CSP allows only this origin, plus the web chat page's own
+  // inline script and style by nonce; /docs (Swagger UI) sets its own policy with its hashes.
+  // No upgrade-insecure-requests: the local try-out runs on plain http://localhost or a LAN address.
+  await app.register(helmet, {
+    global: true,
+    enableCSPNonces: true,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, formAction: ["'self'"] } },
   });
 
   // One error shape everywhere; 5xx details stay in the log, never in the response.

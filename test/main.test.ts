@@ -1,5 +1,6 @@
 // The process as an operator runs it: start, ready, stop on SIGTERM, start again, and refuse a
 // second process on the same embedded data folder.
+import { webChatAddress } from "../src/channels/web/routes.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -63,13 +64,17 @@ describe.skipIf(onPostgres)("the service process on the embedded database", () =
   it("starts, refuses a second process on the folder, stops on SIGTERM and keeps its data", async () => {
     const port = await freePort();
     const first = start({ DATA_DIR: dataDir, PORT: String(port) });
+    let token = "";
     try {
       await waitReady(port);
       // Someone writes on the local web chat: a contact is stored.
+      const session = await fetch(`http://127.0.0.1:${port}/api/v1/chat/session`, { method: "POST" });
+      expect(session.status).toBe(201);
+      token = /balanting_chat=([^;]+)/.exec(session.headers.get("set-cookie") ?? "")?.[1] ?? "";
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/chat/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ from: "tamu-1", text: "halo" }),
+        headers: { "content-type": "application/json", cookie: `balanting_chat=${token}` },
+        body: JSON.stringify({ text: "halo" }),
       });
       expect(res.status).toBe(200);
 
@@ -98,7 +103,7 @@ describe.skipIf(onPostgres)("the service process on the embedded database", () =
     // What the first process stored is in the folder.
     const stored = await openDatabase({ engine: "pglite", dataDir });
     try {
-      const rows = await stored.db.select().from(contactChannels).where(eq(contactChannels.address, "tamu-1"));
+      const rows = await stored.db.select().from(contactChannels).where(eq(contactChannels.address, webChatAddress(token)));
       expect(rows).toHaveLength(1);
     } finally {
       await stored.close();

@@ -78,7 +78,7 @@ export const apiTokens = pgTable(
   (t) => [index("api_tokens_account_idx").on(t.accountId)],
 );
 
-/** One-time codes that link a staff account to its chat identity (typed in chat as KODE 123456). */
+/** One-time codes that link a staff account to its chat identity (typed in chat as KODE 12345678). */
 export const chatLinkCodes = pgTable(
   "chat_link_codes",
   {
@@ -94,7 +94,7 @@ export const chatLinkCodes = pgTable(
   (t) => [index("chat_link_codes_hash_idx").on(t.codeHash)],
 );
 
-/** Failed code redemptions per contact, to stop guessing six-digit codes by chat. */
+/** Failed code redemptions per contact, to stop guessing codes by chat (per chat and overall). */
 export const chatLinkAttempts = pgTable(
   "chat_link_attempts",
   {

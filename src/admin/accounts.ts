@@ -5,7 +5,7 @@ import type { DbOrTx } from "../db/client.js";
 import { posyandu, puskesmas } from "../health-units/health-units.sql.js";
 import { staffAccounts, type StaffRole } from "./accounts.sql.js";
 import { recordAudit, type AuditActor } from "./audit.js";
-import { hashPassword, isLocked, revokeAllCredentials, revokeSessions, type StaffAccount } from "./auth.js";
+import { hashPassword, isLocked, revokeAllCredentials, type StaffAccount } from "./auth.js";
 import { badField, conflict, forbidden, pgErrorCode, UNIQUE_VIOLATION } from "./errors.js";
 import { desaInScope, posyanduInScope, type ScopePrincipal } from "./scope.js";
 
@@ -121,7 +121,7 @@ export interface AccountChanges {
   active?: boolean;
 }
 
-/** Renames, resets the password or (de)activates; deactivation revokes sessions and tokens. */
+/** Renames, resets the password or (de)activates; deactivation and a new password revoke sessions and tokens. */
 export async function updateAccount(tx: DbOrTx, actor: AuditActor, before: StaffAccount, changes: AccountChanges, now: Date): Promise<StaffAccount> {
   const set: Partial<typeof staffAccounts.$inferInsert> = {};
   if (changes.name !== undefined) set.name = changes.name.trim();
@@ -133,9 +133,9 @@ export async function updateAccount(tx: DbOrTx, actor: AuditActor, before: Staff
   if (changes.active !== undefined) set.active = changes.active;
   if (Object.keys(set).length === 0) return before;
   const [after] = await tx.update(staffAccounts).set(set).where(eq(staffAccounts.id, before.id)).returning();
-  // Deactivation shuts every door; a new password ends the sessions opened with the old one.
-  if (changes.active === false) await revokeAllCredentials(tx, before.id, now);
-  else if (changes.password !== undefined) await revokeSessions(tx, before.id, now);
+  // Deactivation shuts every door; so does a new password (a reset often follows a leak, and a
+  // token made by whoever knew the old password must not outlive it).
+  if (changes.active === false || changes.password !== undefined) await revokeAllCredentials(tx, before.id, now);
   const action = changes.active === false ? "account.deactivate" : changes.active === true && !before.active ? "account.reactivate" : "account.update";
   await recordAudit(tx, {
     actor,

@@ -2,7 +2,7 @@
 // API tokens are long random strings, so a plain SHA-256 of them is enough to store.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { apiTokens, staffAccounts, staffSessions } from "./accounts.sql.js";
 
@@ -59,22 +59,50 @@ export type LoginResult =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; retryAfterMs: number; account: StaffAccount; lockedNow: boolean };
 
+/** Spends the time of one password check, so unknown and locked accounts answer as slowly as others. */
+async function dummyVerify(password: string): Promise<void> {
+  dummyHash ??= hashPassword("not a real password, only for timing");
+  await verifyPassword(await dummyHash, password);
+}
+
+/**
+ * Counts one attempt as a failure before the password is checked, in one UPDATE (the row lock
+ * orders concurrent attempts): at most LOCKOUT_MAX_FAILURES guesses are ever checked, however
+ * many arrive at once (issue 13.2: 60 simultaneous guesses were all checked). Same rule as
+ * afterFailedLogin. Returns the state after the attempt, or null when the account is locked.
+ */
+async function reserveAttempt(db: DbOrTx, accountId: string, now: Date): Promise<LockState | null> {
+  const lockEnds = new Date(now.getTime() + LOCKOUT_MS).toISOString();
+  // A lock that has run out starts a fresh count.
+  const count = sql`(case when ${staffAccounts.lockedUntil} is not null then 1 else ${staffAccounts.failedLogins} + 1 end)`;
+  const [row] = await db
+    .update(staffAccounts)
+    .set({
+      failedLogins: count,
+      lockedUntil: sql`(case when ${count} >= ${LOCKOUT_MAX_FAILURES} then ${lockEnds}::timestamptz else null end)`,
+    })
+    .where(and(eq(staffAccounts.id, accountId), or(isNull(staffAccounts.lockedUntil), lte(staffAccounts.lockedUntil, now))))
+    .returning({ failedLogins: staffAccounts.failedLogins, lockedUntil: staffAccounts.lockedUntil });
+  return row ?? null;
+}
+
 /** Checks a password and opens a session; counts failures and locks after too many. */
 export async function login(db: DbOrTx, username: string, password: string, now: Date): Promise<LoginResult> {
   const [account] = await db.select().from(staffAccounts).where(eq(staffAccounts.username, username.trim().toLowerCase()));
   if (!account || !account.active || !account.passwordHash) {
-    dummyHash ??= hashPassword("not a real password, only for timing");
-    await verifyPassword(await dummyHash, password);
+    await dummyVerify(password);
     return { ok: false, reason: "invalid" };
   }
-  if (isLocked(account, now)) {
-    return { ok: false, reason: "locked", retryAfterMs: (account.lockedUntil as Date).getTime() - now.getTime(), account, lockedNow: false };
+  const attempt = await reserveAttempt(db, account.id, now);
+  if (!attempt) {
+    await dummyVerify(password);
+    const [current] = await db.select({ lockedUntil: staffAccounts.lockedUntil }).from(staffAccounts).where(eq(staffAccounts.id, account.id));
+    const retryAfterMs = Math.max(0, (current?.lockedUntil?.getTime() ?? now.getTime()) - now.getTime());
+    return { ok: false, reason: "locked", retryAfterMs, account, lockedNow: false };
   }
   if (!(await verifyPassword(account.passwordHash, password))) {
-    const next = afterFailedLogin(account, now);
-    await db.update(staffAccounts).set(next).where(eq(staffAccounts.id, account.id));
-    if (next.lockedUntil) {
-      return { ok: false, reason: "locked", retryAfterMs: LOCKOUT_MS, account: { ...account, ...next }, lockedNow: true };
+    if (attempt.lockedUntil) {
+      return { ok: false, reason: "locked", retryAfterMs: LOCKOUT_MS, account: { ...account, ...attempt }, lockedNow: true };
     }
     return { ok: false, reason: "invalid" };
   }
@@ -177,4 +205,10 @@ export async function staffOfRequest(db: DbOrTx, headers: { authorization?: stri
   if (bearer) return (await resolveApiToken(db, bearer, now))?.account ?? null;
   const session = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(headers.cookie ?? "")?.[1];
   return session ? resolveSession(db, decodeURIComponent(session), now) : null;
+}
+
+/** Whether any pokja_admin account exists (after which the bootstrap token opens nothing). */
+export async function pokjaAdminExists(db: DbOrTx): Promise<boolean> {
+  const [row] = await db.select({ id: staffAccounts.id }).from(staffAccounts).where(eq(staffAccounts.role, "pokja_admin")).limit(1);
+  return Boolean(row);
 }

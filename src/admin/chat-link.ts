@@ -1,5 +1,5 @@
-// Linking a staff account to its chat identity: the account asks for a six-digit code in the
-// admin API, then types "KODE 123456" to the bot from Telegram or WhatsApp. After that, referrals
+// Linking a staff account to its chat identity: the account asks for an eight-digit code in the
+// admin API, then types "KODE 12345678" to the bot from Telegram or WhatsApp. After that, referrals
 // and handoff questions for that account can be sent to that chat.
 import { randomInt } from "node:crypto";
 import { and, count, eq, gt, isNull } from "drizzle-orm";
@@ -10,15 +10,21 @@ import { recordAudit } from "./audit.js";
 import { sha256 } from "./auth.js";
 
 export const CHAT_LINK_CODE_TTL_MS = 15 * 60_000;
-// Six digits are a million codes; five wrong tries an hour per chat make guessing hopeless.
+// Eight digits are 100 million codes. Five wrong tries an hour per chat, and 100 an hour from
+// all chats together (new chat identities are cheap: issue 13.4 guessed 81 a second through
+// fresh ones), put the chance of hitting any of, say, 10 live codes below 1 in 100,000 an hour.
+// An attacker can use up the shared allowance and delay linking for an hour; that is the price.
+export const CHAT_LINK_CODE_DIGITS = 8;
 export const CHAT_LINK_MAX_FAILURES = 5;
+export const CHAT_LINK_MAX_FAILURES_GLOBAL = 100;
 export const CHAT_LINK_FAILURE_WINDOW_MS = 60 * 60_000;
+const CODE_SPACE = 10 ** CHAT_LINK_CODE_DIGITS;
 
 const codeHash = (code: string) => sha256(`chat-link:${code}`);
 
-/** The code in "KODE 123456" (any case, optional colon, spaces between digits), or null. */
+/** The code in "KODE 12345678" (any case, optional colon, spaces between digits), or null. */
 export function parseChatLinkCommand(text: string): string | null {
-  const m = /^\s*kode\s*:?\s*((?:\d\s*){6})$/i.exec(text);
+  const m = /^\s*kode\s*:?\s*((?:\d\s*){8})$/i.exec(text);
   return m?.[1] ? m[1].replace(/\s/g, "") : null;
 }
 
@@ -31,7 +37,7 @@ export async function issueChatLinkCode(db: DbOrTx, accountId: string, now: Date
   const expiresAt = new Date(now.getTime() + CHAT_LINK_CODE_TTL_MS);
   // Live codes must be unique so a code names one account; draw again on the rare clash.
   for (;;) {
-    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+    const code = String(randomInt(0, CODE_SPACE)).padStart(CHAT_LINK_CODE_DIGITS, "0");
     const [clash] = await db
       .select({ id: chatLinkCodes.id })
       .from(chatLinkCodes)
@@ -65,8 +71,10 @@ export async function redeemChatLinkCode(rt: Pick<Runtime, "clock">, tx: DbOrTx,
     .from(chatLinkAttempts)
     .where(and(eq(chatLinkAttempts.contactId, contactId), gt(chatLinkAttempts.at, since)));
   if (Number(failures?.n ?? 0) >= CHAT_LINK_MAX_FAILURES) return { ok: false, reason: "too_many_attempts" };
+  const [allFailures] = await tx.select({ n: count() }).from(chatLinkAttempts).where(gt(chatLinkAttempts.at, since));
+  if (Number(allFailures?.n ?? 0) >= CHAT_LINK_MAX_FAILURES_GLOBAL) return { ok: false, reason: "too_many_attempts" };
 
-  const [found] = /^\d{6}$/.test(code)
+  const [found] = new RegExp(`^\\d{${CHAT_LINK_CODE_DIGITS}}$`).test(code)
     ? await tx
         .select({ codeId: chatLinkCodes.id, accountId: staffAccounts.id, role: staffAccounts.role })
         .from(chatLinkCodes)

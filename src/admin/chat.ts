@@ -1,4 +1,4 @@
-// The chat side of staff accounts: KODE 123456 links the chat to the account that asked for the
+// The chat side of staff accounts: KODE 12345678 links the chat to the account that asked for the
 // code, so referrals and handoff questions reach the health worker there.
 import { enqueue } from "../channels/outbox.js";
 import { desaLabel } from "../areas/index.js";
@@ -9,6 +9,10 @@ import { chatLinkReplyKey, parseChatLinkCommand, redeemChatLinkCode } from "./ch
 async function chatLink(turn: Turn): Promise<boolean> {
   const code = parseChatLinkCommand(turn.text);
   if (!code) return false;
+  if (!turn.staffRolesAllowed) {
+    turn.say("conversation:staff_not_on_web");
+    return true;
+  }
   const result = await redeemChatLinkCode(turn.rt, turn.tx, turn.contact.id, code);
   turn.say(chatLinkReplyKey(result));
   return true;

@@ -92,7 +92,13 @@ export function adminPlugin(rt: Runtime, options: AdminPluginOptions = {}): Fast
         security: [{ session: [] }, { token: [] }],
       },
     });
-    await app.register(swaggerUi, { routePrefix: "/docs" });
+    // Swagger UI's own CSP (with the hashes of its inline code) replaces the app's on /docs; no
+    // upgrade-insecure-requests, as on the rest of the app (plain http on a LAN must work).
+    await app.register(swaggerUi, {
+      routePrefix: "/docs",
+      staticCSP: true,
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ""),
+    });
 
     app.decorateRequest("staff", null);
     app.decorateRequest("staffSessionToken", null);

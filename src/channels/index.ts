@@ -1,5 +1,5 @@
 // The channels this process runs, chosen by configuration, behind one hub.
-import { staffOfRequest } from "../admin/auth.js";
+import { pokjaAdminExists, staffOfRequest } from "../admin/auth.js";
 import type { Runtime } from "../runtime.js";
 import { createInboundSink } from "../conversation/index.js";
 import type { Job } from "../jobs/index.js";
@@ -9,13 +9,14 @@ import { telegramAdapterFromConfig } from "./telegram/index.js";
 import { createWhatsAppAdapter } from "./whatsapp/index.js";
 import { createWhatsAppCloudAdapter, whatsAppCloudSettings, type CloudStatus } from "./whatsapp-cloud/index.js";
 import { createWebChatAdapter } from "./web/adapter.js";
+import type { WebChatLimits } from "./web/routes.js";
 
 export { ChannelHub } from "./hub.js";
 export { deliverOutbox, enqueue } from "./outbox.js";
 export type * from "./channel.js";
 
 /** Builds the hub with every enabled channel (not yet started). */
-export async function createChannels(rt: Runtime): Promise<ChannelHub> {
+export async function createChannels(rt: Runtime, options: { webChatLimits?: Partial<WebChatLimits> } = {}): Promise<ChannelHub> {
   const hub = new ChannelHub();
   const sink = createInboundSink(rt, hub);
   hub.onStopped(() => sink.idle());
@@ -29,6 +30,7 @@ export async function createChannels(rt: Runtime): Promise<ChannelHub> {
         phone: rt.config.WHATSAPP_PHONE,
         sendIntervalMs: rt.config.WHATSAPP_SEND_INTERVAL_MS,
         isPokjaAdmin: async (request) => (await staffOfRequest(rt.db, request.headers, rt.clock.now()))?.role === "pokja_admin",
+        adminExists: () => pokjaAdminExists(rt.db),
       }),
     );
   }
@@ -49,6 +51,7 @@ export async function createChannels(rt: Runtime): Promise<ChannelHub> {
       createWebChatAdapter({
         sink,
         now: () => rt.clock.now(),
+        limits: options.webChatLimits,
         texts: (lang) => rt.i18n.instance.getResourceBundle(lang, "webchat") as Record<string, string>,
       }),
     );

@@ -6,6 +6,20 @@ const onOff = z
   .enum(["on", "off", "1", "0", "true", "false", "yes", "no"], { message: "use on or off" })
   .transform((v) => ["on", "1", "true", "yes"].includes(v));
 
+// TRUST_PROXY: off, a number of proxy hops, or proxy addresses/CIDRs (and proxy-addr's names
+// loopback, linklocal, uniquelocal), comma-separated. Only then are X-Forwarded-* believed.
+const trustProxy = z
+  .string()
+  .transform((raw, ctx): boolean | number | string => {
+    const v = raw.trim().toLowerCase();
+    if (["off", "false", "no", "0"].includes(v)) return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const parts = v.split(",").map((p) => p.trim());
+    if (parts.every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-f:.]+(\/\d{1,3})?)$/.test(p))) return parts.join(",");
+    ctx.addIssue({ code: "custom", message: "use off, a number of proxy hops, or proxy addresses/CIDRs such as 127.0.0.1,10.0.0.0/8" });
+    return z.NEVER;
+  });
+
 const hour = z.coerce.number().int().min(0).max(23);
 
 // WHATSAPP_CLOUD_TEMPLATES: message kind → language → approved template name. Meta names
@@ -49,6 +63,8 @@ const EnvSchema = z.object({
   TIMEZONE: z.string().min(1).default("Asia/Makassar"),
   PUBLIC_URL: z.url({ message: "must be a full URL such as https://bot.example.org" }).optional(),
   WEB_CHAT: onOff.optional(),
+  WEB_CHAT_STAFF_ROLES: onOff.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   REMINDER_HOUR: hour.default(8),
   QUIET_HOURS_START: hour.default(21),
   QUIET_HOURS_END: hour.default(6),

@@ -19,6 +19,12 @@ import { Turn } from "./turn.js";
 /** More messages than this from one person in a minute is flooding; one notice, then quiet. */
 export const FLOOD_LIMIT_PER_MINUTE = 20;
 
+/**
+ * Longer texts are answered with "please write shorter" on every channel (issue 13.3). 4,096 is
+ * Telegram's own message limit: room for a kader's many-line report; WhatsApp allows 65,536.
+ */
+export const MAX_INBOUND_TEXT_LENGTH = 4096;
+
 export interface InboundResult {
   duplicate: boolean;
   outboxIds: number[];
@@ -47,7 +53,8 @@ export async function handleInbound(rt: Runtime, message: InboundMessage): Promi
         .select({ n: count() })
         .from(inboundMessages)
         .where(and(eq(inboundMessages.contactId, contact.id), gte(inboundMessages.receivedAt, new Date(now.getTime() - 60_000))));
-      const lang = contact.lang ?? detectLanguage(message.text ?? "") ?? DEFAULT_LANG;
+      const tooLong = (message.text?.length ?? 0) > MAX_INBOUND_TEXT_LENGTH;
+      const lang = contact.lang ?? detectLanguage((message.text ?? "").slice(0, MAX_INBOUND_TEXT_LENGTH)) ?? DEFAULT_LANG;
       const { state, expired } = await loadState(tx, contact.id, now);
       const turn = new Turn(rt, tx, contact, channel, message, lang, state);
 
@@ -55,6 +62,8 @@ export async function handleInbound(rt: Runtime, message: InboundMessage): Promi
       if (n > FLOOD_LIMIT_PER_MINUTE + 1) return { duplicate: false, outboxIds: [] };
       if (n === FLOOD_LIMIT_PER_MINUTE + 1) {
         turn.say("conversation:flood");
+      } else if (tooLong) {
+        turn.say("conversation:too_long", { max: MAX_INBOUND_TEXT_LENGTH });
       } else {
         if (expired) turn.say("conversation:expired");
         await route(turn);

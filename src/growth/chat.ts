@@ -102,6 +102,10 @@ interface Kader {
 /** The kader's working area, or null after telling the person why they cannot use this yet. */
 function kaderOf(turn: Turn, command: Command): Kader | null {
   const c = turn.contact;
+  if (!turn.staffRolesAllowed) {
+    turn.say("conversation:staff_not_on_web");
+    return null;
+  }
   if (c.role === "kader" && c.kaderStatus === "active" && c.posyanduId) {
     return { principal: { role: "kader", posyanduId: c.posyanduId, puskesmasId: null, desaCode: null }, posyanduId: c.posyanduId, desaCode: c.desaCode };
   }
@@ -552,6 +556,7 @@ async function handleMaternal(turn: Turn, kader: Kader, rest: string, pregnancyI
 
 /** A bidan desa whose chat is linked to her staff account records LiLA/Hb in her desa too. */
 async function bidanOf(turn: Turn): Promise<Kader | null> {
+  if (!turn.staffRolesAllowed) return null;
   const account = await accountForContact(turn.tx, turn.contact.id);
   if (account?.role !== "bidan" || !account.desaCode) return null;
   return { principal: principalOf(account), posyanduId: "", desaCode: account.desaCode };
@@ -585,7 +590,7 @@ const OUTCOME_WORDS: Record<string, ReferralOutcome> = {
 };
 
 async function handleReferralCommand(turn: Turn, c: Extract<Command, { kind: "referral" }>): Promise<boolean> {
-  const account = await accountForContact(turn.tx, turn.contact.id);
+  const account = turn.staffRolesAllowed ? await accountForContact(turn.tx, turn.contact.id) : null;
   if (!account) return false; // not staff: let the FAQ answer
   const principal = principalOf(account);
   const [ref] = await turn.tx.select({ id: referrals.id }).from(referrals).where(eq(referrals.number, c.number));

@@ -52,6 +52,10 @@ const ANSWER = /^jawab\s+#?(\d{1,9})\s+([\s\S]+)$/i;
 async function staffAnswer(turn: Turn): Promise<boolean> {
   const m = ANSWER.exec(turn.text);
   if (!m) return false;
+  if (!turn.staffRolesAllowed) {
+    turn.say("conversation:staff_not_on_web");
+    return true;
+  }
   const account = await accountForContact(turn.tx, turn.contact.id);
   if (!account) {
     turn.say("handoff:staff.not_linked");

@@ -105,6 +105,15 @@ const CHAT: PhraseMap = new Map([...phraseMapOf(CHAT_MAP), ...phraseMapOf(CHAT_P
 /** Banjar words whose spelling is also a chat abbreviation are read as Banjar only if not chat. */
 const MAX_PHRASE = 3;
 
+/**
+ * Letter runs longer than this are no word of Indonesian or Banjar (the longest, such as
+ * "ketidakbertanggungjawaban", have about 25 letters) once stretched letters are undone.
+ * Dropping them keeps every pattern below linear in the text's length: their backtracking is
+ * bounded by the longest word, not by the message (a 70,000-letter message once took 75 s).
+ */
+export const MAX_WORD_LENGTH = 40;
+const TOO_LONG_WORD = new RegExp(`\\p{L}{${MAX_WORD_LENGTH + 1},}`, "gu");
+
 /** Lower-case, strip punctuation and emoji, undo letter stretching and glued digits. */
 export function cleanText(text: string): string {
   return (
@@ -113,17 +122,18 @@ export function cleanText(text: string): string {
       .replace(/\p{M}/gu, "")
       .toLowerCase()
       .replace(/²/g, "2")
-      // "anak2", "turun2" = reduplication: keep the word once.
-      .replace(/(\p{L}{2,})2(?!\p{N})/gu, "$1")
+      // "bangeeet", "makasihhh": three or more of a letter -> one.
+      .replace(/(\p{L})\1{2,}/gu, "$1")
+      // "anak2", "turun2" = reduplication: keep the word once (the 2 after two or more letters goes).
+      .replace(/(?<=\p{L}{2})2(?!\p{N})/gu, "")
       // "anak-anak", "sayur-sayuran": keep the first half; "mp-asi" joins.
-      .replace(/\bmp[-\s]*asi\b/g, "mpasi")
+      .replace(/\bmp[-\s]{0,3}asi\b/g, "mpasi")
+      .replace(TOO_LONG_WORD, " ")
       .replace(/(\p{L}+)-\1(\p{L}*)/gu, "$1$2")
       .replace(/[^\p{L}\p{N}]+/gu, " ")
       // "18bln" -> "18 bln", "hb0" stays readable as "hb 0".
       .replace(/(\p{N})(\p{L})/gu, "$1 $2")
       .replace(/(\p{L})(\p{N})/gu, "$1 $2")
-      // "bangeeet", "makasihhh": three or more of a letter -> one.
-      .replace(/(\p{L})\1{2,}/gu, "$1")
       .trim()
   );
 }

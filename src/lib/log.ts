@@ -14,9 +14,17 @@ export const REDACT_PATHS = [
   ...["phone", "address", "text", "name", "nik", "motherName", "body", "password", "token"].flatMap((k) => [k, `*.${k}`]),
 ];
 
-/** Creates the process logger; Fastify uses the same instance. */
+/**
+ * A request as logged: method and path, never the query string, which can carry what staff
+ * searched for (a child's name in GET /api/v1/children?q=…), nor the caller's address.
+ */
+export function requestForLog(req: { method?: string; url?: string }): { method?: string; url?: string } {
+  return { method: req.method, url: req.url?.split("?")[0] };
+}
+
+/** Creates the process logger; Fastify uses the same instance (and its `req` serializer). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination);
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: { req: requestForLog } }, destination);
 }
 
 /**

@@ -89,7 +89,8 @@ export async function publicSummary(rt: Runtime, round: string): Promise<PublicS
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function renderPage(rt: Runtime, s: PublicSummary, lang: Lang): string {
+/** `styleNonce`: the CSP nonce (app.ts, helmet) that lets the page's own inline style apply. */
+function renderPage(rt: Runtime, s: PublicSummary, lang: Lang, styleNonce: string): string {
   const t = (key: string, vars?: Record<string, unknown>) => escapeHtml(rt.i18n.t(lang, `reports:public.${key}`, vars));
   const pct = (v: number | null) => (v === null ? "–" : `${v.toLocaleString("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`);
   const row = (name: string, f: PublicFigure, strong = false) => {
@@ -102,7 +103,7 @@ function renderPage(rt: Runtime, s: PublicSummary, lang: Lang): string {
   return `<!doctype html>
 <html lang="${lang === "bjn" ? "bjn" : "id"}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t("title")}</title>
-<style>body{font-family:system-ui,sans-serif;margin:1rem;max-width:60rem;color:#222}table{border-collapse:collapse;width:100%;margin:1rem 0}
+<style nonce="${styleNonce}">body{font-family:system-ui,sans-serif;margin:1rem;max-width:60rem;color:#222}table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}.total{font-weight:bold;background:#f3f3f3}.small{color:#777;font-style:italic}caption{text-align:left;font-weight:bold}</style>
 </head><body>
 <h1>${t("title")}</h1>
@@ -132,6 +133,6 @@ export async function publicRoutes(app: FastifyInstance, rt: Runtime): Promise<v
   const headers = { "cache-control": `public, max-age=${CACHE_MS / 1000}` };
   app.get("/api/v1/public/summary", async (_request, reply) => reply.headers(headers).send(await summary()));
   app.get<{ Querystring: { lang?: string } }>("/publik", async (request, reply) =>
-    reply.headers(headers).type("text/html; charset=utf-8").send(renderPage(rt, await summary(), request.query.lang === "bjn" ? "bjn" : "id")),
+    reply.headers(headers).type("text/html; charset=utf-8").send(renderPage(rt, await summary(), request.query.lang === "bjn" ? "bjn" : "id", reply.cspNonce.style)),
   );
 }

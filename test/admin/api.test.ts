@@ -13,7 +13,7 @@ import type { AdminRoutes } from "../../src/admin/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffAccounts, staffChatLinks } from "../../src/admin/accounts.sql.js";
 import { LOCKOUT_MS } from "../../src/admin/auth.js";
-import { CHAT_LINK_CODE_TTL_MS, redeemChatLinkCode } from "../../src/admin/chat-link.js";
+import { CHAT_LINK_CODE_TTL_MS, CHAT_LINK_MAX_FAILURES_GLOBAL, redeemChatLinkCode } from "../../src/admin/chat-link.js";
 import { runAdminCli } from "../../src/admin/cli.js";
 import { contacts } from "../../src/contacts/contacts.sql.js";
 import { createTestRuntime, testConfig, type TestRuntime } from "../helpers/runtime.js";
@@ -134,15 +134,35 @@ describe("lockout", () => {
     expect(create.statusCode).toBe(201);
     for (let i = 1; i <= 4; i++) expect((await login("target", `wrong-${i}`)).statusCode).toBe(401);
     const fifth = await login("target", "wrong-5");
-    expect(fifth.statusCode).toBe(429);
-    expect(fifth.json()).toMatchObject({ error: "account_locked" });
-    expect(Number(fifth.headers["retry-after"])).toBe(LOCKOUT_MS / 1000);
+    // A locked account answers as an unknown one: the answer never tells that "target" exists.
+    const unknown = await login("no-such-user", "wrong-5");
+    expect(fifth.statusCode).toBe(401);
+    expect(fifth.json()).toEqual(unknown.json());
+    expect(fifth.headers["retry-after"]).toBeUndefined();
     // Even the right password waits out the lock.
-    expect((await login("target", PASSWORD)).statusCode).toBe(429);
+    const locked = await login("target", PASSWORD);
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json()).toEqual(unknown.json());
     rt.clock.advance(LOCKOUT_MS + 1000);
     expect((await login("target", PASSWORD)).statusCode).toBe(200);
     const audit = await app.inject({ method: "GET", url: "/api/v1/audit?action=account.lock", headers: { cookie: adminCookie } });
     expect((audit.json() as { total: number }).total).toBe(1);
+  });
+
+  it("checks at most 5 of 60 simultaneous guesses, so the right one among them does not get in", async () => {
+    const create = await app.inject({
+      method: "POST",
+      url: "/api/v1/accounts",
+      headers: { cookie: adminCookie },
+      payload: { username: "raced", name: "Raced", password: PASSWORD, role: "pokja_admin" },
+    });
+    expect(create.statusCode).toBe(201);
+    const guesses = Array.from({ length: 60 }, (_, i) => (i === 30 ? PASSWORD : `wrong-guess-${i}`));
+    const codes = (await Promise.all(guesses.map((g) => login("raced", g)))).map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 200)).toEqual([]);
+    const [row] = await rt.db.select().from(staffAccounts).where(eq(staffAccounts.username, "raced"));
+    expect(row).toMatchObject({ failedLogins: 5 });
+    expect(row!.lockedUntil!.getTime()).toBeGreaterThan(rt.clock.now().getTime());
   });
 
   it("rate-limits login attempts per client address", async () => {
@@ -155,6 +175,32 @@ describe("lockout", () => {
       expect(codes).toEqual([401, 401, 401, 429, 429]);
     } finally {
       await limited.close();
+    }
+  });
+
+  it("ignores X-Forwarded-For unless TRUST_PROXY names the proxy", async () => {
+    const attempts = async (app: FastifyInstance) => {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const headers = { "x-forwarded-for": `203.0.113.${i}` };
+        codes.push((await app.inject({ method: "POST", url: "/api/v1/auth/login", headers, payload: { username: "x", password: "y" } })).statusCode);
+      }
+      return codes;
+    };
+    const direct = await buildAdminApp(rt, { loginRateLimit: 3 });
+    try {
+      expect(await attempts(direct)).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await direct.close();
+    }
+    // Behind a proxy on this machine (inject comes from 127.0.0.1), each forwarded client counts alone.
+    const proxied = await createTestRuntime({ env: { TRUST_PROXY: "loopback" } });
+    const behindProxy = await buildAdminApp(proxied as TestRuntime, { loginRateLimit: 3 });
+    try {
+      expect(await attempts(behindProxy)).toEqual([401, 401, 401, 401, 401]);
+    } finally {
+      await behindProxy.close();
+      await proxied.close();
     }
   });
 });
@@ -206,6 +252,26 @@ describe("API tokens", () => {
     expect((await login("leaving", PASSWORD)).statusCode).toBe(401);
   });
 
+  it("ends every session and API token of an account whose password is reset", async () => {
+    await app.inject({
+      method: "POST",
+      url: "/api/v1/accounts",
+      headers: { cookie: adminCookie },
+      payload: { username: "forgetful", name: "Forgetful", password: PASSWORD, role: "pokja_admin" },
+    });
+    const cookie = sessionCookie(await login("forgetful", PASSWORD));
+    const token = (
+      (await app.inject({ method: "POST", url: "/api/v1/me/tokens", headers: { cookie }, payload: { name: "t" } })).json() as { token: string }
+    ).token;
+    expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(200);
+    const [row] = await rt.db.select().from(staffAccounts).where(eq(staffAccounts.username, "forgetful"));
+    const res = await app.inject({ method: "PATCH", url: `/api/v1/accounts/${row!.id}`, headers: { cookie: adminCookie }, payload: { password: "kata-sandi-baru-456" } });
+    expect(res.statusCode).toBe(200);
+    expect((await me({ cookie })).statusCode).toBe(401);
+    expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(401);
+    expect((await login("forgetful", "kata-sandi-baru-456")).statusCode).toBe(200);
+  });
+
   it("changes my password with the current one, ending my sessions", async () => {
     await app.inject({
       method: "POST",
@@ -252,7 +318,7 @@ describe("linking a staff account to its chat identity", () => {
   it("links the chat that types the code, once", async () => {
     const contactId = await newContact();
     const c = await code(adminCookie);
-    expect(c).toMatch(/^\d{6}$/);
+    expect(c).toMatch(/^\d{8}$/);
     const result = await rt.db.transaction((tx) => redeemChatLinkCode(rt, tx, contactId, c));
     expect(result).toMatchObject({ ok: true, role: "pokja_admin" });
     const links = await rt.db.select().from(staffChatLinks).where(eq(staffChatLinks.contactId, contactId));
@@ -287,12 +353,25 @@ describe("linking a staff account to its chat identity", () => {
   it("stops a chat after 5 wrong codes in an hour", async () => {
     const contactId = await newContact();
     const good = await code(adminCookie);
-    const wrong = good === "000000" ? "000001" : "000000";
+    const wrong = good === "00000000" ? "00000001" : "00000000";
     for (let i = 0; i < 5; i++) expect(await redeemChatLinkCode(rt, rt.db, contactId, wrong)).toEqual({ ok: false, reason: "invalid" });
     expect(await redeemChatLinkCode(rt, rt.db, contactId, good)).toEqual({ ok: false, reason: "too_many_attempts" });
     rt.clock.advance(60 * 60_000 + 1000);
     const fresh = await code(adminCookie);
     expect(await redeemChatLinkCode(rt, rt.db, contactId, fresh)).toMatchObject({ ok: true });
+  });
+
+  it("stops everyone after 100 wrong codes in an hour from many fresh chats (issue 13.4)", async () => {
+    rt.clock.advance(60 * 60_000 + 1000);
+    const good = await code(adminCookie);
+    const wrong = good === "00000000" ? "00000001" : "00000000";
+    for (let i = 0; i < CHAT_LINK_MAX_FAILURES_GLOBAL; i++) {
+      expect(await redeemChatLinkCode(rt, rt.db, await newContact(), wrong)).toEqual({ ok: false, reason: "invalid" });
+    }
+    // A fresh identity with the right code waits too, until the hour has passed.
+    expect(await redeemChatLinkCode(rt, rt.db, await newContact(), good)).toEqual({ ok: false, reason: "too_many_attempts" });
+    rt.clock.advance(60 * 60_000 + 1000);
+    expect(await redeemChatLinkCode(rt, rt.db, await newContact(), await code(adminCookie))).toMatchObject({ ok: true });
   });
 });
 

@@ -6,22 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areas } from "../../src/areas/areas.sql.js";
 import { deliverOutbox, type ChannelHub } from "../../src/channels/index.js";
 import type { TestRuntime } from "../helpers/runtime.js";
-import { startServiceWorld, type World } from "./fixture.js";
+import { startServiceWorld, type ServiceWorld, type World } from "./fixture.js";
 
 describe("staff in chat", () => {
   let rt: TestRuntime;
   let app: FastifyInstance;
   let hub: ChannelHub;
   let w: World;
-  const chat = async (from: string, text: string) => {
-    const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: { from, text } });
-    return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
-  };
+  let world: ServiceWorld;
+  const chat = async (from: string, text: string) => (await world.chat(from, text)).map((r) => r.text).join("\n");
   /** What the outbox job sends to a web user who did not write. */
   const inbox = async (from: string) => {
     await deliverOutbox(rt, hub);
-    const res = await app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${from}` });
-    return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
+    return (await world.inbox(from)).map((r) => r.text).join("\n");
   };
   const chatLinkCode = async (cookie: string) => {
     const issued = await app.inject({ method: "POST", url: "/api/v1/me/chat-link", headers: { cookie } });
@@ -30,7 +27,8 @@ describe("staff in chat", () => {
   };
 
   beforeAll(async () => {
-    ({ rt, w, hub, app } = await startServiceWorld());
+    world = await startServiceWorld();
+    ({ rt, w, hub, app } = world);
   });
   afterAll(async () => {
     await app?.close();
@@ -39,8 +37,8 @@ describe("staff in chat", () => {
 
   it("links with the code from the admin API, once, and refuses a wrong one", async () => {
     const code = await chatLinkCode(w.cookie.bidanP);
-    expect(code).toMatch(/^\d{6}$/);
-    expect(await chat("bidan-hp", `KODE ${code === "000000" ? "111111" : "000000"}`)).toMatch(/tidak dikenal/);
+    expect(code).toMatch(/^\d{8}$/);
+    expect(await chat("bidan-hp", `KODE ${code === "00000000" ? "11111111" : "00000000"}`)).toMatch(/tidak dikenal/);
     expect(await chat("bidan-hp", `kode ${code}`)).toMatch(/sudah terhubung dengan chat ini/);
     const links = await app.inject({ method: "GET", url: "/api/v1/me/chat-links", headers: { cookie: w.cookie.bidanP } });
     expect(JSON.stringify(links.json())).toMatch(/web/);

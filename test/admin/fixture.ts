@@ -9,12 +9,12 @@ import { createSession, hashPassword, type StaffAccount } from "../../src/admin/
 import { SESSION_COOKIE } from "../../src/admin/auth.js";
 import { areas } from "../../src/areas/areas.sql.js";
 import { buildApp } from "../../src/app.js";
-import { createChannels, type ChannelHub } from "../../src/channels/index.js";
+import type { ChannelHub } from "../../src/channels/index.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../../src/health-units/health-units.sql.js";
 import { reminderTick } from "../../src/reminders/dispatch.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import type { Reply } from "../helpers/web-chat.js";
+import { createTestChannels, WebChatPeople, type Reply } from "../helpers/web-chat.js";
 
 export const PARINGIN = "63.11.06";
 export const LAMPIHONG = "63.11.05";
@@ -34,6 +34,10 @@ export interface ServiceWorld {
   app: FastifyInstance;
   /** A message on the web chat; the replies. */
   chat(from: string, message: string | { payload: string }): Promise<Reply[]>;
+  /** What waits for a web chat person without writing. */
+  inbox(from: string): Promise<Reply[]>;
+  /** The chat address (contact_channels.address) the server gave a web chat person. */
+  addressOf(from: string): string;
   /** The admin API as one of the world's accounts, signed in afresh (a test's clock outruns sessions). */
   asStaff(who: Who, method: "POST" | "PATCH" | "DELETE", url: string, payload?: object): Promise<LightMyRequestResponse>;
   /** Moves the clock to a local WITA time ("2026-03-09T09:00"). */
@@ -50,13 +54,11 @@ export interface ServiceWorld {
 export async function startServiceWorld(options: { now?: string } = {}): Promise<ServiceWorld> {
   const rt = await createTestRuntime(options);
   const w = await seedWorld(rt);
-  const hub = await createChannels(rt);
+  const hub = await createTestChannels(rt);
   const app = await buildApp(rt, { hub, admin: { loginRateLimit: 10_000 } });
   const setWita = (local: string) => rt.clock.set(DateTime.fromISO(local, { zone: "Asia/Makassar" }).toJSDate());
-  const inbox = async (from: string) => {
-    const res = await app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${from}` });
-    return (res.json() as { replies: Reply[] }).replies;
-  };
+  const people = new WebChatPeople(() => app);
+  const inbox = (from: string) => people.inbox(from);
   return {
     rt,
     w,
@@ -67,12 +69,9 @@ export async function startServiceWorld(options: { now?: string } = {}): Promise
       await app.close();
       await rt.close();
     },
-    async chat(from, message) {
-      const payload = typeof message === "string" ? { from, text: message } : { from, ...message };
-      const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload });
-      if (res.statusCode !== 200) throw new Error(`web chat answered ${res.statusCode}: ${res.body}`);
-      return (res.json() as { replies: Reply[] }).replies;
-    },
+    chat: (from, message) => people.send(from, message),
+    addressOf: (from) => people.addressOf(from),
+    inbox,
     async asStaff(who, method, url, payload) {
       const { token } = await createSession(rt.db, w.accounts[who].id, rt.clock.now());
       return app.inject({ method, url, headers: { cookie: `${SESSION_COOKIE}=${token}` }, ...(payload ? { payload } : {}) });

@@ -51,15 +51,16 @@ describe("who manages whom", () => {
 
 describe("chat link command", () => {
   it.each([
-    ["KODE 123456", "123456"],
-    ["kode 012345", "012345"],
-    ["Kode: 123 456", "123456"],
-    ["  kode123456 ", "123456"],
-    ["KODE 12345", null],
+    ["KODE 12345678", "12345678"],
+    ["kode 01234567", "01234567"],
+    ["Kode: 1234 5678", "12345678"],
+    ["  kode12345678 ", "12345678"],
+    ["KODE 123456", null],
     ["KODE 1234567", null],
-    ["kode abcdef", null],
+    ["KODE 123456789", null],
+    ["kode abcdefgh", null],
     ["halo", null],
-    ["saya mau kode 123456", null],
+    ["saya mau kode 12345678", null],
   ])("%j → %s", (text, code) => {
     expect(parseChatLinkCommand(text)).toBe(code);
   });

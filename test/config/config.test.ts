@@ -16,6 +16,16 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://x@h/db", WEB_CHAT: "on" }).WEB_CHAT).toBe(true);
   });
 
+  it("believes no proxy and gives the web chat no staff roles unless told", () => {
+    expect(loadConfig({})).toMatchObject({ TRUST_PROXY: false, WEB_CHAT_STAFF_ROLES: false });
+    expect(loadConfig({ TRUST_PROXY: "off" }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "127.0.0.1, 10.0.0.0/8" }).TRUST_PROXY).toBe("127.0.0.1,10.0.0.0/8");
+    expect(loadConfig({ TRUST_PROXY: "loopback" }).TRUST_PROXY).toBe("loopback");
+    expect(problems({ TRUST_PROXY: "everyone" })[0]).toMatch(/TRUST_PROXY: use off, a number of proxy hops/);
+    expect(loadConfig({ WEB_CHAT_STAFF_ROLES: "on" }).WEB_CHAT_STAFF_ROLES).toBe(true);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ PORT: "", DATABASE_URL: "" })).toMatchObject({ PORT: 3000, database: "pglite" });
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../src/channels/channels.sql.js";
 import { contactChannels, contacts } from "../../src/contacts/index.js";
 import { parseCommand } from "../../src/conversation/commands.js";
-import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
+import { createTestChannels, createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 
 async function register(chat: WebChatHarness, from: string, lang: "1" | "2" = "1") {
   await chat.send(from, "DAFTAR");
@@ -17,7 +17,7 @@ async function contactIdOf(chat: WebChatHarness, from: string): Promise<string |
   const [row] = await chat.rt.db
     .select({ id: contactChannels.contactId })
     .from(contactChannels)
-    .where(eq(contactChannels.address, from));
+    .where(eq(contactChannels.address, chat.addressOf(from)));
   return row?.id;
 }
 
@@ -91,8 +91,9 @@ describe("commands through the web chat", () => {
     expect(text).toMatch(/Peran: Orang tua/);
     expect(text).toMatch(/Muara Ninian, Kec\. Juai/);
     expect(text).toMatch(/versi 2026-11-v1/);
-    expect(text).toMatch(/web \*+6789/);
-    expect(text).not.toMatch(/d-123456789/);
+    const address = chat.addressOf("d-123456789");
+    expect(text).toMatch(new RegExp(`web \\*+${address.slice(-4)}`));
+    expect(text).not.toContain(address);
   });
 
   it("erases everything on HAPUS DATA after confirmation, and still answers afterwards", async () => {
@@ -101,7 +102,7 @@ describe("commands through the web chat", () => {
     expect(await chat.say("h-1", "HAPUS DATA")).toMatch(/dihapus salawasnya/);
     expect(await chat.say("h-1", "inggih")).toMatch(/Data pian sudah dihapus/);
     expect(await chat.rt.db.select().from(contacts).where(eq(contacts.id, id!))).toEqual([]);
-    expect(await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, "h-1"))).toEqual([]);
+    expect(await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, chat.addressOf("h-1")))).toEqual([]);
     const leftovers = await chat.rt.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.contactId, id!));
     expect(leftovers[0]?.n).toBe(0);
     // A new message starts afresh as a stranger.
@@ -126,11 +127,11 @@ describe("commands through the web chat", () => {
     await chat.send("r-1", "DAFTAR");
     await chat.send("r-1", "1");
     // A new app and hub over the same database stand for a restarted process.
-    const { createChannels } = await import("../../src/channels/index.js");
     const { buildApp } = await import("../../src/app.js");
-    const hub = await createChannels(chat.rt);
+    const hub = await createTestChannels(chat.rt);
     const app = await buildApp(chat.rt, { hub });
-    const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: { from: "r-1", text: "1" } });
+    // The browser keeps its session cookie across the restart.
+    const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: { text: "1" }, ...(await chat.people.as("r-1")) });
     expect(res.json().replies[0].text).toMatch(/Anda mendaftar sebagai/);
     await app.close();
   });
@@ -157,8 +158,9 @@ describe("commands through the web chat", () => {
   });
 
   it("rejects malformed API calls with a 400 naming the problem", async () => {
-    for (const payload of [{}, { from: "" }, { from: "a" }, { from: "a", text: "x", extra: 1 }, { from: "a b", text: "x" }]) {
-      const res = await chat.app.inject({ method: "POST", url: "/api/v1/chat/messages", payload });
+    // A caller may not name who is writing: "from" is an unknown field (issue 13.1).
+    for (const payload of [{}, { from: "a", text: "x" }, { text: "x", extra: 1 }, { payload: "" }]) {
+      const res = await chat.app.inject({ method: "POST", url: "/api/v1/chat/messages", payload, ...(await chat.people.as("m-1")) });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: "invalid_request" });
     }

@@ -10,7 +10,7 @@ async function contactOf(chat: WebChatHarness, from: string) {
     .select({ contact: contacts })
     .from(contactChannels)
     .innerJoin(contacts, eq(contacts.id, contactChannels.contactId))
-    .where(eq(contactChannels.address, from));
+    .where(eq(contactChannels.address, chat.addressOf(from)));
   return row?.contact;
 }
 

@@ -137,12 +137,12 @@ describe("a kader's posyandu morning in Indonesian", () => {
     expect(referral).toMatchObject({ childId: (await childByCode(chat, codes.budi)).id, puskesmasId: world.puskesmasId, reasons: ["severely-stunted"], status: "open" });
     const toPuskesmas = await queued(chat, "referral");
     expect(toPuskesmas).toHaveLength(1);
-    expect(toPuskesmas[0]).toMatchObject({ address: "pusk-1", channel: "web" });
+    expect(toPuskesmas[0]).toMatchObject({ address: chat.addressOf("pusk-1"), channel: "web" });
     expect(toPuskesmas[0]?.message.text).toMatch(new RegExp(`Rujukan baru R-${referral!.number}[\\s\\S]*Budi Santoso \\(${codes.budi}\\)[\\s\\S]*sangat pendek`));
 
     const toParents = await queued(chat, "growth");
     expect(toParents).toHaveLength(1); // ibu-hasan has not consented
-    expect(toParents[0]).toMatchObject({ address: "ibu-budi" });
+    expect(toParents[0]).toMatchObject({ address: chat.addressOf("ibu-budi") });
     expect(toParents[0]?.message.text).toMatch(/Budi Santoso[\s\S]*8,2 kg[\s\S]*bawa anak ke puskesmas/);
     expect(await liveMeasurements(chat, (await childByCode(chat, codes.husin)).id)).toMatchObject([{ muacCm: 14.5, position: "lying", sentByContactId: (await contactOf(chat, kader)).id }]);
   });
@@ -315,7 +315,7 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
     await chat.send(kader, `UKUR ${code} BB 6,9 PB 64`);
     const zahra = await childByCode(chat, code);
     expect(zahra.parentContactId).toBe((await contactOf(chat, "ibu-zahra")).id);
-    const news = (await queued(chat, "growth")).filter((r) => r.address === "ibu-zahra");
+    const news = (await queued(chat, "growth")).filter((r) => r.address === chat.addressOf("ibu-zahra"));
     expect(news).toHaveLength(1);
     expect(news[0]?.message.text).toMatch(/Hasil timbang\/ukur Zahra[\s\S]*Barat awak 6,9 kg/);
   });

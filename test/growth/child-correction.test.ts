@@ -88,7 +88,7 @@ describe("correcting a child's record", () => {
     await send("Nur");
     await send("P");
     await send("tidak");
-    const [channel] = await rt.db.select().from(contactChannels).where(eq(contactChannels.address, MOM));
+    const [channel] = await rt.db.select().from(contactChannels).where(eq(contactChannels.address, sw.addressOf(MOM)));
     nur = (await rt.db.update(children).set({ nik: NIK }).where(eq(children.parentContactId, channel!.contactId)).returning())[0]!;
     expect(nur).toMatchObject({ birthDate: "2026-01-05", posyanduId: w.posyandu.p0 });
     for (const [measuredOn, weightKg, lengthCm] of [

@@ -21,7 +21,7 @@ export async function contactOf(chat: WebChatHarness, from: string) {
     .select({ contact: contacts })
     .from(contactChannels)
     .innerJoin(contacts, eq(contacts.id, contactChannels.contactId))
-    .where(and(eq(contactChannels.channel, "web"), eq(contactChannels.address, from)));
+    .where(and(eq(contactChannels.channel, "web"), eq(contactChannels.address, chat.addressOf(from))));
   if (!row) throw new Error(`no contact ${from}`);
   return row.contact;
 }

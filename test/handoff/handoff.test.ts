@@ -9,7 +9,7 @@ import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 const DESA = "63.11.01.2001"; // Muara Ninian, Kec. Juai
 
 async function contactIdOf(chat: WebChatHarness, address: string) {
-  const [row] = await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, address));
+  const [row] = await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, chat.addressOf(address)));
   return row!.contactId;
 }
 
@@ -27,8 +27,7 @@ async function linkedStaff(chat: WebChatHarness, address: string, values: Partia
 /** Sends what the outbox job would send, then reads the web user's mailbox. */
 async function inbox(chat: WebChatHarness, address: string): Promise<string> {
   await deliverOutbox(chat.rt, chat.hub);
-  const res = await chat.app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${address}` });
-  return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n---\n");
+  return (await chat.inbox(address)).map((r) => r.text).join("\n---\n");
 }
 
 describe("Tanya bidan", () => {

@@ -38,7 +38,8 @@ export async function openTestDatabase(): Promise<Database> {
 
 /** Configuration for tests: the real loader over a small fixed environment. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "on", ...env });
+  // Kader and staff flows are tested through the web chat, as in a demo.
+  return loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "on", WEB_CHAT_STAFF_ROLES: "on", ...env });
 }
 
 /** A runtime on a fresh migrated and seeded database, with a clock the test can move. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cleanText, expandTokens, normalizeText, parseLexicon, stemWord, tokenize } from "../../src/knowledge/normalize.js";
+import { detectLanguage } from "../../src/knowledge/language.js";
+import { cleanText, expandTokens, MAX_WORD_LENGTH, normalizeText, normalizeTokens, parseLexicon, stemWord, tokenize } from "../../src/knowledge/normalize.js";
 
 describe("cleanText", () => {
   it.each([
@@ -18,6 +19,36 @@ describe("cleanText", () => {
 
   it("returns nothing for emoji and punctuation only", () => {
     expect(tokenize("🙏🙏 ??")).toEqual([]);
+  });
+
+  it("undoes stretching however long, and drops letter runs longer than any word", () => {
+    expect(cleanText(`pendek bang${"e".repeat(500)}t`)).toBe("pendek banget");
+    expect(cleanText(`stunting ${"ab".repeat(MAX_WORD_LENGTH)} anak`)).toBe("stunting anak");
+    expect(cleanText("ketidakbertanggungjawaban")).toBe("ketidakbertanggungjawaban");
+  });
+});
+
+// Issue 13.3: the patterns once backtracked quadratically (16,000 letters took 4.3 s, 70,000 took
+// 75 s). Linear work takes milliseconds for 100,000 characters; the bound is generous on purpose
+// so a busy machine does not fail it, while the old code takes minutes.
+describe("normalisation of 100,000-character messages", () => {
+  const N = 100_000;
+  const inputs: Record<string, string> = {
+    "one letter": "a".repeat(N),
+    "letter pairs": "ab".repeat(N / 2),
+    "reduplication bait": "ab-".repeat(N / 3),
+    "short words and hyphens": `${"abcdefghij".repeat(4)}-`.repeat(N / 41),
+    "digit reduplication": "anak2".repeat(N / 5),
+    "mp and spaces": `mp${" ".repeat(N)}asi`,
+    "stretched words": "bangeeeeeeeeeeeet ".repeat(N / 18),
+    "letters and digits": "a1".repeat(N / 2),
+    "emoji and punctuation": "🙏?!".repeat(N / 4),
+  };
+  it.each(Object.entries(inputs))("%s", (_name, input) => {
+    const started = performance.now();
+    normalizeTokens(input);
+    detectLanguage(input);
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createChannels } from "../../src/channels/index.js";
+import { createTestChannels, WebChatPeople } from "../helpers/web-chat.js";
 import { buildApp } from "../../src/app.js";
 import { refreshKnowledge } from "../../src/knowledge/index.js";
 import { seedWorld, type Who, type World } from "../admin/fixture.js";
@@ -24,15 +24,14 @@ describe("FAQ overrides through the admin API", () => {
   let w: World;
   const call = (who: Who, method: "GET" | "PUT" | "DELETE", url: string, payload?: object) =>
     app.inject({ method, url, payload, headers: { cookie: w.cookie[who] } });
-  const ask = async (text: string) => {
-    const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: { from: "tanya-1", text } });
-    return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text).join("\n");
-  };
+  let people: WebChatPeople;
+  const ask = async (text: string) => (await people.send("tanya-1", text)).map((r) => r.text).join("\n");
 
   beforeAll(async () => {
     rt = await createTestRuntime();
     w = await seedWorld(rt);
-    app = await buildApp(rt, { hub: await createChannels(rt), admin: { loginRateLimit: 10_000 } });
+    app = await buildApp(rt, { hub: await createTestChannels(rt), admin: { loginRateLimit: 10_000 } });
+    people = new WebChatPeople(() => app);
     await refreshKnowledge(rt, rt.db, true);
   });
   afterAll(async () => {

@@ -18,8 +18,7 @@ export async function registerAs(chat: WebChatHarness, from: string, role: "pare
 
 /** Everything that arrived on its own (reminders) since the last look. */
 export async function inbox(chat: WebChatHarness, from: string): Promise<Reply[]> {
-  const res = await chat.app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${encodeURIComponent(from)}` });
-  return (res.json() as { replies: Reply[] }).replies;
+  return chat.inbox(from);
 }
 
 /** Sets the clock to a local WITA time, e.g. "2026-03-01T09:00". */

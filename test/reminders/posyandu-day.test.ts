@@ -59,7 +59,7 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
       .select({ plan: reminderPlans })
       .from(reminderPlans)
       .innerJoin(contactChannels, eq(contactChannels.contactId, reminderPlans.contactId))
-      .where(and(eq(contactChannels.address, from), eq(reminderPlans.status, "active")));
+      .where(and(eq(contactChannels.address, sw.addressOf(from)), eq(reminderPlans.status, "active")));
     return row!.plan;
   };
 

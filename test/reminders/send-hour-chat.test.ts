@@ -10,7 +10,7 @@ import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 import { inbox, plusDays, registerAs, setWita, tick } from "./chat-helpers.js";
 
 async function contactId(chat: WebChatHarness, from: string): Promise<string> {
-  const [row] = await chat.rt.db.select({ id: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.address, from));
+  const [row] = await chat.rt.db.select({ id: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.address, chat.addressOf(from)));
   return row!.id;
 }
 

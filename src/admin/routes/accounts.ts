@@ -129,7 +129,7 @@ export const accountRoutes =
       {
         schema: {
           tags: ["accounts"],
-          summary: "Rename, reset the password, deactivate (active: false; ends its sessions and tokens) or reactivate an account",
+          summary: "Rename, reset the password (ends its sessions and tokens), deactivate (active: false; ends its sessions and tokens) or reactivate an account",
           params: idParams,
           body: {
             type: "object",

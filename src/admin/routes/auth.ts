@@ -4,7 +4,7 @@ import { count, eq, sql } from "drizzle-orm";
 import { staffAccounts } from "../accounts.sql.js";
 import { accountView, insertAccount } from "../accounts.js";
 import { recordAudit } from "../audit.js";
-import { login, PASSWORD_MIN_LENGTH, revokeSession, sameSecret, SESSION_COOKIE } from "../auth.js";
+import { LOCKOUT_MAX_FAILURES, LOCKOUT_MS, login, PASSWORD_MIN_LENGTH, revokeSession, sameSecret, SESSION_COOKIE } from "../auth.js";
 import { conflict, HttpError } from "../errors.js";
 import { requireStaff } from "../http.js";
 import type { AdminRouteOptions } from "../plugin.js";
@@ -13,6 +13,8 @@ import { errorSchema } from "../validation.js";
 export const username = { type: "string", minLength: 3, maxLength: 40, pattern: "^[A-Za-z0-9._-]+$" } as const;
 export const personName = { type: "string", minLength: 1, maxLength: 120, pattern: "\\S" } as const;
 export const password = { type: "string", minLength: PASSWORD_MIN_LENGTH, maxLength: 200 } as const;
+
+const LOGIN_REFUSED = `Wrong username or password. After ${LOCKOUT_MAX_FAILURES} wrong passwords the account waits ${LOCKOUT_MS / 60_000} minutes.`;
 
 // Any constant unique to this lock ("boot" in ASCII).
 const BOOTSTRAP_LOCK_KEY = 0x626f6f74;
@@ -100,10 +102,10 @@ export const authRoutes =
               });
               request.log.warn({ accountId: result.account.id }, "account locked after repeated failed logins");
             }
-            const retryAfterS = Math.ceil(result.retryAfterMs / 1000);
-            throw new HttpError(429, "account_locked", "Too many wrong passwords; the account is locked for a while", undefined, retryAfterS);
           }
-          throw new HttpError(401, "invalid_credentials", "Wrong username or password");
+          // A locked account answers exactly as a wrong password or an unknown name, so the
+          // answer never tells whether a username exists (issue 13.2).
+          throw new HttpError(401, "invalid_credentials", LOGIN_REFUSED);
         }
         void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
           path: "/",

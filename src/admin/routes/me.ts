@@ -43,7 +43,7 @@ export const meRoutes =
       {
         schema: {
           tags: ["me"],
-          summary: "Change my password (ends all my sessions: sign in again)",
+          summary: "Change my password (ends all my sessions and revokes my API tokens: sign in again)",
           body: {
             type: "object",
             required: ["currentPassword", "newPassword"],
@@ -69,7 +69,7 @@ export const meRoutes =
       {
         schema: {
           tags: ["me"],
-          summary: "Get a one-time code (valid 15 minutes) to type in chat as KODE 123456",
+          summary: "Get a one-time code (valid 15 minutes) to type in chat as KODE 12345678",
           response: { 201: { type: "object", properties: { code: { type: "string" }, expiresAt: { type: "string" } } } },
         },
       },

@@ -1,7 +1,7 @@
-// The web chat: the embedded default's way to try the bot in a browser, as any number of test
-// users. Replies are kept in a per-user mailbox that the HTTP route empties.
+// The web chat: the embedded default's way to try the bot in a browser. Each browser session is
+// one person (routes.ts issues it); replies are kept in a per-session mailbox the HTTP route empties.
 import type { ChannelAdapter, InboundSink, OutboundMessage } from "../channel.js";
-import { webChatRoutes } from "./routes.js";
+import { webChatRoutes, type WebChatLimits } from "./routes.js";
 
 /** Unread replies kept per web user (older ones are dropped first). */
 const MAILBOX_LIMIT = 100;
@@ -16,6 +16,8 @@ export interface WebChatOptions {
   /** The page's own texts (locales webchat namespace) in a language. */
   texts: (lang: "id" | "bjn") => Record<string, string>;
   now: () => Date;
+  /** Rate limits other than the defaults (DEFAULT_WEB_CHAT_LIMITS). */
+  limits?: Partial<WebChatLimits>;
 }
 
 export function createWebChatAdapter(options: WebChatOptions): WebChatAdapter {

@@ -62,6 +62,8 @@ export interface WhatsAppAdapterOptions {
   reconnectDelay?: (attempt: number) => number;
   /** Who may fetch the pairing QR over HTTP besides the bootstrap token (a Pokja admin). */
   isPokjaAdmin?: (request: FastifyRequest) => Promise<boolean>;
+  /** True once a pokja_admin account exists (the bootstrap token then no longer opens the QR). */
+  adminExists?: () => Promise<boolean>;
 }
 
 export type WhatsAppStatus = "stopped" | "waiting-for-lock" | "connecting" | "open" | "logged-out" | "replaced";
@@ -387,6 +389,11 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     },
     currentQr: () => qr,
     status: () => status,
-    routes: whatsAppQrRoutes({ currentQr: () => qr, adminToken: rt.config.ADMIN_BOOTSTRAP_TOKEN, isPokjaAdmin: options.isPokjaAdmin }),
+    routes: whatsAppQrRoutes({
+      currentQr: () => qr,
+      adminToken: rt.config.ADMIN_BOOTSTRAP_TOKEN,
+      isPokjaAdmin: options.isPokjaAdmin,
+      adminExists: options.adminExists,
+    }),
   };
 }

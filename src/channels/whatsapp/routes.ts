@@ -1,5 +1,6 @@
 // Admin-only page data for pairing: the QR code waiting to be scanned, as an SVG image, for a
-// signed-in Pokja admin (session or API token) or with ADMIN_BOOTSTRAP_TOKEN as a bearer token.
+// signed-in Pokja admin (session or API token), or with ADMIN_BOOTSTRAP_TOKEN as a bearer token
+// while no Pokja admin account exists (the token is for setting up, not a lasting key).
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
@@ -9,6 +10,8 @@ export interface QrRouteOptions {
   currentQr: () => string | null;
   /** ADMIN_BOOTSTRAP_TOKEN; when unset, only a Pokja admin account may see the QR over HTTP. */
   adminToken: string | undefined;
+  /** True once a pokja_admin account exists; from then on the bootstrap token is refused. */
+  adminExists?: () => Promise<boolean>;
   /** True when the request comes from a signed-in Pokja admin (given by the composition root). */
   isPokjaAdmin?: (request: FastifyRequest) => Promise<boolean>;
 }
@@ -27,13 +30,13 @@ export function isAdminBearer(authorization: string | undefined, adminToken: str
 export function whatsAppQrRoutes(options: QrRouteOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
     app.get("/admin/whatsapp/qr", async (request: FastifyRequest, reply) => {
-      const allowed =
-        isAdminBearer(request.headers.authorization, options.adminToken) || ((await options.isPokjaAdmin?.(request)) ?? false);
+      const bootstrap = isAdminBearer(request.headers.authorization, options.adminToken) && !((await options.adminExists?.()) ?? true);
+      const allowed = bootstrap || ((await options.isPokjaAdmin?.(request)) ?? false);
       if (!allowed) {
         return reply
           .status(401)
           .header("www-authenticate", "Bearer")
-          .send({ error: "unauthorized", message: "Sign in as a Pokja admin, or send Authorization: Bearer <ADMIN_BOOTSTRAP_TOKEN>." });
+          .send({ error: "unauthorized", message: "Sign in as a Pokja admin (the bootstrap token works only until the first Pokja admin exists)." });
       }
       const qr = options.currentQr();
       if (!qr) {

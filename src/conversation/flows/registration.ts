@@ -32,7 +32,8 @@ async function areaMatcher(turn: Turn): Promise<AreaMatcher> {
 
 
 function roleChoices(turn: Turn): Choice[] {
-  return ROLES.map((r) => ({ label: turn.t(`conversation:roles.${r}`), payload: `role:${r}` }));
+  // The try-out web chat offers no kader role (unless WEB_CHAT_STAFF_ROLES is on for a demo).
+  return ROLES.filter((r) => r !== "kader" || turn.staffRolesAllowed).map((r) => ({ label: turn.t(`conversation:roles.${r}`), payload: `role:${r}` }));
 }
 
 function consentChoices(turn: Turn): Choice[] {

@@ -1,7 +1,8 @@
-// The pairing QR is for the Pokja only: a pokja_admin session or API token, or the bootstrap token.
+// The pairing QR is for the Pokja only: a pokja_admin session or API token, or the bootstrap token
+// while no pokja_admin exists yet.
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { staffOfRequest } from "../../../src/admin/auth.js";
+import { pokjaAdminExists, staffOfRequest } from "../../../src/admin/auth.js";
 import { whatsAppQrRoutes } from "../../../src/channels/whatsapp/routes.js";
 import { seedWorld, type World } from "../../admin/fixture.js";
 import { createTestRuntime, type TestRuntime } from "../../helpers/runtime.js";
@@ -13,13 +14,13 @@ describe("GET /admin/whatsapp/qr", () => {
   const BOOTSTRAP = "b".repeat(32);
   beforeAll(async () => {
     rt = await createTestRuntime();
-    w = await seedWorld(rt);
     app = Fastify();
     await app.register(
       whatsAppQrRoutes({
         currentQr: () => "2@pairing-ref,abc,def",
         adminToken: BOOTSTRAP,
         isPokjaAdmin: async (request) => (await staffOfRequest(rt.db, request.headers, rt.clock.now()))?.role === "pokja_admin",
+        adminExists: () => pokjaAdminExists(rt.db),
       }),
     );
   });
@@ -30,11 +31,13 @@ describe("GET /admin/whatsapp/qr", () => {
 
   const get = (headers: Record<string, string>) => app.inject({ method: "GET", url: "/admin/whatsapp/qr", headers });
 
-  it("shows the QR to a signed-in Pokja admin and with the bootstrap token", async () => {
+  it("shows the QR with the bootstrap token while no Pokja admin exists, then only to a Pokja admin", async () => {
+    expect((await get({ authorization: `Bearer ${BOOTSTRAP}` })).statusCode).toBe(200);
+    w = await seedWorld(rt);
     const admin = await get({ cookie: w.cookie.admin });
     expect(admin.statusCode).toBe(200);
     expect(admin.headers["content-type"]).toMatch(/image\/svg\+xml/);
-    expect((await get({ authorization: `Bearer ${BOOTSTRAP}` })).statusCode).toBe(200);
+    expect((await get({ authorization: `Bearer ${BOOTSTRAP}` })).statusCode).toBe(401);
   });
 
   it("refuses other staff and strangers", async () => {
