@@ -85,6 +85,8 @@ describe("kader approval (item 5)", () => {
     // A bidan cannot approve (403): they are not told to.
     expect(await inbox("staff-bidan-p")).toEqual([]);
     expect(await inbox("staff-admin")).toEqual([]);
+    // DATAKU shows the name too: it is data held about the kader.
+    expect((await sw.chat("kader-siti", "DATAKU")).map((r) => r.text).join("\n")).toMatch(/Kader posyandu \(menunggu persetujuan\), Siti Aminah/);
   });
 
   it("falls back to the Pokja, never the bidan, when no puskesmas is linked", async () => {
