@@ -9,6 +9,7 @@ import { vacuumJob } from "./db/maintenance.js";
 import { startJobs } from "./jobs/index.js";
 import { reminderJob } from "./reminders/job.js";
 import { createLogger, safeError } from "./lib/log.js";
+import { seedPuskesmas } from "./health-units/seed.js";
 import { createRuntime } from "./runtime.js";
 
 const SHUTDOWN_BUDGET_MS = 9_000;
@@ -38,6 +39,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // A new installation is usable at once: Balangan's puskesmas and their desa (staff correct them
+  // in the admin API). Not in createRuntime: tests build their own small world.
+  const seededPuskesmas = await seedPuskesmas(rt.db);
+  if (seededPuskesmas) rt.log.info({ puskesmas: seededPuskesmas }, "seeded Balangan's puskesmas");
   const hub = await createChannels(rt);
   await refreshKnowledge(rt, rt.db, true); // build the FAQ index now, not on the first question
   const app = await buildApp(rt, { hub });

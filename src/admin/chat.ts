@@ -3,7 +3,8 @@
 import { enqueue } from "../channels/outbox.js";
 import { desaLabel } from "../areas/index.js";
 import { registerFlow, registerHandler, type Flow, type Turn } from "../conversation/index.js";
-import { staffChatsForDesa } from "./notify.js";
+import { approverChatsForDesa } from "./notify.js";
+import { maskPhone, SEES_PHONE_NUMBERS } from "./people.js";
 import { chatLinkReplyKey, parseChatLinkCommand, redeemChatLinkCode } from "./chat-link.js";
 
 async function chatLink(turn: Turn): Promise<boolean> {
@@ -19,14 +20,17 @@ async function chatLink(turn: Turn): Promise<boolean> {
 }
 
 /**
- * Right after someone registers as kader (pending): the puskesmas and bidan of their desa (or the
- * Pokja) hear it in chat, so approval does not wait for someone to look at the admin API.
+ * Right after someone registers as kader (pending): whoever may approve them — the puskesmas of
+ * their desa, else the Pokja — hears it in chat with the kader's name and, where the channel gives
+ * it, their phone (masked for the Pokja, as in the API), so approval does not wait for someone to
+ * look at the admin API.
  */
 const kaderRegistered: Flow = {
   name: "enrol:kader",
   async start(turn) {
-    const staff = (await staffChatsForDesa(turn.tx, turn.contact.desaCode)).filter((s) => s.role !== "kader");
+    const staff = await approverChatsForDesa(turn.tx, turn.contact.desaCode);
     const desa = (await desaLabel(turn.tx, turn.contact.desaCode)) ?? "-";
+    const phone = turn.channel.phone;
     await enqueue(
       turn.tx,
       staff.map((s) => ({
@@ -34,7 +38,15 @@ const kaderRegistered: Flow = {
         channel: s.channel,
         address: s.address,
         kind: "alert",
-        message: { text: turn.rt.i18n.t(s.lang, "admin:kaderPendingNotice", { desa }) },
+        message: {
+          text: turn.rt.i18n.t(s.lang, "admin:kaderPendingNotice", {
+            desa,
+            name: turn.contact.name ?? "-",
+            phone: phone
+              ? turn.rt.i18n.t(s.lang, "admin:kaderPhone", { phone: SEES_PHONE_NUMBERS.includes(s.role) ? phone : maskPhone(phone) })
+              : turn.rt.i18n.t(s.lang, "admin:kaderNoPhone", { channel: turn.channel.channel }),
+          }),
+        },
         dedupeKey: `kader-pending:${turn.contact.id}:${s.contactId}`,
       })),
       turn.now,

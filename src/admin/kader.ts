@@ -5,6 +5,7 @@ import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import { enqueue } from "../channels/outbox.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
+import { posyanduLabel } from "../health-units/label.js";
 import type { I18n } from "../i18n/index.js";
 import { recordAudit, type AuditActor } from "./audit.js";
 import { HttpError, notFound } from "./errors.js";
@@ -25,7 +26,14 @@ async function kaderInScope(tx: DbOrTx, principal: ScopePrincipal, contactId: st
 }
 
 /** Queues a chat message to the contact on the channel they last wrote from, in their language. */
-async function notifyContact(tx: DbOrTx, i18n: I18n, contact: ContactRow, key: string, vars: Record<string, unknown>, now: Date): Promise<boolean> {
+async function notifyContact(
+  tx: DbOrTx,
+  i18n: I18n,
+  contact: ContactRow,
+  keys: string | string[],
+  vars: Record<string, unknown>,
+  now: Date,
+): Promise<boolean> {
   const [channel] = await tx
     .select()
     .from(contactChannels)
@@ -35,7 +43,7 @@ async function notifyContact(tx: DbOrTx, i18n: I18n, contact: ContactRow, key: s
   if (!channel) return false;
   await enqueue(
     tx,
-    [{ contactId: contact.id, channel: channel.channel, address: channel.address, kind: "alert", message: { text: i18n.t(contact.lang ?? "id", key, vars) } }],
+    [{ contactId: contact.id, channel: channel.channel, address: channel.address, kind: "alert", message: { text: [keys].flat().map((key) => i18n.t(contact.lang ?? "id", key, vars)).join("\n\n") } }],
     now,
   );
   return true;
@@ -61,7 +69,8 @@ export async function approveKader(tx: DbOrTx, d: KaderDecision & { posyanduId: 
     .where(eq(contacts.id, before.id))
     .returning();
   await recordAudit(tx, { actor: d.actor, action: "kader.approve", entity: "contact", entityId: before.id, before, after, at: d.now });
-  await notifyContact(tx, d.i18n, after as ContactRow, "admin:kader.approved", { posyandu: unit?.name ?? "" }, d.now);
+  // The approval is when the kader learns what they can now do: the kader commands follow it.
+  await notifyContact(tx, d.i18n, after as ContactRow, ["admin:kader.approved", "conversation:kader_commands"], { posyandu: posyanduLabel(unit?.name) }, d.now);
   return after as ContactRow;
 }
 

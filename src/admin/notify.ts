@@ -39,6 +39,24 @@ async function chatsOf(db: DbOrTx, where: ReturnType<typeof and>): Promise<Staff
     .map((r) => ({ ...r, lang: r.lang ?? "id" }));
 }
 
+/**
+ * Staff chats that may approve a kader of a desa: its puskesmas, else the Pokja admins. A bidan
+ * cannot approve (the API answers 403), so telling one to approve would only send them there.
+ */
+export async function approverChatsForDesa(db: DbOrTx, desaCode: string | null): Promise<StaffChat[]> {
+  if (desaCode) {
+    const local = await chatsOf(
+      db,
+      and(
+        eq(staffAccounts.role, "puskesmas"),
+        inArray(staffAccounts.puskesmasId, db.select({ id: puskesmasDesa.puskesmasId }).from(puskesmasDesa).where(eq(puskesmasDesa.desaCode, desaCode))),
+      ),
+    );
+    if (local.length > 0) return local;
+  }
+  return chatsOf(db, and(eq(staffAccounts.role, "pokja_admin"), isNull(staffAccounts.desaCode), sql`true`));
+}
+
 /** Staff chats responsible for a desa (bidan of it, its puskesmas), else the Pokja admins. */
 export async function staffChatsForDesa(db: DbOrTx, desaCode: string | null): Promise<StaffChat[]> {
   if (desaCode) {

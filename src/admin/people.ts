@@ -45,6 +45,8 @@ type ContactRow = typeof contacts.$inferSelect;
 export interface PersonView {
   id: string;
   role: ContactRow["role"];
+  /** A kader's name as they gave it at registration (null for others). */
+  name: string | null;
   kaderStatus: ContactRow["kaderStatus"];
   lang: ContactRow["lang"];
   desaCode: string | null;
@@ -70,6 +72,7 @@ export async function personViews(db: DbOrTx, viewerRole: StaffRole, rows: Conta
   return rows.map((r) => ({
     id: r.id,
     role: r.role,
+    name: r.name,
     kaderStatus: r.kaderStatus,
     lang: r.lang,
     desaCode: r.desaCode,

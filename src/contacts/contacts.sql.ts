@@ -13,6 +13,8 @@ export const contacts = pgTable(
     /** Chosen language; null until chosen (replies then follow the language of each message). */
     lang: text("lang", { enum: ["id", "bjn"] }),
     role: text("role", { enum: ["parent", "pregnant", "kader"] }),
+    /** Kader only: the name they gave at registration, so staff know whom they approve. */
+    name: text("name"),
     /** Kader only: pending until a Pokja admin or puskesmas user approves. */
     kaderStatus: text("kader_status", { enum: ["pending", "active", "inactive"] }),
     desaCode: text("desa_code").references(() => areas.code),

@@ -60,6 +60,10 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
   switch (command) {
     case "menu":
       await turn.clearState();
+      // An active kader also gets their own commands (ANAK BARU, UKUR …) in the menu.
+      if (turn.contact.role === "kader" && turn.contact.kaderStatus === "active") {
+        return turn.sayText(`${turn.t("conversation:menu")}\n\n${turn.t("conversation:kader_commands")}`);
+      }
       return turn.say("conversation:menu");
     case "help":
       return turn.say("conversation:help");
@@ -102,6 +106,9 @@ export async function route(turn: Turn): Promise<void> {
   }
   if (command) return runCommand(turn, command);
 
+  // A shared own phone number (Telegram's contact button) is stored on the channel by the inbound
+  // pipeline, as the provider vouches for it: thank the person; any open dialogue stays where it was.
+  if (!turn.text && !payload && turn.message.phone) return turn.say("conversation:phone_saved");
   if (!turn.text && !payload) return turn.say("conversation:unsupported");
 
   const flow = turn.state ? FLOWS.find((f) => f.name === turn.state?.flow) : undefined;

@@ -1,6 +1,6 @@
 // Referrals to the puskesmas serving the desa: created when a child or pregnant woman needs care,
 // sent to the puskesmas staff's chats, acknowledged, given an outcome, reminded after 7 days.
-import { and, asc, desc, eq, inArray, isNull, lte, ne, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lte, ne, type SQL } from "drizzle-orm";
 import { staffChatsForDesa } from "../admin/notify.js";
 import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
 import { enqueue } from "../channels/outbox.js";
@@ -121,14 +121,26 @@ export function referralsInScope(principal: ScopePrincipal): SQL {
   return whereInScope(principal, { desaCode: referrals.desaCode, posyanduId: referrals.posyanduId });
 }
 
-export async function listReferrals(db: DbOrTx, principal: ScopePrincipal, filter: { status?: Referral["status"]; limit: number; offset: number }): Promise<Referral[]> {
-  return db
-    .select()
+/** A referral with whom it is about, as staff lists show it. */
+export type ListedReferral = Referral & { childName: string | null; childCode: string | null };
+
+/** A page of the area's referrals, newest first, with the child's name and the total. */
+export async function listReferrals(
+  db: DbOrTx,
+  principal: ScopePrincipal,
+  filter: { status?: Referral["status"]; limit: number; offset: number },
+): Promise<{ items: ListedReferral[]; total: number }> {
+  const where = and(referralsInScope(principal), filter.status ? eq(referrals.status, filter.status) : undefined);
+  const rows = await db
+    .select({ referral: referrals, childName: children.name, childCode: children.code })
     .from(referrals)
-    .where(and(referralsInScope(principal), filter.status ? eq(referrals.status, filter.status) : undefined))
+    .leftJoin(children, eq(children.id, referrals.childId))
+    .where(where)
     .orderBy(desc(referrals.createdAt))
     .limit(filter.limit)
     .offset(filter.offset);
+  const [total] = await db.select({ n: count() }).from(referrals).where(where);
+  return { items: rows.map((r) => ({ ...r.referral, childName: r.childName, childCode: r.childCode })), total: Number(total?.n ?? 0) };
 }
 
 export type ReferralChange = { ok: true; referral: Referral } | { ok: false; reason: "not_found" | "closed" };

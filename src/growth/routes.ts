@@ -8,7 +8,7 @@ import { recordAudit } from "../admin/audit.js";
 import { HttpError, notFound } from "../admin/errors.js";
 import { actorOf, requireRole, requireStaff } from "../admin/http.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { idParams } from "../admin/validation.js";
+import { idParams, pageOf } from "../admin/validation.js";
 import { assessRow, OUTPUT_COLUMNS } from "./batch.js";
 import { REFERRAL_OUTCOMES, type ReferralOutcome } from "./growth.sql.js";
 import { acknowledgeReferral, listReferrals, recordReferralOutcome, type Referral, type ReferralChange } from "./referrals.js";
@@ -130,8 +130,12 @@ export const growthRoutes =
       },
       async (request) => {
         const staff = requireStaff(request);
-        const rows = await listReferrals(rt.db, principalOf(staff), request.query);
-        return { items: rows.map(referralView) };
+        const { items, total } = await listReferrals(rt.db, principalOf(staff), request.query);
+        return pageOf(
+          items.map((r) => ({ ...referralView(r), childName: r.childName, childCode: r.childCode })),
+          total,
+          request.query,
+        );
       },
     );
 

@@ -24,8 +24,9 @@ import {
 import { REPLY_DONE, REPLY_NOT_YET } from "./message.js";
 import { parseLooseDate, parsePregnancyAge } from "./parse.js";
 import { formatDate } from "./render.js";
-import { markDone, openReminders, overdueForPosyandu, snooze, type Occurrence } from "./replies.js";
+import { markDone, openReminders, overdueCoverage, overdueForPosyandu, snooze, type Occurrence } from "./replies.js";
 import { reminderPlans } from "./reminders.sql.js";
+import { posyanduLabel } from "../health-units/label.js";
 import { MESSAGE_KEYS, NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
 import { allowedHours, isAllowedHour, parseHourCommand, type HourCommand } from "./send-hour.js";
 import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, sortPlan, type Sex } from "./schedule.js";
@@ -413,7 +414,14 @@ async function overdue(turn: Turn): Promise<void> {
   if (!c.posyanduId) return turn.say(`${NS}overdue.noPosyandu`);
   const [unit] = await turn.tx.select({ name: posyandu.name }).from(posyandu).where(eq(posyandu.id, c.posyanduId));
   const items = await overdueForPosyandu(turn.rt, turn.tx, c.posyanduId);
-  if (items.length === 0) return turn.say(`${NS}overdue.none`, { posyandu: unit?.name ?? "" });
+  const label = posyanduLabel(unit?.name);
+  const { followed, unchecked } = await overdueCoverage(turn.rt, turn.tx, c.posyanduId);
+  // Children without reminders (parent not on Balanting) cannot be checked: say so, never "Bagus!".
+  const uncheckedNote = unchecked > 0 ? [turn.t(`${NS}overdue.unchecked`, { count: unchecked })] : [];
+  if (items.length === 0) {
+    if (followed === 0) return turn.sayText([turn.t(`${NS}overdue.noData`, { posyandu: label }), ...uncheckedNote].join("\n"));
+    return turn.sayText([turn.t(unchecked > 0 ? `${NS}overdue.noneFollowed` : `${NS}overdue.none`, { posyandu: label }), ...uncheckedNote].join("\n"));
+  }
   const lines = items.map((item) => {
     const kind = ruleByKey(item.ruleKey)?.kind ?? "anc";
     const who =
@@ -425,7 +433,7 @@ async function overdue(turn: Turn): Promise<void> {
     const what = turn.t(`${NS}overdue.what.${kind}`, { ...item.vars });
     return turn.t(`${NS}overdue.item`, { who, what, until: formatDate(item.until) });
   });
-  turn.sayText([turn.t(`${NS}overdue.header`, { posyandu: unit?.name ?? "", count: items.length }), ...lines].join("\n"));
+  turn.sayText([turn.t(`${NS}overdue.header`, { posyandu: label, count: items.length }), ...lines, ...uncheckedNote].join("\n"));
 }
 
 /** JAM: tells the hour reminders come, or sets it (never inside quiet hours). */

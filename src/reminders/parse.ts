@@ -1,7 +1,7 @@
 // Forgiving reading of what mothers type for dates and pregnancy age, in Indonesian, Banjar and
 // chat spelling: "15-3-2026", "15/03/26", "15 maret", "15 mrt 2026", "2026-03-15", "hari ini",
 // "samalam" (Banjar: kemarin), "12 minggu", "hamil 12 mgg 3 hari", "3 bulan". Pure.
-import { addDays, daysBetween, isLocalDate } from "./dates.js";
+import { addDays, addOffset, daysBetween, isLocalDate } from "./dates.js";
 
 const MONTHS: Record<string, number> = {
   jan: 1, januari: 1, january: 1,
@@ -45,9 +45,52 @@ export function parseLooseDate(text: string, today: string, prefer: "past" | "fu
   m = /^(\d{1,2})\s*[-/.]?\s*([a-z]+)\.?(?:\s*[-/.]?\s*(\d{2}|\d{4}))?$/.exec(s);
   if (m) {
     const month = MONTHS[m[2]!];
-    if (month === undefined) return null;
-    return withYear(Number(m[1]), month, m[3], today, prefer);
+    if (month !== undefined) return withYear(Number(m[1]), month, m[3], today, prefer);
   }
+  return findDateInSentence(s, today, prefer);
+}
+
+const MONTH_WORDS = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|");
+const NUMBER_WORDS: Record<string, number> = {
+  se: 1, satu: 1, sa: 1, dua: 2, tiga: 3, empat: 4, ampat: 4, lima: 5, enam: 6, anam: 6, tujuh: 7, tujuah: 7,
+  delapan: 8, dalapan: 8, sembilan: 9, sambilan: 9, sepuluh: 10, sapuluh: 10,
+};
+const NUMBER = `\\d{1,2}|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join("|")}`;
+/**
+ * "3 bulan lalu", "2 minggu yang lalu", "seminggu lalu", "5 hari tadi", and Banjar "3 bulan tadi",
+ * "dua minggu nang liwat". "se" is written joined ("sebulan") or apart.
+ */
+const AGO = new RegExp(
+  `(?:^|\\s)(${NUMBER})\\s*(hari|ari|hr|minggu|mgg|pekan|bulan|bln|tahun|thn)\\s+(?:yang\\s+|yg\\s+|nang\\s+)?(?:lalu|lewat|liwat|tadi|silam|yll)\\b`,
+);
+const ISO_IN = /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/;
+const NUMERIC_IN = /(?:^|[^\d])(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{4}|\d{2}))?(?![\d])/;
+const NAMED_IN = new RegExp(`(?:^|[^\\d])(\\d{1,2})\\s*[-/.]?\\s*(${MONTH_WORDS})\\b\\.?(?:\\s*[-/.]?\\s*(\\d{4}|\\d{2})\\b)?`);
+
+/**
+ * A date said inside a sentence: "anak ulun lahir tanggal 1 september 2026", "lahirnya 12/3/26
+ * pagi", "lahir 3 bulan tadi", "lahir kemarin". The first readable date wins. Relative ages count
+ * back from today in calendar months and days.
+ */
+export function findDateInSentence(text: string, today: string, prefer: "past" | "future" = "past"): string | null {
+  const s = normalise(text);
+  const ago = AGO.exec(s);
+  if (ago) {
+    const n = NUMBER_WORDS[ago[1]!] ?? Number(ago[1]);
+    const unit = ago[2]!;
+    if (/^(hari|ari|hr)$/.test(unit)) return addDays(today, -n);
+    if (/^(minggu|mgg|pekan)$/.test(unit)) return addDays(today, -7 * n);
+    if (/^(bulan|bln)$/.test(unit)) return addOffset(today, { months: -n });
+    return addOffset(today, { months: -12 * n });
+  }
+  let m = ISO_IN.exec(s);
+  if (m) return build(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = NAMED_IN.exec(s);
+  if (m) return withYear(Number(m[1]), MONTHS[m[2]!]!, m[3], today, prefer);
+  m = NUMERIC_IN.exec(s);
+  if (m) return withYear(Number(m[1]), Number(m[2]), m[3], today, prefer);
+  if (/\b(hari ini|ari ini|barusan)\b/.test(s)) return today;
+  if (/\b(kemarin|kemaren|kmrn|kmarin|samalam|sumalam)\b/.test(s)) return addDays(today, -1);
   return null;
 }
 

@@ -183,3 +183,30 @@ export async function overdueForPosyandu(rt: Runtime, tx: DbOrTx, posyanduId: st
     anchor: r.anchor.slice(0, 10),
   }));
 }
+
+/**
+ * What TERLAMBAT can and cannot see in a posyandu: people with an active reminder plan (their
+ * visits and immunisations are tracked), and children under five without one (registered by a
+ * kader, parent not on Balanting): for those there is nothing to check, and the kader must be
+ * told so rather than "nobody is late".
+ */
+export async function overdueCoverage(rt: Runtime, tx: DbOrTx, posyanduId: string): Promise<{ followed: number; unchecked: number }> {
+  // followed: active plans (a child, a pregnancy, a mother after birth); unchecked: children.
+  const today = localToday(rt);
+  const [row] = await queryRows<{ followed: number; unchecked: number }>(
+    tx,
+    sql`
+      select
+        (select count(*)::int from (
+           select p.id from children c join reminder_plans p on p.child_id = c.id
+           where c.posyandu_id = ${posyanduId}::uuid and p.status = 'active'
+           union all
+           select p.id from contacts ct join reminder_plans p on p.contact_id = ct.id and p.child_id is null
+           where ct.posyandu_id = ${posyanduId}::uuid and p.status = 'active'
+         ) plans) as followed,
+        (select count(*)::int from children c
+           where c.posyandu_id = ${posyanduId}::uuid and c.birth_date > (${today}::date - interval '5 years')
+             and not exists (select 1 from reminder_plans p where p.child_id = c.id and p.status = 'active')) as unchecked`,
+  );
+  return { followed: Number(row?.followed ?? 0), unchecked: Number(row?.unchecked ?? 0) };
+}

@@ -73,9 +73,10 @@ describe("registration through the web chat", () => {
     await chat.send(from, "DAFTAR");
     await chat.send(from, "1");
     await chat.send(from, "setuju");
-    await chat.send(from, "kader");
+    expect(await chat.say(from, "kader")).toMatch(/nama lengkap/);
+    await chat.send(from, "Hj. Nor'aini");
     expect(await chat.say(from, "Muara Ninian")).toMatch(/setelah disetujui puskesmas atau Pokja/);
-    expect(await contactOf(chat, from)).toMatchObject({ role: "kader", kaderStatus: "pending", desaCode: "63.11.01.2001" });
+    expect(await contactOf(chat, from)).toMatchObject({ role: "kader", kaderStatus: "pending", name: "Hj. Nor'aini", desaCode: "63.11.01.2001" });
   });
 
   it("keeps nothing personal when consent is declined", async () => {

@@ -50,6 +50,7 @@ describe("a kader's posyandu morning in Indonesian", () => {
     await chat.send(kader, "1"); // Bahasa Indonesia
     await chat.send(kader, "1"); // setuju
     await chat.send(kader, "kader");
+    await chat.send(kader, "Siti Aminah");
     await chat.send(kader, "Batu Piring");
     await chat.send(kader, "Posyandu Melati");
     const me = await contactOf(chat, kader);

@@ -9,6 +9,7 @@ export async function registerAs(chat: WebChatHarness, from: string, role: "pare
   await chat.send(from, lang);
   await chat.send(from, { payload: "yes" });
   await chat.send(from, { payload: `role:${role}` });
+  if (role === "kader") await chat.send(from, "Siti Aminah"); // a kader gives their name
   const replies = await chat.send(from, "btu piring");
   // When the desa has posyandu, the first one listed is chosen.
   const unit = replies.flatMap((r) => r.buttons ?? []).find((b) => b.payload.startsWith("posyandu:") && b.payload !== "posyandu:none");

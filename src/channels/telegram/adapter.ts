@@ -6,6 +6,7 @@ import { SendError } from "../channel.js";
 import type { Config } from "../../config/index.js";
 import type { Logger } from "../../lib/log.js";
 import { mapTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./map.js";
+import { toTelegramHtml } from "../format.js";
 import { describeError, inlineKeyboard, splitTelegramText, toSendError } from "./outbound.js";
 import { TELEGRAM_WEBHOOK_PATH, telegramWebhookRoutes } from "./routes.js";
 
@@ -94,8 +95,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChannelA
         try {
           const sent = await bot.api.sendMessage(
             address,
-            piece,
+            // Split first (Telegram's limit counts the text after parsing), then render `*bold*`.
+            toTelegramHtml(piece),
             {
+              parse_mode: "HTML",
               // FAQ answers cite source URLs; previews of them would bury the answer.
               link_preview_options: { is_disabled: true },
               ...(last && keyboard ? { reply_markup: keyboard } : {}),

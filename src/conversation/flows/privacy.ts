@@ -84,6 +84,8 @@ export async function describeMyData(turn: Turn): Promise<void> {
   const channels = await channelsOf(turn.tx, c.id);
   let role = c.role ? turn.t(`conversation:roles.${c.role}`) : notSet;
   if (c.role === "kader" && c.kaderStatus) role += ` (${turn.t(`conversation:data.kader_${c.kaderStatus}`)})`;
+  // A kader's name (asked at registration) is part of what is held about them.
+  if (c.name) role += `, ${c.name}`;
   turn.say("conversation:data.summary", {
     lang: c.lang ? turn.t(`conversation:lang.${c.lang}`) : notSet,
     role,

@@ -31,6 +31,15 @@ async function areaMatcher(turn: Turn): Promise<AreaMatcher> {
 }
 
 
+/** A typed name, tidied ("  siti   aminah " → "siti aminah"), or null when it cannot be one. */
+export function personName(text: string): string | null {
+  const name = text.replace(/\s+/g, " ").trim();
+  if (name.length < 2 || name.length > 80) return null;
+  // Letters, with the spaces, dots, apostrophes and hyphens names carry ("H. Rusdi", "Nor'aini").
+  if (!/^\p{L}[\p{L}\p{M} .'’-]*$/u.test(name)) return null;
+  return name;
+}
+
 function roleChoices(turn: Turn): Choice[] {
   // The try-out web chat offers no kader role (unless WEB_CHAT_STAFF_ROLES is on for a demo).
   return ROLES.filter((r) => r !== "kader" || turn.staffRolesAllowed).map((r) => ({ label: turn.t(`conversation:roles.${r}`), payload: `role:${r}` }));
@@ -82,6 +91,7 @@ async function finish(turn: Turn, data: Record<string, unknown>) {
     desaCode: data.desaCode as string,
     posyanduId: (data.posyanduId as string | undefined) ?? null,
     kaderStatus: role === "kader" ? "pending" : null,
+    name: role === "kader" ? ((data.name as string | undefined) ?? null) : null,
     consentVersion: CONSENT_VERSION,
     consentAt: new Date(data.consentAt as string),
     registeredAt: turn.now,
@@ -176,7 +186,22 @@ export const registrationFlow: Flow = {
       case "role": {
         const role = pickChoice(turn.message, roleChoices(turn))?.slice("role:".length);
         if (!role) return notAnAnswer(turn, () => turn.askAgain("conversation:reg.role_prompt", roleChoices(turn)));
+        // Staff approving a kader need to know who it is: a kader gives their name.
+        if (role === "kader") {
+          turn.say("conversation:reg.name_prompt");
+          await turn.setState("registration", "name", { ...data, role });
+          return;
+        }
         return askDesa(turn, { ...data, role });
+      }
+
+      case "name": {
+        const name = personName(turn.text);
+        if (!name) {
+          turn.say("conversation:reg.name_again");
+          return;
+        }
+        return askDesa(turn, { ...data, name });
       }
 
       case "desa":

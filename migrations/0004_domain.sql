@@ -1,0 +1,2 @@
+ALTER TABLE "contacts" ADD COLUMN "name" text;--> statement-breakpoint
+ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";

@@ -1,1 +1,0 @@
-ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";
