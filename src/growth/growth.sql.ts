@@ -67,12 +67,19 @@ export const REFERRAL_REASONS = [
   "oedema",
   "muac-severe",
   "muac-moderate",
+  "T",
   "2T",
   "BGM",
+  "obese",
+  "overweight",
   "kek",
   "anaemia",
 ] as const;
 export type ReferralReason = (typeof REFERRAL_REASONS)[number];
+
+/** Urgent: seen the same day (severe acute malnutrition); routine: within the week. */
+export const REFERRAL_PRIORITIES = ["urgent", "routine"] as const;
+export type ReferralPriority = (typeof REFERRAL_PRIORITIES)[number];
 
 export const REFERRAL_OUTCOMES = ["datang", "ditangani", "sembuh-membaik"] as const;
 export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
@@ -92,6 +99,10 @@ export const referrals = pgTable(
     desaCode: text("desa_code"),
     posyanduId: uuid("posyandu_id"),
     reasons: jsonb("reasons").$type<ReferralReason[]>().notNull(),
+    /** Raised (never lowered) when a more severe reason is added to the open referral. */
+    priority: text("priority", { enum: REFERRAL_PRIORITIES }).notNull().default("routine"),
+    /** When reasons were last added to the open referral (the puskesmas was told again). */
+    updatedAt: timestamp("updated_at", { withTimezone: true }),
     status: text("status", { enum: ["open", "acknowledged", "closed"] }).notNull().default("open"),
     outcome: text("outcome", { enum: REFERRAL_OUTCOMES }),
     createdByContactId: uuid("created_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),

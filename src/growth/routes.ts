@@ -55,6 +55,7 @@ function referralView(r: Referral) {
     desaCode: r.desaCode,
     posyanduId: r.posyanduId,
     reasons: r.reasons,
+    priority: r.priority,
     status: r.status,
     outcome: r.outcome,
     createdAt: r.createdAt.toISOString(),
@@ -62,6 +63,7 @@ function referralView(r: Referral) {
     outcomeAt: r.outcomeAt?.toISOString() ?? null,
     closedAt: r.closedAt?.toISOString() ?? null,
     remindedAt: r.remindedAt?.toISOString() ?? null,
+    updatedAt: r.updatedAt?.toISOString() ?? null,
   };
 }
 
@@ -116,7 +118,7 @@ export const growthRoutes =
       {
         schema: {
           tags: ["growth"],
-          summary: "Referrals in my area, newest first",
+          summary: "Referrals in my area: urgent ones (gizi buruk) first, then newest first",
           querystring: {
             type: "object",
             additionalProperties: false,
