@@ -12,7 +12,7 @@ import type { DbOrTx } from "../db/client.js";
 import { maternalMeasurements, REFERRAL_OUTCOMES, referrals, type ReferralOutcome } from "./growth.sql.js";
 import { isParseError, parseReport, parseReports, type KaderReport, type ParseResult } from "./parse.js";
 import { isBlocking, plausibilityKey, type PlausibilityWarning } from "./plausibility.js";
-import { acknowledgeReferral, createReferral, reasonsText, recordReferralOutcome } from "./referrals.js";
+import { acknowledgeReferral, createReferral, reasonsText, recordReferralOutcome, referralRulesOf } from "./referrals.js";
 import {
   ageText,
   cancelMeasurement,
@@ -34,8 +34,10 @@ const UKUR_FLOW = "growth:ukur";
 const MATERNAL_FLOW = "growth:maternal";
 
 const today = (turn: Turn): string => localDate(turn.now, turn.rt.config.TIMEZONE);
-const evaluate = (turn: Turn, child: Child, values: ReportValues): Promise<Evaluation> =>
-  evaluateReport(turn.tx, child, values, today(turn), { rules: turn.rt.config.GROWTH_REFERRAL_RULES });
+async function evaluate(turn: Turn, child: Child, values: ReportValues): Promise<Evaluation> {
+  const { rules } = await referralRulesOf(turn.tx, turn.rt.config.GROWTH_REFERRAL_RULES);
+  return evaluateReport(turn.tx, child, values, today(turn), { rules });
+}
 
 /** Lower case, single spaces, no punctuation at the ends: how commands are compared. */
 function simple(text: string): string {

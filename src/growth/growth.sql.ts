@@ -1,4 +1,5 @@
 import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { staffAccounts } from "../admin/accounts.sql.js";
 import { children, pregnancies } from "../children/children.sql.js";
 import { contacts } from "../contacts/contacts.sql.js";
 import { puskesmas } from "../health-units/health-units.sql.js";
@@ -134,3 +135,14 @@ export const maternalMeasurements = pgTable(
   },
   (t) => [index("maternal_measurements_pregnancy_idx").on(t.pregnancyId)],
 );
+
+/**
+ * Growth settings the Pokja changes at run time through the admin API (audited). No row: the
+ * configured default (GROWTH_REFERRAL_RULES). Key "referral_rules": ReferralRule[].
+ */
+export const growthSettings = pgTable("growth_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => staffAccounts.id, { onDelete: "set null" }),
+});

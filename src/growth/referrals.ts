@@ -11,13 +11,39 @@ import { posyandu, puskesmas, puskesmasDesa } from "../health-units/health-units
 import type { I18n, Lang } from "../i18n/index.js";
 import type { Job } from "../jobs/index.js";
 import type { Runtime } from "../runtime.js";
-import { referrals, type ReferralOutcome, type ReferralReason } from "./growth.sql.js";
+import { growthSettings, referrals, type ReferralOutcome, type ReferralReason } from "./growth.sql.js";
+import { REFERRAL_RULES, type ReferralRule } from "./referral-rules.js";
 import { referralPriority } from "./rules.js";
 
 export type Referral = typeof referrals.$inferSelect;
 
 /** Open referrals are reminded once after this long without an outcome (issue 5). */
 export const REFERRAL_REMINDER_AFTER_MS = 7 * 24 * 60 * 60_000;
+
+const RULES_KEY = "referral_rules";
+
+/**
+ * The weighing referral rules in force: the Pokja's setting (admin API) when there is one, else the
+ * configured default (GROWTH_REFERRAL_RULES). Read per report, so a change applies at once.
+ */
+export async function referralRulesOf(db: DbOrTx, fallback: readonly ReferralRule[]): Promise<{ rules: readonly ReferralRule[]; setting: typeof growthSettings.$inferSelect | null }> {
+  const [row] = await db.select().from(growthSettings).where(eq(growthSettings.key, RULES_KEY));
+  const value = row?.value;
+  if (Array.isArray(value) && value.every((r) => (REFERRAL_RULES as readonly unknown[]).includes(r))) return { rules: value as ReferralRule[], setting: row ?? null };
+  return { rules: fallback, setting: null };
+}
+
+/** Stores the Pokja's rule set; returns the row before (null when the default was in force). */
+export async function setReferralRules(db: DbOrTx, rules: readonly ReferralRule[], accountId: string | null, now: Date) {
+  const [before] = await db.select().from(growthSettings).where(eq(growthSettings.key, RULES_KEY)).for("update");
+  const value = [...new Set(rules)];
+  const [after] = await db
+    .insert(growthSettings)
+    .values({ key: RULES_KEY, value, updatedAt: now, updatedBy: accountId })
+    .onConflictDoUpdate({ target: growthSettings.key, set: { value, updatedAt: now, updatedBy: accountId } })
+    .returning();
+  return { before: before ?? null, after: after as typeof growthSettings.$inferSelect };
+}
 
 export async function puskesmasForDesa(db: DbOrTx, desaCode: string | null): Promise<{ id: string; name: string } | null> {
   if (!desaCode) return null;
