@@ -34,6 +34,8 @@ const UKUR_FLOW = "growth:ukur";
 const MATERNAL_FLOW = "growth:maternal";
 
 const today = (turn: Turn): string => localDate(turn.now, turn.rt.config.TIMEZONE);
+
+/** A report assessed with the weighing referral rules in force (the Pokja's setting or the default). */
 async function evaluate(turn: Turn, child: Child, values: ReportValues): Promise<Evaluation> {
   const { rules } = await referralRulesOf(turn.tx, turn.rt.config.GROWTH_REFERRAL_RULES);
   return evaluateReport(turn.tx, child, values, today(turn), { rules });
