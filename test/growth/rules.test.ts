@@ -102,7 +102,7 @@ describe("growth chat rules", () => {
     [{ ...normal, bbtb: "overweight" }, { rules: ["overweight"] }, ["overweight"]],
     [{ ...normal, bbtb: "obese" }, { rules: ["T"] }, []],
     // Oedema is gizi buruk (classify.ts sets the status): one reason.
-    [{ ...normal, bbtb: "severely-wasted", imtu: "severely-wasted" }, { oedema: true }, ["oedema"]],
+    [{ ...normal, bbtb: "severely-wasted", imtu: null }, { oedema: true }, ["oedema"]],
   ] as const)("refers %j %j → %j", (status, extra, expected) => {
     expect(referralReasons({ status: status as NutritionStatus }, extra)).toEqual(expected);
   });
