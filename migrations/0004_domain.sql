@@ -1,2 +1,12 @@
+CREATE TABLE "growth_settings" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" jsonb NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_by" uuid
+);
+--> statement-breakpoint
 ALTER TABLE "contacts" ADD COLUMN "name" text;--> statement-breakpoint
+ALTER TABLE "referrals" ADD COLUMN "priority" text DEFAULT 'routine' NOT NULL;--> statement-breakpoint
+ALTER TABLE "referrals" ADD COLUMN "updated_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "growth_settings" ADD CONSTRAINT "growth_settings_updated_by_staff_accounts_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."staff_accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";

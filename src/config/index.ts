@@ -1,6 +1,7 @@
 // Every setting comes from environment variables, validated once at start. Each variable is
 // documented in .env.example and README's configuration table; keep the three in step.
 import { z } from "zod";
+import { DEFAULT_REFERRAL_RULES, REFERRAL_RULES, type ReferralRule } from "../growth/referral-rules.js";
 
 const onOff = z
   .enum(["on", "off", "1", "0", "true", "false", "yes", "no"], { message: "use on or off" })
@@ -51,6 +52,13 @@ const cloudTemplates = z
     ),
   );
 
+// GROWTH_REFERRAL_RULES: which weighing results refer a child (growth/referral-rules.ts), e.g. "T,BGM,obese".
+const referralRules = z
+  .string()
+  .transform((raw) => [...new Set(raw.split(/[\s,]+/).filter(Boolean))])
+  .pipe(z.array(z.enum(REFERRAL_RULES, { message: `use some of ${REFERRAL_RULES.join(", ")}, separated by commas` })))
+  .transform((rules) => rules as ReferralRule[]);
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -68,6 +76,7 @@ const EnvSchema = z.object({
   REMINDER_HOUR: hour.default(8),
   QUIET_HOURS_START: hour.default(21),
   QUIET_HOURS_END: hour.default(6),
+  GROWTH_REFERRAL_RULES: referralRules.default([...DEFAULT_REFERRAL_RULES]),
   ADMIN_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, "does not look like a bot token (123456:ABC…)").optional(),
   TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),

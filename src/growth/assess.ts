@@ -82,7 +82,7 @@ export function assessGrowth(input: GrowthInput): GrowthAssessment {
     cbmi: r.cbmi,
     z: r.z,
     flags: r.flags,
-    status: classifyAll(r.z),
+    status: classifyAll(r.z, input.oedema === true),
     positionUsed: r.positionUsed,
     standingUnder9Months: r.standingUnder9Months,
   };

@@ -12,8 +12,8 @@ import type { DbOrTx } from "../db/client.js";
 import { maternalResultRecorded } from "../reminders/maternal.js";
 import { maternalMeasurements, REFERRAL_OUTCOMES, referrals, type ReferralOutcome } from "./growth.sql.js";
 import { isParseError, parseReport, parseReports, type KaderReport, type ParseResult } from "./parse.js";
-import { plausibilityKey, type PlausibilityWarning } from "./plausibility.js";
-import { acknowledgeReferral, createReferral, reasonsText, recordReferralOutcome } from "./referrals.js";
+import { isBlocking, plausibilityKey, type PlausibilityWarning } from "./plausibility.js";
+import { acknowledgeReferral, createReferral, reasonsText, recordReferralOutcome, referralRulesOf } from "./referrals.js";
 import {
   ageText,
   cancelMeasurement,
@@ -35,6 +35,12 @@ const UKUR_FLOW = "growth:ukur";
 const MATERNAL_FLOW = "growth:maternal";
 
 const today = (turn: Turn): string => localDate(turn.now, turn.rt.config.TIMEZONE);
+
+/** A report assessed with the weighing referral rules in force (the Pokja's setting or the default). */
+async function evaluate(turn: Turn, child: Child, values: ReportValues): Promise<Evaluation> {
+  const { rules } = await referralRulesOf(turn.tx, turn.rt.config.GROWTH_REFERRAL_RULES);
+  return evaluateReport(turn.tx, child, values, today(turn), { rules });
+}
 
 /** Lower case, single spaces, no punctuation at the ends: how commands are compared. */
 function simple(text: string): string {
@@ -152,14 +158,14 @@ async function askNextPending(turn: Turn, pending: ReportValues[]): Promise<void
   }
   const child = await childById(turn.tx, first.childId);
   if (!child) return askNextPending(turn, pending.slice(1));
-  const ev = await evaluateReport(turn.tx, child, first, today(turn));
+  const ev = await evaluate(turn, child, first);
   const warnings = ev.warnings.map((w) => `• ${warningText(turn, w)}`).join("\n");
   turn.ask("growth:confirm.prompt", confirmChoices(turn), { name: child.name, code: child.code, warnings });
   await turn.setState(CONFIRM_FLOW, "confirm", { pending });
 }
 
 async function storeAndReply(turn: Turn, child: Child, values: ReportValues, confirmed: boolean, evaluated?: Evaluation): Promise<void> {
-  const ev = evaluated ?? (await evaluateReport(turn.tx, child, values, today(turn)));
+  const ev = evaluated ?? (await evaluate(turn, child, values));
   const stored = await storeReport(turn.tx, turn.rt.i18n, child, ev, { sentByContactId: turn.contact.id, now: turn.now, confirmed, source: "chat" });
   turn.sayText(renderAssessment((k, v) => turn.t(k, v), child, ev, stored));
   turn.rt.log.info({ measurement: stored.measurement.id, referral: stored.referral?.id ?? null, warnings: ev.warnings.length }, "growth report stored");
@@ -186,7 +192,14 @@ async function handleReports(turn: Turn, kader: Kader, results: ParseResult[], a
       turn.sayText(prefix + turn.t("growth:parse.bad-date", { token: r.measuredOn ? `${r.measuredOn.day}/${r.measuredOn.month}` : "" }));
       continue;
     }
-    const ev = await evaluateReport(turn.tx, child, values, today(turn));
+    const ev = await evaluate(turn, child, values);
+    const blocking = ev.warnings.filter(isBlocking);
+    if (blocking.length > 0) {
+      // Nothing to confirm: a measurement dated in the future did not happen yet.
+      const warnings = blocking.map((w) => `• ${warningText(turn, w)}`).join("\n");
+      turn.sayText(prefix + turn.t("growth:confirm.blocked", { name: child.name, code: child.code, warnings }));
+      continue;
+    }
     if (ev.warnings.length > 0) {
       pending.push(values);
       continue;
@@ -549,7 +562,9 @@ async function handleMaternal(turn: Turn, kader: Kader, rest: string, pregnancyI
   if (reasons.length > 0) {
     const r = await createReferral(turn.tx, turn.rt.i18n, { pregnancyId: pregnancy.id, desaCode: pregnancy.desaCode, posyanduId: null, reasons, createdByContactId: turn.contact.id }, turn.now);
     lines.push(turn.t("growth:reply.refer", { puskesmas: r.puskesmasName ?? turn.t("growth:reply.puskesmas_unknown"), reasons: reasonsText(turn.rt.i18n, turn.lang, reasons) }));
-    lines.push(turn.t(r.created ? "growth:reply.referral_created" : "growth:reply.referral_open", { number: r.referral.number }));
+    if (r.created) lines.push(turn.t("growth:reply.referral_created", { number: r.referral.number }));
+    else if (r.added.length > 0) lines.push(turn.t("growth:reply.referral_updated", { number: r.referral.number, added: reasonsText(turn.rt.i18n, turn.lang, r.added), reasons: reasonsText(turn.rt.i18n, turn.lang, r.referral.reasons) }));
+    else lines.push(turn.t("growth:reply.referral_open", { number: r.referral.number }));
   }
   turn.sayText(lines.join("\n"));
 }

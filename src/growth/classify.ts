@@ -52,8 +52,14 @@ export interface NutritionStatus {
   imtu: StatusWasting | null;
 }
 
-/** All four Permenkes 2/2020 statuses from WHO z-scores (null where the z-score is missing). */
-export function classifyAll(z: { zlen: number | null; zwei: number | null; zwfl: number | null; zbmi: number | null }): NutritionStatus {
+/**
+ * All four Permenkes 2/2020 statuses from WHO z-scores (null where the z-score is missing).
+ * Bilateral pitting oedema is gizi buruk whatever the weight (WHO 2013 SAM guideline; Kemenkes,
+ * Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita, 2019): the weight-based z-scores are
+ * not computed then (the water weighs): BB/PB–BB/TB reads "gizi buruk", IMT/U stays blank (as batch.ts).
+ */
+export function classifyAll(z: { zlen: number | null; zwei: number | null; zwfl: number | null; zbmi: number | null }, oedema = false): NutritionStatus {
+  if (oedema) return { tbu: classifyTbu(z.zlen), bbu: null, bbtb: "severely-wasted", imtu: null };
   return { tbu: classifyTbu(z.zlen), bbu: classifyBbu(z.zwei), bbtb: classifyWasting(z.zwfl), imtu: classifyWasting(z.zbmi) };
 }
 

@@ -1,4 +1,5 @@
 import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { staffAccounts } from "../admin/accounts.sql.js";
 import { children, pregnancies } from "../children/children.sql.js";
 import { contacts } from "../contacts/contacts.sql.js";
 import { puskesmas } from "../health-units/health-units.sql.js";
@@ -67,12 +68,19 @@ export const REFERRAL_REASONS = [
   "oedema",
   "muac-severe",
   "muac-moderate",
+  "T",
   "2T",
   "BGM",
+  "obese",
+  "overweight",
   "kek",
   "anaemia",
 ] as const;
 export type ReferralReason = (typeof REFERRAL_REASONS)[number];
+
+/** Urgent: seen the same day (severe acute malnutrition); routine: within the week. */
+export const REFERRAL_PRIORITIES = ["urgent", "routine"] as const;
+export type ReferralPriority = (typeof REFERRAL_PRIORITIES)[number];
 
 export const REFERRAL_OUTCOMES = ["datang", "ditangani", "sembuh-membaik"] as const;
 export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
@@ -92,6 +100,10 @@ export const referrals = pgTable(
     desaCode: text("desa_code"),
     posyanduId: uuid("posyandu_id"),
     reasons: jsonb("reasons").$type<ReferralReason[]>().notNull(),
+    /** Raised (never lowered) when a more severe reason is added to the open referral. */
+    priority: text("priority", { enum: REFERRAL_PRIORITIES }).notNull().default("routine"),
+    /** When reasons were last added to the open referral (the puskesmas was told again). */
+    updatedAt: timestamp("updated_at", { withTimezone: true }),
     status: text("status", { enum: ["open", "acknowledged", "closed"] }).notNull().default("open"),
     outcome: text("outcome", { enum: REFERRAL_OUTCOMES }),
     createdByContactId: uuid("created_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),
@@ -123,3 +135,14 @@ export const maternalMeasurements = pgTable(
   },
   (t) => [index("maternal_measurements_pregnancy_idx").on(t.pregnancyId)],
 );
+
+/**
+ * Growth settings the Pokja changes at run time through the admin API (audited). No row: the
+ * configured default (GROWTH_REFERRAL_RULES). Key "referral_rules": ReferralRule[].
+ */
+export const growthSettings = pgTable("growth_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => staffAccounts.id, { onDelete: "set null" }),
+});

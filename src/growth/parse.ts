@@ -29,6 +29,8 @@ export interface KaderReport {
   weightKg?: number;
   /** Set instead of weightKg when the weight looks like grams ("BB 8200", "8200 gr", "8.200"). */
   weightGrams?: number;
+  /** The weight was a bare whole number ≥ 100 (no unit, no thousands dot): grams or a lost comma. */
+  weightBare?: boolean;
   lengthCm?: number;
   /** Which word the kader used: PB/panjang (lying by definition) or TB/tinggi (standing). */
   lengthKeyword?: "pb" | "tb";
@@ -256,6 +258,8 @@ function parseLine(line: string): ParseResult {
         if (grams !== null) {
           report.weightGrams = grams;
           report.flags.push("weight-in-grams");
+          // "820" with no unit may be grams or 8,20 kg with its comma lost: the age decides (reports.ts).
+          if (!thousands && unit === undefined && Number.isInteger(value)) report.weightBare = true;
         } else report.weightKg = value;
       } else if (field === "length") {
         if (thousands) return fail("bad-number", field, numTok.text);

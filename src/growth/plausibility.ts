@@ -1,13 +1,14 @@
 // Checks that make the bot ask the kader to confirm a measurement before it is stored.
 // Each warning is a code (text: growth:plausibility.<code>) plus the values for the message.
 import type { GrowthAssessment } from "./assess.js";
-import { DAYS_PER_MONTH } from "./who-tables.js";
-import { dayNumber } from "./zscore.js";
+import { DAYS_PER_MONTH, type Sex } from "./who-tables.js";
+import { computeZScores, dayNumber } from "./zscore.js";
 
 export type PlausibilityCode =
   | "who-flag"
   | "same-day-duplicate"
   | "weight-in-grams"
+  | "weight-decimal"
   | "future-date"
   | "before-birth"
   | "age-5-years-or-more"
@@ -40,6 +41,35 @@ export interface PlausibilityContext {
   previous?: readonly PreviousMeasurement[] | undefined;
   /** The parser saw a weight that looks like grams (KaderReport.weightGrams). */
   weightGrams?: number | undefined;
+  /** A bare number read as a weight with its decimal comma lost ("820" → 8,2 kg). */
+  weightTyped?: number | undefined;
+}
+
+/**
+ * Warnings that cannot be confirmed: the report is not stored, the kader sends the line again.
+ * A measurement dated in the future did not happen yet (issue 12 item 7).
+ */
+export const BLOCKING_WARNINGS: readonly PlausibilityCode[] = ["future-date"];
+
+export const isBlocking = (w: PlausibilityWarning): boolean => BLOCKING_WARNINGS.includes(w.code);
+
+/**
+ * How to read a bare whole-number weight such as "820" or "8200": as grams (÷ 1000) or as kilograms
+ * with the decimal comma lost (÷ 100, ÷ 10). The reading whose weight-for-age z-score (WHO 2006) is
+ * nearest the median is the one suggested to the kader, who still confirms it: 820 for an
+ * 18-month-old is 8,20 kg, not 0,82 kg. Without an age the grams reading stays.
+ */
+export function bareWeightReading(typed: number, sex: Sex, ageDays: number | null): { kg: number; reading: "grams" | "decimal" } {
+  const grams = { kg: typed / 1000, reading: "grams" as const };
+  if (ageDays === null || ageDays < 0) return grams;
+  let best: { kg: number; reading: "grams" | "decimal"; z: number } | null = null;
+  for (const [divisor, reading] of [[1000, "grams"], [100, "decimal"], [10, "decimal"]] as const) {
+    const kg = typed / divisor;
+    const z = computeZScores({ sex, ageDays, weightKg: kg }).z.zwei;
+    if (z === null) continue;
+    if (!best || Math.abs(z) < Math.abs(best.z)) best = { kg, reading, z };
+  }
+  return best ? { kg: best.kg, reading: best.reading } : grams;
 }
 
 /**
@@ -70,6 +100,11 @@ export function checkPlausibility(assessment: GrowthAssessment, ctx: Plausibilit
     // Suggest the kg reading in Indonesian notation (decimal comma) for the confirmation question.
     const kg = String(Math.round(ctx.weightGrams) / 1000).replace(".", ",");
     warnings.push({ code: "weight-in-grams", vars: { grams: ctx.weightGrams, kg } });
+  }
+  if (ctx.weightTyped !== undefined && ctx.weightKg !== undefined) {
+    // As many decimals as the comma that was lost: 820 → 8,20; 82 → 8,2.
+    const dp = Math.max(0, Math.round(Math.log10(ctx.weightTyped / ctx.weightKg)));
+    warnings.push({ code: "weight-decimal", vars: { typed: ctx.weightTyped, kg: ctx.weightKg.toFixed(dp).replace(".", ",") } });
   }
 
   const day = dayNumber(ctx.measuredOn);

@@ -1,6 +1,6 @@
 // Referrals to the puskesmas serving the desa: created when a child or pregnant woman needs care,
 // sent to the puskesmas staff's chats, acknowledged, given an outcome, reminded after 7 days.
-import { and, asc, count, desc, eq, inArray, isNull, lte, ne, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import { staffChatsForDesa } from "../admin/notify.js";
 import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
 import { enqueue } from "../channels/outbox.js";
@@ -11,12 +11,39 @@ import { posyandu, puskesmas, puskesmasDesa } from "../health-units/health-units
 import type { I18n, Lang } from "../i18n/index.js";
 import type { Job } from "../jobs/index.js";
 import type { Runtime } from "../runtime.js";
-import { referrals, type ReferralOutcome, type ReferralReason } from "./growth.sql.js";
+import { growthSettings, referrals, type ReferralOutcome, type ReferralReason } from "./growth.sql.js";
+import { REFERRAL_RULES, type ReferralRule } from "./referral-rules.js";
+import { referralPriority } from "./rules.js";
 
 export type Referral = typeof referrals.$inferSelect;
 
 /** Open referrals are reminded once after this long without an outcome (issue 5). */
 export const REFERRAL_REMINDER_AFTER_MS = 7 * 24 * 60 * 60_000;
+
+const RULES_KEY = "referral_rules";
+
+/**
+ * The weighing referral rules in force: the Pokja's setting (admin API) when there is one, else the
+ * configured default (GROWTH_REFERRAL_RULES). Read per report, so a change applies at once.
+ */
+export async function referralRulesOf(db: DbOrTx, fallback: readonly ReferralRule[]): Promise<{ rules: readonly ReferralRule[]; setting: typeof growthSettings.$inferSelect | null }> {
+  const [row] = await db.select().from(growthSettings).where(eq(growthSettings.key, RULES_KEY));
+  const value = row?.value;
+  if (Array.isArray(value) && value.every((r) => (REFERRAL_RULES as readonly unknown[]).includes(r))) return { rules: value as ReferralRule[], setting: row ?? null };
+  return { rules: fallback, setting: null };
+}
+
+/** Stores the Pokja's rule set; returns the row before (null when the default was in force). */
+export async function setReferralRules(db: DbOrTx, rules: readonly ReferralRule[], accountId: string | null, now: Date) {
+  const [before] = await db.select().from(growthSettings).where(eq(growthSettings.key, RULES_KEY)).for("update");
+  const value = [...new Set(rules)];
+  const [after] = await db
+    .insert(growthSettings)
+    .values({ key: RULES_KEY, value, updatedAt: now, updatedBy: accountId })
+    .onConflictDoUpdate({ target: growthSettings.key, set: { value, updatedAt: now, updatedBy: accountId } })
+    .returning();
+  return { before: before ?? null, after: after as typeof growthSettings.$inferSelect };
+}
 
 export async function puskesmasForDesa(db: DbOrTx, desaCode: string | null): Promise<{ id: string; name: string } | null> {
   if (!desaCode) return null;
@@ -56,21 +83,32 @@ export function reasonsText(i18n: I18n, lang: Lang, reasons: readonly ReferralRe
   return reasons.map((r) => i18n.t(lang, `growth:reason.${r}`)).join(", ");
 }
 
-/** Queues the referral (or its reminder) to every chat of the puskesmas; exactly once per key. */
-export async function notifyPuskesmas(db: DbOrTx, i18n: I18n, ref: Referral, now: Date, kind: "new" | "reminder"): Promise<number> {
+export type NotifyKind = "new" | "update" | "reminder";
+
+/**
+ * Queues the referral (new, updated with new reasons, or its reminder) to every chat of the
+ * puskesmas and the bidan of the desa; exactly once per key. An urgent referral says so first.
+ */
+export async function notifyPuskesmas(db: DbOrTx, i18n: I18n, ref: Referral, now: Date, kind: NotifyKind, added: readonly ReferralReason[] = []): Promise<number> {
   if (!ref.puskesmasId) return 0;
   // The puskesmas and the bidan of the desa follow referrals up (the Pokja when nobody is linked there).
   const chats = await staffChatsForDesa(db, ref.desaCode);
+  // One update message per change: the reasons it added name it.
+  const key = kind === "update" ? `referral:update:${ref.id}:${[...added].sort().join("+")}` : `referral:${kind}:${ref.id}`;
   let queued = 0;
   for (const chat of chats) {
-    const text = i18n.t(chat.lang, kind === "new" ? "growth:referral.notify" : "growth:referral.reminder", {
+    const vars = {
       number: ref.number,
       subject: await subjectText(db, i18n, chat.lang, ref),
       reasons: reasonsText(i18n, chat.lang, ref.reasons),
-    });
+      added: reasonsText(i18n, chat.lang, added),
+    };
+    const lines = [];
+    if (ref.priority === "urgent") lines.push(i18n.t(chat.lang, "growth:referral.urgent_head", vars));
+    lines.push(i18n.t(chat.lang, `growth:referral.${kind === "new" ? "notify" : kind}`, vars));
     const ids = await enqueue(
       db,
-      [{ contactId: chat.contactId, channel: chat.channel, address: chat.address, kind: "referral", message: { text }, dedupeKey: `referral:${kind}:${ref.id}:${chat.contactId}` }],
+      [{ contactId: chat.contactId, channel: chat.channel, address: chat.address, kind: "referral", message: { text: lines.join("\n") }, dedupeKey: `${key}:${chat.contactId}` }],
       now,
     );
     queued += ids.length;
@@ -88,15 +126,38 @@ export interface NewReferral {
   createdByContactId: string | null;
 }
 
+export interface ReferralResult {
+  referral: Referral;
+  created: boolean;
+  /** Reasons added to a referral that was already open (the puskesmas and bidan were told again). */
+  added: ReferralReason[];
+  puskesmasName: string | null;
+  notified: number;
+}
+
 /**
- * Creates a referral for the puskesmas of the desa and notifies it, unless the person already has
- * one not yet closed (then that one is returned: one follow-up per person at a time).
+ * Creates a referral for the puskesmas of the desa and notifies it. A person has one referral not
+ * yet closed at a time: when one is open (or acknowledged) and the child got worse — a reason the
+ * puskesmas has not heard yet — the reason is added, the priority raised when it is more severe,
+ * and the puskesmas and bidan are told again what changed (issue 11 item 1).
  */
-export async function createReferral(db: DbOrTx, i18n: I18n, input: NewReferral, now: Date): Promise<{ referral: Referral; created: boolean; puskesmasName: string | null; notified: number }> {
+export async function createReferral(db: DbOrTx, i18n: I18n, input: NewReferral, now: Date): Promise<ReferralResult> {
   const who = input.childId ? eq(referrals.childId, input.childId) : eq(referrals.pregnancyId, input.pregnancyId ?? "00000000-0000-0000-0000-000000000000");
   const unit = await puskesmasForDesa(db, input.desaCode);
-  const [open] = await db.select().from(referrals).where(and(who, ne(referrals.status, "closed"))).orderBy(desc(referrals.createdAt)).limit(1);
-  if (open) return { referral: open, created: false, puskesmasName: unit?.name ?? null, notified: 0 };
+  const [open] = await db.select().from(referrals).where(and(who, ne(referrals.status, "closed"))).orderBy(desc(referrals.createdAt)).limit(1).for("update");
+  const priority = referralPriority(input.reasons);
+  if (open) {
+    const added = input.reasons.filter((r) => !open.reasons.includes(r));
+    if (added.length === 0) return { referral: open, created: false, added, puskesmasName: unit?.name ?? null, notified: 0 };
+    const [updated] = await db
+      .update(referrals)
+      .set({ reasons: [...open.reasons, ...added], priority: open.priority === "urgent" ? "urgent" : priority, updatedAt: now, measurementId: input.measurementId ?? open.measurementId })
+      .where(eq(referrals.id, open.id))
+      .returning();
+    if (!updated) throw new Error("updating a referral");
+    const notified = await notifyPuskesmas(db, i18n, updated, now, "update", added);
+    return { referral: updated, created: false, added, puskesmasName: unit?.name ?? null, notified };
+  }
   const [referral] = await db
     .insert(referrals)
     .values({
@@ -107,13 +168,20 @@ export async function createReferral(db: DbOrTx, i18n: I18n, input: NewReferral,
       desaCode: input.desaCode,
       posyanduId: input.posyanduId,
       reasons: input.reasons,
+      priority,
       createdByContactId: input.createdByContactId,
       createdAt: now,
     })
     .returning();
   if (!referral) throw new Error("creating a referral");
   const notified = await notifyPuskesmas(db, i18n, referral, now, "new");
-  return { referral, created: true, puskesmasName: unit?.name ?? null, notified };
+  return { referral, created: true, added: [], puskesmasName: unit?.name ?? null, notified };
+}
+
+/** The referral of a child not yet closed, if any (advice for a weight-only re-measure). */
+export async function openReferralOfChild(db: DbOrTx, childId: string): Promise<Referral | undefined> {
+  const [row] = await db.select().from(referrals).where(and(eq(referrals.childId, childId), ne(referrals.status, "closed"))).orderBy(desc(referrals.createdAt)).limit(1);
+  return row;
 }
 
 /** Referrals a staff member may see: the admin module's area scope on the referral's desa/posyandu. */
@@ -136,7 +204,8 @@ export async function listReferrals(
     .from(referrals)
     .leftJoin(children, eq(children.id, referrals.childId))
     .where(where)
-    .orderBy(desc(referrals.createdAt))
+    // Urgent ones (gizi buruk: seen today) first, then the newest.
+    .orderBy(sql`(${referrals.priority} = 'urgent') desc`, desc(referrals.createdAt))
     .limit(filter.limit)
     .offset(filter.offset);
   const [total] = await db.select({ n: count() }).from(referrals).where(where);

@@ -10,12 +10,14 @@ import type { I18n, Lang } from "../i18n/index.js";
 import { assessGrowth, type GrowthAssessment } from "./assess.js";
 import { measurements } from "./growth.sql.js";
 import type { KaderReport } from "./parse.js";
-import { checkPlausibility, type PlausibilityWarning } from "./plausibility.js";
-import { createReferral, type Referral } from "./referrals.js";
+import { bareWeightReading, checkPlausibility, type PlausibilityWarning } from "./plausibility.js";
+import type { StatusTbu } from "./classify.js";
+import type { ReferralRule } from "./referral-rules.js";
+import { createReferral, openReferralOfChild, type Referral } from "./referrals.js";
 import { adviceFor, ageParts, defaultPosition, formatDate, formatNumber, referralReasons, resolveMeasuredOn, type AdviceCode } from "./rules.js";
 import type { ReferralReason } from "./growth.sql.js";
 import { weightGainStatus, type WeighingAssessment } from "./weight-gain.js";
-import { ageInDays, type Position } from "./zscore.js";
+import { ageInDays, dayNumber, type Position } from "./zscore.js";
 
 export type Measurement = typeof measurements.$inferSelect;
 
@@ -34,15 +36,22 @@ export interface ReportValues {
   oedema?: boolean;
   /** The parser saw grams; weightKg holds the kg reading the kader is asked to confirm. */
   weightGrams?: number;
+  /** A bare number read as kg with its comma lost ("820" → 8,2); weightKg holds that reading. */
+  weightTyped?: number;
 }
 
 /** Turns a parsed line into values for a child, or null when the date cannot exist. */
-export function reportValues(child: Pick<Child, "id" | "birthDate">, report: KaderReport, today: string): ReportValues | null {
+export function reportValues(child: Pick<Child, "id" | "birthDate" | "sex">, report: KaderReport, today: string): ReportValues | null {
   const measuredOn = resolveMeasuredOn(report.measuredOn, today);
   if (!measuredOn) return null;
   const v: ReportValues = { childId: child.id, measuredOn };
   if (report.weightKg !== undefined) v.weightKg = report.weightKg;
-  if (report.weightGrams !== undefined) {
+  const ageDays = ageInDays(child.birthDate, measuredOn);
+  const reading = report.weightGrams !== undefined && report.weightBare ? bareWeightReading(report.weightGrams, child.sex, Number.isFinite(ageDays) ? ageDays : null) : null;
+  if (reading?.reading === "decimal" && report.weightGrams !== undefined) {
+    v.weightTyped = report.weightGrams;
+    v.weightKg = reading.kg;
+  } else if (report.weightGrams !== undefined) {
     v.weightGrams = report.weightGrams;
     v.weightKg = Math.round(report.weightGrams) / 1000;
   }
@@ -64,6 +73,21 @@ export interface Evaluation {
   warnings: PlausibilityWarning[];
   reasons: ReferralReason[];
   advice: AdviceCode;
+  /** The child's referral not yet closed, as it stood before this report. */
+  openReferral: Pick<Referral, "number" | "reasons" | "priority"> | null;
+  /** For a report without length: the latest recent length's date and PB/U–TB/U status. */
+  latestLength: { date: string; tbu: StatusTbu } | null;
+}
+
+/**
+ * A length/height this recent still describes the child when only the weight is re-measured
+ * (stunting does not resolve within weeks). Team choice, not a Kemenkes rule.
+ */
+export const LATEST_LENGTH_WINDOW_DAYS = 92;
+
+export interface EvaluateOptions {
+  /** The Pokja's weighing referral rules (config GROWTH_REFERRAL_RULES). */
+  rules?: readonly ReferralRule[];
 }
 
 async function history(db: DbOrTx, childId: string): Promise<Measurement[]> {
@@ -81,7 +105,7 @@ function assessValues(child: Pick<Child, "sex" | "birthDate">, v: Omit<ReportVal
 }
 
 /** Assesses a report against the child's stored history; nothing is written. */
-export async function evaluateReport(db: DbOrTx, child: Child, values: ReportValues, today: string): Promise<Evaluation> {
+export async function evaluateReport(db: DbOrTx, child: Child, values: ReportValues, today: string, options: EvaluateOptions = {}): Promise<Evaluation> {
   const assessment = assessValues(child, values);
   const past = await history(db, child.id);
   const warnings = checkPlausibility(assessment, {
@@ -90,6 +114,7 @@ export async function evaluateReport(db: DbOrTx, child: Child, values: ReportVal
     birthDate: child.birthDate,
     weightKg: values.weightKg,
     weightGrams: values.weightGrams,
+    weightTyped: values.weightTyped,
     previous: past.map((p) => ({ date: p.measuredOn, weightKg: p.weightKg ?? undefined, clenhei: p.lengthCorrectedCm ?? undefined })),
   });
   let weighing: WeighingAssessment | null = null;
@@ -100,8 +125,20 @@ export async function evaluateReport(db: DbOrTx, child: Child, values: ReportVal
     const all = weightGainStatus({ sex: child.sex, birthDate: child.birthDate }, weighings) as (WeighingAssessment & { mine?: boolean })[];
     weighing = all.find((w) => w.mine) ?? null;
   }
-  const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing, muacCm: values.muacCm });
-  return { values, assessment, weighing, warnings, reasons, advice: adviceFor(assessment, reasons, weighing?.code ?? null) };
+  const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing, muacCm: values.muacCm, rules: options.rules });
+  // A weight-only re-measure still describes a child whose recent length was short (issue 12 item 7).
+  let latestLength: Evaluation["latestLength"] = null;
+  if (values.lengthCm === undefined) {
+    const day = dayNumber(values.measuredOn);
+    const recent = past
+      .filter((p) => p.statusTbu !== null && dayNumber(p.measuredOn) <= day && day - dayNumber(p.measuredOn) <= LATEST_LENGTH_WINDOW_DAYS)
+      .at(-1);
+    if (recent) latestLength = { date: recent.measuredOn, tbu: recent.statusTbu as StatusTbu };
+  }
+  const open = await openReferralOfChild(db, child.id);
+  const openReferral = open ? { number: open.number, reasons: open.reasons, priority: open.priority } : null;
+  const advice = adviceFor(assessment, reasons, weighing?.code ?? null, { openReferral: openReferral !== null, latestTbu: latestLength?.tbu ?? null });
+  return { values, assessment, weighing, warnings, reasons, advice, openReferral, latestLength };
 }
 
 export interface SaveOptions {
@@ -213,6 +250,8 @@ export interface Stored {
   measurement: Measurement;
   referral: Referral | null;
   referralCreated: boolean;
+  /** Reasons added to an open referral by this report. */
+  referralAdded: ReferralReason[];
   puskesmasName: string | null;
   parentNotified: boolean;
 }
@@ -222,6 +261,7 @@ export async function storeReport(db: DbOrTx, i18n: I18n, child: Child, ev: Eval
   const measurement = await saveMeasurement(db, child, ev, o);
   let referral: Referral | null = null;
   let referralCreated = false;
+  let referralAdded: ReferralReason[] = [];
   let puskesmasName: string | null = null;
   if (ev.reasons.length > 0) {
     const r = await createReferral(
@@ -232,10 +272,11 @@ export async function storeReport(db: DbOrTx, i18n: I18n, child: Child, ev: Eval
     );
     referral = r.referral;
     referralCreated = r.created;
+    referralAdded = r.added;
     puskesmasName = r.puskesmasName;
   }
   const parentNotified = await notifyParent(db, i18n, await linkParentByPhone(db, child), ev, measurement, o.now);
-  return { measurement, referral, referralCreated, puskesmasName, parentNotified };
+  return { measurement, referral, referralCreated, referralAdded, puskesmasName, parentNotified };
 }
 
 /**
@@ -271,6 +312,7 @@ export async function notifyParent(db: DbOrTx, i18n: I18n, child: Child, ev: Eva
   if (ev.values.weightKg !== undefined) lines.push(t("growth:parent.weight", { kg: formatNumber(ev.values.weightKg, 1) }));
   if (ev.values.lengthCm !== undefined) lines.push(t("growth:parent.length", { cm: formatNumber(ev.values.lengthCm, 1) }));
   lines.push(t(`growth:parent.advice.${ev.advice}`));
+  if (ev.advice === "refer-urgent") lines.push(t("growth:danger_signs"));
   const ids = await enqueue(
     db,
     [{ contactId: parent.id, channel: channel.channel, address: channel.address, kind: "growth", message: { text: lines.join("\n") }, dedupeKey: `growth:parent:${m.id}` }],
@@ -328,7 +370,7 @@ const INDEX_ROWS = [
 ] as const;
 
 /** The answer to the kader for one stored (or about to be stored) report. */
-export function renderAssessment(t: T, child: Pick<Child, "name" | "code" | "birthDate">, ev: Evaluation, stored: Pick<Stored, "referral" | "referralCreated" | "puskesmasName"> | null): string {
+export function renderAssessment(t: T, child: Pick<Child, "name" | "code" | "birthDate">, ev: Evaluation, stored: Pick<Stored, "referral" | "referralCreated" | "referralAdded" | "puskesmasName"> | null): string {
   const { values: v, assessment: a, weighing: w } = ev;
   const lines: string[] = [];
   lines.push(t("growth:reply.head", { name: child.name, code: child.code, age: ageText(t, child.birthDate, v.measuredOn), date: formatDate(v.measuredOn) }));
@@ -353,12 +395,26 @@ export function renderAssessment(t: T, child: Pick<Child, "name" | "code" | "bir
     lines.push(t("growth:reply.gain", { code: t(`growth:code.${code}`) }));
     if (w.bgm) lines.push(t("growth:code.BGM"));
   }
+  const reasonList = (reasons: readonly string[]) => reasons.map((r) => t(`growth:reason.${r}`)).join(", ");
   if (ev.reasons.length > 0) {
-    const reasons = ev.reasons.map((r) => t(`growth:reason.${r}`)).join(", ");
-    lines.push(t("growth:reply.refer", { puskesmas: stored?.puskesmasName ?? t("growth:reply.puskesmas_unknown"), reasons }));
-    if (stored?.referral) lines.push(t(stored.referralCreated ? "growth:reply.referral_created" : "growth:reply.referral_open", { number: stored.referral.number }));
+    const urgent = ev.advice === "refer-urgent";
+    lines.push(t(urgent ? "growth:reply.refer_urgent" : "growth:reply.refer", { puskesmas: stored?.puskesmasName ?? t("growth:reply.puskesmas_unknown"), reasons: reasonList(ev.reasons) }));
+    if (urgent) lines.push(t("growth:danger_signs"));
+    const r = stored?.referral;
+    if (r) {
+      if (stored.referralCreated) lines.push(t(urgent ? "growth:reply.referral_created_urgent" : "growth:reply.referral_created", { number: r.number }));
+      else if (stored.referralAdded.length > 0) lines.push(t("growth:reply.referral_updated", { number: r.number, added: reasonList(stored.referralAdded), reasons: reasonList(r.reasons) }));
+      else lines.push(t("growth:reply.referral_open", { number: r.number }));
+    }
   } else {
-    lines.push(t(`growth:advice.${ev.advice}`));
+    lines.push(
+      t(`growth:advice.${ev.advice}`, {
+        number: ev.openReferral?.number ?? "",
+        reasons: reasonList(ev.openReferral?.reasons ?? []),
+        date: ev.latestLength ? formatDate(ev.latestLength.date) : "",
+        status: ev.latestLength ? t(`growth:status.tbu.${ev.latestLength.tbu}`) : "",
+      }),
+    );
   }
   return lines.join("\n");
 }

@@ -1,17 +1,18 @@
 // Growth HTTP API for staff: z-scores for one or many measurements (the CLI's columns, in JSON; see
-// batch.ts for when a status is left blank) and
-// the referrals of the caller's area (list, acknowledge, record the outcome). Authentication and
+// batch.ts for when a status is left blank), the referrals of the caller's area (list, acknowledge,
+// record the outcome), and the Pokja's weighing referral rules. Authentication and
 // area scoping are the admin module's (session cookie or bearer API token; whereInScope).
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
-import { recordAudit } from "../admin/audit.js";
+import { auditSnapshot, recordAudit } from "../admin/audit.js";
 import { HttpError, notFound } from "../admin/errors.js";
 import { actorOf, requireRole, requireStaff } from "../admin/http.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
 import { idParams, pageOf } from "../admin/validation.js";
 import { assessRow, OUTPUT_COLUMNS } from "./batch.js";
 import { REFERRAL_OUTCOMES, type ReferralOutcome } from "./growth.sql.js";
-import { acknowledgeReferral, listReferrals, recordReferralOutcome, type Referral, type ReferralChange } from "./referrals.js";
+import { REFERRAL_RULES, type ReferralRule } from "./referral-rules.js";
+import { acknowledgeReferral, listReferrals, recordReferralOutcome, referralRulesOf, setReferralRules, type Referral, type ReferralChange } from "./referrals.js";
 
 /** Rows per assess call: enough for a posyandu month, small enough to answer at once. */
 export const MAX_ASSESS_ROWS = 1000;
@@ -55,6 +56,7 @@ function referralView(r: Referral) {
     desaCode: r.desaCode,
     posyanduId: r.posyanduId,
     reasons: r.reasons,
+    priority: r.priority,
     status: r.status,
     outcome: r.outcome,
     createdAt: r.createdAt.toISOString(),
@@ -62,6 +64,7 @@ function referralView(r: Referral) {
     outcomeAt: r.outcomeAt?.toISOString() ?? null,
     closedAt: r.closedAt?.toISOString() ?? null,
     remindedAt: r.remindedAt?.toISOString() ?? null,
+    updatedAt: r.updatedAt?.toISOString() ?? null,
   };
 }
 
@@ -116,7 +119,7 @@ export const growthRoutes =
       {
         schema: {
           tags: ["growth"],
-          summary: "Referrals in my area, newest first",
+          summary: "Referrals in my area: urgent ones (gizi buruk) first, then newest first",
           querystring: {
             type: "object",
             additionalProperties: false,
@@ -173,6 +176,46 @@ export const growthRoutes =
           return r;
         });
         return { referral: referralView(referral) };
+      },
+    );
+
+    const rulesView = (r: Awaited<ReturnType<typeof referralRulesOf>>) => ({
+      rules: r.rules,
+      source: r.setting ? "pokja" : "default",
+      updatedAt: r.setting?.updatedAt.toISOString() ?? null,
+    });
+
+    app.get(
+      "/api/v1/growth/referral-rules",
+      { schema: { tags: ["growth"], summary: "Weighing results that refer a child (Buku KIA 2023: T, BGM, above the orange line); the Pokja's setting or the configured default" } },
+      async (request) => {
+        requireStaff(request);
+        return rulesView(await referralRulesOf(rt.db, rt.config.GROWTH_REFERRAL_RULES));
+      },
+    );
+
+    app.put<{ Body: { rules: ReferralRule[] } }>(
+      "/api/v1/growth/referral-rules",
+      {
+        schema: {
+          tags: ["growth"],
+          summary: "Set the weighing referral rules (Pokja admin); applies to the next report; recorded in the audit log",
+          body: {
+            type: "object",
+            additionalProperties: false,
+            required: ["rules"],
+            properties: { rules: { type: "array", maxItems: REFERRAL_RULES.length, uniqueItems: true, items: { type: "string", enum: [...REFERRAL_RULES] } } },
+          },
+        },
+      },
+      async (request) => {
+        const staff = requireRole(request, "pokja_admin");
+        const now = rt.clock.now();
+        await rt.db.transaction(async (tx) => {
+          const { before, after } = await setReferralRules(tx, request.body.rules, staff.id, now);
+          await recordAudit(tx, { actor: actorOf(staff), action: "growth_setting.update", entity: "growth_setting", entityId: after.key, before: auditSnapshot(before), after: auditSnapshot(after), at: now });
+        });
+        return rulesView(await referralRulesOf(rt.db, rt.config.GROWTH_REFERRAL_RULES));
       },
     );
   };

@@ -2,7 +2,9 @@
 // the measuring position by age, who needs referral, maternal KEK/anaemia, phone numbers.
 import { DateTime } from "luxon";
 import type { GrowthAssessment } from "./assess.js";
-import type { ReferralReason } from "./growth.sql.js";
+import type { StatusTbu } from "./classify.js";
+import type { ReferralPriority, ReferralReason } from "./growth.sql.js";
+import { DEFAULT_REFERRAL_RULES, type ReferralRule } from "./referral-rules.js";
 import type { MeasuredOn } from "./parse.js";
 import type { WeighingAssessment } from "./weight-gain.js";
 import { HEIGHT_FROM_DAY } from "./who-tables.js";
@@ -89,16 +91,6 @@ export function defaultPosition(ageDays: number | null, keyword: "pb" | "tb" | u
 }
 
 /**
- * Reasons to refer a child to the puskesmas, per the issue and Buku KIA 2023 ("Rujuk bila BB anak
- * Tidak Naik … atau di Bawah Garis Merah"), kader training (T/BGM → konfirmasi → rujuk) and
- * Permenkes 2/2020 statuses:
- * - PB/U or TB/U < −2 SD (pendek, sangat pendek);
- * - BB/PB or BB/TB < −2 SD (gizi kurang, gizi buruk); IMT/U when BB/TB is missing;
- * - bilateral pitting oedema (a sign of gizi buruk whatever the weight);
- * - 2T (tidak naik twice in a row) and BGM (BB/U < −3 SD).
- * A single T is counselled, not referred (schedule-facts.md §6: 2T → refer).
- */
-/**
  * LiLA of a child 6–59 months: < 11,5 cm is gizi buruk and 11,5–< 12,5 cm gizi kurang, whatever
  * the weight (Kemenkes, Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita, 2019; WHO
  * 2013 SAM guideline; faq-topics.md F `gizi-buruk`). WHO's MUAC-for-age z-score table is not
@@ -115,31 +107,82 @@ export function muacReason(muacCm: number | undefined, ageDays: number | null): 
   return null;
 }
 
+/**
+ * Severe acute malnutrition (gizi buruk): BB/PB or BB/TB < −3 SD, bilateral pitting oedema, or LiLA
+ * < 11,5 cm — the child goes to the puskesmas the same day (Kemenkes, Pedoman Pencegahan dan Tata
+ * Laksana Gizi Buruk pada Balita, 2019; WHO 2013 SAM guideline). Everything else is routine.
+ */
+export const URGENT_REASONS: readonly ReferralReason[] = ["severely-wasted", "oedema", "muac-severe"];
+
+export function referralPriority(reasons: readonly ReferralReason[]): ReferralPriority {
+  return reasons.some((r) => URGENT_REASONS.includes(r)) ? "urgent" : "routine";
+}
+
+/**
+ * Reasons to refer a child to the puskesmas:
+ * - always: PB/U or TB/U < −2 SD (pendek, sangat pendek); BB/PB or BB/TB < −2 SD (gizi kurang,
+ *   gizi buruk), IMT/U when BB/TB is missing; bilateral pitting oedema (gizi buruk whatever the
+ *   weight); LiLA < 12,5 cm at 6–59 months (Permenkes 2/2020; Kemenkes gizi buruk pedoman 2019);
+ * - the weighing rules of Buku KIA 2023 chosen by the Pokja (GROWTH_REFERRAL_RULES,
+ *   referral-rules.ts): T or only 2T, BGM (BB/U < −3 SD), obesitas (> +3 SD) or gizi lebih (> +2 SD).
+ */
 export function referralReasons(
   a: Pick<GrowthAssessment, "status"> & { ageDays?: number | null },
-  extra: { oedema?: boolean; weighing?: Pick<WeighingAssessment, "twoT" | "bgm"> | null; muacCm?: number },
+  extra: { oedema?: boolean; weighing?: Pick<WeighingAssessment, "code" | "twoT" | "bgm"> | null; muacCm?: number; rules?: readonly ReferralRule[] },
 ): ReferralReason[] {
+  const rules = extra.rules ?? DEFAULT_REFERRAL_RULES;
   const reasons: ReferralReason[] = [];
   if (a.status.tbu === "severely-stunted" || a.status.tbu === "stunted") reasons.push(a.status.tbu);
   const wasting = a.status.bbtb ?? a.status.imtu;
-  if (wasting === "severely-wasted" || wasting === "wasted") reasons.push(wasting);
+  // With oedema the status is gizi buruk because of the oedema (classify.ts): one reason, "oedema".
   if (extra.oedema) reasons.push("oedema");
+  else if (wasting === "severely-wasted" || wasting === "wasted") reasons.push(wasting);
   const muac = muacReason(extra.muacCm, a.ageDays ?? null);
   if (muac) reasons.push(muac);
-  if (extra.weighing?.twoT) reasons.push("2T");
-  if (extra.weighing?.bgm) reasons.push("BGM");
+  if (extra.weighing?.twoT && (rules.includes("2T") || rules.includes("T"))) reasons.push("2T");
+  else if (extra.weighing?.code === "T" && rules.includes("T")) reasons.push("T");
+  if (extra.weighing?.bgm && rules.includes("BGM")) reasons.push("BGM");
+  if (wasting === "obese" && (rules.includes("obese") || rules.includes("overweight"))) reasons.push("obese");
+  else if (wasting === "overweight" && rules.includes("overweight")) reasons.push("overweight");
   return reasons;
 }
 
-export type AdviceCode = "refer" | "not-gaining" | "underweight" | "overweight" | "good";
+export type AdviceCode =
+  | "refer-urgent"
+  | "refer"
+  | "referral-open"
+  | "stunted"
+  | "not-gaining"
+  | "underweight"
+  | "overweight"
+  | "measure-length"
+  | "good";
 
-/** What the kader tells the family when no referral is needed (growth:advice.<code>). */
-export function adviceFor(a: Pick<GrowthAssessment, "status">, reasons: readonly ReferralReason[], code: string | null): AdviceCode {
+/** What else is known about the child when this measurement is weighed alone (issue 12 item 7). */
+export interface AdviceContext {
+  /** The child has a referral not yet closed. */
+  openReferral?: boolean;
+  /** PB/U or TB/U of the latest recent length when this report has none. */
+  latestTbu?: StatusTbu | null;
+}
+
+/**
+ * What the kader tells the family (growth:advice.<code>). Overweight advice follows BB/PB–BB/TB
+ * (IMT/U when it is missing): BB/U "risiko berat badan lebih" alone cannot tell a heavy child from
+ * a tall one (Permenkes 2/2020 says BB/U > +1 is to be confirmed with BB/PB–BB/TB), so it asks for
+ * a length instead.
+ */
+export function adviceFor(a: Pick<GrowthAssessment, "status">, reasons: readonly ReferralReason[], code: string | null, context: AdviceContext = {}): AdviceCode {
+  if (referralPriority(reasons) === "urgent") return "refer-urgent";
   if (reasons.length > 0) return "refer";
+  if (context.openReferral) return "referral-open";
+  const tbu = a.status.tbu ?? context.latestTbu ?? null;
+  if (tbu === "stunted" || tbu === "severely-stunted") return "stunted";
   if (code === "T") return "not-gaining";
-  if (a.status.bbu === "underweight") return "underweight";
+  if (a.status.bbu === "underweight" || a.status.bbu === "severely-underweight") return "underweight";
   const w = a.status.bbtb ?? a.status.imtu;
-  if (w === "possible-risk-of-overweight" || w === "overweight" || w === "obese" || a.status.bbu === "risk-of-overweight") return "overweight";
+  if (w === "possible-risk-of-overweight" || w === "overweight" || w === "obese") return "overweight";
+  if (w === null && a.status.bbu === "risk-of-overweight") return "measure-length";
   return "good";
 }
 

@@ -160,8 +160,8 @@ describe("a kader's posyandu morning in Indonesian", () => {
     expect(rows).toHaveLength(2);
     expect(rows.find((r) => r.weightKg === 10.6)).toMatchObject({ confirmedImplausible: true, warnings: ["weight-in-grams", "same-day-duplicate"] });
 
-    expect(await chat.say(kader, `UKUR ${codes.husin} BB 10,7 tgl 30/11`)).toMatch(/Tanggal ukur 2026-11-30 belum lewat|Tanggal ukur 30\/11\/2026 belum lewat/);
-    expect(await chat.say(kader, "2")).toMatch(/tidak disimpan/);
+    // A future date cannot be confirmed: nothing is stored, the kader sends the line again.
+    expect(await chat.say(kader, `UKUR ${codes.husin} BB 10,7 tgl 30/11`)).toMatch(/Tanggal ukur 30\/11\/2026 belum lewat[\s\S]*Kirim ulang baris UKUR/);
     expect(await liveMeasurements(chat, (await childByCode(chat, codes.husin)).id)).toHaveLength(1);
   });
 
@@ -219,7 +219,7 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
     await makeKader(chat, kader, world.posyandu.melati, "id");
   });
 
-  it("gives B, then T, then 2T with a referral; reminds the puskesmas once after 7 days", async () => {
+  it("gives B, then T with a referral, then 2T added to it; reminds the puskesmas once after 7 days", async () => {
     await chat.send(kader, "ANAK BARU");
     for (const answer of ["Aisyah", "2", "10/5/2026", "Nur", "lewati", "lewati"]) await chat.send(kader, answer);
     const code = codeIn(await chat.say(kader, "1"));
@@ -227,20 +227,9 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
     chat.rt.clock.set("2026-12-27T02:00:00Z");
     const december = await chat.say(kader, `UKUR ${code} BB 7,4 PB 66`);
     expect(december).toMatch(/Naik\/tidak: T \(tidak naik\)/);
-    expect(december).toMatch(/konseling makan/);
-    chat.rt.clock.set("2027-01-27T02:00:00Z");
-    const january = await chat.say(kader, `UKUR ${code} BB 7,5 PB 67`);
-    expect(january).toMatch(/Naik\/tidak: 2T/);
-    expect(january).toMatch(/rujuk ke Puskesmas Paringin Selatan \(2T \(dua kali tidak naik\)\)/);
+    // Buku KIA 2023: "rujuk bila T" (GROWTH_REFERRAL_RULES default).
+    expect(december).toMatch(/rujuk ke Puskesmas Paringin Selatan \(T \(berat badan tidak naik\)\)/);
     const aisyah = await childByCode(chat, code);
-    const [referral] = await chat.rt.db.select().from(referrals).where(eq(referrals.childId, aisyah.id));
-    expect(referral?.reasons).toEqual(["2T"]);
-    const rows = await chat.rt.db.select().from(measurements).where(eq(measurements.childId, aisyah.id)).orderBy(measurements.measuredOn);
-    expect(rows.map((r) => [r.growthCode, r.twoT, r.gainG, r.kbmG])).toEqual([
-      ["B", false, null, null],
-      ["T", false, 200, 400],
-      ["T", true, 100, 300],
-    ]);
 
     chat.rt.clock.advance(6 * DAY);
     expect(await remindOpenReferrals(chat.rt)).toEqual({ reminded: 0, queued: 0 });
@@ -249,6 +238,20 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
     expect(await remindOpenReferrals(chat.rt)).toEqual({ reminded: 0, queued: 0 });
     const reminders = (await queued(chat, "referral")).filter((r) => r.message.text.startsWith("Pengingat"));
     expect(reminders).toHaveLength(1);
+
+    chat.rt.clock.set("2027-01-27T02:00:00Z");
+    const january = await chat.say(kader, `UKUR ${code} BB 7,5 PB 67`);
+    expect(january).toMatch(/Naik\/tidak: 2T/);
+    expect(january).toMatch(/rujuk ke Puskesmas Paringin Selatan \(2T \(dua kali tidak naik\)\)/);
+    expect(january).toMatch(/diperbarui dengan alasan baru: 2T/);
+    const [referral] = await chat.rt.db.select().from(referrals).where(eq(referrals.childId, aisyah.id));
+    expect(referral?.reasons).toEqual(["T", "2T"]);
+    const rows = await chat.rt.db.select().from(measurements).where(eq(measurements.childId, aisyah.id)).orderBy(measurements.measuredOn);
+    expect(rows.map((r) => [r.growthCode, r.twoT, r.gainG, r.kbmG])).toEqual([
+      ["B", false, null, null],
+      ["T", false, 200, 400],
+      ["T", true, 100, 300],
+    ]);
   });
 
   it("judges later weighings again after a back-dated entry and after BATAL", async () => {

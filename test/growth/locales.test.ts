@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { REFERRAL_REASONS } from "../../src/growth/growth.sql.js";
 import { LANGUAGES, createI18n } from "../../src/i18n/index.js";
 
 const i18n = await createI18n();
@@ -9,7 +10,14 @@ const keys = [
   ...["bbtb", "imtu"].flatMap((i) => ["severely-wasted", "wasted", "normal", "possible-risk-of-overweight", "overweight", "obese"].map((c) => `growth:status.${i}.${c}`)),
   ...["missing-child-code", "missing-measurement", "bad-number", "bad-date", "unlabelled-number", "duplicate-field", "conflicting-position"].map((c) => `growth:parse.${c}`),
   ...["who-flag", "same-day-duplicate", "weight-in-grams", "future-date", "before-birth", "age-5-years-or-more", "standing-under-9-months", "length-decreased", "weight-jump"].map((c) => `growth:plausibility.${c}`),
+  ...["weight-decimal"].map((c) => `growth:plausibility.${c}`),
   ...["N", "T", "O", "B", "2T", "BGM"].map((c) => `growth:code.${c}`),
+  ...["refer-urgent", "refer", "referral-open", "stunted", "not-gaining", "underweight", "overweight", "measure-length", "good"].flatMap((c) => [`growth:advice.${c}`, `growth:parent.advice.${c}`]),
+  ...REFERRAL_REASONS.map((r) => `growth:reason.${r}`),
+  ...["notify", "update", "reminder", "urgent_head"].map((k) => `growth:referral.${k}`),
+  ...["refer_urgent", "referral_created_urgent", "referral_updated"].map((k) => `growth:reply.${k}`),
+  "growth:danger_signs",
+  "growth:confirm.blocked",
   ...["child", "weight", "length", "muac", "head", "date", "position", "oedema"].map((c) => `growth:field.${c}`),
   ...["zlen", "zwei", "zwfl", "zbmi", "zhc", "zac"].map((c) => `growth:indicator.${c}`),
   "growth:status.bbtb.severely-wasted-oedema",

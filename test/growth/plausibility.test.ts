@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assessGrowth } from "../../src/growth/assess.js";
-import { checkPlausibility, type PlausibilityContext } from "../../src/growth/plausibility.js";
+import { bareWeightReading, checkPlausibility, isBlocking, type PlausibilityContext } from "../../src/growth/plausibility.js";
 
 const birthDate = "2025-01-15";
 const codes = (input: Parameters<typeof assessGrowth>[0], ctx: Partial<PlausibilityContext>): string[] =>
@@ -29,6 +29,29 @@ describe("checkPlausibility", () => {
   it("asks to confirm a weight in grams, suggesting kg with a decimal comma", () => {
     const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), { measuredOn: "2026-01-20", today: "2026-01-20", weightGrams: 8200 });
     expect(w).toEqual([{ code: "weight-in-grams", vars: { grams: 8200, kg: "8,2" } }]);
+  });
+
+  it.each([
+    // 18 months (548 days): 820 is 8,20 kg, not 0,82 kg; 8200 and 10600 are grams.
+    [820, 548, { kg: 8.2, reading: "decimal" }],
+    [8200, 548, { kg: 8.2, reading: "grams" }],
+    [10600, 548, { kg: 10.6, reading: "grams" }],
+    [105, 548, { kg: 10.5, reading: "decimal" }],
+    // A newborn of 3200 g; without an age the grams reading stays.
+    [3200, 5, { kg: 3.2, reading: "grams" }],
+    [820, null, { kg: 0.82, reading: "grams" }],
+  ] as const)("reads a bare weight of %s at %s days as %j", (typed, ageDays, expected) => {
+    expect(bareWeightReading(typed, "L", ageDays)).toEqual(expected);
+  });
+
+  it("asks about a lost decimal comma with as many decimals as were typed", () => {
+    const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), { measuredOn: "2026-01-20", today: "2026-01-20", weightKg: 8.2, weightTyped: 820 });
+    expect(w).toEqual([{ code: "weight-decimal", vars: { typed: 820, kg: "8,20" } }]);
+  });
+
+  it("lets only a future date block the report (nothing to confirm)", () => {
+    expect(isBlocking({ code: "future-date" })).toBe(true);
+    expect(isBlocking({ code: "same-day-duplicate" })).toBe(false);
   });
 
   it.each<[string, Parameters<typeof assessGrowth>[0], Partial<PlausibilityContext>, string]>([

@@ -12,6 +12,7 @@ import {
   muacReason,
   normalisePhone,
   parseDateText,
+  referralPriority,
   referralReasons,
   resolveMeasuredOn,
 } from "../../src/growth/rules.js";
@@ -87,11 +88,34 @@ describe("growth chat rules", () => {
     [{ ...normal, tbu: "severely-stunted", bbtb: "wasted" }, {}, ["severely-stunted", "wasted"]],
     [{ ...normal, bbtb: null, imtu: "severely-wasted" }, {}, ["severely-wasted"]],
     [normal, { oedema: true }, ["oedema"]],
-    [normal, { weighing: { twoT: true, bgm: false } }, ["2T"]],
-    [{ ...normal, bbu: "severely-underweight" }, { weighing: { twoT: false, bgm: true } }, ["BGM"]],
+    [normal, { weighing: { code: "T", twoT: true, bgm: false } }, ["2T"]],
+    // Buku KIA 2023: "rujuk bila T" — a single T refers by default; "2T" keeps the older practice.
+    [normal, { weighing: { code: "T", twoT: false, bgm: false } }, ["T"]],
+    [normal, { weighing: { code: "T", twoT: false, bgm: false }, rules: ["2T", "BGM", "obese"] }, []],
+    [normal, { weighing: { code: "T", twoT: true, bgm: false }, rules: ["2T"] }, ["2T"]],
+    [{ ...normal, bbu: "severely-underweight" }, { weighing: { code: "N", twoT: false, bgm: true } }, ["BGM"]],
+    [{ ...normal, bbu: "severely-underweight" }, { weighing: { code: "N", twoT: false, bgm: true }, rules: ["T"] }, []],
     [{ ...normal, bbu: "underweight" }, {}, []],
+    // Above the orange line: obesitas by default, gizi lebih too when the Pokja chooses it.
+    [{ ...normal, bbtb: "obese" }, {}, ["obese"]],
+    [{ ...normal, bbtb: "overweight" }, {}, []],
+    [{ ...normal, bbtb: "overweight" }, { rules: ["overweight"] }, ["overweight"]],
+    [{ ...normal, bbtb: "obese" }, { rules: ["T"] }, []],
+    // Oedema is gizi buruk (classify.ts sets the status): one reason.
+    [{ ...normal, bbtb: "severely-wasted", imtu: null }, { oedema: true }, ["oedema"]],
   ] as const)("refers %j %j → %j", (status, extra, expected) => {
     expect(referralReasons({ status: status as NutritionStatus }, extra)).toEqual(expected);
+  });
+
+  it.each([
+    [["stunted"], "routine"],
+    [["stunted", "BGM", "2T"], "routine"],
+    [["stunted", "severely-wasted"], "urgent"],
+    [["oedema"], "urgent"],
+    [["muac-severe"], "urgent"],
+    [["muac-moderate"], "routine"],
+  ] as const)("gives %j the priority %s", (reasons, expected) => {
+    expect(referralPriority(reasons)).toBe(expected);
   });
 
   it.each([
@@ -100,8 +124,20 @@ describe("growth chat rules", () => {
     [{ ...normal, bbu: "underweight" }, [], "N", "underweight"],
     [{ ...normal, bbtb: "overweight" }, [], null, "overweight"],
     [normal, [], "N", "good"],
+    [normal, ["severely-wasted"], null, "refer-urgent"],
+    // BB/U "risiko berat badan lebih" alone: no overweight advice, the length decides.
+    [{ ...normal, bbu: "risk-of-overweight", bbtb: null, imtu: null }, [], "N", "measure-length"],
+    [{ ...normal, bbu: "risk-of-overweight", bbtb: "normal" }, [], "N", "good"],
+    [{ ...normal, bbu: "risk-of-overweight", bbtb: "possible-risk-of-overweight" }, [], "N", "overweight"],
   ] as const)("advises %j", (status, reasons, code, expected) => {
     expect(adviceFor({ status: status as NutritionStatus }, reasons, code)).toBe(expected);
+  });
+
+  it("advises from the recent length and the open referral when only the weight was measured", () => {
+    const weightOnly = { ...normal, tbu: null, bbtb: null, imtu: null } as NutritionStatus;
+    expect(adviceFor({ status: weightOnly }, [], "N")).toBe("good");
+    expect(adviceFor({ status: weightOnly }, [], "N", { latestTbu: "stunted" })).toBe("stunted");
+    expect(adviceFor({ status: weightOnly }, [], "N", { openReferral: true, latestTbu: "stunted" })).toBe("referral-open");
   });
 
   it.each([
