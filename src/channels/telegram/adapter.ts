@@ -279,6 +279,7 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
       if (loop) return;
       abort = new AbortController();
       role = "standby";
+      lastPollOk = Date.now();
       loop = run().catch((err: unknown) => {
         role = "stopped";
         lastError = JSON.stringify(describeError(err));
@@ -306,7 +307,9 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
     health(): ChannelHealth {
       if (role === "stopped") return { ok: false, reason: "telegram polling is not running" };
       if (role === "standby") return { ok: true, reason: "standby: another instance polls" };
-      if (Date.now() - lastPollOk > staleAfterMs || (staleAfterMs === 0 && lastError)) {
+      // Failing calls for staleAfterMs, or no answer at all for longer than a long poll can take.
+      const silentFor = Date.now() - lastPollOk;
+      if (lastError ? silentFor >= staleAfterMs : silentFor > staleAfterMs + timeout * 1000 + 30_000) {
         return { ok: false, reason: `telegram polling failing${lastError ? `: ${lastError}` : ""}` };
       }
       return { ok: true };
