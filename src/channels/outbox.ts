@@ -118,7 +118,15 @@ export async function deliverOutbox(
 }
 
 async function sendClaimed(rt: Runtime, hub: ChannelHub, claimed: OutboxRow[], now: Date, stats: DeliveryStats): Promise<void> {
-  const contexts = await sendContexts(rt.db, claimed);
+  let contexts: Map<string, Recipient>;
+  try {
+    contexts = await sendContexts(rt.db, claimed);
+  } catch (err) {
+    // The database went away between claiming and sending: hand the rows back (once it answers
+    // again) rather than leave them "sending" until requeueStale, minutes later.
+    await Promise.all(claimed.map((row) => recordOutcome(rt, row.id, { status: "queued", attempts: row.attempts - 1 })));
+    throw err;
+  }
 
   // Channels send side by side (a paced WhatsApp backlog must not hold up Telegram); within a
   // channel rows go one by one, in order.
