@@ -82,7 +82,12 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     } catch {
       return reply.status(503).send({ status: "unavailable", reason: "database migrations not applied" });
     }
-    return { status: "ready", database: rt.engine };
+    // A channel that stopped taking messages (Telegram polling failing, …) makes the instance not
+    // ready, so monitoring sees it instead of a silent bot.
+    const channels = Object.fromEntries((options.hub?.adapters() ?? []).flatMap((a) => (a.health ? [[a.name, a.health()]] : [])));
+    const dead = Object.entries(channels).find(([, h]) => !h.ok);
+    if (dead) return reply.status(503).send({ status: "unavailable", reason: `channel ${dead[0]}: ${dead[1].reason ?? "not running"}`, channels });
+    return { status: "ready", database: rt.engine, channels };
   });
 
   // The public summary (aggregates only, no login).

@@ -74,12 +74,32 @@ export interface ChannelAdapter {
   stop?(): Promise<void>;
   /** HTTP routes the channel needs (webhooks); app.ts registers them. */
   routes?: (app: FastifyInstance) => Promise<void>;
+  /** Whether the channel is taking messages; /ready reports a channel that is not. */
+  health?(): ChannelHealth;
+}
+
+export interface ChannelHealth {
+  ok: boolean;
+  /** Why not, or what the channel is doing (e.g. "standby"): no personal data. */
+  reason?: string;
 }
 
 /** What the sink tells an adapter once a message is stored and handled. */
 export interface InboundReceipt {
   /** Settles when the replies have been handed to the channel (the web chat waits for it). */
   delivered: Promise<unknown>;
+}
+
+/**
+ * The sink could not store the message because the database is unreachable (or kept failing):
+ * nothing was kept, so the channel must not acknowledge it. Webhooks answer 503 (the provider
+ * delivers again); polling retries the same update without moving past it.
+ */
+export class InboundUnavailableError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super("the inbound message could not be stored; deliver it again later", options);
+    this.name = "InboundUnavailableError";
+  }
 }
 
 /**

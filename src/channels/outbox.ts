@@ -20,6 +20,8 @@ export interface Enqueue {
   kind?: string;
   /** Senders that must never send twice (reminders, broadcasts) give a unique key. */
   dedupeKey?: string;
+  /** Not sent before this time (a flood's replies go out a minute later); default: at once. */
+  notBefore?: Date;
 }
 
 /**
@@ -30,15 +32,15 @@ export async function enqueue(db: DbOrTx, items: Enqueue[], now: Date): Promise<
   if (items.length === 0) return [];
   // One JSON parameter for all rows (json_to_recordset): at a morning's reminder volume a
   // parameter per column per row costs more than everything else in the transaction.
-  const rows = items.map((i) => ({ ...i, kind: i.kind ?? "reply" }));
+  const rows = items.map((i) => ({ ...i, kind: i.kind ?? "reply", notBefore: i.notBefore?.toISOString() }));
   const at = now.toISOString();
   const inserted = await queryRows<{ id: number }>(
     db,
     sql`
       insert into outbox (contact_id, channel, address, message, kind, dedupe_key, created_at, next_attempt_at)
-      select "contactId", channel, address, message, kind, "dedupeKey", ${at}::timestamptz, ${at}::timestamptz
+      select "contactId", channel, address, message, kind, "dedupeKey", ${at}::timestamptz, coalesce("notBefore", ${at}::timestamptz)
       from json_to_recordset(${JSON.stringify(rows)}::json)
-        as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text)
+        as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text, "notBefore" timestamptz)
       on conflict (dedupe_key) do nothing
       returning id::int as id`,
   );
@@ -50,6 +52,13 @@ export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
   const backoff = Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
   return Math.max(backoff, retryAfterMs ?? 0);
 }
+
+/**
+ * Sends in progress in this process, by outbox id and hub. A turn's own delivery waits on rows the
+ * periodic job claimed a moment earlier, so the web chat never answers before its replies are in
+ * the mailbox (the job runs on the minute and may claim a turn's fresh rows first).
+ */
+const inFlight = new WeakMap<ChannelHub, Map<number, Promise<void>>>();
 
 export interface DeliveryStats {
   sent: number;
@@ -91,7 +100,33 @@ export async function deliverOutbox(
       .returning();
   });
   claimed.sort((a, b) => a.id - b.id);
-  const contexts = await sendContexts(rt.db, claimed);
+  const sending = inFlight.get(hub) ?? new Map<number, Promise<void>>();
+  inFlight.set(hub, sending);
+  const claimedIds = new Set(claimed.map((r) => r.id));
+  const othersSending = (options.ids ?? []).flatMap((id) => (claimedIds.has(id) ? [] : [sending.get(id)])).filter((p) => p !== undefined);
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  for (const id of claimedIds) sending.set(id, done);
+  try {
+    await sendClaimed(rt, hub, claimed, now, stats);
+  } finally {
+    for (const id of claimedIds) sending.delete(id);
+    release();
+  }
+  await Promise.all(othersSending);
+  return stats;
+}
+
+async function sendClaimed(rt: Runtime, hub: ChannelHub, claimed: OutboxRow[], now: Date, stats: DeliveryStats): Promise<void> {
+  let contexts: Map<string, Recipient>;
+  try {
+    contexts = await sendContexts(rt.db, claimed);
+  } catch (err) {
+    // The database went away between claiming and sending: hand the rows back (once it answers
+    // again) rather than leave them "sending" until requeueStale, minutes later.
+    await Promise.all(claimed.map((row) => recordOutcome(rt, row.id, { status: "queued", attempts: row.attempts - 1 })));
+    throw err;
+  }
 
   // Channels send side by side (a paced WhatsApp backlog must not hold up Telegram); within a
   // channel rows go one by one, in order.
@@ -102,7 +137,6 @@ export async function deliverOutbox(
       for (const row of rows) await sendOne(rt, hub, row, contexts.get(contextKey(row)), now, stats);
     }),
   );
-  return stats;
 }
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -133,7 +167,28 @@ async function sendOne(rt: Runtime, hub: ChannelHub, row: OutboxRow, recipient: 
       rt.log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryable }, "send failed");
     }
   }
-  await rt.db.update(outbox).set(outcome).where(eq(outbox.id, row.id));
+  await recordOutcome(rt, row.id, outcome);
+}
+
+/** Waits between tries to record a send's outcome while the database is away (about 4 minutes in all). */
+const OUTCOME_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 15_000, 15_000, 30_000, 30_000, 30_000, 30_000, 30_000, 30_000];
+
+/**
+ * Records what happened to a send. The message has left already: if the database is away now, the
+ * row would stay "sending" and be sent again by requeueStale, so the outcome is retried until the
+ * database is back (a crash meanwhile still means at-least-once, never lost).
+ */
+async function recordOutcome(rt: Runtime, id: number, outcome: Partial<typeof outbox.$inferInsert>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rt.db.update(outbox).set(outcome).where(eq(outbox.id, id));
+      return;
+    } catch (err) {
+      const delay = OUTCOME_RETRY_MS[attempt];
+      if (delay === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 interface Recipient {

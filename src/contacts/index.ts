@@ -44,7 +44,9 @@ export async function findOrCreateContact(
     ? await tx.update(contacts).set({ lastInboundAt: message.receivedAt }).where(eq(contacts.id, samePhone.contact.id)).returning()
     : await tx.insert(contacts).values({ lastInboundAt: message.receivedAt }).returning();
   if (!contact) throw new Error("creating a contact");
-  // Two first messages racing: the unique (channel, address) key lets one win; the other retries.
+  // Two first messages of a new person racing (two instances, or one instance's parallel
+  // webhook calls): the unique (channel, address) key lets one insert win; the loser's insert
+  // waits for the winner to commit and does nothing, and the loser then uses the winner's rows.
   const [channel] = await tx
     .insert(contactChannels)
     .values({
@@ -54,9 +56,18 @@ export async function findOrCreateContact(
       phone: message.phone ?? null,
       lastInboundAt: message.receivedAt,
     })
+    .onConflictDoNothing({ target: [contactChannels.channel, contactChannels.address] })
     .returning();
-  if (!channel) throw new Error("linking a contact to its channel");
-  return { contact, channel, created: !samePhone };
+  if (channel) return { contact, channel, created: !samePhone };
+  if (!samePhone) await tx.delete(contacts).where(eq(contacts.id, contact.id));
+  const [winner] = await tx
+    .select({ contact: contacts, channel: contactChannels })
+    .from(contactChannels)
+    .innerJoin(contacts, eq(contacts.id, contactChannels.contactId))
+    .where(and(eq(contactChannels.channel, message.channel), eq(contactChannels.address, message.address)))
+    .limit(1);
+  if (!winner) throw new Error("linking a contact to its channel");
+  return { contact: winner.contact, channel: winner.channel, created: false };
 }
 
 /** Updates a contact and returns the new row. */

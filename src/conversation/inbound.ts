@@ -2,7 +2,8 @@
 // run the conversation in order for that person, queue the replies — all in one transaction —
 // then send the replies.
 import { and, count, eq, gte, sql } from "drizzle-orm";
-import type { InboundMessage, InboundSink } from "../channels/channel.js";
+import { InboundUnavailableError, type InboundMessage, type InboundSink } from "../channels/channel.js";
+import { isDatabaseError } from "../db/errors.js";
 import { safeError } from "../lib/log.js";
 import { inboundMessages } from "../channels/channels.sql.js";
 import type { ChannelHub } from "../channels/hub.js";
@@ -16,7 +17,11 @@ import { route } from "./router.js";
 import { loadState } from "./state.js";
 import { Turn } from "./turn.js";
 
-/** More messages than this from one person in a minute is flooding; one notice, then quiet. */
+/**
+ * More messages than this from one person in a minute is flooding: the person is told once that
+ * everything will be answered, and the replies to the extra messages go out a minute later per
+ * further batch of this size. Nothing is dropped: a real question in a burst is still answered.
+ */
 export const FLOOD_LIMIT_PER_MINUTE = 20;
 
 /**
@@ -25,13 +30,32 @@ export const FLOOD_LIMIT_PER_MINUTE = 20;
  */
 export const MAX_INBOUND_TEXT_LENGTH = 4096;
 
+/** When the replies to the n-th message within a minute may go out: at once up to the limit, then a minute per batch. */
+export function floodDelayMs(n: number, limit = FLOOD_LIMIT_PER_MINUTE): number {
+  return n <= limit ? 0 : Math.floor((n - 1) / limit) * 60_000;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL (U+0000): it is stripped from everything a provider sends, so a
+ * stray NUL is just a missing character rather than a message that fails every time it comes.
+ */
+export function withoutNul(message: InboundMessage): InboundMessage {
+  const strip = (v: string) => (v.includes("\u0000") ? v.replaceAll("\u0000", "") : v);
+  const clean: InboundMessage = { ...message, externalId: strip(message.externalId), address: strip(message.address) };
+  if (message.text !== undefined) clean.text = strip(message.text);
+  if (message.payload !== undefined) clean.payload = strip(message.payload);
+  if (message.phone !== undefined) clean.phone = strip(message.phone);
+  return clean;
+}
+
 export interface InboundResult {
   duplicate: boolean;
   outboxIds: number[];
 }
 
 /** Stores and handles one message exactly once; returns the queued replies' ids. */
-export async function handleInbound(rt: Runtime, message: InboundMessage): Promise<InboundResult> {
+export async function handleInbound(rt: Runtime, received: InboundMessage): Promise<InboundResult> {
+  const message = withoutNul(received);
   try {
     return await rt.db.transaction(async (tx) => {
       // A redelivery, or the same message reaching a second instance, stops here: the unique key
@@ -59,26 +83,27 @@ export async function handleInbound(rt: Runtime, message: InboundMessage): Promi
       const turn = new Turn(rt, tx, contact, channel, message, lang, state);
 
       const n = recent?.n ?? 0;
-      if (n > FLOOD_LIMIT_PER_MINUTE + 1) return { duplicate: false, outboxIds: [] };
-      if (n === FLOOD_LIMIT_PER_MINUTE + 1) {
-        turn.say("conversation:flood");
-      } else if (tooLong) {
+      const delayMs = floodDelayMs(n);
+      if (tooLong) {
         turn.say("conversation:too_long", { max: MAX_INBOUND_TEXT_LENGTH });
       } else {
         if (expired) turn.say("conversation:expired");
         await route(turn);
       }
 
-      const outboxIds = await enqueue(
-        tx,
-        turn.replies.map((reply) => ({
-          contactId: turn.erased ? null : contact.id,
-          channel: message.channel,
-          address: message.address,
-          message: reply,
-        })),
-        now,
-      );
+      const to = { channel: message.channel, address: message.address };
+      const replies = turn.replies.map((reply) => ({
+        contactId: turn.erased ? null : contact.id,
+        ...to,
+        message: reply,
+        ...(delayMs > 0 ? { notBefore: new Date(now.getTime() + delayMs) } : {}),
+      }));
+      // The first message over the limit: the person hears at once that the answers are coming.
+      const notice =
+        n === FLOOD_LIMIT_PER_MINUTE + 1 && !turn.erased
+          ? [{ contactId: contact.id, ...to, message: { text: rt.i18n.t(turn.lang, "conversation:flood") } }]
+          : [];
+      const outboxIds = await enqueue(tx, [...notice, ...replies], now);
       return { duplicate: false, outboxIds };
     });
   } catch (cause) {
@@ -87,33 +112,60 @@ export async function handleInbound(rt: Runtime, message: InboundMessage): Promi
 }
 
 /**
- * What channel adapters call. A failure is logged (without content) and answered with an apology
- * so the person is never left in silence; the ledger row is rolled back, so a redelivery is
- * handled afresh.
+ * What channel adapters call. A message that failed on the database while the database does not
+ * answer is not acknowledged: InboundUnavailableError makes webhooks answer 503 and polling try
+ * the same update again, and the rolled-back ledger row lets the redelivery be handled afresh.
+ * A lost race or a blip is simply tried again. A failure of our own code (or one that repeats
+ * while the database answers) is logged without content and answered with an apology, so the
+ * person is never left in silence and a broken message is not redelivered forever.
  */
 export interface ConversationSink extends InboundSink {
   /** Resolves when every reply handed out so far has been sent (for a clean shutdown). */
   idle(): Promise<void>;
 }
 
+/** Tries per message while the database answers (a lost race, a deadlock, a blip). */
+const ATTEMPTS = 3;
+
+async function databaseAnswers(rt: Runtime): Promise<boolean> {
+  try {
+    await rt.db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createInboundSink(rt: Runtime, hub: ChannelHub): ConversationSink {
   registerDomainConversations();
   const sending = new Set<Promise<unknown>>();
-  const sink = async (message: InboundMessage) => {
-    let outboxIds: number[] = [];
-    try {
-      ({ outboxIds } = await handleInbound(rt, message));
-    } catch (err) {
-      rt.log.error({ ...safeError(err), channel: message.channel }, "inbound message failed");
-      outboxIds = await enqueue(rt.db, [
-        {
-          contactId: null,
-          channel: message.channel,
-          address: message.address,
-          message: { text: rt.i18n.t(detectLanguage(message.text ?? "") ?? DEFAULT_LANG, "conversation:error") },
-        },
-      ], rt.clock.now()).catch(() => []);
+
+  const handle = async (message: InboundMessage): Promise<number[]> => {
+    let failure: unknown;
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        return (await handleInbound(rt, message)).outboxIds;
+      } catch (err) {
+        failure = err;
+        if (!isDatabaseError(err)) break;
+        if (!(await databaseAnswers(rt))) {
+          rt.log.warn({ ...safeError(err), channel: message.channel }, "inbound message not stored: database unavailable");
+          throw new InboundUnavailableError({ cause: err });
+        }
+      }
     }
+    rt.log.error({ ...safeError(failure), channel: message.channel, alert: "inbound_failed" }, "inbound message failed");
+    const lang = detectLanguage(message.text ?? "") ?? DEFAULT_LANG;
+    try {
+      const apology = { contactId: null, channel: message.channel, address: withoutNul(message).address, message: { text: rt.i18n.t(lang, "conversation:error") } };
+      return await enqueue(rt.db, [apology], rt.clock.now());
+    } catch (err) {
+      throw new InboundUnavailableError({ cause: err });
+    }
+  };
+
+  const sink = async (message: InboundMessage) => {
+    const outboxIds = await handle(message);
     // Sending happens after the caller is answered (webhooks must be acknowledged quickly); a
     // failed send stays in the outbox for the retry job.
     const delivered = deliverOutbox(rt, hub, { ids: outboxIds }).catch((err: unknown) =>

@@ -94,11 +94,18 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
   }
 }
 
+const COMMANDS: readonly Command[] = ["menu", "help", "language", "stop", "start", "mydata", "delete", "register", "cancel", "handoff"];
+function payloadCommand(name: string): Command | null {
+  return (COMMANDS as readonly string[]).includes(name) ? (name as Command) : null;
+}
+
 /** Handles one turn; always leaves at least one reply. */
 export async function route(turn: Turn): Promise<void> {
   const payload = turn.message.payload;
   // Commands: a button, the command word, or a short sentence asking for it ("saya mau daftar").
-  const command = payload?.startsWith("cmd:") ? (payload.slice(4) as Command) : (parseCommand(turn.message.text) ?? parseIntent(turn.message.text));
+  // A "cmd:" payload the bot never sent (an old keyboard, a forged callback) is no command: it
+  // goes on like any unknown payload and gets the bot's usual help rather than silence.
+  const command = payload?.startsWith("cmd:") ? payloadCommand(payload.slice(4)) : (parseCommand(turn.message.text) ?? parseIntent(turn.message.text));
   // BATAL with no dialogue open may mean a domain's own undo (a kader's last report).
   const dialogueOpen = turn.state !== null && FLOWS.some((f) => f.name === turn.state?.flow);
   if (command === "cancel" && !dialogueOpen) {

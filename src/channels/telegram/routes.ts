@@ -1,17 +1,28 @@
-// POST /webhooks/telegram: Telegram's webhook calls, checked against the secret Telegram echoes in
-// X-Telegram-Bot-Api-Secret-Token (grammY compares it in constant time and answers 401).
+// POST /webhooks/telegram: Telegram's webhook calls. Checked in this order: the secret Telegram
+// echoes in X-Telegram-Bot-Api-Secret-Token (401 without it), the update's shape (a malformed one
+// is acknowledged with 200 and logged without content: sending it again cannot fix it), then
+// grammY and the conversation. When the message could not be stored (database away) the answer
+// is 503, so Telegram delivers the update again later.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { webhookCallback, type Bot } from "grammy";
+import { BotError, webhookCallback, type Bot } from "grammy";
 import type { Logger } from "../../lib/log.js";
 import { describeError } from "./outbound.js";
+import { describeIssues, telegramUpdateSchema } from "./schema.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
 /**
  * Telegram waits for our answer before sending the chat's next update; the sink only stores and
- * queues (fast), so anything slower than this is a fault: we answer 500 and Telegram redelivers,
- * which the inbound ledger turns into a duplicate.
+ * queues (fast), so anything slower than this is a fault: we answer 503 and Telegram redelivers,
+ * which the inbound ledger turns into a duplicate if the first try did get through.
  */
 const HANDLE_TIMEOUT_MS = 10_000;
+
+function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== "string") return false;
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
 
 /** The Fastify plugin for the webhook; registers nothing but the one route. */
 export function telegramWebhookRoutes(bot: Bot, secretToken: string, log: Logger) {
@@ -22,14 +33,28 @@ export function telegramWebhookRoutes(bot: Bot, secretToken: string, log: Logger
       timeoutMilliseconds: HANDLE_TIMEOUT_MS,
     });
     app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
+      if (!sameSecret(request.headers["x-telegram-bot-api-secret-token"], secretToken)) {
+        return reply.code(401).send({ error: "unauthorized", message: "Missing or wrong secret token." });
+      }
+      const checked = telegramUpdateSchema.safeParse(request.body);
+      if (!checked.success) {
+        const updateId = (request.body as { update_id?: unknown } | null | undefined)?.update_id;
+        log.warn(
+          { updateId: typeof updateId === "number" ? updateId : undefined, issues: describeIssues(checked.error) },
+          "telegram update malformed; acknowledged and ignored",
+        );
+        return reply.code(200).send({ status: "ignored" });
+      }
       try {
         await handle(request, reply);
       } catch (err) {
         // Not rethrown: grammY's BotError carries the whole update (names, chat ids, text), and
         // the app's error handler would log it.
-        const updateId = (request.body as { update_id?: unknown } | undefined)?.update_id;
-        log.error({ updateId, error: describeError(err) }, "telegram webhook update failed");
-        if (!reply.sent) return reply.code(500).send({ error: "internal_error" });
+        const cause = err instanceof BotError ? err.error : err;
+        log.error({ updateId: checked.data.update_id, error: describeError(cause) }, "telegram webhook update failed");
+        if (!reply.sent) {
+          return reply.code(503).header("retry-after", "5").send({ error: "unavailable", message: "Not stored; deliver again later." });
+        }
       }
       return reply;
     });

@@ -16,8 +16,8 @@ export interface OwnerLock {
   release(): Promise<void>;
 }
 
-/** A lock over its own single connection to `url`. */
-export function createOwnerLock(url: string, key: number = WHATSAPP_LOCK_KEY): OwnerLock {
+/** A lock over its own single connection to `url` (also Telegram polling's: one poller per bot). */
+export function createOwnerLock(url: string, key: number = WHATSAPP_LOCK_KEY, name = "balanting-whatsapp-owner"): OwnerLock {
   let client: postgres.Sql | null = null;
   const connect = (): postgres.Sql =>
     (client ??= postgres(url, {
@@ -26,7 +26,7 @@ export function createOwnerLock(url: string, key: number = WHATSAPP_LOCK_KEY): O
       idle_timeout: 0,
       max_lifetime: null,
       onnotice: () => {},
-      connection: { application_name: "balanting-whatsapp-owner" },
+      connection: { application_name: name },
     }));
 
   const isHeld = async (): Promise<boolean> => {

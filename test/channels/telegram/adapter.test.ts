@@ -176,9 +176,9 @@ describe("webhook mode", () => {
     expect(received.length).toBe(before);
   });
 
-  it("answers 500 when the sink fails, so Telegram delivers the update again", async () => {
+  it("answers 503 when the sink fails, so Telegram delivers the update again", async () => {
     failNext = true;
-    expect((await post(fixture("start-command"), SECRET)).statusCode).toBe(500);
+    expect((await post(fixture("start-command"), SECRET)).statusCode).toBe(503);
     expect((await post(fixture("start-command"), SECRET)).statusCode).toBe(200);
     expect(received.at(-1)).toMatchObject({ externalId: "msg:555001:42" });
   });

@@ -40,6 +40,13 @@ export class BotApiStandIn {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** When `method` was last called (ms since the epoch; 0 if never). */
+  lastCallAt(method: string): number {
+    return this.callTimes.get(method) ?? 0;
+  }
+
+  private readonly callTimes = new Map<string, number>();
+
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -61,6 +68,7 @@ export class BotApiStandIn {
     if (!match || match[1] !== TEST_TOKEN) return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
     const call: ApiCall = { method: match[2] as string, payload: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
     this.calls.push(call);
+    this.callTimes.set(call.method, Date.now());
     const scripted = this.override?.(call);
     if (scripted) return send(res, scripted.status, scripted.body);
     switch (call.method) {
