@@ -101,7 +101,7 @@ describe("commands through the web chat", () => {
     await register(chat, "h-1", "2");
     const id = await contactIdOf(chat, "h-1");
     expect(await chat.say("h-1", "HAPUS DATA")).toMatch(/dihapus salawasnya/);
-    expect(await chat.say("h-1", "inggih")).toMatch(/Data pian sudah dihapus/);
+    expect(await chat.say("h-1", "inggih")).toMatch(/Data pian hudah dihapus/);
     expect(await chat.rt.db.select().from(contacts).where(eq(contacts.id, id!))).toEqual([]);
     expect(await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, chat.addressOf("h-1")))).toEqual([]);
     const leftovers = await chat.rt.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.contactId, id!));
@@ -153,8 +153,7 @@ describe("commands through the web chat", () => {
     expect(replies.slice(21).every((r) => r.length === 0)).toBe(true);
     chat.rt.clock.advance(61_000);
     await deliverOutbox(chat.rt, chat.hub);
-    const late = await chat.app.inject({ method: "GET", url: "/api/v1/chat/messages?from=flood-1" });
-    expect((late.json() as { replies: unknown[] }).replies.length).toBeGreaterThanOrEqual(4);
+    expect((await chat.inbox("flood-1")).length).toBeGreaterThanOrEqual(4);
     expect((await chat.send("flood-1", "menu")).length).toBe(1);
   });
 

@@ -63,8 +63,8 @@ describe("registration through the web chat", () => {
     await chat.send(from, "daftar");
     expect(await chat.say(from, { payload: "lang:bjn" })).toMatch(/Pian satuju kah\?/);
     expect(await chat.say(from, { payload: "yes" })).toMatch(/Pian mandaftar sabagai/);
-    expect(await chat.say(from, { payload: "role:pregnant" })).toMatch(/Di desa\/kelurahan mana pian badiam/);
-    expect(await chat.say(from, "btu piring")).toMatch(/pandaftaran sudah tuntung \(Batu Piring, Kec\. Paringin Selatan\)/);
+    expect(await chat.say(from, { payload: "role:pregnant" })).toMatch(/Di disa\/kelurahan mana pian badiam/);
+    expect(await chat.say(from, "btu piring")).toMatch(/pandaftaran hudah tuntung \(Batu Piring, Kec\. Paringin Selatan\)/);
     expect(await contactOf(chat, from)).toMatchObject({ lang: "bjn", role: "pregnant" });
   });
 

@@ -71,7 +71,7 @@ describe("referrals from the kader's chat (Buku KIA 2023 rules by default)", () 
     const ref = await referralOf(chat, codes.rudi);
     expect(ref).toMatchObject({ reasons: ["severely-wasted"], priority: "urgent" });
     const toStaff = (await queued(chat, "referral")).filter((m) => m.message.text.includes(`R-${ref!.number}`));
-    expect(toStaff.map((m) => m.address).sort()).toEqual(["bidan-bp", "pusk-1"]);
+    expect(toStaff.map((m) => m.address).sort()).toEqual(["bidan-bp", "pusk-1"].map((p) => chat.addressOf(p)).sort());
     for (const m of toStaff) expect(m.message.text).toMatch(/^SEGERA \(gizi buruk\): anak perlu diperiksa HARI INI\.\nRujukan baru R-/);
     const [toParent] = await queued(chat, "growth");
     expect(toParent?.message.text).toMatch(/bawa anak ke puskesmas HARI INI[\s\S]*Tanda bahaya/);
@@ -162,7 +162,7 @@ describe("referrals from the kader's chat (Buku KIA 2023 rules by default)", () 
     const after = await referralOf(chat, codes.sari);
     expect(after).toMatchObject({ id: before!.id, status: "acknowledged", priority: "routine", reasons: ["stunted", "wasted", "T", "BGM"] });
     const updates = (await queued(chat, "referral")).slice(sent);
-    expect(updates.map((m) => m.address).sort()).toEqual(["bidan-bp", "pusk-1"]);
+    expect(updates.map((m) => m.address).sort()).toEqual(["bidan-bp", "pusk-1"].map((p) => chat.addressOf(p)).sort());
     for (const m of updates) expect(m.message.text).toMatch(/diperbarui[\s\S]*Alasan baru: gizi kurang, T \(berat badan tidak naik\), BGM \(di bawah garis merah\)\nSemua alasan: pendek, gizi kurang/);
 
     // January: gizi buruk. The same referral becomes urgent and is listed first.

@@ -69,7 +69,7 @@ describe("reminder dialogues", () => {
     expect(await registerAs(chat, from, "parent", "2")).toMatch(/tanggal lahir anak pian/);
     expect(await chat.say(from, "2 januari 2026")).toMatch(/Siapa ngaran anaknya/);
     expect(await chat.say(from, "Ahmad")).toMatch(/Ahmad lakian atawa binian/);
-    expect(await chat.say(from, "lakian")).toMatch(/Sudah ulun catat: Ahmad, lahir 2 Januari 2026, kode anak [A-Z2-9]{4}.*Ada anak lain/s);
+    expect(await chat.say(from, "lakian")).toMatch(/Hudah ulun catat: Ahmad, lahir 2 Januari 2026, kode anak [A-Z2-9]{4}.*Ada anak lain/s);
     expect(await chat.say(from, "1")).toMatch(/Kirim tanggal lahir anak nang lainnya/);
     expect(await chat.say(from, kaderChild.code.toLowerCase())).toMatch(/tasambung lawan data Rina \(lahir 2 September 2025\)/);
     expect(await chat.say(from, { payload: "no" })).toMatch(/TAMBAH ANAK/);
@@ -83,7 +83,7 @@ describe("reminder dialogues", () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.text).toMatch(/^Pangingat/);
     expect(messages[0]?.text).toMatch(/imunisasi DPT-HB-Hib 1, Polio tetes \(OPV\) 2, PCV 1, Rotavirus 1 hagan Ahmad/);
-    expect(messages[0]?.text).toMatch(/Umur Rina sudah 6 bulan: wayahnya bamula MP-ASI/);
+    expect(messages[0]?.text).toMatch(/Umur Rina hudah 6 bulan: wayahnya bamula MP-ASI/);
   });
 
   it("KEGUGURAN is confirmed first, answered with compassion, and ends every pregnancy reminder", async () => {

@@ -14,7 +14,7 @@ async function contactOf(chat: WebChatHarness, from: string) {
     .select({ id: contacts.id, desaCode: contacts.desaCode })
     .from(contactChannels)
     .innerJoin(contacts, eq(contacts.id, contactChannels.contactId))
-    .where(eq(contactChannels.address, from));
+    .where(eq(contactChannels.address, chat.addressOf(from)));
   return row!;
 }
 

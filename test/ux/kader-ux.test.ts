@@ -18,14 +18,13 @@ let sw: ServiceWorld;
 /** Messages that reached a web chat user on their own (notices, approvals), after the outbox job ran. */
 async function inbox(from: string): Promise<string[]> {
   await deliverOutbox(sw.rt, sw.hub);
-  const res = await sw.app.inject({ method: "GET", url: `/api/v1/chat/messages?from=${from}` });
-  return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text);
+  return (await sw.inbox(from)).map((r) => r.text);
 }
 
 /** Links a web chat user to a staff account (as KODE would). */
 async function linkStaff(who: Who, from: string): Promise<void> {
   await sw.chat(from, "halo");
-  const [ch] = await sw.rt.db.select().from(contactChannels).where(eq(contactChannels.address, from));
+  const [ch] = await sw.rt.db.select().from(contactChannels).where(eq(contactChannels.address, sw.addressOf(from)));
   await sw.rt.db.insert(staffChatLinks).values({ accountId: sw.w.accounts[who].id, contactId: ch!.contactId });
   await inbox(from);
 }
@@ -72,7 +71,7 @@ describe("kader approval (item 5)", () => {
 
   it("asks the kader's name, and tells only the puskesmas, with name and desa", async () => {
     expect(await registerKader("kader-siti", "Siti  Aminah", sw.w.desa.p0)).toMatch(/pendaftaran kader tercatat/);
-    const [ch] = await sw.rt.db.select().from(contactChannels).where(eq(contactChannels.address, "kader-siti"));
+    const [ch] = await sw.rt.db.select().from(contactChannels).where(eq(contactChannels.address, sw.addressOf("kader-siti")));
     const [kader] = await sw.rt.db.select().from(contacts).where(eq(contacts.id, ch!.contactId));
     expect(kader).toMatchObject({ role: "kader", kaderStatus: "pending", name: "Siti Aminah" });
     kaderId = kader!.id;

@@ -87,8 +87,8 @@ describe("registration over Telegram", () => {
     expect(consent[0]?.text).toMatch(/UU PDP No\. 27 Tahun 2022/);
     const role = await press("yes");
     expect(role[0]?.buttons.map((b) => b.data)).toEqual(["role:parent", "role:pregnant", "role:kader"]);
-    expect((await press("role:parent"))[0]?.text).toMatch(/desa\/kelurahan mana pian badiam/);
-    expect((await type("Muara Ninian"))[0]?.text).toMatch(/pandaftaran sudah tuntung/);
+    expect((await press("role:parent"))[0]?.text).toMatch(/disa\/kelurahan mana pian badiam/);
+    expect((await type("Muara Ninian"))[0]?.text).toMatch(/pandaftaran hudah tuntung/);
 
     const [row] = await rt.db
       .select({ contact: contacts })
@@ -101,7 +101,7 @@ describe("registration over Telegram", () => {
     expect((await type("DATAKU"))[0]?.text).toMatch(/Muara Ninian/);
     const confirm = await type("HAPUS DATA");
     expect(confirm[0]?.buttons.map((b) => b.data)).toEqual(["yes", "no"]);
-    expect((await press("yes"))[0]?.text).toMatch(/Data pian sudah dihapus/);
+    expect((await press("yes"))[0]?.text).toMatch(/Data pian hudah dihapus/);
     expect(await rt.db.select().from(contactChannels).where(eq(contactChannels.address, String(CHAT)))).toEqual([]);
   });
 });

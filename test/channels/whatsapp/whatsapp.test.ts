@@ -392,7 +392,8 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
     });
 
     it("GET /admin/whatsapp/qr: 401 without the admin token, 404 with no QR, 200 SVG with one", async () => {
-      const { adapter, fake } = await startAdapter();
+      // No Pokja admin yet: the bootstrap token still opens the QR (qr-auth.test covers the refusal after).
+      const { adapter, fake } = await startAdapter({ adminExists: async () => false });
       const app = await buildApp(rt, { hub: new ChannelHub().register(adapter) });
       try {
         const url = "/admin/whatsapp/qr";
