@@ -48,9 +48,9 @@ describe("staff in chat", () => {
   it("announces a kader who registered by chat to the puskesmas of the desa, who approves them", async () => {
     await chat("pusk-hp", `KODE ${await chatLinkCode(w.cookie.puskP)}`);
     const [desa] = await rt.db.select().from(areas).where(eq(areas.code, w.desa.p0));
-    // Registration: language, consent, role kader, desa, then the first posyandu listed.
-    for (const text of ["DAFTAR", "1", "1", "3", desa!.name, "1"]) await chat("kader-baru", text);
-    expect(await inbox("pusk-hp")).toMatch(new RegExp(`Kader baru mendaftar lewat chat .*${desa!.name}`));
+    // Registration: language, consent, role kader, name, desa, then the first posyandu listed.
+    for (const text of ["DAFTAR", "1", "1", "3", "Siti Aminah", desa!.name, "1"]) await chat("kader-baru", text);
+    expect(await inbox("pusk-hp")).toMatch(new RegExp(`Kader baru mendaftar lewat chat [\\s\\S]*${desa!.name}`));
 
     const pending = (await app.inject({ method: "GET", url: "/api/v1/kader-approvals", headers: { cookie: w.cookie.puskP } })).json() as {
       items: { id: string }[];
