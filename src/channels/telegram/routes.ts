@@ -5,7 +5,8 @@
 // is 503, so Telegram delivers the update again later.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { BotError, webhookCallback, type Bot } from "grammy";
+import type { Update } from "grammy/types";
+import { BotError, type Bot } from "grammy";
 import type { Logger } from "../../lib/log.js";
 import { describeError } from "./outbound.js";
 import { describeIssues, telegramUpdateSchema } from "./schema.js";
@@ -24,14 +25,21 @@ function sameSecret(given: unknown, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/**
+ * Waits for the update's handling at most `ms`. Not grammY's webhookCallback timeout: when the
+ * handling fails after the timeout fired, it leaves the late rejection unobserved (an unhandled
+ * rejection that can end the process); here the late outcome is always observed.
+ */
+function withinTimeout(task: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`update not handled within ${ms} ms`)), ms);
+    task.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
 /** The Fastify plugin for the webhook; registers nothing but the one route. */
 export function telegramWebhookRoutes(bot: Bot, secretToken: string, log: Logger) {
   return async (app: FastifyInstance): Promise<void> => {
-    const handle = webhookCallback(bot, "fastify", {
-      secretToken,
-      onTimeout: "throw",
-      timeoutMilliseconds: HANDLE_TIMEOUT_MS,
-    });
     app.post(TELEGRAM_WEBHOOK_PATH, async (request, reply) => {
       if (!sameSecret(request.headers["x-telegram-bot-api-secret-token"], secretToken)) {
         return reply.code(401).send({ error: "unauthorized", message: "Missing or wrong secret token." });
@@ -46,7 +54,10 @@ export function telegramWebhookRoutes(bot: Bot, secretToken: string, log: Logger
         return reply.code(200).send({ status: "ignored" });
       }
       try {
-        await handle(request, reply);
+        // bot.init() runs getMe once (start() already did it; this covers a route used alone).
+        if (!bot.isInited()) await bot.init();
+        await withinTimeout(bot.handleUpdate(request.body as Update), HANDLE_TIMEOUT_MS);
+        return reply.code(200).send({});
       } catch (err) {
         // Not rethrown: grammY's BotError carries the whole update (names, chat ids, text), and
         // the app's error handler would log it.
