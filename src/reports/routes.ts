@@ -11,6 +11,8 @@ import { actorOf } from "../admin/http.js";
 import { desaCode, errorSchema, uuid } from "../admin/validation.js";
 import { csvStream, exportRows, xlsxStream, type ExportFilter } from "./export.js";
 import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
+import { followUpReport, monthsBefore } from "./follow-up.js";
+import { localDateOf } from "../reminders/dates.js";
 import { monthsBetween, periodOf } from "./stats.js";
 
 const month = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM (February and August are the weighing rounds)" } as const;
@@ -80,6 +82,42 @@ export const reportRoutes =
       async (request) => {
         const staff = requireStaff(request);
         return skdnReport(rt.db, principalOf(staff), request.query.month, request.query.posyanduId);
+      },
+    );
+
+    app.get<{ Querystring: { asOf?: string; from?: string; notMeasuredMonths?: number; limit?: number } }>(
+      "/api/v1/reports/follow-up",
+      {
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Follow-up lists: open referrals (urgent first), days to acknowledgement and to outcome and the loop-closed rate per kecamatan, children whose last measurement needs a referral that nobody made (must be empty), children not measured for N months",
+          querystring: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              asOf: { type: "string", format: "date", description: "Day the lists are for (default today, WITA)" },
+              from: { type: "string", format: "date", description: "Referrals made from this day count in the loop figures (default 12 months before asOf)" },
+              notMeasuredMonths: { type: "integer", minimum: 1, maximum: 24, default: 2 },
+              limit: { type: "integer", minimum: 1, maximum: 1000, default: 200, description: "Items per list (totals count all)" },
+            },
+          },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireStaff(request);
+        const now = rt.clock.now();
+        const asOf = request.query.asOf ?? localDateOf(now);
+        const from = request.query.from ?? monthsBefore(asOf, 12);
+        if (from > asOf) throw badField("query.from", "must not be after asOf");
+        return followUpReport(rt.db, principalOf(staff), {
+          asOf,
+          from,
+          notMeasuredMonths: request.query.notMeasuredMonths ?? 2,
+          limit: request.query.limit ?? 200,
+          now,
+        });
       },
     );
 
