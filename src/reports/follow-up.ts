@@ -205,7 +205,7 @@ export async function followUpReport(db: DbOrTx, principal: ScopePrincipal, o: F
         lte(children.birthDate, o.asOf),
         sql`${children.birthDate} > ${oldest}`,
         lte(children.createdAt, endOfDay),
-        or(isNull(children.remindersStoppedAt), sql`${children.remindersStoppedAt} > ${endOfDay}`),
+        or(isNull(children.remindersStoppedAt), sql`${children.remindersStoppedAt} > ${endOfDay.toISOString()}::timestamptz`),
       ),
     )
     .orderBy(asc(children.name), asc(children.id));
