@@ -12,6 +12,7 @@ import { desaCode, errorSchema, uuid } from "../admin/validation.js";
 import { csvStream, exportRows, xlsxStream, type ExportFilter } from "./export.js";
 import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
 import { followUpReport, monthsBefore } from "./follow-up.js";
+import { pregnancyReport } from "./pregnancy.js";
 import { localDateOf } from "../reminders/dates.js";
 import { monthsBetween, periodOf } from "./stats.js";
 
@@ -83,6 +84,19 @@ export const reportRoutes =
         const staff = requireStaff(request);
         return skdnReport(rt.db, principalOf(staff), request.query.month, request.query.posyanduId);
       },
+    );
+
+    app.get<{ Querystring: { month: string } }>(
+      "/api/v1/reports/pregnancy",
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "Pregnant women followed at the end of a month per trimester, KEK (LiLA < 23.5 cm) and anaemia (Hb < 11 g/dL) among those measured, ANC K1–K6 confirmed; per kecamatan and in total",
+          querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month } },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request) => pregnancyReport(rt.db, principalOf(requireStaff(request)), request.query.month),
     );
 
     app.get<{ Querystring: { asOf?: string; from?: string; notMeasuredMonths?: number; limit?: number } }>(
