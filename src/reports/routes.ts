@@ -13,6 +13,7 @@ import { csvStream, exportRows, xlsxStream, type ExportFilter } from "./export.j
 import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
 import { followUpReport, monthsBefore } from "./follow-up.js";
 import { pregnancyReport } from "./pregnancy.js";
+import { reachReport } from "./reach.js";
 import { localDateOf } from "../reminders/dates.js";
 import { monthsBetween, periodOf } from "./stats.js";
 
@@ -97,6 +98,29 @@ export const reportRoutes =
         },
       },
       async (request) => pregnancyReport(rt.db, principalOf(requireStaff(request)), request.query.month),
+    );
+
+    app.get<{ Querystring: { from: string; to: string } }>(
+      "/api/v1/reports/reach",
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "Programme reach: reminders sent and confirmed per kind, opt-outs with reasons, people registered by role, channel and language (counts only)",
+          querystring: {
+            type: "object",
+            required: ["from", "to"],
+            additionalProperties: false,
+            properties: { from: { type: "string", format: "date" }, to: { type: "string", format: "date" } },
+          },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireStaff(request);
+        const { from, to } = request.query;
+        if (from > to) throw badField("query.to", "must not be before from");
+        return reachReport(rt.db, principalOf(staff), from, to);
+      },
     );
 
     app.get<{ Querystring: { asOf?: string; from?: string; notMeasuredMonths?: number; limit?: number } }>(
