@@ -5,7 +5,7 @@ import { and, asc, eq, gt, gte, isNull, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { stringify } from "csv-stringify";
 import ExcelJS from "exceljs";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { reportScope, type Viewer } from "./scope.js";
 import { areas } from "../areas/areas.sql.js";
 import { children } from "../children/children.sql.js";
 import type { DbOrTx } from "../db/client.js";
@@ -28,7 +28,7 @@ const desaArea = alias(areas, "desa_area");
 const kecArea = alias(areas, "kec_area");
 
 /** Valid measurements in the caller's area, as export rows (in no particular order). */
-export async function* exportRows(db: DbOrTx, i18n: I18n, principal: ScopePrincipal, f: ExportFilter): AsyncGenerator<ExportRow> {
+export async function* exportRows(db: DbOrTx, i18n: I18n, principal: Viewer, f: ExportFilter): AsyncGenerator<ExportRow> {
   // Labels looked up once per status, not once per row.
   const labels = new Map<string, string>();
   const label = (index: string, code: string | null) => {
@@ -75,7 +75,7 @@ export async function* exportRows(db: DbOrTx, i18n: I18n, principal: ScopePrinci
       .leftJoin(posyandu, eq(posyandu.id, children.posyanduId))
       .where(
         and(
-          whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId }),
+          reportScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId }),
           isNull(measurements.cancelledAt),
           gte(measurements.measuredOn, f.from),
           lte(measurements.measuredOn, f.to),

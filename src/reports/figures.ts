@@ -2,7 +2,7 @@
 // the trend over months, and SKDN per posyandu. Two plain reads per period (children, measurements),
 // limited to the caller's area in the query itself; counting is done by the pure rules in stats.ts.
 import { and, eq, gt, gte, isNull, lte, or } from "drizzle-orm";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { reportScope, type Viewer } from "./scope.js";
 import { areas } from "../areas/areas.sql.js";
 import { children } from "../children/children.sql.js";
 import type { DbOrTx } from "../db/client.js";
@@ -66,11 +66,11 @@ function registeredIn(c: ChildRow, p: Period): boolean {
   return c.birthDate <= p.end && c.birthDate > oldestBirthDate(p) && c.createdAt <= endOfPeriod(p) && !(c.stoppedAt && c.stoppedAt < startOfPeriod(p));
 }
 
-const scopeOfChildren = (principal: ScopePrincipal | null) =>
-  principal ? whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId }) : undefined;
+const scopeOfChildren = (principal: Viewer | null) =>
+  principal ? reportScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId }) : undefined;
 
 /** Children who may count in any period from `first` to `last` (each period then picks its own). */
-async function childrenOf(db: DbOrTx, principal: ScopePrincipal | null, first: Period, last: Period = first): Promise<ChildRow[]> {
+async function childrenOf(db: DbOrTx, principal: Viewer | null, first: Period, last: Period = first): Promise<ChildRow[]> {
   return db
     .select({
       id: children.id,
@@ -93,7 +93,7 @@ async function childrenOf(db: DbOrTx, principal: ScopePrincipal | null, first: P
 }
 
 /** Valid (not cancelled or replaced) measurements from `first` to `last` for the children in reach. */
-async function measurementsOf(db: DbOrTx, principal: ScopePrincipal | null, first: Period, last: Period = first): Promise<MeasuredRow[]> {
+async function measurementsOf(db: DbOrTx, principal: Viewer | null, first: Period, last: Period = first): Promise<MeasuredRow[]> {
   return db
     .select({
       childId: measurements.childId,
@@ -238,7 +238,7 @@ function countFrom(kids: readonly ChildRow[], rows: readonly MeasuredRow[], p: P
   return { total, groups };
 }
 
-async function countPeriod(db: DbOrTx, principal: ScopePrincipal, p: Period, level: Level | null, names: Names) {
+async function countPeriod(db: DbOrTx, principal: Viewer, p: Period, level: Level | null, names: Names) {
   const [kids, rows] = await Promise.all([childrenOf(db, principal, p), measurementsOf(db, principal, p)]);
   return countFrom(kids, rows, p, level, names);
 }
@@ -254,16 +254,16 @@ export interface PrevalenceReport {
   regency: AreaFigures;
 }
 
-const ALL: ScopePrincipal = { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null };
+const ALL: Viewer = { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null };
 
 /** Prevalence per area for a month, with the same month a year earlier beside each figure. */
-export async function prevalenceReport(db: DbOrTx, principal: ScopePrincipal, month: string, level: Level, within?: string): Promise<PrevalenceReport> {
+export async function prevalenceReport(db: DbOrTx, principal: Viewer, month: string, level: Level, within?: string): Promise<PrevalenceReport> {
   const p = periodOf(month);
   if (!p) throw new RangeError("month");
   const before = periodOf(monthAYearEarlier(month))!;
   const names = await namesOf(db);
   // The Pokja reaches the whole regency: its total is the regency line, so it is not counted twice.
-  const whole = principal.role === "pokja_admin";
+  const whole = principal.role === "pokja_admin" && !principal.lokus;
   const [now, then, regNow, regThen] = await Promise.all([
     countPeriod(db, principal, p, level, names),
     countPeriod(db, principal, before, level, names),
@@ -299,12 +299,12 @@ export interface TrendPoint {
 }
 
 /** Month by month: the caller's area and the regency average (the whole range read once per scope). */
-export async function trendReport(db: DbOrTx, principal: ScopePrincipal, months: string[]): Promise<TrendPoint[]> {
+export async function trendReport(db: DbOrTx, principal: Viewer, months: string[]): Promise<TrendPoint[]> {
   if (months.length === 0) return [];
   const names = await namesOf(db);
   const first = periodOf(months[0]!)!;
   const last = periodOf(months.at(-1)!)!;
-  const whole = principal.role === "pokja_admin";
+  const whole = principal.role === "pokja_admin" && !principal.lokus;
   const [kids, rows, allKids, allRows] = await Promise.all([
     childrenOf(db, principal, first, last),
     measurementsOf(db, principal, first, last),
@@ -368,7 +368,7 @@ export interface PosyanduSkdn {
 }
 
 /** SKDN per posyandu for a month, split by the F1 age groups (age at the end of the month). */
-export async function skdnReport(db: DbOrTx, principal: ScopePrincipal, month: string, onlyPosyandu?: string): Promise<{ month: string; posyandu: PosyanduSkdn[] }> {
+export async function skdnReport(db: DbOrTx, principal: Viewer, month: string, onlyPosyandu?: string): Promise<{ month: string; posyandu: PosyanduSkdn[] }> {
   const p = periodOf(month);
   if (!p) throw new RangeError("month");
   const names = await namesOf(db);
@@ -380,7 +380,7 @@ export async function skdnReport(db: DbOrTx, principal: ScopePrincipal, month: s
   const reachable = await db
     .select({ id: posyandu.id })
     .from(posyandu)
-    .where(and(whereInScope(principal, { desaCode: posyandu.desaCode, posyanduId: posyandu.id }), onlyPosyandu ? eq(posyandu.id, onlyPosyandu) : undefined));
+    .where(and(reportScope(principal, { desaCode: posyandu.desaCode, posyanduId: posyandu.id }), onlyPosyandu ? eq(posyandu.id, onlyPosyandu) : undefined));
   for (const { id } of reachable) {
     const info = names.posyandu.get(id)!;
     units.set(id, { posyanduId: id, name: info.name, desaCode: info.desaCode, groups: { "0-12": emptySkdn(), "13-36": emptySkdn(), "37-59": emptySkdn() }, all: emptySkdn() });

@@ -4,7 +4,7 @@
 // have none open (this list must be empty), and children not measured for two months or more.
 // Every read is limited to the caller's area in the query itself.
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { reportScope, type Viewer } from "./scope.js";
 import { areas } from "../areas/areas.sql.js";
 import { children } from "../children/children.sql.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
@@ -148,9 +148,9 @@ function loopOf(code: string, name: string, rows: readonly { createdAt: Date; ac
 }
 
 /** The follow-up lists of the caller's area on `asOf` (a WITA calendar day). */
-export async function followUpReport(db: DbOrTx, principal: ScopePrincipal, o: FollowUpOptions): Promise<FollowUpReport> {
+export async function followUpReport(db: DbOrTx, principal: Viewer, o: FollowUpOptions): Promise<FollowUpReport> {
   const endOfDay = new Date(`${o.asOf}T23:59:59.999+08:00`);
-  const referralScope = whereInScope(principal, { desaCode: referrals.desaCode, posyanduId: referrals.posyanduId });
+  const referralScope = reportScope(principal, { desaCode: referrals.desaCode, posyanduId: referrals.posyanduId });
   const areaNames = new Map((await db.select({ code: areas.code, name: areas.name }).from(areas)).map((a) => [a.code, a.name]));
 
   const open = await db
@@ -186,7 +186,7 @@ export async function followUpReport(db: DbOrTx, principal: ScopePrincipal, o: F
 
   // Children under five, registered by asOf and still followed, with their latest valid measurement.
   const oldest = monthsBefore(o.asOf, BALITA_MONTHS);
-  const childScope = whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId });
+  const childScope = reportScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId });
   const kids = await db
     .select({
       id: children.id,

@@ -3,7 +3,7 @@
 // mothers confirmed (SUDAH) by the end of the month. Per kecamatan and in total, for the caller's
 // area (the mother's desa or posyandu).
 import { and, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { reportScope, type Viewer } from "./scope.js";
 import { areas } from "../areas/areas.sql.js";
 import { pregnancies } from "../children/children.sql.js";
 import { contacts } from "../contacts/contacts.sql.js";
@@ -60,7 +60,7 @@ export interface PregnancyReport {
 }
 
 /** The month's pregnancy figures for the caller's area. */
-export async function pregnancyReport(db: DbOrTx, principal: ScopePrincipal, month: string): Promise<PregnancyReport> {
+export async function pregnancyReport(db: DbOrTx, principal: Viewer, month: string): Promise<PregnancyReport> {
   const p = periodOf(month);
   if (!p) throw new RangeError("month");
   const monthEnd = new Date(`${p.end}T23:59:59.999+08:00`);
@@ -72,7 +72,7 @@ export async function pregnancyReport(db: DbOrTx, principal: ScopePrincipal, mon
     .innerJoin(contacts, eq(contacts.id, pregnancies.contactId))
     .where(
       and(
-        whereInScope(principal, { desaCode: contacts.desaCode, posyanduId: contacts.posyanduId }),
+        reportScope(principal, { desaCode: contacts.desaCode, posyanduId: contacts.posyanduId }),
         lte(pregnancies.hpht, p.end),
         lte(pregnancies.createdAt, monthEnd),
         or(eq(pregnancies.status, "active"), gt(pregnancies.endedOn, p.end)),

@@ -2,7 +2,7 @@
 // (BERHENTI) and why, and the people registered by role, channel and language. Counts only (no
 // person is listed), for the caller's area (the person's desa or posyandu).
 import { and, count, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { reportScope, type Viewer } from "./scope.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { reminderFires } from "../reminders/reminders.sql.js";
@@ -25,10 +25,10 @@ const tally = (rows: readonly { key: string | null; n: number | string }[]) =>
   Object.fromEntries(rows.map((r) => [r.key ?? "unknown", Number(r.n)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 
 /** Reach of the programme in the caller's area, `from`..`to` inclusive (WITA calendar days). */
-export async function reachReport(db: DbOrTx, principal: ScopePrincipal, from: string, to: string): Promise<ReachReport> {
+export async function reachReport(db: DbOrTx, principal: Viewer, from: string, to: string): Promise<ReachReport> {
   const start = new Date(`${from}T00:00:00+08:00`);
   const end = new Date(`${to}T23:59:59.999+08:00`);
-  const inScope = whereInScope(principal, { desaCode: contacts.desaCode, posyanduId: contacts.posyanduId });
+  const inScope = reportScope(principal, { desaCode: contacts.desaCode, posyanduId: contacts.posyanduId });
 
   // Reminders that went out in the range; of those, the ones the family confirmed (SUDAH) since.
   const reminders = await db

@@ -1,10 +1,11 @@
 // Admin API for the Pokja's figures: prevalence per area with coverage and last year's round,
 // the monthly trend, and SKDN per posyandu. Every figure is limited to the caller's area in the
 // query; the regency line beside it is an aggregate only.
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { LOKUS_FILTERS, type LokusFilter, type Viewer } from "./scope.js";
 import { principalOf } from "../admin/accounts.js";
 import { badField } from "../admin/errors.js";
-import { requireStaff } from "../admin/http.js";
+import { requireRole, requireStaff } from "../admin/http.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
 import { recordAudit } from "../admin/audit.js";
 import { actorOf } from "../admin/http.js";
@@ -14,8 +15,18 @@ import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from ".
 import { followUpReport, monthsBefore } from "./follow-up.js";
 import { pregnancyReport } from "./pregnancy.js";
 import { reachReport } from "./reach.js";
+import { listLokus, replaceLokus, unknownDesa } from "./lokus.js";
 import { localDateOf } from "../reminders/dates.js";
 import { monthsBetween, periodOf } from "./stats.js";
+
+const lokus = { type: "string", enum: LOKUS_FILTERS, description: "only: the desa lokus alone; others: every other desa" } as const;
+
+/** The caller's area and the request's desa lokus choice. */
+function viewerOf(request: FastifyRequest): Viewer {
+  const staff = requireStaff(request);
+  const choice = (request.query as { lokus?: LokusFilter } | undefined)?.lokus;
+  return choice ? { ...principalOf(staff), lokus: choice } : principalOf(staff);
+}
 
 const month = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM (February and August are the weighing rounds)" } as const;
 /** A trend of more than five years is not a dashboard figure. */
@@ -24,7 +35,49 @@ const TREND_MONTHS_MAX = 60;
 export const reportRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
   async (app) => {
-    app.get<{ Querystring: { month: string; level?: Level; within?: string } }>(
+    app.get(
+      "/api/v1/reports/lokus",
+      { schema: { tags: ["reports"], summary: "The desa lokus (focus villages named by the Bupati's decree) that figures can be limited to with lokus=only|others" } },
+      async (request) => {
+        requireStaff(request);
+        return { items: await listLokus(rt.db) };
+      },
+    );
+
+    app.put<{ Body: { desaCodes: string[]; year: number; decree?: string } }>(
+      "/api/v1/reports/lokus",
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "Replace the desa lokus list (Pokja admin), e.g. when a new decree is out; recorded in the audit log",
+          body: {
+            type: "object",
+            additionalProperties: false,
+            required: ["desaCodes", "year"],
+            properties: {
+              desaCodes: { type: "array", maxItems: 200, items: desaCode },
+              year: { type: "integer", minimum: 2018, maximum: 2100 },
+              decree: { type: "string", minLength: 1, maxLength: 200 },
+            },
+          },
+          response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireRole(request, "pokja_admin");
+        const { desaCodes, year, decree } = request.body;
+        const unknown = await unknownDesa(rt.db, desaCodes);
+        if (unknown.length > 0) throw badField("body.desaCodes", `not desa of the regency: ${unknown.join(", ")}`);
+        const now = rt.clock.now();
+        await rt.db.transaction(async (tx) => {
+          const { before, after } = await replaceLokus(tx, { desaCodes, year, decree: decree ?? null }, staff.id, now);
+          await recordAudit(tx, { actor: actorOf(staff), action: "desa_lokus.replace", entity: "desa_lokus", entityId: String(year), before: { items: before }, after, at: now });
+        });
+        return { items: await listLokus(rt.db) };
+      },
+    );
+
+    app.get<{ Querystring: { month: string; level?: Level; within?: string; lokus?: LokusFilter } }>(
       "/api/v1/reports/prevalence",
       {
         schema: {
@@ -39,68 +92,69 @@ export const reportRoutes =
               month,
               level: { type: "string", enum: LEVELS, default: "kecamatan" },
               within: { type: "string", minLength: 2, maxLength: 40, description: "Only areas inside this code (a kecamatan code for its desa) or this puskesmas id" },
+              lokus,
             },
           },
           response: { 400: errorSchema, 401: errorSchema },
         },
       },
       async (request) => {
-        const staff = requireStaff(request);
+        const viewer = viewerOf(request);
         const { month: m, level = "kecamatan", within } = request.query;
-        return prevalenceReport(rt.db, principalOf(staff), m, level, within);
+        return prevalenceReport(rt.db, viewer, m, level, within);
       },
     );
 
-    app.get<{ Querystring: { from: string; to: string } }>(
+    app.get<{ Querystring: { from: string; to: string; lokus?: LokusFilter } }>(
       "/api/v1/reports/trend",
       {
         schema: {
           tags: ["reports"],
           summary: "Month by month prevalence for my area beside the regency average",
-          querystring: { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: month, to: month } },
+          querystring: { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: month, to: month, lokus } },
           response: { 400: errorSchema, 401: errorSchema },
         },
       },
       async (request) => {
-        const staff = requireStaff(request);
+        const viewer = viewerOf(request);
         const { from, to } = request.query;
         if (!periodOf(from) || !periodOf(to) || from > to) throw badField("query.to", "must not be before from");
         const months = monthsBetween(from, to, TREND_MONTHS_MAX + 1);
         if (months.length > TREND_MONTHS_MAX) throw badField("query.from", `spans more than ${TREND_MONTHS_MAX} months`);
-        return { months: await trendReport(rt.db, principalOf(staff), months) };
+        return { months: await trendReport(rt.db, viewer, months) };
       },
     );
 
-    app.get<{ Querystring: { month: string; posyanduId?: string } }>(
+    app.get<{ Querystring: { month: string; posyanduId?: string; lokus?: LokusFilter } }>(
       "/api/v1/reports/skdn",
       {
         schema: {
           tags: ["reports"],
           summary: "SKDN per posyandu for a month (S, K, D, N, T, O, B, 2T, BGM, D/S, N/D, K/S) by age group 0–12, 13–36, 37–59 months",
-          querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month, posyanduId: uuid } },
+          querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month, posyanduId: uuid, lokus } },
           response: { 400: errorSchema, 401: errorSchema },
         },
       },
       async (request) => {
-        const staff = requireStaff(request);
-        return skdnReport(rt.db, principalOf(staff), request.query.month, request.query.posyanduId);
+        const viewer = viewerOf(request);
+        return skdnReport(rt.db, viewer, request.query.month, request.query.posyanduId);
       },
     );
 
-    app.get<{ Querystring: { month: string } }>(
+    app.get<{ Querystring: { month: string; lokus?: LokusFilter } }>(
       "/api/v1/reports/pregnancy",
       {
         schema: {
           tags: ["reports"],
           summary: "Pregnant women followed at the end of a month per trimester, KEK (LiLA < 23.5 cm) and anaemia (Hb < 11 g/dL) among those measured, ANC K1–K6 confirmed; per kecamatan and in total",
-          querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month } },
+          querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month, lokus } },
           response: { 400: errorSchema, 401: errorSchema },
         },
       },
-      async (request) => pregnancyReport(rt.db, principalOf(requireStaff(request)), request.query.month),
+      async (request) => pregnancyReport(rt.db, viewerOf(request), request.query.month),
     );
 
-    app.get<{ Querystring: { from: string; to: string } }>(
+    app.get<{ Querystring: { from: string; to: string; lokus?: LokusFilter } }>(
       "/api/v1/reports/reach",
       {
         schema: {
@@ -110,20 +164,20 @@ export const reportRoutes =
             type: "object",
             required: ["from", "to"],
             additionalProperties: false,
-            properties: { from: { type: "string", format: "date" }, to: { type: "string", format: "date" } },
+            properties: { from: { type: "string", format: "date" }, to: { type: "string", format: "date" }, lokus },
           },
           response: { 400: errorSchema, 401: errorSchema },
         },
       },
       async (request) => {
-        const staff = requireStaff(request);
+        const viewer = viewerOf(request);
         const { from, to } = request.query;
         if (from > to) throw badField("query.to", "must not be before from");
-        return reachReport(rt.db, principalOf(staff), from, to);
+        return reachReport(rt.db, viewer, from, to);
       },
     );
 
-    app.get<{ Querystring: { asOf?: string; from?: string; notMeasuredMonths?: number; limit?: number } }>(
+    app.get<{ Querystring: { asOf?: string; from?: string; notMeasuredMonths?: number; limit?: number; lokus?: LokusFilter } }>(
       "/api/v1/reports/follow-up",
       {
         schema: {
@@ -138,18 +192,19 @@ export const reportRoutes =
               from: { type: "string", format: "date", description: "Referrals made from this day count in the loop figures (default 12 months before asOf)" },
               notMeasuredMonths: { type: "integer", minimum: 1, maximum: 24, default: 2 },
               limit: { type: "integer", minimum: 1, maximum: 1000, default: 200, description: "Items per list (totals count all)" },
+              lokus,
             },
           },
           response: { 400: errorSchema, 401: errorSchema },
         },
       },
       async (request) => {
-        const staff = requireStaff(request);
+        const viewer = viewerOf(request);
         const now = rt.clock.now();
         const asOf = request.query.asOf ?? localDateOf(now);
         const from = request.query.from ?? monthsBefore(asOf, 12);
         if (from > asOf) throw badField("query.from", "must not be after asOf");
-        return followUpReport(rt.db, principalOf(staff), {
+        return followUpReport(rt.db, viewer, {
           asOf,
           from,
           notMeasuredMonths: request.query.notMeasuredMonths ?? 2,
@@ -159,7 +214,7 @@ export const reportRoutes =
       },
     );
 
-    app.get<{ Querystring: ExportFilter & { format: "csv" | "xlsx" } }>(
+    app.get<{ Querystring: ExportFilter & { format: "csv" | "xlsx"; lokus?: LokusFilter } }>(
       "/api/v1/reports/exports/eppgbm",
       {
         schema: {
@@ -175,6 +230,7 @@ export const reportRoutes =
               format: { type: "string", enum: ["csv", "xlsx"], default: "csv" },
               desaCode,
               posyanduId: uuid,
+              lokus,
             },
           },
           response: { 400: errorSchema, 401: errorSchema },
@@ -185,7 +241,7 @@ export const reportRoutes =
         const { format, ...filter } = request.query;
         if (filter.from > filter.to) throw badField("query.to", "must not be before from");
         const counter = { rows: 0 };
-        const rows = exportRows(rt.db, rt.i18n, principalOf(staff), filter);
+        const rows = exportRows(rt.db, rt.i18n, viewerOf(request), filter);
         const stream = format === "xlsx" ? xlsxStream(rows, counter) : csvStream(rows, counter);
         // Who exported what and how many rows: written once the file has been sent.
         stream.once("end", () => {
