@@ -16,6 +16,7 @@ import { followUpReport, monthsBefore } from "./follow-up.js";
 import { pregnancyReport } from "./pregnancy.js";
 import { reachReport } from "./reach.js";
 import { listLokus, replaceLokus, unknownDesa } from "./lokus.js";
+import { applyImport, planImport } from "./import.js";
 import { localDateOf } from "../reminders/dates.js";
 import { monthsBetween, periodOf } from "./stats.js";
 
@@ -29,6 +30,9 @@ function viewerOf(request: FastifyRequest): Viewer {
 }
 
 const month = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM (February and August are the weighing rounds)" } as const;
+const IMPORT_TYPES = ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel", "application/octet-stream"];
+/** A posyandu's or puskesmas's history is a few MB; a whole regency's file fits too. */
+const IMPORT_MAX_BYTES = 30 * 1024 * 1024;
 /** A trend of more than five years is not a dashboard figure. */
 const TREND_MONTHS_MAX = 60;
 
@@ -211,6 +215,42 @@ export const reportRoutes =
           limit: request.query.limit ?? 200,
           now,
         });
+      },
+    );
+
+    // The import takes the file itself as the body (no multipart): these content types cannot be
+    // sent cross-site without a CORS preflight, so they keep the admin API's CSRF guarantee.
+    app.addContentTypeParser(IMPORT_TYPES, { parseAs: "buffer", bodyLimit: IMPORT_MAX_BYTES }, (_request, body, done) => done(null, body));
+    app.post<{ Querystring: { dryRun?: boolean }; Body: Buffer }>(
+      "/api/v1/reports/imports/eppgbm",
+      {
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Import children and measurements from an e-PPGBM file (XLSX, CSV, or the HTML table e-PPGBM saves as .xls; sent as the body). dryRun=true (the default) reports what would change; dryRun=false writes all rows or none (422 with the problems). Z-scores are computed by the service.",
+          querystring: { type: "object", additionalProperties: false, properties: { dryRun: { type: "boolean", default: true } } },
+          response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const staff = requireRole(request, "pokja_admin", "puskesmas", "bidan");
+        if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw badField("body", `send the file as the body (${IMPORT_TYPES.join(", ")})`);
+        const now = rt.clock.now();
+        const today = localDateOf(now);
+        const { plan, work } = await planImport(rt.db, principalOf(staff), request.body, today);
+        const dryRun = request.query.dryRun !== false;
+        if (dryRun) return { applied: false, ...plan };
+        if (plan.problems.length > 0) return reply.code(422).send({ applied: false, ...plan });
+        await applyImport(rt.db, work, today, now);
+        await recordAudit(rt.db, {
+          actor: actorOf(staff),
+          action: "import.eppgbm",
+          entity: "import",
+          entityId: today,
+          after: { kind: plan.kind, rows: plan.rows, children: plan.children, measurements: plan.measurements },
+          at: now,
+        });
+        return { applied: true, ...plan };
       },
     );
 
