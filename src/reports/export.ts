@@ -123,14 +123,14 @@ export interface Counter {
   rows: number;
 }
 
-/** CSV with a header row; NIK and codes stay text (no spreadsheet number conversion on import). */
-export function csvStream(rows: AsyncIterable<ExportRow>, counter: Counter): Readable {
-  const csv = stringify({ header: true, columns: EPPGBM_HEADER, bom: true });
+/** Lines of a table as CSV with a header row and a BOM (spreadsheets then read UTF-8 names right). */
+export function tableCsv(header: readonly string[], lines: AsyncIterable<string[]> | Iterable<string[]>, counter: Counter): Readable {
+  const csv = stringify({ header: true, columns: [...header], bom: true });
   void (async () => {
     try {
-      for await (const r of rows) {
+      for await (const line of lines) {
         counter.rows++;
-        if (!csv.write(eppgbmLine(r))) await new Promise((resolve) => csv.once("drain", resolve));
+        if (!csv.write(line)) await new Promise((resolve) => csv.once("drain", resolve));
       }
       csv.end();
     } catch (err) {
@@ -140,17 +140,17 @@ export function csvStream(rows: AsyncIterable<ExportRow>, counter: Counter): Rea
   return csv;
 }
 
-/** XLSX written row by row (exceljs's streaming writer): memory stays flat however many rows. */
-export function xlsxStream(rows: AsyncIterable<ExportRow>, counter: Counter): Readable {
+/** Lines of a table as XLSX written row by row (exceljs's streaming writer): memory stays flat. */
+export function tableXlsx(sheetName: string, header: readonly string[], lines: AsyncIterable<string[]> | Iterable<string[]>, counter: Counter): Readable {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet("e-PPGBM");
+  const sheet = workbook.addWorksheet(sheetName);
   void (async () => {
     try {
-      sheet.addRow(EPPGBM_HEADER).commit();
-      for await (const r of rows) {
+      sheet.addRow([...header]).commit();
+      for await (const line of lines) {
         counter.rows++;
-        sheet.addRow(eppgbmLine(r)).commit();
+        sheet.addRow(line).commit();
       }
       sheet.commit();
       await workbook.commit();
@@ -160,3 +160,13 @@ export function xlsxStream(rows: AsyncIterable<ExportRow>, counter: Counter): Re
   })();
   return out;
 }
+
+async function* linesOf(rows: AsyncIterable<ExportRow>): AsyncGenerator<string[]> {
+  for await (const r of rows) yield eppgbmLine(r);
+}
+
+/** The e-PPGBM rows as CSV; NIK and codes stay text (no spreadsheet number conversion on import). */
+export const csvStream = (rows: AsyncIterable<ExportRow>, counter: Counter): Readable => tableCsv(EPPGBM_HEADER, linesOf(rows), counter);
+
+/** The e-PPGBM rows as XLSX. */
+export const xlsxStream = (rows: AsyncIterable<ExportRow>, counter: Counter): Readable => tableXlsx("e-PPGBM", EPPGBM_HEADER, linesOf(rows), counter);

@@ -1,7 +1,7 @@
 // Admin API for the Pokja's figures: prevalence per area with coverage and last year's round,
 // the monthly trend, and SKDN per posyandu. Every figure is limited to the caller's area in the
 // query; the regency line beside it is an aggregate only.
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { LOKUS_FILTERS, type LokusFilter, type Viewer } from "./scope.js";
 import { principalOf } from "../admin/accounts.js";
 import { badField } from "../admin/errors.js";
@@ -10,7 +10,9 @@ import type { AdminRouteOptions } from "../admin/plugin.js";
 import { recordAudit } from "../admin/audit.js";
 import { actorOf } from "../admin/http.js";
 import { desaCode, errorSchema, uuid } from "../admin/validation.js";
-import { csvStream, exportRows, xlsxStream, type ExportFilter } from "./export.js";
+import { csvStream, exportRows, tableCsv, tableXlsx, xlsxStream, type ExportFilter } from "./export.js";
+import { PUBLICATION_HEADER, publicationLines, recapHeader, recapLines } from "./recap.js";
+import { areas } from "../areas/areas.sql.js";
 import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
 import { followUpReport, monthsBefore } from "./follow-up.js";
 import { pregnancyReport } from "./pregnancy.js";
@@ -215,6 +217,70 @@ export const reportRoutes =
           limit: request.query.limit ?? 200,
           now,
         });
+      },
+    );
+
+    /** Sends a small table as CSV or XLSX and audits the export once it has gone out. */
+    async function sendTable(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      t: { action: string; file: string; sheet: string; header: string[]; lines: string[][]; format: "csv" | "xlsx"; filter: Record<string, unknown> },
+    ) {
+      const staff = requireStaff(request);
+      const counter = { rows: 0 };
+      const stream = t.format === "xlsx" ? tableXlsx(t.sheet, t.header, t.lines, counter) : tableCsv(t.header, t.lines, counter);
+      stream.once("end", () => {
+        recordAudit(rt.db, { actor: actorOf(staff), action: t.action, entity: "export", entityId: t.file, after: { format: t.format, filter: t.filter, rows: counter.rows }, at: rt.clock.now() }).catch((err: unknown) =>
+          request.log.error({ err: String(err) }, "export audit failed"),
+        );
+      });
+      return reply
+        .header("content-disposition", `attachment; filename="${t.file}.${t.format}"`)
+        .type(t.format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")
+        .send(stream);
+    }
+    const format = { type: "string", enum: ["csv", "xlsx"], default: "csv" } as const;
+
+    app.get<{ Querystring: { month: string; by?: "posyandu" | "puskesmas"; format?: "csv" | "xlsx"; lokus?: LokusFilter } }>(
+      "/api/v1/reports/exports/recap",
+      {
+        schema: {
+          tags: ["reports"],
+          summary:
+            "Monthly recap per posyandu (F1 gizi: SKDN and TB/U, BB/U, BB/TB status counts) or per puskesmas (kabupaten recap), with a total line, as CSV or XLSX; audited",
+          querystring: {
+            type: "object",
+            required: ["month"],
+            additionalProperties: false,
+            properties: { month, by: { type: "string", enum: ["posyandu", "puskesmas"], default: "posyandu" }, format, lokus },
+          },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const viewer = viewerOf(request);
+        const { month: m, by = "posyandu", format: f = "csv" } = request.query;
+        const names = new Map((await rt.db.select({ code: areas.code, name: areas.name }).from(areas)).map((a) => [a.code, a.name]));
+        const lines = await recapLines(rt.db, viewer, m, by, (code) => names.get(code) ?? code);
+        return sendTable(request, reply, { action: "export.recap", file: `rekap-${by}-${m}`, sheet: `Rekap ${m}`, header: recapHeader(by), lines, format: f, filter: { ...request.query } });
+      },
+    );
+
+    app.get<{ Querystring: { month: string; format?: "csv" | "xlsx"; lokus?: LokusFilter } }>(
+      "/api/v1/reports/exports/publication",
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "Publication table: stunting per kecamatan this month against the same month last year (naik / turun), the regency last; small numbers marked",
+          querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month, format, lokus } },
+          response: { 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const viewer = viewerOf(request);
+        const { month: m, format: f = "csv" } = request.query;
+        const lines = await publicationLines(rt.db, viewer, m);
+        return sendTable(request, reply, { action: "export.publication", file: `publikasi-stunting-${m}`, sheet: `Stunting ${m}`, header: PUBLICATION_HEADER, lines, format: f, filter: { ...request.query } });
       },
     );
 
