@@ -69,7 +69,7 @@ describe("reminder dialogues", () => {
     expect(await registerAs(chat, from, "parent", "2")).toMatch(/tanggal lahir anak pian/);
     expect(await chat.say(from, "2 januari 2026")).toMatch(/Siapa ngaran anaknya/);
     expect(await chat.say(from, "Ahmad")).toMatch(/Ahmad lakian atawa binian/);
-    expect(await chat.say(from, "lakian")).toMatch(/Hudah ulun catat: Ahmad, lahir 2 Januari 2026, kode anak [A-Z2-9]{4}.*Ada anak lain/s);
+    expect(await chat.say(from, "lakian")).toMatch(/Hudah ulun catat: Ahmad, lahir 2 Januari 2026, kode anak [A-Z2-9]{6}.*Ada anak lain/s);
     expect(await chat.say(from, "1")).toMatch(/Kirim tanggal lahir anak nang lainnya/);
     expect(await chat.say(from, kaderChild.code.toLowerCase())).toMatch(/tasambung lawan data Rina \(lahir 2 September 2025\)/);
     expect(await chat.say(from, { payload: "no" })).toMatch(/TAMBAH ANAK/);
