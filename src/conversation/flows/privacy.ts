@@ -1,7 +1,8 @@
 // BERHENTI/MULAI (stop and resume non-essential messages), DATAKU (what we hold) and HAPUS DATA
 // (erase it): a person's control over their data under UU PDP No. 27/2022.
 import { eq } from "drizzle-orm";
-import { channelsOf, eraseContact, updateContact } from "../../contacts/index.js";
+import { channelsOf, updateContact } from "../../contacts/index.js";
+import { erasePerson } from "../../privacy/erase.js";
 import { posyandu } from "../../health-units/health-units.sql.js";
 import { pickChoice } from "../choices.js";
 import type { Turn } from "../turn.js";
@@ -108,7 +109,7 @@ export const deleteFlow: Flow = {
   async step(turn) {
     const answer = pickChoice(turn.message, yesNo(turn));
     if (answer === YES) {
-      await eraseContact(turn.tx, turn.contact.id);
+      await erasePerson(turn.tx, turn.contact, turn.now);
       turn.erased = true;
       turn.state = null;
       turn.say("conversation:delete.done");
