@@ -11,7 +11,7 @@ export type Contact = typeof contacts.$inferSelect;
 export type ContactChannel = typeof contactChannels.$inferSelect;
 
 /** The version of the privacy notice shown at registration (locales conversation:reg.consent). */
-export const CONSENT_VERSION = "2026-11-v1";
+export const CONSENT_VERSION = "2026-12-v2";
 
 /** Finds the sender's contact by channel address, creating both on first contact. */
 export async function findOrCreateContact(

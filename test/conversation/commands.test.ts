@@ -91,7 +91,7 @@ describe("commands through the web chat", () => {
     const text = await chat.say("d-123456789", "dataku");
     expect(text).toMatch(/Peran: Orang tua/);
     expect(text).toMatch(/Muara Ninian, Kec\. Juai/);
-    expect(text).toMatch(/versi 2026-11-v1/);
+    expect(text).toMatch(/versi 2026-12-v2/);
     const address = chat.addressOf("d-123456789");
     expect(text).toMatch(new RegExp(`web \\*+${address.slice(-4)}`));
     expect(text).not.toContain(address);
