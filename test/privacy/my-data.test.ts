@@ -6,7 +6,7 @@ import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { readConsent } from "../../src/privacy/consent.js";
 import { splitMessages } from "../../src/privacy/my-data.js";
 import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
-import { BATU_PIRING, codeIn, contactOf, makeKader, paced, seedGrowthWorld, type GrowthWorld } from "../growth/helpers.js";
+import { BATU_PIRING, contactOf, makeKader, paced, seedGrowthWorld, type GrowthWorld } from "../growth/helpers.js";
 
 let chat: WebChatHarness;
 let world: GrowthWorld;
