@@ -101,7 +101,7 @@ describe("commands through the web chat", () => {
     await register(chat, "h-1", "2");
     const id = await contactIdOf(chat, "h-1");
     expect(await chat.say("h-1", "HAPUS DATA")).toMatch(/dihapus salawasnya/);
-    expect(await chat.say("h-1", "inggih")).toMatch(/Data pian hudah dihapus/);
+    expect(await chat.say("h-1", "inggih")).toMatch(/Data nang pian kirim hudah dihapus/);
     expect(await chat.rt.db.select().from(contacts).where(eq(contacts.id, id!))).toEqual([]);
     expect(await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, chat.addressOf("h-1")))).toEqual([]);
     const leftovers = await chat.rt.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.contactId, id!));
