@@ -1,3 +1,22 @@
+CREATE TABLE "child_code_attempts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"contact_id" uuid NOT NULL,
+	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "child_link_requests" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"number" bigserial NOT NULL,
+	"child_id" uuid NOT NULL,
+	"contact_id" uuid NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"decided_by_contact_id" uuid,
+	"decided_by_account_id" uuid,
+	"decided_at" timestamp with time zone,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "child_link_requests_number_unique" UNIQUE("number")
+);
+--> statement-breakpoint
 CREATE TABLE "growth_settings" (
 	"key" text PRIMARY KEY NOT NULL,
 	"value" jsonb NOT NULL,
@@ -13,10 +32,18 @@ CREATE TABLE "desa_lokus" (
 	"marked_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "forget_after_send" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "contacts" ADD COLUMN "name" text;--> statement-breakpoint
 ALTER TABLE "referrals" ADD COLUMN "priority" text DEFAULT 'routine' NOT NULL;--> statement-breakpoint
 ALTER TABLE "referrals" ADD COLUMN "updated_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "child_code_attempts" ADD CONSTRAINT "child_code_attempts_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "child_link_requests" ADD CONSTRAINT "child_link_requests_child_id_children_id_fk" FOREIGN KEY ("child_id") REFERENCES "public"."children"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "child_link_requests" ADD CONSTRAINT "child_link_requests_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "child_link_requests" ADD CONSTRAINT "child_link_requests_decided_by_contact_id_contacts_id_fk" FOREIGN KEY ("decided_by_contact_id") REFERENCES "public"."contacts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "growth_settings" ADD CONSTRAINT "growth_settings_updated_by_staff_accounts_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."staff_accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "desa_lokus" ADD CONSTRAINT "desa_lokus_desa_code_areas_code_fk" FOREIGN KEY ("desa_code") REFERENCES "public"."areas"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "desa_lokus" ADD CONSTRAINT "desa_lokus_marked_by_staff_accounts_id_fk" FOREIGN KEY ("marked_by") REFERENCES "public"."staff_accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "child_code_attempts_contact_idx" ON "child_code_attempts" USING btree ("contact_id","at");--> statement-breakpoint
+CREATE INDEX "child_link_requests_child_idx" ON "child_link_requests" USING btree ("child_id","status");--> statement-breakpoint
+CREATE INDEX "child_link_requests_contact_idx" ON "child_link_requests" USING btree ("contact_id");--> statement-breakpoint
 ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";

@@ -7,6 +7,7 @@ import { faqRefreshJob, refreshKnowledge } from "./knowledge/index.js";
 import { referralReminderJob } from "./growth/referrals.js";
 import { vacuumJob } from "./db/maintenance.js";
 import { startJobs } from "./jobs/index.js";
+import { retentionJob } from "./privacy/retention.js";
 import { reminderJob } from "./reminders/job.js";
 import { createLogger, safeError } from "./lib/log.js";
 import { seedPuskesmas } from "./health-units/seed.js";
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const app = await buildApp(rt, { hub });
   await app.listen({ port: config.PORT, host: config.HOST });
   await hub.startAll();
-  const jobs = startJobs(rt, [outboxJob(hub), faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob]);
+  const jobs = startJobs(rt, [outboxJob(hub), faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;

@@ -79,8 +79,17 @@ export async function listAudit(db: DbOrTx, q: AuditQuery): Promise<{ items: Aud
 // whoever asks. drizzle-kit does not model triggers and the unreleased migrations are regenerated
 // from the *.sql.ts files, so this DDL is applied here, idempotently, rather than in a migration.
 const APPEND_ONLY_DDL = [
+  // One exception: erasing a person (HAPUS DATA, UU PDP No. 27/2022 Art. 8) blanks personal values
+  // inside an entry's before/after/reason, in a transaction that declared it (privacy/erase.ts);
+  // who, when, the action and the entity stay as they were.
   sql`create or replace function audit_log_append_only() returns trigger language plpgsql as $$
 begin
+  if tg_op = 'UPDATE' and current_setting('balanting.audit_erasure', true) = 'on'
+     and new.id = old.id and new.at = old.at and new.actor_kind = old.actor_kind
+     and new.actor_account_id is not distinct from old.actor_account_id
+     and new.action = old.action and new.entity = old.entity and new.entity_id = old.entity_id then
+    return new;
+  end if;
   raise exception 'audit_log is append-only: % is not allowed', tg_op using errcode = 'insufficient_privilege';
 end
 $$`,
@@ -98,7 +107,12 @@ export async function ensureAuditAppendOnly(db: Db): Promise<boolean> {
       tx,
       sql`select count(*)::int as n from pg_trigger where tgrelid = 'audit_log'::regclass and tgname in ('audit_log_no_update_delete', 'audit_log_no_truncate')`,
     );
-    if (Number(present[0]?.n ?? 0) === 2) return false;
+    // An installation from before the erasure exception gets the new function (same triggers).
+    const current = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from pg_proc where proname = 'audit_log_append_only' and prosrc like '%balanting.audit_erasure%'`,
+    );
+    if (Number(present[0]?.n ?? 0) === 2 && Number(current[0]?.n ?? 0) === 1) return false;
     await tx.execute(sql`drop trigger if exists audit_log_no_update_delete on audit_log`);
     await tx.execute(sql`drop trigger if exists audit_log_no_truncate on audit_log`);
     for (const statement of APPEND_ONLY_DDL) await tx.execute(statement);

@@ -26,7 +26,7 @@ async function kaderInScope(tx: DbOrTx, principal: ScopePrincipal, contactId: st
 }
 
 /** Queues a chat message to the contact on the channel they last wrote from, in their language. */
-async function notifyContact(
+export async function notifyContact(
   tx: DbOrTx,
   i18n: I18n,
   contact: ContactRow,

@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "../contacts/contacts.sql.js";
 import type { OutboundMessage } from "./channel.js";
 
@@ -36,6 +36,8 @@ export const outbox = pgTable(
     externalId: text("external_id"),
     /** Set by senders that must never send twice (reminders, broadcasts). */
     dedupeKey: text("dedupe_key").unique(),
+    /** The last words to a person who erased their data (HAPUS DATA): the row is deleted once sent or failed. */
+    forgetAfterSend: boolean("forget_after_send").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },

@@ -22,6 +22,8 @@ export interface Enqueue {
   dedupeKey?: string;
   /** Not sent before this time (a flood's replies go out a minute later); default: at once. */
   notBefore?: Date;
+  /** The row is deleted once sent or failed (the last words to a person who erased their data). */
+  forgetAfterSend?: boolean;
 }
 
 /**
@@ -32,15 +34,15 @@ export async function enqueue(db: DbOrTx, items: Enqueue[], now: Date): Promise<
   if (items.length === 0) return [];
   // One JSON parameter for all rows (json_to_recordset): at a morning's reminder volume a
   // parameter per column per row costs more than everything else in the transaction.
-  const rows = items.map((i) => ({ ...i, kind: i.kind ?? "reply", notBefore: i.notBefore?.toISOString() }));
+  const rows = items.map((i) => ({ ...i, kind: i.kind ?? "reply", notBefore: i.notBefore?.toISOString(), forgetAfterSend: i.forgetAfterSend ?? false }));
   const at = now.toISOString();
   const inserted = await queryRows<{ id: number }>(
     db,
     sql`
-      insert into outbox (contact_id, channel, address, message, kind, dedupe_key, created_at, next_attempt_at)
-      select "contactId", channel, address, message, kind, "dedupeKey", ${at}::timestamptz, coalesce("notBefore", ${at}::timestamptz)
+      insert into outbox (contact_id, channel, address, message, kind, dedupe_key, created_at, next_attempt_at, forget_after_send)
+      select "contactId", channel, address, message, kind, "dedupeKey", ${at}::timestamptz, coalesce("notBefore", ${at}::timestamptz), "forgetAfterSend"
       from json_to_recordset(${JSON.stringify(rows)}::json)
-        as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text, "notBefore" timestamptz)
+        as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text, "notBefore" timestamptz, "forgetAfterSend" boolean)
       on conflict (dedupe_key) do nothing
       returning id::int as id`,
   );
@@ -167,21 +169,25 @@ async function sendOne(rt: Runtime, hub: ChannelHub, row: OutboxRow, recipient: 
       rt.log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, retryable }, "send failed");
     }
   }
-  await recordOutcome(rt, row.id, outcome);
+  // A person who erased their data: once their last message has left (or cannot), their chat
+  // address and that message go too.
+  if (row.forgetAfterSend && (outcome.status === "sent" || outcome.status === "failed")) await recordOutcome(rt, row.id, null);
+  else await recordOutcome(rt, row.id, outcome);
 }
 
 /** Waits between tries to record a send's outcome while the database is away (about 4 minutes in all). */
 const OUTCOME_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 15_000, 15_000, 30_000, 30_000, 30_000, 30_000, 30_000, 30_000];
 
 /**
- * Records what happened to a send. The message has left already: if the database is away now, the
+ * Records what happened to a send (null: the row is deleted). The message has left already: if the database is away now, the
  * row would stay "sending" and be sent again by requeueStale, so the outcome is retried until the
  * database is back (a crash meanwhile still means at-least-once, never lost).
  */
-async function recordOutcome(rt: Runtime, id: number, outcome: Partial<typeof outbox.$inferInsert>): Promise<void> {
+async function recordOutcome(rt: Runtime, id: number, outcome: Partial<typeof outbox.$inferInsert> | null): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await rt.db.update(outbox).set(outcome).where(eq(outbox.id, id));
+      if (outcome === null) await rt.db.delete(outbox).where(eq(outbox.id, id));
+      else await rt.db.update(outbox).set(outcome).where(eq(outbox.id, id));
       return;
     } catch (err) {
       const delay = OUTCOME_RETRY_MS[attempt];

@@ -1,4 +1,4 @@
-import { boolean, date, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, date, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { areas } from "../areas/areas.sql.js";
 import { contacts } from "../contacts/contacts.sql.js";
 import { posyandu } from "../health-units/health-units.sql.js";
@@ -11,7 +11,10 @@ export const children = pgTable(
   "children",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    /** Short code a kader types in reports (e.g. A7K2): no 0/O or 1/I to avoid misreading. */
+    /**
+     * Short code a kader types in reports (e.g. K7M2QX; older children A7K2): no 0/O or 1/I to
+     * avoid misreading. Knowing it never links a parent by itself (children/linking.ts).
+     */
     code: text("code").notNull().unique(),
     name: text("name").notNull(),
     sex: text("sex", { enum: ["L", "P"] }).notNull(),
@@ -54,4 +57,43 @@ export const pregnancies = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("pregnancies_contact_idx").on(t.contactId)],
+);
+
+/**
+ * A person asking to be linked to a kader-registered child by its code, without a verified phone
+ * matching the one the kader recorded: the kader or bidan of the child's posyandu decides.
+ */
+export const childLinkRequests = pgTable(
+  "child_link_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Short number staff type in chat: SETUJU ANAK 12 / TOLAK ANAK 12. */
+    number: bigserial("number", { mode: "number" }).notNull().unique(),
+    childId: uuid("child_id")
+      .notNull()
+      .references(() => children.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "approved", "rejected"] }).notNull().default("pending"),
+    /** The kader's chat contact or staff account that decided. */
+    decidedByContactId: uuid("decided_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    decidedByAccountId: uuid("decided_by_account_id"),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("child_link_requests_child_idx").on(t.childId, t.status), index("child_link_requests_contact_idx").on(t.contactId)],
+);
+
+/** Every child code a person typed that did not link at once: counted to stop code guessing. */
+export const childCodeAttempts = pgTable(
+  "child_code_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("child_code_attempts_contact_idx").on(t.contactId, t.at)],
 );

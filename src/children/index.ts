@@ -12,10 +12,19 @@ export type Pregnancy = typeof pregnancies.$inferSelect;
 // Letters and digits that cannot be mistaken for one another on paper or a phone keyboard.
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-/** A random 4-character child code such as A7K2 (30^4 ≈ 1 million codes). */
-export function newChildCode(random: (max: number) => number = randomInt): string {
+/** Length of new child codes: 32^6 ≈ 1.07 billion, so a typed guess almost never hits one. */
+export const CHILD_CODE_LENGTH = 6;
+
+/**
+ * A child code as typed in chat: 4 characters (children registered before codes grew to 6) up to 8,
+ * from the code alphabet. Knowing a code never links a parent by itself (linking.ts).
+ */
+export const CHILD_CODE_PATTERN = /^[A-HJ-NP-Z2-9]{4,8}$/;
+
+/** A random child code such as K7M2QX. */
+export function newChildCode(random: (max: number) => number = randomInt, length = CHILD_CODE_LENGTH): string {
   let code = "";
-  for (let i = 0; i < 4; i++) code += CODE_ALPHABET[random(CODE_ALPHABET.length)];
+  for (let i = 0; i < length; i++) code += CODE_ALPHABET[random(CODE_ALPHABET.length)];
   return code;
 }
 

@@ -1,5 +1,5 @@
 // People who chat with the bot, their channels, and the data they can see or erase (DATAKU,
-// HAPUS DATA under UU PDP No. 27/2022).
+// HAPUS DATA under UU PDP No. 27/2022: src/privacy/).
 import { and, eq } from "drizzle-orm";
 import type { InboundMessage } from "../channels/channel.js";
 import type { DbOrTx } from "../db/client.js";
@@ -11,7 +11,7 @@ export type Contact = typeof contacts.$inferSelect;
 export type ContactChannel = typeof contactChannels.$inferSelect;
 
 /** The version of the privacy notice shown at registration (locales conversation:reg.consent). */
-export const CONSENT_VERSION = "2026-11-v1";
+export const CONSENT_VERSION = "2026-12-v2";
 
 /** Finds the sender's contact by channel address, creating both on first contact. */
 export async function findOrCreateContact(
@@ -75,11 +75,6 @@ export async function updateContact(tx: DbOrTx, id: string, values: Partial<type
   const [row] = await tx.update(contacts).set(values).where(eq(contacts.id, id)).returning();
   if (!row) throw new Error(`contact ${id} vanished`);
   return row;
-}
-
-/** Erases a contact and everything hanging from it (cascades: channels, state, queued messages). */
-export async function eraseContact(tx: DbOrTx, id: string): Promise<void> {
-  await tx.delete(contacts).where(eq(contacts.id, id));
 }
 
 /** The channels a contact is reachable on. */

@@ -1,6 +1,7 @@
 // Domain modules that take part in conversations (kader reports, reminder replies, …) register
 // their handlers and dialogues here, once, when the first inbound sink is created.
 import { registerAdminConversations } from "../admin/chat.js";
+import { registerChildLinkConversations } from "../children/link-chat.js";
 import { registerHandoffConversations } from "../handoff/chat.js";
 import { registerGrowthConversations } from "../growth/chat.js";
 import { registerReminderConversations } from "../reminders/chat.js";
@@ -10,6 +11,7 @@ let registered = false;
 export function registerDomainConversations(): void {
   if (registered) return;
   registered = true;
+  registerChildLinkConversations();
   registerAdminConversations();
   registerHandoffConversations();
   registerGrowthConversations();

@@ -96,6 +96,7 @@ export async function handleInbound(rt: Runtime, received: InboundMessage): Prom
         contactId: turn.erased ? null : contact.id,
         ...to,
         message: reply,
+        ...(turn.erased ? { forgetAfterSend: true } : {}),
         ...(delayMs > 0 ? { notBefore: new Date(now.getTime() + delayMs) } : {}),
       }));
       // The first message over the limit: the person hears at once that the answers are coming.

@@ -67,7 +67,7 @@ const UKUR_WORD = /^(?:ukur|ukor|ukr|ukurr)\b/i;
 // but children registered elsewhere may have KMPQ or 8684. So a leading word in the code alphabet
 // (children/index.ts: no 0/O, 1/I) gets UKUR put in front when the line then reads as a complete
 // report ("cara ukur tinggi bayi" does not) and the word is not one a sentence often starts with.
-const CODE_FIRST = /^([A-HJ-NP-Z2-9]{4})(?=\s)/i;
+const CODE_FIRST = /^([A-HJ-NP-Z2-9]{4,8})(?=\s)/i;
 const NOT_CODES = new Set(["ANAK", "BAYI", "LILA", "HARI", "PAGI", "SAYA", "ULUN", "UMUR", "BARU", "DATA", "TADI"]);
 function withUkur(line: string): string {
   const m = CODE_FIRST.exec(line);
@@ -79,7 +79,7 @@ function withUkur(line: string): string {
 export function parseGrowthCommand(text: string): Command | null {
   const s = simple(text);
   if (/^(?:anak baru|anak hanyar|anak puga|daftar anak|tambah anak)$/.test(s)) return { kind: "new-child" };
-  let m = /^(?:kembar|kembaran) ([a-z0-9]{4})$/.exec(s);
+  let m = /^(?:kembar|kembaran) ([a-z0-9]{4,8})$/.exec(s);
   if (m) return { kind: "twin", code: (m[1] as string).toUpperCase() };
   if (/^(?:ukur|ukor|ukr)$/.test(s)) return { kind: "guided-report" };
   // "BATAL" alone is the conversation's cancel command (router.ts); these name the report.
@@ -278,7 +278,7 @@ const ukurFlow: Flow = {
     switch (turn.state?.step) {
       case "code": {
         const code = simple(turn.text).toUpperCase();
-        if (!/^[A-Z0-9]{4}$/.test(code)) return turn.say("growth:guided.code");
+        if (!/^[A-Z0-9]{4,8}$/.test(code)) return turn.say("growth:guided.code");
         const kader = kaderOf(turn, { kind: "guided-report" });
         if (!kader) return turn.clearState();
         const child = await childInPosyandu(turn.tx, kader, code);
@@ -486,7 +486,7 @@ async function search(turn: Turn, kader: Kader, query: string): Promise<void> {
   const scope = whereInScope(kader.principal, { posyanduId: children.posyanduId });
   let match;
   if (/^\d{16}$/.test(digits)) match = eq(children.nik, digits);
-  else if (/^[a-z0-9]{4}$/i.test(query) && /\d/.test(query)) match = eq(children.code, query.toUpperCase());
+  else if (/^[a-z0-9]{4,8}$/i.test(query) && /\d/.test(query)) match = eq(children.code, query.toUpperCase());
   else {
     const pattern = `%${query.replace(/[%_\\]/g, "")}%`;
     match = or(ilike(children.name, pattern), ilike(children.motherName, pattern));

@@ -2,7 +2,9 @@
 // corrections (HPHT/HPL <tanggal>), SUDAH LAHIR, KEGUGURAN / BAYI MENINGGAL (confirmed first),
 // replies to reminders (SUDAH, BELUM/TUNDA), JAM (the hour reminders come) and the kader's TERLAMBAT list.
 import { eq, inArray } from "drizzle-orm";
-import { children, findChildByCode, type Child } from "../children/index.js";
+import { CHILD_CODE_PATTERN, children, type Child } from "../children/index.js";
+import { linkByCode, linkByPhone } from "../children/link-chat.js";
+import { verifiedPhonesOf } from "../children/linking.js";
 import { pickChoice, registerFlow, registerGlobalHandler, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
 import { NO, YES, yesNo } from "../conversation/flows/flow.js";
 import { posyandu } from "../health-units/health-units.sql.js";
@@ -15,7 +17,6 @@ import {
   currentPregnancy,
   enrolChild,
   enrolPregnancy,
-  linkChild,
   plansOf,
   recordBirth,
   recordChildLoss,
@@ -38,7 +39,16 @@ const MAX_PREGNANCY_DAYS = 44 * 7;
 const BALITA_MONTHS = 60;
 /** Told at once when the HPHT given is this many weeks back or more (post-term, rules.ts post-term-41). */
 const POST_TERM_ALERT_WEEKS = 41;
-const CHILD_CODE = /^[A-HJ-NP-Z2-9]{4}$/;
+
+/**
+ * A child code typed instead of a birth date: 4 characters from the code alphabet (older codes,
+ * some letters only), or 5–8 mixing letters and digits (new codes), and not readable as a date.
+ */
+function looksLikeChildCode(word: string, today: string): boolean {
+  if (!CHILD_CODE_PATTERN.test(word)) return false;
+  if (word.length > 4 && !(/\d/.test(word) && /[A-Z]/.test(word))) return false;
+  return "error" in readBirthDate(word, today);
+}
 
 /** Lower case, punctuation to spaces, single spaces. */
 export function simplify(text: string): string {
@@ -169,7 +179,10 @@ async function askMoreChildren(turn: Turn, key: string, vars: Record<string, unk
 export const parentEnrolFlow: Flow = {
   name: "enrol:parent",
   async start(turn) {
-    turn.say(`${NS}parent.ask`);
+    // A kader may have registered the person's children with their phone already: linked now.
+    const linked = await linkByPhone(turn.rt, turn.tx, turn.contact, await verifiedPhonesOf(turn.tx, turn.contact.id));
+    for (const child of linked) turn.say(`${NS}parent.linkedByPhone`, { name: child.name, birth: formatDate(child.birthDate), code: child.code });
+    turn.say(linked.length > 0 ? `${NS}parent.askNext` : `${NS}parent.ask`);
     await turn.setState("enrol:parent", "child");
   },
   async step(turn) {
@@ -178,11 +191,10 @@ export const parentEnrolFlow: Flow = {
     switch (turn.state?.step) {
       case "child": {
         const code = turn.text.toUpperCase().replace(/^KODE\s+/, "").trim();
-        if (CHILD_CODE.test(code)) {
-          const child = await findChildByCode(turn.tx, code);
-          if (!child) return turn.say(`${NS}parent.codeNotFound`, { code });
-          const linked = await linkChild(turn.rt, turn.tx, turn.contact, child);
-          if (linked === "taken" || linked === "stopped") return turn.say(`${NS}parent.taken`, { code });
+        if (looksLikeChildCode(code, today)) {
+          // The code alone never links: children/linking.ts decides (verified phone, or the kader confirms).
+          const child = await linkByCode(turn, code);
+          if (!child) return;
           return askMoreChildren(turn, `${NS}parent.linked`, { name: child.name, birth: formatDate(child.birthDate) });
         }
         const read = readBirthDate(turn.text, today);

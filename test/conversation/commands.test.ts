@@ -91,7 +91,7 @@ describe("commands through the web chat", () => {
     const text = await chat.say("d-123456789", "dataku");
     expect(text).toMatch(/Peran: Orang tua/);
     expect(text).toMatch(/Muara Ninian, Kec\. Juai/);
-    expect(text).toMatch(/versi 2026-11-v1/);
+    expect(text).toMatch(/versi 2026-12-v2/);
     const address = chat.addressOf("d-123456789");
     expect(text).toMatch(new RegExp(`web \\*+${address.slice(-4)}`));
     expect(text).not.toContain(address);
@@ -101,7 +101,7 @@ describe("commands through the web chat", () => {
     await register(chat, "h-1", "2");
     const id = await contactIdOf(chat, "h-1");
     expect(await chat.say("h-1", "HAPUS DATA")).toMatch(/dihapus salawasnya/);
-    expect(await chat.say("h-1", "inggih")).toMatch(/Data pian hudah dihapus/);
+    expect(await chat.say("h-1", "inggih")).toMatch(/Data nang pian kirim hudah dihapus/);
     expect(await chat.rt.db.select().from(contacts).where(eq(contacts.id, id!))).toEqual([]);
     expect(await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, chat.addressOf("h-1")))).toEqual([]);
     const leftovers = await chat.rt.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.contactId, id!));

@@ -50,7 +50,7 @@ describe("registration through the web chat", () => {
     expect(await chat.say(from, "Posyandu Melati")).toMatch(/pendaftaran selesai/);
 
     const contact = await contactOf(chat, from);
-    expect(contact).toMatchObject({ lang: "id", role: "parent", desaCode: "63.11.07.2003", consentVersion: "2026-11-v1" });
+    expect(contact).toMatchObject({ lang: "id", role: "parent", desaCode: "63.11.07.2003", consentVersion: "2026-12-v2" });
     expect(contact?.consentAt).toBeInstanceOf(Date);
     expect(contact?.posyanduId).not.toBeNull();
     // Registration hands over to the reminders' enrolment (children's birth dates).

@@ -73,7 +73,7 @@ export async function queued(chat: WebChatHarness, kind: string) {
 
 /** The child code in "Kode anak: A7K2". */
 export function codeIn(text: string): string {
-  const m = /Kode anak: ([A-Z0-9]{4})/.exec(text);
+  const m = /Kode anak: ([A-Z0-9]{4,8})/.exec(text);
   if (!m) throw new Error(`no child code in: ${text}`);
   return m[1] as string;
 }

@@ -64,12 +64,14 @@ describe("reminder dialogues", () => {
 
   it("enrols a parent's children in Banjar, by birth date and by a kader's code, each with its own schedule", async () => {
     setWita(chat, "2026-03-02T07:00");
-    const kaderChild = await insertChild(chat.rt.db, { name: "Rina", sex: "P", birthDate: "2025-09-02" });
+    // The kader recorded the father's phone; his chat carries that number (as WhatsApp gives it).
+    const kaderChild = await insertChild(chat.rt.db, { name: "Rina", sex: "P", birthDate: "2025-09-02", parentPhone: "6281355550001" });
     const from = "abah-1";
     expect(await registerAs(chat, from, "parent", "2")).toMatch(/tanggal lahir anak pian/);
+    await chat.rt.db.update(contactChannels).set({ phone: "6281355550001" }).where(eq(contactChannels.contactId, await contactId(chat, from)));
     expect(await chat.say(from, "2 januari 2026")).toMatch(/Siapa ngaran anaknya/);
     expect(await chat.say(from, "Ahmad")).toMatch(/Ahmad lakian atawa binian/);
-    expect(await chat.say(from, "lakian")).toMatch(/Hudah ulun catat: Ahmad, lahir 2 Januari 2026, kode anak [A-Z2-9]{4}.*Ada anak lain/s);
+    expect(await chat.say(from, "lakian")).toMatch(/Hudah ulun catat: Ahmad, lahir 2 Januari 2026, kode anak [A-Z2-9]{6}.*Ada anak lain/s);
     expect(await chat.say(from, "1")).toMatch(/Kirim tanggal lahir anak nang lainnya/);
     expect(await chat.say(from, kaderChild.code.toLowerCase())).toMatch(/tasambung lawan data Rina \(lahir 2 September 2025\)/);
     expect(await chat.say(from, { payload: "no" })).toMatch(/TAMBAH ANAK/);
@@ -144,7 +146,9 @@ describe("reminder dialogues", () => {
     const [unit] = await chat.rt.db.insert(posyandu).values({ name: "Posyandu Anggrek", desaCode: desa!.desaCode!, dayOfMonth: 12 }).returning();
     const mother = "telat-1";
     await registerAs(chat, mother, "parent");
-    const child = await insertChild(chat.rt.db, { name: "Sari", sex: "P", birthDate: "2026-02-01", posyanduId: unit!.id });
+    // The kader recorded the mother's phone, which her chat carries: her code links.
+    const child = await insertChild(chat.rt.db, { name: "Sari", sex: "P", birthDate: "2026-02-01", posyanduId: unit!.id, parentPhone: "6281355550002" });
+    await chat.rt.db.update(contactChannels).set({ phone: "6281355550002" }).where(eq(contactChannels.contactId, await contactId(chat, mother)));
     await chat.say(mother, child.code);
     await chat.say(mother, "tidak");
     // BCG window (1 month − 7 days … 2 months − 1 day) passes with a reminder and no SUDAH.

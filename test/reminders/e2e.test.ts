@@ -89,7 +89,7 @@ describe("a pregnancy and two years of a child, end to end through the web chat"
     expect(await chat.say(MOM, "sudah lahir")).toMatch(/Kapan bayinya lahir/);
     expect(await chat.say(MOM, "hari ini")).toMatch(/laki-laki atau perempuan/);
     expect(await chat.say(MOM, "2")).toMatch(/nama bayinya/);
-    expect(await chat.say(MOM, "Siti")).toMatch(/Selamat atas kelahiran Siti!.*Kode anak: [A-Z2-9]{4}/s);
+    expect(await chat.say(MOM, "Siti")).toMatch(/Selamat atas kelahiran Siti!.*Kode anak: [A-Z2-9]{6}/s);
     received.length = 0;
     let bcgDone = false;
     await live("2026-10-31", "2028-10-31", async (_day, messages) => {

@@ -1,7 +1,9 @@
 // BERHENTI/MULAI (stop and resume non-essential messages), DATAKU (what we hold) and HAPUS DATA
 // (erase it): a person's control over their data under UU PDP No. 27/2022.
 import { eq } from "drizzle-orm";
-import { channelsOf, eraseContact, updateContact } from "../../contacts/index.js";
+import { channelsOf, updateContact } from "../../contacts/index.js";
+import { erasePerson } from "../../privacy/erase.js";
+import { myDataLines, splitMessages } from "../../privacy/my-data.js";
 import { posyandu } from "../../health-units/health-units.sql.js";
 import { pickChoice } from "../choices.js";
 import type { Turn } from "../turn.js";
@@ -86,7 +88,7 @@ export async function describeMyData(turn: Turn): Promise<void> {
   if (c.role === "kader" && c.kaderStatus) role += ` (${turn.t(`conversation:data.kader_${c.kaderStatus}`)})`;
   // A kader's name (asked at registration) is part of what is held about them.
   if (c.name) role += `, ${c.name}`;
-  turn.say("conversation:data.summary", {
+  const summary = turn.t("conversation:data.summary", {
     lang: c.lang ? turn.t(`conversation:lang.${c.lang}`) : notSet,
     role,
     desa: (await desaLabel(turn.tx, c.desaCode)) ?? notSet,
@@ -95,8 +97,14 @@ export async function describeMyData(turn: Turn): Promise<void> {
     status: c.optedOutAt
       ? turn.t("conversation:data.status_stopped", { date: formatDate(c.optedOutAt, tz) })
       : turn.t("conversation:data.status_active"),
-    channels: channels.map((ch) => `${ch.channel} ${mask(ch.address)}`).join(", "),
+    channels: channels.map((ch) => `${ch.channel} ${mask(ch.address)}${ch.phone ? ` (HP ${mask(ch.phone)})` : ""}`).join(", "),
   });
+  // Everything else held (children, measurements, pregnancy, LiLA/Hb, hour, questions), in as many
+  // messages as it takes.
+  const more = await myDataLines(turn.tx, (k, v) => turn.t(k, v), c, turn.rt.config.REMINDER_HOUR);
+  if (c.optOutReason) more.push(turn.t("privacy:data.stop_reason", { reason: c.optOutReason.replace(/^other: /, "") }));
+  more.push(turn.t("privacy:data.footer"));
+  for (const text of splitMessages([...summary.split("\n"), ...more])) turn.sayText(text);
 }
 
 export const deleteFlow: Flow = {
@@ -108,7 +116,7 @@ export const deleteFlow: Flow = {
   async step(turn) {
     const answer = pickChoice(turn.message, yesNo(turn));
     if (answer === YES) {
-      await eraseContact(turn.tx, turn.contact.id);
+      await erasePerson(turn.tx, turn.contact, turn.now);
       turn.erased = true;
       turn.state = null;
       turn.say("conversation:delete.done");

@@ -5,6 +5,7 @@ import { areas } from "../../areas/areas.sql.js";
 import { desaLabel } from "../../areas/index.js";
 import { AreaMatcher, type AreaName } from "../../areas/match.js";
 import { CONSENT_VERSION, updateContact } from "../../contacts/index.js";
+import { readConsent } from "../../privacy/consent.js";
 import { posyandu } from "../../health-units/health-units.sql.js";
 // Direct (not reminders/index.js, which pulls in the reminder dialogues and so this module again).
 import { syncPosyanduDays } from "../../reminders/posyandu-day.js";
@@ -52,8 +53,14 @@ function consentChoices(turn: Turn): Choice[] {
   ];
 }
 
+/** The privacy notice names the controller, how long message texts are kept and where to complain (settings). */
+function consentVars(turn: Turn): Record<string, unknown> {
+  const c = turn.rt.config;
+  return { controller: c.PRIVACY_CONTROLLER, retention: c.RETENTION_DAYS, contact: c.PRIVACY_CONTACT };
+}
+
 async function askConsent(turn: Turn) {
-  turn.ask("conversation:reg.consent", consentChoices(turn));
+  turn.ask("conversation:reg.consent", consentChoices(turn), consentVars(turn));
   await turn.setState("registration", "consent");
 }
 
@@ -114,7 +121,7 @@ async function reprompt(turn: Turn): Promise<void> {
     case "lang":
       return turn.ask("conversation:lang.prompt", languageChoices(turn));
     case "consent":
-      return turn.ask("conversation:reg.consent", consentChoices(turn));
+      return turn.ask("conversation:reg.consent", consentChoices(turn), consentVars(turn));
     case "role":
       return turn.ask("conversation:reg.role_prompt", roleChoices(turn));
     case "desa_pick": {
@@ -170,7 +177,7 @@ export const registrationFlow: Flow = {
         const answer = pickChoice(turn.message, consentChoices(turn)) ?? pickChoice(turn.message, [
           { label: turn.t("conversation:buttons.yes"), payload: YES },
           { label: turn.t("conversation:buttons.no"), payload: NO },
-        ]);
+        ]) ?? readConsent(turn.text);
         if (answer === YES) {
           turn.ask("conversation:reg.role_prompt", roleChoices(turn));
           await turn.setState("registration", "role", { consentAt: turn.now.toISOString() });
@@ -178,7 +185,7 @@ export const registrationFlow: Flow = {
           await turn.clearState();
           turn.say("conversation:reg.consent_declined");
         } else {
-          await notAnAnswer(turn, () => turn.askAgain("conversation:reg.consent", consentChoices(turn)));
+          await notAnAnswer(turn, () => turn.askAgain("conversation:reg.consent", consentChoices(turn), consentVars(turn)));
         }
         return;
       }
