@@ -12,16 +12,19 @@ FROM node:20-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    NIK_KEY_FILE=/secrets/nik.key
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY src ./src
 COPY locales ./locales
 COPY migrations ./migrations
-RUN mkdir -p /data && chown node:node /data
+# /secrets holds the NIK key when NIK_KEY is not given: a volume apart from the data, so that a
+# copy of the data (or a backup of it) does not carry the key.
+RUN mkdir -p /data /secrets && chown node:node /data /secrets
 USER node
-VOLUME ["/data"]
+VOLUME ["/data", "/secrets"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"

@@ -33,6 +33,7 @@ CREATE TABLE "desa_lokus" (
 );
 --> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "forget_after_send" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "children" ADD COLUMN "nik_hash" text;--> statement-breakpoint
 ALTER TABLE "contacts" ADD COLUMN "name" text;--> statement-breakpoint
 ALTER TABLE "referrals" ADD COLUMN "priority" text DEFAULT 'routine' NOT NULL;--> statement-breakpoint
 ALTER TABLE "referrals" ADD COLUMN "updated_at" timestamp with time zone;--> statement-breakpoint
@@ -46,4 +47,5 @@ ALTER TABLE "desa_lokus" ADD CONSTRAINT "desa_lokus_marked_by_staff_accounts_id_
 CREATE INDEX "child_code_attempts_contact_idx" ON "child_code_attempts" USING btree ("contact_id","at");--> statement-breakpoint
 CREATE INDEX "child_link_requests_child_idx" ON "child_link_requests" USING btree ("child_id","status");--> statement-breakpoint
 CREATE INDEX "child_link_requests_contact_idx" ON "child_link_requests" USING btree ("contact_id");--> statement-breakpoint
+CREATE INDEX "children_nik_hash_idx" ON "children" USING btree ("nik_hash");--> statement-breakpoint
 ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";

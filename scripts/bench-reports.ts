@@ -132,7 +132,7 @@ async function measureExport(dbUrl: string): Promise<void> {
   let bytes = 0;
   const t = performance.now();
   await pipeline(
-    csvStream(exportRows(rt.db, rt.i18n, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
+    csvStream(exportRows(rt.db, rt.i18n, rt.nik, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
     new Writable({
       write(chunk: Buffer, _enc, done) {
         bytes += chunk.length;

@@ -9,6 +9,8 @@ import { migrate } from "./db/migrate.js";
 import { createI18n, type I18n } from "./i18n/index.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import type { Logger } from "./lib/log.js";
+import { loadNikKey, nikVault, type NikVault } from "./children/nik.js";
+import { sealPlainNiks } from "./children/index.js";
 
 export interface Runtime {
   config: Config;
@@ -17,6 +19,8 @@ export interface Runtime {
   log: Logger;
   i18n: I18n;
   clock: Clock;
+  /** Seals and opens children's NIK (the key is never in the database). */
+  nik: NikVault;
   /** Releases the database (and the data folder's lock). */
   close(): Promise<void>;
 }
@@ -63,7 +67,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     const seeded = await seedAreas(db);
     if (seeded) log.info({ areas: seeded }, "seeded Balangan's kecamatan and desa");
     const i18n = await createI18n();
-    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, close };
+    const nikKey = loadNikKey(config);
+    if (nikKey.source === "new-file") log.warn({ file: config.NIK_KEY_FILE }, "created a new NIK key file: back it up apart from the database, or set NIK_KEY");
+    const nik = nikVault(nikKey.key);
+    const sealed = await sealPlainNiks(db, nik);
+    if (sealed) log.info({ children: sealed }, "sealed NIK stored before encryption");
+    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, nik, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

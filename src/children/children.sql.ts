@@ -20,8 +20,10 @@ export const children = pgTable(
     sex: text("sex", { enum: ["L", "P"] }).notNull(),
     birthDate: date("birth_date", { mode: "string" }).notNull(),
     motherName: text("mother_name"),
-    /** NIK (16 digits), stored for e-PPGBM matching and never echoed back in chat. */
+    /** NIK sealed with the NIK key (children/nik.ts); for e-PPGBM, never echoed back in chat. */
     nik: text("nik"),
+    /** Keyed hash of the NIK, for search and matching without opening it. */
+    nikHash: text("nik_hash"),
     parentContactId: uuid("parent_contact_id").references(() => contacts.id, { onDelete: "set null" }),
     /** Parent's phone as given by the kader (digits, 62…), to link the parent's chat when they register later. */
     parentPhone: text("parent_phone"),
@@ -36,6 +38,7 @@ export const children = pgTable(
     index("children_parent_idx").on(t.parentContactId),
     index("children_posyandu_idx").on(t.posyanduId),
     index("children_desa_idx").on(t.desaCode),
+    index("children_nik_hash_idx").on(t.nikHash),
   ],
 );
 

@@ -1,9 +1,10 @@
 // Children under five and pregnancies: the people growth monitoring and reminders are about.
 import { randomInt } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { isParseError, parseReport } from "../growth/parse.js";
 import { children, pregnancies } from "./children.sql.js";
+import type { NikVault } from "./nik.js";
 
 export { children, pregnancies } from "./children.sql.js";
 export type Child = typeof children.$inferSelect;
@@ -49,6 +50,13 @@ export async function insertChild(db: DbOrTx, values: Omit<typeof children.$infe
     if (row) return row;
   }
   throw new Error("could not find a free child code");
+}
+
+/** Seals NIK stored in plain text (before encryption existed, or written by hand); returns how many. */
+export async function sealPlainNiks(db: DbOrTx, vault: NikVault): Promise<number> {
+  const plain = await db.select({ id: children.id, nik: children.nik }).from(children).where(and(isNotNull(children.nik), sql`${children.nik} not like 'v1:%'`));
+  for (const c of plain) await db.update(children).set(vault.seal(c.nik)).where(eq(children.id, c.id));
+  return plain.length;
 }
 
 /** NIK: 16 digits; the first six are a Kemendagri region code, so "00" there is impossible. */

@@ -80,6 +80,8 @@ const EnvSchema = z.object({
   PRIVACY_CONTROLLER: z.string().trim().min(3).max(200).default("Dinas Kesehatan Kabupaten Balangan / Pokja Balanting"),
   PRIVACY_CONTACT: z.string().trim().min(3).max(300).default("bidan desa, puskesmas, atau Dinas Kesehatan Kabupaten Balangan"),
   RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
+  NIK_KEY: z.string().min(32, "must be 32 bytes as 64 hex characters or base64").optional(),
+  NIK_KEY_FILE: z.string().min(1).default("./secrets/nik.key"),
   ADMIN_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, "does not look like a bot token (123456:ABC…)").optional(),
   TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),

@@ -427,7 +427,7 @@ async function saveChild(turn: Turn, kader: Kader, data: Record<string, unknown>
     sex: data.sex as "L" | "P",
     birthDate: String(data.birthDate),
     motherName: (data.motherName as string | null | undefined) ?? null,
-    nik: (data.nik as string | null | undefined) ?? null,
+    ...turn.rt.nik.seal((data.nik as string | null | undefined) ?? null),
     parentPhone: phone,
     parentContactId: parent?.contactId ?? null,
     desaCode: kader.desaCode,
@@ -485,7 +485,7 @@ async function search(turn: Turn, kader: Kader, query: string): Promise<void> {
   const digits = query.replace(/[\s.-]/g, "");
   const scope = whereInScope(kader.principal, { posyanduId: children.posyanduId });
   let match;
-  if (/^\d{16}$/.test(digits)) match = eq(children.nik, digits);
+  if (/^\d{16}$/.test(digits)) match = eq(children.nikHash, turn.rt.nik.hashOf(digits));
   else if (/^[a-z0-9]{4,8}$/i.test(query) && /\d/.test(query)) match = eq(children.code, query.toUpperCase());
   else {
     const pattern = `%${query.replace(/[%_\\]/g, "")}%`;

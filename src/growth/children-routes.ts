@@ -22,13 +22,13 @@ const inScope = (p: ScopePrincipal) => whereInScope(p, { desaCode: children.desa
 
 /** A child as staff see it: the NIK itself stays in the database (only whether one is known). */
 function childView(c: Child) {
-  const { nik, parentPhone: _phone, ...rest } = c as Child & { parentPhone?: string | null };
+  const { nik, nikHash: _hash, parentPhone: _phone, ...rest } = c as Child & { parentPhone?: string | null };
   return { ...rest, hasNik: Boolean(nik) };
 }
 
 /** A child for the audit log: as staff see it, the NIK left out. */
 function childAudit(c: Child) {
-  const { nik, ...rest } = c;
+  const { nik, nikHash: _hash, ...rest } = c;
   return { ...rest, hasNik: Boolean(nik) };
 }
 

@@ -25,6 +25,7 @@ export const PERSONAL_KEYS = [
   "name",
   "motherName",
   "nik",
+  "nikHash",
   "phone",
   "parentPhone",
   "address",
@@ -83,7 +84,7 @@ export async function erasePerson(tx: DbOrTx, contact: Contact, now: Date): Prom
   if (keepIds.size > 0) {
     await tx
       .update(children)
-      .set({ name: ERASED, motherName: null, nik: null, parentPhone: null, parentContactId: null, registeredByContactId: null })
+      .set({ name: ERASED, motherName: null, nik: null, nikHash: null, parentPhone: null, parentContactId: null, registeredByContactId: null })
       .where(inArray(children.id, [...keepIds]));
   }
   // Kader-registered children: the kader's record stays, the person's link and phone go.

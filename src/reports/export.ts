@@ -12,6 +12,7 @@ import type { DbOrTx } from "../db/client.js";
 import { measurements } from "../growth/growth.sql.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import type { I18n } from "../i18n/index.js";
+import type { NikVault } from "../children/nik.js";
 import { EPPGBM_HEADER, eppgbmLine, type ExportRow } from "./eppgbm.js";
 
 /** Rows read per query: small enough to keep memory flat, large enough to keep round trips few. */
@@ -28,7 +29,8 @@ const desaArea = alias(areas, "desa_area");
 const kecArea = alias(areas, "kec_area");
 
 /** Valid measurements in the caller's area, as export rows (in no particular order). */
-export async function* exportRows(db: DbOrTx, i18n: I18n, principal: Viewer, f: ExportFilter): AsyncGenerator<ExportRow> {
+/** e-PPGBM needs the NIK itself: the audited export is the one place it leaves the vault. */
+export async function* exportRows(db: DbOrTx, i18n: I18n, vault: NikVault, principal: Viewer, f: ExportFilter): AsyncGenerator<ExportRow> {
   // Labels looked up once per status, not once per row.
   const labels = new Map<string, string>();
   const label = (index: string, code: string | null) => {
@@ -89,7 +91,7 @@ export async function* exportRows(db: DbOrTx, i18n: I18n, principal: Viewer, f: 
       .limit(BATCH);
     for (const r of page) {
       yield {
-        nik: r.nik,
+        nik: vault.open(r.nik),
         name: r.name,
         sex: r.sex,
         birthDate: r.birthDate,

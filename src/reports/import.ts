@@ -6,6 +6,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import { areas } from "../areas/areas.sql.js";
 import { children } from "../children/children.sql.js";
 import { insertChild, type Child } from "../children/index.js";
+import type { NikVault } from "../children/nik.js";
 import type { Db, DbOrTx } from "../db/client.js";
 import { measurements } from "../growth/growth.sql.js";
 import { evaluateReport, saveMeasurement } from "../growth/reports.js";
@@ -39,7 +40,7 @@ interface PlannedChild {
 }
 
 /** Reads, checks and matches a file; returns the plan and what writing it needs. */
-export async function planImport(db: DbOrTx, viewer: Viewer, bytes: Buffer, today: string): Promise<{ plan: ImportPlan; work: PlannedChild[] }> {
+export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, bytes: Buffer, today: string): Promise<{ plan: ImportPlan; work: PlannedChild[] }> {
   const { kind, rows: grid } = await gridOf(bytes);
   const { rows, problems } = checkRows(grid, today);
   const dataRows = Math.max(0, grid.length - 1);
@@ -79,12 +80,12 @@ export async function planImport(db: DbOrTx, viewer: Viewer, bytes: Buffer, toda
   // Children already registered in these desa: matched by NIK, else by name + birth date + desa.
   const desaCodes = [...new Set(resolved.map((r) => r.desaCode))];
   const known = desaCodes.length ? await db.select().from(children).where(inArray(children.desaCode, desaCodes)) : [];
-  const byNik = new Map(known.filter((c) => c.nik).map((c) => [c.nik!, c]));
+  const byNik = new Map(known.filter((c) => c.nikHash).map((c) => [c.nikHash!, c]));
   const byPerson = new Map(known.map((c) => [`${personKey(c.name)}|${c.birthDate}|${c.desaCode}`, c]));
   const planned = new Map<string, PlannedChild>();
   for (const { row, desaCode, posyanduId } of resolved) {
     const personId = `${personKey(row.name)}|${row.birthDate}|${desaCode}`;
-    const existing = (row.nik ? byNik.get(row.nik) : undefined) ?? byPerson.get(personId) ?? null;
+    const existing = (row.nik ? byNik.get(vault.hashOf(row.nik)) : undefined) ?? byPerson.get(personId) ?? null;
     const key = existing ? `c:${existing.id}` : row.nik ? `n:${row.nik}` : `p:${personId}`;
     let p = planned.get(key);
     if (!p) {
@@ -127,11 +128,11 @@ export async function planImport(db: DbOrTx, viewer: Viewer, bytes: Buffer, toda
 }
 
 /** Writes a plan without problems in one transaction; every measurement assessed as in chat. */
-export async function applyImport(db: Db, work: readonly PlannedChild[], today: string, now: Date): Promise<void> {
+export async function applyImport(db: Db, vault: NikVault, work: readonly PlannedChild[], today: string, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     for (const p of work) {
       if (p.measurements.length === 0 && p.existing) continue;
-      const child = p.existing ?? (await insertChild(tx, { ...p.values, createdAt: now }));
+      const child = p.existing ?? (await insertChild(tx, { ...p.values, ...vault.seal(p.values.nik), createdAt: now }));
       // Oldest first, so weight-gain codes (N/T) compare each weighing with the one before.
       for (const m of [...p.measurements].sort((a, b) => a.measuredOn.localeCompare(b.measuredOn))) {
         const age = ageInDays(child.birthDate, m.measuredOn);

@@ -303,11 +303,11 @@ export const reportRoutes =
         if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw badField("body", `send the file as the body (${IMPORT_TYPES.join(", ")})`);
         const now = rt.clock.now();
         const today = localDateOf(now);
-        const { plan, work } = await planImport(rt.db, principalOf(staff), request.body, today);
+        const { plan, work } = await planImport(rt.db, rt.nik, principalOf(staff), request.body, today);
         const dryRun = request.query.dryRun !== false;
         if (dryRun) return { applied: false, ...plan };
         if (plan.problems.length > 0) return reply.code(422).send({ applied: false, ...plan });
-        await applyImport(rt.db, work, today, now);
+        await applyImport(rt.db, rt.nik, work, today, now);
         await recordAudit(rt.db, {
           actor: actorOf(staff),
           action: "import.eppgbm",
@@ -347,7 +347,7 @@ export const reportRoutes =
         const { format, ...filter } = request.query;
         if (filter.from > filter.to) throw badField("query.to", "must not be before from");
         const counter = { rows: 0 };
-        const rows = exportRows(rt.db, rt.i18n, viewerOf(request), filter);
+        const rows = exportRows(rt.db, rt.i18n, rt.nik, viewerOf(request), filter);
         const stream = format === "xlsx" ? xlsxStream(rows, counter) : csvStream(rows, counter);
         // Who exported what and how many rows: written once the file has been sent.
         stream.once("end", () => {

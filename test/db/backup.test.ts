@@ -21,7 +21,7 @@ describe("backup and restore", () => {
     expect(result.tables).toBeGreaterThan(20);
     expect(result.rows).toBeGreaterThan(100);
     expect(result.differing).toEqual([]);
-  });
+  }, 300_000); // two start-ups, a demo regency and a restore: minutes on a busy machine
 
   it("refuses to restore a PGlite folder the running service holds, and says why", async () => {
     const dir = join(work, "busy");

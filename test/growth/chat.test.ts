@@ -78,12 +78,14 @@ describe("a kader's posyandu morning in Indonesian", () => {
     expect(saved).not.toContain("6311074512250003");
     codes.budi = codeIn(saved);
     const budi = await childByCode(chat, codes.budi);
+    expect(JSON.stringify(budi)).not.toContain("6311074512250003");
+    expect(chat.rt.nik.open(budi!.nik)).toBe("6311074512250003");
     expect(budi).toMatchObject({
       name: "Budi Santoso",
       sex: "L",
       birthDate: "2025-03-12",
       motherName: "Siti Aminah",
-      nik: "6311074512250003",
+      nik: expect.stringMatching(/^v1:/), // sealed at rest
       parentPhone: "6281234567890",
       desaCode: BATU_PIRING,
       posyanduId: world.posyandu.melati,

@@ -42,7 +42,8 @@ async function snapshot() {
     .innerJoin(measurements, eq(measurements.childId, children.id))
     .where(inArray(children.name, KIDS.map((k) => k.name)))
     .orderBy(asc(children.name), asc(measurements.measuredOn));
-  return rows;
+  // The NIK as staff would read it: sealed at rest by the import, plain as seeded here.
+  return rows.map((r) => ({ ...r, nik: rt.nik.open(r.nik) }));
 }
 
 async function wipeKids() {
@@ -124,6 +125,8 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     expect(done.status).toBe(200);
     expect(done.body.applied).toBe(true);
     expect(await snapshot()).toEqual(before);
+    const [siti] = await rt.db.select({ nik: children.nik }).from(children).where(eq(children.name, "Siti Aminah"));
+    expect(siti!.nik).toMatch(/^v1:/); // stored sealed
     const stored = await rt.db.select({ zlen: measurements.zlen, zwei: measurements.zwei, status: measurements.statusTbu }).from(measurements).innerJoin(children, eq(children.id, measurements.childId)).where(eq(children.name, "Siti Aminah"));
     for (const m of stored) {
       expect(m.zlen).not.toBe(0); // the file's z-scores were not copied; the service computed them
