@@ -48,7 +48,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       database =
         config.database === "pglite"
           ? await openDatabase({ engine: "pglite", dataDir: config.DATA_DIR })
-          : await openDatabase({ engine: "postgres", url: config.DATABASE_URL as string });
+          : await openDatabase({ engine: "postgres", url: config.DATABASE_URL as string, max: config.DB_POOL_MAX });
     } catch (err) {
       release();
       throw err;

@@ -68,6 +68,13 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
+  /** PostgreSQL connections this process opens at most (postgres.js pool). */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Inbound messages handled at once in this process; one more is refused with 503 (the provider
+   * delivers it again) instead of waiting in memory without bound.
+   */
+  INBOUND_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
   TIMEZONE: z.string().min(1).default("Asia/Makassar"),
   PUBLIC_URL: z.url({ message: "must be a full URL such as https://bot.example.org" }).optional(),
   WEB_CHAT: onOff.optional(),

@@ -1,6 +1,6 @@
 // People who chat with the bot, their channels, and the data they can see or erase (DATAKU,
 // HAPUS DATA under UU PDP No. 27/2022: src/privacy/).
-import { and, eq } from "drizzle-orm";
+import { and, eq, getTableColumns, type Table } from "drizzle-orm";
 import type { InboundMessage } from "../channels/channel.js";
 import type { DbOrTx } from "../db/client.js";
 import { contactChannels, contacts } from "./contacts.sql.js";
@@ -9,6 +9,23 @@ export { contactChannels, contacts, conversationStates } from "./contacts.sql.js
 
 export type Contact = typeof contacts.$inferSelect;
 export type ContactChannel = typeof contactChannels.$inferSelect;
+
+/**
+ * A row that came back as JSON (to_jsonb in a database routine) as drizzle would return it: keys by
+ * the schema's property names, timestamps as Date. Driven by the table definition, so a new column
+ * needs nothing here.
+ */
+export function rowFromJson<T>(table: Table, json: Record<string, unknown>): T {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    row[key] = value === undefined || value === null ? null : column.columnType === "PgTimestamp" ? new Date(value as string) : value;
+  }
+  return row as T;
+}
+
+export const contactFromJson = (json: Record<string, unknown>): Contact => rowFromJson<Contact>(contacts, json);
+export const contactChannelFromJson = (json: Record<string, unknown>): ContactChannel => rowFromJson<ContactChannel>(contactChannels, json);
 
 /** The version of the privacy notice shown at registration (locales conversation:reg.consent). */
 export const CONSENT_VERSION = "2026-12-v2";

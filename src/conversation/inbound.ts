@@ -1,20 +1,20 @@
 // The path of every inbound message, whatever the channel: record it once, find the person,
 // run the conversation in order for that person, queue the replies — all in one transaction —
 // then send the replies.
-import { and, count, eq, gte, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { InboundUnavailableError, type InboundMessage, type InboundSink } from "../channels/channel.js";
 import { isDatabaseError } from "../db/errors.js";
 import { safeError } from "../lib/log.js";
-import { inboundMessages } from "../channels/channels.sql.js";
 import type { ChannelHub } from "../channels/hub.js";
 import { deliverOutbox, enqueue } from "../channels/outbox.js";
-import { findOrCreateContact } from "../contacts/index.js";
+import { contactChannelFromJson, contactFromJson, type Contact, type ContactChannel } from "../contacts/index.js";
+import { rawQuery, type Tx } from "../db/client.js";
 import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
 import { registerDomainConversations } from "./domains.js";
 import { route } from "./router.js";
-import { loadState } from "./state.js";
+import type { DialogueState } from "./state.js";
 import { Turn } from "./turn.js";
 
 /**
@@ -48,6 +48,39 @@ export function withoutNul(message: InboundMessage): InboundMessage {
   return clean;
 }
 
+type Begun =
+  | { duplicate: true }
+  | { duplicate: false; contact: Contact; channel: ContactChannel; created: boolean; recent: number; state: DialogueState | null; expired: boolean };
+
+/** The inbound_begin routine: stores the message and opens the person's turn (see routines.ts). */
+async function beginInbound(tx: Tx, message: InboundMessage, now: Date): Promise<Begun> {
+  const [row] = await rawQuery<{ r: unknown }>(
+    tx,
+    "select inbound_begin($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::timestamptz) as r",
+    [
+      message.channel,
+      message.externalId,
+      message.address,
+      message.phone ?? null,
+      message.receivedAt.toISOString(),
+      new Date(now.getTime() - 60_000).toISOString(),
+      now.toISOString(),
+    ],
+  );
+  const r = (typeof row?.r === "string" ? JSON.parse(row.r) : row?.r) as Record<string, unknown> | undefined;
+  if (!r) throw new Error("inbound_begin returned nothing");
+  if (r.duplicate) return { duplicate: true };
+  return {
+    duplicate: false,
+    contact: contactFromJson(r.contact as Record<string, unknown>),
+    channel: contactChannelFromJson(r.channel as Record<string, unknown>),
+    created: Boolean(r.created),
+    recent: Number(r.recent),
+    state: (r.state as DialogueState | null) ?? null,
+    expired: Boolean(r.expired),
+  };
+}
+
 export interface InboundResult {
   duplicate: boolean;
   outboxIds: number[];
@@ -58,31 +91,19 @@ export async function handleInbound(rt: Runtime, received: InboundMessage): Prom
   const message = withoutNul(received);
   try {
     return await rt.db.transaction(async (tx) => {
-      // A redelivery, or the same message reaching a second instance, stops here: the unique key
-      // makes the second insert wait for the first transaction and then do nothing.
-      const [ledger] = await tx
-        .insert(inboundMessages)
-        .values({ channel: message.channel, externalId: message.externalId, receivedAt: message.receivedAt })
-        .onConflictDoNothing()
-        .returning({ id: inboundMessages.id });
-      if (!ledger) return { duplicate: true, outboxIds: [] };
-
-      const { contact, channel } = await findOrCreateContact(tx, message);
-      // One person's messages run one at a time, in arrival order, across instances.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${contact.id}, 0))`);
-      await tx.update(inboundMessages).set({ contactId: contact.id }).where(eq(inboundMessages.id, ledger.id));
-
       const now = rt.clock.now();
-      const [recent] = await tx
-        .select({ n: count() })
-        .from(inboundMessages)
-        .where(and(eq(inboundMessages.contactId, contact.id), gte(inboundMessages.receivedAt, new Date(now.getTime() - 60_000))));
+      // Ledger, find-or-create contact, the person's lock, flood count and dialogue state in one
+      // round trip (src/db/routines.ts). A redelivery, or the same message reaching a second
+      // instance, stops at the ledger's unique key.
+      const begun = await beginInbound(tx, message, now);
+      if (begun.duplicate) return { duplicate: true, outboxIds: [] };
+      const { contact, channel, state, expired } = begun;
+
       const tooLong = (message.text?.length ?? 0) > MAX_INBOUND_TEXT_LENGTH;
       const lang = contact.lang ?? detectLanguage((message.text ?? "").slice(0, MAX_INBOUND_TEXT_LENGTH)) ?? DEFAULT_LANG;
-      const { state, expired } = await loadState(tx, contact.id, now);
       const turn = new Turn(rt, tx, contact, channel, message, lang, state);
 
-      const n = recent?.n ?? 0;
+      const n = begun.recent;
       const delayMs = floodDelayMs(n);
       if (tooLong) {
         turn.say("conversation:too_long", { max: MAX_INBOUND_TEXT_LENGTH });

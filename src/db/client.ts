@@ -21,7 +21,14 @@ export interface Database {
 
 export type DatabaseTarget =
   | { engine: "pglite"; dataDir?: string } // no dataDir: in memory (tests)
-  | { engine: "postgres"; url: string; max?: number };
+  | {
+      engine: "postgres";
+      url: string;
+      /** Pool size (DB_POOL_MAX). */
+      max?: number;
+      /** Called with every statement sent (benchmarks count statements per message). */
+      onQuery?: (statement: string) => void;
+    };
 
 /** Opens the database; PGlite creates its data folder on first use. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -38,6 +45,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     max: target.max ?? 10,
     onnotice: () => {}, // "relation already exists, skipping" and the like are not news
     connection: { application_name: "balanting" },
+    ...(target.onQuery ? { debug: (_connection: number, statement: string) => target.onQuery?.(statement) } : {}),
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   return { db, engine: "postgres", close: () => client.end({ timeout: 5 }) };
@@ -48,4 +56,30 @@ export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, q
   const result = (await db.execute(query)) as unknown;
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** A value rawQuery passes to the database (timestamps as ISO strings, JSON as text, cast in the SQL). */
+export type RawParam = string | number | boolean | null;
+
+interface PostgresJsLike {
+  unsafe(query: string, params: RawParam[], options: { prepare: boolean }): Promise<Record<string, unknown>[]>;
+}
+interface PgliteLike {
+  query(query: string, params: RawParam[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * Runs one hand-written statement on the driver under drizzle, for the hot paths (every inbound
+ * message): no query building, and on PostgreSQL a named prepared statement per connection
+ * (postgres.js caches it by text), so the server plans it once rather than per message. Works on
+ * the database or inside a drizzle transaction (the transaction's own connection). Timestamps come
+ * back as ISO text on PostgreSQL (drizzle's parsers) and as Date on PGlite: read them with new Date().
+ */
+export async function rawQuery<T extends Record<string, unknown>>(db: DbOrTx, text: string, params: RawParam[] = []): Promise<T[]> {
+  // drizzle keeps the driver (or the transaction's connection) on its session.
+  const client = (db as unknown as { session: { client: unknown } }).session.client;
+  if (typeof (client as PostgresJsLike).unsafe === "function") {
+    return (await (client as PostgresJsLike).unsafe(text, params, { prepare: true })) as T[];
+  }
+  return (await (client as PgliteLike).query(text, params)).rows as T[];
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { queryRows, type Db } from "./client.js";
+import { ROUTINES_SQL } from "./routines.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations", import.meta.url));
 // Any constant unique to this service; "balanting" in ASCII.
@@ -41,6 +42,8 @@ export async function migrate(db: Db, migrationsFolder = MIGRATIONS_DIR): Promis
         );
         applied++;
       }
+      // Functions follow the schema they read; replaced on every start so they match the code.
+      for (const routine of ROUTINES_SQL) await tx.execute(sql.raw(routine));
       return { applied, total: migrations.length };
     });
   } catch (cause) {
