@@ -32,6 +32,8 @@ CREATE TABLE "desa_lokus" (
 	"marked_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "lang" text;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "last_inbound_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "forget_after_send" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "children" ADD COLUMN "nik_hash" text;--> statement-breakpoint
 ALTER TABLE "contacts" ADD COLUMN "name" text;--> statement-breakpoint

@@ -34,6 +34,13 @@ export const outbox = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastError: text("last_error"),
     externalId: text("external_id"),
+    /**
+     * What sending needs to know about the recipient, stored with the row by senders that know it
+     * (a conversation reply): the language for templates and the last inbound message for
+     * WhatsApp Cloud's 24-hour window. Null: looked up at send time.
+     */
+    lang: text("lang", { enum: ["id", "bjn"] }),
+    lastInboundAt: timestamp("last_inbound_at", { withTimezone: true }),
     /** Set by senders that must never send twice (reminders, broadcasts). */
     dedupeKey: text("dedupe_key").unique(),
     /** The last words to a person who erased their data (HAPUS DATA): the row is deleted once sent or failed. */

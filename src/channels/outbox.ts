@@ -2,7 +2,7 @@
 // retried with backoff when the failure is transient, or marked failed with the reason. Rows are
 // claimed with FOR UPDATE SKIP LOCKED so several deliverers never send the same row.
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../db/client.js";
+import { queryRows, rawQuery, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { SendError, type OutboundMessage } from "./channel.js";
 import { outbox } from "./channels.sql.js";
@@ -24,6 +24,8 @@ export interface Enqueue {
   notBefore?: Date;
   /** The row is deleted once sent or failed (the last words to a person who erased their data). */
   forgetAfterSend?: boolean;
+  /** The recipient as sending needs it, when the sender knows it (saves a look-up per send). */
+  context?: { lang: "id" | "bjn"; lastInboundAt: Date | null };
 }
 
 /**
@@ -34,17 +36,26 @@ export async function enqueue(db: DbOrTx, items: Enqueue[], now: Date): Promise<
   if (items.length === 0) return [];
   // One JSON parameter for all rows (json_to_recordset): at a morning's reminder volume a
   // parameter per column per row costs more than everything else in the transaction.
-  const rows = items.map((i) => ({ ...i, kind: i.kind ?? "reply", notBefore: i.notBefore?.toISOString(), forgetAfterSend: i.forgetAfterSend ?? false }));
+  const rows = items.map(({ context, ...i }) => ({
+    ...i,
+    kind: i.kind ?? "reply",
+    notBefore: i.notBefore?.toISOString(),
+    forgetAfterSend: i.forgetAfterSend ?? false,
+    lang: context?.lang,
+    lastInboundAt: context?.lastInboundAt?.toISOString(),
+  }));
   const at = now.toISOString();
-  const inserted = await queryRows<{ id: number }>(
+  // The same text every time: prepared once per connection (rawQuery).
+  const inserted = await rawQuery<{ id: number }>(
     db,
-    sql`
-      insert into outbox (contact_id, channel, address, message, kind, dedupe_key, created_at, next_attempt_at, forget_after_send)
-      select "contactId", channel, address, message, kind, "dedupeKey", ${at}::timestamptz, coalesce("notBefore", ${at}::timestamptz), "forgetAfterSend"
-      from json_to_recordset(${JSON.stringify(rows)}::json)
-        as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text, "notBefore" timestamptz, "forgetAfterSend" boolean)
-      on conflict (dedupe_key) do nothing
-      returning id::int as id`,
+    `insert into outbox (contact_id, channel, address, message, kind, dedupe_key, created_at, next_attempt_at, forget_after_send, lang, last_inbound_at)
+     select "contactId", channel, address, message, kind, "dedupeKey", $1::timestamptz, coalesce("notBefore", $1::timestamptz), "forgetAfterSend", lang, "lastInboundAt"
+     from json_to_recordset($2::text::json)
+       as x("contactId" uuid, channel text, address text, message jsonb, kind text, "dedupeKey" text, "notBefore" timestamptz,
+            "forgetAfterSend" boolean, lang text, "lastInboundAt" timestamptz)
+     on conflict (dedupe_key) do nothing
+     returning id::int as id`,
+    [at, JSON.stringify(rows)],
   );
   return inserted.map((r) => Number(r.id));
 }
@@ -136,7 +147,7 @@ async function sendClaimed(rt: Runtime, hub: ChannelHub, claimed: OutboxRow[], n
   for (const row of claimed) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
   await Promise.all(
     [...byChannel.values()].map(async (rows) => {
-      for (const row of rows) await sendOne(rt, hub, row, contexts.get(contextKey(row)), now, stats);
+      for (const row of rows) await sendOne(rt, hub, row, contexts.get(rowKey(row)) ?? contexts.get(contextKey(row)), now, stats);
     }),
   );
 }
@@ -203,6 +214,8 @@ interface Recipient {
 }
 
 const contextKey = (row: Pick<OutboxRow, "channel" | "address">) => `${row.channel}\u0000${row.address}`;
+/** A row carrying its own recipient is keyed by its id (two rows to one address may differ). */
+const rowKey = (row: Pick<OutboxRow, "id">) => `#${row.id}`;
 
 /**
  * Each claimed row's recipient language and last inbound time (WhatsApp Cloud's 24-hour window),
@@ -210,8 +223,11 @@ const contextKey = (row: Pick<OutboxRow, "channel" | "address">) => `${row.chann
  */
 async function sendContexts(db: DbOrTx, rows: OutboxRow[]): Promise<Map<string, Recipient>> {
   const map = new Map<string, Recipient>();
-  if (rows.length === 0) return map;
-  const pairs = [...new Map(rows.map((r) => [contextKey(r), { channel: r.channel, address: r.address }])).values()];
+  // Rows that carry their recipient (conversation replies) need no look-up.
+  const unknown = rows.filter((r) => r.lang === null);
+  for (const r of rows) if (r.lang !== null) map.set(rowKey(r), { lang: r.lang, lastInboundAt: r.lastInboundAt });
+  if (unknown.length === 0) return map;
+  const pairs = [...new Map(unknown.map((r) => [contextKey(r), { channel: r.channel, address: r.address }])).values()];
   const found = await queryRows<{ channel: string; address: string; lang: "id" | "bjn" | null; last_inbound_at: Date | string | null }>(
     db,
     sql`select cc.channel, cc.address, c.lang, cc.last_inbound_at

@@ -112,7 +112,10 @@ export async function handleInbound(rt: Runtime, received: InboundMessage): Prom
         await route(turn);
       }
 
-      const to = { channel: message.channel, address: message.address };
+      // Each reply carries what sending needs (language, WhatsApp Cloud's window), so the send
+      // side looks nothing up per reply.
+      const context = { lang: turn.contact.lang ?? turn.lang, lastInboundAt: message.receivedAt };
+      const to = { channel: message.channel, address: message.address, context };
       const replies = turn.replies.map((reply) => ({
         contactId: turn.erased ? null : contact.id,
         ...to,

@@ -56,11 +56,17 @@ export interface WhatsAppCloudOptions {
 export interface WhatsAppCloudAdapter extends ChannelAdapter {
   readonly name: "whatsapp-cloud";
   routes: (app: FastifyInstance) => Promise<void>;
-  /** Takes a webhook body whose signature was checked; false once stopping. */
-  receive(body: unknown): boolean;
+  /**
+   * Takes a webhook body whose signature was checked and resolves once every message in it is
+   * stored (the inbound ledger) and every status recorded: "ok" (answer 200), "stopping", or
+   * "unavailable" (the database did not take it): both answered 503, and Meta delivers again.
+   */
+  receive(body: unknown): Promise<ReceiveOutcome>;
   /** Resolves when every message received so far has been through the sink. */
   whenIdle(): Promise<void>;
 }
+
+export type ReceiveOutcome = "ok" | "stopping" | "unavailable";
 
 function isSettings(c: Config | WhatsAppCloudSettings): c is WhatsAppCloudSettings {
   return "phoneNumberId" in c;
@@ -88,26 +94,20 @@ export function createWhatsAppCloudAdapter(options: WhatsAppCloudOptions): Whats
     return work;
   }
 
-  async function handle(message: InboundMessage): Promise<void> {
-    try {
-      await sink(message);
-    } catch (err) {
-      // The webhook was already acknowledged; the id lets an operator find it. No content logged.
-      log.error({ externalId: message.externalId, error: err instanceof Error ? err.name : "unknown" }, "inbound message not handled");
-    }
-  }
-
-  function enqueue(message: InboundMessage): void {
+  /** One person's messages go through the sink in order; the promise settles with this message. */
+  function enqueue(message: InboundMessage): Promise<void> {
     const previous = chains.get(message.address) ?? Promise.resolve();
-    const next = previous.then(() => handle(message));
+    // A failed earlier message does not hold up the next: each is answered on its own.
+    const next = previous.catch(() => {}).then(() => sink(message).then(() => undefined));
     chains.set(message.address, next);
-    void track(next).finally(() => {
+    void track(next.catch(() => {})).finally(() => {
       if (chains.get(message.address) === next) chains.delete(message.address);
     });
+    return next;
   }
 
-  function receive(body: unknown): boolean {
-    if (stopping) return false;
+  async function receive(body: unknown): Promise<ReceiveOutcome> {
+    if (stopping) return "stopping";
     const parsed = parseCloudWebhook(body, { phoneNumberId: settings.phoneNumberId, now: clock.now() });
     for (const s of parsed.statuses) {
       if (s.status === "failed") log.warn({ externalId: s.externalId, codes: s.errorCodes }, "message delivery failed");
@@ -115,16 +115,18 @@ export function createWhatsAppCloudAdapter(options: WhatsAppCloudOptions): Whats
     if (parsed.errorCodes.length > 0) log.warn({ codes: parsed.errorCodes }, "webhook reported errors");
     for (const skipped of parsed.skipped) log.debug({ type: skipped.type, reason: skipped.reason }, "webhook message skipped");
     log.debug({ messages: parsed.messages.length, statuses: parsed.statuses.length }, "webhook received");
-    if (parsed.statuses.length > 0 && options.onStatuses) {
-      const record = options.onStatuses;
-      void track(
-        record(parsed.statuses).catch((err: unknown) => {
-          log.error({ statuses: parsed.statuses.length, error: err instanceof Error ? err.name : "unknown" }, "statuses not recorded");
-        }),
-      );
+    // Meta's webhook is acknowledged only once everything in it is durable: a crash or a database
+    // outage before then gets a redelivery (the ledger drops what was already stored).
+    const work: Promise<unknown>[] = parsed.messages.map((message) => enqueue(message));
+    if (parsed.statuses.length > 0 && options.onStatuses) work.push(track(options.onStatuses(parsed.statuses)));
+    const results = await Promise.allSettled(work);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed.length === 0) return "ok";
+    for (const f of failed) {
+      // No content logged: the error's name only.
+      log.warn({ error: f.reason instanceof Error ? f.reason.name : "unknown" }, "webhook not stored; Meta will deliver it again");
     }
-    for (const message of parsed.messages) enqueue(message);
-    return true;
+    return "unavailable";
   }
 
   async function whenIdle(): Promise<void> {

@@ -11,8 +11,8 @@ export interface WebhookDeps {
   appSecret: string;
   verifyToken: string;
   log: Logger;
-  /** Takes a verified body; false when the channel is stopping (Meta will redeliver). */
-  receive(body: unknown): boolean;
+  /** Takes a verified body; resolves when it is stored ("ok"), else Meta must deliver it again. */
+  receive(body: unknown): Promise<"ok" | "stopping" | "unavailable">;
 }
 
 /** The Fastify plugin with both webhook routes. */
@@ -45,10 +45,16 @@ export function webhookRoutes(deps: WebhookDeps): (app: FastifyInstance) => Prom
         } catch {
           return reply.status(400).send({ error: "bad_request", message: "Body is not JSON." });
         }
-        if (!deps.receive(body)) {
-          return reply.status(503).send({ error: "unavailable", message: "Stopping; deliver again later." });
+        // Acknowledged only once stored (the inbound ledger): Meta delivers again on anything but
+        // 200, so a crash or a database outage before this point loses nothing. Replies are sent
+        // after this answer.
+        const outcome = await deps.receive(body);
+        if (outcome !== "ok") {
+          return reply
+            .status(503)
+            .header("retry-after", "5")
+            .send({ error: "unavailable", message: outcome === "stopping" ? "Stopping; deliver again later." : "Not stored; deliver again later." });
         }
-        // Meta wants a quick 200; the messages are handled after this reply.
         return reply.status(200).send({ status: "ok" });
       });
     });

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app.js";
-import { SendError, type InboundMessage, type SendContext } from "../../../src/channels/channel.js";
+import { InboundUnavailableError, SendError, type InboundMessage, type SendContext } from "../../../src/channels/channel.js";
 import { inboundMessages, outbox } from "../../../src/channels/channels.sql.js";
 import { ChannelHub } from "../../../src/channels/hub.js";
 import { createWhatsAppCloudAdapter, type WhatsAppCloudAdapter } from "../../../src/channels/whatsapp-cloud/index.js";
@@ -175,11 +175,52 @@ describe("POST /webhooks/whatsapp", () => {
     const body = fixture("text") as { entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[] };
     const [first] = body.entry[0]!.changes[0]!.value.messages;
     body.entry[0]!.changes[0]!.value.messages = [{ ...first, id: "wamid.A" }, { ...first, id: "wamid.B" }];
-    expect(slow.receive(body)).toBe(true);
+    expect(await slow.receive(body)).toBe("ok");
     await slow.whenIdle();
     expect(order).toEqual(["start wamid.A", "end wamid.A", "start wamid.B", "end wamid.B"]);
     await slow.stop?.();
-    expect(slow.receive(body)).toBe(false);
+    expect(await slow.receive(body)).toBe("stopping");
+  });
+
+  it("answers 200 only once the message is stored, and 503 when it could not be, so Meta delivers it again", async () => {
+    let databaseAway = true;
+    const stored: string[] = [];
+    let sinkStarted!: () => void;
+    const started = new Promise<void>((resolve) => (sinkStarted = resolve));
+    let store!: () => void;
+    const stores = new Promise<void>((resolve) => (store = resolve));
+    const flaky = createWhatsAppCloudAdapter({
+      config: rt.config,
+      sink: async (m) => {
+        if (databaseAway) throw new InboundUnavailableError();
+        sinkStarted();
+        await stores;
+        stored.push(m.externalId);
+      },
+      log: rt.log,
+      i18n: rt.i18n,
+    });
+    const flakyApp = await buildApp(rt, { hub: new ChannelHub().register(flaky) });
+    try {
+      const deliver = () =>
+        flakyApp.inject({ method: "POST", url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) } });
+      const refused = await deliver();
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers["retry-after"]).toBe("5");
+      expect(stored).toEqual([]);
+
+      databaseAway = false;
+      let answered = false;
+      const again = deliver().then((res) => ((answered = true), res));
+      await started;
+      // The message is in the sink but not yet stored: Meta has no answer yet.
+      expect(answered).toBe(false);
+      store();
+      expect((await again).statusCode).toBe(200);
+      expect(stored).toEqual(["wamid.TEST1"]);
+    } finally {
+      await flakyApp.close();
+    }
   });
 });
 
