@@ -13,6 +13,8 @@ import { handoffRoutes } from "./handoff/routes.js";
 import { faqRoutes } from "./knowledge/routes.js";
 import { publicRoutes, reportRoutes } from "./reports/index.js";
 import { safeError } from "./lib/log.js";
+import { InboundUnavailableError } from "./channels/channel.js";
+import { isDatabaseUnavailable } from "./db/errors.js";
 import type { Runtime } from "./runtime.js";
 
 export interface AppOptions {
@@ -53,6 +55,11 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
 
   // One error shape everywhere; 5xx details stay in the log, never in the response.
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
+    // The database away (or the inbound queue full) is not our fault and passes: 503, try again.
+    if (error instanceof InboundUnavailableError || (!error.statusCode && isDatabaseUnavailable(error))) {
+      request.log.warn(safeError(error), "request refused: database unavailable or busy");
+      return reply.status(503).header("retry-after", "5").send({ error: "unavailable", message: "Busy or unavailable; try again shortly." });
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error(safeError(error), "request failed");

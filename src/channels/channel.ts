@@ -107,3 +107,16 @@ export class InboundUnavailableError extends Error {
  * replies are sent, so webhooks can be acknowledged at once.
  */
 export type InboundSink = (message: InboundMessage) => Promise<InboundReceipt | void>;
+
+/**
+ * More inbound messages are being handled than INBOUND_MAX_CONCURRENCY allows: this one is refused
+ * before anything is stored (webhooks answer 503, polling and WhatsApp try it again), rather than
+ * waiting in memory without bound.
+ */
+export class InboundBusyError extends InboundUnavailableError {
+  constructor() {
+    super();
+    this.name = "InboundBusyError";
+    this.message = "too many inbound messages in progress; deliver it again later";
+  }
+}

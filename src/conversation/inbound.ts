@@ -2,7 +2,7 @@
 // run the conversation in order for that person, queue the replies — all in one transaction —
 // then send the replies.
 import { sql } from "drizzle-orm";
-import { InboundUnavailableError, type InboundMessage, type InboundSink } from "../channels/channel.js";
+import { InboundBusyError, InboundUnavailableError, type InboundMessage, type InboundSink } from "../channels/channel.js";
 import { isDatabaseError } from "../db/errors.js";
 import { safeError } from "../lib/log.js";
 import type { ChannelHub } from "../channels/hub.js";
@@ -161,9 +161,13 @@ async function databaseAnswers(rt: Runtime): Promise<boolean> {
   }
 }
 
-export function createInboundSink(rt: Runtime, hub: ChannelHub): ConversationSink {
+export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxConcurrency?: number } = {}): ConversationSink {
   registerDomainConversations();
   const sending = new Set<Promise<unknown>>();
+  // Bounded work: beyond this many messages in progress a message is refused (503 / tried again),
+  // so a burst waits at the provider, not in this process's memory or the database pool's queue.
+  const maxConcurrency = options.maxConcurrency ?? rt.config.INBOUND_MAX_CONCURRENCY;
+  let inProgress = 0;
 
   const handle = async (message: InboundMessage): Promise<number[]> => {
     let failure: unknown;
@@ -190,7 +194,14 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub): ConversationSin
   };
 
   const sink = async (message: InboundMessage) => {
-    const outboxIds = await handle(message);
+    if (inProgress >= maxConcurrency) throw new InboundBusyError();
+    inProgress++;
+    let outboxIds: number[];
+    try {
+      outboxIds = await handle(message);
+    } finally {
+      inProgress--;
+    }
     // Sending happens after the caller is answered (webhooks must be acknowledged quickly); a
     // failed send stays in the outbox for the retry job.
     const delivered = deliverOutbox(rt, hub, { ids: outboxIds }).catch((err: unknown) =>

@@ -32,3 +32,18 @@ export function isDatabaseError(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when err (or its cause chain) says the database cannot be reached or is not taking work
+ * now: a connection failure, SQLSTATE class 08, 57P01–57P03 (shutting down, starting) or 53300
+ * (too many connections). Requests failing so answer 503, not 500. A failed query is not this.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECTION_CODES.has(code) || code.startsWith("08") || /^57P0[123]$/.test(code) || code === "53300")) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -17,7 +17,7 @@ import type { FastifyInstance } from "fastify";
 import PQueue from "p-queue";
 import QRCode from "qrcode";
 import type { Runtime } from "../../runtime.js";
-import { SendError, type ChannelAdapter, type InboundSink, type OutboundMessage, type SendResult } from "../channel.js";
+import { InboundUnavailableError, SendError, type ChannelAdapter, type InboundSink, type OutboundMessage, type SendResult } from "../channel.js";
 import { outbox } from "../channels.sql.js";
 import { useDatabaseAuthState, type DatabaseAuthState } from "./auth-state.js";
 import { disconnectAction, disconnectStatusCode, reconnectDelayMs } from "./connection.js";
@@ -25,6 +25,9 @@ import { formatOutbound, mapBaileysMessage } from "./map.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
 import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
+
+/** Waits before handing a message to the sink again while the database is away or busy. */
+const SINK_RETRY_MS = [200, 1_000, 2_000, 5_000, 10_000];
 
 type Listener<K extends keyof BaileysEventMap> = (arg: BaileysEventMap[K]) => void;
 
@@ -155,10 +158,20 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
       const inbound = mapBaileysMessage(msg, rt.clock.now());
       if (!inbound) continue;
       deliver(inbound.address, async () => {
-        try {
-          await sink(inbound);
-        } catch (err) {
-          log.error({ err, externalId: inbound.externalId }, "handling a WhatsApp message failed");
+        // WhatsApp has already been told the message arrived (Baileys sends the receipt), so it
+        // will not deliver it again: while the database is away or the sink is full, keep trying
+        // here (the last wait repeats) until it is stored or the channel stops.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await sink(inbound);
+            return;
+          } catch (err) {
+            if (!(err instanceof InboundUnavailableError) || !running) {
+              log.error({ error: err instanceof Error ? err.name : "unknown", externalId: inbound.externalId }, "handling a WhatsApp message failed");
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, SINK_RETRY_MS[Math.min(attempt, SINK_RETRY_MS.length - 1)]));
+          }
         }
       });
     }

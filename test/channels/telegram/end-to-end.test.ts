@@ -140,3 +140,48 @@ describe("polling", () => {
     expect(api.callsTo("getUpdates").at(-1)?.payload).toMatchObject({ offset: 7102 });
   });
 });
+
+describe("bounded work", () => {
+  it("answers 503 while INBOUND_MAX_CONCURRENCY messages are in progress, and takes the update when Telegram delivers it again", async () => {
+    const hub = new ChannelHub();
+    const sink = createInboundSink(rt, hub, { maxConcurrency: 1 });
+    hub.onStopped(() => sink.idle());
+    hub.register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: SECRET, log: rt.log, sink }));
+    const app = await buildApp(rt, { hub });
+    try {
+      // Hold one message in progress: another transaction holds its ledger key (on PGlite, the
+      // one connection), so it cannot finish until released.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const holder = rt.db
+        .transaction(async (tx) => {
+          await tx.insert(inboundMessages).values({ channel: "telegram", externalId: "held:1", receivedAt: new Date() });
+          holding();
+          await gate;
+          tx.rollback();
+        })
+        .catch(() => {});
+      await held;
+      const first = sink({ channel: "telegram", externalId: "held:1", address: "880010", text: "halo", receivedAt: new Date() });
+
+      const update = textUpdate(7201, 880011, 1, "apa itu stunting");
+      const post = () => app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
+      const refused = await post();
+      expect(refused.statusCode).toBe(503);
+
+      release();
+      await holder;
+      await first;
+      // Nothing of the refused update was kept (on PGlite the held transaction blocks any read until here).
+      expect(await rt.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, "msg:880011:1"))).toHaveLength(0);
+      expect((await post()).statusCode).toBe(200);
+      await hub.idle();
+      expect(api.callsTo("sendMessage").filter((c) => c.payload.chat_id === "880011").length).toBeGreaterThan(0);
+      expect(api.callsTo("sendMessage").filter((c) => c.payload.chat_id === "880010").length).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
+  });
+});
