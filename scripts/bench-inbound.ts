@@ -17,6 +17,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request, Agent } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
@@ -265,6 +266,8 @@ async function service(): Promise<void> {
     const ticks0 = await backendTicks(admin, dbName);
     const cpu0 = process.cpuUsage();
     const statements0 = statements;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const run = await ask<RunResult>(
       client,
       { type: "run", url: target === "service" ? address : bareAddress, path: target === "service" ? "/webhooks/telegram" : "/bare", concurrency, seconds: secs, rate, chatBase: base, maxMessages },
@@ -278,6 +281,7 @@ async function service(): Promise<void> {
       end = Math.max(end, check.lastReplyAt);
     }
     const cpu = process.cpuUsage(cpu0);
+    loop.disable();
     const pgMs = ticksBetween(ticks0, await backendTicks(admin, dbName));
     const n = run.accepted;
     const row = {
@@ -289,6 +293,8 @@ async function service(): Promise<void> {
       perSecond: Math.round((n / ((end - run.startedAt) / 1000)) * 10) / 10,
       p50ms: Math.round(run.p50 * 10) / 10,
       p99ms: Math.round(run.p99 * 10) / 10,
+      // The longest the service's event loop was blocked (PGlite runs PostgreSQL on it).
+      loopMaxMs: Math.round(loop.max / 1e6),
       nodeCpuMsPerMsg: n ? Math.round(((cpu.user + cpu.system) / 1000 / n) * 100) / 100 : null,
       pgCpuMsPerMsg: pgMs === null || !n ? null : Math.round((pgMs / n) * 100) / 100,
       ...(target === "service" && url && n ? { statementsPerMsg: Math.round(((statements - statements0) / n) * 10) / 10 } : {}),
@@ -317,6 +323,8 @@ async function service(): Promise<void> {
     sql`select (select count(*)::int from inbound_messages) as inbound, (select count(*)::int from outbox) as outbox,
           (select count(*)::int from outbox where status <> 'sent') as unsent`,
   );
+  const unsentRows = await queryRows(rt.db, sql`select id, status, attempts, last_error, next_attempt_at, created_at from outbox where status <> 'sent' limit 10`);
+  if (unsentRows.length > 0) console.error("unsent:", JSON.stringify(unsentRows));
   const serviceRows = rows.filter((r) => r.target === "service");
   const ok = serviceRows.every((r) => r.unanswered === 0 && r.doubled === 0) && counts?.unsent === 0;
   const summary = {
