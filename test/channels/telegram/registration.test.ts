@@ -101,7 +101,7 @@ describe("registration over Telegram", () => {
     expect((await type("DATAKU"))[0]?.text).toMatch(/Muara Ninian/);
     const confirm = await type("HAPUS DATA");
     expect(confirm[0]?.buttons.map((b) => b.data)).toEqual(["yes", "no"]);
-    expect((await press("yes"))[0]?.text).toMatch(/Data pian hudah dihapus/);
+    expect((await press("yes"))[0]?.text).toMatch(/Data nang pian kirim hudah dihapus/);
     expect(await rt.db.select().from(contactChannels).where(eq(contactChannels.address, String(CHAT)))).toEqual([]);
   });
 });
