@@ -78,6 +78,11 @@ export interface SendContext {
 export interface ChannelAdapter {
   readonly name: ChannelName;
   send(address: string, message: OutboundMessage, context: SendContext): Promise<SendResult>;
+  /**
+   * Whether this process can send on the channel now (WhatsApp by Baileys: only the instance
+   * holding the socket). Only such an instance takes the channel's sender lease. Default: yes.
+   */
+  canSend?(): boolean;
   /** Provider calls one send makes (Telegram splits long texts); the pacing counts each. Default 1. */
   cost?(message: OutboundMessage): number;
   /** Connects (polling, sockets); webhooks need nothing here. */

@@ -14,6 +14,7 @@
 // A send whose result could not be recorded before a crash is sent again (at least once); every
 // other path sends a row exactly once.
 import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { Config } from "../config/index.js";
@@ -113,11 +114,11 @@ interface ChannelState {
 
 const engines = new WeakMap<ChannelHub, OutboundEngine>();
 
-/** The hub's engine (one per hub, created on first use with the runtime's settings). */
-export function engineFor(rt: Runtime, hub: ChannelHub): OutboundEngine {
+/** The hub's engine (one per hub, created on first use with the runtime's settings or the given ones). */
+export function engineFor(rt: Runtime, hub: ChannelHub, settings?: EngineSettings): OutboundEngine {
   let engine = engines.get(hub);
   if (!engine) {
-    engine = new OutboundEngine(rt, hub, engineSettings(rt.config));
+    engine = new OutboundEngine(rt, hub, settings ?? engineSettings(rt.config));
     engines.set(hub, engine);
   }
   return engine;
@@ -127,6 +128,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class OutboundEngine {
   readonly counters: EngineCounters = { sent: 0, retrying: 0, failed: 0, rateLimited: 0, transient: 0 };
+  /** Emits "outcome" (outbox id, outcome) after each send's outcome is recorded. */
+  readonly events = new EventEmitter();
   private id = randomUUID();
   private readonly channels = new Map<string, ChannelState>();
   private readonly held = new Map<number, Held>();
@@ -201,8 +204,8 @@ export class OutboundEngine {
     for (const state of this.channels.values()) {
       if (state.timer) clearTimeout(state.timer);
       state.timer = null;
-      state.lanes = LANES.map(() => []);
     }
+    this.dropAll();
     void this.unlisten?.().catch(() => {});
   }
 
@@ -254,6 +257,8 @@ export class OutboundEngine {
       ? await this.claim({ channels, ids: options.ids, limit: options.limit ?? (options.ids ? options.ids.length : 200) })
       : [];
     const mine = new Set(claimed.map((h) => h.row.id));
+    // The loop may be claiming some of these ids right now (woken by the same NOTIFY).
+    await Promise.allSettled([...this.claiming]);
     const waiting = (options.ids ?? []).flatMap((id) => (mine.has(id) ? [] : [this.held.get(id)?.done])).filter((p) => p !== undefined);
     const outcomes = await Promise.all(claimed.map((h) => h.done));
     for (const outcome of outcomes) if (outcome !== "released") stats[outcome]++;
@@ -290,7 +295,7 @@ export class OutboundEngine {
     const lease = `${this.settings.leaseMs} milliseconds`;
     const names = [`instance:${this.id}`];
     if (this.running) {
-      for (const a of this.hub.adapters()) if (a.name !== "web" && a.health?.().ok !== false) names.push(`channel:${a.name}`);
+      for (const a of this.hub.adapters()) if (a.name !== "web" && a.canSend?.() !== false) names.push(`channel:${a.name}`);
     }
     const rows = await queryRows<{ name: string }>(
       this.rt.db,
@@ -332,9 +337,13 @@ export class OutboundEngine {
     return reclaimOrphans(this.rt.db);
   }
 
+  /** Forgets every held row not being sent (their claims lapse with our lease). */
   private dropAll(): void {
-    for (const state of this.channels.values()) state.lanes = LANES.map(() => []);
-    for (const h of this.held.values()) if (!this.isBusy(h)) h.settle("released");
+    for (const state of this.channels.values()) {
+      const waiting = state.lanes.flat();
+      state.lanes = LANES.map(() => []);
+      for (const h of waiting) h.settle("released");
+    }
   }
 
   private async releaseChannel(channel: string): Promise<void> {
@@ -397,7 +406,17 @@ export class OutboundEngine {
     return full;
   }
 
-  private async claim(q: { channels: string[]; ids?: number[]; limit: number; minLane?: number; maxLane?: number }): Promise<Held[]> {
+  /** Claims in progress (deliver() waits for them before looking up the rows it was given). */
+  private readonly claiming = new Set<Promise<Held[]>>();
+
+  private claim(q: { channels: string[]; ids?: number[]; limit: number; minLane?: number; maxLane?: number }): Promise<Held[]> {
+    const pending = this.claimRows(q);
+    this.claiming.add(pending);
+    void pending.catch(() => {}).finally(() => this.claiming.delete(pending));
+    return pending;
+  }
+
+  private async claimRows(q: { channels: string[]; ids?: number[]; limit: number; minLane?: number; maxLane?: number }): Promise<Held[]> {
     if (q.limit <= 0) return [];
     const now = this.rt.clock.now();
     const me = this.id;
@@ -435,7 +454,10 @@ export class OutboundEngine {
       const done = new Promise<Outcome>((resolve) => (settle = resolve));
       const lane = LANES[Math.min(Math.max(row.lane, 0), LANES.length - 1)] as Lane;
       const held: Held = { row, lane, recipient: contexts.get(contextKey(row)), done, settle };
-      void done.then(() => this.held.delete(row.id));
+      void done.then((outcome) => {
+        this.held.delete(row.id);
+        this.events.emit("outcome", row.id, outcome);
+      });
       this.held.set(row.id, held);
       this.state(row.channel).lanes[laneRank(lane)]?.push(held);
       added.push(held);
@@ -490,6 +512,9 @@ export class OutboundEngine {
       void this.sendHeld(h, jitter)
         .catch((err: unknown) => this.rt.log.error(safeError(err), "outbox: send bookkeeping failed"))
         .finally(() => {
+          // The next message to this person is spaced from this one's answer, so network delays
+          // cannot bring two closer together at the provider than its per-chat limit.
+          state.pacer.finished(h.row.address, performance.now(), cost);
           state.busy.delete(h.row.address);
           if (this.running && (state.lanes[2]?.length ?? 0) + (state.lanes[3]?.length ?? 0) < state.buffer / 2) this.wake();
           this.pump(channel);

@@ -33,8 +33,9 @@ export function laneRank(lane: Lane): number {
 }
 
 /**
- * A token bucket: `rate` tokens per second, at most `burst` kept. Burst 1 spaces sends evenly
- * (a provider counting any rolling second sees at most `rate`).
+ * A token bucket: `rate` tokens per second, `burst` at most. Burst 1 spaces sends evenly (a
+ * provider counting any rolling second sees at most `rate`). `slack` (a quarter token) is kept on
+ * top so a timer firing a few milliseconds late does not slow the rate down over time.
  */
 export class TokenBucket {
   private tokens: number;
@@ -44,6 +45,7 @@ export class TokenBucket {
     readonly rate: number,
     readonly burst: number,
     now: number,
+    readonly slack = 0.25,
   ) {
     this.tokens = burst;
     this.updatedAt = now;
@@ -51,16 +53,16 @@ export class TokenBucket {
 
   private refill(now: number): void {
     if (now > this.updatedAt) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) * this.rate) / 1000);
+      this.tokens = Math.min(this.burst + this.slack, this.tokens + ((now - this.updatedAt) * this.rate) / 1000);
       this.updatedAt = now;
     }
   }
 
-  /** Milliseconds until `cost` tokens are there (0: now). */
+  /** Milliseconds until `cost` tokens are there (0: now); fractional. */
   waitMs(now: number, cost = 1): number {
     this.refill(now);
     const need = Math.min(cost, this.burst) - this.tokens;
-    return need <= 1e-9 ? 0 : Math.ceil((need * 1000) / this.rate);
+    return need <= 1e-9 ? 0 : (need * 1000) / this.rate;
   }
 
   /** Takes `cost` tokens (the balance may go below zero for a message of several pieces). */
@@ -159,6 +161,12 @@ export class ChannelPacer {
     if (per) this.recipients.set(address, now + (cost * 1000) / per);
     if (this.recipients.size > 10_000) this.forget(now);
     return this.settings.jitterMs ? Math.floor(this.random() * this.settings.jitterMs) : 0;
+  }
+
+  /** A send to this recipient was answered: the next one waits the per-recipient interval from now. */
+  finished(address: string, now: number, cost = 1): void {
+    const per = this.settings.perRecipientPerSecond;
+    if (per) this.recipients.set(address, Math.max(this.recipients.get(address) ?? 0, now + (cost * 1000) / per));
   }
 
   /** A provider's "too many requests": nothing more on the channel (or to one recipient) until then. */

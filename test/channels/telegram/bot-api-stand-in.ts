@@ -57,6 +57,8 @@ export class BotApiStandIn {
   readonly delivered: Delivered[] = [];
   /** 429 answers given. */
   tooManyRequests = 0;
+  /** Why each 429 was given: over the bot's rate, over a chat's, or while blocked. */
+  readonly tooManyWhy: ("bot" | "chat" | "blocked")[] = [];
   /** Requests that came while a retry_after we gave was still running (past graceMs): the client ignored it. */
   ignoredRetryAfter = 0;
   private readonly events = new EventEmitter();
@@ -101,6 +103,19 @@ export class BotApiStandIn {
     return this.callsTo(method);
   }
 
+  /** Forgets limits, counters and what was delivered (between tests). */
+  resetSending(): void {
+    this.limits = undefined;
+    this.delivered.length = 0;
+    this.tooManyRequests = 0;
+    this.tooManyWhy.length = 0;
+    this.ignoredRetryAfter = 0;
+    this.recent.length = 0;
+    this.recentByChat.clear();
+    this.chatBlocked.clear();
+    this.blockedUntil = this.blockedAt = 0;
+  }
+
   /** Resolves once `count` messages were accepted in all (no timeout: the test's own limit applies). */
   async waitForDelivered(count: number): Promise<Delivered[]> {
     while (this.delivered.length < count) await new Promise((resolve) => this.events.once("delivered", resolve));
@@ -134,6 +149,7 @@ export class BotApiStandIn {
     for (const block of [{ until: this.blockedUntil, at: this.blockedAt }, chatBlock]) {
       if (block && now < block.until) {
         if (now - block.at > grace) this.ignoredRetryAfter++;
+        this.tooManyWhy.push("blocked");
         return tooMany(Math.max(1, Math.ceil((block.until - now) / 1000)));
       }
     }
@@ -141,11 +157,13 @@ export class BotApiStandIn {
     if (l.perSecond !== undefined && this.recent.length >= l.perSecond) {
       this.blockedUntil = now + retryAfter * 1000;
       this.blockedAt = now;
+      this.tooManyWhy.push("bot");
       return tooMany(retryAfter);
     }
     const last = this.recentByChat.get(chat);
     if (l.perChatPerSecond !== undefined && last !== undefined && now - last < window / l.perChatPerSecond) {
       this.chatBlocked.set(chat, { until: now + retryAfter * 1000, at: now });
+      this.tooManyWhy.push("chat");
       return tooMany(retryAfter);
     }
     this.recent.push(now);
