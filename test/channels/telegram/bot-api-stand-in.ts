@@ -59,6 +59,8 @@ export class BotApiStandIn {
   tooManyRequests = 0;
   /** Why each 429 was given: over the bot's rate, over a chat's, or while blocked. */
   readonly tooManyWhy: ("bot" | "chat" | "blocked")[] = [];
+  /** When each 429 was given (performance.now()). */
+  readonly tooManyAt: number[] = [];
   /** Requests that came while a retry_after we gave was still running (past graceMs): the client ignored it. */
   ignoredRetryAfter = 0;
   private readonly events = new EventEmitter();
@@ -109,6 +111,7 @@ export class BotApiStandIn {
     this.delivered.length = 0;
     this.tooManyRequests = 0;
     this.tooManyWhy.length = 0;
+    this.tooManyAt.length = 0;
     this.ignoredRetryAfter = 0;
     this.recent.length = 0;
     this.recentByChat.clear();
@@ -140,6 +143,7 @@ export class BotApiStandIn {
     const window = 1000 - (l.toleranceMs ?? 25);
     const tooMany = (seconds: number): ApiAnswer => {
       this.tooManyRequests++;
+      this.tooManyAt.push(now);
       return {
         status: 429,
         body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } },
@@ -172,6 +176,7 @@ export class BotApiStandIn {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now(); // limits count arrivals, before the body is read
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
     let raw = "";
     for await (const chunk of req) raw += String(chunk);
@@ -182,9 +187,9 @@ export class BotApiStandIn {
     const scripted = this.override?.(call);
     if (scripted) return send(res, scripted.status, scripted.body);
     if (call.method === "sendMessage") {
-      const limited = this.limitAnswer(String(call.payload.chat_id), performance.now());
+      const limited = this.limitAnswer(String(call.payload.chat_id), arrived);
       if (limited) return send(res, limited.status, limited.body);
-      this.delivered.push({ chatId: String(call.payload.chat_id), text: String(call.payload.text), at: performance.now() });
+      this.delivered.push({ chatId: String(call.payload.chat_id), text: String(call.payload.text), at: arrived });
       this.events.emit("delivered");
     }
     switch (call.method) {
