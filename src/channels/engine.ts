@@ -253,13 +253,24 @@ export class OutboundEngine {
     if (this.running) this.wake();
     await this.heartbeat();
     const channels = this.claimableChannels();
+    // Running, replies and notices are claimed here at once; reminders and bulk are left to the
+    // loop, which claims them a few seconds' worth at a time (a reminder round handed over whole
+    // would sit in memory, and its caller would wait for all of it).
     const claimed = channels.length
-      ? await this.claim({ channels, ids: options.ids, limit: options.limit ?? (options.ids ? options.ids.length : 200) })
+      ? await this.claim({
+          channels,
+          ids: options.ids,
+          limit: options.limit ?? (options.ids ? options.ids.length : 200),
+          ...(this.running ? { maxLane: 1 } : {}),
+        })
       : [];
     const mine = new Set(claimed.map((h) => h.row.id));
     // The loop may be claiming some of these ids right now (woken by the same NOTIFY).
     await Promise.allSettled([...this.claiming]);
-    const waiting = (options.ids ?? []).flatMap((id) => (mine.has(id) ? [] : [this.held.get(id)?.done])).filter((p) => p !== undefined);
+    const waiting = (options.ids ?? []).flatMap((id) => {
+      const h = this.held.get(id);
+      return !h || mine.has(id) || (this.running && laneRank(h.lane) > 1) ? [] : [h.done];
+    });
     const outcomes = await Promise.all(claimed.map((h) => h.done));
     for (const outcome of outcomes) if (outcome !== "released") stats[outcome]++;
     await Promise.all(waiting);
