@@ -34,7 +34,7 @@ export function laneRank(lane: Lane): number {
 
 /**
  * A token bucket: `rate` tokens per second, `burst` at most. Burst 1 spaces sends evenly (a
- * provider counting any rolling second sees at most `rate`). `slack` (half a token) is kept on
+ * provider counting any rolling second sees at most `rate`). `slack` (a quarter token) is kept on
  * top so a timer firing a few milliseconds late does not slow the rate down over time.
  */
 export class TokenBucket {
@@ -45,7 +45,7 @@ export class TokenBucket {
     readonly rate: number,
     readonly burst: number,
     now: number,
-    readonly slack = 0.5,
+    readonly slack = 0.25,
   ) {
     this.tokens = burst;
     this.updatedAt = now;

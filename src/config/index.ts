@@ -104,6 +104,8 @@ const EnvSchema = z.object({
   OUTBOUND_TELEGRAM_PER_SECOND: rate.default(30),
   OUTBOUND_TELEGRAM_PER_CHAT_PER_SECOND: rate.default(1),
   OUTBOUND_WA_CLOUD_PER_SECOND: rate.default(80),
+  /** Share of each per-second limit left unused, so network jitter cannot push a burst over it. */
+  OUTBOUND_HEADROOM: z.coerce.number().min(0).max(0.5).default(0.03),
   OUTBOUND_WA_CLOUD_TIER: z.coerce.number().int().min(0).default(1000),
   OUTBOUND_WA_CLOUD_BULK_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
   OUTBOUND_BAILEYS_PER_MINUTE: z.coerce.number().int().min(1).default(8),
