@@ -55,16 +55,22 @@ const messages = (prefix: string, count: number, chats: number, kind = "reminder
     message: { text: `${prefix}-${i}` },
   }));
 
-/** Waits until `check` holds, re-checking after each outcome an engine records. */
+/** Waits until `check` holds, re-checking after each outcome an engine records (none is missed while checking). */
 async function until(check: () => Promise<boolean> | boolean, emitters: EventEmitter[]): Promise<void> {
-  while (!(await check())) {
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        for (const e of emitters) e.off("outcome", wake);
-        resolve();
-      };
-      for (const e of emitters) e.on("outcome", wake);
-    });
+  for (;;) {
+    let fired = false;
+    let wake = () => {};
+    const listener = () => {
+      fired = true;
+      wake();
+    };
+    for (const e of emitters) e.on("outcome", listener);
+    try {
+      if (await check()) return;
+      if (!fired) await new Promise<void>((resolve) => (wake = resolve));
+    } finally {
+      for (const e of emitters) e.off("outcome", listener);
+    }
   }
 }
 
