@@ -130,13 +130,15 @@ describe("outbound engine against Telegram's limits", () => {
     const ids = await enqueue(rt.db, messages("burst", 10, 10, "alert"), rt.clock.now());
     await engine.start();
     await until(async () => (await statusCount(ids, "sent")) === ids.length, [engine.events]);
-    expect(engine.counters.transient).toBe(6);
+    // Six 5xx answers, plus any kept-alive socket the stand-in closed just as it was reused.
+    expect(failures).toBe(0);
+    expect(engine.counters.transient).toBeGreaterThanOrEqual(6);
     expect(engine.counters.failed).toBe(0);
     const counts = deliveredCounts();
     expect(counts.size).toBe(10);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     const rows = await rt.db.select().from(outbox).where(inArray(outbox.id, ids));
-    expect(rows.reduce((sum, r) => sum + r.attempts, 0)).toBe(16);
+    expect(rows.reduce((sum, r) => sum + r.attempts, 0)).toBe(10 + engine.counters.transient);
   });
 
   it("fails only the message to a chat that blocked the bot, with the reason", async () => {
