@@ -1,3 +1,9 @@
+CREATE TABLE "outbox_leases" (
+	"name" text PRIMARY KEY NOT NULL,
+	"holder" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "child_code_attempts" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"contact_id" uuid NOT NULL,
@@ -32,6 +38,8 @@ CREATE TABLE "desa_lokus" (
 	"marked_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "lane" smallint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "claimed_by" text;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "lang" text;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "last_inbound_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "forget_after_send" boolean DEFAULT false NOT NULL;--> statement-breakpoint
@@ -49,5 +57,6 @@ ALTER TABLE "desa_lokus" ADD CONSTRAINT "desa_lokus_marked_by_staff_accounts_id_
 CREATE INDEX "child_code_attempts_contact_idx" ON "child_code_attempts" USING btree ("contact_id","at");--> statement-breakpoint
 CREATE INDEX "child_link_requests_child_idx" ON "child_link_requests" USING btree ("child_id","status");--> statement-breakpoint
 CREATE INDEX "child_link_requests_contact_idx" ON "child_link_requests" USING btree ("contact_id");--> statement-breakpoint
+CREATE INDEX "outbox_queue_idx" ON "outbox" USING btree ("channel","lane","id") WHERE "outbox"."status" = 'queued';--> statement-breakpoint
 CREATE INDEX "children_nik_hash_idx" ON "children" USING btree ("nik_hash");--> statement-breakpoint
 ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";

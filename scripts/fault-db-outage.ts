@@ -13,7 +13,7 @@ import { cpus, loadavg } from "node:os";
 import type { Update } from "grammy/types";
 import postgres from "postgres";
 import { buildApp } from "../src/app.js";
-import { ChannelHub, outboxJob } from "../src/channels/index.js";
+import { ChannelHub, startOutbound } from "../src/channels/index.js";
 import { createTelegramAdapter } from "../src/channels/telegram/index.js";
 import { createInboundSink } from "../src/conversation/index.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
@@ -71,15 +71,8 @@ async function scenario(outageS: number, run: number): Promise<Result> {
   const app = await buildApp(rt, { hub });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
 
-  // The outbox job as main.ts runs it (every minute there; every 5 s here to keep the run short).
-  const job = outboxJob(hub);
-  let jobsOn = true;
-  const jobs = (async () => {
-    while (jobsOn) {
-      await job.run(rt).catch(() => {});
-      await sleep(5_000);
-    }
-  })();
+  // The outbound engine as main.ts runs it (drains continuously, retries what failed).
+  const outbound = await startOutbound(rt, hub);
 
   const status5xx: Record<string, number> = {};
   let redeliveries = 0;
@@ -158,8 +151,7 @@ async function scenario(outageS: number, run: number): Promise<Result> {
     if (texts.some((t) => apology.has(t))) apologies++;
   }
 
-  jobsOn = false;
-  await jobs;
+  await outbound.stop();
   await app.close();
   await rt.close();
   await proxy.close();

@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig, type Config } from "./config/index.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
 import { buildApp } from "./app.js";
-import { createChannels, outboxJob } from "./channels/index.js";
+import { createChannels, startOutbound } from "./channels/index.js";
 import { faqRefreshJob, refreshKnowledge } from "./knowledge/index.js";
 import { referralReminderJob } from "./growth/referrals.js";
 import { vacuumJob } from "./db/maintenance.js";
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const app = await buildApp(rt, { hub });
   await app.listen({ port: config.PORT, host: config.HOST });
   await hub.startAll();
-  const jobs = startJobs(rt, [outboxJob(hub), faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob]);
+  const outbound = await startOutbound(rt, hub);
+  const jobs = startJobs(rt, [faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await hub.stopAll(); // stop taking messages from channels
+      await outbound.stop(); // finish sends in flight, hand held rows back to the queue
       await app.close(); // stop accepting requests, finish the ones in flight
       await jobs.stop(); // let a running job finish
       await rt.close();

@@ -21,6 +21,8 @@ export interface Runtime {
   clock: Clock;
   /** Seals and opens children's NIK (the key is never in the database). */
   nik: NikVault;
+  /** LISTEN/NOTIFY on the database (the outbound engine's wake-up across instances), when it has it. */
+  listen?: Database["listen"];
   /** Releases the database (and the data folder's lock). */
   close(): Promise<void>;
 }
@@ -72,7 +74,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     const nik = nikVault(nikKey.key);
     const sealed = await sealPlainNiks(db, nik);
     if (sealed) log.info({ children: sealed }, "sealed NIK stored before encryption");
-    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, nik, close };
+    const listen = database.listen?.bind(database);
+    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, nik, close, ...(listen ? { listen } : {}) };
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -43,15 +43,25 @@ export interface SendResult {
   externalId?: string;
 }
 
-/** A failed send; `retryable` tells the outbox whether trying again can help. */
+/**
+ * A failed send; `retryable` tells the outbox whether trying again can help. A rate limit (HTTP
+ * 429 and the like) is retryable and not the message's fault: the outbox waits `retryAfterMs`
+ * without counting an attempt, over the whole channel or, with scope "recipient", for that person.
+ */
 export class SendError extends Error {
+  readonly rateLimited: boolean;
+  readonly scope: "channel" | "recipient";
+
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    options: { rateLimited?: boolean; scope?: "channel" | "recipient" } = {},
   ) {
     super(message);
     this.name = "SendError";
+    this.rateLimited = options.rateLimited ?? false;
+    this.scope = options.scope ?? "channel";
   }
 }
 
@@ -68,6 +78,13 @@ export interface SendContext {
 export interface ChannelAdapter {
   readonly name: ChannelName;
   send(address: string, message: OutboundMessage, context: SendContext): Promise<SendResult>;
+  /**
+   * Whether this process can send on the channel now (WhatsApp by Baileys: only the instance
+   * holding the socket). Only such an instance takes the channel's sender lease. Default: yes.
+   */
+  canSend?(): boolean;
+  /** Provider calls one send makes (Telegram splits long texts); the pacing counts each. Default 1. */
+  cost?(message: OutboundMessage): number;
   /** Connects (polling, sockets); webhooks need nothing here. */
   start?(): Promise<void>;
   /** Stops taking messages and finishes what is in flight. */

@@ -1,4 +1,5 @@
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigserial, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "../contacts/contacts.sql.js";
 import type { OutboundMessage } from "./channel.js";
 
@@ -28,11 +29,15 @@ export const outbox = pgTable(
     address: text("address").notNull(),
     /** reply | reminder | broadcast | referral | handoff | alert: drives templates and pacing. */
     kind: text("kind").notNull().default("reply"),
+    /** Priority lane of the kind (pacing.ts laneOf): 0 reply, 1 notice, 2 reminder, 3 bulk. */
+    lane: smallint("lane").notNull().default(0),
     message: jsonb("message").$type<OutboundMessage>().notNull(),
     status: text("status", { enum: ["queued", "sending", "sent", "failed"] }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastError: text("last_error"),
+    /** The sender instance holding the row while "sending"; reclaimed when its lease lapses. */
+    claimedBy: text("claimed_by"),
     externalId: text("external_id"),
     /**
      * What sending needs to know about the recipient, stored with the row by senders that know it
@@ -48,8 +53,23 @@ export const outbox = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
-  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    // The queue in claim order: by lane, then oldest first.
+    index("outbox_queue_idx").on(t.channel, t.lane, t.id).where(sql`${t.status} = 'queued'`),
+  ],
 );
+
+/**
+ * Leases of the outbound engine (outbound.ts), on the database's clock: "instance:<id>" while a
+ * sender instance lives (its claimed rows are reclaimed once it lapses), "channel:<name>" for the
+ * one instance that sends on a channel, so pacing is kept in one place.
+ */
+export const outboxLeases = pgTable("outbox_leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
 
 /** Baileys auth state (creds and every signal key type), so a linked WhatsApp survives restarts. */
 export const whatsappAuth = pgTable("whatsapp_auth", {

@@ -4,6 +4,7 @@ import type { Runtime } from "../runtime.js";
 import { createInboundSink } from "../conversation/index.js";
 import type { Job } from "../jobs/index.js";
 import { ChannelHub } from "./hub.js";
+import { engineFor, type OutboundEngine } from "./engine.js";
 import { deliverOutbox, markFailedByExternalId, requeueStale } from "./outbox.js";
 import { telegramAdapterFromConfig } from "./telegram/index.js";
 import { createWhatsAppAdapter } from "./whatsapp/index.js";
@@ -13,6 +14,7 @@ import type { WebChatLimits } from "./web/routes.js";
 
 export { ChannelHub } from "./hub.js";
 export { deliverOutbox, enqueue } from "./outbox.js";
+export { engineFor, type OutboundEngine } from "./engine.js";
 export type * from "./channel.js";
 
 /** Builds the hub with every enabled channel (not yet started). */
@@ -59,7 +61,20 @@ export async function createChannels(rt: Runtime, options: { webChatLimits?: Par
   return hub;
 }
 
-/** Sends what is due in the outbox (retries, and rows queued by jobs) every minute. */
+/**
+ * Starts the hub's outbound engine: it drains the outbox continuously (woken by NOTIFY when rows
+ * are queued, and every OUTBOUND_POLL_MS), paced per channel and recipient. Stop it after the hub.
+ */
+export async function startOutbound(rt: Runtime, hub: ChannelHub): Promise<OutboundEngine> {
+  const engine = engineFor(rt, hub);
+  await engine.start();
+  return engine;
+}
+
+/**
+ * A one-shot pass over the outbox (orphaned rows back to the queue, due rows sent) for tools that
+ * do not run the engine; main.ts runs the engine instead.
+ */
 export function outboxJob(hub: ChannelHub): Job {
   return {
     name: "outbox",

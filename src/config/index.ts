@@ -22,6 +22,7 @@ const trustProxy = z
   });
 
 const hour = z.coerce.number().int().min(0).max(23);
+const rate = z.coerce.number().gt(0, "must be above 0 (messages per second)");
 
 // WHATSAPP_CLOUD_TEMPLATES: message kind → language → approved template name. Meta names
 // templates with lowercase letters, digits and underscores only.
@@ -106,6 +107,27 @@ const EnvSchema = z.object({
   WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().min(1).optional(),
   WHATSAPP_CLOUD_API_ROOT: z.url().default("https://graph.facebook.com/v21.0"),
   WHATSAPP_CLOUD_TEMPLATES: cloudTemplates.default({}),
+  // Outbound pacing (README "Pacing"): per channel and per recipient, so providers never answer 429.
+  OUTBOUND_TELEGRAM_PER_SECOND: rate.default(30),
+  OUTBOUND_TELEGRAM_PER_CHAT_PER_SECOND: rate.default(1),
+  OUTBOUND_WA_CLOUD_PER_SECOND: rate.default(80),
+  /** Share of each per-second limit left unused, so network jitter cannot push a burst over it. */
+  OUTBOUND_HEADROOM: z.coerce.number().min(0).max(0.5).default(0.03),
+  OUTBOUND_WA_CLOUD_TIER: z.coerce.number().int().min(0).default(1000),
+  OUTBOUND_WA_CLOUD_BULK_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
+  OUTBOUND_BAILEYS_PER_MINUTE: z.coerce.number().int().min(1).default(8),
+  OUTBOUND_BAILEYS_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  OUTBOUND_BAILEYS_PER_DAY: z.coerce.number().int().min(1).default(1500),
+  OUTBOUND_BAILEYS_JITTER_MS: z.coerce.number().int().min(0).default(3000),
+  /** How often an instance looks for rows queued by another instance (ms). */
+  OUTBOUND_POLL_MS: z.coerce.number().int().min(20).default(1000),
+  /** Leases of sender instances and channel senders (ms); a crashed instance's rows return after it. */
+  OUTBOUND_LEASE_MS: z.coerce.number().int().min(300).max(30_000).default(15_000),
+  /** First wait after a transient failure (ms), doubling with jitter up to OUTBOUND_RETRY_MAX_MS. */
+  OUTBOUND_RETRY_BASE_MS: z.coerce.number().int().min(0).default(5_000),
+  OUTBOUND_RETRY_MAX_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Transient failures of one message before it is given up as failed. */
+  OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(12),
 });
 
 type Env = z.infer<typeof EnvSchema>;

@@ -17,6 +17,8 @@ export interface Database {
   db: Db;
   engine: "pglite" | "postgres";
   close(): Promise<void>;
+  /** LISTEN on a channel: `onNotify` runs for each NOTIFY after its transaction commits. Returns the UNLISTEN. */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
 }
 
 export type DatabaseTarget =
@@ -39,7 +41,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const client = new PGlite(target.dataDir);
     await client.waitReady;
     const db = drizzlePglite({ client, schema }) as unknown as Db;
-    return { db, engine: "pglite", close: () => client.close() };
+    return {
+      db,
+      engine: "pglite",
+      close: () => client.close(),
+      listen: async (channel, onNotify) => {
+        const unlisten = await client.listen(channel, () => onNotify());
+        return async () => {
+          if (!client.closed) await unlisten();
+        };
+      },
+    };
   }
   const client = postgres(target.url, {
     max: target.max ?? 10,
@@ -48,7 +60,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     ...(target.onQuery ? { debug: (_connection: number, statement: string) => target.onQuery?.(statement) } : {}),
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
-  return { db, engine: "postgres", close: () => client.end({ timeout: 5 }) };
+  return {
+    db,
+    engine: "postgres",
+    close: () => client.end({ timeout: 5 }),
+    // postgres.js keeps one connection for LISTEN and reconnects it (and listens again) by itself.
+    listen: async (channel, onNotify) => {
+      const request = await client.listen(channel, () => onNotify());
+      return () => request.unlisten();
+    },
+  };
 }
 
 /** Runs raw SQL and returns its rows, hiding the drivers' different result shapes. */

@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SendError, type ChannelAdapter, type OutboundMessage } from "../../src/channels/channel.js";
 import { outbox } from "../../src/channels/channels.sql.js";
 import { ChannelHub } from "../../src/channels/hub.js";
-import { deliverOutbox, enqueue, MAX_ATTEMPTS, requeueStale, retryDelayMs } from "../../src/channels/outbox.js";
+import { deliverOutbox, enqueue, requeueStale } from "../../src/channels/outbox.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 
 /** A channel whose next sends fail as scripted, recording what it was asked to send. */
@@ -25,7 +25,8 @@ function scriptedChannel(name: "telegram" | "web") {
 describe("outbox", () => {
   let rt: TestRuntime;
   beforeAll(async () => {
-    rt = await createTestRuntime();
+    // No wait between transient retries here (the backoff itself is unit-tested in pacing.test.ts).
+    rt = await createTestRuntime({ env: { OUTBOUND_RETRY_BASE_MS: "0", OUTBOUND_MAX_ATTEMPTS: "4" } });
   });
   afterAll(async () => {
     await rt?.close();
@@ -43,23 +44,28 @@ describe("outbox", () => {
     expect(await deliverOutbox(rt, hub, { ids: [id!] })).toEqual({ sent: 0, retrying: 0, failed: 0 });
   });
 
-  it("retries transient failures with backoff, honouring the provider's wait, then gives up", async () => {
+  it("waits out a rate limit without counting an attempt", async () => {
     const tg = scriptedChannel("telegram");
     const hub = new ChannelHub().register(tg.adapter);
     const [id] = await enqueue(rt.db, [{ contactId: null, channel: "telegram", address: "2", message: { text: "b" } }], rt.clock.now());
-    tg.failures.push(new SendError("429", true, 90_000));
+    tg.failures.push(new SendError("429", true, 30, { rateLimited: true }), new SendError("429", true, 30, { rateLimited: true }));
+    expect(await deliverOutbox(rt, hub, { ids: [id!] })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(await rowOf(id!)).toMatchObject({ status: "sent", attempts: 1 });
+    expect(tg.sent).toHaveLength(1);
+  });
+
+  it("retries transient failures, counting attempts, then gives up with the reason", async () => {
+    const tg = scriptedChannel("telegram");
+    const hub = new ChannelHub().register(tg.adapter);
+    const [id] = await enqueue(rt.db, [{ contactId: null, channel: "telegram", address: "2b", message: { text: "b" } }], rt.clock.now());
+    tg.failures.push(new SendError("telegram sendMessage 502: Bad Gateway", true));
     expect(await deliverOutbox(rt, hub, { ids: [id!] })).toMatchObject({ retrying: 1 });
-    const first = await rowOf(id!);
-    expect(first).toMatchObject({ status: "queued", lastError: "429" });
-    expect(first!.nextAttemptAt.getTime() - rt.clock.now().getTime()).toBe(90_000);
-    // Not due yet.
-    expect(await deliverOutbox(rt, hub)).toMatchObject({ sent: 0 });
-    for (let i = 1; i < MAX_ATTEMPTS; i++) {
+    expect(await rowOf(id!)).toMatchObject({ status: "queued", attempts: 1, lastError: "telegram sendMessage 502: Bad Gateway" });
+    for (let i = 0; i < 3; i++) {
       tg.failures.push(new Error("network down"));
-      rt.clock.advance(3_600_000);
       await deliverOutbox(rt, hub);
     }
-    expect(await rowOf(id!)).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, lastError: "network down" });
+    expect(await rowOf(id!)).toMatchObject({ status: "failed", attempts: 4, lastError: "gave up after 4 attempts: network down" });
     expect(tg.sent).toHaveLength(0);
   });
 
@@ -96,18 +102,17 @@ describe("outbox", () => {
     expect(tg.sent.filter((s) => s.address.startsWith("race-"))).toHaveLength(20);
   });
 
-  it("queues again a row whose sender died mid-send", async () => {
-    const [id] = await enqueue(rt.db, [{ contactId: null, channel: "telegram", address: "6", message: { text: "g" } }], rt.clock.now());
-    await rt.db.update(outbox).set({ status: "sending", nextAttemptAt: rt.clock.now() }).where(eq(outbox.id, id!));
-    expect(await requeueStale(rt)).toBe(0);
-    rt.clock.advance(6 * 60_000);
+  it("queues again a row whose sender died mid-send (its lease lapsed), not one whose sender lives", async () => {
+    const [dead, alive] = await enqueue(
+      rt.db,
+      ["6", "7"].map((address) => ({ contactId: null, channel: "telegram", address, message: { text: "g" } })),
+      rt.clock.now(),
+    );
+    await rt.db.execute(sql`insert into outbox_leases (name, holder, expires_at) values ('instance:alive', 'alive', now() + interval '1 minute')`);
+    await rt.db.update(outbox).set({ status: "sending", claimedBy: "dead" }).where(eq(outbox.id, dead!));
+    await rt.db.update(outbox).set({ status: "sending", claimedBy: "alive" }).where(eq(outbox.id, alive!));
     expect(await requeueStale(rt)).toBe(1);
-    expect(await rowOf(id!)).toMatchObject({ status: "queued" });
-  });
-
-  it("backs off exponentially up to an hour", () => {
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(n))).toEqual([10_000, 20_000, 40_000, 80_000]);
-    expect(retryDelayMs(20)).toBe(3_600_000);
-    expect(retryDelayMs(1, 120_000)).toBe(120_000);
+    expect(await rowOf(dead!)).toMatchObject({ status: "queued", claimedBy: null });
+    expect(await rowOf(alive!)).toMatchObject({ status: "sending" });
   });
 });

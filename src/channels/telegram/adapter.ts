@@ -87,6 +87,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChannelA
   const adapter: ChannelAdapter = {
     name: "telegram",
 
+    cost: (message: OutboundMessage) => Math.max(1, splitTelegramText(message.text).length),
+
     async send(address: string, message: OutboundMessage): Promise<SendResult> {
       const pieces = splitTelegramText(message.text);
       if (pieces.length === 0) throw new SendError("telegram: empty message", false);

@@ -68,7 +68,8 @@ export function toSendError(err: unknown): SendError {
     const what = `telegram ${err.method} ${err.error_code}: ${err.description}`;
     if (err.error_code === 429) {
       const after = err.parameters.retry_after;
-      return new SendError(what, true, typeof after === "number" ? after * 1000 : undefined);
+      // Telegram does not say whether the chat's limit or the bot's was hit: the whole channel waits.
+      return new SendError(what, true, typeof after === "number" ? after * 1000 : 1000, { rateLimited: true });
     }
     return new SendError(what, err.error_code >= 500);
   }

@@ -60,9 +60,11 @@ export function classifyGraphError(status: number, body: unknown, retryAfter?: n
   const code = graphErrorCode(body);
   const what = `whatsapp-cloud: HTTP ${status}${code !== undefined ? `, Graph error ${code}` : ""}`;
   if (code !== undefined && code in RATE_LIMIT_BACKOFF_MS) {
-    return new SendError(`${what} (rate limit)`, true, retryAfter ?? RATE_LIMIT_BACKOFF_MS[code]);
+    // 131056 is the pair limit (one recipient); the others hold the whole number.
+    const scope = code === 131056 ? "recipient" : "channel";
+    return new SendError(`${what} (rate limit)`, true, retryAfter ?? RATE_LIMIT_BACKOFF_MS[code], { rateLimited: true, scope });
   }
-  if (status === 429) return new SendError(`${what} (rate limit)`, true, retryAfter ?? DEFAULT_429_BACKOFF_MS);
+  if (status === 429) return new SendError(`${what} (rate limit)`, true, retryAfter ?? DEFAULT_429_BACKOFF_MS, { rateLimited: true });
   if (code !== undefined && FINAL.has(code)) {
     const why = code === 131047 ? " (outside the 24-hour window)" : code === 131026 ? " (undeliverable)" : "";
     return new SendError(`${what}${why}`, false);

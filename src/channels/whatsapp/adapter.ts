@@ -383,6 +383,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   return {
     name: "whatsapp",
     send: (address, message) => send(address, message),
+    canSend: () => Boolean(socket && isOpen),
     async start() {
       if (running) return;
       running = true;

@@ -14,7 +14,7 @@ function grammyError(code: number, description: string, parameters: Record<strin
 describe("toSendError", () => {
   it.each([
     [grammyError(429, "Too Many Requests: retry after 7", { retry_after: 7 }), true, 7000],
-    [grammyError(429, "Too Many Requests"), true, undefined],
+    [grammyError(429, "Too Many Requests"), true, 1000],
     [grammyError(500, "Internal Server Error"), true, undefined],
     [grammyError(502, "Bad Gateway"), true, undefined],
     [grammyError(400, "Bad Request: chat not found"), false, undefined],

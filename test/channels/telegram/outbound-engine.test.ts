@@ -1,0 +1,205 @@
+// The outbound engine through real grammY against the Bot API stand-in enforcing Telegram's
+// limits (30/s overall, 1/s per chat, 429 with retry_after). Rates are small here to stay fast;
+// every wait is on an event (a message reaching the stand-in, a send's outcome recorded).
+import type { EventEmitter } from "node:events";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { outbox } from "../../../src/channels/channels.sql.js";
+import { engineFor, type EngineSettings, type OutboundEngine } from "../../../src/channels/engine.js";
+import { ChannelHub } from "../../../src/channels/hub.js";
+import { deliverOutbox, enqueue, type Enqueue } from "../../../src/channels/outbox.js";
+import type { ChannelPacing } from "../../../src/channels/pacing.js";
+import { createTelegramAdapter } from "../../../src/channels/telegram/index.js";
+import { createLogger } from "../../../src/lib/log.js";
+import { createTestRuntime, type TestRuntime } from "../../helpers/runtime.js";
+import { BotApiStandIn, TEST_TOKEN } from "./bot-api-stand-in.js";
+
+const log = createLogger("silent");
+
+let rt: TestRuntime;
+let api: BotApiStandIn;
+let apiRoot: string;
+const engines: OutboundEngine[] = [];
+
+beforeAll(async () => {
+  rt = await createTestRuntime();
+  api = new BotApiStandIn();
+  apiRoot = await api.listen();
+});
+afterAll(async () => {
+  await api?.close();
+  await rt?.close();
+});
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.stop()));
+  api.calls.length = 0;
+  api.override = undefined;
+  api.resetSending();
+  await rt.db.delete(outbox);
+});
+
+/** A hub with a Telegram adapter on the stand-in, and its engine with these settings (not started). */
+function telegramEngine(telegram: ChannelPacing, over: Partial<EngineSettings> = {}): { hub: ChannelHub; engine: OutboundEngine } {
+  const hub = new ChannelHub().register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "s3cret", log, sink: async () => {} }));
+  const engine = engineFor(rt, hub, { pacing: { telegram }, pollMs: 50, leaseMs: 900, retryBaseMs: 0, retryMaxMs: 0, maxAttempts: 12, ...over });
+  engines.push(engine);
+  return { hub, engine };
+}
+
+const messages = (prefix: string, count: number, chats: number, kind = "reminder"): Enqueue[] =>
+  Array.from({ length: count }, (_, i) => ({
+    contactId: null,
+    channel: "telegram",
+    address: String(700_000 + (i % chats)),
+    kind,
+    message: { text: `${prefix}-${i}` },
+  }));
+
+/** Waits until `check` holds, re-checking after each outcome an engine records (none is missed while checking). */
+async function until(check: () => Promise<boolean> | boolean, emitters: EventEmitter[]): Promise<void> {
+  for (;;) {
+    let fired = false;
+    let wake = () => {};
+    const listener = () => {
+      fired = true;
+      wake();
+    };
+    for (const e of emitters) e.on("outcome", listener);
+    try {
+      if (await check()) return;
+      if (!fired) await new Promise<void>((resolve) => (wake = resolve));
+    } finally {
+      for (const e of emitters) e.off("outcome", listener);
+    }
+  }
+}
+
+const statusCount = async (ids: number[], status: "sent" | "failed" | "queued") =>
+  (await rt.db.select({ id: outbox.id }).from(outbox).where(and(inArray(outbox.id, ids), eq(outbox.status, status)))).length;
+
+/** Texts the stand-in accepted, each with how often. */
+function deliveredCounts(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const d of api.delivered) counts.set(d.text, (counts.get(d.text) ?? 0) + 1);
+  return counts;
+}
+
+describe("outbound engine against Telegram's limits", () => {
+  it("loses nothing and doubles nothing in a 429 storm, waits every retry_after, and counts no attempt for it", async () => {
+    api.limits = { perSecond: 10, perChatPerSecond: 1, retryAfterS: 1 };
+    // The engine is set faster than the provider allows, and without a per-chat limit: a storm.
+    const { engine } = telegramEngine({ perSecond: 30 });
+    const ids = await enqueue(rt.db, messages("storm", 24, 8), rt.clock.now());
+    await engine.start();
+    await until(async () => (await statusCount(ids, "sent")) === ids.length, [engine.events]);
+
+    expect(api.tooManyRequests).toBeGreaterThan(0);
+    expect(engine.counters.rateLimited).toBe(api.tooManyRequests);
+    expect(api.ignoredRetryAfter).toBe(0);
+    const counts = deliveredCounts();
+    expect(counts.size).toBe(24);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // Each chat got its messages in order.
+    for (let chat = 0; chat < 8; chat++) {
+      const texts = api.delivered.filter((d) => d.chatId === String(700_000 + chat)).map((d) => Number(d.text.split("-")[1]));
+      expect(texts).toEqual([...texts].sort((a, b) => a - b));
+    }
+    const rows = await rt.db.select().from(outbox).where(inArray(outbox.id, ids));
+    expect(rows.every((r) => r.attempts === 1 && r.status === "sent")).toBe(true);
+  });
+
+  it("paced just under the provider's limits, gets no 429 at all", async () => {
+    api.limits = { perSecond: 20, perChatPerSecond: 1 };
+    // With headroom (OUTBOUND_HEADROOM) under the limit, as the settings give by default.
+    const { engine } = telegramEngine({ perSecond: 18, perRecipientPerSecond: 1 });
+    const ids = await enqueue(rt.db, messages("paced", 40, 10), rt.clock.now());
+    await engine.start();
+    await until(async () => (await statusCount(ids, "sent")) === ids.length, [engine.events]);
+    expect(api.tooManyWhy).toEqual([]);
+    expect(deliveredCounts().size).toBe(40);
+  });
+
+  it("retries a burst of 5xx answers until each message is sent once", async () => {
+    let failures = 6;
+    api.override = (call) => {
+      if (call.method !== "sendMessage" || failures <= 0) return undefined;
+      failures--;
+      const status = failures % 2 ? 502 : 500;
+      return { status, body: { ok: false, error_code: status, description: status === 502 ? "Bad Gateway" : "Internal Server Error" } };
+    };
+    const { engine } = telegramEngine({ perSecond: 50, perRecipientPerSecond: 1 });
+    const ids = await enqueue(rt.db, messages("burst", 10, 10, "alert"), rt.clock.now());
+    await engine.start();
+    await until(async () => (await statusCount(ids, "sent")) === ids.length, [engine.events]);
+    // Six 5xx answers, plus any kept-alive socket the stand-in closed just as it was reused.
+    expect(failures).toBe(0);
+    expect(engine.counters.transient).toBeGreaterThanOrEqual(6);
+    expect(engine.counters.failed).toBe(0);
+    const counts = deliveredCounts();
+    expect(counts.size).toBe(10);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const rows = await rt.db.select().from(outbox).where(inArray(outbox.id, ids));
+    expect(rows.reduce((sum, r) => sum + r.attempts, 0)).toBe(10 + engine.counters.transient);
+  });
+
+  it("fails only the message to a chat that blocked the bot, with the reason", async () => {
+    api.override = (call) =>
+      call.method === "sendMessage" && call.payload.chat_id === "700003"
+        ? { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" } }
+        : undefined;
+    const { engine } = telegramEngine({ perSecond: 50, perRecipientPerSecond: 1 });
+    const ids = await enqueue(rt.db, messages("blocked", 6, 6), rt.clock.now());
+    await engine.start();
+    await until(async () => (await statusCount(ids, "sent")) + (await statusCount(ids, "failed")) === ids.length, [engine.events]);
+    const rows = await rt.db.select().from(outbox).where(inArray(outbox.id, ids));
+    const failed = rows.filter((r) => r.status === "failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ address: "700003", attempts: 1, lastError: "telegram sendMessage 403: Forbidden: bot was blocked by the user" });
+    expect(rows.filter((r) => r.status === "sent")).toHaveLength(5);
+  });
+
+  it("sends a reply before 1,000 queued reminders", async () => {
+    api.limits = { perSecond: 40, perChatPerSecond: 1 };
+    const { hub, engine } = telegramEngine({ perSecond: 40, perRecipientPerSecond: 1 });
+    const reminders = await enqueue(rt.db, messages("reminder", 1000, 1000), rt.clock.now());
+    await engine.start();
+    await api.waitForDelivered(20);
+    // As the inbound path does: queue the reply, then hand its id to the engine.
+    const before = api.delivered.length;
+    const [reply] = await enqueue(rt.db, [{ contactId: null, channel: "telegram", address: "555000", message: { text: "balasan" } }], rt.clock.now());
+    const sent = deliverOutbox(rt, hub, { ids: [reply!] });
+    await api.waitForText("balasan");
+    const overtaken = api.delivered.findIndex((d) => d.text === "balasan") - before;
+    // At most the sends already started or due in the next pacing slot went first.
+    expect(overtaken).toBeLessThanOrEqual(2);
+    await sent;
+    expect(await statusCount([reply!], "sent")).toBe(1);
+    await engine.stop();
+    // Stopping hands the reminders it held back to the queue: none lost.
+    const [counts] = await rt.db
+      .select({ sent: sql<number>`count(*) filter (where status = 'sent')::int`, queued: sql<number>`count(*) filter (where status = 'queued')::int` })
+      .from(outbox)
+      .where(inArray(outbox.id, reminders));
+    expect(counts!.sent + counts!.queued).toBe(1000);
+    expect(counts!.sent).toBe(api.delivered.length - 1);
+  });
+
+  it("two engines on one database send each message once, sharing the pacing, and one takes over when the other dies", async () => {
+    api.limits = { perSecond: 40, perChatPerSecond: 1 };
+    const a = telegramEngine({ perSecond: 36, perRecipientPerSecond: 1 });
+    const b = telegramEngine({ perSecond: 36, perRecipientPerSecond: 1 });
+    const ids = await enqueue(rt.db, messages("pair", 120, 120), rt.clock.now());
+    await Promise.all([a.engine.start(), b.engine.start()]);
+    await api.waitForDelivered(40);
+    // One engine holds Telegram's sender lease; the other has sent nothing.
+    const [leader, other] = a.engine.counters.sent > 0 ? [a.engine, b.engine] : [b.engine, a.engine];
+    expect(other.counters.sent).toBe(0);
+    leader.crash();
+    await until(async () => (await statusCount(ids, "sent")) === ids.length, [a.engine.events, b.engine.events]);
+    expect(other.counters.sent).toBeGreaterThan(0);
+    const counts = deliveredCounts();
+    expect(counts.size).toBe(120);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(api.tooManyWhy).toEqual([]);
+  });
+});
