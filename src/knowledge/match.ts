@@ -232,6 +232,11 @@ const OFFTOPIC_WORDS = new Set([
   "bola", "pilkada", "pemilu", "caleg", "pr", "tugas", "skripsi", "jual", "dijual", "kredit",
   "pinjaman", "pinjol", "utang", "listrik", "pdam", "token", "resep kue", "wifi", "hp", "game",
   "film", "lagu", "zakat", "sembako", "ongkos", "tarif", "kurs", "togel", "sepeda", "motor",
+  // Animals, farming and pastimes: "ternak ayam petelur", "kucing muntah", "pupuk sawit".
+  "kucing", "anjing", "kambing", "sapi", "kerbau", "ternak", "peternak", "unggas", "burung",
+  "pupuk", "sawit", "panen", "padi", "tanaman", "bengkel", "tiktok",
+  "instagram", "facebook", "youtube", "pantun", "puisi", "lirik", "cerpen", "sholat", "masjid",
+  "cuaca", "hujan", "rupiah", "dolar", "saham", "camat", "kecamatan", "polisi",
 ]);
 
 /**
