@@ -64,7 +64,7 @@ export const MATCH_TUNING = {
   /** Declined as off-topic when the classifier's "none" class is above this and above the best topic. */
   offtopicProbability: 0.35,
   /** A question with words of another domain (harga, KTP, ...) needs this much confidence. */
-  otherDomainConfidence: 0.5,
+  otherDomainConfidence: 0.6,
 } as const;
 
 // Edit distance allowed for typos: none for short words (too many near neighbours), 1 from four

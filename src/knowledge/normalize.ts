@@ -43,7 +43,7 @@ const CHAT_MAP: Record<string, string> = {
   // units
   bln: "bulan", th: "tahun", thn: "tahun", hr: "hari", mgg: "minggu", kg: "kilogram", gr: "gram",
   cm: "cuma", cuman: "cuma", doang: "saja", tgl: "tanggal", dkt: "dekat", deket: "dekat",
-  ank: "anak", anakku: "anak", mkn: "makan", maem: "makan", mam: "makan", mnm: "minum",
+  ank: "anak", anakku: "anak", telor: "telur", tlor: "telur", tlur: "telur", mkn: "makan", maem: "makan", mam: "makan", mnm: "minum",
   setahun: "tahun", sehari: "hari", sebulan: "bulan", seminggu: "minggu", brarti: "berarti", cewe: "perempuan", cewek: "perempuan", cowo: "laki", cowok: "laki",
   ngemil: "camilan", nyemil: "camilan", cemilan: "camilan", ngerokok: "merokok", ngrokok: "merokok",
   mencret: "diare", mencret2: "diare", menceret: "diare", berak: "bab", pup: "bab", pipis: "kencing",
