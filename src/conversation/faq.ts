@@ -3,6 +3,7 @@
 // greetings and off-topic get a friendly "what I can do", never a random health answer.
 import { eq } from "drizzle-orm";
 import { knowledgeOf, matchQuestion } from "../knowledge/index.js";
+import { recordBacklog } from "../knowledge/backlog.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import { pickChoice, type Choice } from "./choices.js";
 import type { Turn } from "./turn.js";
@@ -99,6 +100,8 @@ export async function handleFaqFollowUp(turn: Turn, options: { keepState?: boole
 /** Answers the message as a question; always replies. */
 export async function answerQuestion(turn: Turn): Promise<void> {
   const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
+  // Unanswered and unsure questions go to the Pokja's content backlog (without who asked).
+  await recordBacklog(turn.tx, turn.rt.clock.now(), turn.text, match);
   if (match.kind === "answer") return sendAnswer(turn, match.topicId);
   if (match.kind === "choices") {
     turn.ask("knowledge:choices.intro", topicChoices(turn, match.topicIds));

@@ -63,6 +63,8 @@ export const MATCH_TUNING = {
   choiceRatio: 0.6,
   /** Declined as off-topic when the classifier's "none" class is above this and above the best topic. */
   offtopicProbability: 0.35,
+  /** Below this, a topic is too weak to stand against a more likely off-topic class. */
+  weakConfidence: 0.25,
   /** A question with words of another domain (harga, KTP, ...) needs this much confidence. */
   otherDomainConfidence: 0.6,
 } as const;
@@ -96,7 +98,7 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
       exampleStems.push(...stems);
       if (stems.length) {
         docs.push({ id: docs.length, topicId: topic.id, kind: "example", text: stems.join(" ") });
-        training.push({ label: topic.id, stems });
+        training.push({ label: topic.id, stems: classifierTerms(q) });
       }
     }
     for (const k of [...topic.keywords.id, ...topic.keywords.bjn, ...Object.values(topic.titles ?? {})]) {
@@ -120,7 +122,7 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
   }
   const topicFreq = new Map([...termTopics].map(([t, set]) => [t, set.size]));
   for (const q of OFFTOPIC_TRAINING) {
-    const stems = normalizeTokens(q);
+    const stems = classifierTerms(q);
     if (stems.length) training.push({ label: NONE, stems });
   }
   return { topics: byId, search, domainTerms, topicFreq, classifier: classifierFor(training) };
@@ -252,6 +254,37 @@ const FILLER_WORDS = new Set([
   "halo", "hallo", "hai", "pagi", "siang", "sore", "malam", "selamat", "salamat", "bu", "pak",
 ]);
 
+/**
+ * Question words tell topics apart ("apa itu stunting" asks for the definition, "kenapa" for
+ * causes, "berapa" for a number, "kapan" for a time) but are stop words for BM25. The classifier
+ * sees them as cue features ("?apa-itu"), read after chat and Banjar mapping (napa = apa,
+ * kayapa = bagaimana, bila = kapan, bulih = boleh).
+ */
+const QUESTION_CUES: Record<string, string> = {
+  apa: "apa", apakah: "apakah", kenapa: "kenapa", mengapa: "kenapa", berapa: "berapa", kapan: "kapan",
+  bagaimana: "bagaimana", gimana: "bagaimana", cara: "bagaimana", boleh: "boleh", bisa: "bisa",
+  mana: "mana", siapa: "siapa", arti: "arti", artinya: "arti", maksud: "arti", maksudnya: "arti",
+  harus: "harus", wajib: "harus", perlu: "harus", bahaya: "bahaya", normal: "normal", wajar: "normal",
+};
+
+export function questionCues(words: readonly string[]): string[] {
+  const cues: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const cue = QUESTION_CUES[words[i]!];
+    if (!cue) continue;
+    cues.push(`?${cue}`);
+    // "apa itu X", "X itu apa", "X tu apa sih": asks what X is.
+    const near = [words[i - 1], words[i + 1]];
+    if (cue === "apa" && near.some((w) => w === "itu" || w === "tu" || w === "tuh" || w === "sih")) cues.push("?apa-itu");
+  }
+  return cues;
+}
+
+/** What the classifier reads: the question's stems without preamble, plus its question cues. */
+export function classifierTerms(text: string): string[] {
+  return [...stripPreamble(normalizeTokens(text)), ...questionCues(expandTokens(tokenize(text)))];
+}
+
 /** Drops greeting words at the start and story fillers anywhere. */
 export function stripPreamble(terms: readonly string[]): string[] {
   let i = 0;
@@ -319,8 +352,8 @@ export interface Scored {
  * topics' scores (score / sum of the top 8), mixed with MATCH_TUNING.classifierWeight. Also the
  * classifier's probability that the message is off-topic.
  */
-export function scoreTopics(index: FaqIndex, terms: readonly string[], ranked: readonly Ranked[]): { scored: Scored[]; none: number } {
-  const probs = index.classifier.predict(terms);
+export function scoreTopics(index: FaqIndex, features: readonly string[], ranked: readonly Ranked[]): { scored: Scored[]; none: number } {
+  const probs = index.classifier.predict(features);
   const labels = index.classifier.labels;
   const byId = new Map<string, Scored>();
   let none = 0;
@@ -370,7 +403,7 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
   }
   if (terms.length === 0 || !touchesDomain(index, terms)) return none("offtopic");
 
-  const { scored, none: offtopicProbability } = scoreTopics(index, terms, ranked);
+  const { scored, none: offtopicProbability } = scoreTopics(index, [...terms, ...questionCues(words)], ranked);
   const best = scored[0];
   if (!best) return none("offtopic");
   const second = scored[1];
@@ -381,7 +414,9 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
   const contentWords = words.filter((w) => !GREETING_WORDS.has(w) && !THANKS_WORDS.has(w));
   const otherDomain = contentWords.some((w) => OFFTOPIC_WORDS.has(w));
   if (otherDomain && best.confidence < MATCH_TUNING.otherDomainConfidence) return none("offtopic", best.confidence, ids);
-  if (offtopicProbability > MATCH_TUNING.offtopicProbability && offtopicProbability > best.classifier) {
+  // The classifier's off-topic class decides when it beats every topic and either is sure of
+  // itself or no topic is even moderately likely.
+  if (offtopicProbability > best.classifier && (offtopicProbability > MATCH_TUNING.offtopicProbability || best.confidence < MATCH_TUNING.weakConfidence)) {
     return none("offtopic", best.confidence, ids);
   }
 
