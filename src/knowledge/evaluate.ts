@@ -36,6 +36,9 @@ export interface EvalReport {
   menus: number;
   /** Topic questions declined as off-topic. */
   wronglyDeclined: number;
+  /** Questions whose topic is a danger list, and how many got that list as an urgent answer. */
+  dangerQuestions: number;
+  dangerRight: number;
   offtopicQuestions: number;
   offtopicDeclined: number;
   /** All "none" decisions, and how many of those were on topic questions (wrongly declined). */
@@ -61,7 +64,7 @@ export function shownTopics(m: FaqMatch): string[] {
 
 export function evaluate(index: FaqIndex, items: readonly EvalItem[]): EvalReport {
   const r: EvalReport = {
-    topicQuestions: 0, top1: 0, top3: 0, directCorrect: 0, directWrong: 0, menus: 0, wronglyDeclined: 0,
+    topicQuestions: 0, top1: 0, top3: 0, directCorrect: 0, directWrong: 0, menus: 0, wronglyDeclined: 0, dangerQuestions: 0, dangerRight: 0,
     offtopicQuestions: 0, offtopicDeclined: 0, declinedTotal: 0, byStyle: {}, byLang: {}, failures: [],
   };
   const bump = (groups: Record<string, GroupScore>, key: string, ok: boolean) => {
@@ -87,6 +90,10 @@ export function evaluate(index: FaqIndex, items: readonly EvalItem[]): EvalRepor
         else r.directWrong++;
       }
       if (m.kind === "choices") r.menus++;
+      if (index.topics.get(item.expected)?.danger) {
+        r.dangerQuestions++;
+        if (m.kind === "answer" && m.danger && m.topicId === item.expected) r.dangerRight++;
+      }
       if (m.kind === "none") r.wronglyDeclined++;
     }
     bump(r.byStyle, item.style, ok);
@@ -107,6 +114,7 @@ export function formatReport(r: EvalReport): string {
     line("answered directly and right", r.directCorrect, r.topicQuestions),
     line("answered directly but wrong", r.directWrong, r.topicQuestions),
     line("menu offered (topic questions)", r.menus, r.topicQuestions),
+    line("danger questions: right urgent list", r.dangerRight, r.dangerQuestions),
     line("declined though on topic", r.wronglyDeclined, r.topicQuestions),
     line("off-topic correctly declined", r.offtopicDeclined, r.offtopicQuestions),
     line("off-topic precision (declines)", r.offtopicDeclined, r.declinedTotal),
