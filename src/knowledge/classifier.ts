@@ -50,6 +50,8 @@ export interface TopicClassifier {
   readonly labels: readonly string[];
   /** Class probabilities (softmax) for a question's stems, in `labels` order. */
   predict(stems: readonly string[]): Float64Array;
+  /** The same as predict, computed the slow, plain way (tests check that both agree). */
+  predictReference(stems: readonly string[]): Float64Array;
   /** Number of features the question shares with the training data (0 = nothing known). */
   knownFeatures(stems: readonly string[]): number;
 }
@@ -111,6 +113,8 @@ export function trainClassifier(docs: readonly TrainingDoc[], tuning: Classifier
   const N = docs.length;
   const idf = Float32Array.from(df, (n) => Math.log((1 + N) / (1 + n)) + 1);
   const groupWeight = { w: tuning.wordWeight, p: tuning.pairWeight, c: tuning.charWeight };
+  const featureWeight = new Float32Array(vocab.size);
+  for (const [key, id] of vocab) featureWeight[id] = groupWeight[key[0] as Group];
 
   const vectorize = (raw: Map<string, [Group, number]>): SparseVector => {
     const idx: number[] = [];
@@ -189,9 +193,55 @@ export function trainClassifier(docs: readonly TrainingDoc[], tuning: Classifier
     }
   }
 
+  // At question time the features of each stem (word and character n-grams) are looked up once
+  // and cached: stems repeat across questions, and building n-gram strings dominated the cost.
+  const stemCache = new Map<string, Int32Array>();
+  const stemFeatures = (stem: string): Int32Array => {
+    let ids = stemCache.get(stem);
+    if (!ids) {
+      const found: number[] = [];
+      for (const [key, [, n]] of rawFeatures([stem], tuning)) {
+        const id = vocab.get(key);
+        if (id !== undefined) for (let k = 0; k < n; k++) found.push(id);
+      }
+      ids = Int32Array.from(found);
+      if (stemCache.size > 50_000) stemCache.clear();
+      stemCache.set(stem, ids);
+    }
+    return ids;
+  };
+  const fastVector = (stems: readonly string[]): SparseVector => {
+    const tf = new Map<number, number>();
+    for (let i = 0; i < stems.length; i++) {
+      for (const id of stemFeatures(stems[i]!)) tf.set(id, (tf.get(id) ?? 0) + 1);
+      if (i + 1 < stems.length) {
+        const id = vocab.get(`p:${stems[i]} ${stems[i + 1]}`);
+        if (id !== undefined) tf.set(id, (tf.get(id) ?? 0) + 1);
+      }
+    }
+    const index = new Int32Array(tf.size);
+    const value = new Float32Array(tf.size);
+    let k = 0;
+    let sq = 0;
+    for (const [id, n] of tf) {
+      const v = (1 + Math.log(n)) * idf[id]! * featureWeight[id]!;
+      index[k] = id;
+      value[k++] = v;
+      sq += v * v;
+    }
+    const norm = Math.sqrt(sq) || 1;
+    for (let j = 0; j < value.length; j++) value[j]! /= norm;
+    return { index, value };
+  };
+
   return {
     labels,
     predict(stems) {
+      const out = new Float64Array(C);
+      forward(fastVector(stems), out);
+      return out;
+    },
+    predictReference(stems) {
       const out = new Float64Array(C);
       forward(vectorize(rawFeatures(stems, tuning)), out);
       return out;

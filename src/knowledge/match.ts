@@ -6,7 +6,7 @@ import type { Lang } from "../i18n/index.js";
 import { NONE, trainClassifier, type TopicClassifier, type TrainingDoc } from "./classifier.js";
 import { findDangerSign } from "./danger.js";
 import { detectLanguage } from "./language.js";
-import { expandTokens, normalizeTokens, tokenize } from "./normalize.js";
+import { expandTokens, isKnownWord, normalizeTokens, tokenize } from "./normalize.js";
 import type { FaqMatch, FaqTopic, NoneReason } from "./types.js";
 
 interface Doc {
@@ -160,7 +160,9 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
     combineWith: "OR",
     // Words the index knows need no typo search; this is both faster and avoids near-miss
     // matches between two real words ("kuning" ~ "pusing").
-    fuzzy: (term) => (index.topicFreq.has(term) ? false : fuzzyFor(term)),
+    // A correctly spelled word the FAQ does not use ("tetangga") is no typo either: searching its
+    // near neighbours costs time on long story-style questions and finds only false friends.
+    fuzzy: (term) => (index.topicFreq.has(term) || isKnownWord(term) ? false : fuzzyFor(term)),
     prefix: prefixFor,
   });
   // A question word found exactly in a topic's text counts fully; one that only matched by typo

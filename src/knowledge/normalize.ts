@@ -215,6 +215,9 @@ function mapWords(tokens: string[]): string[] {
 let vocabulary: ReadonlySet<string> | null = null;
 const inVocabulary = (word: string): boolean => (vocabulary ??= loadVocabulary()).has(word);
 
+/** True for a correctly spelled word of the bot's Indonesian texts (no typo search needed). */
+export const isKnownWord = inVocabulary;
+
 function loadVocabulary(): Set<string> {
   const words = new Set<string>();
   const addText = (text: string) => {
