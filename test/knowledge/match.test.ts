@@ -68,6 +68,35 @@ describe("matchQuestion on the FAQ content", () => {
     }
   });
 
+  it("still reads a person's danger sign when an animal is named too", () => {
+    expect(matchQuestion(index, "anak saya digigit anjing lalu kejang")).toMatchObject({ kind: "answer", topicId: "tanda-bahaya-anak", danger: true });
+  });
+
+  // Written for this test (not copied from the question sets): a greeting or a story before the
+  // question, and situations that do not name the topic.
+  it.each([
+    ["Pagi bu, mau nanya, anak sy kan baru 6 bln, kata ipar boleh langsung dikasih nasi tim. Mulai makannya gimana bu?", "mpasi-mulai"],
+    ["Assalamualaikum bu bidan, maaf ganggu. Saya sudah 3 bulan tidak ke posyandu karena sibuk panen. Imunisasi anak saya yang terlewat bagaimana?", "imunisasi-kejar"],
+    ["Halo kak, aku tiap pagi muntah-muntah kecil, baru tau hamil 6 minggu. Wajar ya?", "mual-muntah-hamil"],
+    ["Salamat sore bu, ulun handak batakun. Laki ulun marukuk di dalam rumah, ulun batianan. Bahaya kah?", "rokok"],
+  ])("answers a story-style question directly: %s", (question, expected) => {
+    expect(matchQuestion(index, question)).toMatchObject({ kind: "answer", topicId: expected });
+  });
+
+  it("answers 'apa itu stunting?' directly, without a menu", () => {
+    for (const q of ["apa itu stunting?", "stunting itu apa", "Pagi bu, stunting tu apa sih?"]) {
+      expect(matchQuestion(index, q)).toMatchObject({ kind: "answer", topicId: "stunting-definisi" });
+    }
+  });
+
+  it("gives every decision a confidence between 0 and 1", () => {
+    for (const q of ["apa itu stunting?", "anak stunting", "harga beras", "halo"]) {
+      const m = matchQuestion(index, q);
+      expect(m.confidence).toBeGreaterThanOrEqual(0);
+      expect(m.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
   it("reports the language of the question", () => {
     expect(matchQuestion(index, "anak ulun kada hakun makan").lang).toBe("bjn");
     expect(matchQuestion(index, "anak saya tidak mau makan").lang).toBe("id");
