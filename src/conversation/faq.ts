@@ -2,7 +2,7 @@
 // person's language with its source; an unsure one gets the best 2–3 topics to choose from;
 // greetings and off-topic get a friendly "what I can do", never a random health answer.
 import { eq } from "drizzle-orm";
-import { knowledgeOf, matchQuestion } from "../knowledge/index.js";
+import { isQuestionLike, knowledgeOf, matchQuestion } from "../knowledge/index.js";
 import { recordBacklog } from "../knowledge/backlog.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import { pickChoice, type Choice } from "./choices.js";
@@ -61,7 +61,7 @@ const MORE_WORDS = /^(selengkapnya|salangkapnya|lengkapnya|lanjut|lagi|more|deta
  * time). False when it is not a clear question.
  */
 export async function answerAside(turn: Turn): Promise<boolean> {
-  if (!turn.text || turn.message.payload) return false;
+  if (!turn.text || turn.message.payload || !isQuestionLike(turn.text)) return false;
   const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
   if (match.kind !== "answer") return false;
   await sendAnswer(turn, match.topicId, { keepState: true });

@@ -282,6 +282,17 @@ export function questionCues(words: readonly string[]): string[] {
   return cues;
 }
 
+/**
+ * True when a message reads as a question: a question mark, a question word, or a sentence of four
+ * or more content words. A dialogue answers a message aside only then, so a desa name ("Tebing
+ * Tinggi") or an answer like "lahir 3 bulan tadi" is never mistaken for an FAQ question.
+ */
+export function isQuestionLike(text: string): boolean {
+  if (text.includes("?")) return true;
+  if (questionCues(expandTokens(tokenize(text))).length > 0) return true;
+  return stripPreamble(normalizeTokens(text)).length >= 4;
+}
+
 /** What the classifier reads: the question's stems without preamble, plus its question cues. */
 export function classifierTerms(text: string): string[] {
   return [...stripPreamble(normalizeTokens(text)), ...questionCues(expandTokens(tokenize(text)))];

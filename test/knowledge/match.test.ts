@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFaqIndex, hasDangerWords, loadFaqTopics, matchQuestion } from "../../src/knowledge/index.js";
+import { buildFaqIndex, hasDangerWords, isQuestionLike, loadFaqTopics, matchQuestion } from "../../src/knowledge/index.js";
 import type { FaqMatch, FaqTopic } from "../../src/knowledge/index.js";
 import { withinOneEdit } from "../../src/knowledge/match.js";
 
@@ -87,6 +87,13 @@ describe("matchQuestion on the FAQ content", () => {
     for (const q of ["apa itu stunting?", "stunting itu apa", "Pagi bu, stunting tu apa sih?"]) {
       expect(matchQuestion(index, q)).toMatchObject({ kind: "answer", topicId: "stunting-definisi" });
     }
+  });
+
+  it("tells questions from dialogue answers, so a dialogue answers only questions aside", () => {
+    for (const q of ["kapan mulai mpasi", "bumil boleh makan nanas", "asi ulun sadikit, kayapa?", "anak ulun kada hakun makan nasi handak jajan"]) {
+      expect(isQuestionLike(q), q).toBe(true);
+    }
+    for (const a of ["Tebing Tinggi", "ibu hamil", "lahir 3 bulan tadi", "anak ke 2", "tidak tahu"]) expect(isQuestionLike(a), a).toBe(false);
   });
 
   it("gives every decision a confidence between 0 and 1", () => {
