@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestChannels, WebChatPeople } from "../helpers/web-chat.js";
 import { buildApp } from "../../src/app.js";
+import { purgeOldTexts } from "../../src/privacy/retention.js";
 import { seedWorld, type Who, type World } from "../admin/fixture.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 
@@ -60,5 +61,14 @@ describe("FAQ content backlog through the admin API", () => {
     expect((await call("admin", "DELETE", `/api/v1/knowledge/backlog/${id}`)).statusCode).toBe(204);
     expect((await call("admin", "DELETE", `/api/v1/knowledge/backlog/${id}`)).statusCode).toBe(404);
     expect((await backlog()).items.some((i) => i.id === id)).toBe(false);
+  });
+
+  it("forgets questions not asked again within the retention period", async () => {
+    await ask("tanya-4", "cara ternak ikan lele di kolam terpal");
+    expect((await backlog()).items.some((i) => /lele/.test(i.question))).toBe(true);
+    const later = new Date(rt.clock.now().getTime() + 200 * 86_400_000);
+    const purged = await purgeOldTexts(rt.db, later, 180);
+    expect(purged.faqBacklog).toBeGreaterThanOrEqual(1);
+    expect((await backlog()).total).toBe(0);
   });
 });
