@@ -30,6 +30,20 @@ CREATE TABLE "growth_settings" (
 	"updated_by" uuid
 );
 --> statement-breakpoint
+CREATE TABLE "faq_backlog" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"normalized" text NOT NULL,
+	"question" text NOT NULL,
+	"lang" text,
+	"reason" text NOT NULL,
+	"topics" jsonb NOT NULL,
+	"confidence" real NOT NULL,
+	"count" integer DEFAULT 1 NOT NULL,
+	"first_at" timestamp with time zone NOT NULL,
+	"last_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "faq_backlog_normalized_unique" UNIQUE("normalized")
+);
+--> statement-breakpoint
 CREATE TABLE "desa_lokus" (
 	"desa_code" text PRIMARY KEY NOT NULL,
 	"year" integer NOT NULL,
@@ -57,6 +71,7 @@ ALTER TABLE "desa_lokus" ADD CONSTRAINT "desa_lokus_marked_by_staff_accounts_id_
 CREATE INDEX "child_code_attempts_contact_idx" ON "child_code_attempts" USING btree ("contact_id","at");--> statement-breakpoint
 CREATE INDEX "child_link_requests_child_idx" ON "child_link_requests" USING btree ("child_id","status");--> statement-breakpoint
 CREATE INDEX "child_link_requests_contact_idx" ON "child_link_requests" USING btree ("contact_id");--> statement-breakpoint
+CREATE INDEX "faq_backlog_last_at" ON "faq_backlog" USING btree ("last_at");--> statement-breakpoint
 CREATE INDEX "outbox_queue_idx" ON "outbox" USING btree ("channel","lane","id") WHERE "outbox"."status" = 'queued';--> statement-breakpoint
 CREATE INDEX "children_nik_hash_idx" ON "children" USING btree ("nik_hash");--> statement-breakpoint
 ALTER TABLE "reminder_plans" DROP COLUMN "hb_low";

@@ -8,9 +8,12 @@ import { buildFaqIndex, loadFaqTopics, matchQuestion } from "../src/knowledge/in
 import { readEvalItems } from "../src/knowledge/evaluate.js";
 
 const rounds = Number(process.argv[2] ?? 50);
-const evalPath = fileURLToPath(new URL("../test/knowledge/eval-questions.json", import.meta.url));
-const devPath = fileURLToPath(new URL("../test/knowledge/dev-questions.json", import.meta.url));
-const questions = readEvalItems(existsSync(evalPath) ? evalPath : devPath).map((i) => i.q);
+// Every question set present: the older evaluation set, the frozen test set (long story-style
+// questions) and the development set.
+const questions = ["eval-questions.json", "frozen-questions.json", "dev-questions.json"]
+  .map((f) => fileURLToPath(new URL(`../test/knowledge/${f}`, import.meta.url)))
+  .filter((p) => existsSync(p))
+  .flatMap((p) => readEvalItems(p).map((i) => i.q));
 
 const t0 = performance.now();
 const topics = loadFaqTopics();

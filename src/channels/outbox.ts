@@ -2,7 +2,7 @@
 // retried when the failure is transient, or marked failed with the reason. The outbound engine
 // (engine.ts) claims and paces the rows; this file is the API the rest of the service uses.
 import { and, eq, sql } from "drizzle-orm";
-import { queryRows, rawQuery, type DbOrTx } from "../db/client.js";
+import { rawQuery, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import type { OutboundMessage } from "./channel.js";
 import { outbox } from "./channels.sql.js";

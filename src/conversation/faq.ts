@@ -2,7 +2,8 @@
 // person's language with its source; an unsure one gets the best 2–3 topics to choose from;
 // greetings and off-topic get a friendly "what I can do", never a random health answer.
 import { eq } from "drizzle-orm";
-import { knowledgeOf, matchQuestion } from "../knowledge/index.js";
+import { isQuestionLike, knowledgeOf, matchQuestion } from "../knowledge/index.js";
+import { recordBacklog } from "../knowledge/backlog.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import { pickChoice, type Choice } from "./choices.js";
 import type { Turn } from "./turn.js";
@@ -60,7 +61,7 @@ const MORE_WORDS = /^(selengkapnya|salangkapnya|lengkapnya|lanjut|lagi|more|deta
  * time). False when it is not a clear question.
  */
 export async function answerAside(turn: Turn): Promise<boolean> {
-  if (!turn.text || turn.message.payload) return false;
+  if (!turn.text || turn.message.payload || !isQuestionLike(turn.text)) return false;
   const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
   if (match.kind !== "answer") return false;
   await sendAnswer(turn, match.topicId, { keepState: true });
@@ -99,6 +100,8 @@ export async function handleFaqFollowUp(turn: Turn, options: { keepState?: boole
 /** Answers the message as a question; always replies. */
 export async function answerQuestion(turn: Turn): Promise<void> {
   const match = matchQuestion(knowledgeOf(turn.rt).index, turn.text);
+  // Unanswered and unsure questions go to the Pokja's content backlog (without who asked).
+  await recordBacklog(turn.tx, turn.rt.clock.now(), turn.text, match);
   if (match.kind === "answer") return sendAnswer(turn, match.topicId);
   if (match.kind === "choices") {
     turn.ask("knowledge:choices.intro", topicChoices(turn, match.topicIds));

@@ -9,5 +9,6 @@ export * from "../admin/audit.sql.js";
 export * from "../children/children.sql.js";
 export * from "../growth/growth.sql.js";
 export * from "../handoff/handoff.sql.js";
+export * from "../knowledge/backlog.sql.js";
 export * from "../knowledge/overrides.sql.js";
 export * from "../reminders/reminders.sql.js";

@@ -42,6 +42,13 @@ export const SUBJECT_PATTERNS: Record<DangerSubject, RegExp> = {
   child: /\b(anak|balita|batita|baduta|bocah)\b/,
 };
 
+/**
+ * A message about an animal ("kucing saya muntah terus", "sapi ulun kada hakun makan") names no
+ * person: its signs are not a family's danger signs. Only used when no person (SUBJECT_PATTERNS)
+ * is named, so "anak saya digigit anjing lalu demam tinggi" still counts.
+ */
+export const ANIMAL_SUBJECT = /\b(kucing|anjing|kambing|domba|sapi|kerbau|kuda|babi|kelinci|burung|bebek peliharaan|ternak|hewan|binatang|unggas|ayam (saya|aku|kami|ulun|peliharaan|kampung|petelur|ternak|potong|jago|jantan|betina))\b/;
+
 /** "bayi 8 bulan", "umur 2 tahun": past the young-infant lists (MTBM < 2 months), so a child. */
 export const OLDER_THAN_TWO_MONTHS = /\b(([2-9]|[1-5]\d) bulan|\d+ tahun|(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas) bulan|(satu|dua|tiga|empat|lima) tahun)\b/;
 

@@ -2,6 +2,7 @@
 // danger-signs.ts). Pure and synchronous; used by the FAQ matcher and, through it, by every
 // dialogue (a danger sign interrupts whatever the person was doing).
 import {
+  ANIMAL_SUBJECT,
   DANGER_SIGNS,
   DANGER_WORDS,
   OLDER_THAN_TWO_MONTHS,
@@ -54,6 +55,7 @@ export function findDangerSign(message: string): DangerFinding | null {
   for (const sign of DANGER_SIGNS) {
     if (!present(sign, text)) continue;
     subjects ??= dangerSubjects(text);
+    if (subjects.length === 0 && ANIMAL_SUBJECT.test(text)) return null;
     const subject = subjects.find((s) => sign.topics[s] !== undefined);
     if (subject) return { sign: sign.id, topicId: sign.topics[subject]!, subject };
     if (sign.fallback) return { sign: sign.id, topicId: sign.fallback, subject: null };

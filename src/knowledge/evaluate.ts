@@ -8,7 +8,8 @@ import type { FaqMatch } from "./types.js";
 export const evalItemSchema = z.object({
   q: z.string(),
   expected: z.string().nullable(),
-  style: z.enum(["plain", "chat", "banjar", "mixed", "offtopic"]),
+  // "plain" (older sets) = "formal"; "story" = a greeting or a story before the question.
+  style: z.enum(["plain", "formal", "chat", "typo", "banjar", "mixed", "story", "offtopic"]),
   lang: z.enum(["id", "bjn"]),
 });
 export type EvalItem = z.infer<typeof evalItemSchema>;
@@ -31,6 +32,13 @@ export interface EvalReport {
   directCorrect: number;
   /** Answered directly with a wrong topic: the costly error. */
   directWrong: number;
+  /** Topic questions answered with a menu ("Maksud Ibu/Bapak yang mana?"). */
+  menus: number;
+  /** Topic questions declined as off-topic. */
+  wronglyDeclined: number;
+  /** Questions whose topic is a danger list, and how many got that list as an urgent answer. */
+  dangerQuestions: number;
+  dangerRight: number;
   offtopicQuestions: number;
   offtopicDeclined: number;
   /** All "none" decisions, and how many of those were on topic questions (wrongly declined). */
@@ -56,7 +64,7 @@ export function shownTopics(m: FaqMatch): string[] {
 
 export function evaluate(index: FaqIndex, items: readonly EvalItem[]): EvalReport {
   const r: EvalReport = {
-    topicQuestions: 0, top1: 0, top3: 0, directCorrect: 0, directWrong: 0,
+    topicQuestions: 0, top1: 0, top3: 0, directCorrect: 0, directWrong: 0, menus: 0, wronglyDeclined: 0, dangerQuestions: 0, dangerRight: 0,
     offtopicQuestions: 0, offtopicDeclined: 0, declinedTotal: 0, byStyle: {}, byLang: {}, failures: [],
   };
   const bump = (groups: Record<string, GroupScore>, key: string, ok: boolean) => {
@@ -81,6 +89,12 @@ export function evaluate(index: FaqIndex, items: readonly EvalItem[]): EvalRepor
         if (m.topicId === item.expected) r.directCorrect++;
         else r.directWrong++;
       }
+      if (m.kind === "choices") r.menus++;
+      if (index.topics.get(item.expected)?.danger) {
+        r.dangerQuestions++;
+        if (m.kind === "answer" && m.danger && m.topicId === item.expected) r.dangerRight++;
+      }
+      if (m.kind === "none") r.wronglyDeclined++;
     }
     bump(r.byStyle, item.style, ok);
     bump(r.byLang, item.lang, ok);
@@ -99,8 +113,11 @@ export function formatReport(r: EvalReport): string {
     line("top-3 accuracy", r.top3, r.topicQuestions),
     line("answered directly and right", r.directCorrect, r.topicQuestions),
     line("answered directly but wrong", r.directWrong, r.topicQuestions),
+    line("menu offered (topic questions)", r.menus, r.topicQuestions),
+    line("danger questions: right urgent list", r.dangerRight, r.dangerQuestions),
+    line("declined though on topic", r.wronglyDeclined, r.topicQuestions),
     line("off-topic correctly declined", r.offtopicDeclined, r.offtopicQuestions),
-    line("declines that were off-topic", r.offtopicDeclined, r.declinedTotal),
+    line("off-topic precision (declines)", r.offtopicDeclined, r.declinedTotal),
     "by style (top-1, or declined for off-topic):",
     ...Object.entries(r.byStyle).map(([k, g]) => line(`  ${k}`, g.correct, g.n)),
     "by language:",

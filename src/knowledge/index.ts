@@ -6,7 +6,7 @@ import { z } from "zod";
 import { LANGUAGES, LOCALES_DIR } from "../i18n/index.js";
 import type { FaqTopic } from "./types.js";
 
-export { buildFaqIndex, matchQuestion, rankTopics, hasDangerWords, MATCH_TUNING } from "./match.js";
+export { buildFaqIndex, matchQuestion, rankTopics, hasDangerWords, isQuestionLike, MATCH_TUNING } from "./match.js";
 export { findDangerSign, type DangerFinding, type DangerTopicId } from "./danger.js";
 export type { FaqIndex } from "./match.js";
 export { normalizeText, normalizeTokens } from "./normalize.js";

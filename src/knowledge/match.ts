@@ -1,10 +1,12 @@
 // Ranks FAQ topics for a question with MiniSearch (BM25+) over normalised examples, keywords and
 // titles, then turns the scores into a decision: answer, offer 2–3 choices, or decline.
+import { readFileSync } from "node:fs";
 import MiniSearch from "minisearch";
 import type { Lang } from "../i18n/index.js";
+import { NONE, trainClassifier, type TopicClassifier, type TrainingDoc } from "./classifier.js";
 import { findDangerSign } from "./danger.js";
 import { detectLanguage } from "./language.js";
-import { expandTokens, normalizeTokens, tokenize } from "./normalize.js";
+import { expandTokens, isKnownWord, normalizeTokens, tokenize } from "./normalize.js";
 import type { FaqMatch, FaqTopic, NoneReason } from "./types.js";
 
 interface Doc {
@@ -22,6 +24,28 @@ export interface FaqIndex {
   readonly domainTerms: ReadonlySet<string>;
   /** Stem -> number of topics using it; rare words weigh more in coverage (like IDF). */
   readonly topicFreq: ReadonlyMap<string, number>;
+  /** Learned signal: logistic regression over the topics' examples and keywords (classifier.ts). */
+  readonly classifier: TopicClassifier;
+}
+
+/** Off-topic messages the classifier learns as its "none" class (training/offtopic.json). */
+export const OFFTOPIC_TRAINING: readonly string[] = (
+  JSON.parse(readFileSync(new URL("./training/offtopic.json", import.meta.url), "utf8")) as { examples: string[] }
+).examples;
+
+// Training takes a few hundred milliseconds; a process that builds the same FAQ again (tests,
+// a refresh that changed only answer texts) reuses the model.
+const modelCache = new Map<string, TopicClassifier>();
+
+function classifierFor(docs: TrainingDoc[]): TopicClassifier {
+  const key = docs.map((d) => `${d.label}:${d.stems.join(" ")}`).join("|");
+  let model = modelCache.get(key);
+  if (!model) {
+    model = trainClassifier(docs);
+    if (modelCache.size >= 4) modelCache.delete(modelCache.keys().next().value!);
+    modelCache.set(key, model);
+  }
+  return model;
 }
 
 // Chosen on test/knowledge/dev-questions.json; the evaluation set was only used to spot general
@@ -29,12 +53,20 @@ export interface FaqIndex {
 export const MATCH_TUNING = {
   /** Weight of the topic-level keyword/title document next to the best single example. */
   metaWeight: 0.6,
-  /** Share of the question's words a topic must cover to be answered without asking back. */
+  /** BM25's share counts fully once the topic covers this share of the question's words. */
   minCoverage: 0.5,
-  /** Second-best topic must score below this share of the best for a direct answer. */
-  maxRunnerUpRatio: 0.8,
-  /** Below this share of the question's words matched by any topic, we decline. */
-  offtopicCoverage: 0.34,
+  /** Weight of the classifier's probability in the combined confidence (the rest is BM25). */
+  classifierWeight: 0.6,
+  /** Answer directly when the best topic's confidence leads the second's by this much. */
+  answerMargin: 0.12,
+  /** Topics offered in a menu: confidence at least this share of the best one's. */
+  choiceRatio: 0.6,
+  /** Declined as off-topic when the classifier's "none" class is above this and above the best topic. */
+  offtopicProbability: 0.35,
+  /** Below this, a topic is too weak to stand against a more likely off-topic class. */
+  weakConfidence: 0.25,
+  /** A question with words of another domain (harga, KTP, ...) needs this much confidence. */
+  otherDomainConfidence: 0.6,
 } as const;
 
 // Edit distance allowed for typos: none for short words (too many near neighbours), 1 from four
@@ -56,6 +88,7 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
   const domainTerms = new Set<string>();
   const termTopics = new Map<string, Set<string>>();
   const byId = new Map<string, FaqTopic>();
+  const training: TrainingDoc[] = [];
   for (const topic of topics) {
     if (byId.has(topic.id)) throw new Error(`duplicate FAQ topic id ${topic.id}`);
     byId.set(topic.id, topic);
@@ -63,7 +96,14 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
     for (const q of [...topic.examples.id, ...topic.examples.bjn]) {
       const stems = normalizeTokens(q);
       exampleStems.push(...stems);
-      if (stems.length) docs.push({ id: docs.length, topicId: topic.id, kind: "example", text: stems.join(" ") });
+      if (stems.length) {
+        docs.push({ id: docs.length, topicId: topic.id, kind: "example", text: stems.join(" ") });
+        training.push({ label: topic.id, stems: classifierTerms(q) });
+      }
+    }
+    for (const k of [...topic.keywords.id, ...topic.keywords.bjn, ...Object.values(topic.titles ?? {})]) {
+      const stems = k ? normalizeTokens(k) : [];
+      if (stems.length) training.push({ label: topic.id, stems });
     }
     const keywordStems = [...topic.keywords.id, ...topic.keywords.bjn].flatMap(normalizeTokens);
     // Topics without curated keywords (e.g. a quick admin override) vouch with their examples.
@@ -81,7 +121,11 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
     }
   }
   const topicFreq = new Map([...termTopics].map(([t, set]) => [t, set.size]));
-  return { topics: byId, search, domainTerms, topicFreq };
+  for (const q of OFFTOPIC_TRAINING) {
+    const stems = classifierTerms(q);
+    if (stems.length) training.push({ label: NONE, stems });
+  }
+  return { topics: byId, search, domainTerms, topicFreq, classifier: classifierFor(training) };
 }
 
 interface Ranked {
@@ -116,7 +160,9 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
     combineWith: "OR",
     // Words the index knows need no typo search; this is both faster and avoids near-miss
     // matches between two real words ("kuning" ~ "pusing").
-    fuzzy: (term) => (index.topicFreq.has(term) ? false : fuzzyFor(term)),
+    // A correctly spelled word the FAQ does not use ("tetangga") is no typo either: searching its
+    // near neighbours costs time on long story-style questions and finds only false friends.
+    fuzzy: (term) => (index.topicFreq.has(term) || isKnownWord(term) ? false : fuzzyFor(term)),
     prefix: prefixFor,
   });
   // A question word found exactly in a topic's text counts fully; one that only matched by typo
@@ -190,7 +236,74 @@ const OFFTOPIC_WORDS = new Set([
   "bola", "pilkada", "pemilu", "caleg", "pr", "tugas", "skripsi", "jual", "dijual", "kredit",
   "pinjaman", "pinjol", "utang", "listrik", "pdam", "token", "resep kue", "wifi", "hp", "game",
   "film", "lagu", "zakat", "sembako", "ongkos", "tarif", "kurs", "togel", "sepeda", "motor",
+  // Animals, farming and pastimes: "ternak ayam petelur", "kucing muntah", "pupuk sawit".
+  "kucing", "anjing", "kambing", "sapi", "kerbau", "ternak", "peternak", "unggas", "burung",
+  "pupuk", "sawit", "panen", "padi", "tanaman", "bengkel", "tiktok",
+  "instagram", "facebook", "youtube", "pantun", "puisi", "lirik", "cerpen", "sholat", "masjid",
+  "cuaca", "hujan", "rupiah", "dolar", "saham", "camat", "kecamatan", "polisi",
 ]);
+
+/**
+ * Words of a story or a polite preamble that say nothing about the topic ("Pagi bu, mau tanya,
+ * mertua saya bilang ..."): dropped before ranking, so a long story does not dilute the question.
+ */
+const FILLER_WORDS = new Set([
+  "assalamualaikum", "assalamu", "alaikum", "waalaikumsalam", "salam", "permisi", "misi", "punten",
+  "maaf", "ganggu", "tanya", "nanya", "batakun", "mohon", "tolong", "bantu", "info", "kak", "mbak",
+  "min", "admin", "bunda", "mertua", "mintuha", "tetangga", "ipar", "teman", "kawan", "nenek",
+  "nini", "kata", "bilang", "padah", "kemarin", "semalam", "barusan", "tadi", "kan", "nah", "gini",
+  "gimana", "ceritanya", "cerita", "kebetulan", "sebenarnya", "katanya", "terima", "kasih", "makasih",
+  "halo", "hallo", "hai", "pagi", "siang", "sore", "malam", "selamat", "salamat", "bu", "pak",
+]);
+
+/**
+ * Question words tell topics apart ("apa itu stunting" asks for the definition, "kenapa" for
+ * causes, "berapa" for a number, "kapan" for a time) but are stop words for BM25. The classifier
+ * sees them as cue features ("?apa-itu"), read after chat and Banjar mapping (napa = apa,
+ * kayapa = bagaimana, bila = kapan, bulih = boleh).
+ */
+const QUESTION_CUES: Record<string, string> = {
+  apa: "apa", apakah: "apakah", kenapa: "kenapa", mengapa: "kenapa", berapa: "berapa", kapan: "kapan",
+  bagaimana: "bagaimana", gimana: "bagaimana", cara: "bagaimana", boleh: "boleh", bisa: "bisa",
+  mana: "mana", siapa: "siapa", arti: "arti", artinya: "arti", maksud: "arti", maksudnya: "arti",
+  harus: "harus", wajib: "harus", perlu: "harus", bahaya: "bahaya", normal: "normal", wajar: "normal",
+};
+
+export function questionCues(words: readonly string[]): string[] {
+  const cues: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const cue = QUESTION_CUES[words[i]!];
+    if (!cue) continue;
+    cues.push(`?${cue}`);
+    // "apa itu X", "X itu apa", "X tu apa sih": asks what X is.
+    const near = [words[i - 1], words[i + 1]];
+    if (cue === "apa" && near.some((w) => w === "itu" || w === "tu" || w === "tuh" || w === "sih")) cues.push("?apa-itu");
+  }
+  return cues;
+}
+
+/**
+ * True when a message reads as a question: a question mark, a question word, or a sentence of four
+ * or more content words. A dialogue answers a message aside only then, so a desa name ("Tebing
+ * Tinggi") or an answer like "lahir 3 bulan tadi" is never mistaken for an FAQ question.
+ */
+export function isQuestionLike(text: string): boolean {
+  if (text.includes("?")) return true;
+  if (questionCues(expandTokens(tokenize(text))).length > 0) return true;
+  return stripPreamble(normalizeTokens(text)).length >= 4;
+}
+
+/** What the classifier reads: the question's stems without preamble, plus its question cues. */
+export function classifierTerms(text: string): string[] {
+  return [...stripPreamble(normalizeTokens(text)), ...questionCues(expandTokens(tokenize(text)))];
+}
+
+/** Drops greeting words at the start and story fillers anywhere. */
+export function stripPreamble(terms: readonly string[]): string[] {
+  let i = 0;
+  while (i < terms.length && (GREETING_WORDS.has(terms[i]!) || FILLER_WORDS.has(terms[i]!))) i++;
+  return terms.slice(i).filter((t) => !FILLER_WORDS.has(t));
+}
 
 /** True when the question contains danger-sign wording (the tables in danger-signs.ts). */
 export function hasDangerWords(text: string): boolean {
@@ -238,14 +351,53 @@ export function withinOneEdit(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
+/** One topic's combined score: the share of both signals, and each signal for the record. */
+export interface Scored {
+  topicId: string;
+  /** Calibrated confidence in [0, 1]: weighted mean of the classifier's and BM25's shares. */
+  confidence: number;
+  classifier: number;
+  bm25: number;
+}
+
+/**
+ * Both signals over the topics: the classifier's probability and BM25's share of the best
+ * topics' scores (score / sum of the top 8), mixed with MATCH_TUNING.classifierWeight. Also the
+ * classifier's probability that the message is off-topic.
+ */
+export function scoreTopics(index: FaqIndex, features: readonly string[], ranked: readonly Ranked[]): { scored: Scored[]; none: number } {
+  const probs = index.classifier.predict(features);
+  const labels = index.classifier.labels;
+  const byId = new Map<string, Scored>();
+  let none = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (label === NONE) none = probs[i]!;
+    else if (index.topics.has(label)) byId.set(label, { topicId: label, confidence: 0, classifier: probs[i]!, bm25: 0 });
+  }
+  const top = ranked.slice(0, 8);
+  const total = top.reduce((a, r) => a + r.score, 0);
+  if (total > 0) {
+    for (const r of top) {
+      const s = byId.get(r.topicId) ?? { topicId: r.topicId, confidence: 0, classifier: 0, bm25: 0 };
+      s.bm25 = (r.score / total) * Math.min(1, r.coverage / MATCH_TUNING.minCoverage);
+      byId.set(r.topicId, s);
+    }
+  }
+  const w = MATCH_TUNING.classifierWeight;
+  for (const s of byId.values()) s.confidence = w * s.classifier + (1 - w) * s.bm25;
+  const scored = [...byId.values()].sort((a, b) => b.confidence - a.confidence || a.topicId.localeCompare(b.topicId));
+  return { scored, none };
+}
+
 /** Matches one question; pure and synchronous once the index is built. */
 export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
   const lang: Lang | null = detectLanguage(text);
   const words = expandTokens(tokenize(text));
-  const terms = normalizeTokens(text);
+  const terms = stripPreamble(normalizeTokens(text));
   const ranked = rankTopics(index, terms);
   const rankedIds = ranked.slice(0, 3).map((r) => r.topicId);
-  const none = (reason: NoneReason): FaqMatch => ({ kind: "none", reason, lang, ranked: rankedIds });
+  const none = (reason: NoneReason, confidence = 0, ids = rankedIds): FaqMatch => ({ kind: "none", reason, lang, ranked: ids, confidence });
 
   const polite = pleasantry(words);
   if (polite) return none(polite);
@@ -259,31 +411,38 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
     if (listed) {
       const rest = ranked.filter((r) => r.topicId !== listed).slice(0, 2).map((r) => r.topicId);
       const score = ranked.find((r) => r.topicId === listed)?.score ?? 0;
-      return { kind: "answer", topicId: listed, score, danger: true, lang, ranked: [listed, ...rest] };
+      return { kind: "answer", topicId: listed, score, danger: true, lang, ranked: [listed, ...rest], confidence: 1 };
     }
   }
+  if (terms.length === 0 || !touchesDomain(index, terms)) return none("offtopic");
+
+  const { scored, none: offtopicProbability } = scoreTopics(index, [...terms, ...questionCues(words)], ranked);
+  const best = scored[0];
+  if (!best) return none("offtopic");
+  const second = scored[1];
+  const ids = scored.slice(0, 3).map((s) => s.topicId);
+  // Words of another domain (prices, documents, transport ...) decline unless the health topic
+  // is clearly what is asked ("harga telur di pasar" is declined, "jualan di pasar, mau tetap
+  // kasih ASI" is answered).
   const contentWords = words.filter((w) => !GREETING_WORDS.has(w) && !THANKS_WORDS.has(w));
-  if (contentWords.some((w) => OFFTOPIC_WORDS.has(w))) return none("offtopic");
-  if (ranked.length === 0 || !touchesDomain(index, terms)) return none("offtopic");
-
-  const order = ranked;
-
-  const best = order[0]!;
-  const second = order[1];
-  const ids = order.slice(0, 3).map((r) => r.topicId);
-  const maxCoverage = Math.max(...order.map((r) => r.coverage));
-  if (maxCoverage < MATCH_TUNING.offtopicCoverage) return { ...none("offtopic"), ranked: ids };
-
-  const clearWinner = !second || second.score < MATCH_TUNING.maxRunnerUpRatio * best.score;
-  if (best.coverage >= MATCH_TUNING.minCoverage && clearWinner) {
-    const topic = index.topics.get(best.topicId);
-    return { kind: "answer", topicId: best.topicId, score: best.score, danger: topic?.danger ?? false, lang, ranked: ids };
+  const otherDomain = contentWords.some((w) => OFFTOPIC_WORDS.has(w));
+  if (otherDomain && best.confidence < MATCH_TUNING.otherDomainConfidence) return none("offtopic", best.confidence, ids);
+  // The classifier's off-topic class decides when it beats every topic and either is sure of
+  // itself or no topic is even moderately likely.
+  if (offtopicProbability > best.classifier && (offtopicProbability > MATCH_TUNING.offtopicProbability || best.confidence < MATCH_TUNING.weakConfidence)) {
+    return none("offtopic", best.confidence, ids);
   }
-  const choices = order.filter((r) => r.score >= 0.5 * best.score).slice(0, 3).map((r) => r.topicId);
-  if (choices.length < 2) {
-    // A lone candidate is not a choice; answer it rather than ask "did you mean" with one option.
+
+  const answer = (): FaqMatch => {
     const topic = index.topics.get(best.topicId);
-    return { kind: "answer", topicId: best.topicId, score: best.score, danger: topic?.danger ?? false, lang, ranked: ids };
-  }
-  return { kind: "choices", topicIds: choices, lang, ranked: ids };
+    const score = ranked.find((r) => r.topicId === best.topicId)?.score ?? 0;
+    return { kind: "answer", topicId: best.topicId, score, danger: topic?.danger ?? false, lang, ranked: ids, confidence: best.confidence };
+  };
+  // Decide by margin: answer when the best topic is clearly ahead; a menu only when the top two
+  // are close (both plausible); never a menu with one option.
+  const margin = best.confidence - (second?.confidence ?? 0);
+  if (margin >= MATCH_TUNING.answerMargin || !second) return answer();
+  const choices = scored.filter((s) => s.confidence >= MATCH_TUNING.choiceRatio * best.confidence).slice(0, 3).map((s) => s.topicId);
+  if (choices.length < 2) return answer();
+  return { kind: "choices", topicIds: choices, lang, ranked: ids, confidence: best.confidence };
 }

@@ -3,8 +3,10 @@
 // Pipeline: clean -> tokens -> chat abbreviations + Banjar lexicon -> stem -> drop stop words.
 // The same pipeline runs over the topic examples at index time, so it only has to be consistent,
 // not linguistically perfect.
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DANGER_SIGNS } from "./danger-signs.js";
 
 /** Folder holding banjar.tsv; exported for tests and tools. */
 export const LEXICON_PATH = fileURLToPath(new URL("./lexicon/banjar.tsv", import.meta.url));
@@ -41,7 +43,7 @@ const CHAT_MAP: Record<string, string> = {
   // units
   bln: "bulan", th: "tahun", thn: "tahun", hr: "hari", mgg: "minggu", kg: "kilogram", gr: "gram",
   cm: "cuma", cuman: "cuma", doang: "saja", tgl: "tanggal", dkt: "dekat", deket: "dekat",
-  ank: "anak", anakku: "anak", mkn: "makan", maem: "makan", mam: "makan", mnm: "minum",
+  ank: "anak", anakku: "anak", telor: "telur", tlor: "telur", tlur: "telur", mkn: "makan", maem: "makan", mam: "makan", mnm: "minum",
   setahun: "tahun", sehari: "hari", sebulan: "bulan", seminggu: "minggu", brarti: "berarti", cewe: "perempuan", cewek: "perempuan", cowo: "laki", cowok: "laki",
   ngemil: "camilan", nyemil: "camilan", cemilan: "camilan", ngerokok: "merokok", ngrokok: "merokok",
   mencret: "diare", mencret2: "diare", menceret: "diare", berak: "bab", pup: "bab", pipis: "kencing",
@@ -206,22 +208,144 @@ function mapWords(tokens: string[]): string[] {
 }
 
 /**
- * Banjar affixes the Indonesian stemmer does not know (KBBDH 2008 intro; language notes §1):
- * ba- (batakun), ma-/mam-/man-/many- (mambari), -akan (dipanasakan). Only used when the stripped
- * root is itself a Banjar lexicon word, so Indonesian words like "makan" are left alone.
+ * Indonesian words the sound rules may map a Banjar spelling onto: every word of the reviewed
+ * Indonesian FAQ texts, the topics' keywords and examples, and the Indonesian side of the lexicon.
+ * A Banjar word is only rewritten when it lands exactly on one of these.
  */
-function banjarAffixed(word: string): [string[], number] | null {
-  if (word.length < 5) return null;
-  const candidates: string[] = [];
-  if (word.startsWith("ba")) candidates.push(word.slice(2));
-  if (/^ma[mn]/.test(word)) candidates.push(word.slice(3));
-  if (word.startsWith("many")) candidates.push(`s${word.slice(4)}`);
-  if (word.endsWith("akan")) candidates.push(word.slice(0, -4));
-  for (const c of candidates) {
-    const hit = BANJAR.get(c);
-    if (hit) return [hit, 1];
+let vocabulary: ReadonlySet<string> | null = null;
+const inVocabulary = (word: string): boolean => (vocabulary ??= loadVocabulary()).has(word);
+
+/** True for a correctly spelled word of the bot's Indonesian texts (no typo search needed). */
+export const isKnownWord = inVocabulary;
+
+function loadVocabulary(): Set<string> {
+  const words = new Set<string>();
+  const addText = (text: string) => {
+    for (const w of cleanText(text).split(" ")) if (w.length >= 3 && !/\d/.test(w)) words.add(w);
+  };
+  const walk = (value: unknown, into: (text: string) => void) => {
+    if (typeof value === "string") into(value);
+    else if (Array.isArray(value)) for (const v of value) walk(v, into);
+    else if (value && typeof value === "object") for (const v of Object.values(value)) walk(v, into);
+  };
+  const readJsonDir = (dir: URL, pick: (json: unknown) => unknown) => {
+    const path = fileURLToPath(dir);
+    if (!existsSync(path)) return;
+    for (const f of readdirSync(path).filter((n) => n.endsWith(".json"))) {
+      walk(pick(JSON.parse(readFileSync(join(path, f), "utf8"))), addText);
+    }
+  };
+  // Every Indonesian text of the bot (answers, dialogues), read as plain Indonesian words.
+  readJsonDir(new URL("../../locales/id/", import.meta.url), (j) => j);
+  readJsonDir(new URL("../../locales/id/faq/", import.meta.url), (j) => j);
+  // Words of the danger-sign patterns ("parah", "hebat") must never be read as Banjar.
+  for (const sign of DANGER_SIGNS) for (const re of [...sign.patterns, ...(sign.unless ?? [])]) addText(re.source.replace(/\\[bdsw]/g, " "));
+  for (const w of PLAIN_INDONESIAN) words.add(w);
+  // Keywords and examples of the Indonesian side only (the Banjar side is what we map from).
+  readJsonDir(new URL("./content/", import.meta.url), (j) =>
+    Array.isArray(j) ? j.map((t: { keywords?: { id?: unknown }; examples?: { id?: unknown } }) => [t.keywords?.id, t.examples?.id]) : [],
+  );
+  for (const tokens of BANJAR.values()) for (const t of tokens) words.add(t);
+  for (const w of Object.values(CHAT_MAP)) for (const t of w.split(" ")) words.add(t);
+  // Banjar words are not Indonesian vocabulary even when an example question used them.
+  for (const key of BANJAR.keys()) if (!key.includes(" ")) words.delete(key);
+  return words;
+}
+
+/** Everyday Indonesian words that look like Banjar spellings of other words (parah ~ perah). */
+const PLAIN_INDONESIAN = [
+  "parah", "sudah", "masa", "mana", "pada", "kali", "tapi", "lalu", "atau", "juga", "tanya", "harus",
+  "cara", "sama", "kata", "apa", "kapan", "mau", "bisa", "ada", "baru", "cuma", "agak", "kurang",
+  "pintar", "bagus", "tahan", "makan", "minum", "pagi", "malam", "siang", "sore", "tahun", "bulan",
+  "panas", "dingin", "lapar", "haus", "capek", "sakit", "susah", "gampang", "tidur", "bangun",
+];
+
+/**
+ * Banjar Hulu spellings of Indonesian words (KBBDH 2008 introduction; language notes §1): the
+ * Hulu vowels a/i/u stand for Indonesian e and o (bangkak → bengkak, kapala → kepala, tarus →
+ * terus, ubat → obat), p for f/v (pitamin → vitamin), a leading h- on vowel words (hintalu, hayam)
+ * and a dropped one (ari → hari). Yields spellings to look up, most likely first.
+ */
+function* soundVariants(word: string): Generator<string> {
+  yield word;
+  const bases = [word];
+  if (/^h[aiueo]/.test(word)) bases.push(word.slice(1));
+  if (/^[aiueo]/.test(word)) bases.push(`h${word}`);
+  if (word.startsWith("p")) bases.push(`f${word.slice(1)}`, `v${word.slice(1)}`);
+  for (const base of bases) {
+    if (base !== word) yield base;
+    // Vowels that may stand for Indonesian e/o: a -> e, i -> e, u -> o (at most 4 positions).
+    const positions: number[] = [];
+    for (let i = 0; i < base.length && positions.length < 4; i++) if ("aiu".includes(base[i]!)) positions.push(i);
+    const n = positions.length;
+    for (let mask = 1; mask < 1 << n; mask++) {
+      const chars = [...base];
+      for (let b = 0; b < n; b++) {
+        if (!(mask & (1 << b))) continue;
+        const at = positions[b]!;
+        chars[at] = chars[at] === "u" ? "o" : "e";
+      }
+      yield chars.join("");
+    }
+  }
+}
+
+/** The Indonesian (or lexicon) reading of a Banjar root, by the lexicon first, then the sound rules. */
+function banjarRoot(root: string): string[] | null {
+  if (root.length < 3) return null;
+  const lex = BANJAR.get(root);
+  if (lex) return lex;
+  for (const v of soundVariants(root)) {
+    if (inVocabulary(v)) return [v];
+    const viaLexicon = v !== root ? BANJAR.get(v) : undefined;
+    if (viaLexicon) return viaLexicon;
   }
   return null;
+}
+
+/**
+ * Banjar affixes the Indonesian stemmer does not know (KBBDH 2008 intro; language notes §1):
+ * ba- (batakun, bagarak), ma-/mam-/man-/mang-/many- (mambari, manukar, mangurangi, manyusui),
+ * di- with -akan (dibujurakan, dipanasakan), ta- (talambat), -akan, -an and -i, and the Hulu sound
+ * rules on the root (bangkak, kapala, tarus). Only for words that are neither Indonesian (in the
+ * FAQ vocabulary) nor already in the lexicon, so Indonesian words like "makan" are left alone.
+ */
+export function banjarWord(word: string): string[] | null {
+  if (word.length < 4 || inVocabulary(word) || /\d/.test(word)) return null;
+  const roots: string[] = [];
+  // Suffixes first: -akan (≈ -kan), -an, -i, -nya on the bare word.
+  const bodies = [word];
+  for (const suffix of ["akannya", "akan", "annya", "nya", "an", "i"]) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) bodies.push(word.slice(0, -suffix.length));
+  }
+  for (const body of bodies) {
+    roots.push(body);
+    if (/^ba[^aiueo]/.test(body) || /^ba[aiueo]/.test(body)) roots.push(body.slice(2));
+    if (body.startsWith("bar")) roots.push(body.slice(3));
+    if (body.startsWith("di")) roots.push(body.slice(2));
+    if (body.startsWith("ta")) roots.push(body.slice(2));
+    if (body.startsWith("ka")) roots.push(body.slice(2));
+    if (body.startsWith("many")) roots.push(`s${body.slice(4)}`);
+    if (/^mang[aiueo]/.test(body)) roots.push(body.slice(4), `k${body.slice(4)}`);
+    if (/^mang[^aiueo]/.test(body)) roots.push(body.slice(4));
+    if (/^man[aiueo]/.test(body)) roots.push(`t${body.slice(3)}`, body.slice(3));
+    if (/^man[dcj]/.test(body)) roots.push(body.slice(3));
+    if (/^mam[aiueo]/.test(body)) roots.push(`p${body.slice(3)}`, body.slice(3));
+    if (/^mam[bp]/.test(body)) roots.push(body.slice(3));
+    if (/^ma[lrwy]/.test(body) || /^ma[aiueo]/.test(body)) roots.push(body.slice(2));
+    if (/^ma[aiueo]/.test(body)) roots.push(body.slice(2));
+  }
+  for (const root of roots) {
+    if (root !== word && inVocabulary(root)) return [root];
+    const hit = banjarRoot(root);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+function banjarAffixed(word: string): [string[], number] | null {
+  const hit = banjarWord(word);
+  return hit ? [hit, 1] : null;
 }
 
 // Roots that start with m/k/p where the nasal prefix hides the first letter; used to choose

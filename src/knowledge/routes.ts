@@ -1,6 +1,6 @@
 // Admin API for the FAQ: the Pokja reads every topic and adds, changes, disables or withdraws
 // run-time overrides; answers change on the next question, with no redeploy.
-import { eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { auditSnapshot, recordAudit } from "../admin/audit.js";
 import { notFound } from "../admin/errors.js";
@@ -9,6 +9,7 @@ import type { AdminRouteOptions } from "../admin/plugin.js";
 import { errorSchema } from "../admin/validation.js";
 import { LANGUAGES } from "../i18n/index.js";
 import { knowledgeOf, refreshKnowledge } from "./base.js";
+import { faqBacklog } from "./backlog.sql.js";
 import { faqOverrides, type TopicTexts } from "./overrides.sql.js";
 
 const topicId = { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$", maxLength: 60 } as const;
@@ -176,6 +177,70 @@ export const faqRoutes =
         });
         if (!removed) throw notFound("Override");
         await refreshKnowledge(rt, rt.db, true);
+        return reply.status(204).send();
+      },
+    );
+
+    // The content backlog: what families asked that the FAQ declined, offered a menu for, or
+    // answered unsure — most asked first. The Pokja writes topics or paraphrases from it.
+    app.get<{ Querystring: { reason?: string; limit?: number; offset?: number } }>(
+      "/api/v1/knowledge/backlog",
+      {
+        schema: {
+          tags: ["faq"],
+          summary: "Questions the FAQ could not answer with confidence (no one's identity), most asked first",
+          querystring: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              reason: { type: "string", enum: ["offtopic", "choices", "low_confidence"] },
+              limit: { type: "integer", minimum: 1, maximum: 500, default: 100 },
+              offset: { type: "integer", minimum: 0, default: 0 },
+            },
+          },
+          response: { 400: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request) => {
+        requireStaff(request);
+        const { reason, limit = 100, offset = 0 } = request.query;
+        const where = reason ? eq(faqBacklog.reason, reason) : undefined;
+        const items = await rt.db
+          .select({
+            id: faqBacklog.id,
+            question: faqBacklog.question,
+            lang: faqBacklog.lang,
+            reason: faqBacklog.reason,
+            topics: faqBacklog.topics,
+            confidence: faqBacklog.confidence,
+            count: faqBacklog.count,
+            firstAt: faqBacklog.firstAt,
+            lastAt: faqBacklog.lastAt,
+          })
+          .from(faqBacklog)
+          .where(where)
+          .orderBy(desc(faqBacklog.count), desc(faqBacklog.lastAt), faqBacklog.id)
+          .limit(limit)
+          .offset(offset);
+        const [total] = await rt.db.select({ n: sql<number>`count(*)::int` }).from(faqBacklog).where(where);
+        return { items, total: total?.n ?? 0 };
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      "/api/v1/knowledge/backlog/:id",
+      {
+        schema: {
+          tags: ["faq"],
+          summary: "Remove a backlog entry once handled (Pokja admin)",
+          params: { type: "object", required: ["id"], properties: { id: { type: "string", format: "uuid" } } },
+          response: { 403: errorSchema, 404: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, "pokja_admin");
+        const removed = await rt.db.delete(faqBacklog).where(eq(faqBacklog.id, request.params.id)).returning({ id: faqBacklog.id });
+        if (removed.length === 0) throw notFound("Backlog entry");
         return reply.status(204).send();
       },
     );

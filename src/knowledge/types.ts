@@ -18,7 +18,8 @@ export interface FaqTopic {
 export type NoneReason = "greeting" | "thanks" | "offtopic";
 
 /** Result of matching one question; `lang` is the language the question was written in. */
+/** `confidence`: the combined, calibrated confidence of the best topic (1 for a danger sign). */
 export type FaqMatch =
-  | { kind: "answer"; topicId: string; score: number; danger: boolean; lang: Lang | null; ranked: string[] }
-  | { kind: "choices"; topicIds: string[]; lang: Lang | null; ranked: string[] }
-  | { kind: "none"; reason: NoneReason; lang: Lang | null; ranked: string[] };
+  | { kind: "answer"; topicId: string; score: number; danger: boolean; lang: Lang | null; ranked: string[]; confidence: number }
+  | { kind: "choices"; topicIds: string[]; lang: Lang | null; ranked: string[]; confidence: number }
+  | { kind: "none"; reason: NoneReason; lang: Lang | null; ranked: string[]; confidence: number };

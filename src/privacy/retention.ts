@@ -1,11 +1,13 @@
 // Texts are kept no longer than RETENTION_DAYS (the privacy notice says so; UU PDP No. 27/2022,
 // Art. 16(2): personal data kept only as long as its purpose needs): sent or failed outbox rows
 // (bodies and chat addresses), the inbound ledger (provider ids carry chat ids) and the texts of
-// answered questions to the bidan. Queued messages and open questions are left alone.
+// answered questions to the bidan, and FAQ backlog questions not asked again since. Queued
+// messages and open questions are left alone.
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { inboundMessages, outbox } from "../channels/channels.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { handoffQuestions } from "../handoff/handoff.sql.js";
+import { faqBacklog } from "../knowledge/backlog.sql.js";
 import type { Job } from "../jobs/index.js";
 import { ERASED } from "./erase.js";
 
@@ -27,7 +29,9 @@ export async function purgeOldTexts(db: DbOrTx, now: Date, days: number): Promis
     .set({ question: ERASED, answer: ERASED })
     .where(and(eq(handoffQuestions.status, "answered"), lt(handoffQuestions.answeredAt, cutoff)))
     .returning({ id: handoffQuestions.id });
-  return { outbox: out.length, inbound: ledger.length, questions: questions.length };
+  // The FAQ backlog keeps no one's identity, but a question may still name a person.
+  const backlog = await db.delete(faqBacklog).where(lt(faqBacklog.lastAt, cutoff)).returning({ id: faqBacklog.id });
+  return { outbox: out.length, inbound: ledger.length, questions: questions.length, faqBacklog: backlog.length };
 }
 
 /** Nightly at 02:30 (the service's time zone). */

@@ -141,6 +141,9 @@ const DANGER: readonly (readonly [string, Style, string])[] = [
 ];
 
 const NOT_DANGER: readonly (readonly [string, Style])[] = [
+  // An animal is no family member: its signs are not the Buku KIA's.
+  ["kucing saya muntah terus dari pagi", "id"],
+  ["sapi ulun kada hakun makan, muntah tarus", "bjn"],
   ["tablet tambah darah diminum kapan", "id"],
   ["tekanan darah ibu hamil normal berapa", "id"],
   ["ASI pertama warnanya kuning", "id"],

@@ -122,9 +122,38 @@ describe("Banjar words", () => {
     expect(expandTokens(phrase.split(" "))).toEqual(expected);
   });
 
-  it("strips Banjar affixes only when the root is a Banjar word", () => {
+  it("strips Banjar affixes only when the root is a Banjar or Indonesian word", () => {
     expect(expandTokens(["batakun"])).toEqual(["tanya"]);
     expect(expandTokens(["makanan"])).toEqual(["makanan"]);
+  });
+
+  it.each([
+    // ba-, ma-/man-/mang-/many-, di- … -akan, ta-, -an, with the Hulu sound rules on the root.
+    ["baurut", "urut"],
+    ["maurut", "urut"],
+    ["mamasak", "memasak"],
+    ["mancuci", "mencuci"],
+    ["manyuruh", "menyuruh"],
+    ["dipanasakan", "panas"],
+    ["mambarasihakannya", "bersih"],
+    ["talambat", "lambat"],
+    ["tabuang", "buang"],
+    ["bagarak", "bergerak"],
+    // Hulu vowels a/i/u for Indonesian e/o, p for f/v.
+    ["bangkak", "bengkak"],
+    ["kapala", "kepala"],
+    ["tarus", "terus"],
+    ["sasak", "sesak"],
+    ["marukuk", "merokok"],
+    ["pitamin", "vitamin"],
+    ["sakulahnya", "sekolahnya"],
+  ])("reads Banjar %s as %s", (banjar, indonesian) => {
+    expect(expandTokens([banjar])).toEqual([indonesian]);
+  });
+
+  it("leaves Indonesian words alone even when a sound rule would fit another word", () => {
+    // "parah" is not the Banjar spelling of "perah" (ASI perah): it is Indonesian.
+    for (const w of ["parah", "makan", "menyusui", "balita", "pantun", "sungsang"]) expect(expandTokens([w])).toEqual([w]);
   });
 
   it("parses the lexicon format with variants and comments", () => {

@@ -1,0 +1,41 @@
+// The Pokja's content backlog: questions the FAQ declined, offered a menu for, or answered with
+// low confidence. Stored without who asked; repeats of the same normalised question are counted.
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client.js";
+import { faqBacklog } from "./backlog.sql.js";
+import { normalizeText } from "./normalize.js";
+import type { FaqMatch } from "./types.js";
+
+/** An answer below this combined confidence is kept in the backlog (it was sent, but unsure). */
+export const LOW_CONFIDENCE = 0.35;
+
+export type BacklogReason = "offtopic" | "choices" | "low_confidence";
+
+/** Why a match belongs in the backlog, or null (confident answer, danger sign, greeting, thanks). */
+export function backlogReason(match: FaqMatch): BacklogReason | null {
+  if (match.kind === "none") return match.reason === "offtopic" ? "offtopic" : null;
+  if (match.kind === "choices") return "choices";
+  return !match.danger && match.confidence < LOW_CONFIDENCE ? "low_confidence" : null;
+}
+
+/** Digit runs of five or more (phone numbers, NIK, addresses) are masked before storing. */
+export function maskQuestion(text: string): string {
+  return text.replace(/\d[\d\s.-]{3,}\d/g, (m) => (m.replace(/\D/g, "").length >= 5 ? "…" : m)).trim().slice(0, 500);
+}
+
+/** Records the question when it belongs in the backlog; never fails the reply on bad input. */
+export async function recordBacklog(db: DbOrTx, now: Date, text: string, match: FaqMatch): Promise<void> {
+  const reason = backlogReason(match);
+  if (!reason) return;
+  const normalized = normalizeText(maskQuestion(text)).slice(0, 300);
+  if (!normalized) return; // emoji, punctuation: nothing a topic could be written for
+  const topics = match.kind === "choices" ? match.topicIds : match.kind === "answer" ? [match.topicId, ...match.ranked.filter((t) => t !== match.topicId)].slice(0, 3) : match.ranked.slice(0, 3);
+  const values = { normalized, question: maskQuestion(text), lang: match.lang, reason, topics, confidence: match.confidence, firstAt: now, lastAt: now };
+  await db
+    .insert(faqBacklog)
+    .values(values)
+    .onConflictDoUpdate({
+      target: faqBacklog.normalized,
+      set: { question: values.question, lang: values.lang, reason, topics, confidence: values.confidence, lastAt: now, count: sql`${faqBacklog.count} + 1` },
+    });
+}
