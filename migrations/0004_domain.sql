@@ -44,6 +44,14 @@ CREATE TABLE "faq_backlog" (
 	CONSTRAINT "faq_backlog_normalized_unique" UNIQUE("normalized")
 );
 --> statement-breakpoint
+CREATE TABLE "faq_topic_days" (
+	"day" date NOT NULL,
+	"topic" text NOT NULL,
+	"lang" text NOT NULL,
+	"count" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "faq_topic_days_day_topic_lang_pk" PRIMARY KEY("day","topic","lang")
+);
+--> statement-breakpoint
 CREATE TABLE "desa_lokus" (
 	"desa_code" text PRIMARY KEY NOT NULL,
 	"year" integer NOT NULL,

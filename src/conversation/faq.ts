@@ -3,7 +3,8 @@
 // greetings and off-topic get a friendly "what I can do", never a random health answer.
 import { eq } from "drizzle-orm";
 import { isQuestionLike, knowledgeOf, matchQuestion } from "../knowledge/index.js";
-import { recordBacklog } from "../knowledge/backlog.js";
+import { countTopicAnswer, recordBacklog } from "../knowledge/backlog.js";
+import { localDateOf } from "../reminders/dates.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import { pickChoice, type Choice } from "./choices.js";
 import type { Turn } from "./turn.js";
@@ -36,6 +37,7 @@ export async function sendAnswer(turn: Turn, topicId: string, options: { keepSta
     const name = await nearestPuskesmas(turn);
     turn.say(name ? "knowledge:danger.prefix_puskesmas" : "knowledge:danger.prefix", { puskesmas: name });
   }
+  await countTopicAnswer(turn.tx, localDateOf(turn.now), topicId, turn.lang);
   const hasMore = turn.rt.i18n.exists(turn.lang, `faq:${topicId}.more`);
   const parts = [`*${turn.t(`faq:${topicId}.title`)}*`, turn.t(`faq:${topicId}.answer`)];
   if (hasMore) parts.push(turn.t("knowledge:more.hint"));

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { date, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
  * Questions the FAQ could not answer with confidence, for the Pokja's content backlog. Stored
@@ -24,4 +24,19 @@ export const faqBacklog = pgTable(
     lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("faq_backlog_last_at").on(t.lastAt)],
+);
+
+/**
+ * How many questions each topic answered, per day and language: counts only, nobody's question,
+ * for the Pokja's reach figures (what families ask about).
+ */
+export const faqTopicDays = pgTable(
+  "faq_topic_days",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    topic: text("topic").notNull(),
+    lang: text("lang").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.topic, t.lang] })],
 );

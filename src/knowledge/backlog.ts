@@ -2,7 +2,7 @@
 // low confidence. Stored without who asked; repeats of the same normalised question are counted.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
-import { faqBacklog } from "./backlog.sql.js";
+import { faqBacklog, faqTopicDays } from "./backlog.sql.js";
 import { normalizeText } from "./normalize.js";
 import type { FaqMatch } from "./types.js";
 
@@ -38,4 +38,12 @@ export async function recordBacklog(db: DbOrTx, now: Date, text: string, match: 
       target: faqBacklog.normalized,
       set: { question: values.question, lang: values.lang, reason, topics, confidence: values.confidence, lastAt: now, count: sql`${faqBacklog.count} + 1` },
     });
+}
+
+/** Counts one answered question for its topic on the day (WITA) it was asked. */
+export async function countTopicAnswer(db: DbOrTx, day: string, topic: string, lang: string): Promise<void> {
+  await db
+    .insert(faqTopicDays)
+    .values({ day, topic, lang, count: 1 })
+    .onConflictDoUpdate({ target: [faqTopicDays.day, faqTopicDays.topic, faqTopicDays.lang], set: { count: sql`${faqTopicDays.count} + 1` } });
 }

@@ -6,6 +6,7 @@ import { reportScope, type Viewer } from "./scope.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { reminderFires } from "../reminders/reminders.sql.js";
+import { faqBacklog, faqTopicDays } from "../knowledge/backlog.sql.js";
 import { percent } from "./stats.js";
 
 export interface ReachReport {
@@ -13,6 +14,14 @@ export interface ReachReport {
   to: string;
   reminders: { kind: string; sent: number; confirmable: number; confirmed: number; confirmedPercent: number | null }[];
   optOuts: { inRange: number; reasons: { reason: string; count: number }[]; optedOutNow: number };
+  /**
+   * What families ask (regency-wide: questions are kept without who asked, so without area):
+   * answers per topic, and the questions the FAQ declined, offered a menu for or was unsure of.
+   */
+  questions: {
+    answeredByTopic: { topic: string; count: number }[];
+    unanswered: { reason: string; questions: number; times: number }[];
+  };
   people: {
     registered: number;
     byRole: Record<string, number>;
@@ -64,9 +73,26 @@ export async function reachReport(db: DbOrTx, principal: Viewer, from: string, t
     db.select({ n: count() }).from(contacts).where(registered),
   ]);
 
+  const [byTopic, unanswered] = await Promise.all([
+    db
+      .select({ topic: faqTopicDays.topic, n: sql<number>`sum(${faqTopicDays.count})` })
+      .from(faqTopicDays)
+      .where(and(gte(faqTopicDays.day, from), lte(faqTopicDays.day, to)))
+      .groupBy(faqTopicDays.topic),
+    db
+      .select({ reason: faqBacklog.reason, questions: count(), times: sql<number>`sum(${faqBacklog.count})` })
+      .from(faqBacklog)
+      .where(and(gte(faqBacklog.lastAt, start), lte(faqBacklog.lastAt, end)))
+      .groupBy(faqBacklog.reason),
+  ]);
+
   return {
     from,
     to,
+    questions: {
+      answeredByTopic: byTopic.map((r) => ({ topic: r.topic, count: Number(r.n) })).sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic)),
+      unanswered: unanswered.map((r) => ({ reason: r.reason, questions: Number(r.questions), times: Number(r.times) })).sort((a, b) => a.reason.localeCompare(b.reason)),
+    },
     reminders: reminders
       .map((r) => ({ kind: r.kind, sent: Number(r.sent), confirmable: Number(r.confirmable), confirmed: Number(r.confirmed), confirmedPercent: percent(Number(r.confirmed), Number(r.confirmable)) }))
       .filter((r) => r.sent > 0),

@@ -30,6 +30,13 @@ describe("FAQ content backlog through the admin API", () => {
     await rt?.close();
   });
 
+  it("counts each answered question for its topic and day, and nothing about who asked", async () => {
+    await ask("tanya-topik", "apa itu stunting?");
+    await ask("tanya-topik-2", "stunting itu apa sih");
+    const reach = (await call("admin", "GET", "/api/v1/reports/reach?from=2026-11-01&to=2026-11-30")).json() as { questions: { answeredByTopic: { topic: string; count: number }[] } };
+    expect(reach.questions.answeredByTopic).toContainEqual({ topic: "stunting", count: 2 });
+  });
+
   it("keeps a declined question once, counted, with phone numbers masked and nobody's identity", async () => {
     expect(await ask("tanya-1", "cara ternak bebek biar cepat besar, wa saya 081234567890")).toMatch(/Maaf|hanya bisa/i);
     expect(await ask("tanya-2", "Cara ternak bebek biar cepat besar? WA saya 081234567890")).toMatch(/Maaf|hanya bisa/i);

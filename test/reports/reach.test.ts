@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
+import { faqBacklog, faqTopicDays } from "../../src/knowledge/backlog.sql.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
 
@@ -69,6 +70,14 @@ beforeAll(async () => {
       doneAt: f.done ? new Date(`${f.sent}T05:00:00Z`) : null,
     });
   }
+  // Questions: two days of answers (one outside the range) and a declined question asked 4 times.
+  await rt.db.insert(faqTopicDays).values([
+    { day: "2026-08-02", topic: "stunting", lang: "id", count: 2 },
+    { day: "2026-08-03", topic: "stunting", lang: "bjn", count: 1 },
+    { day: "2026-08-03", topic: "asi-eksklusif", lang: "id", count: 1 },
+    { day: "2026-09-01", topic: "stunting", lang: "id", count: 9 },
+  ]);
+  await rt.db.insert(faqBacklog).values({ normalized: "harga motor", question: "harga motor", lang: "id", reason: "offtopic", topics: [], confidence: 0.1, count: 4, firstAt: new Date("2026-08-05T00:00:00Z"), lastAt: new Date("2026-08-20T00:00:00Z") });
 }, 300_000);
 afterAll(async () => {
   await app?.close();
@@ -90,6 +99,10 @@ describe("GET /api/v1/reports/reach", () => {
       { kind: "immunization", sent: 2, confirmable: 2, confirmed: 1, confirmedPercent: 50 },
       { kind: "tip", sent: 1, confirmable: 0, confirmed: 0, confirmedPercent: null },
     ]);
+    expect(body.questions).toEqual({
+      answeredByTopic: [{ topic: "stunting", count: 3 }, { topic: "asi-eksklusif", count: 1 }],
+      unanswered: [{ reason: "offtopic", questions: 1, times: 4 }],
+    });
     expect(body.optOuts).toEqual({ inRange: 2, reasons: [{ reason: "terlalu banyak pesan", count: 2 }], optedOutNow: 3 });
     // The fixture's own contacts are not registered (no registeredAt), so only A–D count.
     expect(body.people.registered).toBe(4);
