@@ -8,21 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compareWithAnthro, formatAgreement } from "../src/growth/anthro-check.js";
 import { lmsForAge, type Sex } from "../src/growth/who-tables.js";
+import { seededRandom } from "../src/lib/random.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-// Small deterministic PRNG (mulberry32) so runs are comparable.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 const rand = rng(20261127);
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const valueAt = (lms: { l: number; m: number; s: number }, z: number): number => lms.m * (1 + lms.l * lms.s * z) ** (1 / lms.l);

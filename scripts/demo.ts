@@ -26,6 +26,7 @@ import { seedPuskesmas } from "../src/health-units/seed.js";
 import { createLogger } from "../src/lib/log.js";
 import { addDays, addOffset, localDateOf } from "../src/reminders/dates.js";
 import { createRuntime, type Runtime } from "../src/runtime.js";
+import { seededRandom } from "../src/lib/random.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,17 +35,7 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-/** mulberry32: a small seeded generator, so the same seed gives the same regency. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 // WHO 2006 medians by age in months: [months, boys, girls].
 const LENGTH: [number, number, number][] = [

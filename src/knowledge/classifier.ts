@@ -7,6 +7,7 @@
 // classifier learns which words *tell topics apart* from many paraphrases per topic, shrugs off
 // greeting and story words that occur across all topics, and the character n-grams carry typos
 // and Banjar spellings that share most letters with the Indonesian word.
+import { seededRandom } from "../lib/random.js";
 
 /** The class of messages the FAQ does not cover (trained on OFFTOPIC_TRAINING). */
 export const NONE = "__none__";
@@ -79,17 +80,7 @@ function rawFeatures(stems: readonly string[], tuning: ClassifierTuning): Map<st
 
 const SKIP_GRADIENT = 1e-3;
 
-/** Small deterministic PRNG (mulberry32) for the training order. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 export function trainClassifier(docs: readonly TrainingDoc[], tuning: ClassifierTuning = CLASSIFIER_TUNING): TopicClassifier {
   const labels = [...new Set(docs.map((d) => d.label))].sort();
