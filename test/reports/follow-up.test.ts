@@ -6,8 +6,9 @@ import type { FastifyInstance } from "fastify";
 import { children } from "../../src/children/children.sql.js";
 import { measurements, referrals } from "../../src/growth/growth.sql.js";
 import { followUpReasons, median, monthsBefore } from "../../src/reports/follow-up.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
+import type { TestRuntime } from "../helpers/runtime.js";
+import { getAs, startReportWorld } from "./fixture.js";
+import type { Who, World } from "../admin/fixture.js";
 
 let rt: TestRuntime;
 let app: FastifyInstance;
@@ -35,9 +36,7 @@ const kids = [
 ] as const;
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ now: "2026-09-05T02:00:00Z" });
-  w = await seedWorld(rt);
-  app = await buildAdminApp(rt);
+  ({ rt, app, w } = await startReportWorld("2026-09-05T02:00:00Z"));
   for (const [i, k] of kids.entries()) {
     const [c] = await rt.db
       .insert(children)
@@ -87,11 +86,7 @@ afterAll(async () => {
   await rt?.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the JSON loosely
-const get = async (who: Who, url: string): Promise<{ status: number; body: any }> => {
-  const res = await app.inject({ method: "GET", url, headers: { cookie: w.cookie[who] } });
-  return { status: res.statusCode, body: res.json() };
-};
+const get = (who: Who, url: string) => getAs({ app, w }, who, url);
 
 describe("follow-up rules", () => {
   it("names the reasons a last measurement needs the puskesmas, ignoring implausible values", () => {

@@ -9,8 +9,9 @@ import { areas } from "../../src/areas/areas.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import { measurements } from "../../src/growth/growth.sql.js";
 import { checkRows, htmlTableRows, readDate, sniffKind } from "../../src/reports/import-file.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
+import type { TestRuntime } from "../helpers/runtime.js";
+import { startReportWorld } from "./fixture.js";
+import type { Who, World } from "../admin/fixture.js";
 
 let rt: TestRuntime;
 let app: FastifyInstance;
@@ -51,9 +52,7 @@ async function wipeKids() {
 }
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ now: "2026-09-05T02:00:00Z" });
-  w = await seedWorld(rt);
-  app = await buildAdminApp(rt);
+  ({ rt, app, w } = await startReportWorld("2026-09-05T02:00:00Z"));
   await seedKids();
 }, 300_000);
 afterAll(async () => {

@@ -6,8 +6,9 @@ import { eq } from "drizzle-orm";
 import { auditLog } from "../../src/admin/audit.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import { measurements } from "../../src/growth/growth.sql.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
+import type { TestRuntime } from "../helpers/runtime.js";
+import { startReportWorld } from "./fixture.js";
+import type { Who, World } from "../admin/fixture.js";
 
 let rt: TestRuntime;
 let app: FastifyInstance;
@@ -27,9 +28,7 @@ const seed: { desa: "p0" | "p1" | "l0"; zlen: number }[] = [
 ];
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ now: "2026-09-05T02:00:00Z" });
-  w = await seedWorld(rt);
-  app = await buildAdminApp(rt);
+  ({ rt, app, w } = await startReportWorld("2026-09-05T02:00:00Z"));
   for (const [i, s] of seed.entries()) {
     const [c] = await rt.db
       .insert(children)

@@ -6,8 +6,9 @@ import { contacts } from "../../src/contacts/contacts.sql.js";
 import { maternalMeasurements } from "../../src/growth/growth.sql.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
 import { stageOn } from "../../src/reports/pregnancy.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
+import type { TestRuntime } from "../helpers/runtime.js";
+import { getAs, startReportWorld } from "./fixture.js";
+import type { Who, World } from "../admin/fixture.js";
 
 let rt: TestRuntime;
 let app: FastifyInstance;
@@ -30,9 +31,7 @@ const women = [
 ] as const;
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ now: "2026-09-05T02:00:00Z" });
-  w = await seedWorld(rt);
-  app = await buildAdminApp(rt);
+  ({ rt, app, w } = await startReportWorld("2026-09-05T02:00:00Z"));
   for (const wm of women) {
     const [c] = await rt.db.insert(contacts).values({ lang: "id", role: "pregnant", desaCode: w.desa[wm.desa] }).returning({ id: contacts.id });
     const [p] = await rt.db
@@ -71,11 +70,7 @@ afterAll(async () => {
   await rt?.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the JSON loosely
-const get = async (who: Who, url: string): Promise<{ status: number; body: any }> => {
-  const res = await app.inject({ method: "GET", url, headers: { cookie: w.cookie[who] } });
-  return { status: res.statusCode, body: res.json() };
-};
+const get = (who: Who, url: string) => getAs({ app, w }, who, url);
 
 describe("pregnancy figures", () => {
   it("places a pregnancy in its trimester by the programme cut-offs (12 and 24 weeks), and beyond 42 weeks apart", () => {

@@ -4,8 +4,9 @@ import type { FastifyInstance } from "fastify";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
 import { faqBacklog, faqTopicDays } from "../../src/knowledge/backlog.sql.js";
-import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
+import type { TestRuntime } from "../helpers/runtime.js";
+import { getAs, startReportWorld } from "./fixture.js";
+import type { Who, World } from "../admin/fixture.js";
 
 let rt: TestRuntime;
 let app: FastifyInstance;
@@ -33,9 +34,7 @@ const fires = [
 ] as const;
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ now: "2026-09-15T02:00:00Z" });
-  w = await seedWorld(rt);
-  app = await buildAdminApp(rt);
+  ({ rt, app, w } = await startReportWorld("2026-09-15T02:00:00Z"));
   const idOf: Record<string, string> = {};
   for (const p of people) {
     const [c] = await rt.db
@@ -84,11 +83,7 @@ afterAll(async () => {
   await rt?.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the JSON loosely
-const get = async (who: Who, url: string): Promise<{ status: number; body: any }> => {
-  const res = await app.inject({ method: "GET", url, headers: { cookie: w.cookie[who] } });
-  return { status: res.statusCode, body: res.json() };
-};
+const get = (who: Who, url: string) => getAs({ app, w }, who, url);
 
 describe("GET /api/v1/reports/reach", () => {
   it("counts reminders sent and confirmed per kind, opt-outs with reasons, and people by role, language and channel", async () => {
