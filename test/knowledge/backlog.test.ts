@@ -34,7 +34,7 @@ describe("FAQ content backlog through the admin API", () => {
     await ask("tanya-topik", "apa itu stunting?");
     await ask("tanya-topik-2", "stunting itu apa sih");
     const reach = (await call("admin", "GET", "/api/v1/reports/reach?from=2026-11-01&to=2026-11-30")).json() as { questions: { answeredByTopic: { topic: string; count: number }[] } };
-    expect(reach.questions.answeredByTopic).toContainEqual({ topic: "stunting", count: 2 });
+    expect(reach.questions.answeredByTopic).toContainEqual({ topic: "stunting-definisi", count: 2 });
   });
 
   it("keeps a declined question once, counted, with phone numbers masked and nobody's identity", async () => {
