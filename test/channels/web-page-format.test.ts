@@ -34,8 +34,9 @@ describe("web chat page formatting (item 14)", () => {
   });
 
   it("an FAQ answer from the chat API has its title marked for the page to render bold", async () => {
-    await chat.send("fmt-web", "apa itu stunting");
-    const [answer] = await chat.send("fmt-web", "1");
+    // Answered at once (a plain one-topic question); a menu's first choice would do as well.
+    const replies = await chat.send("fmt-web", "apa itu stunting?");
+    const [answer] = /^\*/.test(replies[0]?.text ?? "") ? replies : await chat.send("fmt-web", "1");
     const segments = pageSegments(answer!.text);
     expect(segments[0]).toMatchObject({ bold: true });
     expect(segments.map((s) => s.text).join("")).not.toMatch(/^\*/);
