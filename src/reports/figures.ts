@@ -29,13 +29,12 @@ import {
   type IndicatorFigure,
   type MeasuredRow,
   type Period,
+  kecamatanOf,
 } from "./stats.js";
 
 export type Level = "kecamatan" | "puskesmas" | "desa" | "posyandu";
 export const LEVELS: readonly Level[] = ["kecamatan", "puskesmas", "desa", "posyandu"];
 
-/** A desa's kecamatan: the first three parts of its Kemendagri code (63.11.06.2001 → 63.11.06). */
-const kecamatanOf = (desaCode: string) => desaCode.split(".").slice(0, 3).join(".");
 
 interface ChildRow {
   id: string;

@@ -10,7 +10,7 @@ import { children } from "../children/children.sql.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import { referrals, type ReferralPriority, type ReferralReason } from "../growth/growth.sql.js";
 import { posyandu } from "../health-units/health-units.sql.js";
-import { BALITA_MONTHS } from "./stats.js";
+import { BALITA_MONTHS, kecamatanOf } from "./stats.js";
 
 const OPEN_STATUSES = ["open", "acknowledged"] as const;
 const DAY_MS = 86_400_000;
@@ -68,8 +68,6 @@ export function monthsBefore(on: string, months: number): string {
   return `${year}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
 }
 
-/** A desa's kecamatan: the first three parts of its Kemendagri code. */
-const kecamatanOf = (desaCode: string | null) => (desaCode ? desaCode.split(".").slice(0, 3).join(".") : "unknown");
 
 export interface OpenReferral {
   number: number;

@@ -11,7 +11,7 @@ import type { DbOrTx } from "../db/client.js";
 import { maternalMeasurements } from "../growth/growth.sql.js";
 import { gestationalAge, trimesterOf } from "../reminders/schedule.js";
 import { reminderFires, reminderPlans } from "../reminders/reminders.sql.js";
-import { percent, periodOf } from "./stats.js";
+import { kecamatanOf, percent, periodOf } from "./stats.js";
 
 export const ANC_VISITS = ["K1", "K2", "K3", "K4", "K5", "K6"] as const;
 export type AncVisit = (typeof ANC_VISITS)[number];
@@ -51,7 +51,6 @@ export function stageOn(hpht: string, day: string): 1 | 2 | 3 | "beyond42Weeks" 
   return age.totalDays > POST_TERM_DAYS ? "beyond42Weeks" : trimesterOf(age);
 }
 
-const kecamatanOf = (desaCode: string | null) => (desaCode ? desaCode.split(".").slice(0, 3).join(".") : "unknown");
 
 export interface PregnancyReport {
   month: string;

@@ -3,6 +3,12 @@
 import { DateTime } from "luxon";
 
 /** A rate from fewer children than this is shown greyed and marked, never ranked (issue 18). */
+/**
+ * A desa's kecamatan: the first three parts of its Kemendagri code (63.11.06.2001 → 63.11.06);
+ * "unknown" for a record without a desa (counted apart, never dropped).
+ */
+export const kecamatanOf = (desaCode: string | null): string => (desaCode ? desaCode.split(".").slice(0, 3).join(".") : "unknown");
+
 export const SMALL_N = 10;
 
 /** Children under five: age below 60 completed months at the end of the period (Permenkes 2/2020 covers 0–60 months). */
