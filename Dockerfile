@@ -20,6 +20,9 @@ COPY package.json tsconfig.json ./
 COPY src ./src
 COPY locales ./locales
 COPY migrations ./migrations
+COPY scripts/warm-cache.ts ./scripts/
+# The FAQ classifier trained at build time (node_modules/.cache), so no start has to train it.
+RUN node --import tsx scripts/warm-cache.ts
 # /secrets holds the NIK key when NIK_KEY is not given: a volume apart from the data, so that a
 # copy of the data (or a backup of it) does not carry the key.
 RUN mkdir -p /data /secrets && chown node:node /data /secrets

@@ -78,11 +78,66 @@ function rawFeatures(stems: readonly string[], tuning: ClassifierTuning): Map<st
   return out;
 }
 
+type GroupWeights = Record<Group, number>;
+
+/** TF-IDF vector of a question's raw features, L2-normalised (features unknown to the model dropped). */
+function vectorizeRaw(raw: Map<string, [Group, number]>, vocab: Map<string, number>, idf: Float32Array, groupWeight: GroupWeights): SparseVector {
+  const idx: number[] = [];
+  const val: number[] = [];
+  for (const [key, [group, tf]] of raw) {
+    const id = vocab.get(key);
+    if (id === undefined) continue;
+    idx.push(id);
+    val.push((1 + Math.log(tf)) * idf[id]! * groupWeight[group]);
+  }
+  let sq = 0;
+  for (const v of val) sq += v * v;
+  const norm = Math.sqrt(sq) || 1;
+  return { index: Int32Array.from(idx), value: Float32Array.from(val, (v) => v / norm) };
+}
+
+/** Class probabilities: softmax of bias + W·x, written into out. */
+function softmaxScores(W: Float32Array, bias: Float64Array, C: number, x: SparseVector, out: Float64Array): void {
+  out.set(bias);
+  for (let k = 0; k < x.index.length; k++) {
+    const row = x.index[k]! * C;
+    const v = x.value[k]!;
+    for (let c = 0; c < C; c++) out[c]! += W[row + c]! * v;
+  }
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) if (out[c]! > max) max = out[c]!;
+  let sum = 0;
+  for (let c = 0; c < C; c++) {
+    out[c] = Math.exp(out[c]! - max);
+    sum += out[c]!;
+  }
+  for (let c = 0; c < C; c++) out[c]! /= sum;
+}
+
 const SKIP_GRADIENT = 1e-3;
 
 const prng = seededRandom;
 
+/**
+ * The trained model as plain data: what classifierFromModel needs to answer, and what the
+ * on-disk cache (model-cache.ts) stores so a restart with the same content need not train again.
+ */
+export interface ClassifierModel {
+  labels: string[];
+  /** Feature keys ("w:stem", "p:stem stem", "c:<gram"), in weight-row order. */
+  features: string[];
+  idf: Float32Array;
+  /** Feature-major weights: row = feature, one column per label. */
+  weights: Float32Array;
+  bias: Float64Array;
+  tuning: ClassifierTuning;
+}
+
 export function trainClassifier(docs: readonly TrainingDoc[], tuning: ClassifierTuning = CLASSIFIER_TUNING): TopicClassifier {
+  return classifierFromModel(fitClassifier(docs, tuning));
+}
+
+export function fitClassifier(docs: readonly TrainingDoc[], tuning: ClassifierTuning = CLASSIFIER_TUNING): ClassifierModel {
   const labels = [...new Set(docs.map((d) => d.label))].sort();
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const C = labels.length;
@@ -107,20 +162,7 @@ export function trainClassifier(docs: readonly TrainingDoc[], tuning: Classifier
   const featureWeight = new Float32Array(vocab.size);
   for (const [key, id] of vocab) featureWeight[id] = groupWeight[key[0] as Group];
 
-  const vectorize = (raw: Map<string, [Group, number]>): SparseVector => {
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (const [key, [group, tf]] of raw) {
-      const id = vocab.get(key);
-      if (id === undefined) continue;
-      idx.push(id);
-      val.push((1 + Math.log(tf)) * idf[id]! * groupWeight[group]);
-    }
-    let sq = 0;
-    for (const v of val) sq += v * v;
-    const norm = Math.sqrt(sq) || 1;
-    return { index: Int32Array.from(idx), value: Float32Array.from(val, (v) => v / norm) };
-  };
+  const vectorize = (raw: Map<string, [Group, number]>) => vectorizeRaw(raw, vocab, idf, groupWeight);
 
   const F = vocab.size;
   // Weights are feature-major (row = feature, C classes), plus one bias per class.
@@ -133,22 +175,7 @@ export function trainClassifier(docs: readonly TrainingDoc[], tuning: Classifier
   const scores = new Float64Array(C);
   const activeClasses = new Int32Array(C);
 
-  const forward = (x: SparseVector, out: Float64Array) => {
-    out.set(bias);
-    for (let k = 0; k < x.index.length; k++) {
-      const row = x.index[k]! * C;
-      const v = x.value[k]!;
-      for (let c = 0; c < C; c++) out[c]! += W[row + c]! * v;
-    }
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) if (out[c]! > max) max = out[c]!;
-    let sum = 0;
-    for (let c = 0; c < C; c++) {
-      out[c] = Math.exp(out[c]! - max);
-      sum += out[c]!;
-    }
-    for (let c = 0; c < C; c++) out[c]! /= sum;
-  };
+  const forward = (x: SparseVector, out: Float64Array) => softmaxScores(W, bias, C, x, out);
 
   const order = docs.map((_, i) => i);
   const random = prng(20240601);
@@ -183,6 +210,20 @@ export function trainClassifier(docs: readonly TrainingDoc[], tuning: Classifier
       }
     }
   }
+  return { labels, features: [...vocab.keys()], idf, weights: W, bias, tuning };
+}
+
+/** A classifier answering from a trained (or cached) model. */
+export function classifierFromModel(model: ClassifierModel): TopicClassifier {
+  const { labels, idf, tuning, bias } = model;
+  const W = model.weights;
+  const C = labels.length;
+  const vocab = new Map(model.features.map((key, id) => [key, id]));
+  const groupWeight = { w: tuning.wordWeight, p: tuning.pairWeight, c: tuning.charWeight };
+  const featureWeight = new Float32Array(vocab.size);
+  for (const [key, id] of vocab) featureWeight[id] = groupWeight[key[0] as Group];
+  const vectorize = (raw: Map<string, [Group, number]>) => vectorizeRaw(raw, vocab, idf, groupWeight);
+  const forward = (x: SparseVector, out: Float64Array) => softmaxScores(W, bias, C, x, out);
 
   // At question time the features of each stem (word and character n-grams) are looked up once
   // and cached: stems repeat across questions, and building n-gram strings dominated the cost.

@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import MiniSearch from "minisearch";
 import type { Lang } from "../i18n/index.js";
-import { NONE, trainClassifier, type TopicClassifier, type TrainingDoc } from "./classifier.js";
+import { CLASSIFIER_TUNING, NONE, type TopicClassifier, type TrainingDoc } from "./classifier.js";
+import { cachedClassifier } from "./model-cache.js";
 import { findDangerSign } from "./danger.js";
 import { detectLanguage } from "./language.js";
 import { expandTokens, isKnownWord, normalizeTokens, tokenize } from "./normalize.js";
@@ -33,15 +34,16 @@ export const OFFTOPIC_TRAINING: readonly string[] = (
   JSON.parse(readFileSync(new URL("./training/offtopic.json", import.meta.url), "utf8")) as { examples: string[] }
 ).examples;
 
-// Training takes a few hundred milliseconds; a process that builds the same FAQ again (tests,
-// a refresh that changed only answer texts) reuses the model.
+// Training takes a few hundred milliseconds: a process that builds the same FAQ again (tests,
+// a refresh that changed only answer texts) reuses the model, and a new process loads it from
+// the disk cache (model-cache.ts).
 const modelCache = new Map<string, TopicClassifier>();
 
 function classifierFor(docs: TrainingDoc[]): TopicClassifier {
   const key = docs.map((d) => `${d.label}:${d.stems.join(" ")}`).join("|");
   let model = modelCache.get(key);
   if (!model) {
-    model = trainClassifier(docs);
+    model = cachedClassifier(docs, CLASSIFIER_TUNING);
     if (modelCache.size >= 4) modelCache.delete(modelCache.keys().next().value!);
     modelCache.set(key, model);
   }
