@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "migrations/", "coverage/"] },
+  { ignores: ["node_modules/", "data/", "dist/", "migrations/", "coverage/"] },
   ...tseslint.configs.recommended,
   {
     rules: {

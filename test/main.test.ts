@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { startNodeFlags } from "../scripts/start-args.js";
+import { buildAndStartArgs } from "../scripts/start-args.js";
 import { contactChannels } from "../src/contacts/contacts.sql.js";
 import { openDatabase } from "../src/db/client.js";
 import { onPostgres } from "./helpers/runtime.js";
@@ -29,9 +29,12 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+let startArgs: string[] | undefined;
+
 function start(env: Record<string, string>): Started {
   // The command npm start runs, without npm in between (so SIGTERM reaches the service).
-  const child = spawn(process.execPath, [...startNodeFlags(), "src/main.ts"], {
+  startArgs ??= buildAndStartArgs();
+  const child = spawn(process.execPath, startArgs, {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

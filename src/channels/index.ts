@@ -7,7 +7,6 @@ import { ChannelHub } from "./hub.js";
 import { engineFor, type OutboundEngine } from "./engine.js";
 import { deliverOutbox, markFailedByExternalId, requeueStale } from "./outbox.js";
 import { telegramAdapterFromConfig } from "./telegram/index.js";
-import { createWhatsAppAdapter } from "./whatsapp/index.js";
 import { createWhatsAppCloudAdapter, whatsAppCloudSettings, type CloudStatus } from "./whatsapp-cloud/index.js";
 import { createWebChatAdapter } from "./web/adapter.js";
 import type { WebChatLimits } from "./web/routes.js";
@@ -25,6 +24,8 @@ export async function createChannels(rt: Runtime, options: { webChatLimits?: Par
   const telegram = telegramAdapterFromConfig(rt.config, { log: rt.log, sink });
   if (telegram) hub.register(telegram);
   if (rt.config.WHATSAPP_BAILEYS) {
+    // Loaded only when enabled: Baileys and its QR code renderer add ~70 MB to the process.
+    const { createWhatsAppAdapter } = await import("./whatsapp/index.js");
     hub.register(
       createWhatsAppAdapter({
         rt,

@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { copyTemplateInto, isNewDataDir } from "./pglite-template.js";
 import postgres from "postgres";
 import * as schema from "./schema.js";
 
@@ -22,7 +23,7 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { engine: "pglite"; dataDir?: string } // no dataDir: in memory (tests)
+  | { engine: "pglite"; dataDir?: string; /** Shared buffers, e.g. "32MB". */ sharedBuffers?: string } // no dataDir: in memory (tests)
   | {
       engine: "postgres";
       url: string;
@@ -32,13 +33,24 @@ export type DatabaseTarget =
       onQuery?: (statement: string) => void;
     };
 
+/** PGlite's shared buffers unless the caller says otherwise (PostgreSQL's own default is 128MB). */
+export const PGLITE_SHARED_BUFFERS = "16MB";
+
 /** Opens the database; PGlite creates its data folder on first use. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.engine === "pglite") {
-    if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+    if (target.dataDir) {
+      mkdirSync(target.dataDir, { recursive: true });
+      if (isNewDataDir(target.dataDir)) copyTemplateInto(target.dataDir);
+    }
     // Loaded only when used: PGlite's WASM build adds ~45 MB to a process that runs on PostgreSQL.
     const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import("@electric-sql/pglite"), import("drizzle-orm/pglite")]);
-    const client = new PGlite(target.dataDir);
+    // PostgreSQL's default 128 MB of shared buffers lives inside PGlite's WASM memory, i.e. in the
+    // service's own RSS; the embedded database serves one small regency and the operating
+    // system's page cache still holds its files, so a smaller pool keeps idle RSS down (BENCHMARKS.md).
+    const client = new PGlite(target.dataDir, {
+      startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${target.sharedBuffers ?? PGLITE_SHARED_BUFFERS}`],
+    });
     await client.waitReady;
     const db = drizzlePglite({ client, schema }) as unknown as Db;
     return {

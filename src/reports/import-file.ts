@@ -4,7 +4,6 @@
 // punctuation ignored), so extra or reordered columns do no harm. Every problem is reported with
 // its row and column; z-scores in the file are ignored (the service computes its own).
 import { parse as parseCsv } from "csv-parse/sync";
-import ExcelJS from "exceljs";
 import { isValidNik } from "../children/index.js";
 
 export type FileKind = "xlsx" | "html" | "csv";
@@ -54,6 +53,8 @@ export async function gridOf(bytes: Buffer): Promise<{ kind: FileKind; rows: str
     const rows = parseCsv(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][];
     return { kind, rows: rows.map((r) => r.map((c) => c.trim())) };
   }
+  // Loaded when a spreadsheet comes in: exceljs adds ~30 MB to the process (idle RSS, BENCHMARKS.md).
+  const { default: ExcelJS } = await import("exceljs");
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(bytes as unknown as ArrayBuffer);
   const sheet = book.worksheets[0];
