@@ -120,7 +120,8 @@ export async function handleInbound(rt: Runtime, received: InboundMessage): Prom
         contactId: turn.erased ? null : contact.id,
         ...to,
         message: reply,
-        ...(turn.erased ? { forgetAfterSend: true } : {}),
+        // Its own kind: WhatsApp Cloud sends it as the `erasure` template outside the 24-hour window.
+        ...(turn.erased ? { forgetAfterSend: true, kind: "erasure" } : {}),
         ...(delayMs > 0 ? { notBefore: new Date(now.getTime() + delayMs) } : {}),
       }));
       // The first message over the limit: the person hears at once that the answers are coming.
