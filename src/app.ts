@@ -16,6 +16,7 @@ import { safeError } from "./lib/log.js";
 import { InboundUnavailableError } from "./channels/channel.js";
 import { isDatabaseUnavailable } from "./db/errors.js";
 import type { Runtime } from "./runtime.js";
+import { metricsPlugin } from "./metrics/plugin.js";
 
 export interface AppOptions {
   /** Channels whose HTTP routes (webhooks, web chat) the app serves. */
@@ -73,6 +74,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: "not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` }),
   );
+
+  // Request ids for every log line of a request, HTTP figures, and GET /metrics (METRICS_TOKEN).
+  await metricsPlugin(app, rt);
 
   app.get("/health", async () => ({ status: "ok" }));
 

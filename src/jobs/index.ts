@@ -2,6 +2,7 @@
 // for a running job to finish before the database closes.
 import cron, { type ScheduledTask } from "node-cron";
 import { safeError } from "../lib/log.js";
+import * as metrics from "../metrics/index.js";
 import type { Runtime } from "../runtime.js";
 
 export interface Job {
@@ -28,11 +29,13 @@ export function startJobs(rt: Runtime, jobs: Job[]): JobRunner {
     const promise = job
       .run(rt)
       .then((stats) => {
+        for (const [item, n] of Object.entries(stats)) if (n > 0) metrics.jobItems.inc({ job: job.name, item }, n);
         if (Object.values(stats).some((v) => v > 0)) rt.log.info({ job: job.name, ms: Date.now() - started, ...stats }, "job ran");
         return stats;
       })
       .catch((err: unknown) => {
         rt.log.error({ ...safeError(err), job: job.name }, "job failed");
+        metrics.errors.inc({ place: `job:${job.name}` });
         return {};
       })
       .finally(() => running.delete(job.name));

@@ -1,0 +1,15 @@
+// The request a piece of work belongs to, so every log line written while handling it (in the
+// conversation, the outbox, the channel adapters, which log through the process logger) carries
+// the request's id, as Fastify's own request logger does. AsyncLocalStorage follows the awaits.
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Logger } from "pino";
+
+export const requestContext = new AsyncLocalStorage<{ reqId: string }>();
+
+/** pino mixin: the current request's id, unless the logger already binds one (Fastify's request.log). */
+export function requestIdMixin(_merge: object, _level: number, logger: Logger): Record<string, unknown> {
+  const store = requestContext.getStore();
+  if (!store) return {};
+  if ("reqId" in logger.bindings()) return {};
+  return { reqId: store.reqId };
+}
