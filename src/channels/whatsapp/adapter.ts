@@ -22,6 +22,7 @@ import { outbox } from "../channels.sql.js";
 import { useDatabaseAuthState, type DatabaseAuthState } from "./auth-state.js";
 import { disconnectAction, disconnectStatusCode, reconnectDelayMs } from "./connection.js";
 import { formatOutbound, mapBaileysMessage } from "./map.js";
+import { baileysMessageSchema, describeIssues } from "./schema.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
 import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
@@ -155,7 +156,18 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     // "append" are messages from before this connection (history, own other devices): not turns.
     if (type !== "notify" || !running) return;
     for (const msg of messages) {
-      const inbound = mapBaileysMessage(msg, rt.clock.now());
+      const checked = baileysMessageSchema.safeParse(msg);
+      if (!checked.success) {
+        log.warn({ issues: describeIssues(checked.error) }, "whatsapp message malformed; ignored");
+        continue;
+      }
+      let inbound: ReturnType<typeof mapBaileysMessage>;
+      try {
+        inbound = mapBaileysMessage(msg, rt.clock.now());
+      } catch (err) {
+        log.warn({ error: err instanceof Error ? err.name : "unknown" }, "whatsapp message not understood; ignored");
+        continue;
+      }
       if (!inbound) continue;
       deliver(inbound.address, async () => {
         // WhatsApp has already been told the message arrived (Baileys sends the receipt), so it
