@@ -60,7 +60,7 @@ export interface WhatsAppAdapterOptions {
   jitterMs?: () => number;
   /** Where the terminal QR drawing goes; stdout by default (not the JSON log). */
   printQr?: (drawing: string) => void;
-  /** How often a waiting instance tries the ownership lock, and the owner re-checks it; 30 s. */
+  /** How often a waiting instance tries the ownership lock, and the owner re-checks it; 10 s (takeover after a crash within ~10 s). */
   lockRetryMs?: number;
   /** Wait before the n-th reconnect after a lost connection; reconnectDelayMs (1 s … 60 s). */
   reconnectDelay?: (attempt: number) => number;
@@ -95,7 +95,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   const socketFactory: WhatsAppSocketFactory = options.socketFactory ?? ((config) => makeWASocket(config));
   const jitter = options.jitterMs ?? defaultJitter;
   const printQr = options.printQr ?? ((drawing: string) => void process.stdout.write(`${drawing}\n`));
-  const lockRetryMs = options.lockRetryMs ?? 30_000;
+  const lockRetryMs = options.lockRetryMs ?? 10_000;
   const reconnectDelay = options.reconnectDelay ?? reconnectDelayMs;
   const lock: OwnerLock | null =
     rt.config.database === "postgres" && rt.config.DATABASE_URL ? createOwnerLock(rt.config.DATABASE_URL) : null;
