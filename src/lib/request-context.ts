@@ -13,3 +13,14 @@ export function requestIdMixin(_merge: object, _level: number, logger: Logger): 
   if ("reqId" in logger.bindings()) return {};
   return { reqId: store.reqId };
 }
+
+/** A short id, like Fastify's request ids (src/app.ts genReqId). */
+export const newRequestId = (): string => Math.random().toString(36).slice(2, 10);
+
+/**
+ * Runs work that does not come through HTTP (a polled Telegram update, a WhatsApp message, a job
+ * run) under an id of its own, so its log lines can be followed like a request's.
+ */
+export function withRequestId<T>(work: () => Promise<T>): Promise<T> {
+  return requestContext.getStore() ? work() : requestContext.run({ reqId: newRequestId() }, work);
+}

@@ -102,6 +102,7 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
   const poolSize = new Gauge({ name: "balanting_db_pool_max", help: "Connections this process opens at most (DB_POOL_MAX)", registers: [] });
 
   const collect = async () => {
+    up.set(0); // stays 0 if the database does not answer within the scrape's wait
     try {
       const lanes = await queryRows<{ lane: number; n: number; oldest: number | null }>(
         db,
@@ -134,20 +135,47 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
     }
   };
   const gauges: Gauge<string>[] = [queued, oldest, remindersDue, up, ...(poolMax !== null ? [connections, poolSize] : [])];
-  for (const g of gauges) registry.registerMetric(g);
-  const names = ["balanting_outbox_queued", "balanting_outbox_oldest_due_seconds", "balanting_reminders_due", "balanting_db_up"];
-  if (poolMax !== null) names.push("balanting_db_connections", "balanting_db_pool_max");
-  collectBeforeScrape = collect;
+  // One app per process in production; in tests the latest app still open is the one scraped.
+  const me = { gauges, collect };
+  registrations.push(me);
+  activate(me);
   return () => {
-    for (const name of names) registry.removeSingleMetric(name);
-    collectBeforeScrape = async () => {};
+    const wasCurrent = registrations.at(-1) === me;
+    registrations.splice(registrations.indexOf(me), 1);
+    if (!wasCurrent) return;
+    const previous = registrations.at(-1);
+    if (previous) activate(previous);
+    else {
+      for (const name of DATABASE_GAUGES) registry.removeSingleMetric(name);
+      collectBeforeScrape = async () => {};
+    }
   };
 }
 
+interface Registration {
+  gauges: Gauge<string>[];
+  collect: () => Promise<void>;
+}
+const registrations: Registration[] = [];
+function activate(r: Registration): void {
+  for (const name of DATABASE_GAUGES) registry.removeSingleMetric(name);
+  for (const g of r.gauges) registry.registerMetric(g);
+  collectBeforeScrape = r.collect;
+}
+
 let collectBeforeScrape: () => Promise<void> = async () => {};
+const DATABASE_GAUGES = [
+  "balanting_outbox_queued",
+  "balanting_outbox_oldest_due_seconds",
+  "balanting_reminders_due",
+  "balanting_db_up",
+  "balanting_db_connections",
+  "balanting_db_pool_max",
+];
 
 /** The exposition text, with the database figures read now. */
 export async function scrape(): Promise<{ contentType: string; body: string }> {
-  await collectBeforeScrape();
+  // A database that does not answer must not hang the scrape (Prometheus gives up after 10 s).
+  await Promise.race([collectBeforeScrape(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   return { contentType: registry.contentType, body: await registry.metrics() };
 }

@@ -9,6 +9,7 @@ import { buildApp } from "../../src/app.js";
 import { ChannelHub } from "../../src/channels/hub.js";
 import { createTelegramAdapter } from "../../src/channels/telegram/index.js";
 import { createInboundSink } from "../../src/conversation/index.js";
+import { startJobs } from "../../src/jobs/index.js";
 import { systemClock } from "../../src/lib/clock.js";
 import { createLogger } from "../../src/lib/log.js";
 import type { Runtime } from "../../src/runtime.js";
@@ -81,6 +82,10 @@ describe("GET /metrics", () => {
     const plain = await buildApp({ ...rt, config: { ...rt.config, METRICS_TOKEN: undefined } });
     expect((await plain.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(404);
     await plain.close();
+    // A second app with the token in the same process (tests) builds and answers too.
+    const second = await buildApp(rt);
+    expect((await second.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(200);
+    await second.close();
   });
 
   it("counts a message in, its replies out, their latency, the HTTP answers, and reads the queue per lane", async () => {
@@ -126,6 +131,29 @@ describe("request ids in logs", () => {
     // Fastify's request logger binds it itself: once per line, not twice.
     expect(lines.filter((l) => l.reqId === completed?.reqId).length).toBeGreaterThanOrEqual(3);
     expect(raw.every((line) => line.split('"reqId"').length <= 2)).toBe(true);
+  });
+
+  it("are given to work that does not come through HTTP: each job run has one id on all its lines", async () => {
+    lines.length = 0;
+    const jobs = startJobs(rt, [
+      {
+        name: "probe",
+        schedule: "0 0 1 1 *",
+        run: async (r) => {
+          r.log.info("probe step 1");
+          await new Promise((resolve) => setImmediate(resolve));
+          r.log.info("probe step 2");
+          return { probed: 1 };
+        },
+      },
+    ]);
+    await jobs.runNow("probe");
+    await jobs.runNow("probe");
+    await jobs.stop();
+    const ids = lines.filter((l) => String(l.msg).startsWith("probe step") || l.job === "probe").map((l) => l.reqId);
+    expect(ids).toHaveLength(6);
+    expect(ids.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(2); // two runs, one id each
   });
 
   it("are not on lines outside any request", () => {

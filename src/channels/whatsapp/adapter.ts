@@ -26,6 +26,7 @@ import { baileysMessageSchema, describeIssues } from "./schema.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
 import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
+import { withRequestId } from "../../lib/request-context.js";
 
 /** Waits before handing a message to the sink again while the database is away or busy. */
 const SINK_RETRY_MS = [200, 1_000, 2_000, 5_000, 10_000];
@@ -169,7 +170,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
         continue;
       }
       if (!inbound) continue;
-      deliver(inbound.address, async () => {
+      deliver(inbound.address, () => withRequestId(async () => {
         // WhatsApp has already been told the message arrived (Baileys sends the receipt), so it
         // will not deliver it again: while the database is away or the sink is full, keep trying
         // here (the last wait repeats) until it is stored or the channel stops.
@@ -185,7 +186,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
             await new Promise((resolve) => setTimeout(resolve, SINK_RETRY_MS[Math.min(attempt, SINK_RETRY_MS.length - 1)]));
           }
         }
-      });
+      }));
     }
   };
 
