@@ -1,6 +1,6 @@
-import type { WAMessage } from "@whiskeysockets/baileys";
 // Everything of the WhatsApp channel that needs a database, on one runtime (building one costs
 // seconds): the auth state, the adapter over a fake Baileys socket, and the whole inbound path.
+import type { WAMessage } from "@whiskeysockets/baileys";
 import { randomBytes } from "node:crypto";
 import { DisconnectReason, initAuthCreds, type SignalDataSet } from "@whiskeysockets/baileys";
 import { and, asc, eq, sql } from "drizzle-orm";
