@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import postgres from "postgres";
+import postgres from "../src/db/postgres.js";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase, type Database } from "../src/db/client.js";
 import { registerDomainConversations } from "../src/conversation/domains.js";

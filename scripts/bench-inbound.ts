@@ -22,7 +22,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
 import type { Update } from "grammy/types";
-import postgres from "postgres";
+import type { Sql } from "postgres";
+import postgres from "../src/db/postgres.js";
 import { sql } from "drizzle-orm";
 
 const SECRET = "bench_inbound_secret";
@@ -175,7 +176,7 @@ function ask<T>(proc: ChildProcess, message: ToChild, answer: string): Promise<T
 }
 
 /** CPU ticks (user+system) of the PostgreSQL backends serving one database, read from /proc. */
-async function backendTicks(admin: postgres.Sql | null, dbName: string): Promise<Map<number, number>> {
+async function backendTicks(admin: Sql | null, dbName: string): Promise<Map<number, number>> {
   const ticks = new Map<number, number>();
   if (!admin) return ticks;
   const rows = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName} and application_name = 'balanting'`;
@@ -223,7 +224,7 @@ async function service(): Promise<void> {
 
   let dbName = "";
   let dbUrl = "";
-  let admin: postgres.Sql | null = null;
+  let admin: Sql | null = null;
   let dataDir = "";
   if (url) {
     dbName = `balanting_bench_${process.pid}_${randomBytes(3).toString("hex")}`;

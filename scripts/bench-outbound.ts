@@ -11,7 +11,7 @@ import { EventEmitter, once } from "node:events";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
+import postgres from "../src/db/postgres.js";
 import { engineFor } from "../src/channels/engine.js";
 import { ChannelHub } from "../src/channels/hub.js";
 import { deliverOutbox, enqueue, type Enqueue } from "../src/channels/outbox.js";

@@ -12,7 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { DateTime } from "luxon";
-import postgres from "postgres";
+import postgres from "../src/db/postgres.js";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";

@@ -10,7 +10,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
+import postgres from "../src/db/postgres.js";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";

@@ -56,7 +56,7 @@ export async function checkBackupRestore(target: BackupTarget, workDir: string):
 
 /** A scratch database beside the one DATABASE_URL names; dropped afterwards. */
 export async function withScratchPostgres<T>(baseUrl: string, use: (url: string) => Promise<T>): Promise<T> {
-  const { default: postgres } = await import("postgres");
+  const { default: postgres } = await import("../src/db/postgres.js");
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   const name = `balanting_backup_check_${process.pid}_${Date.now()}`;
   await admin.unsafe(`create database ${name}`);

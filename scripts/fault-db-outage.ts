@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import type { Update } from "grammy/types";
-import postgres from "postgres";
+import postgres from "../src/db/postgres.js";
 import { buildApp } from "../src/app.js";
 import { ChannelHub, startOutbound } from "../src/channels/index.js";
 import { createTelegramAdapter } from "../src/channels/telegram/index.js";

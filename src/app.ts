@@ -16,6 +16,8 @@ import { safeError } from "./lib/log.js";
 import { InboundUnavailableError } from "./channels/channel.js";
 import { isDatabaseUnavailable } from "./db/errors.js";
 import type { Runtime } from "./runtime.js";
+import { metricsPlugin } from "./metrics/plugin.js";
+import { newRequestId } from "./lib/request-context.js";
 
 export interface AppOptions {
   /** Channels whose HTTP routes (webhooks, web chat) the app serves. */
@@ -34,7 +36,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   const app = Fastify({
     loggerInstance: rt.log as FastifyBaseLogger,
     // Give each request a short id in logs instead of anything about the caller.
-    genReqId: () => Math.random().toString(36).slice(2, 10),
+    genReqId: newRequestId,
     // X-Forwarded-For is believed only from configured proxies: anyone can send the header, and
     // believing it lets a client pick its own address and slip past per-address limits.
     trustProxy: trustProxySetting(rt.config.TRUST_PROXY),
@@ -73,6 +75,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: "not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` }),
   );
+
+  // Request ids for every log line of a request, HTTP figures, and GET /metrics (METRICS_TOKEN).
+  await metricsPlugin(app, rt);
 
   app.get("/health", async () => ({ status: "ok" }));
 

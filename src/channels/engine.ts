@@ -25,6 +25,7 @@ import { SendError, type ChannelName } from "./channel.js";
 import { outbox } from "./channels.sql.js";
 import type { ChannelHub } from "./hub.js";
 import { backoffMs, ChannelPacer, LANES, laneRank, type ChannelPacing, type Lane } from "./pacing.js";
+import * as metrics from "../metrics/index.js";
 
 /** The NOTIFY channel enqueue() signals on. */
 export const OUTBOX_NOTIFY_CHANNEL = "balanting_outbox";
@@ -575,6 +576,8 @@ export class OutboundEngine {
         attempts: row.attempts + 1,
       });
       this.counters.sent++;
+      metrics.outboundMessages.inc({ channel: row.channel, lane: h.lane, result: "sent" });
+      if (h.lane === "reply") metrics.replyLatency.observe({ channel: row.channel }, Math.max(0, this.rt.clock.now().getTime() - row.createdAt.getTime()) / 1000);
       h.settle("sent");
     } catch (err) {
       await this.failed(h, err);
@@ -588,6 +591,8 @@ export class OutboundEngine {
     if (err instanceof SendError && err.rateLimited) {
       // Not the message's fault: wait what the provider asks, and do not count an attempt.
       this.counters.rateLimited++;
+      metrics.rateLimited.inc({ channel: row.channel });
+      metrics.outboundMessages.inc({ channel: row.channel, lane: h.lane, result: "rate_limited" });
       const wait = err.retryAfterMs ?? 1_000;
       state.pacer.pause(performance.now(), wait, err.scope === "recipient" ? row.address : undefined);
       this.rt.log.warn({ outboxId: row.id, channel: row.channel, retryAfterMs: wait }, "send rate-limited; waiting");
@@ -618,6 +623,7 @@ export class OutboundEngine {
         nextAttemptAt: new Date(this.rt.clock.now().getTime() + delay),
       });
       this.counters.retrying++;
+      metrics.outboundMessages.inc({ channel: row.channel, lane: h.lane, result: "retrying" });
       h.settle("retrying");
       // The loop picks it up when due; make sure it looks soon.
       if (this.running && delay < this.settings.pollMs) setTimeout(() => this.wake(), delay).unref();
@@ -630,6 +636,7 @@ export class OutboundEngine {
       lastError: retryable ? `gave up after ${attempts} attempts: ${reason}` : reason,
     });
     this.counters.failed++;
+    metrics.outboundMessages.inc({ channel: row.channel, lane: h.lane, result: "failed" });
     h.settle("failed");
   }
 }

@@ -15,6 +15,7 @@ export type Lane = (typeof LANES)[number];
  */
 const LANE_OF_KIND: Readonly<Record<string, Lane>> = {
   reply: "reply",
+  erasure: "reply", // the HAPUS DATA confirmation: a reply with a template of its own
   alert: "notice",
   handoff: "notice",
   referral: "notice",

@@ -91,6 +91,7 @@ const EnvSchema = z.object({
   NIK_KEY: z.string().min(32, "must be 32 bytes as 64 hex characters or base64").optional(),
   NIK_KEY_FILE: z.string().min(1).default("./secrets/nik.key"),
   ADMIN_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+  METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, "does not look like a bot token (123456:ABC…)").optional(),
   TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
   TELEGRAM_WEBHOOK_SECRET: z

@@ -16,6 +16,7 @@ import { registerDomainConversations } from "./domains.js";
 import { route } from "./router.js";
 import type { DialogueState } from "./state.js";
 import { Turn } from "./turn.js";
+import * as metrics from "../metrics/index.js";
 
 /**
  * More messages than this from one person in a minute is flooding: the person is told once that
@@ -120,7 +121,8 @@ export async function handleInbound(rt: Runtime, received: InboundMessage): Prom
         contactId: turn.erased ? null : contact.id,
         ...to,
         message: reply,
-        ...(turn.erased ? { forgetAfterSend: true } : {}),
+        // Its own kind: WhatsApp Cloud sends it as the `erasure` template outside the 24-hour window.
+        ...(turn.erased ? { forgetAfterSend: true, kind: "erasure" } : {}),
         ...(delayMs > 0 ? { notBefore: new Date(now.getTime() + delayMs) } : {}),
       }));
       // The first message over the limit: the person hears at once that the answers are coming.
@@ -173,17 +175,22 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
     let failure: unknown;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        return (await handleInbound(rt, message)).outboxIds;
+        const handled = await handleInbound(rt, message);
+        metrics.inboundMessages.inc({ channel: message.channel, outcome: handled.duplicate ? "duplicate" : "handled" });
+        return handled.outboxIds;
       } catch (err) {
         failure = err;
         if (!isDatabaseError(err)) break;
         if (!(await databaseAnswers(rt))) {
           rt.log.warn({ ...safeError(err), channel: message.channel }, "inbound message not stored: database unavailable");
+          metrics.inboundMessages.inc({ channel: message.channel, outcome: "unavailable" });
           throw new InboundUnavailableError({ cause: err });
         }
       }
     }
     rt.log.error({ ...safeError(failure), channel: message.channel, alert: "inbound_failed" }, "inbound message failed");
+    metrics.inboundMessages.inc({ channel: message.channel, outcome: "failed" });
+    metrics.errors.inc({ place: "inbound" });
     const lang = detectLanguage(message.text ?? "") ?? DEFAULT_LANG;
     try {
       const apology = { contactId: null, channel: message.channel, address: withoutNul(message).address, message: { text: rt.i18n.t(lang, "conversation:error") } };
@@ -194,13 +201,20 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
   };
 
   const sink = async (message: InboundMessage) => {
-    if (inProgress >= maxConcurrency) throw new InboundBusyError();
+    if (inProgress >= maxConcurrency) {
+      metrics.inboundMessages.inc({ channel: message.channel, outcome: "busy" });
+      throw new InboundBusyError();
+    }
     inProgress++;
+    metrics.inboundInProgress.inc();
+    const timer = metrics.inboundSeconds.startTimer({ channel: message.channel });
     let outboxIds: number[];
     try {
       outboxIds = await handle(message);
     } finally {
       inProgress--;
+      metrics.inboundInProgress.dec();
+      timer();
     }
     // Sending happens after the caller is answered (webhooks must be acknowledged quickly); a
     // failed send stays in the outbox for the retry job.

@@ -3,9 +3,7 @@
 import { mkdirSync } from "node:fs";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { copyTemplateInto, isNewDataDir } from "./pglite-template.js";
-import postgres from "postgres";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -65,6 +63,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       },
     };
   }
+  // Loaded only when used, and postgres.js only through ./postgres.js (its crash fix); drizzle's
+  // adapter imports "postgres" itself, so it must load after that fix is in place.
+  const { default: postgres } = await import("./postgres.js");
+  const { drizzle: drizzlePostgres } = await import("drizzle-orm/postgres-js");
   const client = postgres(target.url, {
     max: target.max ?? 10,
     onnotice: () => {}, // "relation already exists, skipping" and the like are not news

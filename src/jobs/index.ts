@@ -2,7 +2,9 @@
 // for a running job to finish before the database closes.
 import cron, { type ScheduledTask } from "node-cron";
 import { safeError } from "../lib/log.js";
+import * as metrics from "../metrics/index.js";
 import type { Runtime } from "../runtime.js";
+import { withRequestId } from "../lib/request-context.js";
 
 export interface Job {
   name: string;
@@ -25,17 +27,21 @@ export function startJobs(rt: Runtime, jobs: Job[]): JobRunner {
     const current = running.get(job.name);
     if (current) return current; // still busy from the last tick: skip, do not pile up
     const started = Date.now();
-    const promise = job
-      .run(rt)
-      .then((stats) => {
-        if (Object.values(stats).some((v) => v > 0)) rt.log.info({ job: job.name, ms: Date.now() - started, ...stats }, "job ran");
-        return stats;
-      })
-      .catch((err: unknown) => {
-        rt.log.error({ ...safeError(err), job: job.name }, "job failed");
-        return {};
-      })
-      .finally(() => running.delete(job.name));
+    // One id for every log line of this run, its own "job ran" or "job failed" included.
+    const promise = withRequestId(() =>
+      job
+        .run(rt)
+        .then((stats) => {
+          for (const [item, n] of Object.entries(stats)) if (n > 0) metrics.jobItems.inc({ job: job.name, item }, n);
+          if (Object.values(stats).some((v) => v > 0)) rt.log.info({ job: job.name, ms: Date.now() - started, ...stats }, "job ran");
+          return stats;
+        })
+        .catch((err: unknown): Record<string, number> => {
+          rt.log.error({ ...safeError(err), job: job.name }, "job failed");
+          metrics.errors.inc({ place: `job:${job.name}` });
+          return {};
+        }),
+    ).finally(() => running.delete(job.name));
     running.set(job.name, promise);
     return promise;
   };

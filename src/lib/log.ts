@@ -2,6 +2,7 @@
 // code logs ids and counts, never names, numbers or message text, and these paths are redacted
 // as a second line of defence in case an object carrying them is logged whole.
 import { pino, type Logger } from "pino";
+import { requestIdMixin } from "./request-context.js";
 
 export type { Logger };
 
@@ -24,7 +25,10 @@ export function requestForLog(req: { method?: string; url?: string }): { method?
 
 /** Creates the process logger; Fastify uses the same instance (and its `req` serializer). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: { req: requestForLog } }, destination);
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: { req: requestForLog }, mixin: requestIdMixin },
+    destination,
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import type { FastifyInstance, InjectOptions } from "fastify";
 import { SESSION_COOKIE, createSession } from "../../src/admin/auth.js";
 import { buildApp } from "../../src/app.js";
 import { createChannels, type ChannelHub } from "../../src/channels/index.js";
+import type { WebChatLimits } from "../../src/channels/web/routes.js";
 import { seedWorld } from "../admin/fixture.js";
 import { BotApiStandIn, TEST_TOKEN } from "../channels/telegram/bot-api-stand-in.js";
 import { createTestRuntime, type TestRuntime } from "./runtime.js";
@@ -48,7 +49,7 @@ export interface FuzzWorld {
 }
 
 /** The whole service: web chat, Telegram webhook, WhatsApp Cloud webhook and the admin API. */
-export async function startFuzzWorld(): Promise<FuzzWorld> {
+export async function startFuzzWorld(options: { webChatLimits?: WebChatLimits } = {}): Promise<FuzzWorld> {
   const api = new BotApiStandIn();
   const apiRoot = await api.listen();
   const rt = await createTestRuntime({
@@ -65,7 +66,7 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
     },
   });
   const w = await seedWorld(rt);
-  const hub = await createChannels(rt);
+  const hub = await createChannels(rt, options.webChatLimits ? { webChatLimits: options.webChatLimits } : {});
   const app = await buildApp(rt, { hub, admin: { loginRateLimit: 1_000_000 } });
   await app.ready();
   const { token } = await createSession(rt.db, w.accounts.admin.id, new Date("2030-01-01T00:00:00Z"));

@@ -1,7 +1,7 @@
 // Builds a Runtime on a real, empty database for one test file: in-memory PGlite by default,
 // or a fresh database on the PostgreSQL server named by DATABASE_URL (dropped afterwards).
 import { randomBytes } from "node:crypto";
-import postgres from "postgres";
+import postgres from "../../src/db/postgres.js";
 import { loadConfig, type Config } from "../../src/config/index.js";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { ManualClock } from "../../src/lib/clock.js";

@@ -12,6 +12,7 @@ import { describeError, inlineKeyboard, splitTelegramText, toSendError } from ".
 import { TELEGRAM_WEBHOOK_PATH, telegramWebhookRoutes } from "./routes.js";
 import { describeIssues, telegramUpdateSchema } from "./schema.js";
 import { createOwnerLock, type OwnerLock } from "../whatsapp/owner-lock.js";
+import { withRequestId } from "../../lib/request-context.js";
 
 /** Advisory lock key of the Telegram poller ("BTG1" in ASCII). */
 export const TELEGRAM_POLLING_LOCK_KEY = 0x42_54_47_31;
@@ -273,7 +274,7 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
         continue;
       }
       for (const update of updates) {
-        if (!(await handle(update))) break;
+        if (!(await withRequestId(() => handle(update)))) break;
         offset = update.update_id + 1;
       }
     }

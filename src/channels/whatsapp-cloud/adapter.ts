@@ -113,7 +113,11 @@ export function createWhatsAppCloudAdapter(options: WhatsAppCloudOptions): Whats
       if (s.status === "failed") log.warn({ externalId: s.externalId, codes: s.errorCodes }, "message delivery failed");
     }
     if (parsed.errorCodes.length > 0) log.warn({ codes: parsed.errorCodes }, "webhook reported errors");
-    for (const skipped of parsed.skipped) log.debug({ type: skipped.type, reason: skipped.reason }, "webhook message skipped");
+    for (const skipped of parsed.skipped) {
+      // A malformed message is acknowledged with the body (Meta would resend it for days) and logged: fields and codes only.
+      if (skipped.reason === "malformed") log.warn({ type: skipped.type, issues: skipped.issues }, "whatsapp cloud message malformed; acknowledged and ignored");
+      else log.debug({ type: skipped.type, reason: skipped.reason }, "webhook message skipped");
+    }
     log.debug({ messages: parsed.messages.length, statuses: parsed.statuses.length }, "webhook received");
     // Meta's webhook is acknowledged only once everything in it is durable: a crash or a database
     // outage before then gets a redelivery (the ledger drops what was already stored).

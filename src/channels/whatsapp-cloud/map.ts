@@ -4,6 +4,7 @@
 // whatsapp/webhooks/reference/messages): entry[].changes[].value.{metadata, contacts, messages,
 // statuses, errors}. Anything malformed is skipped one message at a time, never the whole body.
 import type { InboundMessage } from "../channel.js";
+import { cloudContactSchema, cloudMessageSchema, cloudStatusSchema, describeIssues, type CloudMessage } from "./schema.js";
 
 type Obj = Record<string, unknown>;
 
@@ -41,6 +42,8 @@ export interface SkippedMessage {
   externalId?: string;
   type: string;
   reason: "not_a_message" | "other_number" | "no_sender" | "malformed";
+  /** For malformed messages: which fields and why (paths and codes, no values). */
+  issues?: string[];
 }
 
 export interface CloudStatus {
@@ -83,27 +86,23 @@ function changeValues(body: unknown, phoneNumberId: string | undefined, skipped:
 }
 
 /** Text and button payload of one message, by type. */
-function content(m: Obj): { text?: string; payload?: string } {
-  const type = str(m.type);
-  switch (type) {
+function content(m: CloudMessage): { text?: string; payload?: string } {
+  switch (m.type) {
     case "text":
-      return { text: str(obj(m.text)?.body) };
+      return { text: str(m.text?.body) };
     case "interactive": {
-      const i = obj(m.interactive);
       // Reply buttons and list rows we sent come back with the id we gave them (the payload).
-      const reply = obj(i?.button_reply) ?? obj(i?.list_reply);
+      const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
       return reply ? { payload: str(reply.id), text: str(reply.title) } : {};
     }
-    case "button": {
+    case "button":
       // Quick-reply button of a template message: payload set when the template was sent, or
       // the button text when none was set.
-      const b = obj(m.button);
-      return { payload: str(b?.payload), text: str(b?.text) };
-    }
+      return { payload: str(m.button?.payload), text: str(m.button?.text) };
     case "image":
     case "video":
     case "document":
-      return { text: str(obj(m[type])?.caption) };
+      return { text: str(m[m.type]?.caption) };
     default:
       return {};
   }
@@ -114,15 +113,19 @@ export function parseCloudWebhook(body: unknown, options: MapOptions = {}): Clou
   const now = options.now ?? new Date();
   const out: CloudWebhook = { messages: [], statuses: [], skipped: [], errorCodes: [] };
   for (const value of changeValues(body, options.phoneNumberId, out.skipped)) {
-    const contacts = arr(value.contacts).map(obj).filter((c): c is Obj => c !== undefined);
+    const contacts = arr(value.contacts).flatMap((c) => {
+      const checked = cloudContactSchema.safeParse(c);
+      return checked.success ? [checked.data] : [];
+    });
     for (const raw of arr(value.messages)) {
-      const m = obj(raw);
-      const externalId = str(m?.id);
-      const type = str(m?.type) ?? "unknown";
-      if (!m || !externalId) {
-        out.skipped.push({ type, reason: "malformed" });
+      const checked = cloudMessageSchema.safeParse(raw);
+      if (!checked.success) {
+        out.skipped.push({ type: str(obj(raw)?.type) ?? "unknown", reason: "malformed", issues: describeIssues(checked.error) });
         continue;
       }
+      const m = checked.data;
+      const externalId = m.id;
+      const type = m.type;
       if (NOT_A_MESSAGE.has(type)) {
         out.skipped.push({ externalId, type, reason: "not_a_message" });
         continue;
@@ -153,13 +156,12 @@ export function parseCloudWebhook(body: unknown, options: MapOptions = {}): Clou
       out.messages.push(message);
     }
     for (const raw of arr(value.statuses)) {
-      const s = obj(raw);
-      const externalId = str(s?.id);
-      const status = str(s?.status);
-      if (!s || !externalId || !status) continue;
+      const checked = cloudStatusSchema.safeParse(raw);
+      if (!checked.success) continue;
+      const s = checked.data;
       out.statuses.push({
-        externalId,
-        status,
+        externalId: s.id,
+        status: s.status,
         at: unixSeconds(s.timestamp) ?? now,
         errorCodes: errorCodes(s.errors),
       });

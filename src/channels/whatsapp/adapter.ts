@@ -22,9 +22,11 @@ import { outbox } from "../channels.sql.js";
 import { useDatabaseAuthState, type DatabaseAuthState } from "./auth-state.js";
 import { disconnectAction, disconnectStatusCode, reconnectDelayMs } from "./connection.js";
 import { formatOutbound, mapBaileysMessage } from "./map.js";
+import { baileysMessageSchema, describeIssues } from "./schema.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
 import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
+import { withRequestId } from "../../lib/request-context.js";
 
 /** Waits before handing a message to the sink again while the database is away or busy. */
 const SINK_RETRY_MS = [200, 1_000, 2_000, 5_000, 10_000];
@@ -59,7 +61,7 @@ export interface WhatsAppAdapterOptions {
   jitterMs?: () => number;
   /** Where the terminal QR drawing goes; stdout by default (not the JSON log). */
   printQr?: (drawing: string) => void;
-  /** How often a waiting instance tries the ownership lock, and the owner re-checks it; 30 s. */
+  /** How often a waiting instance tries the ownership lock, and the owner re-checks it; 10 s (takeover after a crash within ~10 s). */
   lockRetryMs?: number;
   /** Wait before the n-th reconnect after a lost connection; reconnectDelayMs (1 s … 60 s). */
   reconnectDelay?: (attempt: number) => number;
@@ -94,7 +96,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   const socketFactory: WhatsAppSocketFactory = options.socketFactory ?? ((config) => makeWASocket(config));
   const jitter = options.jitterMs ?? defaultJitter;
   const printQr = options.printQr ?? ((drawing: string) => void process.stdout.write(`${drawing}\n`));
-  const lockRetryMs = options.lockRetryMs ?? 30_000;
+  const lockRetryMs = options.lockRetryMs ?? 10_000;
   const reconnectDelay = options.reconnectDelay ?? reconnectDelayMs;
   const lock: OwnerLock | null =
     rt.config.database === "postgres" && rt.config.DATABASE_URL ? createOwnerLock(rt.config.DATABASE_URL) : null;
@@ -155,9 +157,20 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     // "append" are messages from before this connection (history, own other devices): not turns.
     if (type !== "notify" || !running) return;
     for (const msg of messages) {
-      const inbound = mapBaileysMessage(msg, rt.clock.now());
+      const checked = baileysMessageSchema.safeParse(msg);
+      if (!checked.success) {
+        log.warn({ issues: describeIssues(checked.error) }, "whatsapp message malformed; ignored");
+        continue;
+      }
+      let inbound: ReturnType<typeof mapBaileysMessage>;
+      try {
+        inbound = mapBaileysMessage(msg, rt.clock.now());
+      } catch (err) {
+        log.warn({ error: err instanceof Error ? err.name : "unknown" }, "whatsapp message not understood; ignored");
+        continue;
+      }
       if (!inbound) continue;
-      deliver(inbound.address, async () => {
+      deliver(inbound.address, () => withRequestId(async () => {
         // WhatsApp has already been told the message arrived (Baileys sends the receipt), so it
         // will not deliver it again: while the database is away or the sink is full, keep trying
         // here (the last wait repeats) until it is stored or the channel stops.
@@ -173,7 +186,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
             await new Promise((resolve) => setTimeout(resolve, SINK_RETRY_MS[Math.min(attempt, SINK_RETRY_MS.length - 1)]));
           }
         }
-      });
+      }));
     }
   };
 

@@ -2,7 +2,8 @@
 // (connectionReplaced), and two instances would then take turns forever. With PostgreSQL, the
 // instance holding a session-level advisory lock owns the socket; the lock lives on a dedicated
 // connection, so it is released by WhatsApp's owner stopping or dying (the server drops it).
-import postgres from "postgres";
+import type { Sql } from "postgres";
+import postgres from "../../db/postgres.js";
 
 /** Advisory lock key ("BWA1" in ASCII); below 2^32, so pg_locks shows it as classid 0, objid KEY. */
 export const WHATSAPP_LOCK_KEY = 0x42_57_41_31;
@@ -18,8 +19,8 @@ export interface OwnerLock {
 
 /** A lock over its own single connection to `url` (also Telegram polling's: one poller per bot). */
 export function createOwnerLock(url: string, key: number = WHATSAPP_LOCK_KEY, name = "balanting-whatsapp-owner"): OwnerLock {
-  let client: postgres.Sql | null = null;
-  const connect = (): postgres.Sql =>
+  let client: Sql | null = null;
+  const connect = (): Sql =>
     (client ??= postgres(url, {
       max: 1,
       // Never recycle the connection: a new connection would silently not hold the lock.

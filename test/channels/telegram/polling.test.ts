@@ -4,7 +4,7 @@
 // rather than skipped.
 import type { FastifyInstance } from "fastify";
 import type { Update } from "grammy/types";
-import postgres from "postgres";
+import postgres from "../../../src/db/postgres.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app.js";
 import { InboundUnavailableError, type ChannelAdapter, type InboundMessage } from "../../../src/channels/channel.js";

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import fc from "fast-check";
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Update } from "grammy/types";
-import postgres from "postgres";
+import postgres from "../../../src/db/postgres.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app.js";
 import { inboundMessages, outbox } from "../../../src/channels/channels.sql.js";

@@ -44,7 +44,10 @@ beforeAll(async () => {
       WHATSAPP_CLOUD_APP_SECRET: SECRET,
       WHATSAPP_CLOUD_VERIFY_TOKEN: VERIFY,
       WHATSAPP_CLOUD_API_ROOT: graph.root,
-      WHATSAPP_CLOUD_TEMPLATES: JSON.stringify({ reminder: { id: "balanting_pengingat", bjn: "balanting_pengingat_bjn" } }),
+      WHATSAPP_CLOUD_TEMPLATES: JSON.stringify({
+        reminder: { id: "balanting_pengingat", bjn: "balanting_pengingat_bjn" },
+        erasure: { id: "balanting_hapus_data" },
+      }),
     },
   });
   adapter = createWhatsAppCloudAdapter({
@@ -363,6 +366,53 @@ describe("end to end: webhook → conversation → outbox → Graph API", () => 
     await cloud.whenIdle();
     await sinkIdle();
     expect(graph.requests.length - before).toBe(replies);
+  });
+});
+
+describe("HAPUS DATA on WhatsApp Cloud (UU PDP: the person hears that the data is gone)", () => {
+  const PERSON = "6289900000002";
+  /** A signed text from PERSON, sent `hoursAgo` before now (Meta redelivers for up to 7 days). */
+  function text(id: string, body: string, hoursAgo = 0) {
+    const payload = fixture("text") as { entry: { changes: { value: { contacts: { wa_id: string }[]; messages: Record<string, unknown>[] } }[] }[] };
+    const value = payload.entry[0]!.changes[0]!.value;
+    value.contacts[0]!.wa_id = PERSON;
+    const at = Math.floor((rt.clock.now().getTime() - hoursAgo * 3_600_000) / 1000);
+    value.messages[0] = { ...value.messages[0], id, from: PERSON, text: { body }, timestamp: String(at) };
+    const raw = JSON.stringify(payload);
+    return { method: "POST" as const, url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) } };
+  }
+  const send = async (id: string, body: string, hoursAgo = 0) => {
+    expect((await e2eApp.inject(text(id, body, hoursAgo))).statusCode).toBe(200);
+    await sinkIdle();
+    await cloud.whenIdle();
+  };
+
+  it("gets the confirmation as free text inside the window", async () => {
+    await send("wamid.DEL1", "halo");
+    await send("wamid.DEL2", "HAPUS DATA");
+    graph.requests.length = 0;
+    await send("wamid.DEL3", "YA");
+    const done = rt.i18n.t("id", "conversation:delete.done");
+    expect(graph.requests.map((r) => r.body)).toEqual([expect.objectContaining({ to: PERSON, type: "text", text: expect.objectContaining({ body: done }) })]);
+  });
+
+  it("gets it as the configured erasure template when the YES reached us after the window closed", async () => {
+    await send("wamid.DEL4", "halo", 27);
+    await send("wamid.DEL5", "HAPUS DATA", 26);
+    graph.requests.length = 0;
+    await send("wamid.DEL6", "YA", 25);
+    const done = rt.i18n.t("id", "conversation:delete.done");
+    expect(graph.requests.map((r) => r.body)).toEqual([
+      {
+        messaging_product: "whatsapp",
+        recipient_type: "individual",
+        to: PERSON,
+        type: "template",
+        template: { name: "balanting_hapus_data", language: { code: "id" }, components: [{ type: "body", parameters: [{ type: "text", text: done }] }] },
+      },
+    ]);
+    // Sent, then forgotten with the person: no row keeps their number.
+    expect(await rt.db.select().from(outbox).where(eq(outbox.address, PERSON))).toEqual([]);
   });
 });
 

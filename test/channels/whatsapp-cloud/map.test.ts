@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mapCloudStatuses, mapCloudWebhook, parseCloudWebhook } from "../../../src/channels/whatsapp-cloud/map.js";
 import { FIXTURE_TIME, PHONE_ID, fixture } from "./fixtures.js";
@@ -76,5 +77,47 @@ describe("mapCloudStatuses", () => {
     const body = fixture("text") as { entry: { changes: { value: Record<string, unknown> }[] }[] };
     body.entry[0]!.changes[0]!.value.errors = [{ code: 131000, title: "Something went wrong" }];
     expect(parseCloudWebhook(body).errorCodes).toEqual([131000]);
+  });
+});
+
+describe("parseCloudWebhook, property-based (fast-check)", () => {
+  // Webhook-shaped bodies whose message, contact and status fields hold anything JSON can.
+  const anything = fc.jsonValue({ maxDepth: 2 });
+  const field = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), fc.oneof(anything, fc.string(), fc.dictionary(fc.constantFrom("body", "id", "title", "caption", "payload", "text"), anything)));
+  const body = fc.record({
+    object: fc.constant("whatsapp_business_account"),
+    entry: fc.array(
+      fc.record({
+        changes: fc.array(
+          fc.record({
+            field: fc.oneof(fc.constant("messages"), anything),
+            value: fc.record({
+              metadata: fc.oneof(fc.constant({ phone_number_id: PHONE_ID }), anything),
+              contacts: fc.oneof(fc.array(field(["wa_id", "user_id", "profile"])), anything),
+              messages: fc.oneof(fc.array(field(["id", "type", "from", "from_user_id", "timestamp", "text", "interactive", "button", "image"])), anything),
+              statuses: fc.oneof(fc.array(field(["id", "status", "timestamp", "errors"])), anything),
+            }),
+          }),
+          { maxLength: 2 },
+        ),
+      }),
+      { maxLength: 2 },
+    ),
+  });
+
+  it("never throws, and every message it keeps has a string id, address and a valid time", () => {
+    fc.assert(
+      fc.property(fc.oneof(body, anything), (b) => {
+        const parsed = parseCloudWebhook(b, { phoneNumberId: PHONE_ID, now: FIXTURE_TIME });
+        for (const m of parsed.messages) {
+          expect(typeof m.externalId).toBe("string");
+          expect(m.address.length).toBeGreaterThan(0);
+          expect(Number.isNaN(m.receivedAt.getTime())).toBe(false);
+          if (m.text !== undefined) expect(typeof m.text).toBe("string");
+        }
+        for (const s of parsed.skipped) if (s.reason === "malformed") expect(s.issues?.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,6 +1,8 @@
 import type { WAMessage } from "@whiskeysockets/baileys";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatOutbound, isPersonalChat, mapBaileysMessage, phoneFromJid } from "../../../src/channels/whatsapp/map.js";
+import { baileysMessageSchema } from "../../../src/channels/whatsapp/schema.js";
 
 const LID = "123456789012345@lid";
 const PN = "6281234567890@s.whatsapp.net";
@@ -128,5 +130,38 @@ describe("formatOutbound", () => {
 
   it("sends the text of a template message (templates are a Cloud API thing)", () => {
     expect(formatOutbound({ text: "Pengingat imunisasi", template: { name: "reminder", lang: "id", params: [] } })).toBe("Pengingat imunisasi");
+  });
+});
+
+describe("Baileys messages, property-based (fast-check)", () => {
+  // Message-shaped objects whose fields hold anything, as a newer client or a bad decode might send.
+  const anything = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.constant({ toNumber: () => TS }));
+  const inner = fc.dictionary(
+    fc.constantFrom("text", "caption", "title", "selectedButtonId", "selectedDisplayText", "selectedId", "singleSelectReply", "body", "nativeFlowResponseMessage", "paramsJson"),
+    anything,
+  );
+  const message = fc.record({
+    key: fc.oneof(fc.record({ remoteJid: fc.oneof(fc.constantFrom(LID, PN, "x@g.us"), anything), id: anything, fromMe: anything }), anything),
+    messageTimestamp: anything,
+    message: fc.oneof(
+      fc.dictionary(fc.constantFrom("conversation", "extendedTextMessage", "buttonsResponseMessage", "listResponseMessage", "interactiveResponseMessage", "imageMessage", "ephemeralMessage", "audioMessage"), fc.oneof(inner, anything)),
+      anything,
+    ),
+  });
+
+  it("are checked without throwing; those that pass map to a message with string fields, or to nothing, without throwing", () => {
+    fc.assert(
+      fc.property(fc.oneof(message, anything), (m) => {
+        const checked = baileysMessageSchema.safeParse(m);
+        if (!checked.success) return;
+        const inbound = mapBaileysMessage(m as WAMessage, FALLBACK);
+        if (inbound === null) return;
+        expect(typeof inbound.externalId).toBe("string");
+        expect(typeof inbound.address).toBe("string");
+        if (inbound.text !== undefined) expect(typeof inbound.text).toBe("string");
+        expect(Number.isNaN(inbound.receivedAt.getTime())).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Needs PostgreSQL (DATABASE_URL): with PGlite there is one process and no lock to take.
-import postgres from "postgres";
+import postgres from "../../../src/db/postgres.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createWhatsAppAdapter } from "../../../src/channels/whatsapp/index.js";
 import { createOwnerLock, WHATSAPP_LOCK_KEY } from "../../../src/channels/whatsapp/owner-lock.js";

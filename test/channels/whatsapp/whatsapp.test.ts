@@ -1,5 +1,6 @@
 // Everything of the WhatsApp channel that needs a database, on one runtime (building one costs
 // seconds): the auth state, the adapter over a fake Baileys socket, and the whole inbound path.
+import type { WAMessage } from "@whiskeysockets/baileys";
 import { randomBytes } from "node:crypto";
 import { DisconnectReason, initAuthCreds, type SignalDataSet } from "@whiskeysockets/baileys";
 import { and, asc, eq, sql } from "drizzle-orm";
@@ -190,6 +191,22 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
         ["A5", "jadwal posyandu"],
       ]);
       expect(received[0]).toMatchObject({ channel: "whatsapp", address: "123456789012345@lid", phone: "6281234567890" });
+    });
+
+    it("skips a malformed message in a batch, logs where it is wrong without its content, and hands on the others", async () => {
+      const { fake, received } = await startAdapter();
+      const s = fake.latest();
+      s.open();
+      logLines.length = 0;
+      logText.length = 0;
+      const broken = { ...textMessage("B2", "rahasia ibu"), messageTimestamp: "kemarin", message: { conversation: 42 } } as unknown as WAMessage;
+      s.upsert([textMessage("B1", "halo"), broken, textMessage("B3", "jadwal posyandu")]);
+      await vi.waitFor(() => expect(received).toHaveLength(2));
+      await settle();
+      expect(received.map((m) => m.externalId)).toEqual(["B1", "B3"]);
+      const warning = logLines.find((l) => l.msg === "whatsapp message malformed; ignored") as { issues?: string[] } | undefined;
+      expect(warning?.issues).toEqual(expect.arrayContaining(["messageTimestamp: invalid_union", "message.conversation: invalid_type"]));
+      expect(logText.join("")).not.toContain("rahasia");
     });
 
     it("ignores 'append' upserts (messages from before this connection)", async () => {
