@@ -1,0 +1,119 @@
+// The console over HTTP without a browser: sign-in and its CSRF token, role navigation, escaping,
+// errors in Indonesian, and the size of what a phone downloads. The browser test drives the pages.
+import { eq } from "drizzle-orm";
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { children } from "../../src/children/children.sql.js";
+import { PASSWORD } from "../admin/fixture.js";
+import { startConsoleWorld, type ConsoleWorld } from "./fixture.js";
+
+let world: ConsoleWorld;
+beforeAll(async () => {
+  world = await startConsoleWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+/** name=value pairs of a response's Set-Cookie headers. */
+function cookiesOf(res: LightMyRequestResponse): string[] {
+  return res.cookies.map((c) => `${c.name}=${c.value}`);
+}
+
+/** The login form's CSRF cookie and token. */
+async function loginForm(): Promise<{ cookie: string; token: string }> {
+  const res = await world.app.inject({ method: "GET", url: "/konsol/masuk" });
+  expect(res.statusCode).toBe(200);
+  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+  expect(token).toBeTruthy();
+  return { cookie: cookiesOf(res).join("; "), token: token! };
+}
+
+async function signIn(username: string, password = PASSWORD): Promise<LightMyRequestResponse> {
+  const { cookie, token } = await loginForm();
+  return world.app.inject({
+    method: "POST",
+    url: "/konsol/masuk",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    payload: new URLSearchParams({ _csrf: token, username, password, ke: "/konsol/tindak-lanjut" }).toString(),
+  });
+}
+
+describe("staff console over HTTP", () => {
+  it("sends a visitor without a session to the login page, and back after signing in", async () => {
+    const res = await world.app.inject({ method: "GET", url: "/konsol/tindak-lanjut" });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe("/konsol/masuk?ke=%2Fkonsol%2Ftindak-lanjut");
+    const ok = await signIn("pusk.paringin");
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe("/konsol/tindak-lanjut");
+    const session = ok.cookies.find((c) => c.name === "balanting_session");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+  });
+
+  it("refuses a form post without its CSRF token, in Indonesian", async () => {
+    const res = await world.app.inject({
+      method: "POST",
+      url: "/konsol/masuk",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "username=admin&password=" + PASSWORD,
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers["content-type"]).toMatch(/text\/html/);
+    expect(res.body).toContain("Formulir sudah kedaluwarsa");
+    const { cookie } = await loginForm();
+    const forged = await world.app.inject({
+      method: "POST",
+      url: `/konsol/rujukan/${world.referral.paringin}/terima`,
+      headers: { cookie: `${cookie}; ${world.w.cookie.admin}`, "content-type": "application/x-www-form-urlencoded" },
+      payload: "_csrf=forged-token",
+    });
+    expect(forged.statusCode).toBe(403);
+  });
+
+  it("answers a wrong password with the reason in Indonesian, keeping the name typed", async () => {
+    const res = await signIn("admin", "salah-sekali-kata-sandinya");
+    expect(res.statusCode).toBe(401);
+    expect(res.body).toContain("Nama pengguna atau kata sandi salah");
+    expect(res.body).toContain('value="admin"');
+  });
+
+  it("shows each role only the pages it may use", async () => {
+    const nav = async (who: "admin" | "kaderP") => {
+      const res = await world.app.inject({ method: "GET", url: "/konsol", headers: { cookie: world.w.cookie[who] } });
+      expect(res.statusCode).toBe(200);
+      return [...res.body.matchAll(/<li><a href="([^"]+)"/g)].map((m) => m[1]);
+    };
+    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk"]);
+    expect(await nav("kaderP")).toEqual(["/konsol", "/konsol/tindak-lanjut"]);
+    const inbox = await world.app.inject({ method: "GET", url: "/konsol/kotak-masuk", headers: { cookie: world.w.cookie.kaderP } });
+    expect(inbox.statusCode).toBe(404);
+  });
+
+  it("escapes what staff and families typed", async () => {
+    await world.rt.db.update(children).set({ motherName: '<script>alert("x")</script>' }).where(eq(children.id, world.kids.Siti!));
+    const res = await world.app.inject({ method: "GET", url: `/konsol/anak/${world.kids.Siti}`, headers: { cookie: world.w.cookie.admin } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain("<script>alert");
+    expect(res.body).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+  });
+
+  it("treats a child outside the area as not there", async () => {
+    const res = await world.app.inject({ method: "GET", url: `/konsol/anak/${world.kids.Siti}`, headers: { cookie: world.w.cookie.puskL } });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain("di luar wilayah Anda");
+  });
+
+  it("serves its scripts from the service, compressed, within 200 kB", async () => {
+    let total = 0;
+    for (const name of ["chart.js", "konsol.js", "konsol.css"]) {
+      const res = await world.app.inject({ method: "GET", url: `/konsol/aset/${name}`, headers: { "accept-encoding": "gzip" } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-encoding"]).toBe("gzip");
+      if (name.endsWith(".js")) total += res.rawPayload.length;
+      const again = await world.app.inject({ method: "GET", url: `/konsol/aset/${name}`, headers: { "if-none-match": String(res.headers.etag) } });
+      expect(again.statusCode).toBe(304);
+    }
+    expect(total).toBeLessThanOrEqual(200 * 1024);
+  });
+});
