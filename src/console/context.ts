@@ -32,12 +32,12 @@ export async function staffContext(deps: ConsoleDeps, request: FastifyRequest, r
   const res = await callApi<Me>(deps.app, request, "GET", "/api/v1/me");
   if (res.status === 401) throw new SignInNeeded();
   if (!res.ok) throw Object.assign(new Error("me failed"), { statusCode: res.status });
-  return { t: textsOf(deps.rt), me: res.body, csrf: reply.generateCsrf(), path: request.url.split("?")[0] ?? "/konsol", flash: flashOf(deps.rt, request) };
+  return { t: textsOf(deps.rt), me: res.body, csrf: reply.generateCsrf(), nonce: reply.cspNonce, path: request.url.split("?")[0] ?? "/konsol", flash: flashOf(deps.rt, request) };
 }
 
 /** The page context without a session (login page). */
 export function anonymousContext(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply): PageContext {
-  return { t: textsOf(deps.rt), me: null, csrf: reply.generateCsrf(), path: request.url.split("?")[0] ?? "/konsol", flash: flashOf(deps.rt, request) };
+  return { t: textsOf(deps.rt), me: null, csrf: reply.generateCsrf(), nonce: reply.cspNonce, path: request.url.split("?")[0] ?? "/konsol", flash: flashOf(deps.rt, request) };
 }
 
 /** After a form post: back to a console page with a notice (Post/Redirect/Get). */

@@ -18,6 +18,8 @@ export interface PageContext {
   me: Me | null;
   /** The CSRF token to put in every form. */
   csrf: string;
+  /** This response's CSP nonces (helmet): the page's script and style tags carry them. */
+  nonce: { script: string; style: string };
   /** The current path, to mark the navigation. */
   path: string;
   /** A notice after an action: ok (done) or error. */
@@ -53,15 +55,16 @@ function header(ctx: PageContext): Html {
 export function layout(ctx: PageContext, options: PageOptions, body: Html): string {
   const flash = ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === "error" ? "alert" : "status"}">${ctx.flash.text}</p>` : "";
   const scripts = options.charts
-    ? html`<script src="/konsol/aset/chart.js" defer></script><script src="/konsol/aset/konsol.js" defer></script>`
-    : html`<script src="/konsol/aset/konsol.js" defer></script>`;
+    ? html`<script src="/konsol/aset/chart.js" nonce="${ctx.nonce.script}" defer></script><script src="/konsol/aset/konsol.js" nonce="${ctx.nonce.script}" defer></script>`
+    : html`<script src="/konsol/aset/konsol.js" nonce="${ctx.nonce.script}" defer></script>`;
   return html`<!doctype html>
 <html lang="id">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · ${ctx.t("console:brand")}</title>
-<link rel="stylesheet" href="/konsol/aset/konsol.css">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/konsol/aset/konsol.css" nonce="${ctx.nonce.style}">
 ${scripts}
 </head>
 <body>

@@ -53,8 +53,12 @@ function kids(): Kid[] {
   return out;
 }
 
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
-  const world = await startServiceWorld({ now: "2026-08-28T02:00:00Z" });
+/**
+ * `now` is the service clock; the browser test passes the real time, since a browser drops a
+ * session cookie whose expiry (clock + 12 h) already lies in its own past.
+ */
+export async function startConsoleWorld(now = "2026-08-28T02:00:00Z"): Promise<ConsoleWorld> {
+  const world = await startServiceWorld({ now });
   const { rt, w } = world;
   const list = kids();
   const rows = await rt.db
