@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { callApi, query } from "../api.js";
 import { errorCode, redirectBack, safeReturn, staffContext, type ConsoleDeps } from "../context.js";
-import { formatDay, formatZ } from "../format.js";
+import { formatDay, formatNumber, formatZ } from "../format.js";
 import { html, type Html } from "../html.js";
 import { csrfField, layout, type PageContext } from "../layout.js";
 import { FOLLOWERS, may } from "../nav.js";
@@ -63,15 +63,15 @@ function referralTable(ctx: PageContext, items: Referral[], back: string, withCh
   if (items.length === 0) return html`<p>${t("console:followUp.noReferrals")}</p>`;
   const rows = items.map(
     (r) => html`<tr data-referral="${r.id}" class="${r.priority === "urgent" ? "urgent" : ""}">
-  <th scope="row">R-${r.number}${r.priority === "urgent" ? html` <strong class="tag">${t("console:followUp.urgent")}</strong>` : ""}</th>
-  ${withChild ? html`<td>${r.childId ? html`<a href="/konsol/anak/${r.childId}">${r.childName ?? "–"}</a> (${r.childCode ?? ""})` : t("console:followUp.pregnancy")}</td>` : ""}
-  <td>${reasonText(ctx, r.reasons)}</td>
-  <td>${formatDay(r.createdAt)}</td>
-  <td data-field="status">${t(`console:referralStatus.${r.status}`)}${r.outcome ? html` · ${t(`console:outcomes.${r.outcome}`, { defaultValue: r.outcome })}` : ""}</td>
-  <td class="actions">${referralActions(ctx, r, back)}</td>
+  <th scope="row" data-label="${t("console:followUp.col.number")}">R-${r.number}${r.priority === "urgent" ? html` <strong class="tag">${t("console:followUp.urgent")}</strong>` : ""}</th>
+  ${withChild ? html`<td data-label="${t("console:followUp.col.child")}">${r.childId ? html`<a href="/konsol/anak/${r.childId}">${r.childName ?? "–"}</a> (${r.childCode ?? ""})` : t("console:followUp.pregnancy")}</td>` : ""}
+  <td data-label="${t("console:followUp.col.reasons")}">${reasonText(ctx, r.reasons)}</td>
+  <td data-label="${t("console:followUp.col.date")}">${formatDay(r.createdAt)}</td>
+  <td data-field="status" data-label="${t("console:followUp.col.status")}">${t(`console:referralStatus.${r.status}`)}${r.outcome ? html` · ${t(`console:outcomes.${r.outcome}`, { defaultValue: r.outcome })}` : ""}</td>
+  <td class="actions" data-label="${t("console:followUp.col.action")}">${referralActions(ctx, r, back)}</td>
 </tr>`,
   );
-  return html`<div class="scroll"><table class="data referrals">
+  return html`<div class="scroll"><table class="data referrals stack">
   <thead><tr><th scope="col">${t("console:followUp.col.number")}</th>${withChild ? html`<th scope="col">${t("console:followUp.col.child")}</th>` : ""}<th scope="col">${t("console:followUp.col.reasons")}</th><th scope="col">${t("console:followUp.col.date")}</th><th scope="col">${t("console:followUp.col.status")}</th><th scope="col">${t("console:followUp.col.action")}</th></tr></thead>
   <tbody>${rows}</tbody></table></div>`;
 }
@@ -128,7 +128,7 @@ function growthSection(ctx: PageContext, measurements: Measurement[]): Html {
   const heading = t("console:child.chart");
   const rows = measurements.map(
     (m) => html`<tr class="${m.cancelledAt ? "cancelled" : ""}"><th scope="row">${formatDay(m.measuredOn)}${m.cancelledAt ? html` <span class="tag">${t("console:child.cancelled")}</span>` : ""}</th>
-  <td class="num">${m.weightKg ?? "–"}</td><td class="num">${m.lengthCm ?? "–"}</td>
+  <td class="num">${formatNumber(m.weightKg)}</td><td class="num">${formatNumber(m.lengthCm)}</td>
   <td class="num">${formatZ(m.zlen)}</td><td class="num">${formatZ(m.zwei)}</td><td class="num">${formatZ(m.zwfl)}</td>
   <td>${(
     [
