@@ -21,6 +21,7 @@ export const NAV: readonly NavItem[] = [
   { path: "/konsol", key: "home", roles: ALL },
   { path: "/konsol/tindak-lanjut", key: "followUp", roles: ALL },
   { path: "/konsol/kotak-masuk", key: "inbox", roles: ANSWERERS },
+  { path: "/konsol/ekspor", key: "exports", roles: ALL },
 ];
 
 export const may = (roles: readonly Role[], role: string): boolean => (roles as readonly string[]).includes(role);

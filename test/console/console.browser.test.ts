@@ -4,11 +4,13 @@
 // bidan" question and see the answer reach the mother's web chat. Screenshots of every page at
 // 360 px and 1280 px go to test-results/console/. Skipped where Chromium is missing, unless
 // BALANTING_REQUIRE_CHROMIUM is set (CI).
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../src/admin/audit.sql.js";
+import { areas } from "../../src/areas/areas.sql.js";
+import { children } from "../../src/children/children.sql.js";
 import { deliverOutbox } from "../../src/channels/outbox.js";
 import { formatPercent } from "../../src/console/format.js";
 import { referrals } from "../../src/growth/growth.sql.js";
@@ -51,7 +53,7 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
 
   /** A fresh browser (no cookies) watching for script errors and CSP refusals. */
   async function freshPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => {
@@ -78,6 +80,8 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
       // Evaluated in the page (a string: the test code has no DOM types).
       await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
       await page.screenshot({ path: `${SHOTS}/${world.rt.engine}-${name}-${width}.png`, fullPage: true });
+      // Usable at 360 px: nothing wider than the screen (wide tables scroll inside their box).
+      expect(await page.evaluate("document.documentElement.scrollWidth"), `${name} at ${width} px`).toBeLessThanOrEqual(width);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   }
@@ -113,7 +117,7 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await login.close();
 
     const page = await signIn("admin");
-    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan"]);
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Ekspor / impor"]);
     // The seeded round (the service clock is today's date).
     await page.goto(`${base}/konsol?bulan=${MONTH}`);
     await page.waitForSelector("canvas[data-drawn]");
@@ -200,6 +204,37 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.waitForSelector(".flash.ok");
     await page.goto(`${base}/konsol/kotak-masuk`);
     await page.waitForSelector("form[action='/konsol/masuk']");
+    await page.context().close();
+  });
+
+  it("runs an export and an e-PPGBM import (dry run, then apply); problems are named in Indonesian", async () => {
+    const page = await signIn("pusk.paringin");
+    await page.click("nav a[href='/konsol/ekspor']");
+    await page.waitForSelector("#export-recap");
+    await shoot(page, "ekspor");
+    await page.fill("#recap-month", MONTH);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-recap button[type=submit]")]);
+    expect(download.suggestedFilename()).toBe(`rekap-posyandu-${MONTH}.csv`);
+    const recap = readFileSync((await download.path())!, "utf8");
+    expect(recap).toContain("Posyandu Melati");
+    expect(recap).not.toContain("Posyandu Anggrek"); // Lampihong's
+
+    const [desa] = await world.rt.db.select({ name: areas.name }).from(areas).where(eq(areas.code, world.w.desa.p0));
+    const csv = (rows: string[]) => Buffer.from(["Nama;JK;Tgl Lahir;Desa/Kel;Posyandu;Tanggal Pengukuran;Berat;Tinggi", ...rows].join("\n"));
+    await page.setInputFiles("#import-file", { name: "salah.csv", mimeType: "text/csv", buffer: csv([`Anak Salah;L;01/02/2025;Desa Yang Tidak Ada;;10/08/2026;9,1;74`]) });
+    await page.click("#import button[type=submit]");
+    await page.waitForSelector("#import-result table.problems");
+    expect(await page.textContent("#import-result table.problems tbody")).toContain("bukan desa di wilayah Anda");
+    expect(await page.isDisabled("#import-apply")).toBe(true);
+
+    await page.setInputFiles("#import-file", { name: "posyandu.csv", mimeType: "text/csv", buffer: csv([`Anak Impor;P;01/02/2025;${desa!.name};Melati;10/08/2026;9,1;74`]) });
+    await page.click("#import button[type=submit]");
+    await page.waitForSelector("#import-result .summary");
+    expect(await page.textContent("#import-result .flash.ok")).toContain("Tidak ada masalah");
+    await shoot(page, "impor");
+    await page.click("#import-apply");
+    await page.waitForFunction("document.querySelector('#import-result .flash.ok')?.textContent.includes('Impor selesai')");
+    expect(await world.rt.db.select({ id: children.id }).from(children).where(eq(children.name, "Anak Impor"))).toHaveLength(1);
     await page.context().close();
   });
 

@@ -84,8 +84,8 @@ describe("staff console over HTTP", () => {
       expect(res.statusCode).toBe(200);
       return [...res.body.matchAll(/<li><a href="([^"]+)"/g)].map((m) => m[1]);
     };
-    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk"]);
-    expect(await nav("kaderP")).toEqual(["/konsol", "/konsol/tindak-lanjut"]);
+    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk", "/konsol/ekspor"]);
+    expect(await nav("kaderP")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/ekspor"]);
     const inbox = await world.app.inject({ method: "GET", url: "/konsol/kotak-masuk", headers: { cookie: world.w.cookie.kaderP } });
     expect(inbox.statusCode).toBe(404);
   });
@@ -102,6 +102,17 @@ describe("staff console over HTTP", () => {
     const res = await world.app.inject({ method: "GET", url: `/konsol/anak/${world.kids.Siti}`, headers: { cookie: world.w.cookie.puskL } });
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain("di luar wilayah Anda");
+  });
+
+  it("checks an export form, then hands the download to the API's export", async () => {
+    const get = (q: string) => world.app.inject({ method: "GET", url: `/konsol/ekspor/unduh?${q}`, headers: { cookie: world.w.cookie.puskP } });
+    const bad = await get("jenis=eppgbm&dari=2026-09-01&sampai=2026-08-01&format=csv");
+    expect(bad.statusCode).toBe(303);
+    expect(bad.headers.location).toBe("/konsol/ekspor?galat=export_form");
+    const page = await world.app.inject({ method: "GET", url: String(bad.headers.location), headers: { cookie: world.w.cookie.puskP } });
+    expect(page.body).toContain("Isian ekspor belum benar");
+    const good = await get("jenis=recap&bulan=2026-08&per=posyandu&format=xlsx");
+    expect(good.headers.location).toBe("/api/v1/reports/exports/recap?month=2026-08&by=posyandu&format=xlsx");
   });
 
   it("serves its scripts from the service, compressed, within 200 kB", async () => {

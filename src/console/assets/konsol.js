@@ -153,8 +153,113 @@
     });
   }
 
+  // e-PPGBM import: the file goes to the API as the request body (its own content type, never a
+  // cross-site form), first as a dry run; "apply" opens only after a dry run without problems.
+  function typeOf(name) {
+    if (/\.csv$/i.test(name)) return "text/csv";
+    if (/\.xlsx$/i.test(name)) return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    if (/\.xls$/i.test(name)) return "application/vnd.ms-excel";
+    return "application/octet-stream";
+  }
+
+  function el(tag, text) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function importer() {
+    var form = document.getElementById("import");
+    if (!form) return;
+    var texts = JSON.parse(form.getAttribute("data-texts"));
+    var input = form.querySelector("input[type=file]");
+    var apply = document.getElementById("import-apply");
+    var check = form.querySelector("button[type=submit]");
+    var progress = document.getElementById("import-progress");
+    var result = document.getElementById("import-result");
+
+    function show(plan) {
+      result.textContent = "";
+      var dl = el("dl");
+      dl.className = "facts summary";
+      [
+        [texts.rows, plan.rows],
+        [texts.childrenNew, plan.children.new],
+        [texts.childrenMatched, plan.children.matched],
+        [texts.measurementsNew, plan.measurements.new],
+        [texts.measurementsStored, plan.measurements.alreadyStored],
+      ].forEach(function (pair) {
+        dl.appendChild(el("dt", pair[0]));
+        dl.appendChild(el("dd", String(pair[1])));
+      });
+      result.appendChild(dl);
+      if (!plan.problems.length) {
+        result.appendChild(el("p", plan.applied ? texts.applied : texts.noProblems)).className = "flash ok";
+        return;
+      }
+      result.appendChild(el("h3", texts.problems));
+      var table = el("table");
+      table.className = "data problems";
+      var head = table.appendChild(el("thead")).appendChild(el("tr"));
+      [texts.row, texts.column, texts.reason].forEach(function (h) { head.appendChild(el("th", h)).setAttribute("scope", "col"); });
+      var body = table.appendChild(el("tbody"));
+      plan.problems.forEach(function (p) {
+        var tr = body.appendChild(el("tr"));
+        tr.appendChild(el("td", String(p.row)));
+        tr.appendChild(el("td", p.column));
+        tr.appendChild(el("td", texts.reasons[p.reason] || p.reason));
+      });
+      result.appendChild(table);
+    }
+
+    function send(dryRun) {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      check.disabled = true;
+      apply.disabled = true;
+      progress.hidden = false;
+      progress.querySelector("span").textContent = dryRun ? texts.checking : texts.applying;
+      result.textContent = "";
+      fetch("/api/v1/reports/imports/eppgbm?dryRun=" + dryRun, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": typeOf(file.name) },
+        body: file,
+      })
+        .then(function (res) {
+          return res.json().then(function (body) { return { status: res.status, body: body }; });
+        })
+        .then(function (r) {
+          if (r.status === 200 || r.status === 422) {
+            show(r.body);
+            apply.disabled = !(dryRun && r.status === 200 && r.body.problems.length === 0);
+          } else {
+            result.appendChild(el("p", texts.failed)).className = "flash error";
+          }
+        })
+        .catch(function () {
+          result.appendChild(el("p", texts.failed)).className = "flash error";
+        })
+        .then(function () {
+          progress.hidden = true;
+          check.disabled = false;
+        });
+    }
+
+    input.addEventListener("change", function () {
+      apply.disabled = true;
+      result.textContent = "";
+    });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      send(true);
+    });
+    apply.addEventListener("click", function () { send(false); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     draw();
     busyButtons();
+    importer();
   });
 })();
