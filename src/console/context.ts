@@ -15,9 +15,12 @@ export const textsOf = (rt: Runtime): T => (key, vars) => rt.i18n.t("id", key, v
 
 /** A flash notice from ?ok=<key> or ?galat=<code>; only known keys are shown (never echoed text). */
 function flashOf(rt: Runtime, request: FastifyRequest): PageContext["flash"] {
-  const q = request.query as { ok?: unknown; galat?: unknown } | undefined;
+  const q = request.query as { ok?: unknown; galat?: unknown; kolom?: unknown } | undefined;
   const t = textsOf(rt);
   if (typeof q?.ok === "string" && /^[a-zA-Z]+$/.test(q.ok) && rt.i18n.exists("id", `console:done.${q.ok}`)) return { kind: "ok", text: t(`console:done.${q.ok}`) };
+  if (q?.galat === "validation_failed" && typeof q.kolom === "string" && /^[a-zA-Z]+$/.test(q.kolom) && rt.i18n.exists("id", `console:fields.${q.kolom}`)) {
+    return { kind: "error", text: t("console:errors.validation_field", { field: t(`console:fields.${q.kolom}`) }) };
+  }
   if (typeof q?.galat === "string" && /^[a-z_]+$/.test(q.galat)) {
     const key = rt.i18n.exists("id", `console:errors.${q.galat}`) ? `console:errors.${q.galat}` : "console:errors.generic";
     return { kind: "error", text: t(key) };
@@ -41,18 +44,26 @@ export function anonymousContext(deps: ConsoleDeps, request: FastifyRequest, rep
 }
 
 /** After a form post: back to a console page with a notice (Post/Redirect/Get). */
-export function redirectBack(reply: FastifyReply, path: string, notice: { ok: string } | { galat: string }): FastifyReply {
+export function redirectBack(reply: FastifyReply, path: string, notice: { ok: string } | { galat: string; kolom?: string }): FastifyReply {
   const [base, existing] = path.split("?");
   const params = new URLSearchParams(existing ?? "");
   params.delete("ok");
   params.delete("galat");
-  for (const [k, v] of Object.entries(notice)) params.set(k, v as string);
+  params.delete("kolom");
+  for (const [k, v] of Object.entries(notice)) if (v) params.set(k, v as string);
   return reply.redirect(`${base}${query(Object.fromEntries(params))}`, 303);
 }
 
 /** A console path to go back to, from a form field; anything else (another site) is refused. */
 export function safeReturn(value: unknown, fallback: string): string {
   return typeof value === "string" && /^\/konsol(\/[\w\-./]*)?(\?[\w\-=&%.]*)?$/.test(value) && !value.includes("..") ? value : fallback;
+}
+
+/** The field an API validation error names ("body.birthDate" → "birthDate"), for ?kolom=. */
+export function errorField(body: unknown): string | undefined {
+  const field = (body as Partial<ApiError> | null)?.fields?.[0]?.field;
+  const last = typeof field === "string" ? field.split(".").at(-1) : undefined;
+  return last && /^[a-zA-Z]+$/.test(last) ? last : undefined;
 }
 
 /** The code of an API error, for ?galat=: its error field when it is a plain code. */

@@ -11,6 +11,7 @@ import { anonymousContext, SignInNeeded, type ConsoleDeps } from "./context.js";
 import { html } from "./html.js";
 import { layout } from "./layout.js";
 import { dashboardRoutes } from "./pages/dashboard.js";
+import { correctionRoutes } from "./pages/corrections.js";
 import { exportRoutes } from "./pages/exports.js";
 import { followUpRoutes } from "./pages/follow-up.js";
 import { inboxRoutes } from "./pages/inbox.js";
@@ -61,5 +62,6 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
     followUpRoutes(app, deps);
     inboxRoutes(app, deps);
     exportRoutes(app, deps);
+    correctionRoutes(app, deps);
   };
 }

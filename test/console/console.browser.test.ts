@@ -172,12 +172,21 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.context().close();
   });
 
-  it("shows a child's growth chart over the WHO lines, with its measurements", async () => {
+  it("shows a child's growth chart over the WHO lines, with its measurements, and corrects one", async () => {
     const page = await signIn("admin");
     await page.goto(`${base}/konsol/anak/${world.kids.Siti}`);
     await page.waitForSelector("canvas[data-drawn]");
     expect(await page.locator("#measurements tbody tr").count()).toBe(4);
     await shoot(page, "anak");
+    // Correct the latest weighing: a re-assessed measurement replaces it, the old one shown struck out.
+    const latest = "#measurements tbody tr:first-child";
+    await page.click(`${latest} details summary`);
+    await page.fill(`${latest} input[name=weightKg]`, "7,8");
+    await page.fill(`${latest} input[name=reason]`, "salah baca timbangan");
+    await page.click(`${latest} form button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.locator("#measurements tbody tr").count()).toBe(5);
+    expect(await page.locator("#measurements tbody tr.cancelled").count()).toBe(1);
     await page.context().close();
   });
 
@@ -233,7 +242,8 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     expect(await page.textContent("#import-result .flash.ok")).toContain("Tidak ada masalah");
     await shoot(page, "impor");
     await page.click("#import-apply");
-    await page.waitForFunction("document.querySelector('#import-result .flash.ok')?.textContent.includes('Impor selesai')");
+    await page.waitForSelector("#import-result .applied");
+    expect(await page.textContent("#import-result .applied")).toContain("Impor selesai");
     expect(await world.rt.db.select({ id: children.id }).from(children).where(eq(children.name, "Anak Impor"))).toHaveLength(1);
     await page.context().close();
   });

@@ -3,7 +3,9 @@
 import { eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog } from "../../src/admin/audit.sql.js";
 import { children } from "../../src/children/children.sql.js";
+import { measurements } from "../../src/growth/growth.sql.js";
 import { PASSWORD } from "../admin/fixture.js";
 import { startConsoleWorld, type ConsoleWorld } from "./fixture.js";
 
@@ -113,6 +115,38 @@ describe("staff console over HTTP", () => {
     expect(page.body).toContain("Isian ekspor belum benar");
     const good = await get("jenis=recap&bulan=2026-08&per=posyandu&format=xlsx");
     expect(good.headers.location).toBe("/api/v1/reports/exports/recap?month=2026-08&by=posyandu&format=xlsx");
+  });
+
+  it("corrects a child and a measurement with a reason, and names a missing reason in Indonesian", async () => {
+    const childPage = `/konsol/anak/${world.kids["Anak Q0"]}`;
+    const page = await world.app.inject({ method: "GET", url: childPage, headers: { cookie: world.w.cookie.puskP } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const cookie = `${cookiesOf(page).join("; ")}; ${world.w.cookie.puskP}`;
+    const post = (url: string, form: Record<string, string>) =>
+      world.app.inject({ method: "POST", url, headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams({ _csrf: token, ...form }).toString() });
+    const same = { name: "Anak Q0", sex: "L", birthDate: "2024-05-01", motherName: "Ibu Anak Q0" };
+
+    const noReason = await post(`${childPage}/koreksi`, { ...same, name: "Anak Q Nol", reason: "" });
+    expect(noReason.headers.location).toBe(`${childPage}?galat=validation_failed&kolom=reason`);
+    const shown = await world.app.inject({ method: "GET", url: String(noReason.headers.location), headers: { cookie: world.w.cookie.puskP } });
+    expect(shown.body).toContain("Isian belum benar: Alasan koreksi");
+    expect((await post(`${childPage}/koreksi`, { ...same, reason: "salah ketik" })).headers.location).toBe(`${childPage}?galat=nothing_changed`);
+
+    const renamed = await post(`${childPage}/koreksi`, { ...same, name: "Anak Q Nol", reason: "salah ketik nama" });
+    expect(renamed.headers.location).toBe(`${childPage}?ok=childCorrected`);
+    const [child] = await world.rt.db.select().from(children).where(eq(children.id, world.kids["Anak Q0"]!));
+    expect(child!.name).toBe("Anak Q Nol");
+    const audit = await world.rt.db.select().from(auditLog).where(eq(auditLog.entityId, world.kids["Anak Q0"]!));
+    expect(audit.map((a) => a.reason)).toContain("salah ketik nama");
+
+    const [old] = await world.rt.db.select().from(measurements).where(eq(measurements.childId, world.kids["Anak Q0"]!));
+    const corrected = await post(`/konsol/pengukuran/${old!.id}/koreksi`, { anak: world.kids["Anak Q0"]!, weightKg: "10,4", lengthCm: "85", reason: "timbangan belum dinolkan" });
+    expect(corrected.headers.location).toBe(`${childPage}?ok=measurementCorrected`);
+    const rows = await world.rt.db.select().from(measurements).where(eq(measurements.childId, world.kids["Anak Q0"]!));
+    expect(rows.find((m) => m.id === old!.id)?.cancelledAt).not.toBeNull();
+    expect(rows.find((m) => m.id !== old!.id)).toMatchObject({ weightKg: 10.4, correctedFromId: old!.id });
+    const badNumber = await post(`/konsol/pengukuran/${rows.find((m) => m.id !== old!.id)!.id}/koreksi`, { anak: world.kids["Anak Q0"]!, weightKg: "sepuluh", reason: "coba" });
+    expect(badNumber.headers.location).toBe(`${childPage}?galat=validation_failed&kolom=weightKg`);
   });
 
   it("serves its scripts from the service, compressed, within 200 kB", async () => {

@@ -194,7 +194,7 @@
       });
       result.appendChild(dl);
       if (!plan.problems.length) {
-        result.appendChild(el("p", plan.applied ? texts.applied : texts.noProblems)).className = "flash ok";
+        result.appendChild(el("p", plan.applied ? texts.applied : texts.noProblems)).className = plan.applied ? "flash ok applied" : "flash ok";
         return;
       }
       result.appendChild(el("h3", texts.problems));

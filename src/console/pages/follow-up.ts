@@ -8,6 +8,7 @@ import { formatDay, formatNumber, formatZ } from "../format.js";
 import { html, type Html } from "../html.js";
 import { csrfField, layout, type PageContext } from "../layout.js";
 import { FOLLOWERS, may } from "../nav.js";
+import { childCorrectionForm, measurementCorrectionForm } from "./corrections.js";
 
 /** The outcomes a puskesmas records (src/growth/growth.sql.ts REFERRAL_OUTCOMES). */
 const OUTCOMES = ["datang", "ditangani", "sembuh-membaik"] as const;
@@ -115,7 +116,7 @@ interface ChildDetail {
 
 const AVERAGE_MONTH_DAYS = 30.4375;
 
-function growthSection(ctx: PageContext, measurements: Measurement[]): Html {
+function growthSection(ctx: PageContext, measurements: Measurement[], childId: string): Html {
   const t = ctx.t;
   const valid = measurements.filter((m) => !m.cancelledAt && m.ageDays !== null).sort((a, b) => (a.ageDays ?? 0) - (b.ageDays ?? 0));
   const point = (m: Measurement, z: number | null) => (z === null ? null : { x: Math.round(((m.ageDays ?? 0) / AVERAGE_MONTH_DAYS) * 10) / 10, y: z });
@@ -139,14 +140,15 @@ function growthSection(ctx: PageContext, measurements: Measurement[]): Html {
   )
     .filter(([, code]) => code)
     .map(([index, code]) => t(`growth:status.${index}.${code}`, { defaultValue: code }))
-    .join(", ")}</td></tr>`,
+    .join(", ")}</td>
+  <td>${m.cancelledAt ? "" : measurementCorrectionForm(ctx, m, childId)}</td></tr>`,
   );
   return html`<section aria-labelledby="growth-h"><h2 id="growth-h">${heading}</h2>
   <figure class="chart"><canvas role="img" aria-label="${heading}" data-chart="${JSON.stringify(chart)}"></canvas>
   <figcaption class="hint">${t("console:child.chartHint")}</figcaption></figure>
   <div class="scroll"><table class="data" id="measurements">
   <caption>${t("console:child.measurements")}</caption>
-  <thead><tr><th scope="col">${t("console:child.col.date")}</th><th scope="col">${t("console:child.col.weight")}</th><th scope="col">${t("console:child.col.length")}</th><th scope="col">${t("console:child.zlen")}</th><th scope="col">${t("console:child.zwei")}</th><th scope="col">${t("console:child.zwfl")}</th><th scope="col">${t("console:child.col.status")}</th></tr></thead>
+  <thead><tr><th scope="col">${t("console:child.col.date")}</th><th scope="col">${t("console:child.col.weight")}</th><th scope="col">${t("console:child.col.length")}</th><th scope="col">${t("console:child.zlen")}</th><th scope="col">${t("console:child.zwei")}</th><th scope="col">${t("console:child.zwfl")}</th><th scope="col">${t("console:child.col.status")}</th><th scope="col">${t("console:correct.column")}</th></tr></thead>
   <tbody>${rows}</tbody></table></div></section>`;
 }
 
@@ -191,7 +193,8 @@ ${report.ok
   <dt>${t("console:child.birthDate")}</dt><dd>${formatDay(c.birthDate)}</dd>
   <dt>${t("console:child.mother")}</dt><dd>${c.motherName ?? "–"}</dd>
 </dl>
-${growthSection(ctx, detail.body.measurements)}
+${childCorrectionForm(ctx, c)}
+${growthSection(ctx, detail.body.measurements, c.id)}
 <section aria-labelledby="cref-h"><h2 id="cref-h">${t("console:child.referrals")}</h2>${referralTable(ctx, mine, back, false)}</section>`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: c.name, charts: true }, body));
   });
