@@ -131,6 +131,11 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     const trend = await api<{ months: { month: string; total: { indicators: { stunting: Figure } } }[] }>("admin", `/api/v1/reports/trend?from=2025-09&to=${MONTH}`);
     const august = await page.textContent(`#trend-table tr[data-month='${MONTH}'] [data-field=percent]`);
     expect(august?.trim()).toBe(formatPercent(trend.months.at(-1)!.total.indicators.stunting.percent));
+    // SKDN per posyandu equals the API's (the table is open: a small area has few posyandu).
+    const skdn = await api<{ posyandu: { posyanduId: string; all: Record<string, number> }[] }>("admin", `/api/v1/reports/skdn?month=${MONTH}`);
+    const melati = skdn.posyandu.find((p) => p.posyanduId === world.w.posyandu.p0)!;
+    expect(await page.getAttribute("#skdn-h + details", "open")).not.toBeNull();
+    for (const c of ["S", "D", "N"]) expect(await page.textContent(`#skdn-table tr[data-posyandu='${world.w.posyandu.p0}'] [data-field='${c}']`)).toBe(String(melati.all[c]));
     await shoot(page, "beranda");
 
     // One kecamatan's desa.

@@ -135,19 +135,54 @@ function trendSection(ctx: PageContext, f: DashboardFilter, months: TrendPoint[]
 </section>`;
 }
 
+interface Skdn {
+  S: number;
+  K: number;
+  D: number;
+  N: number;
+  T: number;
+  "2T": number;
+  BGM: number;
+  "D/S": number | null;
+  "N/D": number | null;
+}
+interface SkdnReport {
+  posyandu: { posyanduId: string; name: string; desaCode: string; all: Skdn }[];
+}
+
+const SKDN_COLUMNS = ["S", "K", "D", "N", "T", "2T", "BGM"] as const;
+
+/** SKDN per posyandu (F1 gizi), folded away: a regency has a posyandu per desa. */
+function skdnSection(ctx: PageContext, f: DashboardFilter, report: SkdnReport): Html {
+  const t = ctx.t;
+  const units = report.posyandu.filter((p) => !f.kecamatan || p.desaCode.startsWith(`${f.kecamatan}.`));
+  const heading = t("console:dashboard.skdn", { month: formatMonth(f.month), count: units.length });
+  const rows = units.map(
+    (p) => html`<tr data-posyandu="${p.posyanduId}"><th scope="row">${p.name}</th>${SKDN_COLUMNS.map((c) => html`<td class="num" data-field="${c}">${p.all[c]}</td>`)}<td class="num" data-field="D/S">${formatPercent(p.all["D/S"])}</td><td class="num" data-field="N/D">${formatPercent(p.all["N/D"])}</td></tr>`,
+  );
+  return html`<section aria-labelledby="skdn-h"><h2 id="skdn-h">${heading}</h2>
+<details${units.length <= 12 ? html` open` : ""}><summary>${t("console:dashboard.skdnShow")}</summary>
+<p class="hint">${t("console:dashboard.skdnHint")}</p>
+<div class="scroll"><table class="data" id="skdn-table"><caption>${heading}</caption>
+<thead><tr><th scope="col">${t("console:dashboard.col.posyandu")}</th>${SKDN_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}<th scope="col">D/S</th><th scope="col">N/D</th></tr></thead>
+<tbody>${rows}</tbody></table></div></details></section>`;
+}
+
 export function dashboardRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get<{ Querystring: Record<string, string | undefined> }>("/", async (request, reply) => {
     const ctx = await staffContext(deps, request, reply);
     const f = filterOf(request.query, localDateOf(deps.rt.clock.now()));
     const lokus = f.lokus || undefined;
-    const [kec, prev, trend] = await Promise.all([
+    const [kec, prev, trend, skdn] = await Promise.all([
       callApi<{ items: { code: string; name: string }[] }>(deps.app, request, "GET", "/api/v1/areas?level=kecamatan"),
       callApi<Prevalence>(deps.app, request, "GET", `/api/v1/reports/prevalence${query({ month: f.month, level: f.kecamatan ? "desa" : "kecamatan", within: f.kecamatan || undefined, lokus })}`),
       callApi<{ months: TrendPoint[] }>(deps.app, request, "GET", `/api/v1/reports/trend${query({ from: monthMinus(f.month, 11), to: f.month, lokus })}`),
+      callApi<SkdnReport>(deps.app, request, "GET", `/api/v1/reports/skdn${query({ month: f.month, lokus })}`),
     ]);
     const body = html`${filterForm(ctx, f, kec.ok ? kec.body.items : [])}
 ${prev.ok ? barsSection(ctx, f, prev.body) : html`<p role="alert">${ctx.t("console:errors.generic")}</p>`}
-${trend.ok ? trendSection(ctx, f, trend.body.months) : ""}`;
+${trend.ok ? trendSection(ctx, f, trend.body.months) : ""}
+${skdn.ok ? skdnSection(ctx, f, skdn.body) : ""}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: ctx.t("console:dashboard.title"), charts: true }, body));
   });
 }
