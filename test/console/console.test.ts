@@ -149,6 +149,28 @@ describe("staff console over HTTP", () => {
     expect(badNumber.headers.location).toBe(`${childPage}?galat=validation_failed&kolom=weightKg`);
   });
 
+  it("answers odd input with a page in Indonesian, never a 5xx", async () => {
+    const admin = { cookie: world.w.cookie.admin };
+    const odd: { method: "GET" | "POST"; url: string; headers?: Record<string, string>; payload?: string }[] = [
+      { method: "GET", url: "/konsol?bulan=2026-13&indikator=%3Cx%3E&kecamatan=../../etc&lokus=semua" },
+      { method: "GET", url: "/konsol?bulan[]=1&bulan[]=2" },
+      { method: "GET", url: "/konsol/anak/not-a-uuid" },
+      { method: "GET", url: "/konsol/anak/00000000-0000-0000-0000-000000000000" },
+      { method: "GET", url: "/konsol/tidak-ada" },
+      { method: "GET", url: "/konsol/aset/..%2F..%2Fpackage.json" },
+      { method: "GET", url: "/konsol/ekspor/unduh?jenis=recap&bulan=x&format=pdf" },
+      { method: "POST", url: "/konsol/rujukan/zzz/hasil", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "outcome=x" },
+      { method: "POST", url: "/konsol/masuk", headers: { "content-type": "application/json" }, payload: '{"username":1}' },
+      { method: "POST", url: "/konsol/masuk", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "%%%" },
+      { method: "POST", url: "/konsol/keluar", headers: { "content-type": "text/plain" }, payload: "x" },
+    ];
+    for (const r of odd) {
+      const res = await world.app.inject({ ...r, headers: { ...admin, ...(r.headers ?? {}) } });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.body, `${r.method} ${r.url}`).toMatch(/<html lang="id">/);
+    }
+  });
+
   it("serves its scripts from the service, compressed, within 200 kB", async () => {
     let total = 0;
     for (const name of ["chart.js", "konsol.js", "konsol.css"]) {
