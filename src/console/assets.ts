@@ -1,6 +1,6 @@
 // The console's static files, served by the service itself (same origin, no CDN, works on an
 // intranet): Chart.js from node_modules and the console's own script and style sheet. Each is read
-// and gzipped once at start and sent with an ETag, so a phone on a slow line downloads it once.
+// and gzipped once and sent with an ETag, so a phone on a slow line downloads it once.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -33,9 +33,11 @@ export function loadAssets(): Record<string, Asset> {
 }
 
 export function assetRoutes(app: FastifyInstance): void {
-  const assets = loadAssets();
+  // Read and compressed at the first request, not at start (a service start stays as quick).
+  let assets: Record<string, Asset> | undefined;
   app.get<{ Params: { name: string } }>("/aset/:name", async (request, reply) => {
-    const a = assets[request.params.name];
+    assets ??= loadAssets();
+    const a = Object.hasOwn(assets, request.params.name) ? assets[request.params.name] : undefined;
     if (!a) return reply.callNotFound();
     void reply.header("etag", a.etag).header("cache-control", "public, max-age=3600, must-revalidate").header("vary", "accept-encoding").type(a.type);
     if (request.headers["if-none-match"] === a.etag) return reply.status(304).send();

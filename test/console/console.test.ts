@@ -158,6 +158,8 @@ describe("staff console over HTTP", () => {
       { method: "GET", url: "/konsol/anak/00000000-0000-0000-0000-000000000000" },
       { method: "GET", url: "/konsol/tidak-ada" },
       { method: "GET", url: "/konsol/aset/..%2F..%2Fpackage.json" },
+      { method: "GET", url: "/konsol/aset/constructor" },
+      { method: "GET", url: "/konsol/aset/__proto__" },
       { method: "GET", url: "/konsol/ekspor/unduh?jenis=recap&bulan=x&format=pdf" },
       { method: "POST", url: "/konsol/rujukan/zzz/hasil", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "outcome=x" },
       { method: "POST", url: "/konsol/masuk", headers: { "content-type": "application/json" }, payload: '{"username":1}' },

@@ -108,16 +108,17 @@ function barsSection(ctx: PageContext, f: DashboardFilter, report: Prevalence): 
 </section>`;
 }
 
-function trendSection(ctx: PageContext, f: DashboardFilter, months: TrendPoint[]): Html {
+function trendSection(ctx: PageContext, f: DashboardFilter, months: TrendPoint[], wholeRegency: boolean): Html {
   const t = ctx.t;
   const ind = f.indicator;
   const heading = t("console:dashboard.trend", { indicator: t(`console:indicators.${ind}`) });
   const chart = {
     kind: "trend",
     labels: months.map((m) => formatMonth(m.month)),
+    // Whoever sees the whole regency would see the same line twice.
     series: [
-      { label: t("console:dashboard.myArea"), values: months.map((m) => m.total.indicators[ind].percent) },
-      { label: t("console:dashboard.regency"), values: months.map((m) => m.regency.indicators[ind].percent) },
+      { label: t(wholeRegency ? "console:dashboard.regency" : "console:dashboard.myArea"), values: months.map((m) => m.total.indicators[ind].percent) },
+      ...(wholeRegency ? [] : [{ label: t("console:dashboard.regency"), values: months.map((m) => m.regency.indicators[ind].percent) }]),
     ],
     axis: t("console:dashboard.percentAxis"),
   };
@@ -181,7 +182,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     ]);
     const body = html`${filterForm(ctx, f, kec.ok ? kec.body.items : [])}
 ${prev.ok ? barsSection(ctx, f, prev.body) : html`<p role="alert">${ctx.t("console:errors.generic")}</p>`}
-${trend.ok ? trendSection(ctx, f, trend.body.months) : ""}
+${trend.ok ? trendSection(ctx, f, trend.body.months, ctx.me.scope.all && !lokus) : ""}
 ${skdn.ok ? skdnSection(ctx, f, skdn.body) : ""}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: ctx.t("console:dashboard.title"), charts: true }, body));
   });
