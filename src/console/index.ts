@@ -15,6 +15,7 @@ import { correctionRoutes } from "./pages/corrections.js";
 import { exportRoutes } from "./pages/exports.js";
 import { followUpRoutes } from "./pages/follow-up.js";
 import { inboxRoutes } from "./pages/inbox.js";
+import { kaderRoutes } from "./pages/kader.js";
 import { loginRoutes } from "./pages/login.js";
 
 export const CSRF_COOKIE = "balanting_csrf";
@@ -61,6 +62,7 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
     dashboardRoutes(app, deps);
     followUpRoutes(app, deps);
     inboxRoutes(app, deps);
+    kaderRoutes(app, deps);
     exportRoutes(app, deps);
     correctionRoutes(app, deps);
   };

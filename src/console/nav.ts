@@ -14,6 +14,8 @@ const ALL: readonly Role[] = ["pokja_admin", "puskesmas", "bidan", "kader"];
 export const FOLLOWERS: readonly Role[] = ["pokja_admin", "puskesmas"];
 /** /api/v1/handoff-questions (src/handoff/routes.ts ANSWERERS). */
 export const ANSWERERS: readonly Role[] = ["pokja_admin", "puskesmas", "bidan"];
+/** /api/v1/kader-approvals (src/admin/routes/kader.ts approvers). */
+export const APPROVERS: readonly Role[] = ["pokja_admin", "puskesmas"];
 /** POST /api/v1/reports/imports/eppgbm. */
 export const IMPORTERS: readonly Role[] = ["pokja_admin", "puskesmas", "bidan"];
 
@@ -21,6 +23,7 @@ export const NAV: readonly NavItem[] = [
   { path: "/konsol", key: "home", roles: ALL },
   { path: "/konsol/tindak-lanjut", key: "followUp", roles: ALL },
   { path: "/konsol/kotak-masuk", key: "inbox", roles: ANSWERERS },
+  { path: "/konsol/kader", key: "kader", roles: APPROVERS },
   { path: "/konsol/ekspor", key: "exports", roles: ALL },
 ];
 

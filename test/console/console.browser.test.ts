@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../src/admin/audit.sql.js";
 import { areas } from "../../src/areas/areas.sql.js";
 import { children } from "../../src/children/children.sql.js";
+import { contacts } from "../../src/contacts/contacts.sql.js";
 import { deliverOutbox } from "../../src/channels/outbox.js";
 import { formatPercent } from "../../src/console/format.js";
 import { referrals } from "../../src/growth/growth.sql.js";
@@ -117,7 +118,7 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await login.close();
 
     const page = await signIn("admin");
-    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Ekspor / impor"]);
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Kader", "Ekspor / impor"]);
     // The seeded round (the service clock is today's date).
     await page.goto(`${base}/konsol?bulan=${MONTH}`);
     await page.waitForSelector("canvas[data-drawn]");
@@ -250,6 +251,23 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.waitForSelector("#import-result .applied");
     expect(await page.textContent("#import-result .applied")).toContain("Impor selesai");
     expect(await world.rt.db.select({ id: children.id }).from(children).where(eq(children.name, "Anak Impor"))).toHaveLength(1);
+    await page.context().close();
+  });
+
+  it("lets a puskesmas approve a new kader of its area, assigning a posyandu", async () => {
+    const page = await signIn("pusk.paringin");
+    await page.click("nav a[href='/konsol/kader']");
+    const card = `article[data-kader='${world.w.people.kP}']`;
+    await page.waitForSelector(card);
+    expect(await page.locator(`article[data-kader='${world.w.people.kL}']`).count()).toBe(0); // Lampihong's
+    expect(await page.locator(`#reporting tr[data-posyandu='${world.w.posyandu.p0}']`).count()).toBe(1);
+    await shoot(page, "kader");
+    await page.selectOption(`${card} select[name=posyanduId]`, world.w.posyandu.p0);
+    await page.click(`${card} form[action$='/setujui'] button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.locator(card).count()).toBe(0);
+    const [kader] = await world.rt.db.select().from(contacts).where(eq(contacts.id, world.w.people.kP));
+    expect(kader).toMatchObject({ kaderStatus: "active", posyanduId: world.w.posyandu.p0 });
     await page.context().close();
   });
 

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../src/admin/audit.sql.js";
 import { children } from "../../src/children/children.sql.js";
+import { contacts } from "../../src/contacts/contacts.sql.js";
 import { measurements } from "../../src/growth/growth.sql.js";
 import { PASSWORD } from "../admin/fixture.js";
 import { startConsoleWorld, type ConsoleWorld } from "./fixture.js";
@@ -86,7 +87,7 @@ describe("staff console over HTTP", () => {
       expect(res.statusCode).toBe(200);
       return [...res.body.matchAll(/<li><a href="([^"]+)"/g)].map((m) => m[1]);
     };
-    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk", "/konsol/ekspor"]);
+    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk", "/konsol/kader", "/konsol/ekspor"]);
     expect(await nav("kaderP")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/ekspor"]);
     const inbox = await world.app.inject({ method: "GET", url: "/konsol/kotak-masuk", headers: { cookie: world.w.cookie.kaderP } });
     expect(inbox.statusCode).toBe(404);
@@ -129,7 +130,7 @@ describe("staff console over HTTP", () => {
     const noReason = await post(`${childPage}/koreksi`, { ...same, name: "Anak Q Nol", reason: "" });
     expect(noReason.headers.location).toBe(`${childPage}?galat=validation_failed&kolom=reason`);
     const shown = await world.app.inject({ method: "GET", url: String(noReason.headers.location), headers: { cookie: world.w.cookie.puskP } });
-    expect(shown.body).toContain("Isian belum benar: Alasan koreksi");
+    expect(shown.body).toContain("Isian belum benar: Alasan (minimal 3 huruf)");
     expect((await post(`${childPage}/koreksi`, { ...same, reason: "salah ketik" })).headers.location).toBe(`${childPage}?galat=nothing_changed`);
 
     const renamed = await post(`${childPage}/koreksi`, { ...same, name: "Anak Q Nol", reason: "salah ketik nama" });
@@ -171,6 +172,27 @@ describe("staff console over HTTP", () => {
       expect(res.statusCode, `${r.method} ${r.url}`).toBeLessThan(500);
       if (res.statusCode >= 400) expect(res.body, `${r.method} ${r.url}`).toMatch(/<html lang="id">/);
     }
+  });
+
+  it("refuses a kader registration with a reason, and asks for one", async () => {
+    const page = await world.app.inject({ method: "GET", url: "/konsol/kader", headers: { cookie: world.w.cookie.puskL } });
+    expect(page.body).toContain(`data-kader="${world.w.people.kL}"`);
+    expect(page.body).not.toContain(`data-kader="${world.w.people.kP}"`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const cookie = `${cookiesOf(page).join("; ")}; ${world.w.cookie.puskL}`;
+    const refuse = (reason: string) =>
+      world.app.inject({
+        method: "POST",
+        url: `/konsol/kader/${world.w.people.kL}/tolak`,
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ _csrf: token, reason }).toString(),
+      });
+    expect((await refuse("")).headers.location).toBe("/konsol/kader?galat=validation_failed&kolom=reason");
+    expect((await refuse("bukan kader posyandu ini")).headers.location).toBe("/konsol/kader?ok=kaderRefused");
+    const [row] = await world.rt.db.select().from(contacts).where(eq(contacts.id, world.w.people.kL));
+    expect(row!.kaderStatus).not.toBe("pending");
+    expect((await refuse("sekali lagi")).headers.location).toBe("/konsol/kader?galat=not_pending");
+    expect((await world.app.inject({ method: "GET", url: "/konsol/kader", headers: { cookie: world.w.cookie.bidanP } })).statusCode).toBe(404);
   });
 
   it("serves its scripts from the service, compressed, within 200 kB", async () => {
