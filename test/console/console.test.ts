@@ -74,6 +74,16 @@ describe("staff console over HTTP", () => {
     expect(forged.statusCode).toBe(403);
   });
 
+  it("parses HTML forms only under /konsol: the admin API still takes JSON alone", async () => {
+    const res = await world.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: `username=admin&password=${PASSWORD}`,
+    });
+    expect(res.statusCode).toBe(415);
+  });
+
   it("answers a wrong password with the reason in Indonesian, keeping the name typed", async () => {
     const res = await signIn("admin", "salah-sekali-kata-sandinya");
     expect(res.statusCode).toBe(401);

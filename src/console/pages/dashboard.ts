@@ -97,7 +97,7 @@ function barsSection(ctx: PageContext, f: DashboardFilter, report: Prevalence): 
   );
   return html`<section aria-labelledby="bars-h">
   <h2 id="bars-h">${heading}</h2>
-  <figure class="chart"><canvas role="img" aria-label="${heading}" data-chart="${JSON.stringify(chart)}"></canvas></figure>
+  <figure class="chart"><div class="chart-box"><canvas role="img" aria-label="${heading}" data-chart="${JSON.stringify(chart)}"></canvas></div></figure>
   <p class="hint">${t("console:dashboard.smallNHint")}</p>
   <div class="scroll"><table class="data" id="prevalence-table">
     <caption>${heading}</caption>
@@ -127,7 +127,7 @@ function trendSection(ctx: PageContext, f: DashboardFilter, months: TrendPoint[]
   );
   return html`<section aria-labelledby="trend-h">
   <h2 id="trend-h">${heading}</h2>
-  <figure class="chart"><canvas role="img" aria-label="${heading}" data-chart="${JSON.stringify(chart)}"></canvas></figure>
+  <figure class="chart"><div class="chart-box"><canvas role="img" aria-label="${heading}" data-chart="${JSON.stringify(chart)}"></canvas></div></figure>
   <div class="scroll"><table class="data" id="trend-table">
     <caption>${heading}</caption>
     <thead><tr><th scope="col">${t("console:dashboard.col.month")}</th><th scope="col">${t("console:dashboard.myArea")}</th><th scope="col">${t("console:dashboard.col.cases")}</th><th scope="col">${t("console:dashboard.regency")}</th></tr></thead>

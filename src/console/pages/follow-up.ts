@@ -144,7 +144,7 @@ function growthSection(ctx: PageContext, measurements: Measurement[], childId: s
   <td>${m.cancelledAt ? "" : measurementCorrectionForm(ctx, m, childId)}</td></tr>`,
   );
   return html`<section aria-labelledby="growth-h"><h2 id="growth-h">${heading}</h2>
-  <figure class="chart"><canvas role="img" aria-label="${heading}" data-chart="${JSON.stringify(chart)}"></canvas>
+  <figure class="chart"><div class="chart-box"><canvas role="img" aria-label="${heading}" data-chart="${JSON.stringify(chart)}"></canvas></div>
   <figcaption class="hint">${t("console:child.chartHint")}</figcaption></figure>
   <div class="scroll"><table class="data" id="measurements">
   <caption>${t("console:child.measurements")}</caption>
