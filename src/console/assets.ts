@@ -35,7 +35,7 @@ export function loadAssets(): Record<string, Asset> {
 export function assetRoutes(app: FastifyInstance): void {
   // Read and compressed at the first request, not at start (a service start stays as quick).
   let assets: Record<string, Asset> | undefined;
-  app.get<{ Params: { name: string } }>("/aset/:name", async (request, reply) => {
+  app.get<{ Params: { name: string } }>("/aset/:name", { compress: false }, async (request, reply) => {
     assets ??= loadAssets();
     const a = Object.hasOwn(assets, request.params.name) ? assets[request.params.name] : undefined;
     if (!a) return reply.callNotFound();

@@ -1,6 +1,7 @@
 // The staff console at /konsol: server-rendered pages over the admin API (see api.ts), with light
 // progressive enhancement (charts drawn from the tables under them). One entry point: app.ts
 // registers consolePlugin(rt) with the prefix /konsol.
+import compress from "@fastify/compress";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import type { FastifyError, FastifyPluginAsync } from "fastify";
@@ -23,6 +24,9 @@ export const CSRF_COOKIE = "balanting_csrf";
 export function consolePlugin(rt: Runtime): FastifyPluginAsync {
   return async (app) => {
     await app.register(formbody, { bodyLimit: 64 * 1024 });
+    // Pages gzipped for slow lines (a regency's SKDN table is ~70 kB of HTML, ~8 kB gzipped); only
+    // inside /konsol. The static assets are gzipped once by assets.ts instead.
+    await app.register(compress, { global: true, encodings: ["gzip"], threshold: 1024 });
     // Double-submit: a secret in an httpOnly cookie, and a token derived from it in every form,
     // checked on every POST. Together with the session cookie's SameSite=Strict this stops other
     // sites from posting a form on a signed-in user's behalf, and also login CSRF (the secret

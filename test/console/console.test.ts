@@ -216,5 +216,7 @@ describe("staff console over HTTP", () => {
       expect(again.statusCode).toBe(304);
     }
     expect(total).toBeLessThanOrEqual(200 * 1024);
+    const page = await world.app.inject({ method: "GET", url: "/konsol", headers: { cookie: world.w.cookie.admin, "accept-encoding": "gzip" } });
+    expect(page.headers["content-encoding"]).toBe("gzip");
   });
 });
