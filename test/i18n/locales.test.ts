@@ -13,9 +13,13 @@ describe("locales", () => {
   const id = readLocale("id");
   const bjn = readLocale("bjn");
 
+  // Namespaces only staff read, in Indonesian (the staff console); Banjar falls back to them.
+  const STAFF_ONLY = new Set(["console"]);
+
   it("has a Banjar text for every Indonesian key", () => {
     const missing: string[] = [];
     for (const [ns, tree] of Object.entries(id)) {
+      if (STAFF_ONLY.has(ns)) continue;
       const banjar = new Set(leafKeys(bjn[ns] ?? {}));
       for (const key of leafKeys(tree)) if (!banjar.has(key)) missing.push(`${ns}:${key}`);
     }

@@ -1,0 +1,32 @@
+// What each role may use in the console, mirroring the API's own guards (the API still decides:
+// a page a role may not use would only show the API's 403).
+export type Role = "pokja_admin" | "puskesmas" | "bidan" | "kader";
+
+export interface NavItem {
+  path: string;
+  /** Key under console:nav. */
+  key: string;
+  roles: readonly Role[];
+}
+
+const ALL: readonly Role[] = ["pokja_admin", "puskesmas", "bidan", "kader"];
+/** POST /api/v1/referrals/:id/acknowledge|outcome (src/growth/routes.ts FOLLOWERS). */
+export const FOLLOWERS: readonly Role[] = ["pokja_admin", "puskesmas"];
+/** /api/v1/handoff-questions (src/handoff/routes.ts ANSWERERS). */
+export const ANSWERERS: readonly Role[] = ["pokja_admin", "puskesmas", "bidan"];
+/** /api/v1/kader-approvals (src/admin/routes/kader.ts approvers). */
+export const APPROVERS: readonly Role[] = ["pokja_admin", "puskesmas"];
+/** POST /api/v1/reports/imports/eppgbm. */
+export const IMPORTERS: readonly Role[] = ["pokja_admin", "puskesmas", "bidan"];
+
+export const NAV: readonly NavItem[] = [
+  { path: "/konsol", key: "home", roles: ALL },
+  { path: "/konsol/tindak-lanjut", key: "followUp", roles: ALL },
+  { path: "/konsol/kotak-masuk", key: "inbox", roles: ANSWERERS },
+  { path: "/konsol/kader", key: "kader", roles: APPROVERS },
+  { path: "/konsol/ekspor", key: "exports", roles: ALL },
+];
+
+export const may = (roles: readonly Role[], role: string): boolean => (roles as readonly string[]).includes(role);
+
+export const navFor = (role: string): NavItem[] => NAV.filter((item) => may(item.roles, role));

@@ -1,0 +1,277 @@
+// The staff console in a real browser (Debian chromium through playwright-core), on the database the
+// suite runs on: sign in as the Pokja and as a puskesmas and see only that area, the dashboard's
+// table equals the API's figures, acknowledge a referral and record its outcome, answer a "tanya
+// bidan" question and see the answer reach the mother's web chat. Screenshots of every page at
+// 360 px and 1280 px go to test-results/console/. Skipped where Chromium is missing, unless
+// BALANTING_REQUIRE_CHROMIUM is set (CI).
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { and, eq } from "drizzle-orm";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog } from "../../src/admin/audit.sql.js";
+import { areas } from "../../src/areas/areas.sql.js";
+import { children } from "../../src/children/children.sql.js";
+import { contacts } from "../../src/contacts/contacts.sql.js";
+import { deliverOutbox } from "../../src/channels/outbox.js";
+import { formatPercent } from "../../src/console/format.js";
+import { referrals } from "../../src/growth/growth.sql.js";
+import { LAMPIHONG, PARINGIN, PASSWORD, type Who } from "../admin/fixture.js";
+import { ASKER, MONTH, QUESTION, startConsoleWorld, type ConsoleWorld } from "./fixture.js";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+if (!CHROMIUM && process.env.BALANTING_REQUIRE_CHROMIUM) throw new Error("Chromium is required (BALANTING_REQUIRE_CHROMIUM is set) but not installed");
+
+const SHOTS = "test-results/console";
+
+interface Figure {
+  cases: number;
+  measured: number;
+  percent: number | null;
+}
+interface Prevalence {
+  areas: { code: string; indicators: { stunting: Figure } }[];
+  regency: { indicators: { stunting: Figure } };
+}
+
+// Generous per-test limit: a shared 2-core machine; every wait inside is on a selector or event.
+describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }, () => {
+  let world: ConsoleWorld;
+  let browser: Browser;
+  let base = "";
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    world = await startConsoleWorld(new Date().toISOString());
+    // localhost: Chromium keeps the session cookie (Secure) on plain http only there.
+    base = (await world.app.listen({ host: "127.0.0.1", port: 0 })).replace("127.0.0.1", "localhost");
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  /** A fresh browser (no cookies) watching for script errors and CSP refusals. */
+  async function freshPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    });
+    return page;
+  }
+
+  async function signIn(username: string): Promise<Page> {
+    const page = await freshPage();
+    await page.goto(`${base}/konsol`);
+    await page.waitForSelector("form[action='/konsol/masuk']");
+    await page.fill("#username", username);
+    await page.fill("#password", PASSWORD);
+    await page.click("form[action='/konsol/masuk'] button[type=submit]");
+    await page.waitForSelector("nav[aria-label] a[aria-current=page]");
+    return page;
+  }
+
+  /** The page at 360 px and at 1280 px, each after the charts had a frame to fit the width. */
+  async function shoot(page: Page, name: string): Promise<void> {
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      // Evaluated in the page (a string: the test code has no DOM types).
+      await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
+      await page.screenshot({ path: `${SHOTS}/${world.rt.engine}-${name}-${width}.png`, fullPage: true });
+      // Usable at 360 px: nothing wider than the screen (wide tables scroll inside their box).
+      expect(await page.evaluate("document.documentElement.scrollWidth"), `${name} at ${width} px`).toBeLessThanOrEqual(width);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  async function api<T>(who: Who, url: string): Promise<T> {
+    const res = await world.app.inject({ method: "GET", url, headers: { cookie: world.w.cookie[who] } });
+    expect(res.statusCode).toBe(200);
+    return res.json() as T;
+  }
+
+  /** The dashboard's prevalence table as the page shows it. */
+  async function tableOf(page: Page) {
+    await page.waitForSelector("#prevalence-table");
+    return page.$$eval("#prevalence-table tr[data-code]", (rows) =>
+      rows.map((r) => ({
+        code: r.getAttribute("data-code"),
+        percent: r.querySelector("[data-field=percent]")?.textContent?.trim(),
+        cases: r.querySelector("[data-field=cases]")?.textContent?.trim(),
+      })),
+    );
+  }
+
+  const expectedRows = (p: Prevalence) => [
+    ...p.areas.map((a) => ({ code: a.code, percent: formatPercent(a.indicators.stunting.percent), cases: `${a.indicators.stunting.cases}/${a.indicators.stunting.measured}` })),
+    { code: "regency", percent: formatPercent(p.regency.indicators.stunting.percent), cases: `${p.regency.indicators.stunting.cases}/${p.regency.indicators.stunting.measured}` },
+  ];
+
+  it("signs the Pokja in; the dashboard shows the regency, its table equal to the API's figures", async () => {
+    const login = await freshPage();
+    await login.goto(`${base}/konsol/masuk`);
+    await login.waitForSelector("#username");
+    await shoot(login, "masuk");
+    await login.close();
+
+    const page = await signIn("admin");
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Kader", "Ekspor / impor"]);
+    // The seeded round (the service clock is today's date).
+    await page.goto(`${base}/konsol?bulan=${MONTH}`);
+    await page.waitForSelector("canvas[data-drawn]");
+    expect(await page.locator("canvas[data-drawn]").count()).toBe(2);
+    const shown = await tableOf(page);
+    const fromApi = await api<Prevalence>("admin", `/api/v1/reports/prevalence?month=${MONTH}&level=kecamatan`);
+    expect(shown).toEqual(expectedRows(fromApi));
+    expect(shown.map((r) => r.code)).toEqual(expect.arrayContaining([PARINGIN, LAMPIHONG]));
+    // Paringin: 13 children measured in p0 and 3 in p1; stunted (TB/U < −2): Siti, four in p0, one in p1.
+    expect(shown.find((r) => r.code === PARINGIN)).toMatchObject({ cases: "6/16" });
+    const trend = await api<{ months: { month: string; total: { indicators: { stunting: Figure } } }[] }>("admin", `/api/v1/reports/trend?from=2025-09&to=${MONTH}`);
+    const august = await page.textContent(`#trend-table tr[data-month='${MONTH}'] [data-field=percent]`);
+    expect(august?.trim()).toBe(formatPercent(trend.months.at(-1)!.total.indicators.stunting.percent));
+    // SKDN per posyandu equals the API's (the table is open: a small area has few posyandu).
+    const skdn = await api<{ posyandu: { posyanduId: string; all: Record<string, number> }[] }>("admin", `/api/v1/reports/skdn?month=${MONTH}`);
+    const melati = skdn.posyandu.find((p) => p.posyanduId === world.w.posyandu.p0)!;
+    expect(await page.getAttribute("#skdn-h + details", "open")).not.toBeNull();
+    for (const c of ["S", "D", "N"]) expect(await page.textContent(`#skdn-table tr[data-posyandu='${world.w.posyandu.p0}'] [data-field='${c}']`)).toBe(String(melati.all[c]));
+    await shoot(page, "beranda");
+
+    // One kecamatan's desa.
+    await page.selectOption("#kecamatan", PARINGIN);
+    await page.click("form.filters button[type=submit]");
+    await page.waitForURL(/kecamatan=63\.11\.06/);
+    const desa = await api<Prevalence>("admin", `/api/v1/reports/prevalence?month=${MONTH}&level=desa&within=${PARINGIN}`);
+    expect(await tableOf(page)).toEqual(expectedRows(desa));
+    expect(await page.locator("#prevalence-table tr.small-n").count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it("signs a puskesmas in to its own area only; it acknowledges a referral and records the outcome", async () => {
+    const page = await signIn("pusk.lampihong");
+    await page.goto(`${base}/konsol?bulan=${MONTH}`);
+    const shown = await tableOf(page);
+    expect(shown.map((r) => r.code)).toEqual([LAMPIHONG, "regency"]);
+    expect(shown).toEqual(expectedRows(await api<Prevalence>("puskL", `/api/v1/reports/prevalence?month=${MONTH}&level=kecamatan`)));
+
+    await page.click("nav a[href='/konsol/tindak-lanjut']");
+    const row = `tr[data-referral='${world.referral.lampihong}']`;
+    await page.waitForSelector(row);
+    expect(await page.locator(`tr[data-referral='${world.referral.paringin}']`).count()).toBe(0);
+    await shoot(page, "tindak-lanjut");
+    await page.click(`${row} form[action$='/terima'] button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.textContent(`${row} [data-field=status]`)).toContain("Sudah diterima");
+    const [acked] = await world.rt.db.select().from(referrals).where(eq(referrals.id, world.referral.lampihong));
+    expect(acked).toMatchObject({ status: "acknowledged", acknowledgedBy: world.w.accounts.puskL.id });
+    const audit = await world.rt.db.select().from(auditLog).where(and(eq(auditLog.entityId, world.referral.lampihong), eq(auditLog.action, "referral.acknowledge")));
+    expect(audit).toHaveLength(1);
+
+    await page.selectOption(`${row} select[name=outcome]`, "ditangani");
+    await page.click(`${row} form[action$='/hasil'] button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.locator(row).count()).toBe(0);
+    const [closed] = await world.rt.db.select().from(referrals).where(eq(referrals.id, world.referral.lampihong));
+    expect(closed).toMatchObject({ status: "closed", outcome: "ditangani" });
+    await page.context().close();
+  });
+
+  it("shows a child's growth chart over the WHO lines, with its measurements, and corrects one", async () => {
+    const page = await signIn("admin");
+    await page.goto(`${base}/konsol/anak/${world.kids.Siti}`);
+    await page.waitForSelector("canvas[data-drawn]");
+    expect(await page.locator("#measurements tbody tr").count()).toBe(4);
+    await shoot(page, "anak");
+    // Correct the latest weighing: a re-assessed measurement replaces it, the old one shown struck out.
+    const latest = "#measurements tbody tr:first-child";
+    await page.click(`${latest} details summary`);
+    await page.fill(`${latest} input[name=weightKg]`, "7,8");
+    await page.fill(`${latest} input[name=reason]`, "salah baca timbangan");
+    await page.click(`${latest} form button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.locator("#measurements tbody tr").count()).toBe(5);
+    expect(await page.locator("#measurements tbody tr.cancelled").count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("lets the bidan answer a question; the answer reaches the mother's chat", async () => {
+    const page = await signIn("bidan.paringin");
+    await page.click("nav a[href='/konsol/kotak-masuk']");
+    const card = `article[data-question='${world.questionId}']`;
+    await page.waitForSelector(card);
+    expect(await page.textContent(`${card} .asked`)).toBe(QUESTION);
+    await shoot(page, "kotak-masuk");
+    const answer = "Coba bubur yang lebih lembut dan beri sedikit-sedikit; datang ke posyandu tanggal 10 ya, Bu.";
+    await page.fill(`${card} textarea`, answer);
+    await page.click(`${card} form[action$='/jawab'] button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.locator(card).count()).toBe(0);
+    expect(await page.textContent("ul.answered")).toContain(answer);
+
+    await deliverOutbox(world.rt, world.hub);
+    const received = (await world.inbox(ASKER)).map((r) => r.text).join("\n");
+    expect(received).toContain(answer);
+
+    // Signing out ends the session: the console asks to sign in again.
+    await page.click("form[action='/konsol/keluar'] button");
+    await page.waitForSelector(".flash.ok");
+    await page.goto(`${base}/konsol/kotak-masuk`);
+    await page.waitForSelector("form[action='/konsol/masuk']");
+    await page.context().close();
+  });
+
+  it("runs an export and an e-PPGBM import (dry run, then apply); problems are named in Indonesian", async () => {
+    const page = await signIn("pusk.paringin");
+    await page.click("nav a[href='/konsol/ekspor']");
+    await page.waitForSelector("#export-recap");
+    await shoot(page, "ekspor");
+    await page.fill("#recap-month", MONTH);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-recap button[type=submit]")]);
+    expect(download.suggestedFilename()).toBe(`rekap-posyandu-${MONTH}.csv`);
+    const recap = readFileSync((await download.path())!, "utf8");
+    expect(recap).toContain("Posyandu Melati");
+    expect(recap).not.toContain("Posyandu Anggrek"); // Lampihong's
+
+    const [desa] = await world.rt.db.select({ name: areas.name }).from(areas).where(eq(areas.code, world.w.desa.p0));
+    const csv = (rows: string[]) => Buffer.from(["Nama;JK;Tgl Lahir;Desa/Kel;Posyandu;Tanggal Pengukuran;Berat;Tinggi", ...rows].join("\n"));
+    await page.setInputFiles("#import-file", { name: "salah.csv", mimeType: "text/csv", buffer: csv([`Anak Salah;L;01/02/2025;Desa Yang Tidak Ada;;10/08/2026;9,1;74`]) });
+    await page.click("#import button[type=submit]");
+    await page.waitForSelector("#import-result table.problems");
+    expect(await page.textContent("#import-result table.problems tbody")).toContain("bukan desa di wilayah Anda");
+    expect(await page.isDisabled("#import-apply")).toBe(true);
+
+    await page.setInputFiles("#import-file", { name: "posyandu.csv", mimeType: "text/csv", buffer: csv([`Anak Impor;P;01/02/2025;${desa!.name};Melati;10/08/2026;9,1;74`]) });
+    await page.click("#import button[type=submit]");
+    await page.waitForSelector("#import-result .summary");
+    expect(await page.textContent("#import-result .flash.ok")).toContain("Tidak ada masalah");
+    await shoot(page, "impor");
+    await page.click("#import-apply");
+    await page.waitForSelector("#import-result .applied");
+    expect(await page.textContent("#import-result .applied")).toContain("Impor selesai");
+    expect(await world.rt.db.select({ id: children.id }).from(children).where(eq(children.name, "Anak Impor"))).toHaveLength(1);
+    await page.context().close();
+  });
+
+  it("lets a puskesmas approve a new kader of its area, assigning a posyandu", async () => {
+    const page = await signIn("pusk.paringin");
+    await page.click("nav a[href='/konsol/kader']");
+    const card = `article[data-kader='${world.w.people.kP}']`;
+    await page.waitForSelector(card);
+    expect(await page.locator(`article[data-kader='${world.w.people.kL}']`).count()).toBe(0); // Lampihong's
+    expect(await page.locator(`#reporting tr[data-posyandu='${world.w.posyandu.p0}']`).count()).toBe(1);
+    await shoot(page, "kader");
+    await page.selectOption(`${card} select[name=posyanduId]`, world.w.posyandu.p0);
+    await page.click(`${card} form[action$='/setujui'] button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.locator(card).count()).toBe(0);
+    const [kader] = await world.rt.db.select().from(contacts).where(eq(contacts.id, world.w.people.kP));
+    expect(kader).toMatchObject({ kaderStatus: "active", posyanduId: world.w.posyandu.p0 });
+    await page.context().close();
+  });
+
+  it("raised no script error and no CSP refusal on any page", () => {
+    expect(problems).toEqual([]);
+  });
+});
