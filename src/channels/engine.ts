@@ -88,7 +88,7 @@ export interface EngineCounters extends DeliveryStats {
   transient: number;
 }
 
-type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
 type Outcome = "sent" | "retrying" | "failed" | "released";
 
 interface Held {
@@ -113,6 +113,19 @@ interface ChannelState {
   timerAt: number;
   /** How many lane 2–3 rows to keep claimed (about ten seconds of sending). */
   buffer: number;
+}
+
+/**
+ * A check run right before a message of some kind is sent (campaigns: still running, the person not
+ * opted out, not in quiet hours). "handled": the guard has already put the row back in the queue or
+ * removed it, in the database, conditioned on `holder` still holding it; the message is not sent.
+ */
+export type SendGuard = (rt: Runtime, row: OutboxRow, holder: string) => Promise<"send" | "handled">;
+const sendGuards = new Map<string, SendGuard>();
+
+/** Registers the guard of a message kind (one per kind; the last registration wins). */
+export function registerSendGuard(kind: string, guard: SendGuard): void {
+  sendGuards.set(kind, guard);
 }
 
 const engines = new WeakMap<ChannelHub, OutboundEngine>();
@@ -563,6 +576,11 @@ export class OutboundEngine {
       return;
     }
     try {
+      const guard = sendGuards.get(row.kind);
+      if (guard && (await guard(this.rt, row, this.id)) === "handled") {
+        h.settle("released");
+        return;
+      }
       const context = { kind: row.kind, lang: h.recipient?.lang ?? "id", lastInboundAt: h.recipient?.lastInboundAt ?? null } as const;
       const result = await adapter.send(row.address, row.message, context);
       // A person who erased their data: once their last message has left, its row goes too.
