@@ -9,13 +9,12 @@ import type { Runtime } from "../runtime.js";
 import { campaignRuns, campaigns } from "./campaigns.sql.js";
 import { startRun } from "./manage.js";
 import { dueOccurrence } from "./schedule.js";
-import { finishRuns, holdForQuietHours, queueRun, syncOutcomes } from "./send.js";
+import { finishRuns, holdForQuietHours, queueRun } from "./send.js";
 
 export interface CampaignTick {
   started: number;
   queued: number;
   held: number;
-  synced: number;
   finished: number;
 }
 
@@ -48,12 +47,11 @@ export async function campaignTick(rt: Runtime): Promise<CampaignTick> {
   const running = await rt.db.select().from(campaignRuns).where(eq(campaignRuns.status, "running"));
   for (const run of running) queued += await queueRun(rt, run.id, run.sent);
   const held = await holdForQuietHours(rt);
-  const synced = await syncOutcomes(rt.db);
   const finished = await finishRuns(rt);
   // Repeating campaigns between runs wait as "scheduled".
   await rt.db.execute(sql`update campaigns c set status = 'scheduled' where c.status = 'running' and c.repeat is not null
     and not exists (select 1 from campaign_runs r where r.campaign_id = c.id and r.status in ('running', 'paused'))`);
-  return { started, queued, held, synced, finished };
+  return { started, queued, held, finished };
 }
 
 export const campaignJob: Job = {

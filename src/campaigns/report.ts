@@ -79,8 +79,10 @@ function countersOf(row: CountRow | undefined): Counters {
   };
 }
 
+const COUNTER_KEYS = Object.keys(zero()) as (keyof Counters)[];
+
 function add(into: Counters, c: Counters): void {
-  for (const k of Object.keys(into) as (keyof Counters)[]) into[k] += c[k];
+  for (const k of COUNTER_KEYS) into[k] += c[k];
 }
 
 export interface AreaCounters extends Counters {

@@ -26,7 +26,7 @@ import {
 import { previewCampaign } from "./preview.js";
 import { campaignReport, recipientLines } from "./report.js";
 import { countAudience, GROWTH_STATUSES, SEGMENT_CHANNELS, SEGMENT_ROLES, type Segment } from "./segment.js";
-import { syncOutcomes } from "./send.js";
+import { finishRuns, syncOutcomes } from "./send.js";
 
 const label = {
   type: "object",
@@ -218,7 +218,9 @@ export const campaignRoutes =
         },
       },
       async (request) => {
-        const c = await campaignFor(rt.db, requireStaff(request), request.params.id);
+        let c = await campaignFor(rt.db, requireStaff(request), request.params.id);
+        // Live: outcomes the outbox recorded since the last minute job, and a run that just ended.
+        if (await finishRuns(rt)) c = await campaignFor(rt.db, requireStaff(request), request.params.id);
         return { campaignId: c.id, status: c.status, ...(await campaignReport(rt.db, c.id, request.query.runId)) };
       },
     );

@@ -226,8 +226,12 @@ export async function syncOutcomes(db: DbOrTx, runId?: string): Promise<number> 
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Runs with nobody pending or queued are done; a one-off campaign whose run is done is done. */
+/**
+ * Brings outcomes in (syncOutcomes); then runs with nobody pending or queued are done, and a
+ * one-off campaign whose run is done is done.
+ */
 export async function finishRuns(rt: Runtime): Promise<number> {
+  await syncOutcomes(rt.db);
   const now = rt.clock.now().toISOString();
   const done = await queryRows<{ campaign_id: string }>(
     rt.db,
