@@ -24,6 +24,8 @@ export interface SendWorld {
   w: World;
   app: FastifyInstance;
   api: BotApiStandIn;
+  /** The stand-in's address (TELEGRAM_API_ROOT of another instance). */
+  apiRoot: string;
   hub: ChannelHub;
   engine: OutboundEngine;
   sink: InboundSink;
@@ -58,7 +60,7 @@ export async function startSendWorld(
     .returning();
   const cookie = { ...w.cookie, admin2: `${SESSION_COOKIE}=${(await createSession(rt.db, admin2!.id, rt.clock.now())).token}` };
   return {
-    rt, w, app, api, hub, engine, sink, cookie,
+    rt, w, app, api, apiRoot, hub, engine, sink, cookie,
     async call(who, method, url, payload) {
       // A fresh session each time: the tests move the clock past a session's 12 hours.
       const account = who === "admin2" ? admin2!.id : w.accounts[who].id;
