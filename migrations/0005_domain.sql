@@ -60,9 +60,8 @@ ALTER TABLE "campaign_runs" ADD CONSTRAINT "campaign_runs_campaign_id_campaigns_
 ALTER TABLE "campaigns" ADD CONSTRAINT "campaigns_created_by_staff_accounts_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."staff_accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "campaigns" ADD CONSTRAINT "campaigns_approved_by_staff_accounts_id_fk" FOREIGN KEY ("approved_by") REFERENCES "public"."staff_accounts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "campaign_recipients_pending_idx" ON "campaign_recipients" USING btree ("run_id","id") WHERE "campaign_recipients"."status" = 'pending';--> statement-breakpoint
-CREATE INDEX "campaign_recipients_outbox_idx" ON "campaign_recipients" USING btree ("outbox_id");--> statement-breakpoint
-CREATE INDEX "campaign_recipients_campaign_idx" ON "campaign_recipients" USING btree ("campaign_id");--> statement-breakpoint
-CREATE INDEX "campaign_recipients_contact_idx" ON "campaign_recipients" USING btree ("contact_id","sent_at");--> statement-breakpoint
+CREATE INDEX "campaign_recipients_queued_idx" ON "campaign_recipients" USING btree ("outbox_id") WHERE "campaign_recipients"."status" = 'queued';--> statement-breakpoint
+CREATE INDEX "campaign_recipients_contact_idx" ON "campaign_recipients" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "campaign_runs_status_idx" ON "campaign_runs" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "campaigns_status_idx" ON "campaigns" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "outbox_external_idx" ON "outbox" USING btree ("channel","external_id") WHERE "outbox"."external_id" is not null;

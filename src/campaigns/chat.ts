@@ -47,8 +47,9 @@ export async function stopAfterCampaign(tx: DbOrTx, contactId: string, now: Date
   if (recent.length === 0) return false;
   await tx.execute(
     sql`with del as (delete from outbox o using campaign_recipients cr
-                     where cr.contact_id = ${contactId} and cr.status = 'queued' and o.id = cr.outbox_id and o.status = 'queued' returning o.id)
-        update campaign_recipients set status = 'skipped', reason = 'opted_out', outbox_id = null where outbox_id in (select id from del)`,
+                     where cr.contact_id = ${contactId} and cr.status = 'queued' and o.id = cr.outbox_id and o.status = 'queued'
+                     returning substr(o.dedupe_key, 10)::bigint as recipient_id)
+        update campaign_recipients set status = 'skipped', reason = 'opted_out', outbox_id = null where id in (select recipient_id from del)`,
   );
   return true;
 }
@@ -62,7 +63,8 @@ export async function recordCampaignStatuses(rt: Runtime, statuses: { externalId
       sql`update campaign_recipients cr
           set delivered_at = coalesce(cr.delivered_at, ${at}::timestamptz),
               read_at = case when ${s.status} = 'read' then coalesce(cr.read_at, ${at}::timestamptz) else cr.read_at end
-          where cr.outbox_id in (select o.id from outbox o where o.channel = 'whatsapp-cloud' and o.external_id = ${s.externalId} and o.kind = 'campaign')`,
+          where cr.id in (select substr(o.dedupe_key, 10)::bigint from outbox o
+                          where o.channel = 'whatsapp-cloud' and o.external_id = ${s.externalId} and o.kind = 'campaign')`,
     );
   }
 }

@@ -42,12 +42,13 @@ export async function campaignTick(rt: Runtime): Promise<CampaignTick> {
         where id = ${c.id} and not exists (select 1 from campaign_runs r where r.campaign_id = ${c.id} and r.status in ('running', 'paused'))`);
     }
   }
-  // Pending rows of running runs (a crash between batches, recipients put back by the guard).
+  // Outcomes in, finished runs closed; then running runs topped up (the next part of a large
+  // list, a crash between batches, recipients the guard put back).
+  const finished = await finishRuns(rt);
   let queued = 0;
   const running = await rt.db.select().from(campaignRuns).where(eq(campaignRuns.status, "running"));
   for (const run of running) queued += await queueRun(rt, run.id, run.sent);
   const held = await holdForQuietHours(rt);
-  const finished = await finishRuns(rt);
   // Repeating campaigns between runs wait as "scheduled".
   await rt.db.execute(sql`update campaigns c set status = 'scheduled' where c.status = 'running' and c.repeat is not null
     and not exists (select 1 from campaign_runs r where r.campaign_id = c.id and r.status in ('running', 'paused'))`);

@@ -100,7 +100,9 @@ export interface CampaignReport {
 
 /** The report of a campaign, or of one of its runs. */
 export async function campaignReport(db: DbOrTx, campaignId: string, runId?: string): Promise<CampaignReport> {
-  const where = runId ? sql`cr.run_id = ${runId}` : sql`cr.campaign_id = ${campaignId}`;
+  const where = runId
+    ? sql`cr.run_id = ${runId} and cr.campaign_id = ${campaignId}`
+    : sql`cr.run_id in (select id from campaign_runs where campaign_id = ${campaignId})`;
   const perDesa = await queryRows<CountRow>(db, sql`select desa_code, ${COUNT_COLUMNS} from (${liveRows(where)}) r group by desa_code`);
   const failures = await queryRows<{ reason: string; n: number }>(
     db,
@@ -156,6 +158,6 @@ export async function recipientLines(db: DbOrTx, viewer: ScopePrincipal, campaig
   return queryRows<RecipientLine>(
     db,
     sql`select contact_id, channel, lang, desa_code, st, reason, sent_at, delivered_at, read_at, replied_at, stopped_at
-        from (${liveRows(sql`cr.campaign_id = ${campaignId} and ${inArea}`)}) r order by id limit ${limit}`,
+        from (${liveRows(sql`cr.run_id in (select id from campaign_runs where campaign_id = ${campaignId}) and ${inArea}`)}) r order by id limit ${limit}`,
   );
 }

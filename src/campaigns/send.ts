@@ -26,6 +26,12 @@ export interface CampaignSettings {
   approval: ApprovalRule;
   /** Recipients queued per statement. */
   batch: number;
+  /**
+   * Messages of a run kept waiting in the outbox (the rest stay in the frozen list until the minute
+   * job tops them up): the engine sends 30–80 a second at most, and a short queue makes pause,
+   * cancel and quiet hours cheap.
+   */
+  ahead: number;
   quiet: QuietHours;
 }
 
@@ -33,6 +39,7 @@ export function campaignSettings(config: Config): CampaignSettings {
   return {
     approval: config.CAMPAIGN_APPROVAL,
     batch: config.CAMPAIGN_QUEUE_BATCH,
+    ahead: config.CAMPAIGN_QUEUE_AHEAD,
     quiet: { start: config.QUIET_HOURS_START, end: config.QUIET_HOURS_END, zone: config.TIMEZONE },
   };
 }
@@ -139,50 +146,64 @@ function messageSql(rt: Runtime, runId: string, sent: SentTexts): SQL {
 export async function queueBatch(rt: Runtime, runId: string, sent: SentTexts, limit: number): Promise<number> {
   const now = rt.clock.now();
   const due = quietEnd(now, campaignSettings(rt.config).quiet);
-  const rows = await queryRows<{ n: number }>(
-    rt.db,
-    sql`with picked as (
-          select cr.id, cr.contact_id, cr.channel, cr.address, cr.lang, cr.desa_code, c.opted_out_at, c.posyandu_id
-          from campaign_recipients cr join contacts c on c.id = cr.contact_id
-          where cr.run_id = ${runId} and cr.status = 'pending'
-          order by cr.id limit ${limit}
-          for update of cr skip locked),
-        ins as (
-          insert into outbox (contact_id, channel, address, message, kind, lane, dedupe_key, created_at, next_attempt_at)
-          select p.contact_id, p.channel, p.address, ${messageSql(rt, runId, sent)}, ${CAMPAIGN_KIND}, ${CAMPAIGN_LANE},
-                 'campaign:' || p.id, ${now.toISOString()}::timestamptz, ${due.toISOString()}::timestamptz
-          from picked p
-            left join areas d on d.code = p.desa_code
-            left join areas kc on kc.code = substr(p.desa_code, 1, 8)
-            left join posyandu py on py.id = p.posyandu_id
-          where p.opted_out_at is null
-          on conflict (dedupe_key) do nothing
-          returning id, dedupe_key),
-        upd as (
-          update campaign_recipients cr
-          set status = case when p.opted_out_at is not null then 'skipped' else 'queued' end,
-              reason = case when p.opted_out_at is not null then 'opted_out' end,
-              outbox_id = coalesce(ins.id, (select o.id from outbox o where o.dedupe_key = 'campaign:' || p.id)),
-              queued_at = ${now.toISOString()}::timestamptz
-          from picked p left join ins on ins.dedupe_key = 'campaign:' || p.id
-          where cr.id = p.id
-          returning 1)
-        select count(*)::int as n from upd`,
-  );
-  const n = Number(rows[0]?.n ?? 0);
+  const n = await rt.db.transaction(async (tx) => {
+    // People who opted out since the list was frozen are skipped, not queued.
+    const skipped = await queryRows<{ n: number }>(
+      tx,
+      sql`with s as (update campaign_recipients cr set status = 'skipped', reason = 'opted_out'
+          from contacts c
+          where c.id = cr.contact_id and c.opted_out_at is not null and cr.run_id = ${runId} and cr.status = 'pending'
+          returning 1) select count(*)::int as n from s`,
+    );
+    // One statement: rendered messages into the outbox (a repeated dedupe key links the row already
+    // there), the recipients marked queued with their outbox row, joined on the recipient id.
+    const queued = await queryRows<{ n: number }>(
+      tx,
+      sql`with picked as (
+            select cr.id, cr.contact_id, cr.channel, cr.address, cr.lang, cr.desa_code, c.posyandu_id
+            from campaign_recipients cr join contacts c on c.id = cr.contact_id
+            where cr.run_id = ${runId} and cr.status = 'pending'
+            order by cr.id limit ${limit}
+            for update of cr skip locked),
+          ins as (
+            insert into outbox (contact_id, channel, address, message, kind, lane, dedupe_key, created_at, next_attempt_at)
+            select p.contact_id, p.channel, p.address, ${messageSql(rt, runId, sent)}, ${CAMPAIGN_KIND}, ${CAMPAIGN_LANE},
+                   'campaign:' || p.id, ${now.toISOString()}::timestamptz, ${due.toISOString()}::timestamptz
+            from picked p
+              left join areas d on d.code = p.desa_code
+              left join areas kc on kc.code = substr(p.desa_code, 1, 8)
+              left join posyandu py on py.id = p.posyandu_id
+            on conflict (dedupe_key) do update set dedupe_key = excluded.dedupe_key
+            returning id, substr(dedupe_key, 10)::bigint as recipient_id),
+          upd as (
+            update campaign_recipients cr set status = 'queued', outbox_id = ins.id, queued_at = ${now.toISOString()}::timestamptz
+            from ins where cr.id = ins.recipient_id
+            returning 1)
+          select count(*)::int as n from upd`,
+    );
+    return Number(skipped[0]?.n ?? 0) + Number(queued[0]?.n ?? 0);
+  });
   if (n > 0) await rt.db.execute(sql`select pg_notify('balanting_outbox', '')`);
   return n;
 }
 
-/** Queues every pending recipient of a run, batch by batch. */
+/** Queues pending recipients of a run, batch by batch, until CAMPAIGN_QUEUE_AHEAD wait in the outbox. */
 export async function queueRun(rt: Runtime, runId: string, sent: SentTexts): Promise<number> {
-  const { batch } = campaignSettings(rt.config);
+  const { batch, ahead } = campaignSettings(rt.config);
+  const [waiting] = await queryRows<{ n: number }>(
+    rt.db,
+    sql`select count(*)::int as n from campaign_recipients where run_id = ${runId} and status = 'queued'`,
+  );
+  let room = ahead - Number(waiting?.n ?? 0);
   let total = 0;
-  for (;;) {
-    const n = await queueBatch(rt, runId, sent, batch);
+  while (room > 0) {
+    const size = Math.min(batch, room);
+    const n = await queueBatch(rt, runId, sent, size);
     total += n;
-    if (n < batch) return total;
+    room -= n;
+    if (n < size) break;
   }
+  return total;
 }
 
 /**
@@ -197,10 +218,10 @@ export async function withdrawQueued(db: DbOrTx, runIds: string[], to: "pending"
     sql`with del as (
           delete from outbox o using campaign_recipients cr
           where cr.run_id = any(${runs}) and cr.status = 'queued' and o.id = cr.outbox_id and o.status = 'queued'
-          returning o.id),
+          returning substr(o.dedupe_key, 10)::bigint as recipient_id),
         upd as (
           update campaign_recipients set status = ${to}, outbox_id = null, queued_at = null
-          where outbox_id in (select id from del) returning 1)
+          where id in (select recipient_id from del) returning 1)
         select count(*)::int as n from upd`,
   );
   if (to === "cancelled") {
@@ -271,7 +292,9 @@ export async function holdForQuietHours(rt: Runtime): Promise<number> {
  * opted out (BERHENTI after the list was frozen), the run is not paused or cancelled, and it is not
  * quiet hours. Anything else puts the row back or removes it, in one transaction with the list.
  */
-async function campaignGuard(rt: Runtime, row: { id: number }, holder: string): Promise<"send" | "handled"> {
+async function campaignGuard(rt: Runtime, row: { id: number; dedupeKey: string | null }, holder: string): Promise<"send" | "handled"> {
+  const recipientId = Number(row.dedupeKey?.slice("campaign:".length));
+  if (!Number.isSafeInteger(recipientId)) return "send";
   const now = rt.clock.now();
   const quiet = campaignSettings(rt.config).quiet;
   return rt.db.transaction(async (tx) => {
@@ -279,7 +302,7 @@ async function campaignGuard(rt: Runtime, row: { id: number }, holder: string): 
       tx,
       sql`select cr.id, r.status as run_status, c.opted_out_at is not null as opted_out
           from campaign_recipients cr join campaign_runs r on r.id = cr.run_id join contacts c on c.id = cr.contact_id
-          where cr.outbox_id = ${row.id} for update of cr`,
+          where cr.id = ${recipientId} for update of cr`,
     );
     if (!r) return "send";
     const drop = async (status: string, reason: string | null) => {

@@ -23,7 +23,7 @@ const hub = new ChannelHub().register(
 const engine = engineFor(rt, hub, {
   pacing: { telegram: { perSecond: 60, perRecipientPerSecond: 1 } },
   pollMs: 50,
-  leaseMs: 1_000,
+  leaseMs: 3_000,
   retryBaseMs: 0,
   retryMaxMs: 0,
   maxAttempts: 3,

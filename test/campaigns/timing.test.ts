@@ -9,7 +9,8 @@ import { campaignOutbox, startSendWorld, telegramPeople, until, type SendWorld }
 
 let world: SendWorld;
 beforeAll(async () => {
-  world = await startSendWorld();
+  // A short window of queued messages, so the minute job's top-up is exercised.
+  world = await startSendWorld({ env: { CAMPAIGN_QUEUE_AHEAD: "100", CAMPAIGN_QUEUE_BATCH: "100" } });
 });
 afterAll(async () => world?.close());
 beforeEach(() => world.api.resetSending());
@@ -69,6 +70,35 @@ describe("quiet hours", () => {
     wita("2026-11-29T06:00");
     await until(drained, [world.engine.events]);
     expect(texts("Q2 ")).toHaveLength(3);
+  });
+});
+
+describe("a list longer than the queue window", () => {
+  it("keeps CAMPAIGN_QUEUE_AHEAD messages in the outbox; the minute job tops up until everyone has it once", async () => {
+    const { rt, w } = world;
+    const people = await telegramPeople(rt, 250, { desaCode: w.desa.p2 }, { firstChat: 760_000, role: "pregnant", lang: "bjn" });
+    wita("2026-11-30T10:00");
+    const id = await create({ name: "Panjang", textId: "L1 Gizi seimbang.", sameForBoth: true, segment: { desaCodes: [w.desa.p2], roles: ["pregnant"], langs: ["bjn"] } });
+    const sent = await world.call("admin", "POST", `/api/v1/campaigns/${id}/send`, {});
+    expect(sent.body.run.recipients).toBe(250);
+    const handed = await queryRows<{ n: number }>(
+      rt.db,
+      sql`select count(*)::int as n from campaign_recipients cr join campaign_runs r on r.id = cr.run_id where r.campaign_id = ${id} and cr.status <> 'pending'`,
+    );
+    expect(Number(handed[0]?.n)).toBe(100);
+    let ticks = 0;
+    for (;;) {
+      await until(drained, [world.engine.events]);
+      const report = await world.call("admin", "GET", `/api/v1/campaigns/${id}/report`);
+      if (report.body.totals.pending === 0) break;
+      expect(report.body.totals.pending).toBe(250 - report.body.totals.sent);
+      await campaignTick(rt);
+      ticks++;
+    }
+    expect(ticks).toBe(2);
+    const got = texts("L1 ");
+    expect(got).toHaveLength(people.length);
+    expect(new Set(got.map((d) => d.chatId)).size).toBe(people.length);
   });
 });
 
