@@ -41,7 +41,15 @@ export interface SendWorld {
 export const fastEngine: Omit<EngineSettings, "pacing"> = { pollMs: 50, leaseMs: 5_000, retryBaseMs: 0, retryMaxMs: 0, maxAttempts: 3 };
 
 export async function startSendWorld(
-  options: { env?: Record<string, string>; now?: string; pacing?: EngineSettings["pacing"]; extraAdapters?: (rt: TestRuntime, sink: InboundSink) => ChannelAdapter[]; start?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: string;
+    pacing?: EngineSettings["pacing"];
+    extraAdapters?: (rt: TestRuntime, sink: InboundSink) => ChannelAdapter[];
+    start?: boolean;
+    /** Where Telegram is (default: the in-process stand-in). */
+    telegramApiRoot?: string;
+  } = {},
 ): Promise<SendWorld> {
   const rt = await createTestRuntime({ env: options.env, now: options.now });
   const w = await seedWorld(rt);
@@ -51,7 +59,7 @@ export async function startSendWorld(
   // The engine first, so the conversation's replies use it too (engineFor keeps one per hub).
   const engine = engineFor(rt, hub, { pacing: options.pacing ?? { telegram: { perSecond: 20, perRecipientPerSecond: 1 } }, ...fastEngine });
   const sink = createInboundSink(rt, hub);
-  hub.register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "s3cret", log: createLogger("silent"), sink }));
+  hub.register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot: options.telegramApiRoot ?? apiRoot, mode: "webhook", webhookSecret: "s3cret", log: createLogger("silent"), sink }));
   for (const adapter of options.extraAdapters?.(rt, sink) ?? []) hub.register(adapter);
   const app = await buildApp(rt, { admin: { loginRateLimit: 10_000 } });
   await app.ready();
