@@ -297,13 +297,16 @@ async function campaignGuard(rt: Runtime, row: { id: number; dedupeKey: string |
   if (!Number.isSafeInteger(recipientId)) return "send";
   const now = rt.clock.now();
   const quiet = campaignSettings(rt.config).quiet;
+  const verdictSql = (lock: boolean) =>
+    sql`select cr.id, r.status as run_status, c.opted_out_at is not null as opted_out
+        from campaign_recipients cr join campaign_runs r on r.id = cr.run_id join contacts c on c.id = cr.contact_id
+        where cr.id = ${recipientId} ${lock ? sql`for update of cr` : sql``}`;
+  const sendable = (r: { run_status: string; opted_out: boolean } | undefined) => !r || (!r.opted_out && r.run_status === "running");
+  // The common case in one round trip, without a transaction; anything else is decided again under a lock.
+  const [seen] = await queryRows<{ id: number; run_status: string; opted_out: boolean }>(rt.db, verdictSql(false));
+  if (sendable(seen) && !inQuietHours(now, quiet)) return "send";
   return rt.db.transaction(async (tx) => {
-    const [r] = await queryRows<{ id: number; run_status: string; opted_out: boolean }>(
-      tx,
-      sql`select cr.id, r.status as run_status, c.opted_out_at is not null as opted_out
-          from campaign_recipients cr join campaign_runs r on r.id = cr.run_id join contacts c on c.id = cr.contact_id
-          where cr.id = ${recipientId} for update of cr`,
-    );
+    const [r] = await queryRows<{ id: number; run_status: string; opted_out: boolean }>(tx, verdictSql(true));
     if (!r) return "send";
     const drop = async (status: string, reason: string | null) => {
       await tx.execute(sql`delete from outbox where id = ${row.id} and claimed_by = ${holder}`);
