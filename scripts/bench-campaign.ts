@@ -12,6 +12,7 @@ import { EventEmitter, once } from "node:events";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
+import { DateTime } from "luxon";
 import postgres from "postgres";
 import { staffAccounts } from "../src/admin/accounts.sql.js";
 import type { StaffAccount } from "../src/admin/auth.js";
@@ -24,7 +25,7 @@ import { ChannelHub } from "../src/channels/hub.js";
 import { createTelegramAdapter } from "../src/channels/telegram/index.js";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase, type Database } from "../src/db/client.js";
-import { systemClock } from "../src/lib/clock.js";
+import { ManualClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
 import { createRuntime } from "../src/runtime.js";
 import { TEST_TOKEN, type Delivered, type StandInLimits } from "../test/channels/telegram/bot-api-stand-in.js";
@@ -56,7 +57,10 @@ if (base) {
 }
 const log = createLogger("silent");
 const config = loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", CAMPAIGN_APPROVAL: "off", ...(base ? { DATABASE_URL: base } : {}) });
-const rt = await createRuntime(config, { log, clock: systemClock, database });
+// A clock standing at 10:00 WITA today: campaigns wait out quiet hours (21:00–06:00), and the
+// benchmark must not depend on when it runs. Pacing runs on the real monotonic clock regardless.
+const clock = new ManualClock(DateTime.now().setZone("Asia/Makassar").set({ hour: 10, minute: 0 }).toJSDate());
+const rt = await createRuntime(config, { log, clock, database });
 
 /** The stand-in in its own process (bench-outbound-stand-in.ts). */
 class StandIn extends EventEmitter {
@@ -126,7 +130,7 @@ try {
 
   const [pokja] = await rt.db
     .insert(staffAccounts)
-    .values({ username: "bench", name: "bench", role: "pokja_admin", passwordHash: "x", createdAt: new Date() })
+    .values({ username: "bench", name: "bench", role: "pokja_admin", passwordHash: "x", createdAt: clock.now() })
     .returning();
   const staff = pokja as StaffAccount;
   const segments: [string, Segment][] = [
@@ -137,13 +141,13 @@ try {
     ["not seen 30 days, Banjar", { notSeenDays: 30, langs: ["bjn"] }],
   ];
   for (const [name, segment] of segments) {
-    const [count, ms] = await timed(() => countAudience(rt.db, principalOf(staff), segment, { now: new Date(), zone: config.TIMEZONE }));
+    const [count, ms] = await timed(() => countAudience(rt.db, principalOf(staff), segment, { now: clock.now(), zone: config.TIMEZONE }));
     console.log(`  segment count "${name}": ${count.total.toLocaleString("en")} in ${seconds(ms)} ${ms <= 1000 ? "(≤ 1 s: met)" : "(> 1 s: NOT met)"}`);
   }
 
   const campaign = await createCampaign(rt, staff, { name: "bench", textId: "Halo warga {nama_desa}: posyandu {nama_posyandu} buka {posyandu_hari}.", sameForBoth: true });
   await submitCampaign(rt, staff, campaign.id);
-  const [run, freezeMs] = await timed(() => rt.db.transaction((tx) => freezeRun(rt, tx, campaign, new Date().toISOString(), sentTexts(campaign))));
+  const [run, freezeMs] = await timed(() => rt.db.transaction((tx) => freezeRun(rt, tx, campaign, clock.now().toISOString(), sentTexts(campaign))));
   const [queued, queueMs] = await timed(() => queueRun(rt, run!.runId, sentTexts(campaign)));
   const total = freezeMs + queueMs;
   console.log(`  freeze ${run!.recipients.toLocaleString("en")} recipients: ${seconds(freezeMs)}; queue the first ${queued.toLocaleString("en")} (CAMPAIGN_QUEUE_AHEAD) into the outbox: ${seconds(queueMs)}; together ${seconds(total)} ${total <= 5000 ? "(≤ 5 s: met)" : "(> 5 s: NOT met)"}`);
