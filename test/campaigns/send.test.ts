@@ -156,6 +156,29 @@ describe("a campaign from compose to report", () => {
   });
 });
 
+describe("editing", () => {
+  it("an edit after approval voids it (approved again), is audited with before and after, and a sent campaign cannot be edited", async () => {
+    const created = await world.call("admin", "POST", "/api/v1/campaigns", { name: "Edit", textId: "E1 Satu.", sameForBoth: true });
+    const id = created.body.campaign.id as string;
+    await world.call("admin", "POST", `/api/v1/campaigns/${id}/submit`);
+    expect((await world.call("admin2", "POST", `/api/v1/campaigns/${id}/approve`)).body.campaign.status).toBe("approved");
+    const edited = await world.call("admin", "PATCH", `/api/v1/campaigns/${id}`, { textId: "E1 Dua {nama_dsa}." });
+    expect(edited.status).toBe(400);
+    expect(edited.body.fields[0]).toEqual({ field: "body.textId", reason: expect.stringMatching(/unknown variables \{nama_dsa\}/) });
+    const fixed = await world.call("admin", "PATCH", `/api/v1/campaigns/${id}`, { textId: "E1 Dua." });
+    expect(fixed.body.campaign).toMatchObject({ status: "draft", approvedBy: null, textId: "E1 Dua." });
+    expect((await world.call("admin", "POST", `/api/v1/campaigns/${id}/submit`)).body.campaign.status).toBe("awaiting_approval");
+    const audit = await queryRows<{ action: string; before: { textId?: string } | null; after: { textId?: string } | null }>(
+      world.rt.db,
+      sql`select action, before, after from audit_log where entity = 'campaign' and entity_id = ${id} and action = 'campaign.edit'`,
+    );
+    expect(audit).toEqual([{ action: "campaign.edit", before: expect.objectContaining({ textId: "E1 Satu." }), after: expect.objectContaining({ textId: "E1 Dua." }) }]);
+    await world.call("admin2", "POST", `/api/v1/campaigns/${id}/approve`);
+    await world.call("admin", "POST", `/api/v1/campaigns/${id}/cancel`);
+    expect((await world.call("admin", "PATCH", `/api/v1/campaigns/${id}`, { name: "x" })).status).toBe(409);
+  });
+});
+
 describe("pause, resume and cancel", () => {
   it("pausing takes the waiting messages back, resuming sends the rest, each person once", async () => {
     const { rt, w } = world;
