@@ -3,7 +3,7 @@
 // Targets: every dashboard figure for the regency ≤ 200 ms; a 100,000-row export ≥ 20,000 rows/s
 // at ≤ 150 MB RSS (the export runs in a fresh process, so the RSS is its own).
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:reports
-// Creates and drops its own database. BENCH_CHILDREN changes the size.
+// Creates and drops its own database (BENCH_DB=name: keeps it). BENCH_CHILDREN changes the size.
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { Writable } from "node:stream";
@@ -42,15 +42,18 @@ if (process.argv[2] === "--export") {
   process.exit(0);
 }
 
-const name = `balanting_bench_reports_${process.pid}`;
+// BENCH_DB=name keeps a seeded database between runs (seeded when new, never dropped): for EXPLAIN.
+const kept = process.env.BENCH_DB;
+const name = kept ?? `balanting_bench_reports_${process.pid}`;
 const admin = postgres(base, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
+const exists = kept ? (await admin`select 1 from pg_database where datname = ${kept}`).length > 0 : false;
+if (!exists) await admin.unsafe(`create database ${name}`);
 const url = new URL(base);
 url.pathname = `/${name}`;
 try {
   const rt = await open(url.toString());
   try {
-    await seed(rt);
+    if (!exists) await seed(rt);
     await measureFigures(rt);
   } finally {
     await rt.close();
@@ -58,7 +61,7 @@ try {
   const child = spawnSync(process.execPath, [...startNodeFlags(), fileURLToPath(import.meta.url), "--export", url.toString()], { stdio: "inherit" });
   if (child.status !== 0) process.exitCode = 1;
 } finally {
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  if (!kept) await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();
 }
 

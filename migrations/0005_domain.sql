@@ -1,0 +1,1 @@
+CREATE INDEX "measurements_measured_on_idx" ON "measurements" USING btree ("measured_on") WHERE "measurements"."cancelled_at" is null;
