@@ -80,21 +80,24 @@ const registeredIn = (viewer: Viewer, level: Level | null, extra: SQL = sql`true
 
 /**
  * Measurements of children in the viewer's reach: the Pokja's whole regency needs no filter (the
- * join to `registered` keeps the right children); a smaller area reads only its own children's.
+ * join to the registered children keeps the right ones); a smaller area reads only its own.
  */
-const reachOf = (viewer: Viewer) => (viewer.role === "pokja_admin" && !viewer.lokus ? sql`` : sql`and ${measurements.childId} in (select child_id from registered)`);
+const reachOf = (viewer: Viewer) =>
+  viewer.role === "pokja_admin" && !viewer.lokus ? sql`` : sql`and ${measurements.childId} in (select ${children.id} from ${children} where ${scopeOfChildren(viewer)})`;
 
 /**
  * "The latest row" (stats.ts: by measured_on, then created_at to the millisecond, as JavaScript
  * compares them) packed with a small payload into one bigint: day since 2000 in the top bits, then
- * the creation time in milliseconds since 2000 (42 bits, until 2139), then `bits` of payload. max()
- * of it picks the latest row and carries what that row says, without a sort or an array per row.
+ * the creation time in milliseconds since 2000 (42 bits, until 2139), then PAYLOAD_BITS of payload.
+ * max() of it picks the latest row and carries what that row says, without a sort or an array per
+ * row. date_part (float8) is several times cheaper than extract (numeric); + 0.5 µs keeps a whole
+ * microsecond from rounding down into the millisecond before.
  */
 const PAYLOAD_BITS = 5;
-const latestWith = (payload: SQL) => sql`(
+const latestKey = sql`(
   (${measurements.measuredOn} - date '2000-01-01')::bigint * ${2 ** (42 + PAYLOAD_BITS)}::bigint
-  + (floor(extract(epoch from ${measurements.createdAt}) * 1000)::bigint - 946684800000) * ${2 ** PAYLOAD_BITS}::bigint
-  + (${payload})::bigint)`;
+  + (floor(date_part('epoch', ${measurements.createdAt}) * 1000 + 0.0005)::bigint - 946684800000) * ${2 ** PAYLOAD_BITS}::bigint)`;
+const latestWith = (payload: SQL) => sql`(${latestKey} + (${payload})::bigint)`;
 /** The payload of a packed maximum (null stays null). */
 const payloadOf = (packed: SQL) => sql`(${packed} % ${2 ** PAYLOAD_BITS}::bigint)::int`;
 
@@ -115,15 +118,25 @@ function rowStanding(ind: Indicator): SQL {
 }
 
 /**
- * A child's standing in a month: that of its latest measurement giving the index (a finite z, or
- * oedema where it counts); null when no measurement gives the index.
+ * Each measurement of a period as the numbers the standings need: its "latest" key, and per
+ * indicator its standing and whether it gives the index (a finite z, or oedema where it counts).
  */
-function standingOf(ind: Indicator): SQL {
-  const z = sql.raw(`"${zOf[ind]}"`);
-  const finite = sql`${z} not in ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`;
-  const gives = OEDEMA[ind] ? sql`(${measurements.oedema} or ${finite})` : finite;
-  return sql`${payloadOf(sql`max(${latestWith(rowStanding(ind))}) filter (where ${gives})`)} as ${sql.raw(`"${ind}"`)}`;
+function measurementColumns(): SQL {
+  const perIndicator = INDICATORS.map((ind) => {
+    const z = sql.raw(`"${zOf[ind]}"`);
+    const finite = sql`${z} not in ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`;
+    const gives = OEDEMA[ind] ? sql`(${measurements.oedema} or ${finite})` : finite;
+    return sql`${rowStanding(ind)} as ${sql.raw(`"${ind}_standing"`)}, ${gives} as ${sql.raw(`"${ind}_gives"`)}`;
+  });
+  return sql`${measurements.childId} as child_id, ${latestKey} as latest, ${sql.join(perIndicator, sql`, `)}`;
 }
+
+/**
+ * A child's standing in the period: that of its latest measurement giving the index; null when
+ * none gives it. Over the rows of measurementColumns.
+ */
+const standingOf = (ind: Indicator) =>
+  sql`${payloadOf(sql`max(latest + ${sql.raw(`"${ind}_standing"`)}) filter (where ${sql.raw(`"${ind}_gives"`)})`)} as ${sql.raw(`"${ind}"`)}`;
 
 /** count(*) filter … of one indicator's standings. */
 function indicatorCounts(ind: Indicator): SQL {
@@ -135,9 +148,6 @@ function indicatorCounts(ind: Indicator): SQL {
     count(*) filter (where ${s} >= 2)::int as ${name("cases")},
     count(*) filter (where ${s} = 3)::int as ${name("severe")}`;
 }
-
-/** The columns measured_counts gives beside its keys. */
-const MEASURED_COLUMNS = ["measured", ...INDICATORS.flatMap((ind) => ["measured", "flagged", "cases", "severe"].map((what) => `${ind}_${what}`))];
 
 type Row = Record<string, number | string | null> & { month: string; area: string | null; is_total: number };
 
@@ -169,45 +179,37 @@ export const emptyGroup = (): GroupCount => ({
 export async function countPeriods(db: DbOrTx, viewer: Viewer, periods: readonly Period[], level: Level | null): Promise<Map<string, PeriodCount>> {
   const out = new Map<string, PeriodCount>(periods.map((p) => [p.month, { total: emptyGroup(), groups: new Map() }]));
   if (periods.length === 0) return out;
-  // Registered children and measured children are counted apart and joined per area: joining
-  // every registered child to its month's standing first costs more than both counts together.
+  // Each period on its own (LATERAL): a few thousand children and measurements, so every
+  // grouping stays in memory; GROUPING SETS give the total with the areas.
   const area = sql`coalesce(${areaOf(level)}, 'unknown')`;
-  const groups = level ? sql`grouping sets ((periods.month, ${area}), (periods.month))` : sql`periods.month`;
-  const isTotal = level ? sql`grouping(${area})` : sql`1`;
   const rows = await queryRows<Row>(
     db,
     sql`
-    with ${periodsTable(periods)},
-    ${registeredIn(viewer, level)},
-    standings as (
-      select ${measurements.childId} as child_id, periods.month, ${sql.join(
-        INDICATORS.map((ind) => standingOf(ind)),
-        sql`, `,
-      )}
-      from periods join ${measurements} on ${measurements.measuredOn} >= periods.first_day and ${measurements.measuredOn} <= periods.born_by
-      where ${measurements.cancelledAt} is null ${reachOf(viewer)}
-      group by 1, 2
-    ),
-    registered_counts as (
-      select periods.month, ${area} as area, ${isTotal} as is_total, count(*)::int as registered
-      from periods join ${children} on ${registeredThen}
-      where ${scopeOfChildren(viewer)}
-      group by ${groups}
-    ),
-    measured_counts as (
-      select periods.month, ${area} as area, ${isTotal} as is_total, count(*)::int as measured,
+    with ${periodsTable(periods)}
+    select periods.month, counted.*
+    from periods cross join lateral (
+      select ${area} as area, ${level ? sql`grouping(${area})` : sql`1`} as is_total,
+        count(*)::int as registered, count(standings.child_id)::int as measured,
         ${sql.join(
           INDICATORS.map((ind) => indicatorCounts(ind)),
           sql`,`,
         )}
-      from standings join periods on periods.month = standings.month
-        join ${children} on ${children.id} = standings.child_id and ${registeredThen}
-      where ${scopeOfChildren(viewer)}
-      group by ${groups}
-    )
-    select registered_counts.*, ${sql.raw(MEASURED_COLUMNS.map((c) => `measured_counts."${c}"`).join(", "))}
-    from registered_counts left join measured_counts on measured_counts.month = registered_counts.month
-      and measured_counts.is_total = registered_counts.is_total and (registered_counts.is_total = 1 or measured_counts.area = registered_counts.area)`,
+      from ${children} left join (
+        select child_id, ${sql.join(
+          INDICATORS.map((ind) => standingOf(ind)),
+          sql`, `,
+        )}
+        from (
+          select ${measurementColumns()}
+          from ${measurements}
+          where ${measurements.cancelledAt} is null and ${measurements.measuredOn} >= periods.first_day and ${measurements.measuredOn} <= periods.born_by
+            ${reachOf(viewer)}
+        ) rows
+        group by child_id
+      ) standings on standings.child_id = ${children.id}
+      where ${registeredThen} and ${scopeOfChildren(viewer)}
+      ${level ? sql`group by grouping sets ((${area}), ())` : sql``}
+    ) counted`,
   );
   for (const r of rows) {
     const into = out.get(r.month);
