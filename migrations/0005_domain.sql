@@ -1,1 +1,1 @@
-CREATE INDEX "measurements_measured_on_idx" ON "measurements" USING btree ("measured_on") WHERE "measurements"."cancelled_at" is null;
+CREATE INDEX "measurements_valid_by_date_idx" ON "measurements" USING btree ("measured_on","id") WHERE "measurements"."cancelled_at" is null;

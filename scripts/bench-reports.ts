@@ -15,7 +15,7 @@ import { loadConfig } from "../src/config/index.js";
 import { openDatabase } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
-import { csvStream, exportRows } from "../src/reports/export.js";
+import { csvStream, exportBatches } from "../src/reports/export.js";
 import { prevalenceReport, skdnReport, trendReport } from "../src/reports/figures.js";
 import { publicSummary } from "../src/reports/public.js";
 import { createRuntime, type Runtime } from "../src/runtime.js";
@@ -94,7 +94,8 @@ async function seed(rt: Runtime): Promise<void> {
     from children c
     cross join lateral (select (date '2024-09-10' + make_interval(months => k))::date as d from generate_series(0, 23) k) m
     cross join lateral (select random() * 4 - 3.2 as zl, random() * 4 - 3 as zw, random() * 4 - 2.6 as zf) z
-    where m.d >= c.birth_date and random() < 0.8`);
+    where m.d >= c.birth_date and random() < 0.8
+    order by m.d, c.id`); // written month by month, as they arrive in service (not child by child)
   await rt.db.execute(sql`analyze`);
   const [{ n }] = (await rt.db.execute(sql`select count(*)::int as n from measurements`)) as unknown as [{ n: number }];
   console.log(`seeded ${CHILDREN} children, ${n} measurements in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -129,13 +130,14 @@ async function measureFigures(rt: Runtime): Promise<void> {
 
 async function measureExport(dbUrl: string): Promise<void> {
   const rt = await open(dbUrl);
-  let peak = process.memoryUsage().rss;
+  const before = process.memoryUsage().rss;
+  let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const counter = { rows: 0 };
   let bytes = 0;
   const t = performance.now();
   await pipeline(
-    csvStream(exportRows(rt.db, rt.i18n, rt.nik, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
+    csvStream(exportBatches(rt.db, rt.i18n, rt.nik, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
     new Writable({
       write(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
@@ -149,6 +151,6 @@ async function measureExport(dbUrl: string): Promise<void> {
   const s = (performance.now() - t) / 1000;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`export: ${counter.rows} rows (${(bytes / 1e6).toFixed(1)} MB CSV) in ${s.toFixed(2)} s = ${Math.round(counter.rows / s)} rows/s, peak RSS ${(peak / 1e6).toFixed(0)} MB (targets ≥ 20,000 rows/s, ≤ 150 MB)`);
+  console.log(`export: ${counter.rows} rows (${(bytes / 1e6).toFixed(1)} MB CSV) in ${s.toFixed(2)} s = ${Math.round(counter.rows / s)} rows/s, peak RSS ${(peak / 1e6).toFixed(0)} MB (${(before / 1e6).toFixed(0)} MB before) (targets ≥ 20,000 rows/s, ≤ 150 MB)`);
   await rt.close();
 }

@@ -60,8 +60,9 @@ export const measurements = pgTable(
   (t) => [
     index("measurements_child_idx").on(t.childId, t.measuredOn),
     index("measurements_sender_idx").on(t.sentByContactId, t.createdAt),
-    // The Pokja's figures and exports read a month's valid measurements (src/reports/counts.ts).
-    index("measurements_measured_on_idx").on(t.measuredOn).where(sql`${t.cancelledAt} is null`),
+    // The Pokja's figures read a month's valid measurements (src/reports/counts.ts); the e-PPGBM
+    // export pages through them in (measured_on, id) order (src/reports/export.ts).
+    index("measurements_valid_by_date_idx").on(t.measuredOn, t.id).where(sql`${t.cancelledAt} is null`),
   ],
 );
 
