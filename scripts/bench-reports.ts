@@ -135,22 +135,32 @@ async function measureExport(dbUrl: string): Promise<void> {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const counter = { rows: 0 };
   let bytes = 0;
+  // The first 100,000 rows are the target; the export then runs to its end (every measurement of
+  // the 24 months), so a peak that grew with the rows would show.
+  let at100k: { s: number; bytes: number; peak: number } | null = null;
   const t = performance.now();
+  const cpu = process.cpuUsage();
   await pipeline(
     csvStream(exportBatches(rt.db, rt.i18n, rt.nik, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
     new Writable({
       write(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
-        if (counter.rows >= 100_000) return done(new Error("enough"));
+        if (!at100k && counter.rows >= 100_000) at100k = { s: (performance.now() - t) / 1000, bytes, peak: Math.max(peak, process.memoryUsage().rss) };
         done();
       },
     }),
-  ).catch((err: Error) => {
-    if (err.message !== "enough") throw err;
-  });
+  );
   const s = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`export: ${counter.rows} rows (${(bytes / 1e6).toFixed(1)} MB CSV) in ${s.toFixed(2)} s = ${Math.round(counter.rows / s)} rows/s, peak RSS ${(peak / 1e6).toFixed(0)} MB (${(before / 1e6).toFixed(0)} MB before) (targets ≥ 20,000 rows/s, ≤ 150 MB)`);
+  const first = at100k as { s: number; bytes: number; peak: number } | null;
+  if (first) {
+    console.log(`export: first 100000 rows (${(first.bytes / 1e6).toFixed(1)} MB CSV) in ${first.s.toFixed(2)} s = ${Math.round(100_000 / first.s)} rows/s, peak RSS ${(first.peak / 1e6).toFixed(0)} MB (targets ≥ 20,000 rows/s, ≤ 150 MB)`);
+  }
+  console.log(
+    `export: all ${counter.rows} rows in ${s.toFixed(2)} s = ${Math.round(counter.rows / s)} rows/s, peak RSS ${(peak / 1e6).toFixed(0)} MB; process RSS before the export ${(before / 1e6).toFixed(0)} MB; Node CPU ${((used.user + used.system) / 1000).toFixed(0)} ms (${Math.round(counter.rows / ((used.user + used.system) / 1e6))} rows per CPU-second)`,
+  );
   await rt.close();
 }
+

@@ -6,7 +6,7 @@ import { reportScope, type Viewer } from "./scope.js";
 import { areas } from "../areas/areas.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu, puskesmas } from "../health-units/health-units.sql.js";
-import { countPeriods, countSkdn, type GroupCount, type Level, type SkdnCount } from "./counts.js";
+import { countPeriods, countSkdn, type GroupCount, type Level, type PeriodCount, type SkdnCount } from "./counts.js";
 import {
   AGE_GROUPS,
   INDICATORS,
@@ -19,6 +19,7 @@ import {
   type AgeGroup,
   type Indicator,
   type IndicatorFigure,
+  type Period,
 } from "./stats.js";
 
 export { LEVELS, type Level } from "./counts.js";
@@ -138,11 +139,22 @@ export interface TrendPoint {
   regency: AreaFigures;
 }
 
-/** Month by month: the caller's area and the regency average (one query per scope for the whole range). */
+/** Months per query of a trend: the queries run side by side on PostgreSQL's pool (several cores). */
+const TREND_MONTHS_PER_QUERY = 3;
+
+/** Counts of a run of months, a few months per query, all queries at once. */
+async function countMonths(db: DbOrTx, viewer: Viewer, periods: Period[]): Promise<Map<string, PeriodCount>> {
+  const parts: Period[][] = [];
+  for (let i = 0; i < periods.length; i += TREND_MONTHS_PER_QUERY) parts.push(periods.slice(i, i + TREND_MONTHS_PER_QUERY));
+  const counted = await Promise.all(parts.map((part) => countPeriods(db, viewer, part, null)));
+  return new Map(counted.flatMap((m) => [...m]));
+}
+
+/** Month by month: the caller's area and the regency average. */
 export async function trendReport(db: DbOrTx, principal: Viewer, months: string[]): Promise<TrendPoint[]> {
   if (months.length === 0) return [];
   const periods = months.map((m) => periodOf(m)!);
-  const [mine, all] = await Promise.all([countPeriods(db, principal, periods, null), isWhole(principal) ? null : countPeriods(db, ALL, periods, null)]);
+  const [mine, all] = await Promise.all([countMonths(db, principal, periods), isWhole(principal) ? null : countMonths(db, ALL, periods)]);
   return months.map((month) => {
     const total = figures(mine.get(month)!.total);
     return { month, total, regency: all ? figures(all.get(month)!.total) : total };
