@@ -64,4 +64,5 @@ CREATE INDEX "campaign_recipients_queued_idx" ON "campaign_recipients" USING btr
 CREATE INDEX "campaign_recipients_contact_idx" ON "campaign_recipients" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "campaign_runs_status_idx" ON "campaign_runs" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "campaigns_status_idx" ON "campaigns" USING btree ("status");--> statement-breakpoint
-CREATE INDEX "outbox_external_idx" ON "outbox" USING btree ("channel","external_id") WHERE "outbox"."external_id" is not null;
+CREATE INDEX "outbox_external_idx" ON "outbox" USING btree ("channel","external_id") WHERE "outbox"."external_id" is not null;--> statement-breakpoint
+CREATE INDEX "measurements_valid_by_date_idx" ON "measurements" USING btree ("measured_on","id") WHERE "measurements"."cancelled_at" is null;

@@ -4,6 +4,7 @@ import { DataDirLockedError } from "./db/data-dir-lock.js";
 import { buildApp } from "./app.js";
 import { createChannels, startOutbound } from "./channels/index.js";
 import { faqRefreshJob, refreshKnowledge } from "./knowledge/index.js";
+import { faqTopicCountsJob, flushTopicCounts } from "./knowledge/backlog.js";
 import { referralReminderJob } from "./growth/referrals.js";
 import { vacuumJob } from "./db/maintenance.js";
 import { startJobs } from "./jobs/index.js";
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
   await hub.startAll();
   const outbound = await startOutbound(rt, hub);
-  const jobs = startJobs(rt, [faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob, campaignJob]);
+  const jobs = startJobs(rt, [faqRefreshJob, faqTopicCountsJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob, campaignJob]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       await outbound.stop(); // finish sends in flight, hand held rows back to the queue
       await app.close(); // stop accepting requests, finish the ones in flight
       await jobs.stop(); // let a running job finish
+      await flushTopicCounts(rt).catch((err: unknown) => log.error(safeError(err), "FAQ topic counts not written"));
       await rt.close();
       log.info("stopped");
       process.exit(0);

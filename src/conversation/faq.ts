@@ -37,7 +37,7 @@ export async function sendAnswer(turn: Turn, topicId: string, options: { keepSta
     const name = await nearestPuskesmas(turn);
     turn.say(name ? "knowledge:danger.prefix_puskesmas" : "knowledge:danger.prefix", { puskesmas: name });
   }
-  await countTopicAnswer(turn.tx, localDateOf(turn.now), topicId, turn.lang);
+  countTopicAnswer(turn.rt, localDateOf(turn.now), topicId, turn.lang);
   const hasMore = turn.rt.i18n.exists(turn.lang, `faq:${topicId}.more`);
   const parts = [`*${turn.t(`faq:${topicId}.title`)}*`, turn.t(`faq:${topicId}.answer`)];
   if (hasMore) parts.push(turn.t("knowledge:more.hint"));

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { staffAccounts } from "../admin/accounts.sql.js";
 import { children, pregnancies } from "../children/children.sql.js";
@@ -56,7 +57,13 @@ export const measurements = pgTable(
     correctedFromId: uuid("corrected_from_id"),
     correctionReason: text("correction_reason"),
   },
-  (t) => [index("measurements_child_idx").on(t.childId, t.measuredOn), index("measurements_sender_idx").on(t.sentByContactId, t.createdAt)],
+  (t) => [
+    index("measurements_child_idx").on(t.childId, t.measuredOn),
+    index("measurements_sender_idx").on(t.sentByContactId, t.createdAt),
+    // The Pokja's figures read a month's valid measurements (src/reports/counts.ts); the e-PPGBM
+    // export pages through them in (measured_on, id) order (src/reports/export.ts).
+    index("measurements_valid_by_date_idx").on(t.measuredOn, t.id).where(sql`${t.cancelledAt} is null`),
+  ],
 );
 
 /** Why a referral was made: child statuses and codes, or maternal KEK/anaemia. */

@@ -2,6 +2,7 @@
 // low confidence. Stored without who asked; repeats of the same normalised question are counted.
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
+import type { Runtime } from "../runtime.js";
 import { faqBacklog, faqTopicDays } from "./backlog.sql.js";
 import { normalizeText } from "./normalize.js";
 import type { FaqMatch } from "./types.js";
@@ -40,10 +41,48 @@ export async function recordBacklog(db: DbOrTx, now: Date, text: string, match: 
     });
 }
 
-/** Counts one answered question for its topic on the day (WITA) it was asked. */
-export async function countTopicAnswer(db: DbOrTx, day: string, topic: string, lang: string): Promise<void> {
-  await db
-    .insert(faqTopicDays)
-    .values({ day, topic, lang, count: 1 })
-    .onConflictDoUpdate({ target: [faqTopicDays.day, faqTopicDays.topic, faqTopicDays.lang], set: { count: sql`${faqTopicDays.count} + 1` } });
+/**
+ * Answers counted since the last flush, per runtime, by day, topic and language. Counting in
+ * memory keeps a write out of every answered message (the hot path); flushTopicCounts writes them
+ * once a minute (faqTopicCountsJob) and at shutdown. A crash loses at most a minute of counts.
+ */
+const pendingCounts = new WeakMap<Runtime, Map<string, { day: string; topic: string; lang: string; count: number }>>();
+
+function addCount(rt: Runtime, day: string, topic: string, lang: string, n: number): void {
+  let counts = pendingCounts.get(rt);
+  if (!counts) pendingCounts.set(rt, (counts = new Map()));
+  const key = `${day}|${topic}|${lang}`;
+  const entry = counts.get(key);
+  if (entry) entry.count += n;
+  else counts.set(key, { day, topic, lang, count: n });
 }
+
+/** Counts one answered question for its topic on the day (WITA) it was asked. */
+export const countTopicAnswer = (rt: Runtime, day: string, topic: string, lang: string): void => addCount(rt, day, topic, lang, 1);
+
+/** Adds the counted answers to faq_topic_days in one statement; returns the rows written. */
+export async function flushTopicCounts(rt: Runtime): Promise<number> {
+  const counts = pendingCounts.get(rt);
+  if (!counts || counts.size === 0) return 0;
+  pendingCounts.set(rt, new Map()); // answers counted while this writes go to the next flush
+  const rows = [...counts.values()];
+  try {
+    await rt.db
+      .insert(faqTopicDays)
+      .values(rows)
+      .onConflictDoUpdate({ target: [faqTopicDays.day, faqTopicDays.topic, faqTopicDays.lang], set: { count: sql`${faqTopicDays.count} + excluded.count` } });
+  } catch (err) {
+    // Kept for the next flush rather than lost (the database may be back by then).
+    for (const r of rows) addCount(rt, r.day, r.topic, r.lang, r.count);
+    throw err;
+  }
+  return rows.length;
+}
+
+export const faqTopicCountsJob = {
+  name: "faq-topic-counts",
+  schedule: "* * * * *",
+  async run(rt: Runtime) {
+    return { written: await flushTopicCounts(rt) };
+  },
+};

@@ -7,7 +7,7 @@ import { DateTime } from "luxon";
 import { localDate } from "../growth/rules.js";
 import type { Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
-import { prevalenceReport, type AreaFigures } from "./figures.js";
+import { prevalenceReport, trendReport, type AreaFigures } from "./figures.js";
 import { SMALL_N } from "./stats.js";
 
 /** The weighing rounds ("bulan timbang"): February and August. */
@@ -72,13 +72,11 @@ export interface PublicSummary {
 const ALL = { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null } as const;
 
 export async function publicSummary(rt: Runtime, round: string): Promise<PublicSummary> {
-  const report = await prevalenceReport(rt.db, ALL, round, "kecamatan");
-  const trend = [];
-  for (const r of roundsUpTo(round, ROUNDS_IN_TREND)) {
-    const f = r === round ? report.regency : (await prevalenceReport(rt.db, ALL, r, "kecamatan")).regency;
-    const p = publicFigure(f);
-    trend.push({ round: r, stuntingPercent: p.stuntingPercent, measured: p.measured });
-  }
+  const [report, rounds] = await Promise.all([prevalenceReport(rt.db, ALL, round, "kecamatan"), trendReport(rt.db, ALL, roundsUpTo(round, ROUNDS_IN_TREND))]);
+  const trend = rounds.map((r) => {
+    const p = publicFigure(r.month === round ? report.regency : r.regency);
+    return { round: r.month, stuntingPercent: p.stuntingPercent, measured: p.measured };
+  });
   return {
     round,
     regency: publicFigure(report.regency),

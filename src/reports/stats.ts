@@ -62,11 +62,41 @@ export function monthsOld(birthDate: string, on: string): number {
 /** The F1 gizi form's age groups (months): 0–12, 13–36, 37–59. */
 export type AgeGroup = "0-12" | "13-36" | "37-59";
 export const AGE_GROUPS: readonly AgeGroup[] = ["0-12", "13-36", "37-59"];
+/** Each group's oldest age in completed months (the last group takes the rest); counts.ts builds its SQL from this. */
+export const AGE_GROUP_LAST_MONTH: readonly (readonly [AgeGroup, number])[] = [
+  ["0-12", 12],
+  ["13-36", 36],
+];
 
 export function ageGroupOf(months: number): AgeGroup {
-  if (months <= 12) return "0-12";
-  if (months <= 36) return "13-36";
+  for (const [group, last] of AGE_GROUP_LAST_MONTH) if (months <= last) return group;
   return "37-59";
+}
+
+/**
+ * Who counts as registered (S) in a period: born by its end and under five at its end, registered
+ * by its end (WITA), and the record not closed (death) before it began.
+ */
+export interface RegistrationWindow {
+  bornBy: string;
+  /** Exclusive: a child born on this day or before is five or older at the end of the period. */
+  bornAfter: string;
+  registeredBy: Date;
+  notStoppedBefore: Date;
+}
+
+/** The offset of WITA from UTC: a registration on the last evening of a month belongs to that month. */
+const WITA = "+08:00";
+
+export function registrationWindow(p: Period): RegistrationWindow {
+  const d = new Date(`${p.end}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - BALITA_MONTHS);
+  return {
+    bornBy: p.end,
+    bornAfter: d.toISOString().slice(0, 10),
+    registeredBy: new Date(`${p.end}T23:59:59.999${WITA}`),
+    notStoppedBefore: new Date(`${p.start}T00:00:00${WITA}`),
+  };
 }
 
 /**
@@ -108,7 +138,30 @@ export const INDICATORS: readonly Indicator[] = ["stunting", "wasting", "underwe
 /** One child's standing for one indicator in a period. */
 export type Standing = { kind: "none" } | { kind: "flagged" } | { kind: "valid"; case: boolean; severe: boolean };
 
-const zOf: Record<Indicator, "zlen" | "zwfl" | "zwei"> = { stunting: "zlen", wasting: "zwfl", underweight: "zwei", overweight: "zwfl" };
+export const zOf: Record<Indicator, "zlen" | "zwfl" | "zwei"> = { stunting: "zlen", wasting: "zwfl", underweight: "zwei", overweight: "zwfl" };
+
+/**
+ * Permenkes 2/2020 cut-offs (z-score, strict): a case lies below `case` (or above, for overweight),
+ * a severe case below (above) `severe`. The one definition: `standing` applies it here and
+ * counts.ts passes the same numbers to the database.
+ */
+export const CUTOFFS: Record<Indicator, { side: "below" | "above"; case: number; severe: number }> = {
+  stunting: { side: "below", case: -2, severe: -3 },
+  wasting: { side: "below", case: -2, severe: -3 },
+  underweight: { side: "below", case: -2, severe: -3 },
+  overweight: { side: "above", case: 2, severe: 3 },
+};
+
+/**
+ * What bilateral pitting oedema means for an indicator read from BB/TB: gizi buruk whatever the
+ * weight (WHO 2013 SAM guideline), so a severe case of wasting and never a case of overweight.
+ */
+export const OEDEMA: Partial<Record<Indicator, { case: boolean; severe: boolean }>> = {
+  wasting: { case: true, severe: true },
+  overweight: { case: false, severe: false },
+};
+
+const beyond = (z: number, side: "below" | "above", cut: number) => (side === "below" ? z < cut : z > cut);
 
 /**
  * The child's standing for an indicator: the latest measurement of the period that gives the index
@@ -122,19 +175,13 @@ export function standing(rows: readonly MeasuredRow[], indicator: Indicator): St
   const key = zOf[indicator];
   const latestFirst = [...rows].sort((a, b) => b.measuredOn.localeCompare(a.measuredOn) || b.createdAt.getTime() - a.createdAt.getTime());
   for (const r of latestFirst) {
-    if (indicator === "wasting" && r.oedema) return { kind: "valid", case: true, severe: true };
-    if (indicator === "overweight" && r.oedema) return { kind: "valid", case: false, severe: false };
+    const oedema = OEDEMA[indicator];
+    if (oedema && r.oedema) return { kind: "valid", ...oedema };
     const z = r[key];
     if (z === null || !Number.isFinite(z)) continue;
     if (r.flags[key] === 1) return { kind: "flagged" };
-    switch (indicator) {
-      case "stunting":
-      case "wasting":
-      case "underweight":
-        return { kind: "valid", case: z < -2, severe: z < -3 };
-      case "overweight":
-        return { kind: "valid", case: z > 2, severe: z > 3 };
-    }
+    const cut = CUTOFFS[indicator];
+    return { kind: "valid", case: beyond(z, cut.side, cut.case), severe: beyond(z, cut.side, cut.severe) };
   }
   return { kind: "none" };
 }
