@@ -9,7 +9,7 @@ import { vacuumJob } from "./db/maintenance.js";
 import { startJobs } from "./jobs/index.js";
 import { retentionJob } from "./privacy/retention.js";
 import { reminderJob } from "./reminders/job.js";
-import { createLogger, safeError } from "./lib/log.js";
+import { createLogger } from "./lib/log.js";
 import { seedPuskesmas } from "./health-units/seed.js";
 import { createRuntime } from "./runtime.js";
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       console.error(err.message);
       process.exit(1);
     }
-    log.fatal(safeError(err), "could not start");
+    log.fatal({ err }, "could not start");
     process.exit(1);
   }
 
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       log.info("stopped");
       process.exit(0);
     } catch (err) {
-      log.error(safeError(err), "error during shutdown");
+      log.error({ err }, "error during shutdown");
       process.exit(1);
     }
   };

@@ -6,7 +6,7 @@ import { posyandu, puskesmas } from "../health-units/health-units.sql.js";
 import { staffAccounts, type StaffRole } from "./accounts.sql.js";
 import { recordAudit, type AuditActor } from "./audit.js";
 import { hashPassword, isLocked, revokeAllCredentials, type StaffAccount } from "./auth.js";
-import { badField, conflict, forbidden, pgErrorCode, UNIQUE_VIOLATION } from "./errors.js";
+import { badField, conflict, forbidden, pgErrorCode, UNIQUE_VIOLATION } from "../platform/errors.js";
 import { desaInScope, posyanduInScope, type ScopePrincipal } from "./scope.js";
 
 export function principalOf(account: Pick<StaffAccount, "role" | "puskesmasId" | "desaCode" | "posyanduId">): ScopePrincipal {

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { loadConfig } from "../config/index.js";
 import { createLogger } from "../lib/log.js";
+import { DomainError } from "../platform/errors.js";
 import { createRuntime, type Runtime } from "../runtime.js";
 import { insertAccount } from "./accounts.js";
 import { ensureAuditAppendOnly } from "./audit.js";
@@ -56,8 +57,7 @@ export async function runAdminCli(rt: Runtime, argv: string[], readStdin: () => 
     );
     return { code: 0, out: `Created pokja_admin ${account.username} (${account.id}). Sign in at /api/v1/auth/login.` };
   } catch (err) {
-    const e = err as { statusCode?: number; message: string };
-    if (e.statusCode === 409) return { code: 1, out: e.message };
+    if (err instanceof DomainError && err.kind === "conflict") return { code: 1, out: err.message };
     throw err;
   }
 }

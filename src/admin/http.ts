@@ -5,7 +5,8 @@ import type { Runtime } from "../runtime.js";
 import type { StaffRole } from "./accounts.sql.js";
 import type { AuditActor } from "./audit.js";
 import { resolveApiToken, resolveSession, SESSION_COOKIE, type StaffAccount } from "./auth.js";
-import { forbidden, HttpError } from "./errors.js";
+import { forbidden } from "../platform/errors.js";
+import { HttpError } from "../platform/http/errors.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -2,7 +2,7 @@
 export { STAFF_ROLES, staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
 export { auditLog } from "./audit.sql.js";
 export { adminPlugin, type AdminPluginOptions, type AdminRouteOptions, type AdminRoutes } from "./plugin.js";
-export { ajvOptions } from "./validation.js";
+export { ajvOptions } from "../platform/http/validation.js";
 export { whereInScope, scopeFor, desaInScope, posyanduInScope, type Scope, type ScopeColumns, type ScopePrincipal } from "./scope.js";
 export { recordAudit, auditSnapshot, listAudit, ensureAuditAppendOnly, type AuditActor, type AuditEntry } from "./audit.js";
 export { principalOf, mayManageRole, MANAGES } from "./accounts.js";

@@ -8,7 +8,7 @@ import { posyandu } from "../health-units/health-units.sql.js";
 import { posyanduLabel } from "../health-units/label.js";
 import type { I18n } from "../i18n/index.js";
 import { recordAudit, type AuditActor } from "./audit.js";
-import { HttpError, notFound } from "./errors.js";
+import { conflict, notFound } from "../platform/errors.js";
 import { peopleInScope } from "./people.js";
 import { posyanduInScope, type ScopePrincipal } from "./scope.js";
 
@@ -59,7 +59,7 @@ export interface KaderDecision {
 
 export async function approveKader(tx: DbOrTx, d: KaderDecision & { posyanduId: string }): Promise<ContactRow> {
   const before = await kaderInScope(tx, d.principal, d.contactId);
-  if (before.kaderStatus !== "pending") throw new HttpError(409, "not_pending", "This kader is not waiting for approval");
+  if (before.kaderStatus !== "pending") throw conflict("not_pending", "This kader is not waiting for approval");
   if (!(await posyanduInScope(tx, d.principal, d.posyanduId))) throw notFound("Posyandu");
   const [unit] = await tx.select().from(posyandu).where(eq(posyandu.id, d.posyanduId));
   // The kader works at the posyandu, so they live on the map where it is.
@@ -81,7 +81,7 @@ export async function deactivateKader(
 ): Promise<ContactRow> {
   const before = await kaderInScope(tx, d.principal, d.contactId);
   if (before.kaderStatus !== d.expect) {
-    throw new HttpError(409, d.expect === "pending" ? "not_pending" : "not_active", `This kader is not ${d.expect}`);
+    throw conflict(d.expect === "pending" ? "not_pending" : "not_active", `This kader is not ${d.expect}`);
   }
   const [after] = await tx.update(contacts).set({ kaderStatus: "inactive" }).where(eq(contacts.id, before.id)).returning();
   const action = d.expect === "pending" ? "kader.reject" : "kader.deactivate";

@@ -4,7 +4,6 @@
 import { sql } from "drizzle-orm";
 import { InboundBusyError, InboundUnavailableError, type InboundMessage, type InboundSink } from "../channels/channel.js";
 import { isDatabaseError } from "../db/errors.js";
-import { safeError } from "../lib/log.js";
 import type { ChannelHub } from "../channels/hub.js";
 import { deliverOutbox, enqueue } from "../channels/outbox.js";
 import { contactChannelFromJson, contactFromJson, type Contact, type ContactChannel } from "../contacts/index.js";
@@ -178,12 +177,12 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
         failure = err;
         if (!isDatabaseError(err)) break;
         if (!(await databaseAnswers(rt))) {
-          rt.log.warn({ ...safeError(err), channel: message.channel }, "inbound message not stored: database unavailable");
+          rt.log.warn({ err, channel: message.channel }, "inbound message not stored: database unavailable");
           throw new InboundUnavailableError({ cause: err });
         }
       }
     }
-    rt.log.error({ ...safeError(failure), channel: message.channel, alert: "inbound_failed" }, "inbound message failed");
+    rt.log.error({ err: failure, channel: message.channel, alert: "inbound_failed" }, "inbound message failed");
     const lang = detectLanguage(message.text ?? "") ?? DEFAULT_LANG;
     try {
       const apology = { contactId: null, channel: message.channel, address: withoutNul(message).address, message: { text: rt.i18n.t(lang, "conversation:error") } };
@@ -205,7 +204,7 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
     // Sending happens after the caller is answered (webhooks must be acknowledged quickly); a
     // failed send stays in the outbox for the retry job.
     const delivered = deliverOutbox(rt, hub, { ids: outboxIds }).catch((err: unknown) =>
-      rt.log.error({ ...safeError(err) }, "delivering replies failed"),
+      rt.log.error({ err }, "delivering replies failed"),
     );
     sending.add(delivered);
     void delivered.finally(() => sending.delete(delivered));

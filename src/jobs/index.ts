@@ -1,7 +1,6 @@
 // Periodic work on node-cron. Each job reports stats, never overlaps itself, and shutdown waits
 // for a running job to finish before the database closes.
 import cron, { type ScheduledTask } from "node-cron";
-import { safeError } from "../lib/log.js";
 import type { Runtime } from "../runtime.js";
 
 export interface Job {
@@ -32,7 +31,7 @@ export function startJobs(rt: Runtime, jobs: Job[]): JobRunner {
         return stats;
       })
       .catch((err: unknown) => {
-        rt.log.error({ ...safeError(err), job: job.name }, "job failed");
+        rt.log.error({ err, job: job.name }, "job failed");
         return {};
       })
       .finally(() => running.delete(job.name));

@@ -3,10 +3,10 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { auditSnapshot, recordAudit } from "../admin/audit.js";
-import { notFound } from "../admin/errors.js";
+import { notFound } from "../platform/errors.js";
 import { actorOf, requireRole, requireStaff } from "../admin/http.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { errorSchema } from "../admin/validation.js";
+import { errorSchema } from "../platform/http/validation.js";
 import { LANGUAGES } from "../i18n/index.js";
 import { knowledgeOf, refreshKnowledge } from "./base.js";
 import { faqBacklog } from "./backlog.sql.js";

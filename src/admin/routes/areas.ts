@@ -6,7 +6,7 @@ import { principalOf } from "../accounts.js";
 import { requireStaff } from "../http.js";
 import type { AdminRouteOptions } from "../plugin.js";
 import { whereInScope } from "../scope.js";
-import { pageOf, pageQuery, type Page } from "../validation.js";
+import { pageOf, pageQuery, type Page } from "../../platform/http/validation.js";
 
 export const areaRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { listAudit } from "../audit.js";
 import { requireRole } from "../http.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { pageOf, pageQuery, uuid, type Page } from "../validation.js";
+import { pageOf, pageQuery, uuid, type Page } from "../../platform/http/validation.js";
 
 export const auditRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>

@@ -5,10 +5,11 @@ import { staffAccounts } from "../accounts.sql.js";
 import { accountView, insertAccount } from "../accounts.js";
 import { recordAudit } from "../audit.js";
 import { LOCKOUT_MAX_FAILURES, LOCKOUT_MS, login, PASSWORD_MIN_LENGTH, revokeSession, sameSecret, SESSION_COOKIE } from "../auth.js";
-import { conflict, HttpError } from "../errors.js";
+import { conflict } from "../../platform/errors.js";
+import { HttpError } from "../../platform/http/errors.js";
 import { requireStaff } from "../http.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { errorSchema } from "../validation.js";
+import { errorSchema } from "../../platform/http/validation.js";
 
 export const username = { type: "string", minLength: 3, maxLength: 40, pattern: "^[A-Za-z0-9._-]+$" } as const;
 export const personName = { type: "string", minLength: 1, maxLength: 120, pattern: "\\S" } as const;

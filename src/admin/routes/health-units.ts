@@ -12,11 +12,11 @@ import { staffAccounts } from "../accounts.sql.js";
 import { principalOf } from "../accounts.js";
 import { recordAudit } from "../audit.js";
 import type { StaffAccount } from "../auth.js";
-import { badField, conflict, forbidden, notFound, pgErrorCode, UNIQUE_VIOLATION } from "../errors.js";
+import { badField, conflict, forbidden, notFound, pgErrorCode, UNIQUE_VIOLATION } from "../../platform/errors.js";
 import { actorOf, requireRole, requireStaff } from "../http.js";
 import type { AdminRouteOptions } from "../plugin.js";
 import { desaInScope, whereInScope } from "../scope.js";
-import { desaCode, errorSchema, idParams, pageOf, pageQuery, type Page } from "../validation.js";
+import { desaCode, errorSchema, idParams, pageOf, pageQuery, type Page } from "../../platform/http/validation.js";
 
 const unitName = { type: "string", minLength: 1, maxLength: 120, pattern: "\\S" } as const;
 // The posyandu's monthly day, 1–31; in short months it falls on the last day (health-units.sql.ts).

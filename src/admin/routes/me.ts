@@ -7,11 +7,12 @@ import { accountView, principalOf, updateAccount } from "../accounts.js";
 import { recordAudit } from "../audit.js";
 import { createApiToken, verifyPassword, type ApiTokenRow } from "../auth.js";
 import { issueChatLinkCode, linkedContactIds } from "../chat-link.js";
-import { HttpError, notFound } from "../errors.js";
+import { notFound } from "../../platform/errors.js";
+import { HttpError } from "../../platform/http/errors.js";
 import { actorOf, requireStaff } from "../http.js";
 import type { AdminRouteOptions } from "../plugin.js";
 import { scopeFor } from "../scope.js";
-import { errorSchema, idParams } from "../validation.js";
+import { errorSchema, idParams } from "../../platform/http/validation.js";
 import { password } from "./auth.js";
 
 const DAY_MS = 24 * 60 * 60_000;
