@@ -10,7 +10,8 @@ import { whereInScope } from "../admin/scope.js";
 import { enqueue } from "../channels/outbox.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { Contact } from "../contacts/index.js";
-import { registerHandler, type Turn } from "../conversation/index.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import type { Turn } from "../conversation/turn.js";
 import type { DbOrTx } from "../db/client.js";
 import { linkChild } from "../reminders/enrol.js";
 import { formatDate } from "../reminders/render.js";
@@ -148,11 +149,9 @@ async function mayDecide(turn: Turn, child: Child): Promise<{ contactId: string;
   return inScope ? { contactId: c.id, accountId: account.id } : null;
 }
 
-let registered = false;
-
-/** Registers SETUJU/TOLAK ANAK with the conversation (once). */
-export function registerChildLinkConversations(): void {
-  if (registered) return;
-  registered = true;
-  registerHandler(handleLinkDecision);
-}
+/** SETUJU/TOLAK L-12: a kader or health worker decides on a parent's request to link a child. */
+export const childLinkConversation: ConversationDomain = {
+  name: "child-links",
+  handlers: [handleLinkDecision],
+  keywords: [{ prefixes: ["setuju l", "setuju anak", "tolak l", "tolak anak", "tulak l", "tulak anak", "terima l", "terima anak"] }],
+};

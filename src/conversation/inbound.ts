@@ -11,7 +11,6 @@ import { rawQuery, type Tx } from "../db/client.js";
 import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
-import { registerDomainConversations } from "./domains.js";
 import { route } from "./router.js";
 import type { DialogueState } from "./state.js";
 import { Turn } from "./turn.js";
@@ -161,7 +160,6 @@ async function databaseAnswers(rt: Runtime): Promise<boolean> {
 }
 
 export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxConcurrency?: number } = {}): ConversationSink {
-  registerDomainConversations();
   const sending = new Set<Promise<unknown>>();
   // Bounded work: beyond this many messages in progress a message is refused (503 / tried again),
   // so a burst waits at the provider, not in this process's memory or the database pool's queue.

@@ -7,7 +7,11 @@ import { principalOf } from "../admin/accounts.js";
 import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
 import { children, insertChild, isValidNik, pregnancies, type Child } from "../children/index.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
-import { pickChoice, registerFlow, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
+import { pickChoice, type Choice } from "../conversation/choices.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import type { Flow } from "../conversation/flows/flow.js";
+import type { Turn } from "../conversation/turn.js";
+import { isNewChildCommand, NEW_CHILD_WORDS } from "../lib/input/commands.js";
 import type { DbOrTx } from "../db/client.js";
 import { maternalResultRecorded } from "../reminders/maternal.js";
 import { maternalMeasurements, REFERRAL_OUTCOMES, referrals, type ReferralOutcome } from "./growth.sql.js";
@@ -75,15 +79,19 @@ function withUkur(line: string): string {
   return isParseError(parseReport(`UKUR ${line}`)) ? line : `UKUR ${line}`;
 }
 
+const UNDO_VERBS = ["batal", "batalkan", "hapus", "urungkan"];
+const UNDO_OBJECTS = ["ukur", "ukuran", "laporan", "lapor", "kiriman"];
+const UNDO = new RegExp(`^(?:${UNDO_VERBS.join("|")}) (?:${UNDO_OBJECTS.join("|")})(?: terakhir| tadi)?$`);
+
 /** What a message asks of the growth module, or null when it is not about it. */
 export function parseGrowthCommand(text: string): Command | null {
   const s = simple(text);
-  if (/^(?:anak baru|anak hanyar|anak puga|daftar anak|tambah anak)$/.test(s)) return { kind: "new-child" };
+  if (isNewChildCommand(s)) return { kind: "new-child" };
   let m = /^(?:kembar|kembaran) ([a-z0-9]{4,8})$/.exec(s);
   if (m) return { kind: "twin", code: (m[1] as string).toUpperCase() };
   if (/^(?:ukur|ukor|ukr)$/.test(s)) return { kind: "guided-report" };
   // "BATAL" alone is the conversation's cancel command (router.ts); these name the report.
-  if (/^(?:batal|batalkan|hapus|urungkan) (?:ukur|ukuran|laporan|lapor|kiriman)(?: terakhir| tadi)?$/.test(s) || /^(?:batalkan|batal)$/.test(s)) return { kind: "undo" };
+  if (UNDO.test(s) || /^(?:batalkan|batal)$/.test(s)) return { kind: "undo" };
   m = /^riwayat ([a-z0-9-]{2,20})$/.exec(s);
   if (m) return { kind: "history", code: (m[1] as string).toUpperCase() };
   m = /^cari (.{2,60})$/.exec(s);
@@ -631,7 +639,7 @@ async function handleReferralCommand(turn: Turn, c: Extract<Command, { kind: "re
 
 // --- entry -----------------------------------------------------------------------------------
 
-/** The growth module's domain handler (registered in conversation/domains.ts). */
+/** The growth module's domain handler. */
 export async function growthHandler(turn: Turn): Promise<boolean> {
   const command = parseGrowthCommand(turn.text);
   if (!command) return false;
@@ -639,10 +647,6 @@ export async function growthHandler(turn: Turn): Promise<boolean> {
   // A parent asking "ukur lingkar kepala normal berapa?" is a question for the FAQ, not a report.
   if (command.kind === "report" && turn.contact.role !== "kader" && command.results.every(isParseError)) return false;
   if (command.kind === "search" && turn.contact.role !== "kader") return false;
-  // A parent's ANAK BARU / TAMBAH ANAK adds their own child to the reminders (reminders/chat.ts).
-  if (command.kind === "new-child" && turn.contact.role !== "kader") return false;
-  // Plain BATAL from anyone but a kader is the general "cancel".
-  if (command.kind === "undo" && turn.contact.role !== "kader" && /^batal$/i.test(turn.text.trim())) return false;
   if (command.kind === "maternal" && turn.contact.role !== "kader") {
     const bidan = await bidanOf(turn);
     if (!bidan) return false;
@@ -680,12 +684,17 @@ export async function growthHandler(turn: Turn): Promise<boolean> {
   return true;
 }
 
-let registered = false;
-
-/** Registers the growth handler and dialogues with the conversation core, once. */
-export function registerGrowthConversations(): void {
-  if (registered) return;
-  registered = true;
-  registerHandler(growthHandler);
-  for (const flow of [confirmFlow, childFlow, ukurFlow, maternalFlow]) registerFlow(flow);
-}
+/**
+ * The growth domain in the conversation. ANAK BARU is a kader's (register a child at the
+ * posyandu); a parent's ANAK BARU belongs to the reminders. Plain BATAL is a kader's undo of the
+ * last report when no dialogue is open; for everyone else it is the general "cancel".
+ */
+export const growthConversation: ConversationDomain = {
+  name: "growth",
+  flows: [confirmFlow, childFlow, ukurFlow, maternalFlow],
+  handlers: [growthHandler],
+  keywords: [
+    { words: [...NEW_CHILD_WORDS, "batal"], roles: ["kader"] },
+    { words: ["ukur", "ukor", "ukr", "batalkan"], prefixes: ["kembar", "kembaran", "riwayat", "cari", "terima r", "hasil r", "hamil", "bumil", "batianan", ...UNDO_VERBS.flatMap((v) => UNDO_OBJECTS.map((o) => `${v} ${o}`))] },
+  ],
+};

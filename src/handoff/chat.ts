@@ -1,7 +1,9 @@
 // The chat side of "Tanya bidan": a person passes a question on; a linked health worker answers
 // with JAWAB <number> <answer>.
 import { accountForContact } from "../admin/chat-link.js";
-import { registerFlow, registerHandler, type Flow, type Turn } from "../conversation/index.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import type { Flow } from "../conversation/flows/flow.js";
+import type { Turn } from "../conversation/turn.js";
 import { answerQuestion, submitQuestion } from "./index.js";
 
 /** The bot keeps the question it could not answer this long, so "Tanya bidan" can forward it. */
@@ -67,7 +69,10 @@ async function staffAnswer(turn: Turn): Promise<boolean> {
   return true;
 }
 
-export function registerHandoffConversations(): void {
-  registerFlow(handoffFlow);
-  registerHandler(staffAnswer);
-}
+/** "Tanya bidan" in the conversation (TANYA BIDAN itself is a core command that starts the flow). */
+export const handoffConversation: ConversationDomain = {
+  name: "handoff",
+  flows: [handoffFlow],
+  handlers: [staffAnswer],
+  keywords: [{ prefixes: ["jawab"] }],
+};

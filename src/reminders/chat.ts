@@ -5,8 +5,11 @@ import { eq, inArray } from "drizzle-orm";
 import { CHILD_CODE_PATTERN, children, type Child } from "../children/index.js";
 import { linkByCode, linkByPhone } from "../children/link-chat.js";
 import { verifiedPhonesOf } from "../children/linking.js";
-import { pickChoice, registerFlow, registerGlobalHandler, registerHandler, type Choice, type Flow, type Turn } from "../conversation/index.js";
-import { NO, YES, yesNo } from "../conversation/flows/flow.js";
+import { pickChoice, type Choice } from "../conversation/choices.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import { NO, YES, yesNo, type Flow } from "../conversation/flows/flow.js";
+import type { Turn } from "../conversation/turn.js";
+import { isNewChildCommand, NEW_CHILD_WORDS } from "../lib/input/commands.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import { addAgeOffset, compareDates, daysBetween } from "./dates.js";
 import { localToday, type Fire } from "./dispatch.js";
@@ -480,6 +483,10 @@ export async function reminderHourHandler(turn: Turn): Promise<boolean> {
   return true;
 }
 
+const LOSS_OF_PREGNANCY = ["keguguran", "kaguguran", "keguguran kandungan", "gugur kandungan"];
+const LOSS_OF_CHILD = ["bayi", "anak", "baby"].flatMap((who) => ["meninggal", "maninggal", "wafat", "mati", "meninggal dunia", "maninggal dunia"].map((w) => `${who} ${w}`));
+const OVERDUE = ["terlambat", "talambat", "telat", "yang terlambat"];
+
 /** Commands and replies of the reminder domain; false when the message is not for us. */
 export async function reminderHandler(turn: Turn): Promise<boolean> {
   const s = simplify(turn.text);
@@ -507,19 +514,19 @@ export async function reminderHandler(turn: Turn): Promise<boolean> {
     }
     return true;
   }
-  if (/^(keguguran|kaguguran|keguguran kandungan|gugur kandungan)$/.test(s)) {
+  if (LOSS_OF_PREGNANCY.includes(s)) {
     if (requireRegistered(turn)) await startLoss(turn, "pregnancy");
     return true;
   }
-  if (/^(bayi|anak|baby) (meninggal|maninggal|wafat|mati|meninggal dunia|maninggal dunia)$/.test(s)) {
+  if (LOSS_OF_CHILD.includes(s)) {
     if (requireRegistered(turn)) await startLoss(turn, "child");
     return true;
   }
-  if (/^(tambah anak|anak baru|daftar anak|tambah kakanakan)$/.test(s)) {
+  if (isNewChildCommand(s)) {
     if (requireRegistered(turn)) await parentEnrolFlow.start(turn);
     return true;
   }
-  if (/^(terlambat|talambat|telat|yang terlambat)$/.test(s)) {
+  if (OVERDUE.includes(s)) {
     await overdue(turn);
     return true;
   }
@@ -531,17 +538,17 @@ export async function reminderHandler(turn: Turn): Promise<boolean> {
   return false;
 }
 
-let registered = false;
-
-/** Adds the reminder dialogues and commands to the conversation (called from conversation/domains.ts). */
-export function registerReminderConversations(): void {
-  if (registered) return;
-  registered = true;
-  registerFlow(pregnantEnrolFlow);
-  registerFlow(parentEnrolFlow);
-  registerFlow(birthFlow);
-  registerFlow(lossFlow);
-  registerGlobalHandler(reminderHourHandler);
-  registerFlow(doneFlow);
-  registerHandler(reminderHandler);
-}
+/**
+ * The reminder domain in the conversation. A parent's ANAK BARU adds their own child (a kader's
+ * registers one at the posyandu: growth). JAM works at any moment, even inside another dialogue.
+ */
+export const reminderConversation: ConversationDomain = {
+  name: "reminders",
+  flows: [pregnantEnrolFlow, parentEnrolFlow, birthFlow, lossFlow, doneFlow],
+  handlers: [reminderHandler],
+  globalHandlers: [reminderHourHandler],
+  keywords: [
+    { words: NEW_CHILD_WORDS, roles: ["parent", "pregnant", "unregistered"] },
+    { words: [...LOSS_OF_PREGNANCY, ...LOSS_OF_CHILD, ...OVERDUE], prefixes: ["hpht", "hpl", "jam", "jm", "pukul", "pkl", ...DONE_WORDS, ...NOT_YET_WORDS] },
+  ],
+};
