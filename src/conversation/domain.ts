@@ -43,10 +43,4 @@ export interface ConversationDomain {
 }
 
 /** How command words are compared: lower case, punctuation to spaces, single spaces. */
-export function keywordKey(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}/ ]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
+export { commandKey as keywordKey } from "../lib/input/text.js";

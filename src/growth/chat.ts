@@ -11,7 +11,7 @@ import { pickChoice, type Choice } from "../conversation/choices.js";
 import type { ConversationDomain } from "../conversation/domain.js";
 import type { Flow } from "../conversation/flows/flow.js";
 import type { Turn } from "../conversation/turn.js";
-import { isNewChildCommand, NEW_CHILD_WORDS } from "../lib/input/commands.js";
+import { CODE_CHAR, decimal, isNewChildCommand, isSkip, NEW_CHILD_WORDS, readDecimal, readSex, readYesNo, tidy } from "../lib/input/index.js";
 import type { DbOrTx } from "../db/client.js";
 import { maternalResultRecorded } from "../reminders/maternal.js";
 import { maternalMeasurements, REFERRAL_OUTCOMES, referrals, type ReferralOutcome } from "./growth.sql.js";
@@ -46,13 +46,7 @@ async function evaluate(turn: Turn, child: Child, values: ReportValues): Promise
   return evaluateReport(turn.tx, child, values, today(turn), { rules });
 }
 
-/** Lower case, single spaces, no punctuation at the ends: how commands are compared. */
-function simple(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, " ").replace(/^[\s.!?]+|[\s.!?]+$/g, "");
-}
-
-const SKIP = new Set(["lewati", "lewat", "skip", "-", "tidak ada", "tdk ada", "ga ada", "gak ada", "kadada", "kada", "tidak", "liwati", "liwat"]);
-const isSkip = (text: string): boolean => SKIP.has(simple(text));
+const simple = tidy;
 
 type Command =
   | { kind: "new-child" }
@@ -71,7 +65,7 @@ const UKUR_WORD = /^(?:ukur|ukor|ukr|ukurr)\b/i;
 // but children registered elsewhere may have KMPQ or 8684. So a leading word in the code alphabet
 // (children/index.ts: no 0/O, 1/I) gets UKUR put in front when the line then reads as a complete
 // report ("cara ukur tinggi bayi" does not) and the word is not one a sentence often starts with.
-const CODE_FIRST = /^([A-HJ-NP-Z2-9]{4,8})(?=\s)/i;
+const CODE_FIRST = new RegExp(`^(${CODE_CHAR}{4,8})(?=\\s)`, "i");
 const NOT_CODES = new Set(["ANAK", "BAYI", "LILA", "HARI", "PAGI", "SAYA", "ULUN", "UMUR", "BARU", "DATA", "TADI"]);
 function withUkur(line: string): string {
   const m = CODE_FIRST.exec(line);
@@ -234,7 +228,7 @@ const confirmFlow: Flow = {
       turn.say("growth:confirm.replaced");
       return handleReports(turn, k, command.results, rest);
     }
-    const answer = pickChoice(turn.message, confirmChoices(turn)) ?? yesNoAnswer(turn.text);
+    const answer = pickChoice(turn.message, confirmChoices(turn)) ?? confirmAnswer(turn.text);
     if (!current) return turn.clearState();
     const child = await childById(turn.tx, current.childId);
     if (answer === "growth:save" && child) {
@@ -252,7 +246,10 @@ const confirmFlow: Flow = {
   },
 };
 
-function yesNoAnswer(text: string): string | null {
+function confirmAnswer(text: string): string | null {
+  const yesNo = readYesNo(text);
+  if (yesNo) return yesNo === "yes" ? "growth:save" : "growth:drop";
+  // The confirmation's own words, and a yes or no that starts a longer answer ("ya simpan saja").
   const s = simple(text);
   if (/^(?:benar|bujur|ya|iya|simpan|ok|oke|betul)\b/.test(s)) return "growth:save";
   if (/^(?:batal|jangan|salah|tidak|kada|hapus)\b/.test(s)) return "growth:drop";
@@ -282,7 +279,7 @@ const ukurFlow: Flow = {
   async step(turn) {
     const data = turn.state?.data ?? {};
     if (await leftForCommand(turn)) return;
-    const number = (s: string): number | null => (/^\d+(?:[.,]\d+)?$/.test(s.replace(/\s*(kg|cm|kilo)$/i, "")) ? Number(s.replace(/\s*(kg|cm|kilo)$/i, "").replace(",", ".")) : null);
+    const number = readDecimal;
     switch (turn.state?.step) {
       case "code": {
         const code = simple(turn.text).toUpperCase();
@@ -331,10 +328,7 @@ function sexChoices(turn: Turn): Choice[] {
 function sexAnswer(turn: Turn): "L" | "P" | null {
   const picked = pickChoice(turn.message, sexChoices(turn));
   if (picked) return picked === "sex:L" ? "L" : "P";
-  const s = simple(turn.text);
-  if (/^(?:l|lk|laki|laki-laki|laki laki|lakian|lalakian|cowok|pria|putra|utuh)$/.test(s)) return "L";
-  if (/^(?:p|pr|perempuan|binian|babinian|bibinian|cewek|wanita|putri|diang)$/.test(s)) return "P";
-  return null;
+  return readSex(turn.text);
 }
 
 function saveChoices(turn: Turn): Choice[] {
@@ -406,7 +400,7 @@ const childFlow: Flow = {
         return askConfirmChild(turn, { ...data, nik: isSkip(text) ? null : digits });
       }
       case "confirm": {
-        const answer = pickChoice(turn.message, saveChoices(turn)) ?? yesNoAnswer(text)?.replace("growth:save", "child:save").replace("growth:drop", "child:cancel") ?? null;
+        const answer = pickChoice(turn.message, saveChoices(turn)) ?? confirmAnswer(text)?.replace("growth:save", "child:save").replace("growth:drop", "child:cancel") ?? null;
         if (answer === "child:restart") return childFlow.start(turn);
         if (answer === "child:cancel") {
           await turn.clearState();
@@ -512,8 +506,8 @@ function maternalValues(text: string): { muacCm?: number; hbGdl?: number } | "ba
   const out: { muacCm?: number; hbGdl?: number } = {};
   const lila = /\b(?:lila|lla|lingkar lengan)\s*[:=]?\s*(\d+(?:[.,]\d+)?)/.exec(s);
   const hb = /\b(?:hb|hemoglobin)\s*[:=]?\s*(\d+(?:[.,]\d+)?)/.exec(s);
-  if (lila) out.muacCm = Number((lila[1] as string).replace(",", "."));
-  if (hb) out.hbGdl = Number((hb[1] as string).replace(",", "."));
+  if (lila) out.muacCm = decimal(lila[1] as string);
+  if (hb) out.hbGdl = decimal(hb[1] as string);
   // Anything outside what an adult arm or a blood test can show is a typo, not a finding.
   if (out.muacCm !== undefined && (out.muacCm < 15 || out.muacCm > 50)) return "bad";
   if (out.hbGdl !== undefined && (out.hbGdl < 3 || out.hbGdl > 20)) return "bad";

@@ -3,11 +3,12 @@
 import { accountForContact } from "../admin/chat-link.js";
 import type { ConversationDomain } from "../conversation/domain.js";
 import type { Flow } from "../conversation/flows/flow.js";
+import { FAQ_MEMORY_MS } from "../conversation/state.js";
 import type { Turn } from "../conversation/turn.js";
 import { answerQuestion, submitQuestion } from "./index.js";
 
 /** The bot keeps the question it could not answer this long, so "Tanya bidan" can forward it. */
-export const UNANSWERED_TTL_MS = 30 * 60_000;
+export const UNANSWERED_TTL_MS = FAQ_MEMORY_MS;
 
 async function submit(turn: Turn, question: string) {
   const row = await submitQuestion(

@@ -2,16 +2,17 @@
 // corrections (HPHT/HPL <tanggal>), SUDAH LAHIR, KEGUGURAN / BAYI MENINGGAL (confirmed first),
 // replies to reminders (SUDAH, BELUM/TUNDA), JAM (the hour reminders come) and the kader's TERLAMBAT list.
 import { eq, inArray } from "drizzle-orm";
-import { CHILD_CODE_PATTERN, children, type Child } from "../children/index.js";
+import { isUnderFive } from "../children/balita.js";
+import { children, type Child } from "../children/index.js";
 import { linkByCode, linkByPhone } from "../children/link-chat.js";
 import { verifiedPhonesOf } from "../children/linking.js";
 import { pickChoice, type Choice } from "../conversation/choices.js";
 import type { ConversationDomain } from "../conversation/domain.js";
-import { NO, YES, yesNo, type Flow } from "../conversation/flows/flow.js";
+import { NO, YES, yesNo, yesNoAnswer, type Flow } from "../conversation/flows/flow.js";
 import type { Turn } from "../conversation/turn.js";
-import { isNewChildCommand, NEW_CHILD_WORDS } from "../lib/input/commands.js";
+import { CHILD_CODE_PATTERN, isNewChildCommand, NEW_CHILD_WORDS, parseLooseDate, parsePregnancyAge, readSex, simplify, type Sex } from "../lib/input/index.js";
 import { posyandu } from "../health-units/health-units.sql.js";
-import { addAgeOffset, compareDates, daysBetween } from "./dates.js";
+import { compareDates, daysBetween } from "./dates.js";
 import { localToday, type Fire } from "./dispatch.js";
 import {
   changeSendHour,
@@ -26,20 +27,17 @@ import {
   recordPregnancyLoss,
 } from "./enrol.js";
 import { REPLY_DONE, REPLY_NOT_YET } from "./message.js";
-import { parseLooseDate, parsePregnancyAge } from "./parse.js";
 import { formatDate } from "./render.js";
 import { markDone, openReminders, overdueCoverage, overdueForPosyandu, snooze, type Occurrence } from "./replies.js";
 import { reminderPlans } from "./reminders.sql.js";
 import { posyanduLabel } from "../health-units/label.js";
 import { MESSAGE_KEYS, NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
 import { allowedHours, isAllowedHour, parseHourCommand, type HourCommand } from "./send-hour.js";
-import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, sortPlan, type Sex } from "./schedule.js";
+import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, sortPlan } from "./schedule.js";
 
 const NS = "reminders:chat.";
 /** An ongoing pregnancy has HPHT at most 44 weeks back (post-term limit, schedule-facts §1 counts 40 weeks to HPL). */
 const MAX_PREGNANCY_DAYS = 44 * 7;
-/** Balita: reminders run to the last day of 59 months (planChild); older children are not enrolled. */
-const BALITA_MONTHS = 60;
 /** Told at once when the HPHT given is this many weeks back or more (post-term, rules.ts post-term-41). */
 const POST_TERM_ALERT_WEEKS = 41;
 
@@ -53,10 +51,6 @@ function looksLikeChildCode(word: string, today: string): boolean {
   return "error" in readBirthDate(word, today);
 }
 
-/** Lower case, punctuation to spaces, single spaces. */
-export function simplify(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}/.-]+/gu, " ").replace(/\s+/g, " ").trim();
-}
 
 const DONE_WORDS = new Set(["sudah", "sdh", "sudh", "sdah", "udah", "udh", "dah", "hudah", "sampun", "done"]);
 const NOT_YET_WORDS = new Set(["belum", "blm", "blum", "belom", "balum", "baluman", "tunda", "nanti", "nnti", "kaina", "kena"]);
@@ -74,14 +68,6 @@ export function replyIntent(text: string, payload?: string): ReplyIntent {
   if (words.length > 4) return null;
   if (DONE_WORDS.has(words[0]!)) return "done";
   if (NOT_YET_WORDS.has(words[0]!)) return "notYet";
-  return null;
-}
-
-export function parseSex(text: string, payload?: string): Sex | null {
-  if (payload === "sex:L" || payload === "sex:P") return payload.slice(4) as Sex;
-  const s = simplify(text);
-  if (/^(l|lk|laki|laki laki|laki-laki|lakian|lalakian|cowok|cowo|pria|putra|1)$/.test(s)) return "L";
-  if (/^(p|pr|perempuan|prempuan|perempuan|binian|babinian|cewek|cewe|wanita|putri|2)$/.test(s)) return "P";
   return null;
 }
 
@@ -170,7 +156,7 @@ export function readBirthDate(text: string, today: string): BirthParse {
   const date = parseLooseDate(text, today, "past");
   if (!date) return { error: "unreadable" };
   if (compareDates(date, today) > 0) return { error: "future" };
-  if (compareDates(addAgeOffset(date, { months: BALITA_MONTHS }), today) <= 0) return { error: "old" };
+  if (!isUnderFive(date, today)) return { error: "old" };
   return { birthDate: date };
 }
 
@@ -214,13 +200,13 @@ export const parentEnrolFlow: Flow = {
         return;
       }
       case "sex": {
-        const sex = parseSex(turn.text, turn.message.payload);
+        const sex = readSex(turn.text, turn.message.payload);
         if (!sex) return turn.ask(`${NS}parent.askSex`, sexChoices(turn), { name: data.name });
         const child = await enrolChild(turn.rt, turn.tx, turn.contact, { birthDate: data.birthDate as string, name: data.name as string, sex });
         return askMoreChildren(turn, `${NS}parent.enrolled`, { name: child.name, birth: formatDate(child.birthDate), code: child.code });
       }
       case "more": {
-        const answer = pickChoice(turn.message, yesNo(turn)) ?? (replyIntent(turn.text) === "notYet" ? NO : null);
+        const answer = yesNoAnswer(turn) ?? (replyIntent(turn.text) === "notYet" ? NO : null);
         if (answer === YES) {
           turn.say(`${NS}parent.askNext`);
           await turn.setState("enrol:parent", "child");
@@ -258,7 +244,7 @@ export const birthFlow: Flow = {
         return;
       }
       case "sex": {
-        const sex = parseSex(turn.text, turn.message.payload);
+        const sex = readSex(turn.text, turn.message.payload);
         if (!sex) return turn.ask(`${NS}birth.askSex`, sexChoices(turn));
         turn.say(`${NS}birth.askName`);
         await turn.setState("reminders:birth", "name", { ...data, sex });
@@ -302,7 +288,7 @@ export const lossFlow: Flow = {
       if (!child) return turn.ask(`${NS}loss.chooseChild`, childChoices(list));
       return confirmChildLoss(turn, child);
     }
-    const answer = pickChoice(turn.message, yesNo(turn));
+    const answer = yesNoAnswer(turn);
     if (answer === NO) {
       await turn.clearState();
       return turn.say(`${NS}loss.kept`);

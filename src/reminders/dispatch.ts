@@ -9,6 +9,7 @@ import { and, asc, eq, getTableColumns, lte, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { ChannelHub } from "../channels/hub.js";
 import { deliverOutbox, enqueue, type Enqueue } from "../channels/outbox.js";
+import { personLockKey } from "../contacts/person-lock.js";
 import { queryRows, type DbOrTx, type Tx } from "../db/client.js";
 import { isLang, type Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
@@ -327,15 +328,11 @@ export async function dispatchDue(
   return stats;
 }
 
-/**
- * Takes each person's advisory lock if free: the same 64-bit key as conversation/inbound.ts
- * (hashtextextended; the 32-bit hashtext gave a few colliding pairs per 150,000 people, and a
- * collision made one of them wait for the next tick).
- */
+/** Takes each person's lock (contacts/person-lock.ts, as for their messages) if it is free. */
 async function lockContacts(tx: Tx, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const values = sql.join(ids.map((id) => sql`(${id}::text)`), sql`, `);
-  const rows = await queryRows<{ id: string }>(tx, sql`select id from (values ${values}) as t(id) where pg_try_advisory_xact_lock(hashtextextended(id, 0))`);
+  const rows = await queryRows<{ id: string }>(tx, sql`select id from (values ${values}) as t(id) where pg_try_advisory_xact_lock(${sql.raw(personLockKey("id"))})`);
   return rows.map((r) => r.id);
 }
 

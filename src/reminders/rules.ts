@@ -2,6 +2,7 @@
 // Numbers come from /work/shared/domain/schedule-facts.md (section numbers below); every rule says
 // where its timing comes from in `source`, and `uncertain` says what was NOT confirmed verbatim.
 // Texts live in locales/<lng>/reminders/*.json under the `messageKey`.
+import { BALITA_MONTHS } from "../children/balita.js";
 import type { Offset } from "./dates.js";
 
 export const REMINDER_KINDS = [
@@ -334,7 +335,7 @@ export const CATCH_UP_LIMITS = {
   ipv: { months: 60, days: -1 },
   // OPV, DPT-HB-Hib and MR: balita age (to 59 months). [UNCERTAIN: the programme's own catch-up
   // table (Permenkes 12/2017 "imunisasi kejar") was not retrieved; the message asks the bidan.]
-  balita: { months: 60, days: -1 },
+  balita: { months: BALITA_MONTHS, days: -1 },
 } as const satisfies Record<string, Offset>;
 
 function dose(

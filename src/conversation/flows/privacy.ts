@@ -9,7 +9,7 @@ import { pickChoice } from "../choices.js";
 import type { Turn } from "../turn.js";
 import { sayWelcome } from "../welcome.js";
 import { desaLabel } from "../../areas/index.js";
-import { NO, YES, yesNo, type Flow } from "./flow.js";
+import { NO, YES, yesNo, yesNoAnswer, type Flow } from "./flow.js";
 
 const STOP_REASONS = ["too_many", "not_relevant", "other"] as const;
 
@@ -29,7 +29,7 @@ export const stopFlow: Flow = {
   },
   async step(turn) {
     if (turn.state?.step === "confirm") {
-      const answer = pickChoice(turn.message, yesNo(turn));
+      const answer = yesNoAnswer(turn);
       if (answer === YES) {
         turn.contact = await updateContact(turn.tx, turn.contact.id, { optedOutAt: turn.now });
         turn.ask("conversation:stop.done", stopReasonChoices(turn));
@@ -114,7 +114,7 @@ export const deleteFlow: Flow = {
     await turn.setState("delete", "confirm");
   },
   async step(turn) {
-    const answer = pickChoice(turn.message, yesNo(turn));
+    const answer = yesNoAnswer(turn);
     if (answer === YES) {
       await erasePerson(turn.tx, turn.contact, turn.now);
       turn.erased = true;
