@@ -1,4 +1,4 @@
-// Staff accounts, area scoping, the audit log and the admin API (issue 7).
+// Staff accounts, area scoping, the audit log and the admin API .
 export { STAFF_ROLES, staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
 export { auditLog } from "./audit.sql.js";
 export { adminPlugin, type AdminPluginOptions, type AdminRouteOptions, type AdminRoutes } from "./plugin.js";

@@ -23,7 +23,7 @@ import { Turn } from "./turn.js";
 export const FLOOD_LIMIT_PER_MINUTE = 20;
 
 /**
- * Longer texts are answered with "please write shorter" on every channel (issue 13.3). 4,096 is
+ * Longer texts are answered with "please write shorter" on every channel. 4,096 is
  * Telegram's own message limit: room for a kader's many-line report; WhatsApp allows 65,536.
  */
 export const MAX_INBOUND_TEXT_LENGTH = 4096;

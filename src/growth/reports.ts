@@ -21,7 +21,7 @@ import { ageInDays, dayNumber, type Position } from "./zscore.js";
 
 export type Measurement = typeof measurements.$inferSelect;
 
-/** BATAL undoes the kader's own last report within this window (issue 5). */
+/** BATAL undoes the kader's own last report within this window. */
 export const UNDO_WINDOW_MS = 24 * 60 * 60_000;
 
 /** The values of one report, JSON-safe (they wait in the dialogue state during a confirmation). */
@@ -126,7 +126,7 @@ export async function evaluateReport(db: DbOrTx, child: Child, values: ReportVal
     weighing = all.find((w) => w.mine) ?? null;
   }
   const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing, muacCm: values.muacCm, rules: options.rules });
-  // A weight-only re-measure still describes a child whose recent length was short (issue 12 item 7).
+  // A weight-only re-measure still describes a child whose recent length was short.
   let latestLength: Evaluation["latestLength"] = null;
   if (values.lengthCm === undefined) {
     const day = dayNumber(values.measuredOn);

@@ -72,7 +72,7 @@ export function defaultPosition(ageDays: number | null, keyword: "pb" | "tb" | u
 /**
  * LiLA of a child 6–59 months: < 11,5 cm is gizi buruk and 11,5–< 12,5 cm gizi kurang, whatever
  * the weight (Kemenkes, Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita, 2019; WHO
- * 2013 SAM guideline; faq-topics.md F `gizi-buruk`). WHO's MUAC-for-age z-score table is not
+ * 2013 SAM guideline; the FAQ topic `gizi-buruk`). WHO's MUAC-for-age z-score table is not
  * available here, so the absolute cut-offs the programme screens with are used.
  */
 export const MUAC_SEVERE_CM = 11.5;
@@ -137,7 +137,7 @@ export type AdviceCode =
   | "measure-length"
   | "good";
 
-/** What else is known about the child when this measurement is weighed alone (issue 12 item 7). */
+/** What else is known about the child when this measurement is weighed alone. */
 export interface AdviceContext {
   /** The child has a referral not yet closed. */
   openReferral?: boolean;
@@ -165,11 +165,11 @@ export function adviceFor(a: Pick<GrowthAssessment, "status">, reasons: readonly
   return "good";
 }
 
-/** KEK in pregnancy: LiLA < 23,5 cm (Depkes 2012; schedule-facts.md §9). */
+/** KEK in pregnancy: LiLA < 23,5 cm (Depkes 2012, Pedoman Gizi Ibu Hamil; Buku KIA). */
 export const KEK_MUAC_CM = 23.5;
 /**
- * Anaemia in pregnancy: Hb < 11 g/dL (schedule-facts.md §9; in trimester II the cut-off is
- * 10,5 g/dL — the issue asks for 11 throughout, which errs on the side of a check-up).
+ * Anaemia in pregnancy: Hb < 11 g/dL (WHO 2011, Haemoglobin concentrations for the diagnosis of
+ * anaemia; Buku KIA). Some guides use 10,5 g/dL in trimester II; 11 throughout errs on the side of a check-up.
  */
 export const ANAEMIA_HB_GDL = 11;
 

@@ -36,7 +36,7 @@ import { allowedHours, isAllowedHour, parseHourCommand, type HourCommand } from 
 import { gestationalAge, hphtFromHpl, hphtFromWeeks, hplFromHpht, sortPlan } from "./schedule.js";
 
 const NS = "reminders:chat.";
-/** An ongoing pregnancy has HPHT at most 44 weeks back (post-term limit, schedule-facts §1 counts 40 weeks to HPL). */
+/** An ongoing pregnancy has HPHT at most 44 weeks back (post-term limit: HPL is 40 weeks after HPHT, Naegele). */
 const MAX_PREGNANCY_DAYS = 44 * 7;
 /** Told at once when the HPHT given is this many weeks back or more (post-term, rules.ts post-term-41). */
 const POST_TERM_ALERT_WEEKS = 41;

@@ -216,7 +216,7 @@ export async function recordPregnancyLoss(rt: Runtime, tx: DbOrTx, contact: Cont
 
 /**
  * Bayi meninggal: every reminder about the child stops. The mother's postnatal (KF) reminders go
- * on: her own nifas check matters as much after a loss (issue 11 item 4). Returns whether she
+ * on: her own nifas check matters as much after a loss. Returns whether she
  * still has them (the loss message then points her to the bidan).
  */
 export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Promise<{ postnatalContinues: boolean }> {

@@ -1,4 +1,4 @@
-// The posyandu day a plan is reminded of follows the posyandu itself (issue #6): when a posyandu's
+// The posyandu day a plan is reminded of follows the posyandu itself: when a posyandu's
 // monthly day changes, or a person or child moves to another posyandu, the affected active plans
 // take the new day, their pending posyandu reminders are dropped and they are planned again.
 // Set-based: a posyandu of hundreds of families costs a handful of statements, not a few per plan.

@@ -9,7 +9,7 @@ import { NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
 
 /** A reply counts for the latest reminder sent within this many days. */
 export const REPLY_WINDOW_DAYS = 30;
-/** BELUM/TUNDA remind again at most this many times (issue 6). follow_up 2 and 3 are those. */
+/** BELUM/TUNDA remind again at most this many times. follow_up 2 and 3 are those. */
 export const MAX_SNOOZES = 2;
 /** A reminder again after BELUM stays sendable this many days. */
 const SNOOZE_LENGTH_DAYS = 3;
@@ -79,7 +79,7 @@ export async function snooze(rt: Runtime, tx: DbOrTx, fires: Fire[]): Promise<Sn
       .select({ followUp: reminderFires.followUp, status: reminderFires.status, dueDate: reminderFires.dueDate })
       .from(reminderFires)
       .where(sameOccurrence(fire));
-    // BELUM/TUNDA again before the re-reminder went: that one stands (issue 12 item 10); a second
+    // BELUM/TUNDA again before the re-reminder went: that one stands; a second
     // would use up both re-reminders before either is sent.
     const waiting = rows.find((r) => r.followUp >= 2 && r.status === "pending");
     if (waiting) {

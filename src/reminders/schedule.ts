@@ -77,7 +77,7 @@ export interface PostnatalInput {
 
 // --- gestational age ------------------------------------------------------------------------------
 
-/** Naegele in day form: HPL = HPHT + 280 days (schedule-facts §1; chosen over the calendar form). */
+/** Naegele in day form: HPL = HPHT + 280 days (Naegele's rule as the Buku KIA uses it; chosen over the calendar form). */
 export const PREGNANCY_DAYS = 280;
 
 export function hplFromHpht(hpht: string): string {

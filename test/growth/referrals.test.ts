@@ -1,4 +1,4 @@
-// Referrals as the kader's chat makes them (issue 11 items 1, 2, 10; issue 12 item 7), on the web
+// Referrals as the kader's chat makes them, on the web
 // chat API over a real database: severe acute malnutrition is urgent (today, danger signs, listed
 // first), a child who gets worse under an open referral gets the new reasons added and the
 // puskesmas and bidan told again, the Buku KIA 2023 weighing rules (a Pokja setting), advice that

@@ -105,7 +105,7 @@ export const authRoutes =
             }
           }
           // A locked account answers exactly as a wrong password or an unknown name, so the
-          // answer never tells whether a username exists (issue 13.2).
+          // answer never tells whether a username exists.
           throw new HttpError(401, "invalid_credentials", LOGIN_REFUSED);
         }
         void reply.setCookie(SESSION_COOKIE, result.sessionToken, {

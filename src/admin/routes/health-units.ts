@@ -296,7 +296,7 @@ export const healthUnitRoutes =
             })
             .where(eq(posyandu.id, before.id))
             .returning();
-          // Families of the posyandu are reminded of its new day from now on (issue #6).
+          // Families of the posyandu are reminded of its new day from now on.
           if (day !== undefined && day !== before.dayOfMonth) await syncPosyanduDays(rt, tx, { posyanduId: before.id });
           await recordAudit(tx, { actor: actorOf(staff), action: "posyandu.update", entity: "posyandu", entityId: before.id, before, after, at: now });
           return after as PosyanduRow;
