@@ -93,7 +93,11 @@ export async function route(turn: Turn): Promise<void> {
   if (!turn.text && !payload && turn.message.phone) return turn.say("conversation:phone_saved");
   if (!turn.text && !payload) return turn.say("conversation:unsupported");
 
-  const flow = conversation.flow(turn.state?.flow);
+  let flow = conversation.flow(turn.state?.flow);
+  if (flow?.leavesFor?.(turn)) {
+    await turn.clearState();
+    flow = undefined;
+  }
   if (flow) {
     // A danger sign is answered even in the middle of a dialogue (which stays where it was):
     // "go to the puskesmas now" must never wait for a date to be typed correctly.

@@ -18,6 +18,12 @@ export interface Flow {
    * answered first and the step still gets the message.
    */
   freeText?: boolean;
+  /**
+   * True when this message, sent in the middle of the dialogue, is another command of the domain
+   * (a kader's UKUR line while registering a child): the dialogue is left and the message routed
+   * afresh, to the domain's handlers.
+   */
+  leavesFor?(turn: Turn): boolean;
 }
 
 export const YES = "yes" as const;
