@@ -13,7 +13,8 @@ import type { Turn } from "../conversation/turn.js";
 import { CHILD_CODE_PATTERN, isNewChildCommand, NEW_CHILD_WORDS, parseLooseDate, parsePregnancyAge, readSex, simplify, type Sex } from "../lib/input/index.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import { compareDates, daysBetween } from "./dates.js";
-import { localToday, type Fire } from "./dispatch.js";
+import type { Fire } from "./planning.js";
+import { localToday } from "./send-at.js";
 import {
   changeSendHour,
   childrenOf,

@@ -6,7 +6,8 @@ import type { Contact } from "../contacts/index.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import type { Runtime } from "../runtime.js";
-import { jitterFraction, localToday, planOne, sendAtFor, type Plan } from "./dispatch.js";
+import { planOne, type Plan } from "./planning.js";
+import { jitterFraction, localToday, sendAtFor } from "./send-at.js";
 import { reminderFires, reminderPlans } from "./reminders.sql.js";
 import type { Sex } from "./schedule.js";
 

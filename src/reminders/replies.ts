@@ -3,7 +3,8 @@ import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { addDays } from "./dates.js";
-import { jitterFraction, localToday, sendAtFor, type Fire } from "./dispatch.js";
+import type { Fire } from "./planning.js";
+import { jitterFraction, localToday, sendAtFor } from "./send-at.js";
 import { reminderFires, reminderPlans } from "./reminders.sql.js";
 import { NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
 

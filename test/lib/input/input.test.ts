@@ -9,7 +9,7 @@ describe("sex", () => {
     // Banjar "utuh" is a boy, for a parent as for a kader.
     ["utuh", "L"], ["Utuh", "L"],
     ["P", "P"], ["perempuan", "P"], ["Prempuan", "P"], ["binian", "P"], ["babinian", "P"], ["bibinian", "P"], ["diang", "P"], ["cewe", "P"], ["putri", "P"],
-    ["kembar", null], ["", null], ["laki dan perempuan", null],
+    ["1", "L"], ["2", "P"], ["3", null], ["kembar", null], ["", null], ["laki dan perempuan", null],
   ] as const)("%s → %s", (text, expected) => {
     expect(readSex(text)).toBe(expected);
   });
