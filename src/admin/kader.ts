@@ -1,7 +1,7 @@
 // Kader who registered by chat wait as contacts with kaderStatus 'pending' until a Pokja or
 // puskesmas user approves them and assigns their posyandu.
-import { and, desc, eq } from "drizzle-orm";
-import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import { and, eq } from "drizzle-orm";
+import { contacts } from "../contacts/contacts.sql.js";
 import { enqueue } from "../channels/outbox.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
@@ -11,6 +11,7 @@ import { recordAudit, type AuditActor } from "./audit.js";
 import { conflict, notFound } from "../platform/errors.js";
 import { peopleInScope } from "./people.js";
 import { posyanduInScope, type ScopePrincipal } from "./scope.js";
+import { preferredChannel } from "../contacts/preferred-channel.js";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -34,12 +35,7 @@ export async function notifyContact(
   vars: Record<string, unknown>,
   now: Date,
 ): Promise<boolean> {
-  const [channel] = await tx
-    .select()
-    .from(contactChannels)
-    .where(eq(contactChannels.contactId, contact.id))
-    .orderBy(desc(contactChannels.lastInboundAt))
-    .limit(1);
+  const channel = await preferredChannel(tx, contact.id);
   if (!channel) return false;
   await enqueue(
     tx,

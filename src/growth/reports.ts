@@ -18,6 +18,7 @@ import { adviceFor, ageParts, defaultPosition, formatDate, formatNumber, referra
 import type { ReferralReason } from "./growth.sql.js";
 import { weightGainStatus, type WeighingAssessment } from "./weight-gain.js";
 import { ageInDays, dayNumber, type Position } from "./zscore.js";
+import { preferredChannel } from "../contacts/preferred-channel.js";
 
 export type Measurement = typeof measurements.$inferSelect;
 
@@ -299,12 +300,7 @@ export async function notifyParent(db: DbOrTx, i18n: I18n, child: Child, ev: Eva
   if (!child.parentContactId) return false;
   const [parent] = await db.select().from(contacts).where(eq(contacts.id, child.parentContactId));
   if (!parent?.consentAt || parent.optedOutAt) return false;
-  const [channel] = await db
-    .select()
-    .from(contactChannels)
-    .where(eq(contactChannels.contactId, parent.id))
-    .orderBy(desc(contactChannels.lastInboundAt))
-    .limit(1);
+  const channel = await preferredChannel(db, parent.id);
   if (!channel) return false;
   const lang: Lang = parent.lang ?? "id";
   const t = (key: string, vars?: Record<string, unknown>) => i18n.t(lang, key, vars);

@@ -10,6 +10,7 @@ import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { ChannelHub } from "../channels/hub.js";
 import { deliverOutbox, enqueue, type Enqueue } from "../channels/outbox.js";
 import { personLockKey } from "../contacts/person-lock.js";
+import { PREFERRED_CHANNEL_ORDER_SQL } from "../contacts/preferred-channel.js";
 import { queryRows, type Tx } from "../db/client.js";
 import { isLang, type Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
@@ -175,7 +176,7 @@ async function claimFires(tx: Tx, contactIds: string[], now: Date): Promise<Clai
       left join lateral (
         select channel, address from contact_channels
         where contact_id = f.contact_id
-        order by coalesce(last_inbound_at, created_at) desc limit 1
+        order by ${sql.raw(PREFERRED_CHANNEL_ORDER_SQL)} limit 1
       ) cc on true
       order by f.id`,
   );
