@@ -2,7 +2,6 @@
 // clock, and the conversation composed from its domains. main.ts builds one for the process;
 // tests build one per file on a fresh database.
 import type { Config } from "./config/index.js";
-import { ensureAuditAppendOnly } from "./admin/audit.js";
 import { seedAreas } from "./areas/index.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { openDatabase, type Database, type Db } from "./db/client.js";
@@ -74,8 +73,6 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   try {
     const { applied, total } = await migrate(db);
     log.info({ applied, total }, "database migrations up to date");
-    // Triggers are not part of drizzle's generated migrations: make the audit log append-only here.
-    await ensureAuditAppendOnly(db);
     const seeded = await seedAreas(db);
     if (seeded) log.info({ areas: seeded }, "seeded Balangan's kecamatan and desa");
     const i18n = await createI18n();

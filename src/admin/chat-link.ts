@@ -6,7 +6,7 @@ import { and, count, eq, gt, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { chatLinkAttempts, chatLinkCodes, staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../platform/audit.js";
 import { sha256 } from "./auth.js";
 
 export const CHAT_LINK_CODE_TTL_MS = 15 * 60_000;

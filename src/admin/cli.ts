@@ -8,7 +8,6 @@ import { createLogger } from "../lib/log.js";
 import { DomainError } from "../platform/errors.js";
 import { createRuntime, type Runtime } from "../runtime.js";
 import { insertAccount } from "./accounts.js";
-import { ensureAuditAppendOnly } from "./audit.js";
 import { PASSWORD_MIN_LENGTH } from "./auth.js";
 
 const USAGE = `Usage: npm run admin -- create-admin --name "Full Name" --password <password|-> [--username login]`;
@@ -72,7 +71,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const rt = await createRuntime(config, { log: createLogger(process.env.LOG_LEVEL ?? "warn") });
   try {
-    await ensureAuditAppendOnly(rt.db);
     const result = await runAdminCli(rt, process.argv.slice(2));
     (result.code === 0 ? process.stdout : process.stderr).write(`${result.out}\n`);
     process.exitCode = result.code;

@@ -7,10 +7,10 @@ import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import { posyanduLabel } from "../health-units/label.js";
 import type { I18n } from "../i18n/index.js";
-import { recordAudit, type AuditActor } from "./audit.js";
+import { recordAudit, type AuditActor } from "../platform/audit.js";
 import { conflict, notFound } from "../platform/errors.js";
 import { peopleInScope } from "./people.js";
-import { posyanduInScope, type ScopePrincipal } from "./scope.js";
+import { posyanduInScope, type ScopePrincipal } from "../platform/scope.js";
 import { preferredChannel } from "../contacts/preferred-channel.js";
 
 type ContactRow = typeof contacts.$inferSelect;

@@ -6,8 +6,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../runtime.js";
-import { ensureAuditAppendOnly } from "./audit.js";
-import { authenticate } from "./http.js";
+import { authenticate } from "../platform/http/auth.js";
 import { HttpError } from "../platform/http/errors.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { areaRoutes } from "./routes/areas.js";
@@ -38,7 +37,6 @@ export interface AdminRouteOptions {
  * its validator, error handler and hooks stay inside the admin API. */
 export function adminPlugin(rt: Runtime, options: AdminPluginOptions = {}): FastifyPluginAsync {
   return async (app) => {
-    if (await ensureAuditAppendOnly(rt.db)) rt.log.info("installed the audit log's append-only triggers");
     app.setValidatorCompiler(validatorCompiler);
     // JSON only: a cross-site HTML form can send text/plain without a CORS preflight (CSRF).
     app.removeContentTypeParser("text/plain");

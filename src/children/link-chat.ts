@@ -6,7 +6,7 @@ import { accountForContact } from "../admin/chat-link.js";
 import { principalOf } from "../admin/accounts.js";
 import { notifyContact } from "../admin/kader.js";
 import { staffChatsForDesa } from "../admin/notify.js";
-import { whereInScope } from "../admin/scope.js";
+import { whereInScope } from "../platform/scope.js";
 import { enqueue } from "../channels/outbox.js";
 import { contacts } from "../contacts/contacts.sql.js";
 import type { Contact } from "../contacts/index.js";

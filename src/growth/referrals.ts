@@ -2,7 +2,7 @@
 // sent to the puskesmas staff's chats, acknowledged, given an outcome, reminded after 7 days.
 import { and, asc, count, desc, eq, inArray, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import { staffChatsForDesa } from "../admin/notify.js";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
 import { enqueue } from "../channels/outbox.js";
 import { children, pregnancies } from "../children/children.sql.js";
 import { contactChannels } from "../contacts/contacts.sql.js";

@@ -4,9 +4,9 @@
 // area scoping are the admin module's (session cookie or bearer API token; whereInScope).
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
-import { auditSnapshot, recordAudit } from "../admin/audit.js";
+import { auditSnapshot, recordAudit } from "../platform/audit.js";
 import { conflict, notFound } from "../platform/errors.js";
-import { actorOf, requireRole, requireStaff } from "../admin/http.js";
+import { actorOf, requireRole, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
 import { idParams, pageOf } from "../platform/http/validation.js";
 import { assessRow, OUTPUT_COLUMNS } from "./batch.js";

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
 import { conflict, notFound } from "../platform/errors.js";
-import { requireRole } from "../admin/http.js";
+import { requireRole } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
 import { errorSchema, idParams, pageOf, pageQuery, type Page } from "../platform/http/validation.js";
 import { answerQuestion, claimQuestion, findQuestion, listQuestions, type HandoffQuestion } from "./index.js";

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { principalOf } from "../../src/admin/accounts.js";
-import { scopeFor, whereInScope } from "../../src/admin/scope.js";
+import { scopeFor, whereInScope } from "../../src/platform/scope.js";
 import { contacts } from "../../src/contacts/contacts.sql.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 import { buildAdminApp, PASSWORD, seedWorld, type Who, type World } from "./fixture.js";

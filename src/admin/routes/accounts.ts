@@ -6,9 +6,9 @@ import { STAFF_ROLES, staffAccounts, type StaffRole } from "../accounts.sql.js";
 import { accountView, assertMayManage, insertAccount, mayManageRole, principalOf, updateAccount, type AccountChanges } from "../accounts.js";
 import type { StaffAccount } from "../auth.js";
 import { badField, forbidden, notFound } from "../../platform/errors.js";
-import { actorOf, requireStaff } from "../http.js";
+import { actorOf, requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { whereInScope } from "../scope.js";
+import { whereInScope } from "../../platform/scope.js";
 import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../../platform/http/validation.js";
 import { password, personName, username } from "./auth.js";
 

@@ -3,11 +3,11 @@ import type { FastifyPluginAsync } from "fastify";
 import { count, eq, sql } from "drizzle-orm";
 import { staffAccounts } from "../accounts.sql.js";
 import { accountView, insertAccount } from "../accounts.js";
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../../platform/audit.js";
 import { LOCKOUT_MAX_FAILURES, LOCKOUT_MS, login, PASSWORD_MIN_LENGTH, revokeSession, sameSecret, SESSION_COOKIE } from "../auth.js";
 import { conflict } from "../../platform/errors.js";
 import { HttpError } from "../../platform/http/errors.js";
-import { requireStaff } from "../http.js";
+import { requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
 import { errorSchema } from "../../platform/http/validation.js";
 

@@ -10,12 +10,12 @@ import { posyandu, puskesmas, puskesmasDesa } from "../../health-units/health-un
 import { syncPosyanduDays } from "../../reminders/index.js";
 import { staffAccounts } from "../accounts.sql.js";
 import { principalOf } from "../accounts.js";
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../../platform/audit.js";
 import type { StaffAccount } from "../auth.js";
 import { badField, conflict, forbidden, notFound, pgErrorCode, UNIQUE_VIOLATION } from "../../platform/errors.js";
-import { actorOf, requireRole, requireStaff } from "../http.js";
+import { actorOf, requireRole, requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { desaInScope, whereInScope } from "../scope.js";
+import { desaInScope, whereInScope } from "../../platform/scope.js";
 import { desaCode, errorSchema, idParams, pageOf, pageQuery, type Page } from "../../platform/http/validation.js";
 
 const unitName = { type: "string", minLength: 1, maxLength: 120, pattern: "\\S" } as const;

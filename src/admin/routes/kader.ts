@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { contacts } from "../../contacts/contacts.sql.js";
 import { syncPosyanduDays } from "../../reminders/index.js";
 import { principalOf } from "../accounts.js";
-import { actorOf, requireRole } from "../http.js";
+import { actorOf, requireRole } from "../../platform/http/auth.js";
 import { approveKader, deactivateKader } from "../kader.js";
 import { peopleInScope, personViews } from "../people.js";
 import type { AdminRouteOptions } from "../plugin.js";

@@ -4,14 +4,14 @@ import type { FastifyPluginAsync } from "fastify";
 import { contactChannels } from "../../contacts/contacts.sql.js";
 import { apiTokens, staffChatLinks } from "../accounts.sql.js";
 import { accountView, principalOf, updateAccount } from "../accounts.js";
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../../platform/audit.js";
 import { createApiToken, verifyPassword, type ApiTokenRow } from "../auth.js";
 import { issueChatLinkCode, linkedContactIds } from "../chat-link.js";
 import { notFound } from "../../platform/errors.js";
 import { HttpError } from "../../platform/http/errors.js";
-import { actorOf, requireStaff } from "../http.js";
+import { actorOf, requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { scopeFor } from "../scope.js";
+import { scopeFor } from "../../platform/scope.js";
 import { errorSchema, idParams } from "../../platform/http/validation.js";
 import { password } from "./auth.js";
 

@@ -1,7 +1,7 @@
 // What every growth command needs: the kader (or bidan) and their area, today in WITA, and the
 // assessment of a report under the referral rules in force.
 import { and, eq } from "drizzle-orm";
-import { whereInScope, type ScopePrincipal } from "../../admin/scope.js";
+import { whereInScope, type ScopePrincipal } from "../../platform/scope.js";
 import { children, type Child } from "../../children/index.js";
 import type { Turn } from "../../conversation/turn.js";
 import { tidy } from "../../lib/input/index.js";

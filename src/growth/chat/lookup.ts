@@ -1,6 +1,6 @@
 // BATAL UKUR, RIWAYAT and CARI.
 import { and, asc, eq, ilike, or } from "drizzle-orm";
-import { whereInScope } from "../../admin/scope.js";
+import { whereInScope } from "../../platform/scope.js";
 import { children } from "../../children/index.js";
 import type { Turn } from "../../conversation/turn.js";
 import { ageText, cancelMeasurement, childById, childHistory, lastUndoableReport } from "../reports.js";
