@@ -11,7 +11,6 @@ import { fileURLToPath } from "node:url";
 import postgres from "../src/db/postgres.js";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase, type Database } from "../src/db/client.js";
-import { registerDomainConversations } from "../src/conversation/domains.js";
 import { handleInbound } from "../src/conversation/inbound.js";
 import { readEvalItems } from "../src/knowledge/evaluate.js";
 import { createLogger } from "../src/lib/log.js";
@@ -42,7 +41,6 @@ async function open(): Promise<{ database: Database; drop: () => Promise<void> }
 
 const { database, drop } = await open();
 const rt = await createRuntime(loadConfig({ LOG_LEVEL: "silent" }), { log: createLogger("silent"), database });
-registerDomainConversations();
 
 // Each sender asks a handful of questions (new and returning contacts both occur in real use);
 // one at a time, so this measures cost per message, not concurrency.

@@ -1,4 +1,4 @@
-// Benchmark of the reminder queue on PostgreSQL (issue 6): 1,000,000 enrolled — half pregnancies
+// Benchmark of the reminder queue on PostgreSQL: 1,000,000 enrolled — half pregnancies
 // (HPHT spread over 40 weeks), half children (0–24 months) — all with a posyandu day. Measures one
 // day's work: planning the plans due that day into fires, then claiming, merging and queueing the
 // day's messages (outbox rows), and an idle tick. Targets: plan + claim ≤ 30 s, ≤ 300 MB RSS,
@@ -18,7 +18,8 @@ import { openDatabase, queryRows } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
 import { addDays } from "../src/reminders/dates.js";
-import { dispatchDue, planDue, reminderTick } from "../src/reminders/dispatch.js";
+import { dispatchDue, reminderTick } from "../src/reminders/dispatch.js";
+import { planDue } from "../src/reminders/planning.js";
 import { dueSlice } from "../src/reminders/programme.js";
 import { createRuntime, type Runtime } from "../src/runtime.js";
 import { startNodeFlags } from "./start-args.js";

@@ -1,4 +1,4 @@
-// Benchmark of the Pokja's figures and the e-PPGBM export on PostgreSQL (issue 18), at Balangan's
+// Benchmark of the Pokja's figures and the e-PPGBM export on PostgreSQL, at Balangan's
 // scale: 15,000 children in every desa, with 24 months of monthly measurements (~80% attendance).
 // Targets: every dashboard figure for the regency ≤ 200 ms; a 100,000-row export ≥ 20,000 rows/s
 // at ≤ 150 MB RSS (the export runs in a fresh process, so the RSS is its own).

@@ -14,9 +14,7 @@ import { faqRoutes } from "./knowledge/routes.js";
 import { publicRoutes, reportRoutes } from "./reports/index.js";
 import { campaignRoutes } from "./campaigns/index.js";
 import { consolePlugin } from "./console/index.js";
-import { safeError } from "./lib/log.js";
-import { InboundUnavailableError } from "./channels/channel.js";
-import { isDatabaseUnavailable } from "./db/errors.js";
+import { httpErrorHandler } from "./platform/http/errors.js";
 import type { Runtime } from "./runtime.js";
 import { metricsPlugin } from "./metrics/plugin.js";
 import { newRequestId } from "./lib/request-context.js";
@@ -57,23 +55,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, formAction: ["'self'"] } },
   });
 
-  // One error shape everywhere; 5xx details stay in the log, never in the response.
-  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
-    // The database away (or the inbound queue full) is not our fault and passes: 503, try again.
-    if (error instanceof InboundUnavailableError || (!error.statusCode && isDatabaseUnavailable(error))) {
-      request.log.warn(safeError(error), "request refused: database unavailable or busy");
-      return reply.status(503).header("retry-after", "5").send({ error: "unavailable", message: "Busy or unavailable; try again shortly." });
-    }
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) {
-      request.log.error(safeError(error), "request failed");
-      return reply.status(status).send({ error: "internal_error", message: "Something went wrong on our side." });
-    }
-    if (error.validation) {
-      return reply.status(400).send({ error: "invalid_request", message: error.message });
-    }
-    return reply.status(status).send({ error: error.code ?? "bad_request", message: error.message });
-  });
+  // One error shape everywhere (platform/http/errors.ts); plugins inherit the handler.
+  app.setErrorHandler(httpErrorHandler);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: "not_found", message: `No route ${request.method} ${request.url.split("?")[0]}` }),
   );

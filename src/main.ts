@@ -11,7 +11,7 @@ import { startJobs } from "./jobs/index.js";
 import { retentionJob } from "./privacy/retention.js";
 import { reminderJob } from "./reminders/job.js";
 import { campaignJob } from "./campaigns/index.js";
-import { createLogger, safeError } from "./lib/log.js";
+import { createLogger } from "./lib/log.js";
 import { seedPuskesmas } from "./health-units/seed.js";
 import { createRuntime } from "./runtime.js";
 
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       console.error(err.message);
       process.exit(1);
     }
-    log.fatal(safeError(err), "could not start");
+    log.fatal({ err }, "could not start");
     process.exit(1);
   }
 
@@ -70,12 +70,12 @@ async function main(): Promise<void> {
       await outbound.stop(); // finish sends in flight, hand held rows back to the queue
       await app.close(); // stop accepting requests, finish the ones in flight
       await jobs.stop(); // let a running job finish
-      await flushTopicCounts(rt).catch((err: unknown) => log.error(safeError(err), "FAQ topic counts not written"));
+      await flushTopicCounts(rt).catch((err: unknown) => log.error({ err }, "FAQ topic counts not written"));
       await rt.close();
       log.info("stopped");
       process.exit(0);
     } catch (err) {
-      log.error(safeError(err), "error during shutdown");
+      log.error({ err }, "error during shutdown");
       process.exit(1);
     }
   };

@@ -1,7 +1,7 @@
-// The Runtime is everything a domain function needs: configuration, database, logger, texts and
-// clock. main.ts builds one for the process; tests build one per file on a fresh database.
+// The Runtime is everything a domain function needs: configuration, database, logger, texts,
+// clock, and the conversation composed from its domains. main.ts builds one for the process;
+// tests build one per file on a fresh database.
 import type { Config } from "./config/index.js";
-import { ensureAuditAppendOnly } from "./admin/audit.js";
 import { seedAreas } from "./areas/index.js";
 import { lockDataDir } from "./db/data-dir-lock.js";
 import { openDatabase, type Database, type Db } from "./db/client.js";
@@ -11,6 +11,9 @@ import { systemClock, type Clock } from "./lib/clock.js";
 import type { Logger } from "./lib/log.js";
 import { loadNikKey, nikVault, type NikVault } from "./children/nik.js";
 import { sealPlainNiks } from "./children/index.js";
+import { composeConversation, type Conversation } from "./conversation/compose.js";
+import type { ConversationDomain } from "./conversation/domain.js";
+import { CONVERSATION_DOMAINS } from "./domains.js";
 
 export interface Runtime {
   config: Config;
@@ -21,6 +24,8 @@ export interface Runtime {
   clock: Clock;
   /** Seals and opens children's NIK (the key is never in the database). */
   nik: NikVault;
+  /** Dialogues, handlers and the command-word table of the core and every domain. */
+  conversation: Conversation;
   /** LISTEN/NOTIFY on the database (the outbound engine's wake-up across instances), when it has it. */
   listen?: Database["listen"];
   /** Releases the database (and the data folder's lock). */
@@ -32,11 +37,15 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** An already open database (tests); otherwise opened from the configuration. */
   database?: Database;
+  /** The domains taking part in conversations; all of them (domains.ts) by default. */
+  domains?: readonly ConversationDomain[];
 }
 
 /** Opens the database, applies migrations, seeds the geography and loads the texts. */
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { log } = options;
+  // First, before any database work: a command word or dialogue claimed twice stops the start.
+  const conversation = composeConversation(options.domains ?? CONVERSATION_DOMAINS);
   let release = () => {};
   let database = options.database;
   if (!database) {
@@ -64,8 +73,6 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   try {
     const { applied, total } = await migrate(db);
     log.info({ applied, total }, "database migrations up to date");
-    // Triggers are not part of drizzle's generated migrations: make the audit log append-only here.
-    await ensureAuditAppendOnly(db);
     const seeded = await seedAreas(db);
     if (seeded) log.info({ areas: seeded }, "seeded Balangan's kecamatan and desa");
     const i18n = await createI18n();
@@ -75,7 +82,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     const sealed = await sealPlainNiks(db, nik);
     if (sealed) log.info({ children: sealed }, "sealed NIK stored before encryption");
     const listen = database.listen?.bind(database);
-    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, nik, close, ...(listen ? { listen } : {}) };
+    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, nik, conversation, close, ...(listen ? { listen } : {}) };
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -4,10 +4,10 @@ import { areas } from "../areas/areas.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu, puskesmas } from "../health-units/health-units.sql.js";
 import { staffAccounts, type StaffRole } from "./accounts.sql.js";
-import { recordAudit, type AuditActor } from "./audit.js";
+import { recordAudit, type AuditActor } from "../platform/audit.js";
 import { hashPassword, isLocked, revokeAllCredentials, type StaffAccount } from "./auth.js";
-import { badField, conflict, forbidden, pgErrorCode, UNIQUE_VIOLATION } from "./errors.js";
-import { desaInScope, posyanduInScope, type ScopePrincipal } from "./scope.js";
+import { badField, conflict, forbidden, pgErrorCode, UNIQUE_VIOLATION } from "../platform/errors.js";
+import { desaInScope, posyanduInScope, type ScopePrincipal } from "../platform/scope.js";
 
 export function principalOf(account: Pick<StaffAccount, "role" | "puskesmasId" | "desaCode" | "posyanduId">): ScopePrincipal {
   return { role: account.role, puskesmasId: account.puskesmasId, desaCode: account.desaCode, posyanduId: account.posyanduId };

@@ -68,7 +68,7 @@ async function dummyVerify(password: string): Promise<void> {
 /**
  * Counts one attempt as a failure before the password is checked, in one UPDATE (the row lock
  * orders concurrent attempts): at most LOCKOUT_MAX_FAILURES guesses are ever checked, however
- * many arrive at once (issue 13.2: 60 simultaneous guesses were all checked). Same rule as
+ * many arrive at once (a review sent 60 simultaneous guesses and all were checked). Same rule as
  * afterFailedLogin. Returns the state after the attempt, or null when the account is locked.
  */
 async function reserveAttempt(db: DbOrTx, accountId: string, now: Date): Promise<LockState | null> {

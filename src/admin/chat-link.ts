@@ -6,12 +6,12 @@ import { and, count, eq, gt, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { chatLinkAttempts, chatLinkCodes, staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../platform/audit.js";
 import { sha256 } from "./auth.js";
 
 export const CHAT_LINK_CODE_TTL_MS = 15 * 60_000;
 // Eight digits are 100 million codes. Five wrong tries an hour per chat, and 100 an hour from
-// all chats together (new chat identities are cheap: issue 13.4 guessed 81 a second through
+// all chats together (new chat identities are cheap: a review guessed 81 a second through
 // fresh ones), put the chance of hitting any of, say, 10 live codes below 1 in 100,000 an hour.
 // An attacker can use up the shared allowance and delay linking for an hour; that is the price.
 export const CHAT_LINK_CODE_DIGITS = 8;

@@ -2,7 +2,9 @@
 // code, so referrals and handoff questions reach the health worker there.
 import { enqueue } from "../channels/outbox.js";
 import { desaLabel } from "../areas/index.js";
-import { registerFlow, registerHandler, type Flow, type Turn } from "../conversation/index.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import type { Flow } from "../conversation/flows/flow.js";
+import type { Turn } from "../conversation/turn.js";
 import { approverChatsForDesa } from "./notify.js";
 import { maskPhone, SEES_PHONE_NUMBERS } from "./people.js";
 import { chatLinkReplyKey, parseChatLinkCommand, redeemChatLinkCode } from "./chat-link.js";
@@ -55,7 +57,10 @@ const kaderRegistered: Flow = {
   async step() {},
 };
 
-export function registerAdminConversations(): void {
-  registerHandler(chatLink);
-  registerFlow(kaderRegistered);
-}
+/** Staff accounts in the conversation: KODE links a chat; the "enrol:kader" step after registration tells approvers. */
+export const adminConversation: ConversationDomain = {
+  name: "staff",
+  flows: [kaderRegistered],
+  handlers: [chatLink],
+  keywords: [{ prefixes: ["kode"] }],
+};

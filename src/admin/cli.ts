@@ -5,9 +5,9 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { loadConfig } from "../config/index.js";
 import { createLogger } from "../lib/log.js";
+import { DomainError } from "../platform/errors.js";
 import { createRuntime, type Runtime } from "../runtime.js";
 import { insertAccount } from "./accounts.js";
-import { ensureAuditAppendOnly } from "./audit.js";
 import { PASSWORD_MIN_LENGTH } from "./auth.js";
 
 const USAGE = `Usage: npm run admin -- create-admin --name "Full Name" --password <password|-> [--username login]`;
@@ -56,8 +56,7 @@ export async function runAdminCli(rt: Runtime, argv: string[], readStdin: () => 
     );
     return { code: 0, out: `Created pokja_admin ${account.username} (${account.id}). Sign in at /api/v1/auth/login.` };
   } catch (err) {
-    const e = err as { statusCode?: number; message: string };
-    if (e.statusCode === 409) return { code: 1, out: e.message };
+    if (err instanceof DomainError && err.kind === "conflict") return { code: 1, out: err.message };
     throw err;
   }
 }
@@ -72,7 +71,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const rt = await createRuntime(config, { log: createLogger(process.env.LOG_LEVEL ?? "warn") });
   try {
-    await ensureAuditAppendOnly(rt.db);
     const result = await runAdminCli(rt, process.argv.slice(2));
     (result.code === 0 ? process.stdout : process.stderr).write(`${result.out}\n`);
     process.exitCode = result.code;

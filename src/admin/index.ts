@@ -1,10 +1,7 @@
-// Staff accounts, area scoping, the audit log and the admin API (issue 7).
+// Staff accounts, their chat links and the admin API. Area scope, the audit log, authentication
+// and HTTP errors, which every domain uses, are in src/platform/.
 export { STAFF_ROLES, staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
-export { auditLog } from "./audit.sql.js";
 export { adminPlugin, type AdminPluginOptions, type AdminRouteOptions, type AdminRoutes } from "./plugin.js";
-export { ajvOptions } from "./validation.js";
-export { whereInScope, scopeFor, desaInScope, posyanduInScope, type Scope, type ScopeColumns, type ScopePrincipal } from "./scope.js";
-export { recordAudit, auditSnapshot, listAudit, ensureAuditAppendOnly, type AuditActor, type AuditEntry } from "./audit.js";
 export { principalOf, mayManageRole, MANAGES } from "./accounts.js";
 export type { StaffAccount } from "./auth.js";
 export {

@@ -1,16 +1,17 @@
 // Kader who registered by chat wait as contacts with kaderStatus 'pending' until a Pokja or
 // puskesmas user approves them and assigns their posyandu.
-import { and, desc, eq } from "drizzle-orm";
-import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import { and, eq } from "drizzle-orm";
+import { contacts } from "../contacts/contacts.sql.js";
 import { enqueue } from "../channels/outbox.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import { posyanduLabel } from "../health-units/label.js";
 import type { I18n } from "../i18n/index.js";
-import { recordAudit, type AuditActor } from "./audit.js";
-import { HttpError, notFound } from "./errors.js";
+import { recordAudit, type AuditActor } from "../platform/audit.js";
+import { conflict, notFound } from "../platform/errors.js";
 import { peopleInScope } from "./people.js";
-import { posyanduInScope, type ScopePrincipal } from "./scope.js";
+import { posyanduInScope, type ScopePrincipal } from "../platform/scope.js";
+import { preferredChannel } from "../contacts/preferred-channel.js";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -34,12 +35,7 @@ export async function notifyContact(
   vars: Record<string, unknown>,
   now: Date,
 ): Promise<boolean> {
-  const [channel] = await tx
-    .select()
-    .from(contactChannels)
-    .where(eq(contactChannels.contactId, contact.id))
-    .orderBy(desc(contactChannels.lastInboundAt))
-    .limit(1);
+  const channel = await preferredChannel(tx, contact.id);
   if (!channel) return false;
   await enqueue(
     tx,
@@ -59,7 +55,7 @@ export interface KaderDecision {
 
 export async function approveKader(tx: DbOrTx, d: KaderDecision & { posyanduId: string }): Promise<ContactRow> {
   const before = await kaderInScope(tx, d.principal, d.contactId);
-  if (before.kaderStatus !== "pending") throw new HttpError(409, "not_pending", "This kader is not waiting for approval");
+  if (before.kaderStatus !== "pending") throw conflict("not_pending", "This kader is not waiting for approval");
   if (!(await posyanduInScope(tx, d.principal, d.posyanduId))) throw notFound("Posyandu");
   const [unit] = await tx.select().from(posyandu).where(eq(posyandu.id, d.posyanduId));
   // The kader works at the posyandu, so they live on the map where it is.
@@ -81,7 +77,7 @@ export async function deactivateKader(
 ): Promise<ContactRow> {
   const before = await kaderInScope(tx, d.principal, d.contactId);
   if (before.kaderStatus !== d.expect) {
-    throw new HttpError(409, d.expect === "pending" ? "not_pending" : "not_active", `This kader is not ${d.expect}`);
+    throw conflict(d.expect === "pending" ? "not_pending" : "not_active", `This kader is not ${d.expect}`);
   }
   const [after] = await tx.update(contacts).set({ kaderStatus: "inactive" }).where(eq(contacts.id, before.id)).returning();
   const action = d.expect === "pending" ? "kader.reject" : "kader.deactivate";

@@ -1,11 +1,12 @@
 // Who on the staff hears about something in a desa, on chat: the bidan of the desa and the
 // puskesmas serving it; the Pokja admins when the desa is unknown or nobody is linked there.
-import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { puskesmasDesa } from "../health-units/health-units.sql.js";
 import type { Lang } from "../i18n/index.js";
 import { staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
+import { preferredChannelOrder } from "../contacts/preferred-channel.js";
 
 export interface StaffChat {
   accountId: string;
@@ -31,7 +32,7 @@ async function chatsOf(db: DbOrTx, where: ReturnType<typeof and>): Promise<Staff
     .innerJoin(contacts, eq(contacts.id, staffChatLinks.contactId))
     .innerJoin(contactChannels, eq(contactChannels.contactId, contacts.id))
     .where(and(eq(staffAccounts.active, true), where))
-    .orderBy(asc(contacts.id), desc(sql`coalesce(${contactChannels.lastInboundAt}, ${contactChannels.createdAt})`));
+    .orderBy(asc(contacts.id), preferredChannelOrder());
   // One chat per contact: the channel the person last wrote from.
   const seen = new Set<string>();
   return rows

@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import type { StaffRole } from "./accounts.sql.js";
-import { whereInScope, type ScopePrincipal } from "./scope.js";
+import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
 
 /**
  * Bidan and puskesmas staff phone parents and pregnant mothers about referrals and missed

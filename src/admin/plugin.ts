@@ -4,12 +4,10 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { safeError } from "../lib/log.js";
+import type { FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../runtime.js";
-import { ensureAuditAppendOnly } from "./audit.js";
-import { authenticate } from "./http.js";
-import { HttpError } from "./errors.js";
+import { authenticate } from "../platform/http/auth.js";
+import { HttpError } from "../platform/http/errors.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { areaRoutes } from "./routes/areas.js";
 import { auditRoutes } from "./routes/audit.js";
@@ -18,7 +16,7 @@ import { healthUnitRoutes } from "./routes/health-units.js";
 import { kaderRoutes } from "./routes/kader.js";
 import { meRoutes } from "./routes/me.js";
 import { peopleRoutes } from "./routes/people.js";
-import { validationFields, validatorCompiler } from "./validation.js";
+import { validatorCompiler } from "../platform/http/validation.js";
 
 /** A module of admin routes; registered inside the admin context (auth, validation, errors, docs). */
 export type AdminRoutes = (options: AdminRouteOptions) => FastifyPluginAsync;
@@ -35,36 +33,11 @@ export interface AdminRouteOptions {
   loginRateLimit: number;
 }
 
-function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  if (error.validation) {
-    const fields = validationFields(error.validationContext ?? "request", error.validation as never);
-    const first = fields[0];
-    return reply.status(400).send({
-      error: "validation_failed",
-      message: first ? `${first.field} ${first.reason}` : "The request is not valid",
-      fields,
-    });
-  }
-  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (status >= 500) {
-    request.log.error(safeError(error), "admin request failed");
-    return reply.status(status).send({ error: "internal_error", message: "Something went wrong on our side." });
-  }
-  if (error instanceof HttpError) {
-    if (error.retryAfterS !== undefined) void reply.header("retry-after", String(error.retryAfterS));
-    return reply.status(status).send({ error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) });
-  }
-  // Fastify's own 4xx (bad JSON, wrong content type, body too large).
-  return reply.status(status).send({ error: (error.code ?? "bad_request").toLowerCase(), message: error.message });
-}
-
 /** Register with `await app.register(adminPlugin(rt))`. Not wrapped in fastify-plugin on purpose:
  * its validator, error handler and hooks stay inside the admin API. */
 export function adminPlugin(rt: Runtime, options: AdminPluginOptions = {}): FastifyPluginAsync {
   return async (app) => {
-    if (await ensureAuditAppendOnly(rt.db)) rt.log.info("installed the audit log's append-only triggers");
     app.setValidatorCompiler(validatorCompiler);
-    app.setErrorHandler(errorHandler);
     // JSON only: a cross-site HTML form can send text/plain without a CORS preflight (CSRF).
     app.removeContentTypeParser("text/plain");
     // Guarded so an app that already registers these at top level keeps working.

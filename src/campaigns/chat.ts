@@ -2,7 +2,8 @@
 // for; BERHENTI right after a campaign stops the person at once (no "are you sure?"), and their
 // campaign messages still waiting are withdrawn; WhatsApp's delivered/read statuses are recorded.
 import { sql } from "drizzle-orm";
-import { registerHandler, type Turn } from "../conversation/index.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import type { Turn } from "../conversation/turn.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { REPLY_WINDOW_DAYS } from "./report.js";
@@ -21,12 +22,8 @@ async function replyButton(turn: Turn): Promise<boolean> {
   return true;
 }
 
-let registered = false;
-export function registerCampaignConversations(): void {
-  if (registered) return;
-  registered = true;
-  registerHandler(replyButton);
-}
+/** The campaigns' part in conversations: their reply buttons. */
+export const campaignConversation: ConversationDomain = { name: "campaigns", handlers: [replyButton] };
 
 /**
  * BERHENTI from someone who got a campaign message in the last REPLY_WINDOW_DAYS days: true when

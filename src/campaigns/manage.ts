@@ -4,11 +4,11 @@
 // their area; another pokja_admin approves.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { principalOf } from "../admin/accounts.js";
-import { recordAudit } from "../admin/audit.js";
+import { recordAudit } from "../platform/audit.js";
 import type { StaffAccount } from "../admin/auth.js";
-import { badField, conflict, forbidden, HttpError, notFound } from "../admin/errors.js";
-import { actorOf } from "../admin/http.js";
-import { desaInScope, posyanduInScope } from "../admin/scope.js";
+import { badField, conflict, forbidden, invalidFields, notFound } from "../platform/errors.js";
+import { actorOf } from "../platform/http/auth.js";
+import { desaInScope, posyanduInScope } from "../platform/scope.js";
 import type { DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { campaignRuns, campaigns, type CampaignStatus } from "./campaigns.sql.js";
@@ -77,7 +77,7 @@ function validate(rt: Runtime, input: Required<Pick<CampaignInput, "textId">> & 
   if (input.repeat) problems.push(...checkRepeat(input.repeat, campaignSettings(rt.config).quiet));
   if (input.repeat && input.sendAt) problems.push({ field: "body.sendAt", reason: "cannot be given with repeat (repeat has its own time)" });
   const first = problems[0];
-  if (first) throw new HttpError(400, "validation_failed", `${first.field} ${first.reason}`, problems);
+  if (first) throw invalidFields(`${first.field} ${first.reason}`, problems);
 }
 
 /** Whether sending needs a second pokja_admin's approval (CAMPAIGN_APPROVAL). */

@@ -1,7 +1,7 @@
 // The preview: both languages as one sample recipient gets them (variables filled from their
 // record, footer and buttons), with the same rules as the queued texts (send.ts messageSql).
 import { sql } from "drizzle-orm";
-import { notFound } from "../admin/errors.js";
+import { notFound } from "../platform/errors.js";
 import { queryRows } from "../db/client.js";
 import type { Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";

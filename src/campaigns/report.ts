@@ -2,7 +2,7 @@
 // their way. Counters per campaign (or one run) and per kecamatan and desa; failures by reason; the
 // per-recipient CSV limited to the people the viewer may see.
 import { sql, type SQL } from "drizzle-orm";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import { kecamatanOf } from "../reports/stats.js";
 

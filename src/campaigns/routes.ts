@@ -4,10 +4,10 @@
 import { stringify } from "csv-stringify/sync";
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
-import { recordAudit } from "../admin/audit.js";
-import { actorOf, requireStaff } from "../admin/http.js";
+import { recordAudit } from "../platform/audit.js";
+import { actorOf, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../admin/validation.js";
+import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../platform/http/validation.js";
 import { MAX_BUTTON_LABEL, MAX_BUTTONS, MAX_TEXT, VARIABLES } from "./compose.js";
 import {
   approveCampaign,

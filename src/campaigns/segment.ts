@@ -3,7 +3,7 @@
 // the recipient list all use this query, so the count shown is the list that is frozen.
 import { DateTime } from "luxon";
 import { sql, type SQL } from "drizzle-orm";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import { monthsBefore } from "../reports/follow-up.js";
 

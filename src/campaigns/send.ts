@@ -17,7 +17,7 @@ import { audienceSql, type AreaPrincipal, type Segment } from "./segment.js";
 import { inQuietHours, quietEnd, type QuietHours } from "./schedule.js";
 
 /** Outbox rows of campaigns have this kind (bulk lane; WhatsApp Cloud template kind "campaign"). */
-export const CAMPAIGN_KIND = "campaign";
+export const CAMPAIGN_KIND = "campaign" as const;
 const CAMPAIGN_LANE = laneRank(laneOf(CAMPAIGN_KIND));
 
 export type ApprovalRule = "regency" | "all" | "off";

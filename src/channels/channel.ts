@@ -65,10 +65,18 @@ export class SendError extends Error {
   }
 }
 
+/**
+ * What a queued message is, which decides its lane (pacing.ts) and, on WhatsApp Cloud outside the
+ * 24-hour window, its template: a reply to the person's own message; an alert to staff or a kader
+ * (approvals, link requests); a handoff question or answer; a referral to the puskesmas; a growth
+ * or maternal result to a parent; a reminder; a broadcast.
+ */
+export const MESSAGE_KINDS = ["reply", "erasure", "alert", "handoff", "referral", "growth", "reminder", "broadcast", "campaign"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
 /** What the outbox knows about a send, for adapters whose rules depend on it. */
 export interface SendContext {
-  /** reply | reminder | broadcast | referral | handoff | alert */
-  kind: string;
+  kind: MessageKind;
   /** The contact's language (id or bjn). */
   lang: "id" | "bjn";
   /** The contact's last message on this channel (WhatsApp Cloud's 24-hour window). */

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "../contacts/contacts.sql.js";
-import type { OutboundMessage } from "./channel.js";
+import type { MessageKind, OutboundMessage } from "./channel.js";
 
 /**
  * Ledger of inbound messages, one row per (channel, provider id): a redelivered or twice-received
@@ -28,7 +28,7 @@ export const outbox = pgTable(
     channel: text("channel").notNull(),
     address: text("address").notNull(),
     /** reply | reminder | broadcast | referral | handoff | alert: drives templates and pacing. */
-    kind: text("kind").notNull().default("reply"),
+    kind: text("kind").$type<MessageKind>().notNull().default("reply"),
     /** Priority lane of the kind (pacing.ts laneOf): 0 reply, 1 notice, 2 reminder, 3 bulk. */
     lane: smallint("lane").notNull().default(0),
     message: jsonb("message").$type<OutboundMessage>().notNull(),

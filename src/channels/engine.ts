@@ -19,7 +19,6 @@ import { performance } from "node:perf_hooks";
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { Config } from "../config/index.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
-import { safeError } from "../lib/log.js";
 import type { Runtime } from "../runtime.js";
 import { SendError, type ChannelName } from "./channel.js";
 import { outbox } from "./channels.sql.js";
@@ -195,7 +194,7 @@ export class OutboundEngine {
     try {
       this.unlisten = (await this.rt.listen?.(OUTBOX_NOTIFY_CHANNEL, () => this.wake())) ?? null;
     } catch (err) {
-      this.rt.log.warn(safeError(err), "outbox: LISTEN failed; polling only");
+      this.rt.log.warn({ err }, "outbox: LISTEN failed; polling only");
     }
     this.loopDone = this.loop();
   }
@@ -214,7 +213,7 @@ export class OutboundEngine {
       state.timer = null;
       state.lanes = LANES.map(() => []);
     }
-    await this.release(ids).catch((err: unknown) => this.rt.log.warn(safeError(err), "outbox: releasing held rows failed"));
+    await this.release(ids).catch((err: unknown) => this.rt.log.warn({ err }, "outbox: releasing held rows failed"));
     await Promise.allSettled([...this.held.values()].map((h) => h.done));
     this.stopHeartbeat();
     await this.rt.db
@@ -255,7 +254,7 @@ export class OutboundEngine {
         await this.heartbeat();
         full = await this.claimPass();
       } catch (err) {
-        this.rt.log.warn(safeError(err), "outbox: claim pass failed");
+        this.rt.log.warn({ err }, "outbox: claim pass failed");
       }
       if (!this.running) break;
       if (full || this.wakeRequested) continue;
@@ -364,7 +363,7 @@ export class OutboundEngine {
     if (!this.heartbeatTimer) {
       this.heartbeatTimer = setInterval(() => {
         if (!this.running && this.held.size === 0) return this.stopHeartbeat();
-        void this.heartbeat(true).catch((err: unknown) => this.rt.log.warn(safeError(err), "outbox: lease renewal failed"));
+        void this.heartbeat(true).catch((err: unknown) => this.rt.log.warn({ err }, "outbox: lease renewal failed"));
       }, Math.max(100, Math.floor(this.settings.leaseMs / 3)));
       this.heartbeatTimer.unref();
     }
@@ -565,7 +564,7 @@ export class OutboundEngine {
       if (outsideWindow(h, this.rt.clock.now())) state.pacer.countUnique(h.row.address, now);
       state.busy.add(h.row.address);
       void this.sendHeld(h, jitter)
-        .catch((err: unknown) => this.rt.log.error(safeError(err), "outbox: send bookkeeping failed"))
+        .catch((err: unknown) => this.rt.log.error({ err }, "outbox: send bookkeeping failed"))
         .finally(() => {
           // The next message to this person is spaced from this one's answer, so network delays
           // cannot bring two closer together at the provider than its per-chat limit.
@@ -597,7 +596,7 @@ export class OutboundEngine {
         },
         (err: unknown) => {
           settled();
-          this.rt.log.warn({ ...safeError(err), outboxId: h.row.id }, "outbox: send guard failed; checking again shortly");
+          this.rt.log.warn({ err, outboxId: h.row.id }, "outbox: send guard failed; checking again shortly");
           h.guard = undefined;
           h.guardAfter = performance.now() + 1_000;
         },

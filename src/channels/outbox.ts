@@ -4,7 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { rawQuery, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
-import type { OutboundMessage } from "./channel.js";
+import type { MessageKind, OutboundMessage } from "./channel.js";
 import { outbox } from "./channels.sql.js";
 import { engineFor, OUTBOX_NOTIFY_CHANNEL, reclaimOrphans, type DeliveryStats } from "./engine.js";
 import type { ChannelHub } from "./hub.js";
@@ -18,7 +18,7 @@ export interface Enqueue {
   address: string;
   message: OutboundMessage;
   /** reply (default) | alert | handoff | referral | growth | reminder | broadcast: sets the priority lane (pacing.ts laneOf). */
-  kind?: string;
+  kind?: MessageKind;
   /** Senders that must never send twice (reminders, broadcasts) give a unique key. */
   dedupeKey?: string;
   /** Not sent before this time (a flood's replies go out a minute later); default: at once. */

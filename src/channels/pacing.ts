@@ -1,6 +1,7 @@
 // Pure pacing rules for outbound messages: token buckets, rolling caps and priority lanes. No I/O
 // and no timers: every function takes the time, so the rules are unit-tested without waiting.
 // The engine (outbound.ts) asks these when the next send may start.
+import type { MessageKind } from "./channel.js";
 
 /**
  * Priority lanes, highest first. A conversation reply goes before anything else; bulk only gets
@@ -13,7 +14,7 @@ export type Lane = (typeof LANES)[number];
  * The one place message kinds (outbox.kind) map onto lanes. Unknown kinds count as notices: a new
  * kind of staff message should not wait behind reminders because nobody listed it here.
  */
-const LANE_OF_KIND: Readonly<Record<string, Lane>> = {
+const LANE_OF_KIND: Readonly<Record<MessageKind, Lane>> = {
   reply: "reply",
   erasure: "reply", // the HAPUS DATA confirmation: a reply with a template of its own
   alert: "notice",
@@ -25,8 +26,9 @@ const LANE_OF_KIND: Readonly<Record<string, Lane>> = {
   campaign: "bulk",
 };
 
+/** The lane of a kind; a kind this version does not know (a row from a newer one) is a notice. */
 export function laneOf(kind: string | undefined): Lane {
-  return LANE_OF_KIND[kind ?? "reply"] ?? "notice";
+  return LANE_OF_KIND[(kind ?? "reply") as MessageKind] ?? "notice";
 }
 
 /** The lane's rank (0 = first); stored in outbox.lane so rows are claimed in lane order. */

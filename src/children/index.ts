@@ -10,17 +10,13 @@ export { children, pregnancies } from "./children.sql.js";
 export type Child = typeof children.$inferSelect;
 export type Pregnancy = typeof pregnancies.$inferSelect;
 
-// Letters and digits that cannot be mistaken for one another on paper or a phone keyboard.
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+import { CODE_ALPHABET } from "../lib/input/child-code.js";
+
+export { CHILD_CODE_PATTERN } from "../lib/input/child-code.js";
 
 /** Length of new child codes: 32^6 ≈ 1.07 billion, so a typed guess almost never hits one. */
 export const CHILD_CODE_LENGTH = 6;
 
-/**
- * A child code as typed in chat: 4 characters (children registered before codes grew to 6) up to 8,
- * from the code alphabet. Knowing a code never links a parent by itself (linking.ts).
- */
-export const CHILD_CODE_PATTERN = /^[A-HJ-NP-Z2-9]{4,8}$/;
 
 /** A random child code such as K7M2QX. */
 export function newChildCode(random: (max: number) => number = randomInt, length = CHILD_CODE_LENGTH): string {

@@ -1,16 +1,17 @@
 // The chat side of linking a parent to a kader-registered child (rules in linking.ts): a code
 // typed during DAFTAR or TAMBAH ANAK, a parent linked by phone after registering, and the kader's
 // or bidan's SETUJU ANAK n / TOLAK ANAK n on a link request.
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { accountForContact } from "../admin/chat-link.js";
 import { principalOf } from "../admin/accounts.js";
 import { notifyContact } from "../admin/kader.js";
 import { staffChatsForDesa } from "../admin/notify.js";
-import { whereInScope } from "../admin/scope.js";
+import { whereInScope } from "../platform/scope.js";
 import { enqueue } from "../channels/outbox.js";
-import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import { contacts } from "../contacts/contacts.sql.js";
 import type { Contact } from "../contacts/index.js";
-import { registerHandler, type Turn } from "../conversation/index.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import type { Turn } from "../conversation/turn.js";
 import type { DbOrTx } from "../db/client.js";
 import { linkChild } from "../reminders/enrol.js";
 import { formatDate } from "../reminders/render.js";
@@ -28,6 +29,7 @@ import {
   unlinkedChildrenByPhone,
   verifiedPhonesOf,
 } from "./linking.js";
+import { preferredChannel } from "../contacts/preferred-channel.js";
 
 const NS = "children:link.";
 
@@ -63,12 +65,7 @@ function phoneHint(phone: string | null | undefined): string {
 
 /** The active kader of the child's posyandu and the bidan/puskesmas of its desa hear of the request. */
 async function askApprovers(rt: Runtime, tx: DbOrTx, child: Child, requester: Contact, number: number, now: Date): Promise<void> {
-  const [channel] = await tx
-    .select()
-    .from(contactChannels)
-    .where(eq(contactChannels.contactId, requester.id))
-    .orderBy(desc(contactChannels.lastInboundAt))
-    .limit(1);
+  const channel = await preferredChannel(tx, requester.id);
   const vars = { number, name: child.name, code: child.code, channel: channel?.channel ?? "-", phone: phoneHint(channel?.phone) };
   const kaders = child.posyanduId
     ? await tx
@@ -148,11 +145,9 @@ async function mayDecide(turn: Turn, child: Child): Promise<{ contactId: string;
   return inScope ? { contactId: c.id, accountId: account.id } : null;
 }
 
-let registered = false;
-
-/** Registers SETUJU/TOLAK ANAK with the conversation (once). */
-export function registerChildLinkConversations(): void {
-  if (registered) return;
-  registered = true;
-  registerHandler(handleLinkDecision);
-}
+/** SETUJU/TOLAK L-12: a kader or health worker decides on a parent's request to link a child. */
+export const childLinkConversation: ConversationDomain = {
+  name: "child-links",
+  handlers: [handleLinkDecision],
+  keywords: [{ prefixes: ["setuju l", "setuju anak", "tolak l", "tolak anak", "tulak l", "tulak anak", "terima l", "terima anak"] }],
+};

@@ -5,7 +5,6 @@ import compress from "@fastify/compress";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import type { FastifyError, FastifyPluginAsync } from "fastify";
-import { safeError } from "../lib/log.js";
 import type { Runtime } from "../runtime.js";
 import { assetRoutes } from "./assets.js";
 import { anonymousContext, SignInNeeded, type ConsoleDeps } from "./context.js";
@@ -44,7 +43,7 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
         return reply.redirect(`/konsol/masuk?ke=${encodeURIComponent(back)}`, 303);
       }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-      if (status >= 500) request.log.error(safeError(error), "console page failed");
+      if (status >= 500) request.log.error({ err: error }, "console page failed");
       const ctx = anonymousContext(deps, request, reply);
       const key = error.code === "FST_CSRF_INVALID_TOKEN" || error.code === "FST_CSRF_MISSING_SECRET" ? "csrf" : status === 404 ? "not_found" : status >= 500 ? "internal" : "generic";
       const text = ctx.t(`console:errors.${key}`);

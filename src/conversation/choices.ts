@@ -2,6 +2,7 @@
 // buttons (WhatsApp linked accounts do not); an answer may be the button payload, the number, or
 // the option's label typed out.
 import type { Button } from "../channels/channel.js";
+import { foldLabel } from "../lib/input/text.js";
 
 export interface Choice {
   label: string;
@@ -14,13 +15,7 @@ export function withChoices(text: string, choices: Choice[]): { text: string; bu
   return { text: `${text}\n${lines.join("\n")}`, buttons: choices.map((c) => ({ label: c.label, payload: c.payload })) };
 }
 
-function simplify(s: string): string {
-  return s
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-}
+const simplify = foldLabel;
 
 /** The chosen option's payload, or null when the answer matches none. */
 export function pickChoice(input: { text?: string; payload?: string }, choices: Choice[]): string | null {

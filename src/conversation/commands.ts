@@ -1,4 +1,5 @@
 // Commands anyone can type at any time, in Indonesian or Banjar, upper or lower case.
+import { keywordKey } from "./domain.js";
 
 export type Command = "menu" | "help" | "language" | "stop" | "start" | "mydata" | "delete" | "register" | "cancel" | "handoff";
 
@@ -46,13 +47,13 @@ const ALIASES: Record<string, Command> = {
   "kada jadi": "cancel", // Banjar: tidak jadi
 };
 
+/** Every command word of the core, for the keyword table (compose.ts). */
+export const COMMAND_WORDS: readonly string[] = Object.keys(ALIASES);
+/** The words for "cancel": with no dialogue open a domain may take them as its own undo. */
+export const CANCEL_WORDS: ReadonlySet<string> = new Set(COMMAND_WORDS.filter((w) => ALIASES[w] === "cancel"));
+
 /** Recognises a whole message as a command ("Menu", "hapus  data!", "/start"). */
 export function parseCommand(text: string | undefined): Command | null {
   if (!text) return null;
-  const key = text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}/ ]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return ALIASES[key] ?? null;
+  return ALIASES[keywordKey(text)] ?? null;
 }

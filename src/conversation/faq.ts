@@ -7,6 +7,7 @@ import { countTopicAnswer, recordBacklog } from "../knowledge/backlog.js";
 import { localDateOf } from "../reminders/dates.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import { pickChoice, type Choice } from "./choices.js";
+import { FAQ_MEMORY_MS } from "./state.js";
 import type { Turn } from "./turn.js";
 import { sayWelcome } from "./welcome.js";
 
@@ -44,7 +45,7 @@ export async function sendAnswer(turn: Turn, topicId: string, options: { keepSta
   parts.push(turn.t("knowledge:source", { source: topic.source }));
   turn.sayText(parts.join("\n\n"), hasMore ? [{ label: turn.t("knowledge:more.button"), payload: `faq:more:${topicId}` }] : undefined);
   // Remember the topic briefly so a typed "selengkapnya" refers to it.
-  if (!options.keepState) await turn.setState("faq", "answered", { topicId }, 30 * 60_000);
+  if (!options.keepState) await turn.setState("faq", "answered", { topicId }, FAQ_MEMORY_MS);
 }
 
 function handoffButton(turn: Turn) {
@@ -108,7 +109,7 @@ export async function answerQuestion(turn: Turn): Promise<void> {
   if (match.kind === "choices") {
     turn.ask("knowledge:choices.intro", topicChoices(turn, match.topicIds));
     turn.say("knowledge:choices.none_of_these", undefined, [handoffButton(turn)]);
-    await turn.setState("faq", "choose", { topicIds: match.topicIds, question: turn.text.slice(0, 1000) }, 30 * 60_000);
+    await turn.setState("faq", "choose", { topicIds: match.topicIds, question: turn.text.slice(0, 1000) }, FAQ_MEMORY_MS);
     return;
   }
   await turn.clearState();
@@ -118,7 +119,7 @@ export async function answerQuestion(turn: Turn): Promise<void> {
     // Perhaps a real question the FAQ does not cover: keep it briefly so "Tanya bidan" can
     // pass it on as asked.
     turn.say("knowledge:none.offtopic", undefined, [handoffButton(turn)]);
-    await turn.setState("faq", "unanswered", { question: turn.text.slice(0, 1000) }, 30 * 60_000);
+    await turn.setState("faq", "unanswered", { question: turn.text.slice(0, 1000) }, FAQ_MEMORY_MS);
   } else {
     turn.say(`knowledge:none.${match.reason}`);
   }

@@ -4,7 +4,6 @@
 import { sql } from "drizzle-orm";
 import { InboundBusyError, InboundUnavailableError, type InboundMessage, type InboundSink } from "../channels/channel.js";
 import { isDatabaseError } from "../db/errors.js";
-import { safeError } from "../lib/log.js";
 import type { ChannelHub } from "../channels/hub.js";
 import { deliverOutbox, enqueue } from "../channels/outbox.js";
 import { contactChannelFromJson, contactFromJson, type Contact, type ContactChannel } from "../contacts/index.js";
@@ -12,7 +11,6 @@ import { rawQuery, type Tx } from "../db/client.js";
 import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
-import { registerDomainConversations } from "./domains.js";
 import { route } from "./router.js";
 import type { DialogueState } from "./state.js";
 import { Turn } from "./turn.js";
@@ -26,7 +24,7 @@ import * as metrics from "../metrics/index.js";
 export const FLOOD_LIMIT_PER_MINUTE = 20;
 
 /**
- * Longer texts are answered with "please write shorter" on every channel (issue 13.3). 4,096 is
+ * Longer texts are answered with "please write shorter" on every channel. 4,096 is
  * Telegram's own message limit: room for a kader's many-line report; WhatsApp allows 65,536.
  */
 export const MAX_INBOUND_TEXT_LENGTH = 4096;
@@ -122,7 +120,7 @@ export async function handleInbound(rt: Runtime, received: InboundMessage): Prom
         ...to,
         message: reply,
         // Its own kind: WhatsApp Cloud sends it as the `erasure` template outside the 24-hour window.
-        ...(turn.erased ? { forgetAfterSend: true, kind: "erasure" } : {}),
+        ...(turn.erased ? { forgetAfterSend: true, kind: "erasure" as const } : {}),
         ...(delayMs > 0 ? { notBefore: new Date(now.getTime() + delayMs) } : {}),
       }));
       // The first message over the limit: the person hears at once that the answers are coming.
@@ -164,7 +162,6 @@ async function databaseAnswers(rt: Runtime): Promise<boolean> {
 }
 
 export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxConcurrency?: number } = {}): ConversationSink {
-  registerDomainConversations();
   const sending = new Set<Promise<unknown>>();
   // Bounded work: beyond this many messages in progress a message is refused (503 / tried again),
   // so a burst waits at the provider, not in this process's memory or the database pool's queue.
@@ -182,13 +179,13 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
         failure = err;
         if (!isDatabaseError(err)) break;
         if (!(await databaseAnswers(rt))) {
-          rt.log.warn({ ...safeError(err), channel: message.channel }, "inbound message not stored: database unavailable");
+          rt.log.warn({ err, channel: message.channel }, "inbound message not stored: database unavailable");
           metrics.inboundMessages.inc({ channel: message.channel, outcome: "unavailable" });
           throw new InboundUnavailableError({ cause: err });
         }
       }
     }
-    rt.log.error({ ...safeError(failure), channel: message.channel, alert: "inbound_failed" }, "inbound message failed");
+    rt.log.error({ err: failure, channel: message.channel, alert: "inbound_failed" }, "inbound message failed");
     metrics.inboundMessages.inc({ channel: message.channel, outcome: "failed" });
     metrics.errors.inc({ place: "inbound" });
     const lang = detectLanguage(message.text ?? "") ?? DEFAULT_LANG;
@@ -219,7 +216,7 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
     // Sending happens after the caller is answered (webhooks must be acknowledged quickly); a
     // failed send stays in the outbox for the retry job.
     const delivered = deliverOutbox(rt, hub, { ids: outboxIds }).catch((err: unknown) =>
-      rt.log.error({ ...safeError(err) }, "delivering replies failed"),
+      rt.log.error({ err }, "delivering replies failed"),
     );
     sending.add(delivered);
     void delivered.finally(() => sending.delete(delivered));

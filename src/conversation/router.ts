@@ -1,5 +1,6 @@
 // Decides what one message is: a command (any time), an answer to the dialogue in progress, a
-// domain message (kader report, reminder reply…), or a question for the FAQ.
+// domain message (kader report, reminder reply…), or a question for the FAQ. The dialogues,
+// handlers and command words of the domains come from rt.conversation (compose.ts).
 import { parseCommand, type Command } from "./commands.js";
 import { hasDangerWords } from "../knowledge/index.js";
 import { answerDangerSign, answerQuestion, handleFaqFollowUp } from "./faq.js";
@@ -9,27 +10,6 @@ import { languageFlow } from "./flows/language.js";
 import { deleteFlow, describeMyData, resume, stopFlow } from "./flows/privacy.js";
 import { registrationFlow } from "./flows/registration.js";
 import type { Handler, Turn } from "./turn.js";
-
-const FLOWS: Flow[] = [registrationFlow, languageFlow, stopFlow, deleteFlow];
-
-/** Domain handlers tried after commands and dialogues, before the FAQ (growth, reminders …). */
-const domainHandlers: Handler[] = [];
-
-/** Domain commands that also work in the middle of any dialogue (JAM …), which then resumes. */
-const globalHandlers: Handler[] = [];
-
-/** Lets a domain module claim messages (e.g. "UKUR …" reports); first registered is tried first. */
-export function registerHandler(handler: Handler): void {
-  if (!domainHandlers.includes(handler)) domainHandlers.push(handler);
-}
-
-/**
- * Lets a domain module add a command that works at any moment, even inside another dialogue
- * (e.g. JAM 17). It must claim only its own unmistakable command and leave the dialogue state alone.
- */
-export function registerGlobalHandler(handler: Handler): void {
-  if (!globalHandlers.includes(handler)) globalHandlers.push(handler);
-}
 
 /** After answering something else in the middle of a dialogue, asks its question again. */
 export async function resumeDialogue(turn: Turn, flow: Flow): Promise<void> {
@@ -42,18 +22,11 @@ export async function resumeDialogue(turn: Turn, flow: Flow): Promise<void> {
   }
 }
 
-/** Lets a domain module add a dialogue (its state's `flow` is the flow's name). */
-export function registerFlow(flow: Flow): void {
-  if (FLOWS.some((f) => f.name === flow.name)) return;
-  FLOWS.push(flow);
-}
-
-/** Starts a registered dialogue by name (e.g. after registration, the pregnancy enrolment). */
-export async function startFlow(turn: Turn, name: string): Promise<boolean> {
-  const flow = FLOWS.find((f) => f.name === name);
-  if (!flow) return false;
-  await flow.start(turn);
-  return true;
+/** The domain handlers for this message: the claiming domain's only, when it is a claimed word. */
+function handlersFor(turn: Turn): Handler[] {
+  const conversation = turn.rt.conversation;
+  const owner = conversation.ownerOf(turn.text, turn.contact);
+  return owner ? conversation.handlers(owner) : conversation.handlers();
 }
 
 async function runCommand(turn: Turn, command: Command): Promise<void> {
@@ -89,7 +62,7 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
       return turn.say("conversation:cancelled");
     case "handoff":
       // The state may hold the question the bot just failed to answer: the flow forwards it.
-      if (!(await startFlow(turn, "handoff"))) turn.say("conversation:fallback");
+      if (!(await turn.rt.conversation.startFlow(turn, "handoff"))) turn.say("conversation:fallback");
       return;
   }
 }
@@ -107,9 +80,11 @@ export async function route(turn: Turn): Promise<void> {
   // goes on like any unknown payload and gets the bot's usual help rather than silence.
   const command = payload?.startsWith("cmd:") ? payloadCommand(payload.slice(4)) : (parseCommand(turn.message.text) ?? parseIntent(turn.message.text));
   // BATAL with no dialogue open may mean a domain's own undo (a kader's last report).
-  const dialogueOpen = turn.state !== null && FLOWS.some((f) => f.name === turn.state?.flow);
+  const conversation = turn.rt.conversation;
+  const dialogueOpen = turn.state !== null && conversation.flow(turn.state.flow) !== undefined;
   if (command === "cancel" && !dialogueOpen) {
-    for (const handler of domainHandlers) if (await handler(turn)) return;
+    const owner = conversation.ownerOf(turn.text, turn.contact);
+    if (owner) for (const handler of conversation.handlers(owner)) if (await handler(turn)) return;
   }
   if (command) return runCommand(turn, command);
 
@@ -118,7 +93,11 @@ export async function route(turn: Turn): Promise<void> {
   if (!turn.text && !payload && turn.message.phone) return turn.say("conversation:phone_saved");
   if (!turn.text && !payload) return turn.say("conversation:unsupported");
 
-  const flow = turn.state ? FLOWS.find((f) => f.name === turn.state?.flow) : undefined;
+  let flow = conversation.flow(turn.state?.flow);
+  if (flow?.leavesFor?.(turn)) {
+    await turn.clearState();
+    flow = undefined;
+  }
   if (flow) {
     // A danger sign is answered even in the middle of a dialogue (which stays where it was):
     // "go to the puskesmas now" must never wait for a date to be typed correctly.
@@ -128,11 +107,11 @@ export async function route(turn: Turn): Promise<void> {
     }
     // An FAQ button ("selengkapnya", a topic) pressed while a dialogue is open.
     if (payload?.startsWith("faq:") && (await handleFaqFollowUp(turn, { keepState: true }))) return resumeDialogue(turn, flow);
-    for (const handler of globalHandlers) if (await handler(turn)) return resumeDialogue(turn, flow);
+    for (const handler of conversation.globalHandlers()) if (await handler(turn)) return resumeDialogue(turn, flow);
     return flow.step(turn);
   }
 
-  for (const handler of [...globalHandlers, ...domainHandlers]) if (await handler(turn)) return;
+  for (const handler of [...conversation.globalHandlers(), ...handlersFor(turn)]) if (await handler(turn)) return;
 
   if (await handleFaqFollowUp(turn)) return;
   return answerQuestion(turn);

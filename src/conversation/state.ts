@@ -3,8 +3,14 @@ import { eq } from "drizzle-orm";
 import { conversationStates } from "../contacts/contacts.sql.js";
 import { rawQuery, type DbOrTx } from "../db/client.js";
 
-/** A dialogue left this long is forgotten (the person is told, and starts over). */
-export const STATE_TTL_MS = 24 * 60 * 60_000;
+/** The dialogue time-out: a dialogue left this long is forgotten (the person is told, and starts over). */
+export const DIALOGUE_TIMEOUT_MS = 24 * 60 * 60_000;
+
+/**
+ * How long the bot remembers its last FAQ answer, menu or unanswered question (for "selengkapnya",
+ * a number from the menu, or "Tanya bidan" forwarding the question); forgotten silently.
+ */
+export const FAQ_MEMORY_MS = 30 * 60_000;
 
 export interface DialogueState {
   flow: string;
@@ -28,7 +34,7 @@ export async function loadState(
 }
 
 // saveState and clearState run on most turns: hand-written and prepared (rawQuery).
-export async function saveState(tx: DbOrTx, contactId: string, state: DialogueState, now: Date, ttlMs = STATE_TTL_MS) {
+export async function saveState(tx: DbOrTx, contactId: string, state: DialogueState, now: Date, ttlMs = DIALOGUE_TIMEOUT_MS) {
   await rawQuery(
     tx,
     `insert into conversation_states (contact_id, flow, step, data, updated_at, expires_at)

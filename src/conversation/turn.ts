@@ -30,7 +30,7 @@ export class Turn {
 
   /**
    * Whether this chat may act with a kader or staff role. The web chat is a try-out anyone can
-   * open, so it may not, unless WEB_CHAT_STAFF_ROLES is on for a demo (issue 13.1).
+   * open, so it may not, unless WEB_CHAT_STAFF_ROLES is on for a demo.
    */
   get staffRolesAllowed(): boolean {
     return this.message.channel !== "web" || this.rt.config.WEB_CHAT_STAFF_ROLES;

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { queryRows, type Db } from "./client.js";
+import { installAuditAppendOnly } from "../platform/audit.js";
 import { ROUTINES_SQL } from "./routines.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations", import.meta.url));
@@ -44,6 +45,8 @@ export async function migrate(db: Db, migrationsFolder = MIGRATIONS_DIR): Promis
       }
       // Functions follow the schema they read; replaced on every start so they match the code.
       for (const routine of ROUTINES_SQL) await tx.execute(sql.raw(routine));
+      // The audit log's append-only triggers, likewise kept equal to the code (platform/audit.ts).
+      await installAuditAppendOnly(tx);
       return { applied, total: migrations.length };
     });
   } catch (cause) {

@@ -1,6 +1,7 @@
 // Database routines the service calls on its hot paths. Not drizzle schema (drizzle-kit does not
 // generate functions), so migrate() creates them after the migrations, in the same locked
 // transaction; `create or replace` keeps them equal to this file on every start.
+import { personLockKey } from "../contacts/person-lock.js";
 
 /**
  * The first half of handling an inbound message, in one round trip instead of eight statements:
@@ -71,7 +72,7 @@ begin
   end if;
   v_cid := v_channel.contact_id;
 
-  perform pg_advisory_xact_lock(hashtextextended(v_cid::text, 0));
+  perform pg_advisory_xact_lock(${personLockKey("v_cid")});
 
   if not v_created then
     update contacts set last_inbound_at = p_received_at where id = v_cid returning * into v_contact;

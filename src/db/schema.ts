@@ -5,7 +5,7 @@ export * from "../health-units/health-units.sql.js";
 export * from "../contacts/contacts.sql.js";
 export * from "../channels/channels.sql.js";
 export * from "../admin/accounts.sql.js";
-export * from "../admin/audit.sql.js";
+export * from "../platform/audit.sql.js";
 export * from "../children/children.sql.js";
 export * from "../growth/growth.sql.js";
 export * from "../handoff/handoff.sql.js";

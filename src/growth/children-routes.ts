@@ -4,12 +4,12 @@
 import { and, asc, count, desc, eq, ilike, isNull, lt, or } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
-import { auditSnapshot, recordAudit } from "../admin/audit.js";
-import { badField, conflict, forbidden, notFound } from "../admin/errors.js";
-import { actorOf, requireStaff } from "../admin/http.js";
+import { auditSnapshot, recordAudit } from "../platform/audit.js";
+import { badField, conflict, forbidden, notFound } from "../platform/errors.js";
+import { actorOf, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
-import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../admin/validation.js";
+import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
+import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../platform/http/validation.js";
 import { children, type Child } from "../children/index.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";

@@ -47,7 +47,7 @@ export interface PlausibilityContext {
 
 /**
  * Warnings that cannot be confirmed: the report is not stored, the kader sends the line again.
- * A measurement dated in the future did not happen yet (issue 12 item 7).
+ * A measurement dated in the future did not happen yet.
  */
 export const BLOCKING_WARNINGS: readonly PlausibilityCode[] = ["future-date"];
 

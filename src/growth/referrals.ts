@@ -2,7 +2,7 @@
 // sent to the puskesmas staff's chats, acknowledged, given an outcome, reminded after 7 days.
 import { and, asc, count, desc, eq, inArray, isNull, lte, ne, sql, type SQL } from "drizzle-orm";
 import { staffChatsForDesa } from "../admin/notify.js";
-import { whereInScope, type ScopePrincipal } from "../admin/scope.js";
+import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
 import { enqueue } from "../channels/outbox.js";
 import { children, pregnancies } from "../children/children.sql.js";
 import { contactChannels } from "../contacts/contacts.sql.js";
@@ -17,7 +17,7 @@ import { referralPriority } from "./rules.js";
 
 export type Referral = typeof referrals.$inferSelect;
 
-/** Open referrals are reminded once after this long without an outcome (issue 5). */
+/** Open referrals are reminded once after this long without an outcome. */
 export const REFERRAL_REMINDER_AFTER_MS = 7 * 24 * 60 * 60_000;
 
 const RULES_KEY = "referral_rules";
@@ -139,7 +139,7 @@ export interface ReferralResult {
  * Creates a referral for the puskesmas of the desa and notifies it. A person has one referral not
  * yet closed at a time: when one is open (or acknowledged) and the child got worse — a reason the
  * puskesmas has not heard yet — the reason is added, the priority raised when it is more severe,
- * and the puskesmas and bidan are told again what changed (issue 11 item 1).
+ * and the puskesmas and bidan are told again what changed.
  */
 export async function createReferral(db: DbOrTx, i18n: I18n, input: NewReferral, now: Date): Promise<ReferralResult> {
   const who = input.childId ? eq(referrals.childId, input.childId) : eq(referrals.pregnancyId, input.pregnancyId ?? "00000000-0000-0000-0000-000000000000");

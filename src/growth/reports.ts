@@ -18,10 +18,11 @@ import { adviceFor, ageParts, defaultPosition, formatDate, formatNumber, referra
 import type { ReferralReason } from "./growth.sql.js";
 import { weightGainStatus, type WeighingAssessment } from "./weight-gain.js";
 import { ageInDays, dayNumber, type Position } from "./zscore.js";
+import { preferredChannel } from "../contacts/preferred-channel.js";
 
 export type Measurement = typeof measurements.$inferSelect;
 
-/** BATAL undoes the kader's own last report within this window (issue 5). */
+/** BATAL undoes the kader's own last report within this window. */
 export const UNDO_WINDOW_MS = 24 * 60 * 60_000;
 
 /** The values of one report, JSON-safe (they wait in the dialogue state during a confirmation). */
@@ -126,7 +127,7 @@ export async function evaluateReport(db: DbOrTx, child: Child, values: ReportVal
     weighing = all.find((w) => w.mine) ?? null;
   }
   const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing, muacCm: values.muacCm, rules: options.rules });
-  // A weight-only re-measure still describes a child whose recent length was short (issue 12 item 7).
+  // A weight-only re-measure still describes a child whose recent length was short.
   let latestLength: Evaluation["latestLength"] = null;
   if (values.lengthCm === undefined) {
     const day = dayNumber(values.measuredOn);
@@ -299,12 +300,7 @@ export async function notifyParent(db: DbOrTx, i18n: I18n, child: Child, ev: Eva
   if (!child.parentContactId) return false;
   const [parent] = await db.select().from(contacts).where(eq(contacts.id, child.parentContactId));
   if (!parent?.consentAt || parent.optedOutAt) return false;
-  const [channel] = await db
-    .select()
-    .from(contactChannels)
-    .where(eq(contactChannels.contactId, parent.id))
-    .orderBy(desc(contactChannels.lastInboundAt))
-    .limit(1);
+  const channel = await preferredChannel(db, parent.id);
   if (!channel) return false;
   const lang: Lang = parent.lang ?? "id";
   const t = (key: string, vars?: Record<string, unknown>) => i18n.t(lang, key, vars);

@@ -4,11 +4,11 @@
 // area scoping are the admin module's (session cookie or bearer API token; whereInScope).
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
-import { auditSnapshot, recordAudit } from "../admin/audit.js";
-import { HttpError, notFound } from "../admin/errors.js";
-import { actorOf, requireRole, requireStaff } from "../admin/http.js";
+import { auditSnapshot, recordAudit } from "../platform/audit.js";
+import { conflict, notFound } from "../platform/errors.js";
+import { actorOf, requireRole, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { idParams, pageOf } from "../admin/validation.js";
+import { idParams, pageOf } from "../platform/http/validation.js";
 import { assessRow, OUTPUT_COLUMNS } from "./batch.js";
 import { REFERRAL_OUTCOMES, type ReferralOutcome } from "./growth.sql.js";
 import { REFERRAL_RULES, type ReferralRule } from "./referral-rules.js";
@@ -70,7 +70,7 @@ function referralView(r: Referral) {
 
 function changed(result: ReferralChange): Referral {
   if (result.ok) return result.referral;
-  if (result.reason === "closed") throw new HttpError(409, "referral_closed", "This referral is already closed");
+  if (result.reason === "closed") throw conflict("referral_closed", "This referral is already closed");
   throw notFound("Referral");
 }
 

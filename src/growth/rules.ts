@@ -1,6 +1,8 @@
 // Small pure rules the chat and the database layer share: local dates, the age as a kader says it,
 // the measuring position by age, who needs referral, maternal KEK/anaemia, phone numbers.
 import { DateTime } from "luxon";
+import { isUnderFive } from "../children/balita.js";
+import { parseLooseDate } from "../lib/input/dates.js";
 import type { GrowthAssessment } from "./assess.js";
 import type { StatusTbu } from "./classify.js";
 import type { ReferralPriority, ReferralReason } from "./growth.sql.js";
@@ -34,40 +36,17 @@ export function resolveMeasuredOn(m: MeasuredOn | undefined, today: string): str
   return iso(year - 1, m.month, m.day);
 }
 
-// Indonesian month names and common short forms; Banjar uses the same names (Januari … Desember),
-// sometimes with the Hulu sound rules (Pebruari, Agustus → Agustus, Nopember).
-const MONTHS: Record<string, number> = {
-  jan: 1, januari: 1, feb: 2, peb: 2, februari: 2, pebruari: 2, mar: 3, maret: 3, apr: 4, april: 4, mei: 5,
-  jun: 6, juni: 6, jul: 7, juli: 7, agu: 8, agt: 8, ags: 8, agus: 8, agustus: 8, sep: 9, sept: 9, september: 9,
-  okt: 10, oktober: 10, nov: 11, nop: 11, november: 11, nopember: 11, des: 12, desember: 12,
-};
-
-/** A birth date typed any usual way: 12/3/2025, 12-03-2025, 12.03.25, 12 Maret 2025, 2025-03-12. */
-export function parseDateText(text: string): string | null {
-  const t = text.trim().toLowerCase().replace(/\s+/g, " ");
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  if (m) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
-  m = /^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2}|\d{4})$/.exec(t);
-  if (m) return iso(fullYear(Number(m[3])), Number(m[2]), Number(m[1]));
-  m = /^(\d{1,2})\s*-?\s*([a-z]+)\.?\s*-?\s*(\d{2}|\d{4})$/.exec(t);
-  if (m) {
-    const month = MONTHS[m[2] as string];
-    return month ? iso(fullYear(Number(m[3])), month, Number(m[1])) : null;
-  }
-  return null;
-}
-
-const fullYear = (y: number): number => (y < 100 ? 2000 + y : y);
-
 export type BirthDateProblem = "unreadable" | "future" | "too-old";
 
-/** A child's birth date for ANAK BARU: readable, not in the future, under 6 years (balita + margin). */
+/**
+ * A child's birth date for ANAK BARU and the API: read as parents' dates are (lib/input/dates:
+ * "12/3/2025", "12 Maret", "kemarin", "2 bulan lalu"), not in the future, under five (balita.ts).
+ */
 export function checkBirthDate(text: string, today: string): { date: string } | { problem: BirthDateProblem } {
-  const date = parseDateText(text);
+  const date = parseLooseDate(text, today, "past");
   if (!date) return { problem: "unreadable" };
   if (dayNumber(date) > dayNumber(today)) return { problem: "future" };
-  // Posyandu follow children 0–59 months; a few months over still gets registered (late entry).
-  if (completedMonths(date, today) >= 72) return { problem: "too-old" };
+  if (!isUnderFive(date, today)) return { problem: "too-old" };
   return { date };
 }
 
@@ -93,7 +72,7 @@ export function defaultPosition(ageDays: number | null, keyword: "pb" | "tb" | u
 /**
  * LiLA of a child 6–59 months: < 11,5 cm is gizi buruk and 11,5–< 12,5 cm gizi kurang, whatever
  * the weight (Kemenkes, Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita, 2019; WHO
- * 2013 SAM guideline; faq-topics.md F `gizi-buruk`). WHO's MUAC-for-age z-score table is not
+ * 2013 SAM guideline; the FAQ topic `gizi-buruk`). WHO's MUAC-for-age z-score table is not
  * available here, so the absolute cut-offs the programme screens with are used.
  */
 export const MUAC_SEVERE_CM = 11.5;
@@ -158,7 +137,7 @@ export type AdviceCode =
   | "measure-length"
   | "good";
 
-/** What else is known about the child when this measurement is weighed alone (issue 12 item 7). */
+/** What else is known about the child when this measurement is weighed alone. */
 export interface AdviceContext {
   /** The child has a referral not yet closed. */
   openReferral?: boolean;
@@ -186,11 +165,11 @@ export function adviceFor(a: Pick<GrowthAssessment, "status">, reasons: readonly
   return "good";
 }
 
-/** KEK in pregnancy: LiLA < 23,5 cm (Depkes 2012; schedule-facts.md §9). */
+/** KEK in pregnancy: LiLA < 23,5 cm (Depkes 2012, Pedoman Gizi Ibu Hamil; Buku KIA). */
 export const KEK_MUAC_CM = 23.5;
 /**
- * Anaemia in pregnancy: Hb < 11 g/dL (schedule-facts.md §9; in trimester II the cut-off is
- * 10,5 g/dL — the issue asks for 11 throughout, which errs on the side of a check-up).
+ * Anaemia in pregnancy: Hb < 11 g/dL (WHO 2011, Haemoglobin concentrations for the diagnosis of
+ * anaemia; Buku KIA). Some guides use 10,5 g/dL in trimester II; 11 throughout errs on the side of a check-up.
  */
 export const ANAEMIA_HB_GDL = 11;
 

@@ -36,9 +36,9 @@ export interface WeighingAssessment extends Weighing {
 
 /**
  * KBM (kenaikan berat badan minimal, grams per month) by umur bulan penuh at this weighing.
- * Source: Buku KIA 2023 growth page, row "800 900 800 600 500 400 300 200" (schedule-facts.md §6).
+ * Source: Buku KIA 2023 growth page, row "800 900 800 600 500 400 300 200".
  * [UNCERTAIN] the month alignment of the 400/300/200 bands (6–7, 8–10, ≥ 11) follows the Permenkes
- * 155/2010 KMS table as recalled in schedule-facts.md, not a verbatim source. Age 0 months (the
+ * 155/2010 KMS table as summarised in kader training material, not checked against its text. Age 0 months (the
  * first month of life) uses the 1-month value, the gain expected over the first month.
  */
 export function kbmGrams(ageMonths: number): number | null {
@@ -55,8 +55,8 @@ export function kbmGrams(ageMonths: number): number | null {
 
 /**
  * KBM is a gain per month; a "last month" weighing only days earlier (30th → 1st) cannot be judged
- * against it. Team choice (schedule-facts.md §6: "use KBM only when the previous weighing was ~1
- * month earlier"): at least 14 days apart, else O.
+ * against it. Team choice (KBM is defined between two monthly weighings, so it is used only when the
+ * previous weighing was about a month earlier): at least 14 days apart, else O.
  */
 export const MIN_INTERVAL_DAYS = 14;
 

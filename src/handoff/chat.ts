@@ -1,11 +1,14 @@
 // The chat side of "Tanya bidan": a person passes a question on; a linked health worker answers
 // with JAWAB <number> <answer>.
 import { accountForContact } from "../admin/chat-link.js";
-import { registerFlow, registerHandler, type Flow, type Turn } from "../conversation/index.js";
+import type { ConversationDomain } from "../conversation/domain.js";
+import type { Flow } from "../conversation/flows/flow.js";
+import { FAQ_MEMORY_MS } from "../conversation/state.js";
+import type { Turn } from "../conversation/turn.js";
 import { answerQuestion, submitQuestion } from "./index.js";
 
 /** The bot keeps the question it could not answer this long, so "Tanya bidan" can forward it. */
-export const UNANSWERED_TTL_MS = 30 * 60_000;
+export const UNANSWERED_TTL_MS = FAQ_MEMORY_MS;
 
 async function submit(turn: Turn, question: string) {
   const row = await submitQuestion(
@@ -67,7 +70,10 @@ async function staffAnswer(turn: Turn): Promise<boolean> {
   return true;
 }
 
-export function registerHandoffConversations(): void {
-  registerFlow(handoffFlow);
-  registerHandler(staffAnswer);
-}
+/** "Tanya bidan" in the conversation (TANYA BIDAN itself is a core command that starts the flow). */
+export const handoffConversation: ConversationDomain = {
+  name: "handoff",
+  flows: [handoffFlow],
+  handlers: [staffAnswer],
+  keywords: [{ prefixes: ["jawab"] }],
+};

@@ -1,10 +1,10 @@
 // Admin API for "Tanya bidan": the handoff inbox of the caller's area (list, claim, answer).
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
-import { conflict, notFound } from "../admin/errors.js";
-import { requireRole } from "../admin/http.js";
+import { conflict, notFound } from "../platform/errors.js";
+import { requireRole } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { errorSchema, idParams, pageOf, pageQuery, type Page } from "../admin/validation.js";
+import { errorSchema, idParams, pageOf, pageQuery, type Page } from "../platform/http/validation.js";
 import { answerQuestion, claimQuestion, findQuestion, listQuestions, type HandoffQuestion } from "./index.js";
 
 // Kader do not answer health questions; the health workers and the Pokja do.

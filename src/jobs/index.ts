@@ -1,7 +1,6 @@
 // Periodic work on node-cron. Each job reports stats, never overlaps itself, and shutdown waits
 // for a running job to finish before the database closes.
 import cron, { type ScheduledTask } from "node-cron";
-import { safeError } from "../lib/log.js";
 import * as metrics from "../metrics/index.js";
 import type { Runtime } from "../runtime.js";
 import { withRequestId } from "../lib/request-context.js";
@@ -37,7 +36,7 @@ export function startJobs(rt: Runtime, jobs: Job[]): JobRunner {
           return stats;
         })
         .catch((err: unknown): Record<string, number> => {
-          rt.log.error({ ...safeError(err), job: job.name }, "job failed");
+          rt.log.error({ err, job: job.name }, "job failed");
           metrics.errors.inc({ place: `job:${job.name}` });
           return {};
         }),

@@ -5,7 +5,7 @@ import { count, max } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { LANGUAGES } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
-import { loadFaqTopics } from "./index.js";
+import { loadFaqTopics } from "./content.js";
 import { buildFaqIndex, type FaqIndex } from "./match.js";
 import { faqOverrides } from "./overrides.sql.js";
 import type { FaqTopic } from "./types.js";

@@ -30,7 +30,7 @@ const A = "tanda-bahaya-anak";
 export const SUBJECT_ORDER: readonly DangerSubject[] = ["postpartum", "pregnancy", "newborn", "baby", "child"];
 
 export const SUBJECT_PATTERNS: Record<DangerSubject, RegExp> = {
-  // Nifas = the 42 days after birth (schedule-facts §3). "habis lahiran", "imbah baranak" (Banjar
+  // Nifas = the 42 days after birth (Buku KIA; Permenkes 21/2021). "habis lahiran", "imbah baranak" (Banjar
   // imbah = setelah, baranak = melahirkan), "pasca salin", "darah nifas".
   postpartum:
     /\b(nifas|postpartum|pasca ?salin|pasca ?persalinan|(habis|setelah|sesudah|pasca|baru|selesai|usai|abis|sejak) (saya |aku )?(melahirkan|lahiran|bersalin|persalinan|operasi sesar|operasi caesar|sesar|caesar|sc|lahir anak|punya bayi)|melahirkan \d+ (hari|minggu) (lalu|yang lalu))\b/,
@@ -284,7 +284,8 @@ export const DANGER_SIGNS: readonly DangerSign[] = [
 
 /**
  * Banjar and chat spellings the shared normalisation does not map yet, used for danger wording
- * only (banjar-lexicon.tsv sound rules: e -> a, o -> u; Banjar ma-/ba- prefixes).
+ * only (Banjar has the vowels a, i, u only, so Indonesian e and o become a and u; Banjar
+ * verbs take ma-/ba- where Indonesian has me-/ber-).
  */
 export const DANGER_WORDS: Readonly<Record<string, string>> = {
   kaluar: "keluar",

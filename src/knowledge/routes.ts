@@ -2,11 +2,11 @@
 // run-time overrides; answers change on the next question, with no redeploy.
 import { desc, eq, sql } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
-import { auditSnapshot, recordAudit } from "../admin/audit.js";
-import { notFound } from "../admin/errors.js";
-import { actorOf, requireRole, requireStaff } from "../admin/http.js";
+import { auditSnapshot, recordAudit } from "../platform/audit.js";
+import { notFound } from "../platform/errors.js";
+import { actorOf, requireRole, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { errorSchema } from "../admin/validation.js";
+import { errorSchema } from "../platform/http/validation.js";
 import { LANGUAGES } from "../i18n/index.js";
 import { knowledgeOf, refreshKnowledge } from "./base.js";
 import { faqBacklog } from "./backlog.sql.js";

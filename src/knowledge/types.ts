@@ -3,7 +3,7 @@ import type { Lang } from "../i18n/index.js";
 /** One FAQ topic's metadata (src/knowledge/content/<section>.json, or an admin override row). */
 export interface FaqTopic {
   id: string;
-  /** Section letter of faq-topics.md, "A".."G". */
+  /** Section letter of the FAQ content (src/knowledge/content/), "A".."G". */
   section: string;
   /** Danger-sign topic: the bot must send the person to the bidan/puskesmas before anything else. */
   danger: boolean;

@@ -7,8 +7,8 @@
 // monitoring) — with the person's link and phone removed. A parent-registered child a kader has
 // since weighed stays for that record too, without its name, mother, NIK or parent.
 import { and, eq, inArray, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
-import { recordAudit } from "../admin/audit.js";
-import { auditLog } from "../admin/audit.sql.js";
+import { recordAudit } from "../platform/audit.js";
+import { auditLog } from "../platform/audit.sql.js";
 import { inboundMessages, outbox } from "../channels/channels.sql.js";
 import { childLinkRequests, children } from "../children/children.sql.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";

@@ -1,6 +1,6 @@
 // Calendar-date helpers for the reminder programme. Every date here is a local calendar date in
-// WITA (Asia/Makassar, UTC+8, no DST): Kabupaten Balangan's time zone (schedule-facts.md, top and
-// Implementation checklist §1). Dates travel as "YYYY-MM-DD" strings so they never shift with the
+// WITA (Asia/Makassar, UTC+8, no DST): Kabupaten Balangan's time zone (Kalimantan Selatan is in WITA: Keppres 41/1987
+// on Indonesia's time zones). Dates travel as "YYYY-MM-DD" strings so they never shift with the
 // host's time zone.
 import { DateTime, FixedOffsetZone } from "luxon";
 
@@ -132,8 +132,8 @@ export function dayInMonth(year: number, month: number, day: number): string {
 
 /**
  * Age in completed months ("umur bulan penuh"): leftover days are dropped, and when the day of
- * month has not been reached yet the month does not count (schedule-facts.md §6 "Age counting":
- * "if the day difference is negative, subtract 1 month"; Kemenkes flipbuilder pages 85–86).
+ * month has not been reached yet the month does not count (Kemenkes
+ * kader training "Menghitung Umur Bulan Penuh": if the day difference is negative, subtract 1 month).
  * So a child born 31 Jan is still 0 months old on 28/29 Feb.
  */
 export function ageInCompletedMonths(birthDate: string, onDate: string): number {

@@ -6,7 +6,8 @@ import type { Contact } from "../contacts/index.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
 import type { Runtime } from "../runtime.js";
-import { jitterFraction, localToday, planOne, sendAtFor, type Plan } from "./dispatch.js";
+import { planOne, type Plan } from "./planning.js";
+import { jitterFraction, localToday, sendAtFor } from "./send-at.js";
 import { reminderFires, reminderPlans } from "./reminders.sql.js";
 import type { Sex } from "./schedule.js";
 
@@ -216,7 +217,7 @@ export async function recordPregnancyLoss(rt: Runtime, tx: DbOrTx, contact: Cont
 
 /**
  * Bayi meninggal: every reminder about the child stops. The mother's postnatal (KF) reminders go
- * on: her own nifas check matters as much after a loss (issue 11 item 4). Returns whether she
+ * on: her own nifas check matters as much after a loss. Returns whether she
  * still has them (the loss message then points her to the bidan).
  */
 export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Promise<{ postnatalContinues: boolean }> {

@@ -1,16 +1,17 @@
 // A pregnant woman's LiLA/Hb recorded by a kader or bidan (HAMIL … LILA 22,5 HB 10,5): the
 // pregnancy's Hb flag — the one source of truth the planner reads — and her own message with her
 // result and what to do (parents hear their child's results the same way, growth/reports.ts).
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { enqueue } from "../channels/outbox.js";
 import { pregnancies } from "../children/children.sql.js";
-import { contactChannels, contacts } from "../contacts/contacts.sql.js";
+import { contacts } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { isLang, type Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
 import { moveAnchor } from "./enrol.js";
 import { formatDate } from "./render.js";
 import { reminderPlans } from "./reminders.sql.js";
+import { preferredChannel } from "../contacts/preferred-channel.js";
 
 export interface MaternalResult {
   pregnancyId: string;
@@ -43,12 +44,7 @@ export async function maternalResultRecorded(rt: Runtime, tx: DbOrTx, r: Materna
 async function tellMother(rt: Runtime, tx: DbOrTx, contactId: string, r: MaternalResult, now: Date): Promise<boolean> {
   const [mother] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
   if (!mother?.consentAt || mother.optedOutAt) return false;
-  const [channel] = await tx
-    .select()
-    .from(contactChannels)
-    .where(eq(contactChannels.contactId, mother.id))
-    .orderBy(desc(contactChannels.lastInboundAt))
-    .limit(1);
+  const channel = await preferredChannel(tx, mother.id);
   if (!channel) return false;
   const lang: Lang = isLang(mother.lang) ? mother.lang : "id";
   const t = (key: string, vars?: Record<string, unknown>) => rt.i18n.t(lang, `${NS}${key}`, vars);

@@ -1,4 +1,4 @@
-// The posyandu day a plan is reminded of follows the posyandu itself (issue #6): when a posyandu's
+// The posyandu day a plan is reminded of follows the posyandu itself: when a posyandu's
 // monthly day changes, or a person or child moves to another posyandu, the affected active plans
 // take the new day, their pending posyandu reminders are dropped and they are planned again.
 // Set-based: a posyandu of hundreds of families costs a handful of statements, not a few per plan.
@@ -6,7 +6,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { dayInMonth } from "./dates.js";
-import { firesOf, insertFires, localToday, pregnancyHbLow, type Plan } from "./dispatch.js";
+import { firesOf, insertFires, pregnancyHbLow, type Plan } from "./planning.js";
+import { localToday } from "./send-at.js";
 import { dueSlice, posyanduEntries, type PlanEntry } from "./programme.js";
 import { REMINDER_RULES, type PosyanduRule } from "./rules.js";
 import { reminderPlans } from "./reminders.sql.js";

@@ -89,7 +89,7 @@ const POSYANDU_RULES = new Map(
 );
 
 /**
- * Posyandu-day reminders (the day before each monthly posyandu, schedule-facts §6) around `on`:
+ * Posyandu-day reminders (the day before each monthly posyandu) around `on`:
  * only from 40 days before to at least 40 days after `on` are expanded, since the tick plans a
  * day at a time; posyandu days are at most 31 days apart, so the next one after `on` is always in
  * the slice. Pregnancy: from 4 weeks after HPHT to HPL; child: to the last day of 59 months

@@ -3,13 +3,14 @@ import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { addDays } from "./dates.js";
-import { jitterFraction, localToday, sendAtFor, type Fire } from "./dispatch.js";
+import type { Fire } from "./planning.js";
+import { jitterFraction, localToday, sendAtFor } from "./send-at.js";
 import { reminderFires, reminderPlans } from "./reminders.sql.js";
 import { NOT_YET_RETRY_DAYS, ruleByKey } from "./rules.js";
 
 /** A reply counts for the latest reminder sent within this many days. */
 export const REPLY_WINDOW_DAYS = 30;
-/** BELUM/TUNDA remind again at most this many times (issue 6). follow_up 2 and 3 are those. */
+/** BELUM/TUNDA remind again at most this many times. follow_up 2 and 3 are those. */
 export const MAX_SNOOZES = 2;
 /** A reminder again after BELUM stays sendable this many days. */
 const SNOOZE_LENGTH_DAYS = 3;
@@ -79,7 +80,7 @@ export async function snooze(rt: Runtime, tx: DbOrTx, fires: Fire[]): Promise<Sn
       .select({ followUp: reminderFires.followUp, status: reminderFires.status, dueDate: reminderFires.dueDate })
       .from(reminderFires)
       .where(sameOccurrence(fire));
-    // BELUM/TUNDA again before the re-reminder went: that one stands (issue 12 item 10); a second
+    // BELUM/TUNDA again before the re-reminder went: that one stands; a second
     // would use up both re-reminders before either is sent.
     const waiting = rows.find((r) => r.followUp >= 2 && r.status === "pending");
     if (waiting) {

@@ -1,7 +1,8 @@
 // The first-1000-days reminder programme as data, so the Pokja can review it in a pull request.
-// Numbers come from /work/shared/domain/schedule-facts.md (section numbers below); every rule says
+// Numbers come from public sources (Permenkes, Buku KIA, Kemenkes guidelines, WHO); every rule says
 // where its timing comes from in `source`, and `uncertain` says what was NOT confirmed verbatim.
 // Texts live in locales/<lng>/reminders/*.json under the `messageKey`.
+import { BALITA_MONTHS } from "../children/balita.js";
 import type { Offset } from "./dates.js";
 
 export const REMINDER_KINDS = [
@@ -120,19 +121,19 @@ const NS = "reminders:";
 
 // --- sources (short, repeated) ---------------------------------------------------------------
 const SRC_ANC =
-  "Permenkes 21/2021; Pedoman Pelayanan Antenatal Terpadu ed. 3 (Kemenkes 2020): minimal 6 kali, 1-2-3 per trimester, K1 & K5 dokter + USG (schedule-facts §1)";
+  "Permenkes 21/2021; Pedoman Pelayanan Antenatal Terpadu ed. 3 (Kemenkes 2020): minimal 6 kali, 1-2-3 per trimester, K1 & K5 dokter + USG";
 const UNC_ANC_WEEKS =
-  "Exact week windows are derived, not regulation (§1 'Suggested reminder windows'). faq-topics.md 'anc-jadwal' says 2-1-3; §1 regulation sources say 1-2-3, which we use.";
+  "Exact week windows are derived, not regulation. Older ANC guidance (4 visits) says 2-1-3 per trimester; Permenkes 21/2021 and the 2020 ANC guideline say 1-2-3, which we use.";
 const SRC_TTD =
-  "Pedoman Penatalaksanaan TTD: ibu hamil 1 tablet/hari, minimal 90 tablet; anemia 2 tablet/hari sampai Hb normal (schedule-facts §2, §9)";
-const SRC_KF = "Buku KIA 2020 / Permenkes 21/2021: KF1 6 jam–2 hari, KF2 hari 3–7, KF3 hari 8–28, KF4 hari 29–42 (schedule-facts §3)";
-const SRC_KN = "Panduan Pelayanan Kunjungan Neonatus 2020: KN1 6–48 jam, KN2 hari 3–7, KN3 hari 8–28 (schedule-facts §3)";
+  "Pedoman Penatalaksanaan TTD: ibu hamil 1 tablet/hari, minimal 90 tablet; anemia 2 tablet/hari sampai Hb normal";
+const SRC_KF = "Buku KIA 2020 / Permenkes 21/2021: KF1 6 jam–2 hari, KF2 hari 3–7, KF3 hari 8–28, KF4 hari 29–42";
+const SRC_KN = "Panduan Pelayanan Kunjungan Neonatus 2020: KN1 6–48 jam, KN2 hari 3–7, KN3 hari 8–28";
 const SRC_IMM =
-  "Jadwal imunisasi rutin Kemenkes (slide P2P); rotavirus SE Dirjen P2P IM.02.02/C/3052/2023; IPV2 KMK HK.01.07/MENKES/1453/2022 (schedule-facts §4)";
-const SRC_VITA = "Panduan suplementasi vitamin A (Depkes 2005; Permenkes 21/2015): biru 100.000 SI 6–11 bln sekali, merah 200.000 SI 12–59 bln tiap Februari & Agustus (schedule-facts §5)";
-const SRC_POSYANDU = "Posyandu bulanan, balita ditimbang tiap bulan; ibu hamil juga didaftar di meja 1 (schedule-facts §6)";
+  "Jadwal imunisasi rutin Kemenkes (slide P2P); rotavirus SE Dirjen P2P IM.02.02/C/3052/2023; IPV2 KMK HK.01.07/MENKES/1453/2022";
+const SRC_VITA = "Panduan suplementasi vitamin A (Depkes 2005; Permenkes 21/2015): biru 100.000 SI 6–11 bln sekali, merah 200.000 SI 12–59 bln tiap Februari & Agustus";
+const SRC_POSYANDU = "Posyandu bulanan, balita ditimbang tiap bulan; ibu hamil juga didaftar di meja 1 (sistem 5 meja posyandu, Kemenkes)";
 const SRC_PMBA =
-  "PP 33/2012 ASI eksklusif; Buku Saku Kader 2021: ASI eksklusif 0–6 bulan, MP-ASI mulai 6 bulan; tekstur lumat 6–8, lembek 9–11, makanan keluarga ≥12 bulan (schedule-facts §8)";
+  "PP 33/2012 ASI eksklusif; Buku Saku Kader 2021: ASI eksklusif 0–6 bulan, MP-ASI mulai 6 bulan; tekstur lumat 6–8, lembek 9–11, makanan keluarga ≥12 bulan";
 
 // --- ANC K1–K6 -----------------------------------------------------------------------------
 // Trimester cut at 12 and 24 weeks from HPHT (§1 "Trimester boundaries", Indonesian programme use).
@@ -217,7 +218,7 @@ const p4kRules: WindowRule[] = [
       messageKey: `${NS}p4k.dangerSigns`,
       vars: { trimester: t.trimester },
       confirmable: false,
-      source: "Buku KIA 'tanda bahaya kehamilan' (schedule-facts §9; faq-topics 'tanda-bahaya-kehamilan'); once per trimester (issue 11 item 7)",
+      source: "Buku KIA 'tanda bahaya kehamilan'; once per trimester",
       uncertain: "Danger-sign list recalled from Buku KIA, page not retrieved (§9).",
     }),
   ),
@@ -239,7 +240,7 @@ const postTermRules: WindowRule[] = POST_TERM_WEEKS.map((weeks) => ({
   messageKey: `${NS}anc.postTerm`,
   vars: { weeks },
   confirmable: false,
-  source: "HPL = HPHT + 280 hari (schedule-facts §1); WHO 2018 induction of labour at ≥ 41 weeks; Buku KIA: lewat HPL → periksa ke bidan/dokter",
+  source: "HPL = HPHT + 280 hari (Naegele); WHO 2018 induction of labour at ≥ 41 weeks; Buku KIA: lewat HPL → periksa ke bidan/dokter",
   uncertain: "Buku KIA wording on 'hamil lewat waktu' not retrieved; we choose the safer reading: see the bidan the same day from HPL on.",
 }));
 
@@ -267,7 +268,7 @@ const newbornCareRule: WindowRule = {
   end: { days: 2 },
   messageKey: `${NS}kn.newbornCare`,
   confirmable: false,
-  source: "Buku KIA: perawatan tali pusat dan tanda bahaya bayi baru lahir, diajarkan pada KN1 (Panduan Pelayanan Kunjungan Neonatus 2020, schedule-facts §3)",
+  source: "Buku KIA: perawatan tali pusat dan tanda bahaya bayi baru lahir, diajarkan pada KN1 (Panduan Pelayanan Kunjungan Neonatus 2020)",
   uncertain: "Buku KIA danger-sign page not retrieved; list as in faq-topics.",
 };
 
@@ -334,7 +335,7 @@ export const CATCH_UP_LIMITS = {
   ipv: { months: 60, days: -1 },
   // OPV, DPT-HB-Hib and MR: balita age (to 59 months). [UNCERTAIN: the programme's own catch-up
   // table (Permenkes 12/2017 "imunisasi kejar") was not retrieved; the message asks the bidan.]
-  balita: { months: 60, days: -1 },
+  balita: { months: BALITA_MONTHS, days: -1 },
 } as const satisfies Record<string, Offset>;
 
 function dose(
@@ -570,7 +571,7 @@ const pregnancyTips: SeriesRule = {
   messageKey: `${NS}tip.pregnancy.w${pad(4)}`,
   bands: PREGNANCY_TIP_BANDS.map(([from, to]) => ({ from, to, messageKey: `${NS}tip.pregnancy.w${pad(from)}` })),
   confirmable: false,
-  source: "Buku KIA; faq-topics.md sections B–C (gizi ibu hamil, TTD, tanda bahaya, ASI)",
+  source: "Buku KIA: gizi ibu hamil, TTD, tanda bahaya, ASI",
 };
 
 // Weekly for the first 3 months (weeks 1–12), then monthly to 24 months. Monthly tips come 10
@@ -595,7 +596,7 @@ const childTipsWeekly: SeriesRule = {
   messageKey: `${NS}tip.child.w${pad(1)}`,
   bands: CHILD_WEEK_BANDS.map(([from, to]) => ({ from, to, messageKey: `${NS}tip.child.w${pad(from)}` })),
   confirmable: false,
-  source: "Buku KIA; faq-topics.md sections C–E (ASI, imunisasi, tumbuh kembang)",
+  source: "Buku KIA: ASI, imunisasi, tumbuh kembang",
 };
 
 const childTipsMonthly: SeriesRule = {
@@ -611,7 +612,7 @@ const childTipsMonthly: SeriesRule = {
   messageKey: `${NS}tip.child.m${pad(3)}`,
   bands: CHILD_MONTH_BANDS.map(([from, to]) => ({ from, to, messageKey: `${NS}tip.child.m${pad(from)}` })),
   confirmable: false,
-  source: "Buku KIA; faq-topics.md sections C–E (MP-ASI, tumbuh kembang, posyandu)",
+  source: "Buku KIA: MP-ASI, tumbuh kembang, posyandu",
 };
 
 /** The whole programme. Order here is only for reading; plans are sorted by due date. */
@@ -644,7 +645,7 @@ export function ruleByKey(key: string): ReminderRule | undefined {
 
 /**
  * Pokja setting: the day a child's age is judged for vitamin A — "posyandu-day" (the day it is
- * given; issue 11 item 12) or "first-of-month". Without a posyandu the 1st is used.
+ * given) or "first-of-month". Without a posyandu the 1st is used.
  */
 export const VITAMIN_A_AGE_ON: "posyandu-day" | "first-of-month" = "posyandu-day";
 

@@ -1,5 +1,6 @@
 // Pure planning: from HPHT or a birth date to the list of reminders with their windows.
 // No clock, no I/O: the caller passes `fromDate` (today in WITA) to drop windows already over.
+import { BALITA_MONTHS } from "../children/balita.js";
 import {
   addAgeOffset,
   addDays,
@@ -76,7 +77,7 @@ export interface PostnatalInput {
 
 // --- gestational age ------------------------------------------------------------------------------
 
-/** Naegele in day form: HPL = HPHT + 280 days (schedule-facts §1; chosen over the calendar form). */
+/** Naegele in day form: HPL = HPHT + 280 days (Naegele's rule as the Buku KIA uses it; chosen over the calendar form). */
 export const PREGNANCY_DAYS = 280;
 
 export function hplFromHpht(hpht: string): string {
@@ -147,7 +148,7 @@ export function planChild(input: ChildInput): PlannedReminder[] {
     throw new RangeError(`sex must be L or P, got ${String(input.sex)}`);
   }
   // Balita programme ends at 60 completed months; the last day of 59 months is the day before that.
-  const lastBalitaDay = addDays(addAgeOffset(birth, { months: 60 }), -1);
+  const lastBalitaDay = addDays(addAgeOffset(birth, { months: BALITA_MONTHS }), -1);
   const ctx: PlanContext = {
     anchor: birth,
     birthDate: birth,

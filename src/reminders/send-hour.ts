@@ -1,4 +1,4 @@
-// JAM: the family picks the local hour its reminders come (issue #6 "at the person's preferred
+// JAM: the family picks the local hour its reminders come ("at the person's preferred
 // hour"). Reads what people type — "JAM 17", "jam 19.00", "jam pengingat 16", "ganti jam 6 sore",
 // "jam 7 pagi", Banjar "jam 7 baisukan", "jam 5 sanja" — and nothing longer: "jam berapa
 // posyandu buka?" is a question for the FAQ, not a command. Pure.

@@ -4,12 +4,12 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { LOKUS_FILTERS, type LokusFilter, type Viewer } from "./scope.js";
 import { principalOf } from "../admin/accounts.js";
-import { badField } from "../admin/errors.js";
-import { requireRole, requireStaff } from "../admin/http.js";
+import { badField } from "../platform/errors.js";
+import { requireRole, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { recordAudit } from "../admin/audit.js";
-import { actorOf } from "../admin/http.js";
-import { desaCode, errorSchema, uuid } from "../admin/validation.js";
+import { recordAudit } from "../platform/audit.js";
+import { actorOf } from "../platform/http/auth.js";
+import { desaCode, errorSchema, uuid } from "../platform/http/validation.js";
 import { csvStream, exportBatches, tableCsv, tableXlsx, xlsxStream, type ExportFilter } from "./export.js";
 import { PUBLICATION_HEADER, publicationLines, recapHeader, recapLines } from "./recap.js";
 import { areas } from "../areas/areas.sql.js";
@@ -231,7 +231,7 @@ export const reportRoutes =
       const stream = t.format === "xlsx" ? tableXlsx(t.sheet, t.header, t.lines, counter) : tableCsv(t.header, t.lines, counter);
       stream.once("end", () => {
         recordAudit(rt.db, { actor: actorOf(staff), action: t.action, entity: "export", entityId: t.file, after: { format: t.format, filter: t.filter, rows: counter.rows }, at: rt.clock.now() }).catch((err: unknown) =>
-          request.log.error({ err: String(err) }, "export audit failed"),
+          request.log.error({ err }, "export audit failed"),
         );
       });
       return reply
@@ -358,7 +358,7 @@ export const reportRoutes =
             entityId: `${filter.from}..${filter.to}`,
             after: { format, filter, rows: counter.rows },
             at: rt.clock.now(),
-          }).catch((err: unknown) => request.log.error({ err: String(err) }, "export audit failed"));
+          }).catch((err: unknown) => request.log.error({ err }, "export audit failed"));
         });
         const name = `eppgbm-${filter.from}-${filter.to}.${format}`;
         return reply

@@ -1,7 +1,7 @@
 // Who is looking at a report and which desa they chose: the caller's area (admin scope) and,
 // optionally, only the desa lokus or only the other desa, so the two can be compared.
 import { and, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { whereInScope, type ScopeColumns, type ScopePrincipal } from "../admin/scope.js";
+import { whereInScope, type ScopeColumns, type ScopePrincipal } from "../platform/scope.js";
 import { desaLokus } from "./reports.sql.js";
 
 export const LOKUS_FILTERS = ["only", "others"] as const;

@@ -6,9 +6,9 @@ import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
-import { ensureAuditAppendOnly } from "../../src/admin/audit.js";
+import { ensureAuditAppendOnly } from "../../src/platform/audit.js";
 import { issueChatLinkCode } from "../../src/admin/chat-link.js";
-import { requireStaff } from "../../src/admin/http.js";
+import { requireStaff } from "../../src/platform/http/auth.js";
 import type { AdminRoutes } from "../../src/admin/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffAccounts, staffChatLinks } from "../../src/admin/accounts.sql.js";
@@ -361,7 +361,7 @@ describe("linking a staff account to its chat identity", () => {
     expect(await redeemChatLinkCode(rt, rt.db, contactId, fresh)).toMatchObject({ ok: true });
   });
 
-  it("stops everyone after 100 wrong codes in an hour from many fresh chats (issue 13.4)", async () => {
+  it("stops everyone after 100 wrong codes in an hour from many fresh chats", async () => {
     rt.clock.advance(60 * 60_000 + 1000);
     const good = await code(adminCookie);
     const wrong = good === "00000000" ? "00000001" : "00000000";

@@ -1,7 +1,7 @@
 // The pure rules of the admin module, as tables.
 import { describe, expect, it } from "vitest";
 import { mayManageRole } from "../../src/admin/accounts.js";
-import { auditSnapshot } from "../../src/admin/audit.js";
+import { auditSnapshot } from "../../src/platform/audit.js";
 import { afterFailedLogin, isLocked, LOCKOUT_MS } from "../../src/admin/auth.js";
 import { chatLinkReplyKey, parseChatLinkCommand } from "../../src/admin/chat-link.js";
 import { usernameFromName } from "../../src/admin/cli.js";

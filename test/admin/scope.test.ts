@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { principalOf } from "../../src/admin/accounts.js";
-import { scopeFor, whereInScope } from "../../src/admin/scope.js";
+import { scopeFor, whereInScope } from "../../src/platform/scope.js";
 import { contacts } from "../../src/contacts/contacts.sql.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 import { buildAdminApp, PASSWORD, seedWorld, type Who, type World } from "./fixture.js";
@@ -254,7 +254,7 @@ describe("kader approvals", () => {
     expect((await post("puskP", `/api/v1/kader-approvals/${w.people.kP}/approve`, { posyanduId: w.posyandu.p1 })).statusCode).toBe(409);
     const queued = await rt.db.query.outbox.findMany({ where: (o, { eq: is }) => is(o.contactId, w.people.kP) });
     expect(queued).toHaveLength(1);
-    // The approval, then the kader commands they can now use (issue 12 item 13).
+    // The approval, then the kader commands they can now use.
     expect(queued[0]!.message.text).toBe(`${rt.i18n.t("bjn", "admin:kader.approved", { posyandu: "Posyandu Mawar" })}\n\n${rt.i18n.t("bjn", "conversation:kader_commands")}`);
     // Now active at posyandu p1: its kader account sees it, the posyandu p0 kader does not.
     const deact = await post("puskP", `/api/v1/kaders/${w.people.kP}/deactivate`, { reason: "pindah ke luar daerah" });

@@ -1,6 +1,6 @@
-// The web chat's identity is the server's: a session cookie, never a name the caller picks
-// (issue 13.1); staff roles stay off it by default; it is rate-limited; every route carries
-// security headers; over-long texts get a polite answer (issue 13.3).
+// The web chat's identity is the server's: a session cookie, never a name the caller picks;
+// staff roles stay off it by default; it is rate-limited; every route carries
+// security headers; over-long texts get a polite answer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { createChannels } from "../../src/channels/index.js";

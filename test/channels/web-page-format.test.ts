@@ -1,4 +1,4 @@
-// Issue 12, item 14 for the web chat: the page served at / shows `*bold*` as <strong> (built as
+// Formatting in the web chat: the page served at / shows `*bold*` as <strong> (built as
 // DOM nodes) with the same rule the server uses (src/channels/format.ts), and the chat API still
 // carries the channel-neutral text.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import { contacts } from "../../src/contacts/contacts.sql.js";
 import { measurements } from "../../src/growth/growth.sql.js";

@@ -163,11 +163,11 @@ describe("commands through the web chat", () => {
   });
 
   it("rejects malformed API calls with a 400 naming the problem", async () => {
-    // A caller may not name who is writing: "from" is an unknown field (issue 13.1).
+    // A caller may not name who is writing: "from" is an unknown field.
     for (const payload of [{}, { from: "a", text: "x" }, { text: "x", extra: 1 }, { payload: "" }]) {
       const res = await chat.app.inject({ method: "POST", url: "/api/v1/chat/messages", payload, ...(await chat.people.as("m-1")) });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ error: "invalid_request" });
+      expect(res.json()).toMatchObject({ error: "validation_failed", fields: expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/^body/) })]) });
     }
   });
 

@@ -6,14 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InboundMessage } from "../../src/channels/channel.js";
 import { inboundMessages, outbox } from "../../src/channels/channels.sql.js";
 import { contactChannels, conversationStates } from "../../src/contacts/index.js";
-import { registerDomainConversations } from "../../src/conversation/domains.js";
 import { handleInbound } from "../../src/conversation/inbound.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await createTestRuntime();
-  registerDomainConversations();
 });
 afterAll(async () => {
   await rt?.close();

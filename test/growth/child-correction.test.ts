@@ -4,7 +4,7 @@
 // day at a time with the reminder tick running as the cron job would.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { areas } from "../../src/areas/areas.sql.js";
 import { children, pregnancies, type Child } from "../../src/children/index.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";

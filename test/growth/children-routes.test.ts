@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { insertChild, type Child } from "../../src/children/index.js";
 import { measurements } from "../../src/growth/growth.sql.js";
 import { evaluateReport, saveMeasurement } from "../../src/growth/reports.js";

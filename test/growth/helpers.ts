@@ -7,6 +7,7 @@ import { outbox } from "../../src/channels/channels.sql.js";
 import { contactChannels, contacts, conversationStates } from "../../src/contacts/contacts.sql.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../../src/health-units/health-units.sql.js";
 import type { WebChatHarness } from "../helpers/web-chat.js";
+import type { MessageKind } from "../../src/channels/channel.js";
 
 export const BATU_PIRING = "63.11.07.2003";
 
@@ -67,7 +68,7 @@ export async function makeParent(chat: WebChatHarness, from: string, phone: stri
   return c.id;
 }
 
-export async function queued(chat: WebChatHarness, kind: string) {
+export async function queued(chat: WebChatHarness, kind: MessageKind) {
   return chat.rt.db.select().from(outbox).where(eq(outbox.kind, kind));
 }
 

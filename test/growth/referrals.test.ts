@@ -1,4 +1,4 @@
-// Referrals as the kader's chat makes them (issue 11 items 1, 2, 10; issue 12 item 7), on the web
+// Referrals as the kader's chat makes them, on the web
 // chat API over a real database: severe acute malnutrition is urgent (today, danger signs, listed
 // first), a child who gets worse under an open referral gets the new reasons added and the
 // puskesmas and bidan told again, the Buku KIA 2023 weighing rules (a Pokja setting), advice that
@@ -7,7 +7,8 @@ import type { FastifyInstance } from "fastify";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/admin/auth.js";
-import { auditLog, staffAccounts, staffChatLinks } from "../../src/admin/index.js";
+import { staffAccounts, staffChatLinks } from "../../src/admin/index.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import { measurements, referrals } from "../../src/growth/growth.sql.js";
 import { configProblems } from "../helpers/config.js";

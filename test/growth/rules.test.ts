@@ -11,7 +11,6 @@ import {
   maternalFlags,
   muacReason,
   normalisePhone,
-  parseDateText,
   referralPriority,
   referralReasons,
   resolveMeasuredOn,
@@ -51,10 +50,12 @@ describe("growth chat rules", () => {
     ["17 Agustus 2024", "2024-08-17"],
     ["2025-03-12", "2025-03-12"],
     ["31/2/2025", null],
-    ["kemarin", null],
+    // Read as a parent's dates are (lib/input/dates): a kader may say "kemarin" too.
+    ["kemarin", "2026-11-26"],
+    ["2 bulan lalu", "2026-09-27"],
     ["12 Maretan 2025", null],
   ])("reads the birth date %s", (text, expected) => {
-    expect(parseDateText(text)).toBe(expected);
+    expect(checkBirthDate(text, "2026-11-27")).toEqual(expected === null ? { problem: "unreadable" } : { date: expected });
   });
 
   it("refuses future and over-age birth dates", () => {
@@ -62,6 +63,9 @@ describe("growth chat rules", () => {
     expect(checkBirthDate("1/1/2020", "2026-11-27")).toEqual({ problem: "too-old" });
     expect(checkBirthDate("xx", "2026-11-27")).toEqual({ problem: "unreadable" });
     expect(checkBirthDate("12/3/2025", "2026-11-27")).toEqual({ date: "2025-03-12" });
+    // Under five (children/balita.ts): 59 completed months yes, 60 no.
+    expect(checkBirthDate("28/11/2021", "2026-11-27")).toEqual({ date: "2021-11-28" });
+    expect(checkBirthDate("27/11/2021", "2026-11-27")).toEqual({ problem: "too-old" });
   });
 
   it.each([

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../src/channels/channels.sql.js";
 import { submitQuestion } from "../../src/handoff/index.js";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { eq } from "drizzle-orm";
 import { buildAdminApp, seedWorld, type Who, type World } from "../admin/fixture.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";

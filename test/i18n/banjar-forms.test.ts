@@ -1,6 +1,6 @@
 // Banjar texts use one form per word, the Banjar Hulu one spoken in Balangan, and no calques of
-// Indonesian words; Indonesian texts do not slip into Banjar ("pian"). The list follows the review
-// in shared/domain/language-notes.md ("Review of the shipped Banjar texts").
+// Indonesian words; Indonesian texts do not slip into Banjar ("pian"). The list follows a review
+// of the shipped Banjar texts.
 import { describe, expect, it } from "vitest";
 import { readLocale } from "../../src/i18n/index.js";
 

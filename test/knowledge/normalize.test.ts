@@ -28,7 +28,7 @@ describe("cleanText", () => {
   });
 });
 
-// Issue 13.3: the patterns once backtracked quadratically (16,000 letters took 4.3 s, 70,000 took
+// The patterns once backtracked quadratically (16,000 letters took 4.3 s, 70,000 took
 // 75 s). Linear work takes milliseconds for 100,000 characters; the bound is generous on purpose
 // so a busy machine does not fail it, while the old code takes minutes.
 describe("normalisation of 100,000-character messages", () => {

@@ -30,6 +30,6 @@ describe("logging", () => {
     const wrapped = new Error("handling an inbound web message", { cause: driver });
     const safe = safeError(wrapped);
     expect(JSON.stringify(safe)).not.toContain("6281234567890");
-    expect(safe).toEqual({ error: "Error: handling an inbound web message <- Error: (query)", code: "23505" });
+    expect(safe).toEqual({ type: "Error", message: "Error: handling an inbound web message <- Error: (query)", code: "23505" });
   });
 });

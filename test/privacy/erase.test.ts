@@ -3,7 +3,7 @@
 // What a kader recorded under their duty stays, without the link to the person.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { deliverOutbox } from "../../src/channels/outbox.js";
 import { children } from "../../src/children/children.sql.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";

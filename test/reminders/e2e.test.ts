@@ -75,7 +75,7 @@ describe("a pregnancy and two years of a child, end to end through the web chat"
     expect(k3.length).toBeGreaterThanOrEqual(3);
     expect(DateTime.fromISO(k3[1]!).diff(DateTime.fromISO(k3[0]!), "days").days).toBe(3);
     expect(DateTime.fromISO(k3[2]!).diff(DateTime.fromISO(k3[1]!), "days").days).toBe(3);
-    // Weekly TTD from week 5 (schedule-facts §2) and the P4K plan around week 34.
+    // Weekly TTD from week 5 (Pedoman Penatalaksanaan TTD) and the P4K plan around week 34.
     expect(on(/tablet tambah darah \(TTD\) setiap hari/).length).toBeGreaterThanOrEqual(34);
     expect(on(/rencana persalinan \(P4K\)/).length).toBeGreaterThanOrEqual(1);
     // Confirmable reminders carry SUDAH/BELUM buttons.
@@ -108,7 +108,7 @@ describe("a pregnancy and two years of a child, end to end through the web chat"
     expect(first[0]?.text).toMatch(/KN1/);
     expect(first[0]?.text).toMatch(/HB-0/);
     for (const visit of ["KF2", "KF3", "KF4", "KN2", "KN3"]) expect(on(new RegExp(`[Ww]aktunya kunjungan (nifas|neonatal) ${visit}`)), visit).toHaveLength(1);
-    // Every dose of the Kemenkes schedule (schedule-facts §4), for Siti by name.
+    // Every dose of the Kemenkes schedule (Jadwal imunisasi rutin Kemenkes), for Siti by name.
     for (const vaccine of ["BCG", "DPT-HB-Hib 1", "PCV 1", "Rotavirus 1", "DPT-HB-Hib 3", "Polio suntik \\(IPV\\) 1", "MR \\(Campak-Rubela\\) 1", "PCV 3", "MR \\(Campak-Rubela\\) 2"]) {
       expect(on(new RegExp(`Waktunya imunisasi [^.]*${vaccine}[^.]* untuk Siti`)).length, vaccine).toBe(1);
     }

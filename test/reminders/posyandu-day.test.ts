@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areas } from "../../src/areas/areas.sql.js";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { children } from "../../src/children/index.js";
 import { contactChannels } from "../../src/contacts/contacts.sql.js";
 import { syncPosyanduDays } from "../../src/reminders/index.js";

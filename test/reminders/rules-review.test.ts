@@ -1,5 +1,4 @@
-// The reminder rules the Pokja reviewed (issue 11 items 4, 5, 7, 8, 9, 12; issue 12 items 6 and
-// 10), each driven end to end through the web chat API on a real database, the clock moved a day
+// The reminder rules the Pokja reviewed, each driven end to end through the web chat API on a real database, the clock moved a day
 // at a time and the reminder tick run as the job runs it.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -135,7 +134,7 @@ describe("reminder rules (issues 11 and 12)", () => {
     expect(text).toMatch(/Imunisasi HB-0 \(hepatitis B\) untuk Dodi diberikan secepatnya[\s\S]*sampai umur 7 hari \(9 Maret 2026\)/);
   });
 
-  it("switches TTD to the anaemia text when a kader records low Hb, and tells the mother her result (issue 12 item 6)", async () => {
+  it("switches TTD to the anaemia text when a kader records low Hb, and tells the mother her result", async () => {
     setWita(chat, "2026-03-09T07:00");
     const mother = "hb-ibu";
     await registerAs(chat, mother, "pregnant");
@@ -155,7 +154,7 @@ describe("reminder rules (issues 11 and 12)", () => {
     expect(week).not.toMatch(/Pengingat minggu ini: minum 1 tablet tambah darah/);
   });
 
-  it("keeps the second re-reminder after TUNDA twice, and asks which item SUDAH closes (issue 12 item 10)", async () => {
+  it("keeps the second re-reminder after TUNDA twice, and asks which item SUDAH closes", async () => {
     setWita(chat, "2026-03-09T07:00");
     const from = "tunda-1";
     await registerAs(chat, from, "pregnant");

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { eq, sql } from "drizzle-orm";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { EPPGBM_HEADER } from "../../src/reports/eppgbm.js";
 import type { TestRuntime } from "../helpers/runtime.js";
 import { startReportWorld } from "./fixture.js";

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { asc, count, eq, inArray } from "drizzle-orm";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { areas } from "../../src/areas/areas.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import { measurements } from "../../src/growth/growth.sql.js";

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { eq } from "drizzle-orm";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import { measurements } from "../../src/growth/growth.sql.js";
 import type { TestRuntime } from "../helpers/runtime.js";

@@ -7,7 +7,7 @@ import { areas } from "../../src/areas/areas.sql.js";
 import { children } from "../../src/children/children.sql.js";
 import type { PublicSummary } from "../../src/reports/public.js";
 import { EPPGBM_HEADER } from "../../src/reports/eppgbm.js";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { measurements } from "../../src/growth/growth.sql.js";

@@ -1,7 +1,7 @@
-// Issue 12, item 12: a date said inside a sentence ("anak ulun lahir tanggal 1 september 2026",
+// A date said inside a sentence ("anak ulun lahir tanggal 1 september 2026",
 // "lahir 3 bulan tadi") is understood, in the parser and in DAFTAR over the web chat.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseLooseDate } from "../../src/reminders/parse.js";
+import { parseLooseDate } from "../../src/lib/input/dates.js";
 import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 import { registerAs } from "../reminders/chat-helpers.js";
 

@@ -1,4 +1,4 @@
-// Issue 12, item 15: `npm run demo` fills an empty installation with a synthetic regency whose
+// `npm run demo` fills an empty installation with a synthetic regency whose
 // printed staff passwords work, and refuses one that already has children.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

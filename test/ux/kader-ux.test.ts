@@ -1,4 +1,4 @@
-// Issue 12, items 5, 13 and 16 through the web chat and the admin API on one seeded world: a kader
+// Kader usability through the web chat and the admin API on one seeded world: a kader
 // registers with their name, only approvers hear of it, the approval and MENU list the kader
 // commands without doubling "Posyandu", TERLAMBAT says what it cannot check, and the referral
 // list is a page with the child's name.

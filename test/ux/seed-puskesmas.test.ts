@@ -1,4 +1,4 @@
-// Issue 12, item 15: a new installation has Balangan's puskesmas with every desa served by exactly
+// A new installation has Balangan's puskesmas with every desa served by exactly
 // one, so a person's first DAFTAR leads to their own puskesmas (named in a danger-sign answer).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areas } from "../../src/areas/areas.sql.js";

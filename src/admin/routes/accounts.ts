@@ -5,11 +5,11 @@ import { posyandu } from "../../health-units/health-units.sql.js";
 import { STAFF_ROLES, staffAccounts, type StaffRole } from "../accounts.sql.js";
 import { accountView, assertMayManage, insertAccount, mayManageRole, principalOf, updateAccount, type AccountChanges } from "../accounts.js";
 import type { StaffAccount } from "../auth.js";
-import { HttpError, notFound } from "../errors.js";
-import { actorOf, requireStaff } from "../http.js";
+import { badField, forbidden, notFound } from "../../platform/errors.js";
+import { actorOf, requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { whereInScope } from "../scope.js";
-import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../validation.js";
+import { whereInScope } from "../../platform/scope.js";
+import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../../platform/http/validation.js";
 import { password, personName, username } from "./auth.js";
 
 /** Accounts the viewer may see: those placed in its area (a kader account by its posyandu's desa), and itself. */
@@ -109,9 +109,7 @@ export const accountRoutes =
         const areaField = { pokja_admin: null, puskesmas: "puskesmasId", bidan: "desaCode", kader: "posyanduId" }[body.role];
         for (const field of ["puskesmasId", "desaCode", "posyanduId"] as const) {
           if (body[field] !== undefined && field !== areaField) {
-            throw new HttpError(400, "validation_failed", `body.${field} does not belong to role ${body.role}`, [
-              { field: `body.${field}`, reason: `does not belong to role ${body.role}` },
-            ]);
+            throw badField(`body.${field}`, `does not belong to role ${body.role}`);
           }
         }
         const now = rt.clock.now();
@@ -150,8 +148,8 @@ export const accountRoutes =
             .where(and(eq(staffAccounts.id, request.params.id), accountsInScope(staff)))
             .for("update");
           if (!target) throw notFound("Account");
-          if (target.id === staff.id) throw new HttpError(403, "forbidden", "Change your own account through /api/v1/me");
-          if (!mayManageRole(staff.role, target.role)) throw new HttpError(403, "forbidden", `A ${staff.role} account may not manage ${target.role} accounts`);
+          if (target.id === staff.id) throw forbidden("Change your own account through /api/v1/me");
+          if (!mayManageRole(staff.role, target.role)) throw forbidden(`A ${staff.role} account may not manage ${target.role} accounts`);
           await assertMayManage(tx, staff, target);
           return updateAccount(tx, actorOf(staff), target, request.body, now);
         });

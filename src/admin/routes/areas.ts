@@ -3,10 +3,10 @@ import { and, asc, count, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { areas } from "../../areas/areas.sql.js";
 import { principalOf } from "../accounts.js";
-import { requireStaff } from "../http.js";
+import { requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { whereInScope } from "../scope.js";
-import { pageOf, pageQuery, type Page } from "../validation.js";
+import { whereInScope } from "../../platform/scope.js";
+import { pageOf, pageQuery, type Page } from "../../platform/http/validation.js";
 
 export const areaRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>

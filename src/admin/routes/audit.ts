@@ -1,9 +1,9 @@
 // The audit log, read-only, for the Pokja.
 import type { FastifyPluginAsync } from "fastify";
-import { listAudit } from "../audit.js";
-import { requireRole } from "../http.js";
+import { listAudit } from "../../platform/audit.js";
+import { requireRole } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { pageOf, pageQuery, uuid, type Page } from "../validation.js";
+import { pageOf, pageQuery, uuid, type Page } from "../../platform/http/validation.js";
 
 export const auditRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>

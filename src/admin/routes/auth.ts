@@ -3,12 +3,13 @@ import type { FastifyPluginAsync } from "fastify";
 import { count, eq, sql } from "drizzle-orm";
 import { staffAccounts } from "../accounts.sql.js";
 import { accountView, insertAccount } from "../accounts.js";
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../../platform/audit.js";
 import { LOCKOUT_MAX_FAILURES, LOCKOUT_MS, login, PASSWORD_MIN_LENGTH, revokeSession, sameSecret, SESSION_COOKIE } from "../auth.js";
-import { conflict, HttpError } from "../errors.js";
-import { requireStaff } from "../http.js";
+import { conflict } from "../../platform/errors.js";
+import { HttpError } from "../../platform/http/errors.js";
+import { requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { errorSchema } from "../validation.js";
+import { errorSchema } from "../../platform/http/validation.js";
 
 export const username = { type: "string", minLength: 3, maxLength: 40, pattern: "^[A-Za-z0-9._-]+$" } as const;
 export const personName = { type: "string", minLength: 1, maxLength: 120, pattern: "\\S" } as const;
@@ -104,7 +105,7 @@ export const authRoutes =
             }
           }
           // A locked account answers exactly as a wrong password or an unknown name, so the
-          // answer never tells whether a username exists (issue 13.2).
+          // answer never tells whether a username exists.
           throw new HttpError(401, "invalid_credentials", LOGIN_REFUSED);
         }
         void reply.setCookie(SESSION_COOKIE, result.sessionToken, {

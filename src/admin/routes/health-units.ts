@@ -10,13 +10,13 @@ import { posyandu, puskesmas, puskesmasDesa } from "../../health-units/health-un
 import { syncPosyanduDays } from "../../reminders/index.js";
 import { staffAccounts } from "../accounts.sql.js";
 import { principalOf } from "../accounts.js";
-import { recordAudit } from "../audit.js";
+import { recordAudit } from "../../platform/audit.js";
 import type { StaffAccount } from "../auth.js";
-import { badField, conflict, forbidden, notFound, pgErrorCode, UNIQUE_VIOLATION } from "../errors.js";
-import { actorOf, requireRole, requireStaff } from "../http.js";
+import { badField, conflict, forbidden, notFound, pgErrorCode, UNIQUE_VIOLATION } from "../../platform/errors.js";
+import { actorOf, requireRole, requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { desaInScope, whereInScope } from "../scope.js";
-import { desaCode, errorSchema, idParams, pageOf, pageQuery, type Page } from "../validation.js";
+import { desaInScope, whereInScope } from "../../platform/scope.js";
+import { desaCode, errorSchema, idParams, pageOf, pageQuery, type Page } from "../../platform/http/validation.js";
 
 const unitName = { type: "string", minLength: 1, maxLength: 120, pattern: "\\S" } as const;
 // The posyandu's monthly day, 1–31; in short months it falls on the last day (health-units.sql.ts).
@@ -296,7 +296,7 @@ export const healthUnitRoutes =
             })
             .where(eq(posyandu.id, before.id))
             .returning();
-          // Families of the posyandu are reminded of its new day from now on (issue #6).
+          // Families of the posyandu are reminded of its new day from now on.
           if (day !== undefined && day !== before.dayOfMonth) await syncPosyanduDays(rt, tx, { posyanduId: before.id });
           await recordAudit(tx, { actor: actorOf(staff), action: "posyandu.update", entity: "posyandu", entityId: before.id, before, after, at: now });
           return after as PosyanduRow;

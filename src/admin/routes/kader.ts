@@ -4,11 +4,11 @@ import type { FastifyPluginAsync } from "fastify";
 import { contacts } from "../../contacts/contacts.sql.js";
 import { syncPosyanduDays } from "../../reminders/index.js";
 import { principalOf } from "../accounts.js";
-import { actorOf, requireRole } from "../http.js";
+import { actorOf, requireRole } from "../../platform/http/auth.js";
 import { approveKader, deactivateKader } from "../kader.js";
 import { peopleInScope, personViews } from "../people.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../validation.js";
+import { errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../../platform/http/validation.js";
 
 // The contacts table's rule: a Pokja admin or a puskesmas user approves kader.
 const approvers = ["pokja_admin", "puskesmas"] as const;

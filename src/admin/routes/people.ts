@@ -4,12 +4,12 @@ import { and, asc, count, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { contacts } from "../../contacts/contacts.sql.js";
 import { principalOf } from "../accounts.js";
-import { recordAudit } from "../audit.js";
-import { notFound } from "../errors.js";
-import { actorOf, requireStaff } from "../http.js";
+import { recordAudit } from "../../platform/audit.js";
+import { notFound } from "../../platform/errors.js";
+import { actorOf, requireStaff } from "../../platform/http/auth.js";
 import { peopleInScope, peopleWhere, personViews, type PeopleFilter } from "../people.js";
 import type { AdminRouteOptions } from "../plugin.js";
-import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../validation.js";
+import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../../platform/http/validation.js";
 
 const filters = {
   role: { type: "string", enum: ["parent", "pregnant", "kader"] },

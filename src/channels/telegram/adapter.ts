@@ -8,7 +8,8 @@ import type { Config } from "../../config/index.js";
 import type { Logger } from "../../lib/log.js";
 import { mapTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./map.js";
 import { toTelegramHtml } from "../format.js";
-import { describeError, inlineKeyboard, splitTelegramText, toSendError } from "./outbound.js";
+import { inlineKeyboard, splitTelegramText, toSendError } from "./outbound.js";
+import { safeError } from "../../lib/log.js";
 import { TELEGRAM_WEBHOOK_PATH, telegramWebhookRoutes } from "./routes.js";
 import { describeIssues, telegramUpdateSchema } from "./schema.js";
 import { createOwnerLock, type OwnerLock } from "../whatsapp/owner-lock.js";
@@ -73,7 +74,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChannelA
     // answer only leaves a spinner: never worth failing the update for.
     const answered = ctx.callbackQuery
       ? ctx.answerCallbackQuery().catch((err: unknown) => {
-          log.warn({ updateId: ctx.update.update_id, error: describeError(err) }, "telegram answerCallbackQuery failed");
+          log.warn({ updateId: ctx.update.update_id, err }, "telegram answerCallbackQuery failed");
         })
       : Promise.resolve();
     try {
@@ -232,10 +233,10 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
         const unavailable = cause instanceof InboundUnavailableError;
         const delay = retryDelays[Math.min(attempt, retryDelays.length - 1)] ?? 1_000;
         if (!unavailable && attempt >= retryDelays.length) {
-          log.error({ updateId: update.update_id, error: describeError(cause) }, "telegram update failed; skipped");
+          log.error({ updateId: update.update_id, err: cause }, "telegram update failed; skipped");
           return true;
         }
-        log.warn({ updateId: update.update_id, attempt: attempt + 1, error: describeError(cause) }, "telegram update not stored; retrying");
+        log.warn({ updateId: update.update_id, attempt: attempt + 1, err: cause }, "telegram update not stored; retrying");
         await sleep(delay, abort.signal);
         if (abort.signal.aborted) return false;
       }
@@ -267,9 +268,9 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
       } catch (err) {
         if (abort.signal.aborted) break;
         const conflict = err instanceof GrammyError && err.error_code === 409;
-        lastError = conflict ? "409 Conflict: another getUpdates caller" : JSON.stringify(describeError(err));
+        lastError = conflict ? "409 Conflict: another getUpdates caller" : JSON.stringify(safeError(err));
         const delay = POLL_BACKOFF_MS[Math.min(failures++, POLL_BACKOFF_MS.length - 1)] ?? 30_000;
-        log.error({ error: describeError(err), retryMs: delay }, conflict ? "telegram polling conflict (another poller); retrying" : "telegram getUpdates failed; retrying");
+        log.error({ err, retryMs: delay }, conflict ? "telegram polling conflict (another poller); retrying" : "telegram getUpdates failed; retrying");
         await sleep(delay, abort.signal);
         continue;
       }
@@ -288,8 +289,8 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
       lastPollOk = Date.now();
       loop = run().catch((err: unknown) => {
         role = "stopped";
-        lastError = JSON.stringify(describeError(err));
-        log.error({ error: describeError(err) }, "telegram polling stopped");
+        lastError = JSON.stringify(safeError(err));
+        log.error({ err }, "telegram polling stopped");
       });
     },
 
@@ -304,7 +305,7 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
         // Confirms the handled updates with Telegram so they are not fetched again.
         await bot.api
           .getUpdates({ offset, limit: 1, timeout: 0 })
-          .catch((err: unknown) => log.warn({ error: describeError(err) }, "telegram stop: offset not confirmed"));
+          .catch((err: unknown) => log.warn({ err }, "telegram stop: offset not confirmed"));
       }
       await lock?.release().catch(() => {});
       log.info("telegram polling stopped");

@@ -76,22 +76,3 @@ export function toSendError(err: unknown): SendError {
   if (err instanceof HttpError) return new SendError(`telegram: ${err.message}`, true);
   return new SendError(`telegram: ${err instanceof Error ? err.name : "unknown error"}`, true);
 }
-
-/**
- * What may be logged about an error: grammY errors keep the request payload (chat id, message
- * text) and sink errors may quote SQL parameters, so only names and codes go to the log (UU PDP).
- */
-export function describeError(err: unknown): Record<string, unknown> {
-  if (err instanceof GrammyError) return { name: err.name, method: err.method, code: err.error_code, description: err.description };
-  if (err instanceof HttpError) return { name: err.name, message: err.message };
-  if (err instanceof SendError) return { name: err.name, retryable: err.retryable };
-  if (err instanceof Error) {
-    const { code, error: inner } = err as { code?: unknown; error?: unknown };
-    const described: Record<string, unknown> = { name: err.name };
-    if (typeof code === "string" || typeof code === "number") described.code = code;
-    // grammY's BotError wraps what the middleware (our sink) threw.
-    if (err.name === "BotError") described.cause = describeError(inner);
-    return described;
-  }
-  return { name: typeof err };
-}

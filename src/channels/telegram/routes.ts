@@ -8,7 +8,6 @@ import type { FastifyInstance } from "fastify";
 import type { Update } from "grammy/types";
 import { BotError, type Bot } from "grammy";
 import type { Logger } from "../../lib/log.js";
-import { describeError } from "./outbound.js";
 import { describeIssues, telegramUpdateSchema } from "./schema.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
@@ -62,7 +61,7 @@ export function telegramWebhookRoutes(bot: Bot, secretToken: string, log: Logger
         // Not rethrown: grammY's BotError carries the whole update (names, chat ids, text), and
         // the app's error handler would log it.
         const cause = err instanceof BotError ? err.error : err;
-        log.error({ updateId: checked.data.update_id, error: describeError(cause) }, "telegram webhook update failed");
+        log.error({ updateId: checked.data.update_id, err: cause }, "telegram webhook update failed");
         if (!reply.sent) {
           return reply.code(503).header("retry-after", "5").send({ error: "unavailable", message: "Not stored; deliver again later." });
         }

@@ -31,7 +31,7 @@ export interface WebChatLimits {
 
 // A person types a message every few seconds and the page polls every 15 s; a try-out on a
 // laptop or a small LAN demo stays far below these. One client once sent 99 requests a second
-// and made 3,000 identities (issue 13.1).
+// and made 3,000 identities in a review.
 export const DEFAULT_WEB_CHAT_LIMITS: WebChatLimits = {
   sessionsPerClient: { max: 20, windowMs: 60 * 60_000 },
   sessionsGlobal: { max: 300, windowMs: 60 * 60_000 },

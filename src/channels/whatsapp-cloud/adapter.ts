@@ -128,7 +128,7 @@ export function createWhatsAppCloudAdapter(options: WhatsAppCloudOptions): Whats
     if (failed.length === 0) return "ok";
     for (const f of failed) {
       // No content logged: the error's name only.
-      log.warn({ error: f.reason instanceof Error ? f.reason.name : "unknown" }, "webhook not stored; Meta will deliver it again");
+      log.warn({ err: f.reason }, "webhook not stored; Meta will deliver it again");
     }
     return "unavailable";
   }

@@ -180,7 +180,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
             return;
           } catch (err) {
             if (!(err instanceof InboundUnavailableError) || !running) {
-              log.error({ error: err instanceof Error ? err.name : "unknown", externalId: inbound.externalId }, "handling a WhatsApp message failed");
+              log.error({ err, externalId: inbound.externalId }, "handling a WhatsApp message failed");
               return;
             }
             await new Promise((resolve) => setTimeout(resolve, SINK_RETRY_MS[Math.min(attempt, SINK_RETRY_MS.length - 1)]));

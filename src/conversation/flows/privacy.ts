@@ -1,7 +1,7 @@
 // BERHENTI/MULAI (stop and resume non-essential messages), DATAKU (what we hold) and HAPUS DATA
 // (erase it): a person's control over their data under UU PDP No. 27/2022.
 import { eq } from "drizzle-orm";
-import { stopAfterCampaign } from "../../campaigns/index.js";
+import { stopAfterCampaign } from "../../campaigns/chat.js";
 import { channelsOf, updateContact } from "../../contacts/index.js";
 import { erasePerson } from "../../privacy/erase.js";
 import { myDataLines, splitMessages } from "../../privacy/my-data.js";
@@ -10,7 +10,7 @@ import { pickChoice } from "../choices.js";
 import type { Turn } from "../turn.js";
 import { sayWelcome } from "../welcome.js";
 import { desaLabel } from "../../areas/index.js";
-import { NO, YES, yesNo, type Flow } from "./flow.js";
+import { NO, YES, yesNo, yesNoAnswer, type Flow } from "./flow.js";
 
 const STOP_REASONS = ["too_many", "not_relevant", "other"] as const;
 
@@ -37,7 +37,7 @@ export const stopFlow: Flow = {
   },
   async step(turn) {
     if (turn.state?.step === "confirm") {
-      const answer = pickChoice(turn.message, yesNo(turn));
+      const answer = yesNoAnswer(turn);
       if (answer === YES) {
         turn.contact = await updateContact(turn.tx, turn.contact.id, { optedOutAt: turn.now });
         turn.ask("conversation:stop.done", stopReasonChoices(turn));
@@ -122,7 +122,7 @@ export const deleteFlow: Flow = {
     await turn.setState("delete", "confirm");
   },
   async step(turn) {
-    const answer = pickChoice(turn.message, yesNo(turn));
+    const answer = yesNoAnswer(turn);
     if (answer === YES) {
       await erasePerson(turn.tx, turn.contact, turn.now);
       turn.erased = true;

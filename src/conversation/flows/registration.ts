@@ -14,7 +14,6 @@ import { pickChoice, type Choice } from "../choices.js";
 import type { Turn } from "../turn.js";
 import { answerAside } from "../faq.js";
 import { applyLanguageAnswer, languageChoices } from "./language.js";
-import { startFlow } from "../router.js";
 import { NO, YES, type Flow } from "./flow.js";
 
 const ROLES = ["parent", "pregnant", "kader"] as const;
@@ -111,7 +110,7 @@ async function finish(turn: Turn, data: Record<string, unknown>) {
     desa,
   });
   // Domains continue from here when they have a dialogue for the role (e.g. asking for HPHT).
-  await startFlow(turn, `enrol:${role}`);
+  await turn.rt.conversation.startFlow(turn, `enrol:${role}`);
 }
 
 /** Asks the current step's question again, without "please choose a number" (for resuming). */

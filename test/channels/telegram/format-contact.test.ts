@@ -1,4 +1,4 @@
-// Issue 12, items 14 and 16 over Telegram (grammY against the local Bot API stand-in, webhook
+// Formatting and shared contacts over Telegram (grammY against the local Bot API stand-in, webhook
 // mode, real conversation core and database): `*bold*` titles go out as HTML bold with the rest
 // escaped, and a shared own contact is thanked for and its number kept.
 import type { FastifyInstance } from "fastify";

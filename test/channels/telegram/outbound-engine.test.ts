@@ -13,6 +13,7 @@ import { createTelegramAdapter } from "../../../src/channels/telegram/index.js";
 import { createLogger } from "../../../src/lib/log.js";
 import { createTestRuntime, type TestRuntime } from "../../helpers/runtime.js";
 import { BotApiStandIn, TEST_TOKEN } from "./bot-api-stand-in.js";
+import type { MessageKind } from "../../../src/channels/channel.js";
 
 const log = createLogger("silent");
 
@@ -46,7 +47,7 @@ function telegramEngine(telegram: ChannelPacing, over: Partial<EngineSettings> =
   return { hub, engine };
 }
 
-const messages = (prefix: string, count: number, chats: number, kind = "reminder"): Enqueue[] =>
+const messages = (prefix: string, count: number, chats: number, kind: MessageKind = "reminder"): Enqueue[] =>
   Array.from({ length: count }, (_, i) => ({
     contactId: null,
     channel: "telegram",

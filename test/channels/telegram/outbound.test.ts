@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
 import { SendError } from "../../../src/channels/channel.js";
-import { describeError, inlineKeyboard, splitTelegramText, toSendError } from "../../../src/channels/telegram/outbound.js";
+import { inlineKeyboard, splitTelegramText, toSendError } from "../../../src/channels/telegram/outbound.js";
+import { safeError } from "../../../src/lib/log.js";
 
 function grammyError(code: number, description: string, parameters: Record<string, number> = {}) {
   return new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: code, description, parameters }, "sendMessage", {
@@ -37,11 +38,13 @@ describe("toSendError", () => {
   });
 });
 
-describe("describeError", () => {
+describe("a grammY error in the log", () => {
   it("never carries the request payload", () => {
-    expect(JSON.stringify(describeError(grammyError(400, "Bad Request")))).not.toMatch(/rahasia|555001/);
+    const safe = safeError(grammyError(400, "Bad Request"));
+    expect(JSON.stringify(safe)).not.toMatch(/rahasia|555001/);
+    expect(safe).toMatchObject({ type: "GrammyError", code: 400 });
     const dbError = Object.assign(new Error("Failed query: insert … params: 6281234567890,halo"), { code: "23505" });
-    expect(describeError(dbError)).toEqual({ name: "Error", code: "23505" });
+    expect(safeError(dbError)).toEqual({ type: "Error", message: "Error: (query)", code: "23505" });
   });
 });
 

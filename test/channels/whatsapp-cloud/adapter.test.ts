@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app.js";
-import { InboundUnavailableError, SendError, type InboundMessage, type SendContext } from "../../../src/channels/channel.js";
+import { InboundUnavailableError, SendError, type InboundMessage, type MessageKind, type SendContext } from "../../../src/channels/channel.js";
 import { inboundMessages, outbox } from "../../../src/channels/channels.sql.js";
 import { ChannelHub } from "../../../src/channels/hub.js";
 import { createWhatsAppCloudAdapter, type WhatsAppCloudAdapter } from "../../../src/channels/whatsapp-cloud/index.js";
@@ -229,8 +229,8 @@ describe("POST /webhooks/whatsapp", () => {
 
 describe("send", () => {
   const now = () => rt.clock.now();
-  const inside = (kind = "reply", lang: SendContext["lang"] = "id"): SendContext => ({ kind, lang, lastInboundAt: new Date(now().getTime() - 3_600_000) });
-  const outside = (kind: string, lang: SendContext["lang"] = "id"): SendContext => ({ kind, lang, lastInboundAt: new Date(now().getTime() - 30 * 3_600_000) });
+  const inside = (kind: MessageKind = "reply", lang: SendContext["lang"] = "id"): SendContext => ({ kind, lang, lastInboundAt: new Date(now().getTime() - 3_600_000) });
+  const outside = (kind: MessageKind, lang: SendContext["lang"] = "id"): SendContext => ({ kind, lang, lastInboundAt: new Date(now().getTime() - 30 * 3_600_000) });
 
   it("sends free text inside the window and returns the wamid", async () => {
     graph.respond({ status: 200, body: { messaging_product: "whatsapp", contacts: [{ input: "6281234567890", wa_id: "6281234567890" }], messages: [{ id: "wamid.REPLY1" }] } });

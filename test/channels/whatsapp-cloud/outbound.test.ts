@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SendError, type Button, type SendContext } from "../../../src/channels/channel.js";
+import { SendError, type Button, type MessageKind, type SendContext } from "../../../src/channels/channel.js";
 import {
   buildCloudRequest,
   chooseTemplate,
@@ -38,7 +38,7 @@ describe("insideServiceWindow (Meta: free-form messages for 24 hours after the p
 });
 
 describe("chooseTemplate", () => {
-  const ctx = (kind: string, lang: SendContext["lang"]) => ({ kind, lang });
+  const ctx = (kind: MessageKind, lang: SendContext["lang"]) => ({ kind, lang });
   it.each([
     ["reminder", "id", { name: "balanting_pengingat", lang: "id", params: ["Halo"] }],
     ["reminder", "bjn", { name: "balanting_pengingat_bjn", lang: "bjn", params: ["Halo"] }],
@@ -189,7 +189,7 @@ describe("templateBody", () => {
 
 describe("buildCloudRequest", () => {
   const message = { text: "Besok ada posyandu", buttons: buttons(2) };
-  const ctx = (kind: string, lastInboundAt: Date | null): SendContext => ({ kind, lang: "id", lastInboundAt });
+  const ctx = (kind: MessageKind, lastInboundAt: Date | null): SendContext => ({ kind, lang: "id", lastInboundAt });
   const build = (c: SendContext) => buildCloudRequest("6281234567890", message, c, { templates, now: NOW, listButton: "Pilih" });
 
   it("sends free-form inside the window, whatever the kind", () => {

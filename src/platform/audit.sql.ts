@@ -1,5 +1,5 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { staffAccounts } from "./accounts.sql.js";
+import { staffAccounts } from "../admin/accounts.sql.js";
 
 /**
  * Who changed what, when, with the row before and after. Append-only: the migration adds a

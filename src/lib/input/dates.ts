@@ -1,7 +1,9 @@
-// Forgiving reading of what mothers type for dates and pregnancy age, in Indonesian, Banjar and
-// chat spelling: "15-3-2026", "15/03/26", "15 maret", "15 mrt 2026", "2026-03-15", "hari ini",
-// "samalam" (Banjar: kemarin), "12 minggu", "hamil 12 mgg 3 hari", "3 bulan". Pure.
-import { addDays, addOffset, daysBetween, isLocalDate } from "./dates.js";
+// Forgiving reading of the dates and pregnancy ages people type, in Indonesian, Banjar and chat
+// spelling: "15-3-2026", "15/03/26", "15 maret", "15 mrt 2026", "2026-03-15", "hari ini",
+// "kemarin", "samalam" (Banjar: kemarin), "2 bulan lalu", "3 bulan tadi" (Banjar), "12 minggu",
+// "hamil 12 mgg 3 hari", "3 bulan". Parents and kader alike. Pure.
+import { addDays, addOffset, isLocalDate } from "../../reminders/dates.js";
+import { NUMBER_WORDS } from "./numbers.js";
 
 const MONTHS: Record<string, number> = {
   jan: 1, januari: 1, january: 1,
@@ -51,10 +53,6 @@ export function parseLooseDate(text: string, today: string, prefer: "past" | "fu
 }
 
 const MONTH_WORDS = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|");
-const NUMBER_WORDS: Record<string, number> = {
-  se: 1, satu: 1, sa: 1, dua: 2, tiga: 3, empat: 4, ampat: 4, lima: 5, enam: 6, anam: 6, tujuh: 7, tujuah: 7,
-  delapan: 8, dalapan: 8, sembilan: 9, sambilan: 9, sepuluh: 10, sapuluh: 10,
-};
 const NUMBER = `\\d{1,2}|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join("|")}`;
 /**
  * "3 bulan lalu", "2 minggu yang lalu", "seminggu lalu", "5 hari tadi", and Banjar "3 bulan tadi",
@@ -133,6 +131,3 @@ export function parsePregnancyAge(text: string): PregnancyAge | null {
   }
   return null;
 }
-
-/** Whole days between two dates (re-exported for the chat's range checks). */
-export { daysBetween };

@@ -1,11 +1,12 @@
 // Who is calling: resolves the session cookie or the bearer API token into request.staff, and
 // the small guards routes use.
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Runtime } from "../runtime.js";
-import type { StaffRole } from "./accounts.sql.js";
-import type { AuditActor } from "./audit.js";
-import { resolveApiToken, resolveSession, SESSION_COOKIE, type StaffAccount } from "./auth.js";
-import { forbidden, HttpError } from "./errors.js";
+import type { Runtime } from "../../runtime.js";
+import type { StaffRole } from "../../admin/accounts.sql.js";
+import type { AuditActor } from "../audit.js";
+import { resolveApiToken, resolveSession, SESSION_COOKIE, type StaffAccount } from "../../admin/auth.js";
+import { forbidden } from "../errors.js";
+import { HttpError } from "./errors.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -5,7 +5,7 @@ import { and, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { areas } from "../areas/areas.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu, puskesmasDesa } from "../health-units/health-units.sql.js";
-import type { StaffRole } from "./accounts.sql.js";
+import type { StaffRole } from "../admin/accounts.sql.js";
 
 /** Who is asking: a staff account, or a chat kader described the same way. */
 export interface ScopePrincipal {

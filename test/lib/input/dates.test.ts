@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseLooseDate, parsePregnancyAge } from "../../src/reminders/parse.js";
-import { parseSex, readBirthDate, readPregnancyAnchor, replyIntent } from "../../src/reminders/chat.js";
+import { parseLooseDate, parsePregnancyAge } from "../../../src/lib/input/dates.js";
+import { readBirthDate, readPregnancyAnchor, replyIntent } from "../../../src/reminders/chat.js";
 
 const TODAY = "2026-03-10";
 
@@ -91,15 +91,4 @@ describe("replies to a reminder", () => {
     expect(replyIntent(text, payload)).toBe(expected);
   });
 
-  it.each([
-    ["L", "L"],
-    ["laki-laki", "L"],
-    ["lakian", "L"],
-    ["binian", "P"],
-    ["Perempuan", "P"],
-    ["2", "P"],
-    ["kembar", null],
-  ] as const)("sex %s → %s", (text, expected) => {
-    expect(parseSex(text)).toBe(expected);
-  });
 });

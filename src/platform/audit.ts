@@ -103,19 +103,27 @@ const AUDIT_DDL_LOCK_KEY = 0x6175646974;
 export async function ensureAuditAppendOnly(db: Db): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_DDL_LOCK_KEY})`);
-    const present = await queryRows<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from pg_trigger where tgrelid = 'audit_log'::regclass and tgname in ('audit_log_no_update_delete', 'audit_log_no_truncate')`,
-    );
-    // An installation from before the erasure exception gets the new function (same triggers).
-    const current = await queryRows<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from pg_proc where proname = 'audit_log_append_only' and prosrc like '%balanting.audit_erasure%'`,
-    );
-    if (Number(present[0]?.n ?? 0) === 2 && Number(current[0]?.n ?? 0) === 1) return false;
-    await tx.execute(sql`drop trigger if exists audit_log_no_update_delete on audit_log`);
-    await tx.execute(sql`drop trigger if exists audit_log_no_truncate on audit_log`);
-    for (const statement of APPEND_ONLY_DDL) await tx.execute(statement);
-    return true;
+    return installAuditAppendOnly(tx);
   });
+}
+
+/**
+ * The same inside a transaction that already excludes other installers: migrate() runs it once,
+ * with the migrations (drizzle-kit does not write triggers). True when it installed something.
+ */
+export async function installAuditAppendOnly(tx: DbOrTx): Promise<boolean> {
+  const present = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from pg_trigger where tgrelid = 'audit_log'::regclass and tgname in ('audit_log_no_update_delete', 'audit_log_no_truncate')`,
+  );
+  // An installation from before the erasure exception gets the new function (same triggers).
+  const current = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from pg_proc where proname = 'audit_log_append_only' and prosrc like '%balanting.audit_erasure%'`,
+  );
+  if (Number(present[0]?.n ?? 0) === 2 && Number(current[0]?.n ?? 0) === 1) return false;
+  await tx.execute(sql`drop trigger if exists audit_log_no_update_delete on audit_log`);
+  await tx.execute(sql`drop trigger if exists audit_log_no_truncate on audit_log`);
+  for (const statement of APPEND_ONLY_DDL) await tx.execute(statement);
+  return true;
 }
