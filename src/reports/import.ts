@@ -2,7 +2,7 @@
 // regency's desa, posyandu and children, then either reported (dry run) or written all together
 // in one transaction, with z-scores, statuses and weight-gain codes computed by the service as for
 // a kader's report. Any problem stops the whole import: nothing half-written.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { areas } from "../areas/areas.sql.js";
 import { children } from "../children/children.sql.js";
 import { insertChild, type Child } from "../children/index.js";
@@ -148,4 +148,7 @@ export async function applyImport(db: Db, vault: NikVault, work: readonly Planne
       }
     }
   });
+  // A posyandu's history can double a table at once: refresh the planner's statistics now, or the
+  // report queries may pick bad plans until autovacuum (PostgreSQL) or the nightly job (PGlite) does.
+  await db.execute(sql`analyze children, measurements`);
 }
