@@ -93,6 +93,12 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
   });
   const remindersDue = new Gauge({ name: "balanting_reminders_due", help: "Reminder fires due and not yet sent", registers: [] });
   const up = new Gauge({ name: "balanting_db_up", help: "1 when the database answered this scrape", registers: [] });
+  const campaignRecipients = new Gauge({
+    name: "balanting_campaign_recipients",
+    help: "Recipients of campaign runs still sending (running or paused), by status: the send's progress",
+    labelNames: ["status"] as const,
+    registers: [],
+  });
   const connections = new Gauge({
     name: "balanting_db_connections",
     help: "PostgreSQL connections of the service (all instances) by state",
@@ -119,6 +125,15 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
       }
       const [due] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from reminder_fires where status = 'pending' and send_at <= now()`);
       remindersDue.set(due?.n ?? 0);
+      const progress = await queryRows<{ status: string; n: number }>(
+        db,
+        sql`select r.status, count(*)::int as n from campaign_recipients r join campaign_runs u on u.id = r.run_id
+            where u.status in ('running', 'paused') group by r.status`,
+      );
+      campaignRecipients.reset();
+      for (const status of ["pending", "queued", "sent", "failed", "skipped", "cancelled"]) {
+        campaignRecipients.set({ status }, progress.find((p) => p.status === status)?.n ?? 0);
+      }
       if (poolMax !== null) {
         poolSize.set(poolMax);
         const states = await queryRows<{ state: string | null; n: number }>(
@@ -134,7 +149,7 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
       up.set(0);
     }
   };
-  const gauges: Gauge<string>[] = [queued, oldest, remindersDue, up, ...(poolMax !== null ? [connections, poolSize] : [])];
+  const gauges: Gauge<string>[] = [queued, oldest, remindersDue, campaignRecipients, up, ...(poolMax !== null ? [connections, poolSize] : [])];
   // One app per process in production; in tests the latest app still open is the one scraped.
   const me = { gauges, collect };
   registrations.push(me);
@@ -168,6 +183,7 @@ const DATABASE_GAUGES = [
   "balanting_outbox_queued",
   "balanting_outbox_oldest_due_seconds",
   "balanting_reminders_due",
+  "balanting_campaign_recipients",
   "balanting_db_up",
   "balanting_db_connections",
   "balanting_db_pool_max",

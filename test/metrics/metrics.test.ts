@@ -5,7 +5,10 @@ import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { buildApp } from "../../src/app.js";
+import { campaignRecipients, campaignRuns, campaigns } from "../../src/campaigns/campaigns.sql.js";
+import { contactChannels } from "../../src/contacts/contacts.sql.js";
 import { ChannelHub } from "../../src/channels/hub.js";
 import { createTelegramAdapter } from "../../src/channels/telegram/index.js";
 import { createInboundSink } from "../../src/conversation/index.js";
@@ -115,6 +118,38 @@ describe("GET /metrics", () => {
     expect(after).toContain("balanting_process_resident_memory_bytes");
     // Counts and labels only: no chat id in the figures.
     expect(after).not.toContain("990001");
+  });
+
+  it("shows a campaign's progress while it sends, by recipient status, and nothing once it is done", async () => {
+    for (const id of [990011, 990012, 990013]) expect((await post(halo(id))).statusCode).toBe(200);
+    await hub.idle();
+    const people = await rt.db
+      .select({ contactId: contactChannels.contactId, address: contactChannels.address })
+      .from(contactChannels)
+      .where(eq(contactChannels.channel, "telegram"));
+    const three = people.filter((p) => ["990011", "990012", "990013"].includes(p.address));
+    expect(three).toHaveLength(3);
+    const now = new Date();
+    const [campaign] = await rt.db
+      .insert(campaigns)
+      .values({ name: "Uji", textId: "Halo", area: { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null }, createdAt: now, updatedAt: now })
+      .returning({ id: campaigns.id });
+    const [run] = await rt.db
+      .insert(campaignRuns)
+      .values({ campaignId: campaign!.id, occurrence: "once", sent: { textId: "Halo", textBjn: "Halo", buttons: [] }, recipients: 3, startedAt: now })
+      .returning({ id: campaignRuns.id });
+    const statuses = ["sent", "queued", "pending"] as const;
+    await rt.db.insert(campaignRecipients).values(
+      three.map((p, i) => ({ runId: run!.id, campaignId: campaign!.id, contactId: p.contactId, channel: "telegram", address: p.address, lang: "id" as const, status: statuses[i]! })),
+    );
+    const sending = await scrape();
+    expect(value(sending, 'balanting_campaign_recipients{status="sent"}')).toBe(1);
+    expect(value(sending, 'balanting_campaign_recipients{status="queued"}')).toBe(1);
+    expect(value(sending, 'balanting_campaign_recipients{status="pending"}')).toBe(1);
+    expect(value(sending, 'balanting_campaign_recipients{status="failed"}')).toBe(0);
+    await rt.db.update(campaignRuns).set({ status: "done" }).where(eq(campaignRuns.id, run!.id));
+    const done = await scrape();
+    expect(value(done, 'balanting_campaign_recipients{status="sent"}')).toBe(0);
   });
 });
 
