@@ -8,6 +8,10 @@ import type { FastifyError, FastifyPluginAsync } from "fastify";
 import { safeError } from "../lib/log.js";
 import type { Runtime } from "../runtime.js";
 import { assetRoutes } from "./assets.js";
+import { accountRoutes } from "./pages/account.js";
+import { auditRoutes } from "./pages/audit.js";
+import { contentRoutes } from "./pages/content.js";
+import { whatsAppRoutes } from "./pages/whatsapp.js";
 import { anonymousContext, SignInNeeded, type ConsoleDeps } from "./context.js";
 import { html } from "./html.js";
 import { layout } from "./layout.js";
@@ -69,5 +73,9 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
     kaderRoutes(app, deps);
     exportRoutes(app, deps);
     correctionRoutes(app, deps);
+    contentRoutes(app, deps);
+    accountRoutes(app, deps);
+    auditRoutes(app, deps);
+    whatsAppRoutes(app, deps);
   };
 }
