@@ -90,6 +90,12 @@ describe("Konten", () => {
     expect((await b.post(`${url}/aktif`, { reason: "sudah ditinjau" })).headers.location).toBe(`${url}?ok=topicEnabled`);
     expect((await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json().disabled).toBe(false);
 
+    // Withdrawn: the reviewed text again.
+    expect((await b.post(`${url}/asli`)).headers.location).toBe("/konsol/konten?ok=topicRestored");
+    expect((await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json()).toMatchObject({ origin: "content", texts: { id: { title: before.texts.id.title } } });
+    expect((await get("admin", url)).body).not.toContain('id="restore-topic"');
+    expect((await b.post(`${url}/asli`)).headers.location).toBe(`${url}?galat=not_found`);
+
     // Another role is refused by the API itself, in Indonesian.
     const kader = await browser("kaderP", url);
     const refused = await kader.post(`${url}/nonaktif`, { reason: "coba coba" });

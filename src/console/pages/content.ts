@@ -110,6 +110,10 @@ ${reason("edit-reason")}
 <h2>${t(topic.disabled ? "console:content.enable" : "console:content.disable")}</h2><p class="hint">${t(topic.disabled ? "console:content.enableHint" : "console:content.disableHint")}</p>
 ${reason("toggle-reason")}
 <button type="submit" class="secondary" data-busy="${t("console:busy")}">${t(topic.disabled ? "console:content.enable" : "console:content.disable")}</button></form>
+${topic.origin === "override"
+  ? html`<form method="post" action="/konsol/konten/${topic.id}/asli" id="restore-topic" class="card">${csrfField(ctx)}<h2>${t("console:content.restore")}</h2><p class="hint">${t("console:content.restoreHint")}</p>
+<button type="submit" class="secondary" data-busy="${t("console:busy")}">${t("console:content.restore")}</button></form>`
+  : ""}
 <p><a href="/konsol/konten">${t("console:content.back")}</a></p>`;
 }
 
@@ -199,6 +203,15 @@ ${backlogSection(ctx, backlog.body.items, backlog.body.total, reason)}`;
   app.post<TopicRoute>("/konten/:id", { preValidation: app.csrfProtection }, change("edit", "topicSaved"));
   app.post<TopicRoute>("/konten/:id/nonaktif", { preValidation: app.csrfProtection }, change("disable", "topicDisabled"));
   app.post<TopicRoute>("/konten/:id/aktif", { preValidation: app.csrfProtection }, change("enable", "topicEnabled"));
+
+  // Withdraw the Pokja's override: a reviewed content topic returns to its reviewed text (an
+  // added topic goes away). The API's DELETE records it in the audit log.
+  app.post<{ Params: { id: string } }>("/konten/:id/asli", { preValidation: app.csrfProtection }, async (request, reply) => {
+    if (!TOPIC_ID.test(request.params.id)) return redirectBack(reply, "/konsol/konten", { galat: "not_found" });
+    const res = await callApi(deps.app, request, "DELETE", `/api/v1/faq/topics/${request.params.id}`);
+    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+    return res.ok ? redirectBack(reply, "/konsol/konten", { ok: "topicRestored" }) : redirectBack(reply, `/konsol/konten/${request.params.id}`, { galat: errorCode(res.body) });
+  });
 
   app.post<{ Params: { id: string } }>("/konten/backlog/:id/hapus", { preValidation: app.csrfProtection }, async (request, reply) => {
     const back = "/konsol/konten";
