@@ -19,6 +19,8 @@ interface Entry {
 }
 
 const PAGE = 50;
+/** Entities the service records (recordAudit calls), offered as suggestions; any other may be typed. */
+const ENTITIES = ["account", "api_token", "contact", "child", "measurement", "referral", "handoff_question", "puskesmas", "posyandu", "faq_topic", "export", "import", "people", "growth_setting", "desa_lokus"];
 /** The API's filter bounds (src/admin/routes/audit.ts). */
 const FILTER = /^[\w.:-]{1,40}$/;
 const TIME = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
@@ -43,7 +45,7 @@ export function auditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const link = (from: number) => `/konsol/akun/audit${query({ entitas: entity, tindakan: action, oleh: actor, dari: from || undefined })}`;
     const { items, total } = log.body;
     const body = html`<form method="get" action="/konsol/akun/audit" class="filters" id="audit-filters">
-<div><label for="entitas">${t("console:audit.entity")}</label><input id="entitas" name="entitas" value="${entity ?? ""}" maxlength="40" placeholder="staff_account"></div>
+<div><label for="entitas">${t("console:audit.entity")}</label><input id="entitas" name="entitas" value="${entity ?? ""}" maxlength="40" list="entity-names" placeholder="account"><datalist id="entity-names">${ENTITIES.map((e) => html`<option value="${e}"></option>`)}</datalist></div>
 <div><label for="tindakan">${t("console:audit.action")}</label><input id="tindakan" name="tindakan" value="${action ?? ""}" maxlength="40" placeholder="account.create"></div>
 <div><label for="oleh">${t("console:audit.actorLabel")}</label><select id="oleh" name="oleh"><option value="">${t("console:audit.anyone")}</option>${(people.ok ? people.body.items : []).map((p) => html`<option value="${p.id}"${p.id === actor ? html` selected` : ""}>${p.name} (${p.username})</option>`)}</select></div>
 <div><button type="submit">${t("console:dashboard.show")}</button></div></form>
