@@ -9,6 +9,7 @@ import { vacuumJob } from "./db/maintenance.js";
 import { startJobs } from "./jobs/index.js";
 import { retentionJob } from "./privacy/retention.js";
 import { reminderJob } from "./reminders/job.js";
+import { campaignJob } from "./campaigns/index.js";
 import { createLogger, safeError } from "./lib/log.js";
 import { seedPuskesmas } from "./health-units/seed.js";
 import { createRuntime } from "./runtime.js";
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
   await hub.startAll();
   const outbound = await startOutbound(rt, hub);
-  const jobs = startJobs(rt, [faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob]);
+  const jobs = startJobs(rt, [faqRefreshJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob, campaignJob]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;

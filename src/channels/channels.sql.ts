@@ -57,6 +57,8 @@ export const outbox = pgTable(
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
     // The queue in claim order: by lane, then oldest first.
     index("outbox_queue_idx").on(t.channel, t.lane, t.id).where(sql`${t.status} = 'queued'`),
+    // Provider statuses (WhatsApp delivered/read/failed) find their row by the provider's id.
+    index("outbox_external_idx").on(t.channel, t.externalId).where(sql`${t.externalId} is not null`),
   ],
 );
 

@@ -89,12 +89,16 @@ export interface EngineCounters extends DeliveryStats {
   transient: number;
 }
 
-type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
 type Outcome = "sent" | "retrying" | "failed" | "released";
 
 interface Held {
   row: OutboxRow;
   lane: Lane;
+  /** Its kind's send guard: being checked, or passed (then it may take the next slot). */
+  guard?: "checking" | "passed";
+  /** After a failed check (database away): not checked again before this (performance.now()). */
+  guardAfter?: number;
   recipient: Recipient | undefined;
   settle: (outcome: Outcome) => void;
   done: Promise<Outcome>;
@@ -108,6 +112,8 @@ interface Recipient {
 /** Per channel: held rows by lane, recipients being sent to, the pacer and the pump's timer. */
 interface ChannelState {
   lanes: Held[][];
+  /** Rows checked or being checked by their send guard, not yet sent (at most MAX_GUARD_AHEAD). */
+  guardAhead: number;
   busy: Set<string>;
   pacer: ChannelPacer;
   timer: NodeJS.Timeout | null;
@@ -115,6 +121,28 @@ interface ChannelState {
   /** How many lane 2–3 rows to keep claimed (about ten seconds of sending). */
   buffer: number;
 }
+
+/**
+ * A check run right before a message of some kind is sent (campaigns: still running, the person not
+ * opted out, not in quiet hours). "handled": the guard has already put the row back in the queue or
+ * removed it, in the database, conditioned on `holder` still holding it; the message is not sent.
+ * Checks run just ahead of the row's sending slot, a few at a time, so their database round trip
+ * never delays a paced send (a send leaving late bunches the next ones at the provider).
+ */
+export type SendGuard = (rt: Runtime, row: OutboxRow, holder: string) => Promise<"send" | "handled">;
+const sendGuards = new Map<string, SendGuard>();
+
+/** Registers the guard of a message kind (one per kind; the last registration wins). */
+export function registerSendGuard(kind: string, guard: SendGuard): void {
+  sendGuards.set(kind, guard);
+}
+
+/**
+ * Rows per channel checked (or being checked) by their send guard and not yet sent: enough to
+ * hide a database round trip behind the pacing (4 slots = 133 ms at 30/s), few enough that a
+ * pause or quiet hours let at most these through.
+ */
+const MAX_GUARD_AHEAD = 4;
 
 const engines = new WeakMap<ChannelHub, OutboundEngine>();
 
@@ -357,6 +385,7 @@ export class OutboundEngine {
     for (const state of this.channels.values()) {
       const waiting = state.lanes.flat();
       state.lanes = LANES.map(() => []);
+      state.guardAhead = 0;
       for (const h of waiting) h.settle("released");
     }
   }
@@ -366,6 +395,7 @@ export class OutboundEngine {
     if (!state) return;
     const ids = state.lanes.flat().map((h) => h.row.id);
     state.lanes = LANES.map(() => []);
+    state.guardAhead = 0;
     await this.release(ids);
   }
 
@@ -393,6 +423,7 @@ export class OutboundEngine {
       const perSecond = pacing.perSecond ?? 50;
       state = {
         lanes: LANES.map(() => []),
+        guardAhead: 0,
         busy: new Set(),
         pacer: new ChannelPacer(pacing, performance.now()),
         timer: null,
@@ -506,6 +537,14 @@ export class OutboundEngine {
             continue;
           }
           if (outsideWindow(h, this.rt.clock.now()) && !state.pacer.tierAllows(address, h.lane, now)) continue;
+          const guard = sendGuards.get(h.row.kind);
+          if (guard && h.guard !== "passed") {
+            if (h.guard === undefined && state.guardAhead < MAX_GUARD_AHEAD) {
+              if ((h.guardAfter ?? 0) <= now) this.checkGuard(channel, state, h, guard);
+              else soonest = Math.min(soonest, (h.guardAfter ?? 0) - now);
+            }
+            continue;
+          }
           pick = { lane, index: i };
           break;
         }
@@ -515,6 +554,7 @@ export class OutboundEngine {
         return;
       }
       const [h] = (state.lanes[pick.lane] as Held[]).splice(pick.index, 1) as [Held];
+      if (h.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
       if (this.stopped) {
         // Stopping: leave it for release().
         (state.lanes[pick.lane] as Held[]).splice(pick.index, 0, h);
@@ -535,6 +575,36 @@ export class OutboundEngine {
           this.pump(channel);
         });
     }
+  }
+
+  /** Runs a held row's send guard; the row is sent once it passes, or leaves the lane when handled. */
+  private checkGuard(channel: string, state: ChannelState, h: Held, guard: SendGuard): void {
+    h.guard = "checking";
+    state.guardAhead++;
+    const settled = () => (state.guardAhead = Math.max(0, state.guardAhead - 1));
+    void guard(this.rt, h.row, this.id)
+      .then(
+        (verdict) => {
+          if (verdict === "send") {
+            h.guard = "passed";
+            return;
+          }
+          settled();
+          const list = state.lanes[laneRank(h.lane)];
+          const at = list?.indexOf(h) ?? -1;
+          if (at >= 0) list?.splice(at, 1);
+          h.settle("released");
+        },
+        (err: unknown) => {
+          settled();
+          this.rt.log.warn({ ...safeError(err), outboxId: h.row.id }, "outbox: send guard failed; checking again shortly");
+          h.guard = undefined;
+          h.guardAfter = performance.now() + 1_000;
+        },
+      )
+      .finally(() => {
+        if (!this.stopped) this.pump(channel);
+      });
   }
 
   private later(channel: string, ms: number): void {

@@ -2,6 +2,7 @@
 import { pokjaAdminExists, staffOfRequest } from "../admin/auth.js";
 import type { Runtime } from "../runtime.js";
 import { createInboundSink } from "../conversation/index.js";
+import { recordCampaignStatuses } from "../campaigns/index.js";
 import type { Job } from "../jobs/index.js";
 import { ChannelHub } from "./hub.js";
 import { engineFor, type OutboundEngine } from "./engine.js";
@@ -90,6 +91,7 @@ export function outboxJob(hub: ChannelHub): Job {
 
 /** WhatsApp Cloud reports a failure after accepting a message; the outbox row says so. */
 async function recordCloudStatuses(rt: Runtime, statuses: CloudStatus[]): Promise<void> {
+  await recordCampaignStatuses(rt, statuses);
   for (const status of statuses) {
     if (status.status !== "failed") continue;
     await markFailedByExternalId(rt, "whatsapp-cloud", status.externalId, `provider error ${status.errorCodes.join(",")}`);

@@ -22,6 +22,7 @@ const LANE_OF_KIND: Readonly<Record<string, Lane>> = {
   growth: "notice",
   reminder: "reminder",
   broadcast: "bulk",
+  campaign: "bulk",
 };
 
 export function laneOf(kind: string | undefined): Lane {

@@ -129,6 +129,12 @@ const EnvSchema = z.object({
   OUTBOUND_RETRY_MAX_MS: z.coerce.number().int().min(0).default(600_000),
   /** Transient failures of one message before it is given up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(12),
+  /** Campaigns approved by a second pokja_admin: regency-wide ones (default), all, or none (README "Campaigns"). */
+  CAMPAIGN_APPROVAL: z.enum(["regency", "all", "off"], { message: "use regency, all or off" }).default("regency"),
+  /** Campaign recipients queued into the outbox per statement. */
+  CAMPAIGN_QUEUE_BATCH: z.coerce.number().int().min(100).max(50_000).default(5_000),
+  /** Messages of a running campaign kept waiting in the outbox; the minute job tops them up. */
+  CAMPAIGN_QUEUE_AHEAD: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
 });
 
 type Env = z.infer<typeof EnvSchema>;

@@ -5,6 +5,7 @@ import { registerChildLinkConversations } from "../children/link-chat.js";
 import { registerHandoffConversations } from "../handoff/chat.js";
 import { registerGrowthConversations } from "../growth/chat.js";
 import { registerReminderConversations } from "../reminders/chat.js";
+import { registerCampaignConversations } from "../campaigns/index.js";
 
 let registered = false;
 
@@ -16,4 +17,5 @@ export function registerDomainConversations(): void {
   registerHandoffConversations();
   registerGrowthConversations();
   registerReminderConversations();
+  registerCampaignConversations();
 }

@@ -12,3 +12,4 @@ export * from "../handoff/handoff.sql.js";
 export * from "../knowledge/backlog.sql.js";
 export * from "../knowledge/overrides.sql.js";
 export * from "../reminders/reminders.sql.js";
+export * from "../campaigns/campaigns.sql.js";

@@ -1,6 +1,7 @@
 // BERHENTI/MULAI (stop and resume non-essential messages), DATAKU (what we hold) and HAPUS DATA
 // (erase it): a person's control over their data under UU PDP No. 27/2022.
 import { eq } from "drizzle-orm";
+import { stopAfterCampaign } from "../../campaigns/index.js";
 import { channelsOf, updateContact } from "../../contacts/index.js";
 import { erasePerson } from "../../privacy/erase.js";
 import { myDataLines, splitMessages } from "../../privacy/my-data.js";
@@ -22,6 +23,13 @@ export const stopFlow: Flow = {
   async start(turn) {
     if (turn.contact.optedOutAt) {
       turn.say("conversation:stop.already");
+      return;
+    }
+    // BERHENTI right after a campaign message: stopped at once, no "are you sure?" (issue 17).
+    if (await stopAfterCampaign(turn.tx, turn.contact.id, turn.now)) {
+      turn.contact = await updateContact(turn.tx, turn.contact.id, { optedOutAt: turn.now });
+      turn.ask("campaigns:stopped", stopReasonChoices(turn));
+      await turn.setState("stop", "reason");
       return;
     }
     turn.ask("conversation:stop.confirm", yesNo(turn));
