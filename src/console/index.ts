@@ -10,6 +10,7 @@ import type { Runtime } from "../runtime.js";
 import { assetRoutes } from "./assets.js";
 import { accountRoutes } from "./pages/account.js";
 import { auditRoutes } from "./pages/audit.js";
+import { campaignRoutes } from "./pages/campaigns.js";
 import { contentRoutes } from "./pages/content.js";
 import { whatsAppRoutes } from "./pages/whatsapp.js";
 import { anonymousContext, SignInNeeded, type ConsoleDeps } from "./context.js";
@@ -77,5 +78,6 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
     accountRoutes(app, deps);
     auditRoutes(app, deps);
     whatsAppRoutes(app, deps);
+    campaignRoutes(app, deps);
   };
 }

@@ -10,10 +10,12 @@ import { staffAccounts } from "../../src/admin/accounts.sql.js";
 import { buildApp } from "../../src/app.js";
 import { ChannelHub } from "../../src/channels/hub.js";
 import { createWhatsAppAdapter } from "../../src/channels/whatsapp/index.js";
+import { deliverOutbox } from "../../src/channels/outbox.js";
+import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { faqBacklog } from "../../src/knowledge/backlog.sql.js";
 import { PASSWORD, type Who } from "../admin/fixture.js";
 import { fakeFactory } from "../channels/whatsapp/fake-socket.js";
-import { startConsoleWorld, UNANSWERED, type ConsoleWorld } from "./fixture.js";
+import { ASKER, startConsoleWorld, UNANSWERED, type ConsoleWorld } from "./fixture.js";
 
 let world: ConsoleWorld;
 beforeAll(async () => {
@@ -231,5 +233,36 @@ describe("WhatsApp", () => {
       await adapter.stop();
       await app.close();
     }
+  });
+});
+
+describe("Kampanye", () => {
+  it("composes a campaign, counts and previews it, submits and sends it; the report reaches 100% and the mother gets it", async () => {
+    // The mother on the web chat (Paringin p0) agreed to the privacy notice: she may receive campaigns.
+    const [channel] = await world.rt.db.select({ contactId: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.address, world.addressOf(ASKER)));
+    await world.rt.db.update(contacts).set({ consentVersion: "1", consentAt: world.rt.clock.now(), desaCode: world.w.desa.p0, lang: "bjn" }).where(eq(contacts.id, channel!.contactId));
+    const b = await browser("puskP", "/konsol/kampanye");
+    const form = { name: "Posyandu bulan ini", textId: "Datang ke posyandu di {nama_desa} ya, Bu.", textBjn: "Datang ka posyandu di {nama_desa} lah, Bu.", desa: world.w.desa.p0 };
+    expect((await b.post("/konsol/kampanye", { ...form, textId: "Halo {nama_ibu}" })).headers.location).toBe("/konsol/kampanye?galat=validation_failed&kolom=textId");
+    expect((await b.post("/konsol/kampanye", { ...form, name: "" })).headers.location).toBe("/konsol/kampanye?galat=validation_failed&kolom=campaignName");
+    expect((await b.post("/konsol/kampanye", { ...form, desa: world.w.desa.l0 })).headers.location).toBe("/konsol/kampanye?galat=validation_failed&kolom=desaCodes");
+    const made = await b.post("/konsol/kampanye", form);
+    const url = String(made.headers.location).split("?")[0]!;
+    expect(made.headers.location).toMatch(/^\/konsol\/kampanye\/[0-9a-f-]{36}\?ok=campaignSaved$/);
+    const page = await get("puskP", url);
+    expect(page.body).toContain('data-field="audience">1 orang');
+    expect(page.body).toMatch(/data-preview="bjn">Datang ka posyandu di [^{<]+ lah, Bu\./);
+    expect((await b.post(`${url}/kirim`)).headers.location).toBe(`${url}?galat=wrong_status`);
+    expect((await b.post(`${url}/ajukan`)).headers.location).toBe(`${url}?ok=campaignSubmitted`);
+    expect((await b.post(`${url}/kirim`)).headers.location).toBe(`${url}?ok=campaignSending`);
+    await deliverOutbox(world.rt, world.hub);
+    const report = await get("puskP", url);
+    expect(report.body).toContain('data-field="progress">100,0%');
+    expect(report.body).toContain('data-field="sent">1<');
+    expect((await world.inbox(ASKER)).map((r) => r.text).join("\n")).toContain("Datang ka posyandu di");
+    expect((await get("puskP", "/konsol/kampanye")).body).toContain(`href="${url}"`);
+    // A kader has no campaigns; another puskesmas does not see this one.
+    expect((await get("kaderP", "/konsol/kampanye")).statusCode).toBe(404);
+    expect((await get("puskL", url)).statusCode).toBe(404);
   });
 });

@@ -119,7 +119,7 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await login.close();
 
     const page = await signIn("admin");
-    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Kader", "Ekspor / impor", "Konten", "WhatsApp", "Akun"]);
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Kader", "Kampanye", "Ekspor / impor", "Konten", "WhatsApp", "Akun"]);
     // The seeded round (the service clock is today's date).
     await page.goto(`${base}/konsol?bulan=${MONTH}`);
     await page.waitForSelector("canvas[data-drawn]");
@@ -345,6 +345,29 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.fill("#password", "sandi-baru-kader-123");
     await page.click("form[action='/konsol/masuk'] button[type=submit]");
     await page.waitForSelector("nav[aria-label] a[aria-current=page]");
+    await page.context().close();
+  });
+
+  it("lets a puskesmas compose a campaign (Indonesian and Banjar side by side), see its count and preview, submit and send it", async () => {
+    const page = await signIn("pusk.paringin");
+    await page.click("nav a[href='/konsol/kampanye']");
+    await page.waitForSelector("#compose");
+    await shoot(page, "kampanye");
+    await page.fill("#c-name", "Posyandu bulan ini");
+    await page.fill("#c-textId", "Datang ke posyandu di {nama_desa} ya, Bu.");
+    await page.fill("#c-textBjn", "Datang ka posyandu di {nama_desa} lah, Bu.");
+    await page.selectOption("#c-desa", world.w.desa.p0);
+    await page.click("#compose button[type=submit]");
+    await page.waitForSelector("[data-preview=bjn]");
+    expect(await page.textContent("[data-preview=bjn]")).toMatch(/^Datang ka posyandu di \S/);
+    expect(await page.textContent("[data-field=audience]")).toMatch(/^\d+ orang/);
+    await shoot(page, "kampanye-rinci");
+    await page.click("form[action$='/ajukan'] button");
+    await page.waitForSelector("form[action$='/kirim']");
+    expect(await page.textContent("[data-field=status]")).toBe("Disetujui");
+    await page.click("form[action$='/kirim'] button");
+    await page.waitForSelector(".flash.ok");
+    expect(["Sedang dikirim", "Selesai"]).toContain(await page.textContent("[data-field=status]"));
     await page.context().close();
   });
 

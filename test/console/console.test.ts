@@ -97,7 +97,7 @@ describe("staff console over HTTP", () => {
       expect(res.statusCode).toBe(200);
       return [...res.body.matchAll(/<li><a href="([^"]+)"/g)].map((m) => m[1]);
     };
-    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk", "/konsol/kader", "/konsol/ekspor", "/konsol/konten", "/konsol/whatsapp", "/konsol/akun"]);
+    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk", "/konsol/kader", "/konsol/kampanye", "/konsol/ekspor", "/konsol/konten", "/konsol/whatsapp", "/konsol/akun"]);
     expect(await nav("kaderP")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/ekspor", "/konsol/konten", "/konsol/akun"]);
     const inbox = await world.app.inject({ method: "GET", url: "/konsol/kotak-masuk", headers: { cookie: world.w.cookie.kaderP } });
     expect(inbox.statusCode).toBe(404);
@@ -169,6 +169,8 @@ describe("staff console over HTTP", () => {
       { method: "GET", url: "/konsol/anak/00000000-0000-0000-0000-000000000000" },
       { method: "GET", url: "/konsol/tidak-ada" },
       { method: "GET", url: "/konsol/konten/..%2Fetc" },
+      { method: "GET", url: "/konsol/kampanye/00000000-0000-0000-0000-000000000000" },
+      { method: "POST", url: "/konsol/kampanye", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "name[]=x&roles=nobody&desa=zz" },
       { method: "GET", url: "/konsol/konten/tidak-ada-topik" },
       { method: "GET", url: "/konsol/konten?alasan[]=x" },
       { method: "GET", url: "/konsol/akun/audit?dari=1e99&entitas=%00" },
