@@ -261,8 +261,23 @@ describe("Kampanye", () => {
     expect(report.body).toContain('data-field="sent">1<');
     expect((await world.inbox(ASKER)).map((r) => r.text).join("\n")).toContain("Datang ka posyandu di");
     expect((await get("puskP", "/konsol/kampanye")).body).toContain(`href="${url}"`);
+    expect((await b.post(`${url}/jeda`)).headers.location).toBe(`${url}?galat=wrong_status`);
     // A kader has no campaigns; another puskesmas does not see this one.
     expect((await get("kaderP", "/konsol/kampanye")).statusCode).toBe(404);
     expect((await get("puskL", url)).statusCode).toBe(404);
+  });
+
+  it("holds a regency-wide campaign for another Pokja admin's approval; it can be cancelled", async () => {
+    const b = await browser("admin", "/konsol/kampanye");
+    const made = await b.post("/konsol/kampanye", { name: "Bulan timbang", textId: "Februari bulan timbang: bawa anak ke posyandu.", sameForBoth: "on", roles: "parent" });
+    const url = String(made.headers.location).split("?")[0]!;
+    expect((await b.post(`${url}/ajukan`)).headers.location).toBe(`${url}?ok=campaignSubmitted`);
+    const waiting = await get("admin", url);
+    expect(waiting.body).toContain('data-field="status">Menunggu persetujuan');
+    expect(waiting.body).toContain(`action="${url}/setujui"`);
+    // Not by its own creator.
+    expect((await b.post(`${url}/setujui`)).headers.location).toBe(`${url}?galat=forbidden`);
+    expect((await b.post(`${url}/batal`)).headers.location).toBe(`${url}?ok=campaignCancelled`);
+    expect((await get("admin", url)).body).toContain('data-field="status">Dibatalkan');
   });
 });
