@@ -274,8 +274,8 @@ describe("Kampanye", () => {
     expect((await b.post(`${url}/ajukan`)).headers.location).toBe(`${url}?ok=campaignSubmitted`);
     const waiting = await get("admin", url);
     expect(waiting.body).toContain('data-field="status">Menunggu persetujuan');
-    expect(waiting.body).toContain(`action="${url}/setujui"`);
-    // Not by its own creator.
+    // Not by its own creator: no button, and the API refuses.
+    expect(waiting.body).not.toContain(`action="${url}/setujui"`);
     expect((await b.post(`${url}/setujui`)).headers.location).toBe(`${url}?galat=forbidden`);
     expect((await b.post(`${url}/batal`)).headers.location).toBe(`${url}?ok=campaignCancelled`);
     expect((await get("admin", url)).body).toContain('data-field="status">Dibatalkan');

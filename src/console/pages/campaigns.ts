@@ -19,6 +19,7 @@ interface Campaign {
   sameForBoth: boolean;
   segment: { kecamatanCodes?: string[]; desaCodes?: string[]; roles?: string[] };
   needsApproval: boolean;
+  createdBy: string | null;
   createdAt: string;
 }
 interface Audience {
@@ -101,7 +102,9 @@ async function campaignPage(deps: ConsoleDeps, request: FastifyRequest, reply: F
   ]);
   const status = report.ok ? report.body.status : c.status;
   const live = status === "running";
-  const actions = (ACTIONS[status] ?? []).map(
+  // Approval is another Pokja admin's (the API refuses the rest; the button is not offered).
+  const mayApprove = ctx.me.account.role === "pokja_admin" && c.createdBy !== ctx.me.account.id;
+  const actions = (ACTIONS[status] ?? []).filter((a) => a.api !== "approve" || mayApprove).map(
     (a) => html`<form method="post" action="/konsol/kampanye/${c.id}/${a.path}" class="inline-form">${csrfField(ctx)}<button type="submit" class="${a.api === "cancel" ? "secondary" : ""}" data-busy="${t("console:busy")}">${t(`console:campaigns.actions.${a.api}`)}</button></form>`,
   );
   const body = html`<dl class="facts"><dt>${t("console:campaigns.col.status")}</dt><dd data-field="status">${t(`console:campaigns.status.${status}`, { defaultValue: status })}</dd>
