@@ -62,7 +62,8 @@ export function safeReturn(value: unknown, fallback: string): string {
 /** The field an API validation error names ("body.birthDate" → "birthDate"), for ?kolom=. */
 export function errorField(body: unknown): string | undefined {
   const field = (body as Partial<ApiError> | null)?.fields?.[0]?.field;
-  const last = typeof field === "string" ? field.split(".").at(-1) : undefined;
+  // "body.segment.desaCodes[0]" names the list: desaCodes.
+  const last = typeof field === "string" ? field.split(".").at(-1)?.replace(/\[\d+\]$/, "") : undefined;
   return last && /^[a-zA-Z]+$/.test(last) ? last : undefined;
 }
 

@@ -7,6 +7,11 @@ import formbody from "@fastify/formbody";
 import type { FastifyError, FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../runtime.js";
 import { assetRoutes } from "./assets.js";
+import { accountRoutes } from "./pages/account.js";
+import { auditRoutes } from "./pages/audit.js";
+import { campaignRoutes } from "./pages/campaigns.js";
+import { contentRoutes } from "./pages/content.js";
+import { whatsAppRoutes } from "./pages/whatsapp.js";
 import { anonymousContext, SignInNeeded, type ConsoleDeps } from "./context.js";
 import { html } from "./html.js";
 import { layout } from "./layout.js";
@@ -68,5 +73,10 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
     kaderRoutes(app, deps);
     exportRoutes(app, deps);
     correctionRoutes(app, deps);
+    contentRoutes(app, deps);
+    accountRoutes(app, deps);
+    auditRoutes(app, deps);
+    whatsAppRoutes(app, deps);
+    campaignRoutes(app, deps);
   };
 }

@@ -19,12 +19,26 @@ export const APPROVERS: readonly Role[] = ["pokja_admin", "puskesmas"];
 /** POST /api/v1/reports/imports/eppgbm. */
 export const IMPORTERS: readonly Role[] = ["pokja_admin", "puskesmas", "bidan"];
 
+/** PUT /api/v1/faq/topics/:id, DELETE /api/v1/knowledge/backlog/:id (src/knowledge/routes.ts). */
+export const EDITORS: readonly Role[] = ["pokja_admin"];
+/** POST/PATCH /api/v1/accounts (src/admin/accounts.ts MANAGES). */
+export const MANAGERS: readonly Role[] = ["pokja_admin", "puskesmas"];
+/** GET /api/v1/audit and the WhatsApp pairing (pokja_admin only). */
+export const ADMINS: readonly Role[] = ["pokja_admin"];
+
+/** /api/v1/campaigns (src/campaigns/manage.ts CAMPAIGN_ROLES). */
+export const CAMPAIGNERS: readonly Role[] = ["pokja_admin", "puskesmas", "bidan"];
+
 export const NAV: readonly NavItem[] = [
   { path: "/konsol", key: "home", roles: ALL },
   { path: "/konsol/tindak-lanjut", key: "followUp", roles: ALL },
   { path: "/konsol/kotak-masuk", key: "inbox", roles: ANSWERERS },
   { path: "/konsol/kader", key: "kader", roles: APPROVERS },
+  { path: "/konsol/kampanye", key: "campaigns", roles: CAMPAIGNERS },
   { path: "/konsol/ekspor", key: "exports", roles: ALL },
+  { path: "/konsol/konten", key: "content", roles: ALL },
+  { path: "/konsol/whatsapp", key: "whatsapp", roles: ADMINS },
+  { path: "/konsol/akun", key: "account", roles: ALL },
 ];
 
 export const may = (roles: readonly Role[], role: string): boolean => (roles as readonly string[]).includes(role);

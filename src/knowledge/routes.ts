@@ -40,6 +40,8 @@ interface TopicBody {
   examples: { id: string[]; bjn: string[] };
   texts: { id: TopicTexts; bjn: TopicTexts };
   disabled?: boolean;
+  /** Why (the console asks for one); kept in the audit log only. */
+  reason?: string;
 }
 
 export const faqRoutes =
@@ -115,6 +117,7 @@ export const faqRoutes =
               examples: perLang({ ...words, minItems: 1 }),
               texts: perLang(texts),
               disabled: { type: "boolean" },
+              reason: { type: "string", minLength: 3, maxLength: 500 },
             },
           },
           response: { 400: errorSchema, 403: errorSchema },
@@ -126,7 +129,8 @@ export const faqRoutes =
         const now = rt.clock.now();
         await rt.db.transaction(async (tx) => {
           const [before] = await tx.select().from(faqOverrides).where(eq(faqOverrides.topicId, id));
-          const values = { ...request.body, disabled: request.body.disabled ?? false, updatedBy: staff.id, updatedAt: now };
+          const { reason, ...topic } = request.body;
+          const values = { ...topic, disabled: topic.disabled ?? false, updatedBy: staff.id, updatedAt: now };
           const [after] = await tx
             .insert(faqOverrides)
             .values({ topicId: id, ...values })
@@ -139,6 +143,7 @@ export const faqRoutes =
             entityId: id,
             before: auditSnapshot(before),
             after: auditSnapshot(after),
+            reason: reason ?? null,
             at: now,
           });
         });

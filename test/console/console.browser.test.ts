@@ -1,7 +1,8 @@
 // The staff console in a real browser (Debian chromium through playwright-core), on the database the
 // suite runs on: sign in as the Pokja and as a puskesmas and see only that area, the dashboard's
 // table equals the API's figures, acknowledge a referral and record its outcome, answer a "tanya
-// bidan" question and see the answer reach the mother's web chat. Screenshots of every page at
+// bidan" question and see the answer reach the mother's web chat; edit and disable an FAQ topic,
+// make an API token and a staff account, read the audit log, change a password. Screenshots of every page at
 // 360 px and 1280 px go to test-results/console/. Skipped where Chromium is missing, unless
 // BALANTING_REQUIRE_CHROMIUM is set (CI).
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import { deliverOutbox } from "../../src/channels/outbox.js";
 import { formatPercent } from "../../src/console/format.js";
 import { referrals } from "../../src/growth/growth.sql.js";
 import { LAMPIHONG, PARINGIN, PASSWORD, type Who } from "../admin/fixture.js";
-import { ASKER, MONTH, QUESTION, startConsoleWorld, type ConsoleWorld } from "./fixture.js";
+import { ASKER, MONTH, QUESTION, startConsoleWorld, UNANSWERED, type ConsoleWorld } from "./fixture.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 if (!CHROMIUM && process.env.BALANTING_REQUIRE_CHROMIUM) throw new Error("Chromium is required (BALANTING_REQUIRE_CHROMIUM is set) but not installed");
@@ -118,7 +119,7 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await login.close();
 
     const page = await signIn("admin");
-    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Kader", "Ekspor / impor"]);
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Kader", "Kampanye", "Ekspor / impor", "Konten", "WhatsApp", "Akun"]);
     // The seeded round (the service clock is today's date).
     await page.goto(`${base}/konsol?bulan=${MONTH}`);
     await page.waitForSelector("canvas[data-drawn]");
@@ -268,6 +269,105 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     expect(await page.locator(card).count()).toBe(0);
     const [kader] = await world.rt.db.select().from(contacts).where(eq(contacts.id, world.w.people.kP));
     expect(kader).toMatchObject({ kaderStatus: "active", posyanduId: world.w.posyandu.p0 });
+    await page.context().close();
+  });
+
+  it("lets the Pokja edit an FAQ topic with a reason and disable it; shows the content backlog", async () => {
+    const page = await signIn("admin");
+    await page.click("nav a[href='/konsol/konten']");
+    await page.waitForSelector("#topics tr[data-topic='1000-hpk']");
+    expect(await page.textContent(`#backlog tr[data-backlog='${world.backlogId}']`)).toContain(UNANSWERED);
+    await shoot(page, "konten");
+    await page.click("#topics tr[data-topic='1000-hpk'] a");
+    await page.waitForSelector("#edit-topic");
+    await shoot(page, "konten-topik");
+    await page.fill("#title-id", "1000 HPK: dari hamil sampai anak 2 tahun");
+    await page.fill("#edit-reason", "memperjelas judul");
+    await page.click("#edit-topic button[type=submit]");
+    await page.waitForSelector(".flash.ok");
+    expect(await page.inputValue("#title-id")).toBe("1000 HPK: dari hamil sampai anak 2 tahun");
+    await page.fill("#toggle-reason", "isi sedang ditinjau");
+    await page.click("#toggle-topic button[type=submit]");
+    await page.waitForSelector(".flash.ok");
+    expect(await page.textContent("dd[data-field=status]")).toBe("Nonaktif");
+    const topic = await api<{ disabled: boolean; texts: { id: { title: string } } }>("admin", "/api/v1/faq/topics/1000-hpk");
+    expect(topic).toMatchObject({ disabled: true, texts: { id: { title: "1000 HPK: dari hamil sampai anak 2 tahun" } } });
+    await page.context().close();
+  });
+
+  it("lets the Pokja make an API token, create a kader account and read the audit log; WhatsApp says it is off", async () => {
+    const page = await signIn("admin");
+    await page.click("nav a[href='/konsol/akun']");
+    await page.waitForSelector("#token-form");
+    await page.fill("#token-name", "dasbor dinas");
+    await page.click("#token-form button[type=submit]");
+    await page.waitForSelector("#new-token code.secret");
+    const token = (await page.textContent("#new-token code.secret"))!.trim();
+    const me = await world.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${token}` } });
+    expect(me.statusCode).toBe(200);
+    await page.fill("#new-username", "kader.melati2");
+    await page.fill("#new-name", "Kader Melati Dua");
+    await page.fill("#new-password", "kata-sandi-awal-123");
+    await page.selectOption("#new-role", "kader");
+    await page.selectOption("#new-posyanduId", world.w.posyandu.p0);
+    await page.click("#account-form button[type=submit]");
+    await page.waitForSelector(".flash.ok");
+    expect(await page.textContent("#accounts")).toContain("Kader Melati Dua");
+    expect(await page.locator("#new-token").count()).toBe(0); // the token is shown once only
+    await shoot(page, "akun");
+
+    await page.click("a[href='/konsol/akun/audit']");
+    await page.waitForSelector("#audit");
+    await page.fill("#tindakan", "account.create");
+    await page.click("#audit-filters button[type=submit]");
+    await page.waitForURL(/tindakan=account\.create/);
+    const actions = await page.$$eval("#audit [data-field=action]", (cells) => cells.map((c) => c.textContent));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(["account.create"]));
+    await shoot(page, "audit");
+
+    await page.click("nav a[href='/konsol/whatsapp']");
+    await page.waitForSelector("#wa-status[data-status=off]");
+    await shoot(page, "whatsapp");
+    await page.context().close();
+  });
+
+  it("lets a kader change the password; the console then asks to sign in with the new one", async () => {
+    const page = await signIn("kader.lampihong");
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Ekspor / impor", "Konten", "Akun"]);
+    await page.click("nav a[href='/konsol/akun']");
+    await page.fill("#current", PASSWORD);
+    await page.fill("#new", "sandi-baru-kader-123");
+    await page.click("#password-form button[type=submit]");
+    await page.waitForSelector("form[action='/konsol/masuk']");
+    expect(await page.textContent(".flash.ok")).toContain("Kata sandi sudah diganti");
+    await page.fill("#username", "kader.lampihong");
+    await page.fill("#password", "sandi-baru-kader-123");
+    await page.click("form[action='/konsol/masuk'] button[type=submit]");
+    await page.waitForSelector("nav[aria-label] a[aria-current=page]");
+    await page.context().close();
+  });
+
+  it("lets a puskesmas compose a campaign (Indonesian and Banjar side by side), see its count and preview, submit and send it", async () => {
+    const page = await signIn("pusk.paringin");
+    await page.click("nav a[href='/konsol/kampanye']");
+    await page.waitForSelector("#compose");
+    await shoot(page, "kampanye");
+    await page.fill("#c-name", "Posyandu bulan ini");
+    await page.fill("#c-textId", "Datang ke posyandu di {nama_desa} ya, Bu.");
+    await page.fill("#c-textBjn", "Datang ka posyandu di {nama_desa} lah, Bu.");
+    await page.selectOption("#c-desa", world.w.desa.p0);
+    await page.click("#compose button[type=submit]");
+    await page.waitForSelector("[data-preview=bjn]");
+    expect(await page.textContent("[data-preview=bjn]")).toMatch(/^Datang ka posyandu di \S/);
+    expect(await page.textContent("[data-field=audience]")).toMatch(/^\d+ orang/);
+    await shoot(page, "kampanye-rinci");
+    await page.click("form[action$='/ajukan'] button");
+    await page.waitForSelector("form[action$='/kirim']");
+    expect(await page.textContent("[data-field=status]")).toBe("Disetujui");
+    await page.click("form[action$='/kirim'] button");
+    await page.waitForSelector(".flash.ok");
+    expect(["Sedang dikirim", "Selesai"]).toContain(await page.textContent("[data-field=status]"));
     await page.context().close();
   });
 

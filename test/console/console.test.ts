@@ -97,8 +97,8 @@ describe("staff console over HTTP", () => {
       expect(res.statusCode).toBe(200);
       return [...res.body.matchAll(/<li><a href="([^"]+)"/g)].map((m) => m[1]);
     };
-    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk", "/konsol/kader", "/konsol/ekspor"]);
-    expect(await nav("kaderP")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/ekspor"]);
+    expect(await nav("admin")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/kotak-masuk", "/konsol/kader", "/konsol/kampanye", "/konsol/ekspor", "/konsol/konten", "/konsol/whatsapp", "/konsol/akun"]);
+    expect(await nav("kaderP")).toEqual(["/konsol", "/konsol/tindak-lanjut", "/konsol/ekspor", "/konsol/konten", "/konsol/akun"]);
     const inbox = await world.app.inject({ method: "GET", url: "/konsol/kotak-masuk", headers: { cookie: world.w.cookie.kaderP } });
     expect(inbox.statusCode).toBe(404);
   });
@@ -168,6 +168,14 @@ describe("staff console over HTTP", () => {
       { method: "GET", url: "/konsol/anak/not-a-uuid" },
       { method: "GET", url: "/konsol/anak/00000000-0000-0000-0000-000000000000" },
       { method: "GET", url: "/konsol/tidak-ada" },
+      { method: "GET", url: "/konsol/konten/..%2Fetc" },
+      { method: "GET", url: "/konsol/kampanye/00000000-0000-0000-0000-000000000000" },
+      { method: "POST", url: "/konsol/kampanye", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "name[]=x&roles=nobody&desa=zz" },
+      { method: "GET", url: "/konsol/konten/tidak-ada-topik" },
+      { method: "GET", url: "/konsol/konten?alasan[]=x" },
+      { method: "GET", url: "/konsol/akun/audit?dari=1e99&entitas=%00" },
+      { method: "POST", url: "/konsol/konten/1000-hpk", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "title-id[]=x" },
+      { method: "POST", url: "/konsol/akun/staf", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "role=__proto__" },
       { method: "GET", url: "/konsol/aset/..%2F..%2Fpackage.json" },
       { method: "GET", url: "/konsol/aset/constructor" },
       { method: "GET", url: "/konsol/aset/__proto__" },

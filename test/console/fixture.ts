@@ -6,11 +6,14 @@ import { children } from "../../src/children/children.sql.js";
 import { contactChannels } from "../../src/contacts/contacts.sql.js";
 import { measurements, referrals } from "../../src/growth/growth.sql.js";
 import { submitQuestion } from "../../src/handoff/index.js";
+import { faqBacklog } from "../../src/knowledge/backlog.sql.js";
 import { startServiceWorld, type ServiceWorld, type World } from "../admin/fixture.js";
 
 export const MONTH = "2026-08";
 export const ASKER = "ibu-tanya";
 export const QUESTION = "Bu bidan, anak saya 8 bulan belum mau makan bubur, bagaimana?";
+/** A question the FAQ could not answer, asked three times (the content backlog). */
+export const UNANSWERED = "apakah anak boleh minum kopi susu?";
 
 export interface ConsoleWorld extends ServiceWorld {
   /** Child ids by name. */
@@ -18,6 +21,7 @@ export interface ConsoleWorld extends ServiceWorld {
   /** Referral ids: urgent in Paringin (p0), routine in Lampihong (l0). */
   referral: { paringin: string; lampihong: string };
   questionId: string;
+  backlogId: string;
 }
 
 interface Kid {
@@ -98,5 +102,9 @@ export async function startConsoleWorld(now = "2026-08-28T02:00:00Z"): Promise<C
     .from(contactChannels)
     .where(and(eq(contactChannels.channel, "web"), eq(contactChannels.address, world.addressOf(ASKER))));
   const q = await submitQuestion(rt.db, rt.i18n, { contactId: channel!.contactId, channel: "web", address: world.addressOf(ASKER), lang: "id", desaCode: w.desa.p0, question: QUESTION }, rt.clock.now());
-  return { ...world, kids: ids, referral: { paringin: urgent!.id, lampihong: routine!.id }, questionId: q.id };
+  const [backlog] = await rt.db
+    .insert(faqBacklog)
+    .values({ normalized: "anak boleh minum kopi susu", question: UNANSWERED, lang: "id", reason: "offtopic", topics: [], confidence: 0.1, count: 3, firstAt: new Date("2026-08-01T01:00:00Z"), lastAt: new Date("2026-08-20T01:00:00Z") })
+    .returning();
+  return { ...world, backlogId: backlog!.id, kids: ids, referral: { paringin: urgent!.id, lampihong: routine!.id }, questionId: q.id };
 }

@@ -418,6 +418,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     status: () => status,
     routes: whatsAppQrRoutes({
       currentQr: () => qr,
+      status: () => status,
       adminToken: rt.config.ADMIN_BOOTSTRAP_TOKEN,
       isPokjaAdmin: options.isPokjaAdmin,
       adminExists: options.adminExists,

@@ -14,6 +14,8 @@ export interface QrRouteOptions {
   adminExists?: () => Promise<boolean>;
   /** True when the request comes from a signed-in Pokja admin (given by the composition root). */
   isPokjaAdmin?: (request: FastifyRequest) => Promise<boolean>;
+  /** The connection state (adapter.status()), for GET /admin/whatsapp/status. */
+  status?: () => string;
 }
 
 /** Constant-time comparison of the presented bearer token with the configured one. */
@@ -26,13 +28,22 @@ export function isAdminBearer(authorization: string | undefined, adminToken: str
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Fastify plugin: GET /admin/whatsapp/qr → 401 without the token, 404 with no QR, else SVG. */
+/**
+ * Fastify plugin: GET /admin/whatsapp/qr → 401 without the token, 404 with no QR, else SVG;
+ * GET /admin/whatsapp/status → {status, qrWaiting} for the same callers (the staff console).
+ */
 export function whatsAppQrRoutes(options: QrRouteOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
-    app.get("/admin/whatsapp/qr", async (request: FastifyRequest, reply) => {
+    const allowed = async (request: FastifyRequest) => {
       const bootstrap = isAdminBearer(request.headers.authorization, options.adminToken) && !((await options.adminExists?.()) ?? true);
-      const allowed = bootstrap || ((await options.isPokjaAdmin?.(request)) ?? false);
-      if (!allowed) {
+      return bootstrap || ((await options.isPokjaAdmin?.(request)) ?? false);
+    };
+    app.get("/admin/whatsapp/status", async (request: FastifyRequest, reply) => {
+      if (!(await allowed(request))) return reply.status(401).send({ error: "unauthorized", message: "Sign in as a Pokja admin." });
+      return reply.header("cache-control", "no-store").send({ status: options.status?.() ?? "unknown", qrWaiting: options.currentQr() !== null });
+    });
+    app.get("/admin/whatsapp/qr", async (request: FastifyRequest, reply) => {
+      if (!(await allowed(request))) {
         return reply
           .status(401)
           .header("www-authenticate", "Bearer")

@@ -18,6 +18,7 @@ describe("GET /admin/whatsapp/qr", () => {
     await app.register(
       whatsAppQrRoutes({
         currentQr: () => "2@pairing-ref,abc,def",
+        status: () => "connecting",
         adminToken: BOOTSTRAP,
         isPokjaAdmin: async (request) => (await staffOfRequest(rt.db, request.headers, rt.clock.now()))?.role === "pokja_admin",
         adminExists: () => pokjaAdminExists(rt.db),
@@ -44,5 +45,15 @@ describe("GET /admin/whatsapp/qr", () => {
     expect((await get({ cookie: w.cookie.puskP })).statusCode).toBe(401);
     expect((await get({ authorization: "Bearer blt_not-a-token" })).statusCode).toBe(401);
     expect((await get({})).statusCode).toBe(401);
+  });
+
+  it("tells the connection state (the staff console's WhatsApp page) to the same callers only", async () => {
+    const status = (headers: Record<string, string>) => app.inject({ method: "GET", url: "/admin/whatsapp/status", headers });
+    const admin = await status({ cookie: w.cookie.admin });
+    expect(admin.statusCode).toBe(200);
+    expect(admin.json()).toEqual({ status: "connecting", qrWaiting: true });
+    expect(admin.headers["cache-control"]).toBe("no-store");
+    expect((await status({ cookie: w.cookie.puskP })).statusCode).toBe(401);
+    expect((await status({})).statusCode).toBe(401);
   });
 });
