@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, pokjaAdminExists, staffOfRequest } from "../../src/admin/auth.js";
-import { auditLog } from "../../src/admin/audit.sql.js";
+import { auditLog } from "../../src/platform/audit.sql.js";
 import { staffAccounts } from "../../src/admin/accounts.sql.js";
 import { buildApp } from "../../src/app.js";
 import { ChannelHub } from "../../src/channels/hub.js";
