@@ -7,8 +7,6 @@
 //     stand-in (its own process) enforcing 30/s and 1/s per chat: rate and 429s.
 //   npm run bench:campaign                       (PGlite in memory)
 //   DATABASE_URL=postgres://… npm run bench:campaign   (a database of its own, dropped afterwards)
-import { fork } from "node:child_process";
-import { EventEmitter, once } from "node:events";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
@@ -28,7 +26,8 @@ import { openDatabase, type Database } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
 import { createRuntime } from "../src/runtime.js";
-import { TEST_TOKEN, type Delivered, type StandInLimits } from "../test/channels/telegram/bot-api-stand-in.js";
+import { TEST_TOKEN } from "../test/channels/telegram/bot-api-stand-in.js";
+import { StandInProcess } from "../test/campaigns/stand-in-process.js";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const DRAIN = Number(process.env.BENCH_DRAIN ?? 1_500);
@@ -62,37 +61,6 @@ const config = loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", CAMPAIGN_APPRO
 const clock = new ManualClock(DateTime.now().setZone("Asia/Makassar").set({ hour: 10, minute: 0 }).toJSDate());
 const rt = await createRuntime(config, { log, clock, database });
 
-/** The stand-in in its own process (bench-outbound-stand-in.ts). */
-class StandIn extends EventEmitter {
-  readonly delivered: Delivered[] = [];
-  private readonly child = fork(new URL("./bench-outbound-stand-in.ts", import.meta.url), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, STAND_IN_LIMITS: JSON.stringify({ perSecond: 30, perChatPerSecond: 1, retryAfterS: 1 } satisfies StandInLimits) },
-  });
-  async start(): Promise<string> {
-    this.child.on("message", (m: { type: string; items?: Delivered[] }) => {
-      if (m.type === "delivered") {
-        this.delivered.push(...(m.items ?? []));
-        this.emit("delivered");
-      } else this.emit(m.type, m);
-    });
-    const [ready] = (await once(this, "ready")) as [{ apiRoot: string }];
-    return ready.apiRoot;
-  }
-  async waitForDelivered(count: number): Promise<void> {
-    while (this.delivered.length < count) await once(this, "delivered");
-  }
-  async stats(): Promise<{ tooManyRequests: number }> {
-    this.child.send({ type: "stats" });
-    const [stats] = await once(this, "stats");
-    return stats;
-  }
-  async close(): Promise<void> {
-    const exited = once(this.child, "exit");
-    this.child.send({ type: "close" });
-    await exited;
-  }
-}
 
 async function timed<T>(what: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
@@ -160,7 +128,7 @@ try {
   console.log(`  queueing the other ${rest.toLocaleString("en")} as well: ${seconds(restMs)} (${Math.round(((queued + rest) / (queueMs + restMs)) * 1000).toLocaleString("en")} recipients/s)`);
 
   if (DRAIN > 0) {
-    const api = new StandIn();
+    const api = new StandInProcess({ perSecond: 30, perChatPerSecond: 1, retryAfterS: 1 });
     const apiRoot = await api.start();
     const hub = new ChannelHub().register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }));
     const engine = engineFor(rt, hub);

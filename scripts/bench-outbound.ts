@@ -6,8 +6,6 @@
 //   BENCH_MESSAGES=3000 npm run bench:outbound  (about 100 s)
 // DATABASE_URL runs it on PostgreSQL (a database of its own, dropped afterwards). BENCH_REPLIES
 // sets how many replies arrive during the drain (default 20).
-import { fork } from "node:child_process";
-import { EventEmitter, once } from "node:events";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
@@ -21,7 +19,8 @@ import { openDatabase, queryRows, type Database } from "../src/db/client.js";
 import { systemClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
 import { createRuntime } from "../src/runtime.js";
-import { TEST_TOKEN, type Delivered, type StandInLimits } from "../test/channels/telegram/bot-api-stand-in.js";
+import { TEST_TOKEN } from "../test/channels/telegram/bot-api-stand-in.js";
+import { StandInProcess } from "../test/campaigns/stand-in-process.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 20);
@@ -50,52 +49,8 @@ const config = loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", ...(base ? { D
 const rt = await createRuntime(config, { log, clock: systemClock, database });
 const now = () => performance.timeOrigin + performance.now();
 
-/** The stand-in in its own process (bench-outbound-stand-in.ts), seen from here. */
-class StandIn extends EventEmitter {
-  readonly delivered: Delivered[] = [];
-  private readonly child = fork(new URL("./bench-outbound-stand-in.ts", import.meta.url), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, STAND_IN_LIMITS: JSON.stringify({ perSecond: RATE, perChatPerSecond: 1, retryAfterS: 1 } satisfies StandInLimits) },
-  });
 
-  async start(): Promise<string> {
-    this.child.on("message", (m: { type: string; items?: Delivered[] }) => {
-      if (m.type === "delivered") {
-        this.delivered.push(...(m.items ?? []));
-        this.emit("delivered");
-      } else this.emit(m.type, m);
-    });
-    const [ready] = (await once(this, "ready")) as [{ apiRoot: string }];
-    return ready.apiRoot;
-  }
-
-  async waitForDelivered(count: number): Promise<void> {
-    while (this.delivered.length < count) await once(this, "delivered");
-  }
-
-  async waitForText(text: string): Promise<Delivered> {
-    for (let seen = 0; ; ) {
-      const found = this.delivered.slice(seen).find((d) => d.text === text);
-      if (found) return found;
-      seen = this.delivered.length;
-      await once(this, "delivered");
-    }
-  }
-
-  async stats(): Promise<{ tooManyRequests: number; ignoredRetryAfter: number; tooManyAt: number[]; tooManyWhy: string[] }> {
-    this.child.send({ type: "stats" });
-    const [stats] = await once(this, "stats");
-    return stats;
-  }
-
-  async close(): Promise<void> {
-    const exited = once(this.child, "exit");
-    this.child.send({ type: "close" });
-    await exited;
-  }
-}
-
-const api = new StandIn();
+const api = new StandInProcess({ perSecond: RATE, perChatPerSecond: 1, retryAfterS: 1 });
 const apiRoot = await api.start();
 const hub = new ChannelHub().register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }));
 const engine = engineFor(rt, hub);

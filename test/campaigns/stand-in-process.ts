@@ -1,9 +1,17 @@
 // The Bot API stand-in in a process of its own (scripts/bench-outbound-stand-in.ts), as Telegram
-// is: its clock and event loop are not stalled by the sender's work, so the arrival times it
+// is (used by the campaign tests and by bench:outbound and bench:campaign): its clock and event loop are not stalled by the sender's work, so the arrival times it
 // judges the limits by are what a remote server would see.
 import { fork } from "node:child_process";
 import { EventEmitter, once } from "node:events";
 import type { Delivered, StandInLimits } from "../channels/telegram/bot-api-stand-in.js";
+
+/** What the stand-in counted: 429 answers (when, why) and requests that ignored a retry_after. */
+export interface StandInStats {
+  tooManyRequests: number;
+  ignoredRetryAfter: number;
+  tooManyAt: number[];
+  tooManyWhy: string[];
+}
 
 export class StandInProcess extends EventEmitter {
   readonly delivered: Delivered[] = [];
@@ -32,10 +40,20 @@ export class StandInProcess extends EventEmitter {
     while (this.delivered.length < count) await once(this, "delivered");
   }
 
-  async stats(): Promise<{ tooManyRequests: number; tooManyWhy: string[]; tooManyAt: number[] }> {
+  /** The first delivered message with this text, waiting for it if need be. */
+  async waitForText(text: string): Promise<Delivered> {
+    for (let seen = 0; ; ) {
+      const found = this.delivered.slice(seen).find((d) => d.text === text);
+      if (found) return found;
+      seen = this.delivered.length;
+      await once(this, "delivered");
+    }
+  }
+
+  async stats(): Promise<StandInStats> {
     this.child.send({ type: "stats" });
     const [stats] = await once(this, "stats");
-    return stats as { tooManyRequests: number; tooManyWhy: string[]; tooManyAt: number[] };
+    return stats as StandInStats;
   }
 
   async close(): Promise<void> {
