@@ -11,7 +11,6 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { DateTime } from "luxon";
-import postgres from "../src/db/postgres.js";
 import { staffAccounts } from "../src/admin/accounts.sql.js";
 import type { StaffAccount } from "../src/admin/auth.js";
 import { principalOf } from "../src/admin/accounts.js";
@@ -22,12 +21,12 @@ import { engineFor } from "../src/channels/engine.js";
 import { ChannelHub } from "../src/channels/hub.js";
 import { createTelegramAdapter } from "../src/channels/telegram/index.js";
 import { loadConfig } from "../src/config/index.js";
-import { openDatabase, type Database } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
 import { createRuntime } from "../src/runtime.js";
 import { TEST_TOKEN } from "../test/channels/telegram/bot-api-stand-in.js";
 import { StandInProcess } from "../test/campaigns/stand-in-process.js";
+import { openBenchDatabase } from "./bench-db.js";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const DRAIN = Number(process.env.BENCH_DRAIN ?? 1_500);
@@ -38,22 +37,7 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-let database: Database;
-let drop = async () => {};
-if (base) {
-  const name = `balanting_bench_campaign_${process.pid}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  database = await openDatabase({ engine: "postgres", url: url.toString(), max: 10 });
-  drop = async () => {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
-} else {
-  database = await openDatabase({ engine: "pglite" });
-}
+const { database, drop } = await openBenchDatabase("campaign");
 const log = createLogger("silent");
 const config = loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", CAMPAIGN_APPROVAL: "off", ...(base ? { DATABASE_URL: base } : {}) });
 // A clock standing at 10:00 WITA today: campaigns wait out quiet hours (21:00–06:00), and the

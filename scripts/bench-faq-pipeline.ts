@@ -4,13 +4,11 @@
 // PostgreSQL when DATABASE_URL is set (a database is created and dropped), else in-memory PGlite.
 // Reports CPU of this process per message (on PostgreSQL the server's CPU is not included; on
 // PGlite it is, since the database runs in the process). Target (FAQ issue): ≤ 5 ms CPU.
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import postgres from "../src/db/postgres.js";
 import { loadConfig } from "../src/config/index.js";
-import { openDatabase, type Database } from "../src/db/client.js";
+import { openBenchDatabase } from "./bench-db.js";
 import { handleInbound } from "../src/conversation/inbound.js";
 import { readEvalItems } from "../src/knowledge/evaluate.js";
 import { createLogger } from "../src/lib/log.js";
@@ -22,24 +20,7 @@ const questions = ["eval-questions.json", "frozen-questions.json"]
   .filter((p) => existsSync(p))
   .flatMap((p) => readEvalItems(p).map((i) => i.q));
 
-async function open(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return { database: await openDatabase({ engine: "pglite" }), drop: async () => {} };
-  const name = `balanting_bench_faq_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    database: await openDatabase({ engine: "postgres", url: u.toString(), max: 4 }),
-    drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
-
-const { database, drop } = await open();
+const { database, drop } = await openBenchDatabase("faq", 4);
 const rt = await createRuntime(loadConfig({ LOG_LEVEL: "silent" }), { log: createLogger("silent"), database });
 
 // Each sender asks a handful of questions (new and returning contacts both occur in real use);

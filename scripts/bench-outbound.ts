@@ -9,40 +9,25 @@
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import postgres from "../src/db/postgres.js";
 import { engineFor } from "../src/channels/engine.js";
 import { ChannelHub } from "../src/channels/hub.js";
 import { deliverOutbox, enqueue, type Enqueue } from "../src/channels/outbox.js";
 import { createTelegramAdapter } from "../src/channels/telegram/index.js";
 import { loadConfig } from "../src/config/index.js";
-import { openDatabase, queryRows, type Database } from "../src/db/client.js";
+import { queryRows } from "../src/db/client.js";
 import { systemClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
 import { createRuntime } from "../src/runtime.js";
 import { TEST_TOKEN } from "../test/channels/telegram/bot-api-stand-in.js";
 import { StandInProcess } from "../test/campaigns/stand-in-process.js";
+import { openBenchDatabase } from "./bench-db.js";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 20);
 const RATE = 30;
 const base = process.env.DATABASE_URL;
 
-let database: Database;
-let drop = async () => {};
-if (base) {
-  const name = `balanting_bench_outbound_${process.pid}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  database = await openDatabase({ engine: "postgres", url: url.toString(), max: 10 });
-  drop = async () => {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
-} else {
-  database = await openDatabase({ engine: "pglite" });
-}
+const { database, drop } = await openBenchDatabase("outbound");
 
 const log = createLogger("silent");
 const config = loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", ...(base ? { DATABASE_URL: base } : {}) });
