@@ -1,13 +1,12 @@
 // Benchmark of the Pokja's figures and the e-PPGBM export on PostgreSQL, at Balangan's
 // scale: 15,000 children in every desa, with 24 months of monthly measurements (~80% attendance).
 // Targets: every dashboard figure for the regency ≤ 200 ms; a 100,000-row export ≥ 20,000 rows/s
-// at ≤ 150 MB RSS (the export runs in a fresh process, so the RSS is its own).
+// at ≤ 150 MB RSS (the export runs in a fresh process started as the service is, compiled from
+// dist/ with its node flags: scripts/bench-reports-export.mjs; so the RSS is its own).
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:reports
 // Creates and drops its own database (BENCH_DB=name: keeps it). BENCH_CHILDREN changes the size.
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
-import { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import postgres from "../src/db/postgres.js";
@@ -15,11 +14,10 @@ import { loadConfig } from "../src/config/index.js";
 import { openDatabase } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
-import { csvStream, exportBatches } from "../src/reports/export.js";
 import { prevalenceReport, skdnReport, trendReport } from "../src/reports/figures.js";
 import { publicSummary } from "../src/reports/public.js";
 import { createRuntime, type Runtime } from "../src/runtime.js";
-import { startNodeFlags } from "./start-args.js";
+import { buildAndStartArgs } from "./start-args.js";
 
 const CHILDREN = Number(process.env.BENCH_CHILDREN ?? 15_000);
 const MONTH = "2026-08";
@@ -37,11 +35,6 @@ const open = async (url: string) =>
     database: await openDatabase({ engine: "postgres", url, max: 4 }),
   });
 
-if (process.argv[2] === "--export") {
-  await measureExport(process.argv[3]!);
-  process.exit(0);
-}
-
 // BENCH_DB=name keeps a seeded database between runs (seeded when new, never dropped): for EXPLAIN.
 const kept = process.env.BENCH_DB;
 const name = kept ?? `balanting_bench_reports_${process.pid}`;
@@ -58,7 +51,10 @@ try {
   } finally {
     await rt.close();
   }
-  const child = spawnSync(process.execPath, [...startNodeFlags(), fileURLToPath(import.meta.url), "--export", url.toString()], { stdio: "inherit" });
+  // The export runs as the service does (compiled, the service's node flags), in a fresh process.
+  const flags = buildAndStartArgs().slice(0, -1);
+  const exporter = fileURLToPath(new URL("./bench-reports-export.mjs", import.meta.url));
+  const child = spawnSync(process.execPath, [...flags, exporter, url.toString()], { stdio: "inherit" });
   if (child.status !== 0) process.exitCode = 1;
 } finally {
   if (!kept) await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -128,39 +124,4 @@ async function measureFigures(rt: Runtime): Promise<void> {
   console.log(`slowest figure: ${Math.max(...results).toFixed(0)} ms (target ≤ 200 ms each)`);
 }
 
-async function measureExport(dbUrl: string): Promise<void> {
-  const rt = await open(dbUrl);
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const counter = { rows: 0 };
-  let bytes = 0;
-  // The first 100,000 rows are the target; the export then runs to its end (every measurement of
-  // the 24 months), so a peak that grew with the rows would show.
-  let at100k: { s: number; bytes: number; peak: number } | null = null;
-  const t = performance.now();
-  const cpu = process.cpuUsage();
-  await pipeline(
-    csvStream(exportBatches(rt.db, rt.i18n, rt.nik, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        if (!at100k && counter.rows >= 100_000) at100k = { s: (performance.now() - t) / 1000, bytes, peak: Math.max(peak, process.memoryUsage().rss) };
-        done();
-      },
-    }),
-  );
-  const s = (performance.now() - t) / 1000;
-  const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  const first = at100k as { s: number; bytes: number; peak: number } | null;
-  if (first) {
-    console.log(`export: first 100000 rows (${(first.bytes / 1e6).toFixed(1)} MB CSV) in ${first.s.toFixed(2)} s = ${Math.round(100_000 / first.s)} rows/s, peak RSS ${(first.peak / 1e6).toFixed(0)} MB (targets ≥ 20,000 rows/s, ≤ 150 MB)`);
-  }
-  console.log(
-    `export: all ${counter.rows} rows in ${s.toFixed(2)} s = ${Math.round(counter.rows / s)} rows/s, peak RSS ${(peak / 1e6).toFixed(0)} MB; process RSS before the export ${(before / 1e6).toFixed(0)} MB; Node CPU ${((used.user + used.system) / 1000).toFixed(0)} ms (${Math.round(counter.rows / ((used.user + used.system) / 1e6))} rows per CPU-second)`,
-  );
-  await rt.close();
-}
 

@@ -4,7 +4,6 @@ import { PassThrough, Readable, type Writable } from "node:stream";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
-import ExcelJS from "exceljs";
 import { reportScope, type Viewer } from "./scope.js";
 import { areas } from "../areas/areas.sql.js";
 import { children } from "../children/children.sql.js";
@@ -213,10 +212,12 @@ export function csvBatches(header: readonly string[], batches: Lines, counter: C
  */
 export function xlsxBatches(sheetName: string, header: readonly string[], batches: Lines, counter: Counter): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(sheetName);
   void (async () => {
     try {
+      // Loaded when a spreadsheet is asked for: exceljs adds ~25 MB to the process (BENCHMARKS.md).
+      const { default: ExcelJS } = await import("exceljs");
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+      const sheet = workbook.addWorksheet(sheetName);
       sheet.addRow([...header]).commit();
       for await (const lines of batches) {
         counter.rows += lines.length;
