@@ -162,16 +162,8 @@ export async function trendReport(db: DbOrTx, principal: Viewer, months: string[
 }
 
 /** SKDN of one group of children (F1 gizi form): S, K, D, N, T, O, B, 2T, BGM and the ratios. */
-export interface Skdn {
-  S: number;
+export interface Skdn extends SkdnCount {
   K: number;
-  D: number;
-  N: number;
-  T: number;
-  O: number;
-  B: number;
-  "2T": number;
-  BGM: number;
   /** Percent, one decimal; null without a denominator. */
   "D/S": number | null;
   "N/D": number | null;
