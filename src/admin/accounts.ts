@@ -1,13 +1,14 @@
-// Staff accounts: who may create whom, and the account as the API shows it.
-import { eq } from "drizzle-orm";
+// Staff accounts: who may see and create whom, creating and changing them (audited), and the
+// account as the API shows it.
+import { and, asc, count, eq, or, sql, type SQL } from "drizzle-orm";
 import { areas } from "../areas/areas.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu, puskesmas } from "../health-units/health-units.sql.js";
 import { staffAccounts, type StaffRole } from "./accounts.sql.js";
 import { recordAudit, type AuditActor } from "../platform/audit.js";
 import { hashPassword, isLocked, revokeAllCredentials, type StaffAccount } from "./auth.js";
-import { badField, conflict, forbidden, pgErrorCode, UNIQUE_VIOLATION } from "../platform/errors.js";
-import { desaInScope, posyanduInScope, type ScopePrincipal } from "../platform/scope.js";
+import { badField, conflict, forbidden, notFound, pgErrorCode, UNIQUE_VIOLATION } from "../platform/errors.js";
+import { desaInScope, posyanduInScope, whereInScope, type ScopePrincipal } from "../platform/scope.js";
 
 export function principalOf(account: Pick<StaffAccount, "role" | "puskesmasId" | "desaCode" | "posyanduId">): ScopePrincipal {
   return { role: account.role, puskesmasId: account.puskesmasId, desaCode: account.desaCode, posyanduId: account.posyanduId };
@@ -148,4 +149,67 @@ export async function updateAccount(tx: DbOrTx, actor: AuditActor, before: Staff
     at: now,
   });
   return after as StaffAccount;
+}
+
+/** Accounts the viewer may see: those placed in its area (a kader account by its posyandu's desa), and itself. */
+export function accountsInScope(viewer: StaffAccount): SQL {
+  const accountDesa = sql`coalesce(${staffAccounts.desaCode}, (select ${posyandu.desaCode} from ${posyandu} where ${posyandu.id} = ${staffAccounts.posyanduId}))`;
+  const inArea = whereInScope(principalOf(viewer), { desaCode: accountDesa, posyanduId: staffAccounts.posyanduId });
+  return or(inArea, eq(staffAccounts.id, viewer.id)) as SQL;
+}
+
+export async function findAccountInScope(db: DbOrTx, viewer: StaffAccount, id: string): Promise<StaffAccount> {
+  const [row] = await db
+    .select()
+    .from(staffAccounts)
+    .where(and(eq(staffAccounts.id, id), accountsInScope(viewer)));
+  if (!row) throw notFound("Account");
+  return row;
+}
+
+export async function listAccounts(
+  db: DbOrTx,
+  viewer: StaffAccount,
+  q: { role?: StaffRole; active?: boolean; limit: number; offset: number },
+): Promise<{ rows: StaffAccount[]; total: number }> {
+  const where = and(
+    accountsInScope(viewer),
+    q.role ? eq(staffAccounts.role, q.role) : undefined,
+    q.active !== undefined ? eq(staffAccounts.active, q.active) : undefined,
+  );
+  const rows = await db.select().from(staffAccounts).where(where).orderBy(asc(staffAccounts.username)).limit(q.limit).offset(q.offset);
+  const [total] = await db.select({ n: count() }).from(staffAccounts).where(where);
+  return { rows, total: Number(total?.n ?? 0) };
+}
+
+/** The field that places an account of each role; the other area fields stay empty. */
+const AREA_FIELD = { pokja_admin: null, puskesmas: "puskesmasId", bidan: "desaCode", kader: "posyanduId" } as const;
+
+/** Creates an account the actor may manage (MANAGES, in its area). */
+export async function createAccount(db: DbOrTx, actor: StaffAccount, input: NewAccount, now: Date): Promise<StaffAccount> {
+  // Only the area field of the role may be given: a stray one is most likely a mistake.
+  const areaField = AREA_FIELD[input.role];
+  for (const field of ["puskesmasId", "desaCode", "posyanduId"] as const) {
+    if (input[field] !== undefined && field !== areaField) throw badField(`body.${field}`, `does not belong to role ${input.role}`);
+  }
+  return db.transaction(async (tx) => {
+    await assertMayManage(tx, actor, input);
+    return insertAccount(tx, { kind: "account", accountId: actor.id }, input, now);
+  });
+}
+
+/** Changes another account the actor may manage; one's own account changes through "me". */
+export async function changeAccount(db: DbOrTx, actor: StaffAccount, id: string, changes: AccountChanges, now: Date): Promise<StaffAccount> {
+  return db.transaction(async (tx) => {
+    const [target] = await tx
+      .select()
+      .from(staffAccounts)
+      .where(and(eq(staffAccounts.id, id), accountsInScope(actor)))
+      .for("update");
+    if (!target) throw notFound("Account");
+    if (target.id === actor.id) throw forbidden("Change your own account through /api/v1/me");
+    if (!mayManageRole(actor.role, target.role)) throw forbidden(`A ${actor.role} account may not manage ${target.role} accounts`);
+    await assertMayManage(tx, actor, target);
+    return updateAccount(tx, { kind: "account", accountId: actor.id }, target, changes, now);
+  });
 }

@@ -1,6 +1,7 @@
 // The Pokja's content backlog: questions the FAQ declined, offered a menu for, or answered with
 // low confidence. Stored without who asked; repeats of the same normalised question are counted.
-import { sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
+import { notFound } from "../platform/errors.js";
 import type { DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { faqBacklog, faqTopicDays } from "./backlog.sql.js";
@@ -86,3 +87,33 @@ export const faqTopicCountsJob = {
     return { written: await flushTopicCounts(rt) };
   },
 };
+
+/** The backlog for the Pokja, most asked first (no one's identity is stored). */
+export async function listBacklog(db: DbOrTx, q: { reason?: BacklogReason; limit: number; offset: number }) {
+  const where = q.reason ? eq(faqBacklog.reason, q.reason) : undefined;
+  const items = await db
+    .select({
+      id: faqBacklog.id,
+      question: faqBacklog.question,
+      lang: faqBacklog.lang,
+      reason: faqBacklog.reason,
+      topics: faqBacklog.topics,
+      confidence: faqBacklog.confidence,
+      count: faqBacklog.count,
+      firstAt: faqBacklog.firstAt,
+      lastAt: faqBacklog.lastAt,
+    })
+    .from(faqBacklog)
+    .where(where)
+    .orderBy(desc(faqBacklog.count), desc(faqBacklog.lastAt), faqBacklog.id)
+    .limit(q.limit)
+    .offset(q.offset);
+  const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(faqBacklog).where(where);
+  return { items, total: total?.n ?? 0 };
+}
+
+/** Removes a backlog entry once handled. */
+export async function removeBacklogEntry(db: DbOrTx, id: string): Promise<void> {
+  const removed = await db.delete(faqBacklog).where(eq(faqBacklog.id, id)).returning({ id: faqBacklog.id });
+  if (removed.length === 0) throw notFound("Backlog entry");
+}

@@ -1,16 +1,11 @@
-// Admin API for the FAQ: the Pokja reads every topic and adds, changes, disables or withdraws
-// run-time overrides; answers change on the next question, with no redeploy.
-import { desc, eq, sql } from "drizzle-orm";
+// Admin API for the FAQ (topics.ts): the Pokja reads every topic and adds, changes, disables or
+// withdraws run-time overrides; answers change on the next question, with no redeploy.
 import type { FastifyPluginAsync } from "fastify";
-import { auditSnapshot, recordAudit } from "../platform/audit.js";
-import { notFound } from "../platform/errors.js";
 import { actorOf, requireRole, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
 import { errorSchema } from "../platform/http/validation.js";
-import { LANGUAGES } from "../i18n/index.js";
-import { knowledgeOf, refreshKnowledge } from "./base.js";
-import { faqBacklog } from "./backlog.sql.js";
-import { faqOverrides, type TopicTexts } from "./overrides.sql.js";
+import { listBacklog, removeBacklogEntry, type BacklogReason } from "./backlog.js";
+import { getTopic, listTopics, saveTopic, withdrawTopic, type TopicInput } from "./topics.js";
 
 const topicId = { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$", maxLength: 60 } as const;
 const words = { type: "array", maxItems: 200, items: { type: "string", minLength: 1, maxLength: 300 } } as const;
@@ -32,56 +27,15 @@ const texts = {
   },
 } as const;
 
-interface TopicBody {
-  section: string;
-  danger: boolean;
-  source: string;
-  keywords: { id: string[]; bjn: string[] };
-  examples: { id: string[]; bjn: string[] };
-  texts: { id: TopicTexts; bjn: TopicTexts };
-  disabled?: boolean;
-  /** Why (the console asks for one); kept in the audit log only. */
-  reason?: string;
-}
-
 export const faqRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
   async (app) => {
-    type Override = typeof faqOverrides.$inferSelect;
-    // The override may be passed in (the list reads them all at once) or is looked up.
-    const describe = async (id: string, known?: Override | null) => {
-      const topic = knowledgeOf(rt).topics.get(id);
-      const override = known !== undefined ? known : (await rt.db.select().from(faqOverrides).where(eq(faqOverrides.topicId, id)))[0];
-      if (!topic && !override) return null;
-      const textsOf = (lang: (typeof LANGUAGES)[number]) => ({
-        title: rt.i18n.t(lang, `faq:${id}.title`),
-        answer: rt.i18n.t(lang, `faq:${id}.answer`),
-        ...(rt.i18n.exists(lang, `faq:${id}.more`) ? { more: rt.i18n.t(lang, `faq:${id}.more`) } : {}),
-      });
-      return {
-        id,
-        origin: override ? "override" : "content",
-        disabled: override?.disabled ?? false,
-        section: override?.section ?? topic?.section,
-        danger: override?.danger ?? topic?.danger,
-        source: override?.source ?? topic?.source,
-        keywords: override?.keywords ?? topic?.keywords,
-        examples: override?.examples ?? topic?.examples,
-        texts: override?.texts ?? { id: textsOf("id"), bjn: textsOf("bjn") },
-      };
-    };
-
     app.get(
       "/api/v1/faq/topics",
       { schema: { tags: ["faq"], summary: "Every FAQ topic the bot answers from (content files and overrides)" } },
       async (request) => {
         requireStaff(request);
-        await refreshKnowledge(rt);
-        const overrides = await rt.db.select().from(faqOverrides);
-        const byId = new Map(overrides.map((o) => [o.topicId, o]));
-        const ids = new Set([...knowledgeOf(rt).topics.keys(), ...byId.keys()]);
-        const items = [];
-        for (const id of [...ids].sort()) items.push(await describe(id, byId.get(id) ?? null));
+        const items = await listTopics(rt);
         return { items, total: items.length };
       },
     );
@@ -91,14 +45,11 @@ export const faqRoutes =
       { schema: { tags: ["faq"], summary: "One FAQ topic", params: { type: "object", required: ["id"], properties: { id: topicId } }, response: { 404: errorSchema } } },
       async (request) => {
         requireStaff(request);
-        await refreshKnowledge(rt);
-        const topic = await describe(request.params.id);
-        if (!topic) throw notFound("Topic");
-        return topic;
+        return getTopic(rt, request.params.id);
       },
     );
 
-    app.put<{ Params: { id: string }; Body: TopicBody }>(
+    app.put<{ Params: { id: string }; Body: TopicInput }>(
       "/api/v1/faq/topics/:id",
       {
         schema: {
@@ -125,30 +76,7 @@ export const faqRoutes =
       },
       async (request) => {
         const staff = requireRole(request, "pokja_admin");
-        const id = request.params.id;
-        const now = rt.clock.now();
-        await rt.db.transaction(async (tx) => {
-          const [before] = await tx.select().from(faqOverrides).where(eq(faqOverrides.topicId, id));
-          const { reason, ...topic } = request.body;
-          const values = { ...topic, disabled: topic.disabled ?? false, updatedBy: staff.id, updatedAt: now };
-          const [after] = await tx
-            .insert(faqOverrides)
-            .values({ topicId: id, ...values })
-            .onConflictDoUpdate({ target: faqOverrides.topicId, set: values })
-            .returning();
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: before ? "faq.update" : "faq.create",
-            entity: "faq_topic",
-            entityId: id,
-            before: auditSnapshot(before),
-            after: auditSnapshot(after),
-            reason: reason ?? null,
-            at: now,
-          });
-        });
-        await refreshKnowledge(rt, rt.db, true);
-        return describe(id);
+        return saveTopic(rt, { actor: actorOf(staff), accountId: staff.id }, request.params.id, request.body);
       },
     );
 
@@ -164,31 +92,14 @@ export const faqRoutes =
       },
       async (request, reply) => {
         const staff = requireRole(request, "pokja_admin");
-        const now = rt.clock.now();
-        const removed = await rt.db.transaction(async (tx) => {
-          const [before] = await tx.delete(faqOverrides).where(eq(faqOverrides.topicId, request.params.id)).returning();
-          if (before) {
-            await recordAudit(tx, {
-              actor: actorOf(staff),
-              action: "faq.delete",
-              entity: "faq_topic",
-              entityId: request.params.id,
-              before: auditSnapshot(before),
-              after: null,
-              at: now,
-            });
-          }
-          return before;
-        });
-        if (!removed) throw notFound("Override");
-        await refreshKnowledge(rt, rt.db, true);
+        await withdrawTopic(rt, actorOf(staff), request.params.id);
         return reply.status(204).send();
       },
     );
 
     // The content backlog: what families asked that the FAQ declined, offered a menu for, or
     // answered unsure — most asked first. The Pokja writes topics or paraphrases from it.
-    app.get<{ Querystring: { reason?: string; limit?: number; offset?: number } }>(
+    app.get<{ Querystring: { reason?: BacklogReason; limit?: number; offset?: number } }>(
       "/api/v1/knowledge/backlog",
       {
         schema: {
@@ -209,26 +120,7 @@ export const faqRoutes =
       async (request) => {
         requireStaff(request);
         const { reason, limit = 100, offset = 0 } = request.query;
-        const where = reason ? eq(faqBacklog.reason, reason) : undefined;
-        const items = await rt.db
-          .select({
-            id: faqBacklog.id,
-            question: faqBacklog.question,
-            lang: faqBacklog.lang,
-            reason: faqBacklog.reason,
-            topics: faqBacklog.topics,
-            confidence: faqBacklog.confidence,
-            count: faqBacklog.count,
-            firstAt: faqBacklog.firstAt,
-            lastAt: faqBacklog.lastAt,
-          })
-          .from(faqBacklog)
-          .where(where)
-          .orderBy(desc(faqBacklog.count), desc(faqBacklog.lastAt), faqBacklog.id)
-          .limit(limit)
-          .offset(offset);
-        const [total] = await rt.db.select({ n: sql<number>`count(*)::int` }).from(faqBacklog).where(where);
-        return { items, total: total?.n ?? 0 };
+        return listBacklog(rt.db, { reason, limit, offset });
       },
     );
 
@@ -244,8 +136,7 @@ export const faqRoutes =
       },
       async (request, reply) => {
         requireRole(request, "pokja_admin");
-        const removed = await rt.db.delete(faqBacklog).where(eq(faqBacklog.id, request.params.id)).returning({ id: faqBacklog.id });
-        if (removed.length === 0) throw notFound("Backlog entry");
+        await removeBacklogEntry(rt.db, request.params.id);
         return reply.status(204).send();
       },
     );
