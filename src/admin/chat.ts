@@ -3,7 +3,7 @@
 import { enqueue } from "../channels/outbox.js";
 import { desaLabel } from "../areas/index.js";
 import type { ConversationDomain } from "../conversation/domain.js";
-import type { Flow } from "../conversation/flows/flow.js";
+import { NO_STATE, type Flow } from "../conversation/flows/flow.js";
 import type { Turn } from "../conversation/turn.js";
 import { approverChatsForDesa } from "./notify.js";
 import { maskPhone, SEES_PHONE_NUMBERS } from "./people.js";
@@ -29,6 +29,8 @@ async function chatLink(turn: Turn): Promise<boolean> {
  */
 const kaderRegistered: Flow = {
   name: "enrol:kader",
+  // Only tells the approvers: no step, so no state is ever saved.
+  state: NO_STATE,
   async start(turn) {
     const staff = await approverChatsForDesa(turn.tx, turn.contact.desaCode);
     const desa = (await desaLabel(turn.tx, turn.contact.desaCode)) ?? "-";

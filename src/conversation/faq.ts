@@ -2,11 +2,13 @@
 // person's language with its source; an unsure one gets the best 2–3 topics to choose from;
 // greetings and off-topic get a friendly "what I can do", never a random health answer.
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import { isQuestionLike, knowledgeOf, matchQuestion } from "../knowledge/index.js";
 import { countTopicAnswer, recordBacklog } from "../knowledge/backlog.js";
 import { localDateOf } from "../reminders/dates.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import { pickChoice, type Choice } from "./choices.js";
+import { stepState } from "./flows/flow.js";
 import { FAQ_MEMORY_MS } from "./state.js";
 import type { Turn } from "./turn.js";
 import { sayWelcome } from "./welcome.js";
@@ -71,6 +73,24 @@ export async function answerAside(turn: Turn): Promise<boolean> {
   return true;
 }
 
+/**
+ * What the bot remembers of its last FAQ reply (FAQ_MEMORY_MS): the topic answered, the topics
+ * offered, or the question it could not answer ("Tanya bidan" forwards it).
+ */
+const faqMemorySchema = z.discriminatedUnion("step", [
+  stepState("answered", { topicId: z.string() }),
+  stepState("choose", { topicIds: z.array(z.string()), question: z.string() }),
+  stepState("unanswered", { question: z.string() }),
+]);
+export type FaqMemory = z.infer<typeof faqMemorySchema>;
+
+/** The FAQ memory, or null; one that does not fit (saved by an older version) is forgotten, as it would be in minutes. */
+export function faqMemory(turn: Turn): FaqMemory | null {
+  if (turn.state?.flow !== "faq") return null;
+  const parsed = faqMemorySchema.safeParse({ step: turn.state.step, data: turn.state.data });
+  return parsed.success ? parsed.data : null;
+}
+
 /** Handles button presses and follow-ups of earlier FAQ replies ("selengkapnya", "2"). */
 export async function handleFaqFollowUp(turn: Turn, options: { keepState?: boolean } = {}): Promise<boolean> {
   const payload = turn.message.payload ?? "";
@@ -78,11 +98,11 @@ export async function handleFaqFollowUp(turn: Turn, options: { keepState?: boole
     await sendAnswer(turn, payload.slice("faq:topic:".length), options);
     return true;
   }
-  const state = turn.state?.flow === "faq" ? turn.state : null;
+  const state = faqMemory(turn);
   const moreId = payload.startsWith("faq:more:")
     ? payload.slice("faq:more:".length)
     : state?.step === "answered" && MORE_WORDS.test(turn.text)
-      ? (state.data.topicId as string)
+      ? state.data.topicId
       : null;
   if (moreId) {
     const key = `faq:${moreId}.more`;
@@ -91,7 +111,7 @@ export async function handleFaqFollowUp(turn: Turn, options: { keepState?: boole
     return true;
   }
   if (state?.step === "choose") {
-    const picked = pickChoice(turn.message, topicChoices(turn, (state.data.topicIds as string[]) ?? []));
+    const picked = pickChoice(turn.message, topicChoices(turn, state.data.topicIds));
     if (picked) {
       await sendAnswer(turn, picked.slice("faq:topic:".length));
       return true;

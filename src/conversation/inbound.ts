@@ -12,7 +12,7 @@ import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
 import { route } from "./router.js";
-import type { DialogueState } from "./state.js";
+import { dialogueStateOf, type DialogueState } from "./state.js";
 import { Turn } from "./turn.js";
 import * as metrics from "../metrics/index.js";
 
@@ -75,7 +75,7 @@ async function beginInbound(tx: Tx, message: InboundMessage, now: Date): Promise
     channel: contactChannelFromJson(r.channel as Record<string, unknown>),
     created: Boolean(r.created),
     recent: Number(r.recent),
-    state: (r.state as DialogueState | null) ?? null,
+    state: dialogueStateOf(r.state),
     expired: Boolean(r.expired),
   };
 }

@@ -5,18 +5,41 @@ import { parseCommand, type Command } from "./commands.js";
 import { hasDangerWords } from "../knowledge/index.js";
 import { answerDangerSign, answerQuestion, handleFaqFollowUp } from "./faq.js";
 import { parseIntent } from "./intents.js";
-import type { Flow } from "./flows/flow.js";
+import type { DialogueStep, Flow } from "./flows/flow.js";
 import { languageFlow } from "./flows/language.js";
 import { deleteFlow, describeMyData, resume, stopFlow } from "./flows/privacy.js";
 import { registrationFlow } from "./flows/registration.js";
 import type { Handler, Turn } from "./turn.js";
 
+/**
+ * The open dialogue's state as its flow defines it. A state that does not fit (saved before a
+ * deploy changed the flow) ends the dialogue with an apology, so the person starts again.
+ */
+async function dialogueState<S extends DialogueStep>(turn: Turn, flow: Flow<S>): Promise<S | null> {
+  const parsed = flow.state.safeParse({ step: turn.state?.step, data: turn.state?.data ?? {} });
+  if (parsed.success) return parsed.data;
+  // The flow, the step and which fields failed; never the values (they are what people typed).
+  const fields = parsed.error.issues.map((i) => i.path.join("."));
+  turn.rt.log.warn({ flow: flow.name, step: turn.state?.step, fields }, "saved dialogue state does not fit its flow; the dialogue ends");
+  await turn.clearState();
+  turn.say("conversation:dialogue_lost");
+  return null;
+}
+
+/** Hands the answer to the open dialogue's current step. */
+async function continueDialogue(turn: Turn, flow: Flow): Promise<void> {
+  const state = await dialogueState(turn, flow);
+  if (state) await flow.step(turn, state);
+}
+
 /** After answering something else in the middle of a dialogue, asks its question again. */
 export async function resumeDialogue(turn: Turn, flow: Flow): Promise<void> {
   if (turn.state?.flow !== flow.name) return;
   if (flow.reprompt) {
+    const state = await dialogueState(turn, flow);
+    if (!state) return;
     turn.say("conversation:resume");
-    await flow.reprompt(turn);
+    await flow.reprompt(turn, state);
   } else {
     turn.say("conversation:resume_generic");
   }
@@ -102,13 +125,13 @@ export async function route(turn: Turn): Promise<void> {
     // A danger sign is answered even in the middle of a dialogue (which stays where it was):
     // "go to the puskesmas now" must never wait for a date to be typed correctly.
     if (turn.text && hasDangerWords(turn.text) && (await answerDangerSign(turn))) {
-      if (flow.freeText) return flow.step(turn);
+      if (flow.freeText) return continueDialogue(turn, flow);
       return resumeDialogue(turn, flow);
     }
     // An FAQ button ("selengkapnya", a topic) pressed while a dialogue is open.
     if (payload?.startsWith("faq:") && (await handleFaqFollowUp(turn, { keepState: true }))) return resumeDialogue(turn, flow);
     for (const handler of conversation.globalHandlers()) if (await handler(turn)) return resumeDialogue(turn, flow);
-    return flow.step(turn);
+    return continueDialogue(turn, flow);
   }
 
   for (const handler of [...conversation.globalHandlers(), ...handlersFor(turn)]) if (await handler(turn)) return;

@@ -1,5 +1,6 @@
 // Where a contact is in a dialogue, kept in the database so a restart resumes it.
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import { conversationStates } from "../contacts/contacts.sql.js";
 import { rawQuery, type DbOrTx } from "../db/client.js";
 
@@ -16,6 +17,16 @@ export interface DialogueState {
   flow: string;
   step: string;
   data: Record<string, unknown>;
+}
+
+/** A saved state's envelope; each flow parses its own step and data (flows/flow.ts). */
+const dialogueStateSchema = z.object({ flow: z.string(), step: z.string(), data: z.record(z.string(), z.unknown()) });
+
+/** A dialogue state as the database returned it, or null when there is none or it is no state at all. */
+export function dialogueStateOf(value: unknown): DialogueState | null {
+  if (value === null || value === undefined) return null;
+  const parsed = dialogueStateSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The contact's current dialogue, or null; an expired one is reported as such and removed. */

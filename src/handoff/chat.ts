@@ -2,7 +2,8 @@
 // with JAWAB <number> <answer>.
 import { accountForContact } from "../admin/chat-link.js";
 import type { ConversationDomain } from "../conversation/domain.js";
-import type { Flow } from "../conversation/flows/flow.js";
+import { faqMemory } from "../conversation/faq.js";
+import { stepsOnly, type Flow } from "../conversation/flows/flow.js";
 import { FAQ_MEMORY_MS } from "../conversation/state.js";
 import type { Turn } from "../conversation/turn.js";
 import { answerQuestion, submitQuestion } from "./index.js";
@@ -32,10 +33,12 @@ export const handoffFlow: Flow = {
   name: "handoff",
   // The question for the bidan is any text: a danger sign in it is answered first, and it is still passed on.
   freeText: true,
+  state: stepsOnly("question"),
   async start(turn) {
     // Pressed right after the bot could not help: forward that question as it was asked.
-    const question = turn.state?.flow === "faq" ? turn.state.data.question : undefined;
-    const pending = typeof question === "string" && question.length >= 3 ? question : null;
+    const memory = faqMemory(turn);
+    const question = memory && memory.step !== "answered" ? memory.data.question : undefined;
+    const pending = question !== undefined && question.length >= 3 ? question : null;
     if (pending) return submit(turn, pending);
     turn.say("handoff:person.ask");
     await turn.setState("handoff", "question", {}, UNANSWERED_TTL_MS);

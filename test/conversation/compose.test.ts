@@ -4,14 +4,14 @@
 import { describe, expect, it } from "vitest";
 import { composeConversation, ConversationCompositionError } from "../../src/conversation/compose.js";
 import type { ConversationDomain } from "../../src/conversation/domain.js";
-import type { Flow } from "../../src/conversation/flows/flow.js";
+import { NO_STATE, type Flow } from "../../src/conversation/flows/flow.js";
 import { CONVERSATION_DOMAINS } from "../../src/domains.js";
 import { createLogger } from "../../src/lib/log.js";
 import { createRuntime } from "../../src/runtime.js";
 import { testConfig } from "../helpers/runtime.js";
 
 const handler = async () => false;
-const flow = (name: string): Flow => ({ name, start: async () => {}, step: async () => {} });
+const flow = (name: string): Flow => ({ name, state: NO_STATE, start: async () => {}, step: async () => {} });
 const domain = (name: string, over: Partial<ConversationDomain> = {}): ConversationDomain => ({ name, handlers: [handler], ...over });
 
 describe("composing the conversation", () => {

@@ -108,4 +108,17 @@ describe("registration through the web chat", () => {
   it("says so when someone registered asks to register again", async () => {
     expect(await chat.say("ibu-2", "daftar")).toMatch(/sudah terdaftar sebagai Orang tua/);
   });
+
+  it("ends a dialogue whose saved state no longer fits (an older version's) with an apology, and the person can start again", async () => {
+    const from = "lama-8";
+    await chat.send(from, "DAFTAR");
+    await chat.send(from, "1");
+    await chat.send(from, "1");
+    const contact = await contactOf(chat, from);
+    // As a deploy that renamed a field would leave it: the role step without its consent time.
+    await chat.rt.db.update(conversationStates).set({ step: "name", data: { agreedAt: "2026-01-01T00:00:00Z", role: "kader" } }).where(eq(conversationStates.contactId, contact!.id));
+    expect(await chat.say(from, "Siti Aminah")).toMatch(/tidak bisa saya lanjutkan/);
+    expect(await chat.rt.db.select().from(conversationStates).where(eq(conversationStates.contactId, contact!.id))).toEqual([]);
+    expect(await chat.say(from, "daftar")).toMatch(/1\. Bahasa Indonesia|UU PDP/);
+  });
 });

@@ -3,7 +3,7 @@ import { pickChoice } from "../choices.js";
 import { updateContact } from "../../contacts/index.js";
 import { isLang } from "../../i18n/index.js";
 import type { Turn } from "../turn.js";
-import type { Flow } from "./flow.js";
+import { stepsOnly, type Flow } from "./flow.js";
 
 export function languageChoices(turn: Turn) {
   // Each option in its own language, so either reader recognises theirs.
@@ -28,6 +28,7 @@ export async function applyLanguageAnswer(turn: Turn): Promise<boolean> {
 
 export const languageFlow: Flow = {
   name: "language",
+  state: stepsOnly("choose"),
   async start(turn) {
     turn.ask("conversation:lang.prompt", languageChoices(turn));
     await turn.setState("language", "choose");

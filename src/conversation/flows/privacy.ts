@@ -10,7 +10,7 @@ import { pickChoice } from "../choices.js";
 import type { Turn } from "../turn.js";
 import { sayWelcome } from "../welcome.js";
 import { desaLabel } from "../../areas/index.js";
-import { NO, YES, yesNo, yesNoAnswer, type Flow } from "./flow.js";
+import { NO, YES, stepsOnly, yesNo, yesNoAnswer, type Flow } from "./flow.js";
 
 const STOP_REASONS = ["too_many", "not_relevant", "other"] as const;
 
@@ -20,6 +20,7 @@ function stopReasonChoices(turn: Turn) {
 
 export const stopFlow: Flow = {
   name: "stop",
+  state: stepsOnly("confirm", "reason"),
   async start(turn) {
     if (turn.contact.optedOutAt) {
       turn.say("conversation:stop.already");
@@ -35,8 +36,8 @@ export const stopFlow: Flow = {
     turn.ask("conversation:stop.confirm", yesNo(turn));
     await turn.setState("stop", "confirm");
   },
-  async step(turn) {
-    if (turn.state?.step === "confirm") {
+  async step(turn, state) {
+    if (state.step === "confirm") {
       const answer = yesNoAnswer(turn);
       if (answer === YES) {
         turn.contact = await updateContact(turn.tx, turn.contact.id, { optedOutAt: turn.now });
@@ -117,6 +118,7 @@ export async function describeMyData(turn: Turn): Promise<void> {
 
 export const deleteFlow: Flow = {
   name: "delete",
+  state: stepsOnly("confirm"),
   async start(turn) {
     turn.ask("conversation:delete.confirm", yesNo(turn));
     await turn.setState("delete", "confirm");

@@ -1,6 +1,7 @@
 // DAFTAR: language → consent (privacy notice, versioned) → role → desa → posyandu. Offered to
 // parents, never forced: anyone may ask questions without registering.
 import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { areas } from "../../areas/areas.sql.js";
 import { desaLabel } from "../../areas/index.js";
 import { AreaMatcher, type AreaName } from "../../areas/match.js";
@@ -14,10 +15,25 @@ import { pickChoice, type Choice } from "../choices.js";
 import type { Turn } from "../turn.js";
 import { answerAside } from "../faq.js";
 import { applyLanguageAnswer, languageChoices } from "./language.js";
-import { NO, YES, type Flow } from "./flow.js";
+import { NO, YES, choiceSchema, stepState, type Flow } from "./flow.js";
 
 const ROLES = ["parent", "pregnant", "kader"] as const;
-type Role = (typeof ROLES)[number];
+
+// What registration has gathered at each step: consent, then the role (and a kader's name), then
+// the desa (picked from a list when the typed name fits several), then the posyandu.
+const chosen = { consentAt: z.string(), role: z.enum(ROLES), name: z.string().optional() };
+const registrationState = z.discriminatedUnion("step", [
+  stepState("lang", {}),
+  stepState("consent", {}),
+  stepState("role", { consentAt: z.string() }),
+  stepState("name", { consentAt: z.string(), role: z.enum(ROLES) }),
+  stepState("desa", chosen),
+  stepState("desa_pick", { ...chosen, options: z.array(z.object({ code: z.string(), name: z.string() })) }),
+  stepState("posyandu", { ...chosen, desaCode: z.string(), choices: z.array(choiceSchema) }),
+]);
+type RegistrationState = z.infer<typeof registrationState>;
+/** The answers up to the desa (the desa's options left out). */
+type Chosen = z.infer<z.ZodObject<typeof chosen>>;
 
 const matchers = new WeakMap<Runtime, AreaMatcher>();
 /** The geography matcher, built once per runtime (inside the turn's transaction: PGlite has one connection). */
@@ -63,18 +79,18 @@ async function askConsent(turn: Turn) {
   await turn.setState("registration", "consent");
 }
 
-async function askDesa(turn: Turn, data: Record<string, unknown>) {
+async function askDesa(turn: Turn, data: Chosen) {
   turn.say("conversation:reg.desa_prompt");
   await turn.setState("registration", "desa", data);
 }
 
-async function offerDesa(turn: Turn, data: Record<string, unknown>, list: AreaName[], promptKey: string, vars = {}) {
+async function offerDesa(turn: Turn, data: Chosen, list: AreaName[], promptKey: string, vars = {}) {
   const options = list.slice(0, 25).map((d) => ({ code: d.code, name: d.name }));
   turn.ask(promptKey, options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })), vars);
   await turn.setState("registration", "desa_pick", { ...data, options });
 }
 
-async function chooseDesa(turn: Turn, data: Record<string, unknown>, desaCode: string) {
+async function chooseDesa(turn: Turn, data: Chosen, desaCode: string) {
   const list = await turn.tx
     .select({ id: posyandu.id, name: posyandu.name })
     .from(posyandu)
@@ -90,16 +106,16 @@ async function chooseDesa(turn: Turn, data: Record<string, unknown>, desaCode: s
   await turn.setState("registration", "posyandu", { ...next, choices });
 }
 
-async function finish(turn: Turn, data: Record<string, unknown>) {
-  const role = data.role as Role;
+async function finish(turn: Turn, data: Chosen & { desaCode: string; posyanduId?: string }) {
+  const role = data.role;
   turn.contact = await updateContact(turn.tx, turn.contact.id, {
     role,
-    desaCode: data.desaCode as string,
-    posyanduId: (data.posyanduId as string | undefined) ?? null,
+    desaCode: data.desaCode,
+    posyanduId: data.posyanduId ?? null,
     kaderStatus: role === "kader" ? "pending" : null,
-    name: role === "kader" ? ((data.name as string | undefined) ?? null) : null,
+    name: role === "kader" ? (data.name ?? null) : null,
     consentVersion: CONSENT_VERSION,
-    consentAt: new Date(data.consentAt as string),
+    consentAt: new Date(data.consentAt),
     registeredAt: turn.now,
   });
   // Any plan the person already has follows the posyandu chosen now (one cheap query when none).
@@ -114,21 +130,18 @@ async function finish(turn: Turn, data: Record<string, unknown>) {
 }
 
 /** Asks the current step's question again, without "please choose a number" (for resuming). */
-async function reprompt(turn: Turn): Promise<void> {
-  const data = turn.state?.data ?? {};
-  switch (turn.state?.step) {
+async function reprompt(turn: Turn, state: RegistrationState): Promise<void> {
+  switch (state.step) {
     case "lang":
       return turn.ask("conversation:lang.prompt", languageChoices(turn));
     case "consent":
       return turn.ask("conversation:reg.consent", consentChoices(turn), consentVars(turn));
     case "role":
       return turn.ask("conversation:reg.role_prompt", roleChoices(turn));
-    case "desa_pick": {
-      const options = (data.options as { code: string; name: string }[] | undefined) ?? [];
-      return turn.ask("conversation:reg.desa_choose", options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
-    }
+    case "desa_pick":
+      return turn.ask("conversation:reg.desa_choose", state.data.options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
     case "posyandu":
-      return turn.ask("conversation:reg.posyandu_prompt", (data.choices as Choice[] | undefined) ?? []);
+      return turn.ask("conversation:reg.posyandu_prompt", state.data.choices);
     default:
       return turn.say("conversation:reg.desa_prompt");
   }
@@ -138,16 +151,17 @@ async function reprompt(turn: Turn): Promise<void> {
  * The answer fits no option: a question is answered and registration resumes (anyone may ask at
  * any time); anything else is asked again as before.
  */
-async function notAnAnswer(turn: Turn, askAgain: () => void | Promise<void>): Promise<void> {
+async function notAnAnswer(turn: Turn, state: RegistrationState, askAgain: () => void | Promise<void>): Promise<void> {
   if (await answerAside(turn)) {
     turn.say("conversation:resume");
-    return reprompt(turn);
+    return reprompt(turn, state);
   }
   await askAgain();
 }
 
-export const registrationFlow: Flow = {
+export const registrationFlow: Flow<RegistrationState> = {
   name: "registration",
+  state: registrationState,
   reprompt,
   async start(turn) {
     if (turn.contact.registeredAt) {
@@ -165,12 +179,11 @@ export const registrationFlow: Flow = {
     await askConsent(turn);
   },
 
-  async step(turn) {
-    const data = turn.state?.data ?? {};
-    switch (turn.state?.step) {
+  async step(turn, state) {
+    switch (state.step) {
       case "lang":
         if (await applyLanguageAnswer(turn)) return askConsent(turn);
-        return notAnAnswer(turn, () => turn.askAgain("conversation:lang.prompt", languageChoices(turn)));
+        return notAnAnswer(turn, state, () => turn.askAgain("conversation:lang.prompt", languageChoices(turn)));
 
       case "consent": {
         const answer = pickChoice(turn.message, consentChoices(turn)) ?? pickChoice(turn.message, [
@@ -184,14 +197,16 @@ export const registrationFlow: Flow = {
           await turn.clearState();
           turn.say("conversation:reg.consent_declined");
         } else {
-          await notAnAnswer(turn, () => turn.askAgain("conversation:reg.consent", consentChoices(turn), consentVars(turn)));
+          await notAnAnswer(turn, state, () => turn.askAgain("conversation:reg.consent", consentChoices(turn), consentVars(turn)));
         }
         return;
       }
 
       case "role": {
-        const role = pickChoice(turn.message, roleChoices(turn))?.slice("role:".length);
-        if (!role) return notAnAnswer(turn, () => turn.askAgain("conversation:reg.role_prompt", roleChoices(turn)));
+        const data = state.data;
+        const picked = pickChoice(turn.message, roleChoices(turn))?.slice("role:".length);
+        const role = ROLES.find((r) => r === picked);
+        if (!role) return notAnAnswer(turn, state, () => turn.askAgain("conversation:reg.role_prompt", roleChoices(turn)));
         // Staff approving a kader need to know who it is: a kader gives their name.
         if (role === "kader") {
           turn.say("conversation:reg.name_prompt");
@@ -202,6 +217,7 @@ export const registrationFlow: Flow = {
       }
 
       case "name": {
+        const data = state.data;
         const name = personName(turn.text);
         if (!name) {
           turn.say("conversation:reg.name_again");
@@ -212,9 +228,10 @@ export const registrationFlow: Flow = {
 
       case "desa":
       case "desa_pick": {
-        const options = (data.options as { code: string; name: string }[] | undefined) ?? [];
-        if (turn.state?.step === "desa_pick") {
-          const picked = pickChoice(turn.message, options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
+        // The desa's options are asked afresh when the person types instead of picking.
+        const { options: _options, ...data } = state.step === "desa_pick" ? state.data : { ...state.data, options: [] };
+        if (state.step === "desa_pick") {
+          const picked = pickChoice(turn.message, state.data.options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
           if (picked) return chooseDesa(turn, data, picked.slice("desa:".length));
         }
         if (!turn.text) return askDesa(turn, data);
@@ -226,23 +243,19 @@ export const registrationFlow: Flow = {
         if (match.kind === "kecamatan") {
           return offerDesa(turn, data, match.desa, "conversation:reg.kecamatan_choose", { kecamatan: match.kecamatan.name });
         }
-        return notAnAnswer(turn, async () => {
+        return notAnAnswer(turn, state, async () => {
           turn.say("conversation:reg.desa_not_found", { text: turn.text.slice(0, 40) });
           await turn.setState("registration", "desa", data);
         });
       }
 
       case "posyandu": {
-        const choices = (data.choices as Choice[] | undefined) ?? [];
+        const { choices, ...data } = state.data;
         const picked = pickChoice(turn.message, choices);
-        if (!picked) return notAnAnswer(turn, () => turn.askAgain("conversation:reg.posyandu_prompt", choices));
+        if (!picked) return notAnAnswer(turn, state, () => turn.askAgain("conversation:reg.posyandu_prompt", choices));
         const id = picked.slice("posyandu:".length);
         return finish(turn, { ...data, posyanduId: id === "none" ? undefined : id });
       }
-
-      default:
-        await turn.clearState();
-        return registrationFlow.start(turn);
     }
   },
 };

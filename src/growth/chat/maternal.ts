@@ -4,7 +4,8 @@ import { accountForContact } from "../../admin/chat-link.js";
 import { principalOf } from "../../admin/accounts.js";
 import { pregnancies } from "../../children/index.js";
 import { contactChannels, contacts } from "../../contacts/contacts.sql.js";
-import type { Flow } from "../../conversation/flows/flow.js";
+import { z } from "zod";
+import { stepState, type Flow } from "../../conversation/flows/flow.js";
 import type { Turn } from "../../conversation/turn.js";
 import { decimal } from "../../lib/input/index.js";
 import { maternalResultRecorded } from "../../reminders/maternal.js";
@@ -94,17 +95,21 @@ export async function bidanOf(turn: Turn): Promise<Kader | null> {
   return { principal: principalOf(account), posyanduId: "", desaCode: account.desaCode };
 }
 
-export const maternalFlow: Flow = {
+// LILA/HB with the mother found but no values: the next message gives them.
+const maternalState = stepState("values", { pregnancyId: z.string() });
+
+export const maternalFlow: Flow<z.infer<typeof maternalState>> = {
   name: MATERNAL_FLOW,
+  state: maternalState,
   leavesFor: leavesForCommand,
   async start(turn) {
     turn.say("growth:maternal.usage");
   },
-  async step(turn) {
-    const pregnancyId = turn.state?.data.pregnancyId as string | undefined;
+  async step(turn, state) {
+    const { pregnancyId } = state.data;
     await turn.clearState();
     const kader = turn.contact.role === "kader" ? kaderOf(turn, { kind: "maternal", rest: "" }) : await bidanOf(turn);
-    if (!kader || !pregnancyId) return;
+    if (!kader) return;
     return handleMaternal(turn, kader, turn.text, pregnancyId);
   },
 };

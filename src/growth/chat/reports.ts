@@ -2,7 +2,8 @@
 // the guided entry (UKUR alone).
 import { type Child } from "../../children/index.js";
 import { pickChoice, type Choice } from "../../conversation/choices.js";
-import type { Flow } from "../../conversation/flows/flow.js";
+import { z } from "zod";
+import { stepState, type Flow } from "../../conversation/flows/flow.js";
 import type { Turn } from "../../conversation/turn.js";
 import { isSkip, readDecimal, readYesNo } from "../../lib/input/index.js";
 import { isParseError, parseReports, type KaderReport, type ParseResult } from "../parse.js";
@@ -92,13 +93,30 @@ export async function handleReports(turn: Turn, kader: Kader, results: ParseResu
   await askNextPending(turn, [...pending, ...alreadyPending]);
 }
 
-export const confirmFlow: Flow = {
+// The reports waiting for the kader's confirmation (implausible values), the one asked about first.
+const reportValuesSchema = z.object({
+  childId: z.string(),
+  measuredOn: z.string(),
+  weightKg: z.number().optional(),
+  lengthCm: z.number().optional(),
+  position: z.enum(["lying", "standing"]).optional(),
+  headCm: z.number().optional(),
+  muacCm: z.number().optional(),
+  oedema: z.boolean().optional(),
+  weightGrams: z.number().optional(),
+  weightTyped: z.number().optional(),
+}) satisfies z.ZodType<ReportValues>;
+const confirmState = stepState("confirm", { pending: z.array(reportValuesSchema) });
+
+export const confirmFlow: Flow<z.infer<typeof confirmState>> = {
   name: CONFIRM_FLOW,
+  state: confirmState,
   async start(turn) {
-    await askNextPending(turn, (turn.state?.data.pending as ReportValues[] | undefined) ?? []);
+    const open = turn.state?.flow === CONFIRM_FLOW ? confirmState.safeParse(turn.state) : null;
+    await askNextPending(turn, open?.success ? open.data.data.pending : []);
   },
-  async step(turn) {
-    const pending = (turn.state?.data.pending as ReportValues[] | undefined) ?? [];
+  async step(turn, state) {
+    const { pending } = state.data;
     const [current, ...rest] = pending;
     const command = parseGrowthCommand(turn.text);
     if (command?.kind === "report") {
@@ -148,17 +166,24 @@ export function leavesForCommand(turn: Turn): boolean {
 
 // --- guided UKUR -----------------------------------------------------------------------------
 
-export const ukurFlow: Flow = {
+// Guided UKUR: the child's code, then weight, then length (either may be skipped).
+const ukurState = z.discriminatedUnion("step", [
+  stepState("code", {}),
+  stepState("weight", { code: z.string() }),
+  stepState("length", { code: z.string(), kg: z.number().nullable() }),
+]);
+
+export const ukurFlow: Flow<z.infer<typeof ukurState>> = {
   name: UKUR_FLOW,
+  state: ukurState,
   leavesFor: leavesForCommand,
   async start(turn) {
     turn.say("growth:guided.code");
     await turn.setState(UKUR_FLOW, "code");
   },
-  async step(turn) {
-    const data = turn.state?.data ?? {};
+  async step(turn, state) {
     const number = readDecimal;
-    switch (turn.state?.step) {
+    switch (state.step) {
       case "code": {
         const code = simple(turn.text).toUpperCase();
         if (!/^[A-Z0-9]{4,8}$/.test(code)) return turn.say("growth:guided.code");
@@ -173,23 +198,21 @@ export const ukurFlow: Flow = {
         const kg = isSkip(turn.text) ? null : number(turn.text);
         if (kg === null && !isSkip(turn.text)) return turn.say("growth:guided.weight_again");
         turn.say("growth:guided.length");
-        return turn.setState(UKUR_FLOW, "length", { ...data, kg });
+        return turn.setState(UKUR_FLOW, "length", { ...state.data, kg });
       }
       case "length": {
         const cm = isSkip(turn.text) ? null : number(turn.text);
         if (cm === null && !isSkip(turn.text)) return turn.say("growth:guided.length_again");
         await turn.clearState();
-        const kg = data.kg as number | null;
+        const { code, kg } = state.data;
         if (kg === null && cm === null) return turn.say("growth:parse.missing-measurement");
         // "TB" names the number only; the position follows the child's age (rules.defaultPosition).
-        const line = `UKUR ${String(data.code)}${kg !== null ? ` BB ${kg}` : ""}${cm !== null ? ` TB ${cm}` : ""}`;
+        const line = `UKUR ${code}${kg !== null ? ` BB ${kg}` : ""}${cm !== null ? ` TB ${cm}` : ""}`;
         const results = parseReports(line);
         const kader = kaderOf(turn, { kind: "guided-report" });
         if (!kader) return;
         return handleReports(turn, kader, results);
       }
-      default:
-        await turn.clearState();
     }
   },
 };

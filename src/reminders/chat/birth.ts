@@ -1,6 +1,7 @@
 // SUDAH LAHIR: the pregnancy ends and the child's programme starts.
-import { type Flow } from "../../conversation/flows/flow.js";
-import { readSex, type Sex } from "../../lib/input/index.js";
+import { z } from "zod";
+import { stepState, type Flow } from "../../conversation/flows/flow.js";
+import { readSex } from "../../lib/input/index.js";
 import { localToday } from "../send-at.js";
 import { recordBirth } from "../enrol.js";
 import { NS, sexChoices } from "./common.js";
@@ -8,16 +9,22 @@ import { readBirthDate } from "./children.js";
 
 // --- birth ----------------------------------------------------------------------------------
 
-export const birthFlow: Flow = {
+const birthState = z.discriminatedUnion("step", [
+  stepState("date", {}),
+  stepState("sex", { birthDate: z.string() }),
+  stepState("name", { birthDate: z.string(), sex: z.enum(["L", "P"]) }),
+]);
+
+export const birthFlow: Flow<z.infer<typeof birthState>> = {
   name: "reminders:birth",
+  state: birthState,
   async start(turn) {
     turn.say(`${NS}birth.askDate`);
     await turn.setState("reminders:birth", "date");
   },
-  async step(turn) {
-    const data = turn.state?.data ?? {};
+  async step(turn, state) {
     const today = localToday(turn.rt, turn.now);
-    switch (turn.state?.step) {
+    switch (state.step) {
       case "date": {
         const read = readBirthDate(turn.text, today);
         if ("error" in read) return turn.say(`${NS}birth.retry`);
@@ -29,7 +36,7 @@ export const birthFlow: Flow = {
         const sex = readSex(turn.text, turn.message.payload);
         if (!sex) return turn.ask(`${NS}birth.askSex`, sexChoices(turn));
         turn.say(`${NS}birth.askName`);
-        await turn.setState("reminders:birth", "name", { ...data, sex });
+        await turn.setState("reminders:birth", "name", { ...state.data, sex });
         return;
       }
       case "name": {
@@ -37,11 +44,9 @@ export const birthFlow: Flow = {
         if (!typed) return turn.say(`${NS}birth.askName`);
         const name = /^(bayi|baby|bayi ny\.?|belum ada|balum ada|blm ada)$/i.test(typed) ? turn.t(`${NS}birth.defaultName`) : typed;
         await turn.clearState();
-        const child = await recordBirth(turn.rt, turn.tx, turn.contact, { birthDate: data.birthDate as string, sex: data.sex as Sex, name });
+        const child = await recordBirth(turn.rt, turn.tx, turn.contact, { birthDate: state.data.birthDate, sex: state.data.sex, name });
         return turn.say(`${NS}birth.done`, { name: child.name, code: child.code });
       }
-      default:
-        await turn.clearState();
     }
   },
 };

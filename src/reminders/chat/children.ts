@@ -3,7 +3,8 @@
 import { isUnderFive } from "../../children/balita.js";
 import { linkByCode, linkByPhone } from "../../children/link-chat.js";
 import { verifiedPhonesOf } from "../../children/linking.js";
-import { NO, YES, yesNo, yesNoAnswer, type Flow } from "../../conversation/flows/flow.js";
+import { z } from "zod";
+import { NO, YES, stepState, yesNo, yesNoAnswer, type Flow } from "../../conversation/flows/flow.js";
 import type { Turn } from "../../conversation/turn.js";
 import { CHILD_CODE_PATTERN, parseLooseDate, readSex } from "../../lib/input/index.js";
 import { compareDates } from "../dates.js";
@@ -39,8 +40,16 @@ export async function askMoreChildren(turn: Turn, key: string, vars: Record<stri
   await turn.setState("enrol:parent", "more");
 }
 
-export const parentEnrolFlow: Flow = {
+const parentEnrolState = z.discriminatedUnion("step", [
+  stepState("child", {}),
+  stepState("name", { birthDate: z.string() }),
+  stepState("sex", { birthDate: z.string(), name: z.string() }),
+  stepState("more", {}),
+]);
+
+export const parentEnrolFlow: Flow<z.infer<typeof parentEnrolState>> = {
   name: "enrol:parent",
+  state: parentEnrolState,
   async start(turn) {
     // A kader may have registered the person's children with their phone already: linked now.
     const linked = await linkByPhone(turn.rt, turn.tx, turn.contact, await verifiedPhonesOf(turn.tx, turn.contact.id));
@@ -48,10 +57,9 @@ export const parentEnrolFlow: Flow = {
     turn.say(linked.length > 0 ? `${NS}parent.askNext` : `${NS}parent.ask`);
     await turn.setState("enrol:parent", "child");
   },
-  async step(turn) {
-    const data = turn.state?.data ?? {};
+  async step(turn, state) {
     const today = localToday(turn.rt, turn.now);
-    switch (turn.state?.step) {
+    switch (state.step) {
       case "child": {
         const code = turn.text.toUpperCase().replace(/^KODE\s+/, "").trim();
         if (looksLikeChildCode(code, today)) {
@@ -70,13 +78,13 @@ export const parentEnrolFlow: Flow = {
         const name = turn.text.slice(0, 60).trim();
         if (!name) return turn.say(`${NS}parent.askName`);
         turn.ask(`${NS}parent.askSex`, sexChoices(turn), { name });
-        await turn.setState("enrol:parent", "sex", { ...data, name });
+        await turn.setState("enrol:parent", "sex", { ...state.data, name });
         return;
       }
       case "sex": {
         const sex = readSex(turn.text, turn.message.payload);
-        if (!sex) return turn.ask(`${NS}parent.askSex`, sexChoices(turn), { name: data.name });
-        const child = await enrolChild(turn.rt, turn.tx, turn.contact, { birthDate: data.birthDate as string, name: data.name as string, sex });
+        if (!sex) return turn.ask(`${NS}parent.askSex`, sexChoices(turn), { name: state.data.name });
+        const child = await enrolChild(turn.rt, turn.tx, turn.contact, { birthDate: state.data.birthDate, name: state.data.name, sex });
         return askMoreChildren(turn, `${NS}parent.enrolled`, { name: child.name, birth: formatDate(child.birthDate), code: child.code });
       }
       case "more": {
@@ -92,8 +100,6 @@ export const parentEnrolFlow: Flow = {
         }
         return turn.ask(`${NS}parent.more`, yesNo(turn));
       }
-      default:
-        await turn.clearState();
     }
   },
 };

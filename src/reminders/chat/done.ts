@@ -3,7 +3,8 @@
 import { eq, inArray } from "drizzle-orm";
 import { children } from "../../children/index.js";
 import { pickChoice, type Choice } from "../../conversation/choices.js";
-import { type Flow } from "../../conversation/flows/flow.js";
+import { z } from "zod";
+import { stepState, type Flow } from "../../conversation/flows/flow.js";
 import type { Handler, Turn } from "../../conversation/turn.js";
 import { simplify } from "../../lib/input/index.js";
 import { posyandu } from "../../health-units/health-units.sql.js";
@@ -92,11 +93,16 @@ async function closeItems(turn: Turn, items: readonly OpenItem[]): Promise<void>
  * After SUDAH to a merged message: which item was done (or all). Anything else leaves the question
  * and goes to `handleOther` (the domain's handler: a command, BELUM …), else the question is asked again.
  */
-export const doneFlowFor = (handleOther: Handler): Flow => ({
+const doneState = stepState("which", {
+  items: z.array(z.object({ label: z.string(), occurrences: z.array(z.object({ planId: z.string(), ruleKey: z.string(), occurrence: z.string() })) })),
+});
+
+export const doneFlowFor = (handleOther: Handler): Flow<z.infer<typeof doneState>> => ({
   name: DONE_FLOW,
+  state: doneState,
   start: (turn) => reply(turn, "done"),
-  async step(turn) {
-    const items = (turn.state?.data.items ?? []) as OpenItem[];
+  async step(turn, state) {
+    const items: OpenItem[] = state.data.items;
     const choices = doneChoices(turn, items);
     const picked = pickChoice(turn.message, choices) ?? (/^(semua|samunyaan|sabarataan|semua sudah|samunyaan hudah)$/.test(simplify(turn.text)) ? ALL : null);
     if (picked) {

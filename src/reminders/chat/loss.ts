@@ -1,7 +1,8 @@
 // KEGUGURAN / BAYI MENINGGAL: confirmed first, then the plans stop.
 import { type Child } from "../../children/index.js";
 import { pickChoice, type Choice } from "../../conversation/choices.js";
-import { NO, YES, yesNo, yesNoAnswer, type Flow } from "../../conversation/flows/flow.js";
+import { z } from "zod";
+import { NO, YES, stepState, yesNo, yesNoAnswer, type Flow } from "../../conversation/flows/flow.js";
 import type { Turn } from "../../conversation/turn.js";
 import { childrenOf, currentPregnancy, recordChildLoss, recordPregnancyLoss } from "../enrol.js";
 import { formatDate } from "../render.js";
@@ -19,13 +20,21 @@ async function confirmChildLoss(turn: Turn, child: Child): Promise<void> {
   await turn.setState("reminders:loss", "confirm", { kind: "child", childId: child.id });
 }
 
-export const lossFlow: Flow = {
+const lossState = z.discriminatedUnion("step", [
+  stepState("choose", { kind: z.literal("child") }),
+  z.object({
+    step: z.literal("confirm"),
+    data: z.discriminatedUnion("kind", [z.object({ kind: z.literal("pregnancy") }), z.object({ kind: z.literal("child"), childId: z.string() })]),
+  }),
+]);
+
+export const lossFlow: Flow<z.infer<typeof lossState>> = {
   name: "reminders:loss",
+  state: lossState,
   // KEGUGURAN and BAYI MENINGGAL enter through startLoss, which knows which loss was told.
   start: (turn) => startLoss(turn, "pregnancy"),
-  async step(turn) {
-    const data = turn.state?.data ?? {};
-    if (turn.state?.step === "choose") {
+  async step(turn, state) {
+    if (state.step === "choose") {
       const list = await childrenOf(turn.tx, turn.contact.id);
       const picked = pickChoice(turn.message, childChoices(list));
       const child = list.find((c) => `child:${c.id}` === picked);
@@ -37,7 +46,12 @@ export const lossFlow: Flow = {
       await turn.clearState();
       return turn.say(`${NS}loss.kept`);
     }
-    if (answer !== YES) return turn.ask(data.kind === "child" ? `${NS}loss.confirmChild` : `${NS}loss.confirmPregnancy`, yesNo(turn), { name: data.name });
+    const data = state.data;
+    if (answer !== YES) {
+      // The child's name is looked up again rather than kept in the state.
+      const child = data.kind === "child" ? (await childrenOf(turn.tx, turn.contact.id)).find((c) => c.id === data.childId) : undefined;
+      return turn.ask(data.kind === "child" ? `${NS}loss.confirmChild` : `${NS}loss.confirmPregnancy`, yesNo(turn), { name: child?.name });
+    }
     await turn.clearState();
     if (data.kind === "pregnancy") {
       await recordPregnancyLoss(turn.rt, turn.tx, turn.contact);

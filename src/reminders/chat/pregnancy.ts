@@ -1,5 +1,5 @@
 // A pregnancy: enrolment after registration (enrol:pregnant) and HPHT/HPL corrections.
-import { type Flow } from "../../conversation/flows/flow.js";
+import { stepsOnly, type Flow } from "../../conversation/flows/flow.js";
 import type { Turn } from "../../conversation/turn.js";
 import { parseLooseDate, parsePregnancyAge, simplify } from "../../lib/input/index.js";
 import { daysBetween } from "../dates.js";
@@ -54,6 +54,7 @@ export async function savePregnancy(turn: Turn, hpht: string): Promise<void> {
 
 export const pregnantEnrolFlow: Flow = {
   name: "enrol:pregnant",
+  state: stepsOnly("anchor"),
   async start(turn) {
     turn.say(`${NS}pregnant.ask`);
     await turn.setState("enrol:pregnant", "anchor");
