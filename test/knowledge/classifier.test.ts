@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NONE, trainClassifier } from "../../src/knowledge/classifier.js";
 import { buildFaqIndex, loadFaqTopics } from "../../src/knowledge/index.js";
-import { classifierTerms } from "../../src/knowledge/match.js";
+import { classifierTerms } from "../../src/knowledge/question.js";
 
 const docs = [
   { label: "madu", stems: ["madu", "bayi"] },

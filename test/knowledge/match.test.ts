@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildFaqIndex, hasDangerWords, isQuestionLike, loadFaqTopics, matchQuestion } from "../../src/knowledge/index.js";
 import type { FaqMatch, FaqTopic } from "../../src/knowledge/index.js";
-import { withinOneEdit } from "../../src/knowledge/match.js";
+import { withinOneEdit } from "../../src/knowledge/question.js";
 
 // The real content (all sections present on disk), built once like the service does at start.
 const topics = loadFaqTopics();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectLanguage } from "../../src/knowledge/language.js";
-import { cleanText, expandTokens, MAX_WORD_LENGTH, normalizeText, normalizeTokens, parseLexicon, stemWord, tokenize } from "../../src/knowledge/normalize.js";
+import { cleanText, expandTokens, MAX_WORD_LENGTH, normalizeText, normalizeTokens, parseLexicon, tokenize } from "../../src/knowledge/normalize.js";
+import { stemWord } from "../../src/knowledge/stem.js";
 
 describe("cleanText", () => {
   it.each([
