@@ -14,7 +14,7 @@ import { bareWeightReading, checkPlausibility, type PlausibilityWarning } from "
 import type { StatusTbu } from "./classify.js";
 import type { ReferralRule } from "./referral-rules.js";
 import { createReferral, openReferralOfChild, type Referral } from "./referrals.js";
-import { adviceFor, ageParts, defaultPosition, formatDate, formatNumber, referralReasons, resolveMeasuredOn, type AdviceCode } from "./rules.js";
+import { adviceFor, defaultPosition, formatDate, formatNumber, referralReasons, resolveMeasuredOn, type AdviceCode } from "./rules.js";
 import type { ReferralReason } from "./growth.sql.js";
 import { weightGainStatus, type WeighingAssessment } from "./weight-gain.js";
 import { ageInDays, dayNumber, type Position } from "./zscore.js";
@@ -346,71 +346,4 @@ export async function childHistory(db: DbOrTx, childId: string, limit = 12): Pro
 export async function childById(db: DbOrTx, id: string): Promise<Child | undefined> {
   const [row] = await db.select().from(children).where(eq(children.id, id));
   return row;
-}
-
-// --- replies -------------------------------------------------------------------------------
-
-type T = (key: string, vars?: Record<string, unknown>) => string;
-
-export function ageText(t: T, birthDate: string, on: string): string {
-  const p = ageParts(birthDate, on);
-  if (!p) return "-";
-  return t("growth:reply.age", { months: p.months, days: p.days });
-}
-
-const INDEX_ROWS = [
-  ["bbu", "zwei", "BB/U"],
-  ["tbu", "zlen", null],
-  ["bbtb", "zwfl", null],
-  ["imtu", "zbmi", "IMT/U"],
-] as const;
-
-/** The answer to the kader for one stored (or about to be stored) report. */
-export function renderAssessment(t: T, child: Pick<Child, "name" | "code" | "birthDate">, ev: Evaluation, stored: Pick<Stored, "referral" | "referralCreated" | "referralAdded" | "puskesmasName"> | null): string {
-  const { values: v, assessment: a, weighing: w } = ev;
-  const lines: string[] = [];
-  lines.push(t("growth:reply.head", { name: child.name, code: child.code, age: ageText(t, child.birthDate, v.measuredOn), date: formatDate(v.measuredOn) }));
-  const measured: string[] = [];
-  if (v.weightKg !== undefined) measured.push(`BB ${formatNumber(v.weightKg, 1)} kg`);
-  if (v.lengthCm !== undefined) measured.push(`${v.position === "standing" ? "TB" : "PB"} ${formatNumber(v.lengthCm, 1)} cm (${t(`growth:reply.position.${v.position ?? "lying"}`)})`);
-  if (v.muacCm !== undefined) measured.push(`LILA ${formatNumber(v.muacCm, 1)} cm`);
-  if (v.headCm !== undefined) measured.push(`LK ${formatNumber(v.headCm, 1)} cm`);
-  if (v.oedema) measured.push(t("growth:reply.oedema"));
-  lines.push(measured.join(" · "));
-  if (a.ageProblem === "too-old") lines.push(t("growth:reply.too_old"));
-  const standing = v.position === "standing";
-  for (const [index, z, fixed] of INDEX_ROWS) {
-    const value = a.z[z];
-    const status = a.status[index];
-    if (value === null || status === null) continue;
-    const label = fixed ?? (index === "tbu" ? (standing ? "TB/U" : "PB/U") : standing ? "BB/TB" : "BB/PB");
-    lines.push(`${label}: z ${formatNumber(value, 2)} · ${t(`growth:status.${index}.${status}`)}`);
-  }
-  if (w) {
-    const code = w.twoT ? "2T" : w.code;
-    lines.push(t("growth:reply.gain", { code: t(`growth:code.${code}`) }));
-    if (w.bgm) lines.push(t("growth:code.BGM"));
-  }
-  const reasonList = (reasons: readonly string[]) => reasons.map((r) => t(`growth:reason.${r}`)).join(", ");
-  if (ev.reasons.length > 0) {
-    const urgent = ev.advice === "refer-urgent";
-    lines.push(t(urgent ? "growth:reply.refer_urgent" : "growth:reply.refer", { puskesmas: stored?.puskesmasName ?? t("growth:reply.puskesmas_unknown"), reasons: reasonList(ev.reasons) }));
-    if (urgent) lines.push(t("growth:danger_signs"));
-    const r = stored?.referral;
-    if (r) {
-      if (stored.referralCreated) lines.push(t(urgent ? "growth:reply.referral_created_urgent" : "growth:reply.referral_created", { number: r.number }));
-      else if (stored.referralAdded.length > 0) lines.push(t("growth:reply.referral_updated", { number: r.number, added: reasonList(stored.referralAdded), reasons: reasonList(r.reasons) }));
-      else lines.push(t("growth:reply.referral_open", { number: r.number }));
-    }
-  } else {
-    lines.push(
-      t(`growth:advice.${ev.advice}`, {
-        number: ev.openReferral?.number ?? "",
-        reasons: reasonList(ev.openReferral?.reasons ?? []),
-        date: ev.latestLength ? formatDate(ev.latestLength.date) : "",
-        status: ev.latestLength ? t(`growth:status.tbu.${ev.latestLength.tbu}`) : "",
-      }),
-    );
-  }
-  return lines.join("\n");
 }

@@ -17,19 +17,16 @@ import type { FastifyInstance } from "fastify";
 import PQueue from "p-queue";
 import QRCode from "qrcode";
 import type { Runtime } from "../../runtime.js";
-import { InboundUnavailableError, SendError, type ChannelAdapter, type InboundSink, type OutboundMessage, type SendResult } from "../channel.js";
+import { SendError, type ChannelAdapter, type InboundSink, type OutboundMessage, type SendResult } from "../channel.js";
 import { outbox } from "../channels.sql.js";
 import { useDatabaseAuthState, type DatabaseAuthState } from "./auth-state.js";
 import { disconnectAction, disconnectStatusCode, reconnectDelayMs } from "./connection.js";
-import { formatOutbound, mapBaileysMessage } from "./map.js";
-import { baileysMessageSchema, describeIssues } from "./schema.js";
+import { formatOutbound } from "./map.js";
+import { createInboundQueue } from "./inbound.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
 import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
-import { withRequestId } from "../../lib/request-context.js";
 
-/** Waits before handing a message to the sink again while the database is away or busy. */
-const SINK_RETRY_MS = [200, 1_000, 2_000, 5_000, 10_000];
 
 type Listener<K extends keyof BaileysEventMap> = (arg: BaileysEventMap[K]) => void;
 
@@ -113,8 +110,6 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   let attempt = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let lockTimer: NodeJS.Timeout | null = null;
-  const inflight = new Set<Promise<void>>();
-  const byAddress = new Map<string, Promise<void>>();
 
   // One send at a time; each waits for the interval since the previous send, plus jitter.
   const sendQueue = new PQueue({ concurrency: 1 });
@@ -141,54 +136,9 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     }
   };
 
-  /** Handles one inbound message; messages of one chat are handled in order. */
-  const deliver = (address: string, task: () => Promise<void>) => {
-    const previous = byAddress.get(address) ?? Promise.resolve();
-    const next = previous.then(task);
-    byAddress.set(address, next);
-    inflight.add(next);
-    void next.finally(() => {
-      inflight.delete(next);
-      if (byAddress.get(address) === next) byAddress.delete(address);
-    });
-  };
-
-  const onUpsert = ({ messages, type }: BaileysEventMap["messages.upsert"]) => {
-    // "append" are messages from before this connection (history, own other devices): not turns.
-    if (type !== "notify" || !running) return;
-    for (const msg of messages) {
-      const checked = baileysMessageSchema.safeParse(msg);
-      if (!checked.success) {
-        log.warn({ issues: describeIssues(checked.error) }, "whatsapp message malformed; ignored");
-        continue;
-      }
-      let inbound: ReturnType<typeof mapBaileysMessage>;
-      try {
-        inbound = mapBaileysMessage(msg, rt.clock.now());
-      } catch (err) {
-        log.warn({ error: err instanceof Error ? err.name : "unknown" }, "whatsapp message not understood; ignored");
-        continue;
-      }
-      if (!inbound) continue;
-      deliver(inbound.address, () => withRequestId(async () => {
-        // WhatsApp has already been told the message arrived (Baileys sends the receipt), so it
-        // will not deliver it again: while the database is away or the sink is full, keep trying
-        // here (the last wait repeats) until it is stored or the channel stops.
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await sink(inbound);
-            return;
-          } catch (err) {
-            if (!(err instanceof InboundUnavailableError) || !running) {
-              log.error({ err, externalId: inbound.externalId }, "handling a WhatsApp message failed");
-              return;
-            }
-            await new Promise((resolve) => setTimeout(resolve, SINK_RETRY_MS[Math.min(attempt, SINK_RETRY_MS.length - 1)]));
-          }
-        }
-      }));
-    }
-  };
+  // Inbound messages in order per chat; a database outage is waited out (inbound.ts).
+  const inbound = createInboundQueue({ sink, log, clock: rt.clock, isRunning: () => running });
+  const onUpsert = inbound.onUpsert;
 
   const scheduleReconnect = (statusCode?: number) => {
     status = "connecting";
@@ -407,7 +357,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
       if (!running && !socket) return;
       running = false; // no new inbound turns; replies of turns in flight still go out
       clearTimers();
-      await Promise.allSettled([...inflight]);
+      await inbound.drain();
       await sendQueue.onIdle();
       closeSocket();
       cachedKeys = null;

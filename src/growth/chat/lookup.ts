@@ -3,7 +3,8 @@ import { and, asc, eq, ilike, or } from "drizzle-orm";
 import { whereInScope } from "../../platform/scope.js";
 import { children } from "../../children/index.js";
 import type { Turn } from "../../conversation/turn.js";
-import { ageText, cancelMeasurement, childById, childHistory, lastUndoableReport } from "../reports.js";
+import { ageText } from "../report-reply.js";
+import { cancelMeasurement, childById, childHistory, lastUndoableReport } from "../reports.js";
 import { formatDate, formatNumber } from "../rules.js";
 import { today, type Kader, childInPosyandu } from "./kader.js";
 
