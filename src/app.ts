@@ -34,6 +34,7 @@ function trustProxySetting(value: boolean | number | string): boolean | string |
 /** Builds the Fastify app over a runtime. */
 export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens pino's Logger so the app is a plain FastifyInstance (tsc needs it)
     loggerInstance: rt.log as FastifyBaseLogger,
     // Give each request a short id in logs instead of anything about the caller.
     genReqId: newRequestId,

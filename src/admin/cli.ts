@@ -52,7 +52,7 @@ export async function runAdminCli(rt: Runtime, argv: string[], readStdin: () => 
   if (!/^[a-z0-9._-]{3,40}$/.test(username)) return { code: 2, out: "--username: 3-40 characters of a-z, 0-9, . _ -" };
   try {
     const account = await rt.db.transaction((tx) =>
-      insertAccount(tx, { kind: "cli" }, { username, name, password: password as string, role: "pokja_admin" }, rt.clock.now()),
+      insertAccount(tx, { kind: "cli" }, { username, name, password: password, role: "pokja_admin" }, rt.clock.now()),
     );
     return { code: 0, out: `Created pokja_admin ${account.username} (${account.id}). Sign in at /api/v1/auth/login.` };
   } catch (err) {

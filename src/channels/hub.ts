@@ -36,7 +36,7 @@ export class ChannelHub {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.allSettled(this.adapters().map((a) => a.stop?.()));
+    await Promise.allSettled(this.adapters().map((a) => a.stop?.() ?? Promise.resolve()));
     await this.idle();
   }
 }

@@ -1,7 +1,7 @@
 // Every setting comes from environment variables, validated once at start. Each variable is
 // documented in .env.example and README's configuration table; keep the three in step.
 import { z } from "zod";
-import { DEFAULT_REFERRAL_RULES, REFERRAL_RULES, type ReferralRule } from "../growth/referral-rules.js";
+import { DEFAULT_REFERRAL_RULES, REFERRAL_RULES } from "../growth/referral-rules.js";
 
 const onOff = z
   .enum(["on", "off", "1", "0", "true", "false", "yes", "no"], { message: "use on or off" })
@@ -57,8 +57,7 @@ const cloudTemplates = z
 const referralRules = z
   .string()
   .transform((raw) => [...new Set(raw.split(/[\s,]+/).filter(Boolean))])
-  .pipe(z.array(z.enum(REFERRAL_RULES, { message: `use some of ${REFERRAL_RULES.join(", ")}, separated by commas` })))
-  .transform((rules) => rules as ReferralRule[]);
+  .pipe(z.array(z.enum(REFERRAL_RULES, { message: `use some of ${REFERRAL_RULES.join(", ")}, separated by commas` })));
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

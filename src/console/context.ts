@@ -50,7 +50,7 @@ export function redirectBack(reply: FastifyReply, path: string, notice: { ok: st
   params.delete("ok");
   params.delete("galat");
   params.delete("kolom");
-  for (const [k, v] of Object.entries(notice)) if (v) params.set(k, v as string);
+  for (const [k, v] of Object.entries(notice)) if (v) params.set(k, v);
   return reply.redirect(`${base}${query(Object.fromEntries(params))}`, 303);
 }
 

@@ -22,7 +22,7 @@ function render(value: Value): string {
   if (value === null || value === undefined || value === false) return "";
   if (value instanceof Html) return value.value;
   if (Array.isArray(value)) return value.map(render).join("");
-  return escapeHtml(String(value as string | number | boolean));
+  return escapeHtml(String(value));
 }
 
 /** html`<p>${text}</p>`: text is escaped, nested html`` and arrays of it are kept. */

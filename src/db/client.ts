@@ -88,9 +88,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 /** Runs raw SQL and returns its rows, hiding the drivers' different result shapes. */
 export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown;
+  const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
+  return ((result as { rows?: T[] }).rows ?? []);
 }
 
 /** A value rawQuery passes to the database (timestamps as ISO strings, JSON as text, cast in the SQL). */

@@ -30,7 +30,7 @@ export interface AnthroAgreement {
 const cell = (v: string | undefined): number | undefined => (v === undefined || v.trim() === "" ? undefined : Number(v));
 
 export function compareWithAnthro(path: string | URL = ANTHRO_REFERENCE): AnthroAgreement {
-  const rows = parse(readFileSync(path, "utf8"), { columns: true, comment: "#", skip_empty_lines: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(readFileSync(path, "utf8"), { columns: true, comment: "#", skip_empty_lines: true });
   const r: AnthroAgreement = { rows: rows.length, zCompared: 0, zEqual: 0, maxAbsDiff: 0, flagsCompared: 0, flagsEqual: 0, clenheiEqual: 0, c9moEqual: 0, mismatches: [] };
   for (const row of rows) {
     const res = computeZScores({

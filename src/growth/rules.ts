@@ -19,7 +19,7 @@ export function localDate(now: Date, timeZone: string): string {
 
 function iso(year: number, month: number, day: number): string | null {
   const d = DateTime.utc(year, month, day);
-  return d.isValid && d.day === day && d.month === month ? (d.toISODate() as string) : null;
+  return d.isValid && d.day === day && d.month === month ? (d.toISODate()) : null;
 }
 
 /**

@@ -89,6 +89,7 @@ export async function createI18n(dir = LOCALES_DIR): Promise<I18n> {
 
   return {
     instance,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- i18next types t as maybe an object (returnObjects), which we never ask for
     t: (lang, key, vars) => instance.t(key, { lng: lang, ...vars }) as string,
     exists: (lang, key) => instance.exists(key, { lng: lang }),
   };

@@ -51,7 +51,7 @@ const pendingCounts = new WeakMap<Runtime, Map<string, { day: string; topic: str
 
 function addCount(rt: Runtime, day: string, topic: string, lang: string, n: number): void {
   let counts = pendingCounts.get(rt);
-  if (!counts) pendingCounts.set(rt, (counts = new Map()));
+  if (!counts) pendingCounts.set(rt, (counts = new Map<string, { day: string; topic: string; lang: string; count: number }>()));
   const key = `${day}|${topic}|${lang}`;
   const entry = counts.get(key);
   if (entry) entry.count += n;

@@ -26,7 +26,7 @@ const buttonsCache = new WeakMap<I18n, Map<Lang, Button[]>>();
 
 export function replyButtons(i18n: I18n, lang: Lang): Button[] {
   let byLang = buttonsCache.get(i18n);
-  if (!byLang) buttonsCache.set(i18n, (byLang = new Map()));
+  if (!byLang) buttonsCache.set(i18n, (byLang = new Map<Lang, Button[]>()));
   let buttons = byLang.get(lang);
   if (!buttons) {
     buttons = [

@@ -285,7 +285,7 @@ export async function countSkdn(db: DbOrTx, viewer: Viewer, p: Period, onlyPosya
   for (const r of rows) {
     const unit = String(r.posyandu_id);
     let groups = out.get(unit);
-    if (!groups) out.set(unit, (groups = new Map()));
+    if (!groups) out.set(unit, (groups = new Map<AgeGroup, SkdnCount>()));
     const n = (k: string) => Number(r[k] ?? 0);
     groups.set(r.age_group as AgeGroup, { S: n("S"), D: n("D"), N: n("N"), T: n("T"), O: n("O"), B: n("B"), "2T": n("2T"), BGM: n("BGM") });
   }

@@ -35,7 +35,7 @@ export interface LatestMeasurement {
  * implausibility flag is not a reason (the value is likely wrong; the kader is asked to re-measure).
  */
 export function followUpReasons(m: LatestMeasurement): FollowUpReason[] {
-  const valid = (key: "zlen" | "zwfl") => (m[key] !== null && Number.isFinite(m[key]) && m.flags[key] !== 1 ? (m[key] as number) : null);
+  const valid = (key: "zlen" | "zwfl") => (m[key] !== null && Number.isFinite(m[key]) && m.flags[key] !== 1 ? (m[key]) : null);
   const out: FollowUpReason[] = [];
   const zwfl = valid("zwfl");
   if (m.oedema || (zwfl !== null && zwfl < -3)) out.push("gizi-buruk");

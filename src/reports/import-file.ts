@@ -50,7 +50,7 @@ export async function gridOf(bytes: Buffer): Promise<{ kind: FileKind; rows: str
     const firstLine = text.slice(0, text.indexOf("\n") >>> 0);
     // Indonesian spreadsheets save with ";" (the comma is the decimal mark).
     const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : firstLine.includes("\t") ? "\t" : ",";
-    const rows = parseCsv(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const rows: string[][] = parseCsv(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true });
     return { kind, rows: rows.map((r) => r.map((c) => c.trim())) };
   }
   // Loaded when a spreadsheet comes in: exceljs adds ~30 MB to the process (idle RSS, BENCHMARKS.md).
@@ -63,7 +63,7 @@ export async function gridOf(bytes: Buffer): Promise<{ kind: FileKind; rows: str
     const out: string[] = [];
     row.eachCell({ includeEmpty: true }, (cell, col) => {
       const v = cell.value;
-      out[col - 1] = v instanceof Date ? isoOf(v) : v === null || v === undefined ? "" : typeof v === "object" && "text" in v ? String(v.text) : typeof v === "object" && "result" in v ? String(v.result ?? "") : String(v);
+      out[col - 1] = cellText(v);
     });
     rows.push(Array.from(out, (c) => (c ?? "").trim()));
   });
@@ -239,4 +239,18 @@ export function checkRows(grid: string[][], today: string): { rows: ImportRow[];
     });
   }
   return { rows, problems };
+}
+
+type CellValue = import("exceljs").CellValue;
+
+/** A spreadsheet cell as text: a date as YYYY-MM-DD, a link or rich text by its text, a formula by its result. */
+function cellText(v: CellValue): string {
+  if (v === null || v === undefined) return "";
+  if (v instanceof Date) return isoOf(v);
+  if (typeof v !== "object") return String(v);
+  if ("richText" in v) return v.richText.map((r) => r.text).join("");
+  if ("text" in v) return v.text;
+  if ("result" in v) return v.result === undefined ? "" : cellText(v.result);
+  if ("error" in v) return v.error;
+  return "";
 }

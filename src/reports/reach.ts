@@ -30,8 +30,8 @@ export interface ReachReport {
   };
 }
 
-const tally = (rows: readonly { key: string | null; n: number | string }[]) =>
-  Object.fromEntries(rows.map((r) => [r.key ?? "unknown", Number(r.n)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+const tally = (rows: readonly { key: string | null; n: number | string }[]): Record<string, number> =>
+  Object.fromEntries(rows.map((r): [string, number] => [r.key ?? "unknown", Number(r.n)]).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Reach of the programme in the caller's area, `from`..`to` inclusive (WITA calendar days). */
 export async function reachReport(db: DbOrTx, principal: Viewer, from: string, to: string): Promise<ReachReport> {

@@ -25,7 +25,7 @@ export function periodOf(month: string): Period | null {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return null;
   const start = DateTime.fromISO(`${month}-01`, { zone: "utc" });
   if (!start.isValid) return null;
-  return { month, start: start.toISODate()!, end: start.endOf("month").toISODate()! };
+  return { month, start: start.toISODate(), end: start.endOf("month").toISODate() };
 }
 
 /** The same month a year earlier (for "naik / turun" against last year's round). */

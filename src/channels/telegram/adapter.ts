@@ -282,16 +282,18 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
   }
 
   return {
-    async start(): Promise<void> {
-      if (loop) return;
+    start(): Promise<void> {
+      if (loop) return Promise.resolve();
       abort = new AbortController();
       role = "standby";
       lastPollOk = Date.now();
+      // Polling runs in the background; start returns at once.
       loop = run().catch((err: unknown) => {
         role = "stopped";
         lastError = JSON.stringify(safeError(err));
         log.error({ err }, "telegram polling stopped");
       });
+      return Promise.resolve();
     },
 
     async stop(): Promise<void> {

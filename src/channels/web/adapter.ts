@@ -24,12 +24,12 @@ export function createWebChatAdapter(options: WebChatOptions): WebChatAdapter {
   const mailboxes = new Map<string, OutboundMessage[]>();
   const adapter: WebChatAdapter = {
     name: "web",
-    async send(address, message) {
+    send(address, message) {
       const box = mailboxes.get(address) ?? [];
       box.push(message);
       if (box.length > MAILBOX_LIMIT) box.splice(0, box.length - MAILBOX_LIMIT);
       mailboxes.set(address, box);
-      return {};
+      return Promise.resolve({});
     },
     drain(address) {
       const box = mailboxes.get(address) ?? [];

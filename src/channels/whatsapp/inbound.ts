@@ -12,7 +12,7 @@ import { baileysMessageSchema, describeIssues } from "./schema.js";
 const SINK_RETRY_MS = [200, 1_000, 2_000, 5_000, 10_000];
 
 export interface InboundQueue {
-  onUpsert(event: BaileysEventMap["messages.upsert"]): void;
+  onUpsert: (event: BaileysEventMap["messages.upsert"]) => void;
   /** Settles when every message taken so far has been handled (or given up). */
   drain(): Promise<void>;
 }

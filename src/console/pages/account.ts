@@ -139,7 +139,7 @@ export function accountRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   const back = "/konsol/akun";
   app.get("/akun", (request, reply) => accountPage(deps, request, reply));
 
-  app.post<{ Body: { currentPassword?: unknown; newPassword?: unknown } }>("/akun/sandi", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Body: { currentPassword?: unknown; newPassword?: unknown } }>("/akun/sandi", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const current = typeof request.body?.currentPassword === "string" ? request.body.currentPassword : "";
     const next = typeof request.body?.newPassword === "string" ? request.body.newPassword : "";
     if (!current) return redirectBack(reply, back, { galat: "validation_failed", kolom: "currentPassword" });
@@ -151,7 +151,7 @@ export function accountRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     return redirectBack(reply, back, { galat: errorCode(res.body), kolom: errorField(res.body) });
   });
 
-  app.post<{ Body: { name?: unknown; expiresInDays?: unknown } }>("/akun/token", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Body: { name?: unknown; expiresInDays?: unknown } }>("/akun/token", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const name = text(request.body?.name);
     const daysText = text(request.body?.expiresInDays);
     const days = daysText ? Number(daysText) : undefined;
@@ -165,14 +165,14 @@ export function accountRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     return accountPage(deps, request, reply, { token: res.body.token, name: res.body.name });
   });
 
-  app.post<{ Params: { id: string } }>("/akun/token/:id/cabut", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>("/akun/token/:id/cabut", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     if (!UUID.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
     const res = await callApi(deps.app, request, "DELETE", `/api/v1/me/tokens/${request.params.id}`);
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
     return redirectBack(reply, back, res.ok ? { ok: "tokenRevoked" } : { galat: errorCode(res.body) });
   });
 
-  app.post<{ Body: Record<string, unknown> }>("/akun/staf", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> }>("/akun/staf", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const form = request.body ?? {};
     const role = text(form.role) as Role;
     if (!Object.hasOwn(AREA_FIELD, role)) return redirectBack(reply, back, { galat: "validation_failed", kolom: "role" });
@@ -193,6 +193,6 @@ export function accountRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
     return redirectBack(reply, back, res.ok ? { ok: active ? "accountReactivated" : "accountDeactivated" } : { galat: errorCode(res.body) });
   };
-  app.post<{ Params: { id: string } }>("/akun/staf/:id/nonaktif", { preValidation: app.csrfProtection }, setActive(false));
-  app.post<{ Params: { id: string } }>("/akun/staf/:id/aktif", { preValidation: app.csrfProtection }, setActive(true));
+  app.post<{ Params: { id: string } }>("/akun/staf/:id/nonaktif", { preValidation: app.csrfProtection.bind(app) }, setActive(false));
+  app.post<{ Params: { id: string } }>("/akun/staf/:id/aktif", { preValidation: app.csrfProtection.bind(app) }, setActive(true));
 }

@@ -49,7 +49,7 @@ const ACTIONS: Record<string, { path: string; api: string; done: string }[]> = {
 
 /** The API's campaign body from the compose form; the API checks the rest (unknown variables, area). */
 export function campaignFromForm(form: Record<string, unknown>): Record<string, unknown> {
-  const text = (k: string) => (typeof form[k] === "string" ? (form[k] as string).trim() : "");
+  const text = (k: string) => (typeof form[k] === "string" ? (form[k]).trim() : "");
   const many = (k: string) => (Array.isArray(form[k]) ? (form[k] as unknown[]) : form[k] === undefined ? [] : [form[k]]).filter((v): v is string => typeof v === "string" && v !== "");
   const same = form.sameForBoth === "on";
   const segment: Record<string, string[]> = {};
@@ -139,7 +139,7 @@ ${composeForm(ctx, { kecamatan: kec.ok ? kec.body.items : [], desa: desa.ok ? de
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:campaigns.title") }, body));
   });
 
-  app.post<{ Body: Record<string, unknown> }>("/kampanye", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> }>("/kampanye", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const back = "/konsol/kampanye";
     const payload = campaignFromForm(request.body ?? {});
     if (!payload.name) return redirectBack(reply, back, { galat: "validation_failed", kolom: "campaignName" });
@@ -157,7 +157,7 @@ ${composeForm(ctx, { kecamatan: kec.ok ? kec.body.items : [], desa: desa.ok ? de
 
   const unique = new Map(Object.values(ACTIONS).flat().map((a) => [a.path, a]));
   for (const a of unique.values()) {
-    app.post<{ Params: { id: string } }>(`/kampanye/:id/${a.path}`, { preValidation: app.csrfProtection }, async (request, reply) => {
+    app.post<{ Params: { id: string } }>(`/kampanye/:id/${a.path}`, { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
       if (!UUID.test(request.params.id)) return redirectBack(reply, "/konsol/kampanye", { galat: "not_found" });
       const back = `/konsol/kampanye/${request.params.id}`;
       const res = await callApi(deps.app, request, "POST", `/api/v1/campaigns/${request.params.id}/${a.api}`, a.api === "send" ? {} : undefined);

@@ -200,20 +200,20 @@ ${backlogSection(ctx, backlog.body.items, backlog.body.total, reason)}`;
     const res = await callApi(deps.app, request, "PUT", `/api/v1/faq/topics/${id}`, topicBody(current.body, { texts, disabled }, reason));
     return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
   };
-  app.post<TopicRoute>("/konten/:id", { preValidation: app.csrfProtection }, change("edit", "topicSaved"));
-  app.post<TopicRoute>("/konten/:id/nonaktif", { preValidation: app.csrfProtection }, change("disable", "topicDisabled"));
-  app.post<TopicRoute>("/konten/:id/aktif", { preValidation: app.csrfProtection }, change("enable", "topicEnabled"));
+  app.post<TopicRoute>("/konten/:id", { preValidation: app.csrfProtection.bind(app) }, change("edit", "topicSaved"));
+  app.post<TopicRoute>("/konten/:id/nonaktif", { preValidation: app.csrfProtection.bind(app) }, change("disable", "topicDisabled"));
+  app.post<TopicRoute>("/konten/:id/aktif", { preValidation: app.csrfProtection.bind(app) }, change("enable", "topicEnabled"));
 
   // Withdraw the Pokja's override: a reviewed content topic returns to its reviewed text (an
   // added topic goes away). The API's DELETE records it in the audit log.
-  app.post<{ Params: { id: string } }>("/konten/:id/asli", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>("/konten/:id/asli", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     if (!TOPIC_ID.test(request.params.id)) return redirectBack(reply, "/konsol/konten", { galat: "not_found" });
     const res = await callApi(deps.app, request, "DELETE", `/api/v1/faq/topics/${request.params.id}`);
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
     return res.ok ? redirectBack(reply, "/konsol/konten", { ok: "topicRestored" }) : redirectBack(reply, `/konsol/konten/${request.params.id}`, { galat: errorCode(res.body) });
   });
 
-  app.post<{ Params: { id: string } }>("/konten/backlog/:id/hapus", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>("/konten/backlog/:id/hapus", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const back = "/konsol/konten";
     if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
     const res = await callApi(deps.app, request, "DELETE", `/api/v1/knowledge/backlog/${request.params.id}`);

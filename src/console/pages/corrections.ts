@@ -75,7 +75,7 @@ async function send(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyRe
 }
 
 export function correctionRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
-  app.post<{ Params: { id: string }; Body: Form }>("/anak/:id/koreksi", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: Form }>("/anak/:id/koreksi", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     if (!UUID.test(request.params.id)) return reply.callNotFound();
     const back = `/konsol/anak/${request.params.id}`;
     const current = await callApi<{ child: CorrectableChild }>(deps.app, request, "GET", `/api/v1/children/${request.params.id}`);
@@ -91,7 +91,7 @@ export function correctionRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     return send(deps, request, reply, back, `/api/v1/children/${c.id}`, patch, "childCorrected");
   });
 
-  app.post<{ Params: { id: string }; Body: Form }>("/pengukuran/:id/koreksi", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: Form }>("/pengukuran/:id/koreksi", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const childId = text(request.body?.anak);
     if (!UUID.test(request.params.id) || !UUID.test(childId)) return reply.callNotFound();
     const back = `/konsol/anak/${childId}`;

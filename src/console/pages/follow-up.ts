@@ -20,7 +20,8 @@ interface Referral {
   childName: string | null;
   childCode: string | null;
   reasons: string[];
-  priority: "urgent" | "normal" | string;
+  /** "urgent" or "normal" (as the API sends it; any other value is shown as normal). */
+  priority: string;
   status: "open" | "acknowledged" | "closed";
   outcome: string | null;
   createdAt: string;
@@ -208,6 +209,6 @@ ${growthSection(ctx, detail.body.measurements, c.id)}
       if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
       return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body) });
     };
-  app.post<ActionRoute>("/rujukan/:id/terima", { preValidation: app.csrfProtection }, act("acknowledge", "acknowledged"));
-  app.post<ActionRoute>("/rujukan/:id/hasil", { preValidation: app.csrfProtection }, act("outcome", "outcomeSaved"));
+  app.post<ActionRoute>("/rujukan/:id/terima", { preValidation: app.csrfProtection.bind(app) }, act("acknowledge", "acknowledged"));
+  app.post<ActionRoute>("/rujukan/:id/hasil", { preValidation: app.csrfProtection.bind(app) }, act("outcome", "outcomeSaved"));
 }

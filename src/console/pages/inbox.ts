@@ -78,6 +78,6 @@ ${answered.body.items.length
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
     return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body) });
   };
-  app.post<ActionRoute>("/kotak-masuk/:id/ambil", { preValidation: app.csrfProtection }, act("claim", "claimed"));
-  app.post<ActionRoute>("/kotak-masuk/:id/jawab", { preValidation: app.csrfProtection }, act("answer", "answered"));
+  app.post<ActionRoute>("/kotak-masuk/:id/ambil", { preValidation: app.csrfProtection.bind(app) }, act("claim", "claimed"));
+  app.post<ActionRoute>("/kotak-masuk/:id/jawab", { preValidation: app.csrfProtection.bind(app) }, act("answer", "answered"));
 }

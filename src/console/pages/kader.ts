@@ -95,6 +95,6 @@ ${skdn.ok ? reportingTable(ctx, month, skdn.body.posyandu, desaName) : ""}`;
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
     return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
   };
-  app.post<ActionRoute>("/kader/:id/setujui", { preValidation: app.csrfProtection }, act("approve", "kaderApproved"));
-  app.post<ActionRoute>("/kader/:id/tolak", { preValidation: app.csrfProtection }, act("reject", "kaderRefused"));
+  app.post<ActionRoute>("/kader/:id/setujui", { preValidation: app.csrfProtection.bind(app) }, act("approve", "kaderApproved"));
+  app.post<ActionRoute>("/kader/:id/tolak", { preValidation: app.csrfProtection.bind(app) }, act("reject", "kaderRefused"));
 }

@@ -30,7 +30,7 @@ export function loginRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     return reply.type("text/html; charset=utf-8").send(loginPage(ctx, safeReturn(request.query.ke, "/konsol")));
   });
 
-  app.post<{ Body: { username?: string; password?: string; ke?: string } }>("/masuk", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post<{ Body: { username?: string; password?: string; ke?: string } }>("/masuk", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const body = request.body ?? {};
     const next = safeReturn(body.ke, "/konsol");
     const username = typeof body.username === "string" ? body.username.trim() : "";
@@ -46,7 +46,7 @@ export function loginRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     return reply.status(res.status === 429 ? 429 : 401).type("text/html; charset=utf-8").send(loginPage(ctx, next, username));
   });
 
-  app.post("/keluar", { preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post("/keluar", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const res = await callApi(deps.app, request, "POST", "/api/v1/auth/logout");
     if (res.setCookie.length) void reply.header("set-cookie", res.setCookie);
     return redirectBack(reply, "/konsol/masuk", { ok: "loggedOut" });

@@ -24,7 +24,7 @@ export interface Flow<S extends DialogueStep = DialogueStep> {
    * Asks the current step's question again (after the bot answered something else in between: a
    * danger sign, a question, JAM). Without it the person is told to answer the last question.
    */
-  reprompt?(turn: Turn, state: S): Promise<void>;
+  reprompt?(turn: Turn, state: S): void | Promise<void>;
   /**
    * The step takes any text as its answer (a question for the bidan): a danger sign in it is
    * answered first and the step still gets the message.

@@ -40,7 +40,7 @@ const matchers = new WeakMap<Runtime, AreaMatcher>();
 async function areaMatcher(turn: Turn): Promise<AreaMatcher> {
   let matcher = matchers.get(turn.rt);
   if (!matcher) {
-    matcher = new AreaMatcher((await turn.tx.select().from(areas)) as AreaName[]);
+    matcher = new AreaMatcher((await turn.tx.select().from(areas)));
     matchers.set(turn.rt, matcher);
   }
   return matcher;
@@ -130,7 +130,7 @@ async function finish(turn: Turn, data: Chosen & { desaCode: string; posyanduId?
 }
 
 /** Asks the current step's question again, without "please choose a number" (for resuming). */
-async function reprompt(turn: Turn, state: RegistrationState): Promise<void> {
+function reprompt(turn: Turn, state: RegistrationState): void {
   switch (state.step) {
     case "lang":
       return turn.ask("conversation:lang.prompt", languageChoices(turn));

@@ -102,8 +102,9 @@ export const maternalFlow: Flow<z.infer<typeof maternalState>> = {
   name: MATERNAL_FLOW,
   state: maternalState,
   leavesFor: leavesForCommand,
-  async start(turn) {
+  start(turn) {
     turn.say("growth:maternal.usage");
+    return Promise.resolve();
   },
   async step(turn, state) {
     const { pregnancyId } = state.data;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { stepState, type Flow } from "../../conversation/flows/flow.js";
 import type { Turn } from "../../conversation/turn.js";
 import { isSkip, readDecimal, readYesNo } from "../../lib/input/index.js";
-import { isParseError, parseReports, type KaderReport, type ParseResult } from "../parse.js";
+import { isParseError, parseReports, type ParseResult } from "../parse.js";
 import { isBlocking, plausibilityKey, type PlausibilityWarning } from "../plausibility.js";
 import { renderAssessment } from "../report-reply.js";
 import { childById, reportValues, storeReport, type Evaluation, type ReportValues } from "../reports.js";
@@ -72,7 +72,7 @@ export async function handleReports(turn: Turn, kader: Kader, results: ParseResu
       turn.sayText(prefix + turn.t("growth:chat.child_not_found", { code: r.childCode }));
       continue;
     }
-    const values = reportValues(child, r as KaderReport, today(turn));
+    const values = reportValues(child, r, today(turn));
     if (!values) {
       turn.sayText(prefix + turn.t("growth:parse.bad-date", { token: r.measuredOn ? `${r.measuredOn.day}/${r.measuredOn.month}` : "" }));
       continue;
