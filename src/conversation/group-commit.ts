@@ -145,6 +145,10 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
     const now = rt.clock.now();
     const sorted = order.map((i) => messages[i] as InboundMessage);
     const begun = await beginBatch(tx, sorted, now);
+    // One person reached on two channels at once: their second turn must see what the first
+    // wrote, which a shared batch (states written at its end) would not show it.
+    const people = begun.flatMap((b) => (b.duplicate ? [] : [b.contact.id]));
+    if (new Set(people).size !== people.length) throw new SamePersonTwiceError();
     const states: Record<string, unknown>[] = [];
     const items: Enqueue[] = [];
     const counts: number[] = [];
@@ -156,11 +160,11 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
       }
       const { turn, items: queued } = await takeTurn(rt, tx, sorted[k] as InboundMessage, b, now);
       if (turn.stateWrite !== undefined && !turn.erased) {
-        const w = turn.stateWrite;
+        const { contactId, state, expiresAt } = turn.stateWrite;
         states.push(
-          w === null
-            ? { contact_id: turn.contact.id, flow: null }
-            : { contact_id: turn.contact.id, flow: w.state.flow, step: w.state.step, data: w.state.data, expires_at: w.expiresAt.toISOString() },
+          state === null
+            ? { contact_id: contactId, flow: null }
+            : { contact_id: contactId, flow: state.flow, step: state.step, data: state.data, expires_at: expiresAt.toISOString() },
         );
       }
       items.push(...queued);
@@ -182,6 +186,14 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
     }
     return results;
   });
+}
+
+/** A batch held two messages of one person (two channels): it is redone one message at a time. */
+export class SamePersonTwiceError extends Error {
+  constructor() {
+    super("one person twice in an inbound batch");
+    this.name = "SamePersonTwiceError";
+  }
 }
 
 function compareAddress(a: InboundMessage, b: InboundMessage): number {

@@ -9,7 +9,7 @@ import { deliverOutbox, enqueue } from "../channels/outbox.js";
 import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
-import { handleInboundBatch, withoutNul, type InboundResult } from "./group-commit.js";
+import { handleInboundBatch, SamePersonTwiceError, withoutNul, type InboundResult } from "./group-commit.js";
 import * as metrics from "../metrics/index.js";
 
 export { FLOOD_LIMIT_PER_MINUTE, MAX_INBOUND_TEXT_LENGTH, floodDelayMs, withoutNul, type InboundResult } from "./group-commit.js";
@@ -117,7 +117,7 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
       } catch (err) {
         // One message's failure (or a deadlock, or the database going away) must not decide the
         // others': each is handled on its own, with its retries, its apology or its 503.
-        rt.log.warn({ err, messages: batch.length }, "inbound batch failed; handling its messages one by one");
+        if (!(err instanceof SamePersonTwiceError)) rt.log.warn({ err, messages: batch.length }, "inbound batch failed; handling its messages one by one");
       }
     }
     if (results) {

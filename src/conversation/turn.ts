@@ -13,11 +13,11 @@ export class Turn {
   /** Set when the contact was erased during this turn (HAPUS DATA): replies go out unowned. */
   erased = false;
   /**
-   * The dialogue state to write when the turn ends (undefined: unchanged, null: cleared). The
+   * The dialogue state to write when the turn ends (undefined: unchanged; state null: cleared). The
    * group commit writes every turn's state of a batch in one statement (group-commit.ts), so
    * setState and clearState only note it here; nothing reads conversation_states within a turn.
    */
-  stateWrite: { state: DialogueState; expiresAt: Date } | null | undefined = undefined;
+  stateWrite: { contactId: string; state: DialogueState | null; expiresAt: Date } | undefined = undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -73,14 +73,14 @@ export class Turn {
 
   setState(flow: string, step: string, data: Record<string, unknown> = {}, ttlMs = DIALOGUE_TIMEOUT_MS): Promise<void> {
     this.state = { flow, step, data };
-    this.stateWrite = { state: this.state, expiresAt: new Date(this.now.getTime() + ttlMs) };
+    this.stateWrite = { contactId: this.contact.id, state: this.state, expiresAt: new Date(this.now.getTime() + ttlMs) };
     return Promise.resolve();
   }
 
   clearState(): Promise<void> {
     if (!this.state) return Promise.resolve();
     this.state = null;
-    this.stateWrite = null;
+    this.stateWrite = { contactId: this.contact.id, state: null, expiresAt: this.now };
     return Promise.resolve();
   }
 }

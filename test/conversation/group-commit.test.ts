@@ -7,8 +7,8 @@ import type { InboundMessage } from "../../src/channels/channel.js";
 import { inboundMessages, outbox } from "../../src/channels/channels.sql.js";
 import { ChannelHub } from "../../src/channels/index.js";
 import { contactChannels, conversationStates } from "../../src/contacts/index.js";
-import { handleInboundBatch } from "../../src/conversation/group-commit.js";
-import { createInboundSink } from "../../src/conversation/inbound.js";
+import { handleInboundBatch, SamePersonTwiceError } from "../../src/conversation/group-commit.js";
+import { createInboundSink, handleInbound } from "../../src/conversation/inbound.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 
 let rt: TestRuntime;
@@ -54,6 +54,22 @@ describe("group commit", () => {
     expect(states).toHaveLength(1);
     const ledger = await rt.db.select().from(inboundMessages).where(inArray(inboundMessages.externalId, ["gc-1", "gc-2", "gc-3", "gc-earlier"]));
     expect(ledger).toHaveLength(4);
+  });
+
+  it("does not batch one person's messages on two channels: rolled back, then handled one by one", async () => {
+    const phone = "6281299990077";
+    await handleInbound(rt, message({ channel: "whatsapp-cloud", address: phone, phone }));
+    await handleInbound(rt, message({ channel: "telegram", address: "940001", phone }));
+    const both = [
+      message({ channel: "whatsapp-cloud", externalId: "gc-two-wa", address: phone, phone }),
+      message({ channel: "telegram", externalId: "gc-two-tg", address: "940001", phone }),
+    ];
+    await expect(handleInboundBatch(rt, both)).rejects.toBeInstanceOf(SamePersonTwiceError);
+    expect(await rt.db.select().from(inboundMessages).where(inArray(inboundMessages.externalId, ["gc-two-wa", "gc-two-tg"]))).toHaveLength(0);
+    const sink = createInboundSink(rt, new ChannelHub());
+    await Promise.all(both.map((m) => sink(m)));
+    await sink.idle();
+    expect(await rt.db.select().from(inboundMessages).where(inArray(inboundMessages.externalId, ["gc-two-wa", "gc-two-tg"]))).toHaveLength(2);
   });
 
   it("handles concurrent messages once each, and one person's messages in arrival order", async () => {
