@@ -23,6 +23,7 @@ import type { Runtime } from "../runtime.js";
 import { SendError, type ChannelName } from "./channel.js";
 import { outbox } from "./channels.sql.js";
 import type { ChannelHub } from "./hub.js";
+import { recordOutcome } from "./outcomes.js";
 import { backoffMs, ChannelPacer, LANES, laneRank, type ChannelPacing, type Lane } from "./pacing.js";
 import * as metrics from "../metrics/index.js";
 
@@ -465,25 +466,25 @@ export class OutboundEngine {
     if (q.limit <= 0) return [];
     const now = this.rt.clock.now();
     const me = this.id;
-    const rows = await this.rt.db.transaction(async (tx) => {
-      const due = tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.status, "queued"),
-            inArray(outbox.channel, q.channels),
-            lte(outbox.nextAttemptAt, now),
-            q.ids ? inArray(outbox.id, q.ids) : undefined,
-            q.minLane !== undefined ? gte(outbox.lane, q.minLane) : undefined,
-            q.maxLane !== undefined ? lte(outbox.lane, q.maxLane) : undefined,
-          ),
-        )
-        .orderBy(asc(outbox.lane), asc(outbox.id))
-        .limit(q.limit)
-        .for("update", { skipLocked: true });
-      return tx.update(outbox).set({ status: "sending", claimedBy: me }).where(inArray(outbox.id, due)).returning();
-    });
+    // One statement (its own transaction): the due rows locked, skipping rows another claim holds, and marked ours.
+    const db = this.rt.db;
+    const due = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, "queued"),
+          inArray(outbox.channel, q.channels),
+          lte(outbox.nextAttemptAt, now),
+          q.ids ? inArray(outbox.id, q.ids) : undefined,
+          q.minLane !== undefined ? gte(outbox.lane, q.minLane) : undefined,
+          q.maxLane !== undefined ? lte(outbox.lane, q.maxLane) : undefined,
+        ),
+      )
+      .orderBy(asc(outbox.lane), asc(outbox.id))
+      .limit(q.limit)
+      .for("update", { skipLocked: true });
+    const rows = await db.update(outbox).set({ status: "sending", claimedBy: me }).where(inArray(outbox.id, due)).returning();
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.lane - b.lane || a.id - b.id);
     let contexts: Map<string, Recipient>;
@@ -727,28 +728,6 @@ export async function reclaimOrphans(db: DbOrTx): Promise<number> {
         returning id`,
   );
   return rows.length;
-}
-
-/** Waits between tries to record a send's outcome while the database is away (about 4 minutes in all). */
-const OUTCOME_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 15_000, 15_000, 30_000, 30_000, 30_000, 30_000, 30_000, 30_000];
-
-/**
- * Records what happened to a send (null: the row is deleted). The message has left already: if the database is away now, the
- * row would stay "sending" and be sent again after a reclaim, so the outcome is retried until the
- * database is back (a crash meanwhile still means at-least-once, never lost).
- */
-async function recordOutcome(rt: Runtime, id: number, outcome: Partial<typeof outbox.$inferInsert> | null): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (outcome === null) await rt.db.delete(outbox).where(eq(outbox.id, id));
-      else await rt.db.update(outbox).set(outcome).where(eq(outbox.id, id));
-      return;
-    } catch (err) {
-      const delay = OUTCOME_RETRY_MS[attempt];
-      if (delay === undefined) throw err;
-      await sleep(delay);
-    }
-  }
 }
 
 const contextKey = (row: Pick<OutboxRow, "channel" | "address">) => `${row.channel}\u0000${row.address}`;
