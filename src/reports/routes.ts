@@ -10,7 +10,7 @@ import type { AdminRouteOptions } from "../admin/plugin.js";
 import { recordAudit } from "../platform/audit.js";
 import { actorOf } from "../platform/http/auth.js";
 import { desaCode, errorSchema, uuid } from "../platform/http/validation.js";
-import { csvStream, exportBatches, tableCsv, tableXlsx, xlsxStream, type ExportFilter } from "./export.js";
+import { csvStream, exportSource, tableCsv, tableXlsx, xlsxStream, type ExportFilter } from "./export.js";
 import { PUBLICATION_HEADER, publicationLines, recapHeader, recapLines } from "./recap.js";
 import { areas } from "../areas/areas.sql.js";
 import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
@@ -347,7 +347,7 @@ export const reportRoutes =
         const { format, ...filter } = request.query;
         if (filter.from > filter.to) throw badField("query.to", "must not be before from");
         const counter = { rows: 0 };
-        const rows = exportBatches(rt.db, rt.i18n, rt.nik, viewerOf(request), filter);
+        const rows = exportSource(rt.db, rt.i18n, rt.nik, viewerOf(request), filter);
         const stream = format === "xlsx" ? xlsxStream(rows, counter) : csvStream(rows, counter);
         // Who exported what and how many rows: written once the file has been sent.
         stream.once("end", () => {
