@@ -111,6 +111,7 @@ const norm = (h: string) => h.toLowerCase().replace(/[^a-z0-9]/g, "");
  * locales/id/reports-staff.json (import.reason.<code>), filled with the problem's params.
  */
 export const IMPORT_PROBLEMS = [
+  "file_unreadable",
   "no_header",
   "column_missing",
   "empty",

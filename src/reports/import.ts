@@ -13,7 +13,7 @@ import { evaluateReport, saveMeasurement } from "../growth/reports.js";
 import { defaultPosition } from "../growth/rules.js";
 import { ageInDays } from "../growth/zscore.js";
 import { posyandu } from "../health-units/health-units.sql.js";
-import { checkRows, gridOf, type FileKind, type ImportProblem, type ImportRow } from "./import-file.js";
+import { checkRows, gridOf, sniffKind, type FileKind, type ImportProblem, type ImportRow } from "./import-file.js";
 import { reportScope, type Viewer } from "./scope.js";
 
 /** Names compared without case, punctuation or the words e-PPGBM and people put in front. */
@@ -41,7 +41,13 @@ interface PlannedChild {
 
 /** Reads, checks and matches a file; returns the plan and what writing it needs. */
 export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, bytes: Buffer, today: string): Promise<{ plan: ImportPlan; work: PlannedChild[] }> {
-  const { kind, rows: grid } = await gridOf(bytes);
+  const read = await gridOf(bytes).catch(() => null);
+  if (!read) {
+    // A damaged workbook, or bytes that are no table at all: the whole file is the problem.
+    const problems: ImportProblem[] = [{ row: 1, column: "", code: "file_unreadable" }];
+    return { plan: { kind: sniffKind(bytes), rows: 0, problems, children: { new: 0, matched: 0 }, measurements: { new: 0, alreadyStored: 0 } }, work: [] };
+  }
+  const { kind, rows: grid } = read;
   const { rows, problems } = checkRows(grid, today);
   const dataRows = Math.max(0, grid.length - 1);
 

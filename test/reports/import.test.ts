@@ -194,4 +194,15 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     expect((await importFile("kaderP", csv, "text/csv", true)).status).toBe(403);
     expect((await importFile("admin", "", "text/csv", true)).status).toBe(400);
   });
+
+  it("answers a damaged workbook or a broken CSV with a problem, not an error", async () => {
+    for (const [bytes, type] of [
+      ["PK\u0003\u0004 not really a zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+      ['Nama,Tanggal Pengukuran\n"Siti"x,01/08/2026\n', "text/csv"],
+    ] as const) {
+      const res = await importFile("admin", bytes, type, false);
+      expect(res.status).toBe(422);
+      expect(res.body.problems).toEqual([{ row: 1, column: "", code: "file_unreadable", reason: expect.stringContaining("tidak dapat dibaca") }]);
+    }
+  });
 });
