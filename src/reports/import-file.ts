@@ -40,12 +40,15 @@ export function htmlTableRows(html: string): string[][] {
 }
 
 const isoOf = (d: Date) => d.toISOString().slice(0, 10);
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
 /** The grid of a file (first sheet of a workbook), every cell as text; dates as YYYY-MM-DD. */
 export async function gridOf(bytes: Buffer): Promise<{ kind: FileKind; rows: string[][] }> {
   const kind = sniffKind(bytes);
   if (kind === "html") return { kind, rows: htmlTableRows(bytes.toString("utf8")) };
   if (kind === "csv") {
+    // An old binary Excel workbook (OLE2, "D0 CF 11 E0") is no text: refused as unreadable.
+    if (bytes.subarray(0, 4).equals(OLE2)) throw new Error("binary .xls workbook");
     const text = bytes.toString("utf8");
     const firstLine = text.slice(0, text.indexOf("\n") >>> 0);
     // Indonesian spreadsheets save with ";" (the comma is the decimal mark).

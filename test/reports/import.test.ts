@@ -195,10 +195,11 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     expect((await importFile("admin", "", "text/csv", true)).status).toBe(400);
   });
 
-  it("answers a damaged workbook or a broken CSV with a problem, not an error", async () => {
+  it("answers a damaged workbook, a binary .xls or a broken CSV with a problem, not an error", async () => {
     for (const [bytes, type] of [
       ["PK\u0003\u0004 not really a zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
       ['Nama,Tanggal Pengukuran\n"Siti"x,01/08/2026\n', "text/csv"],
+      [Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]), "application/vnd.ms-excel"], // Excel 97–2003
     ] as const) {
       const res = await importFile("admin", bytes, type, false);
       expect(res.status).toBe(422);
