@@ -207,7 +207,7 @@
         var tr = body.appendChild(el("tr"));
         tr.appendChild(el("td", String(p.row)));
         tr.appendChild(el("td", p.column));
-        tr.appendChild(el("td", texts.reasons[p.reason] || p.reason));
+        tr.appendChild(el("td", p.reason)); // in Indonesian from the API (its code is p.code)
       });
       result.appendChild(table);
     }
