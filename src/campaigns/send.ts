@@ -9,7 +9,8 @@ import type { Config } from "../config/index.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import { registerSendGuard } from "../channels/engine.js";
 import { laneOf, laneRank } from "../channels/pacing.js";
-import { SERVICE_WINDOW_MS } from "../channels/whatsapp-cloud/outbound.js";
+import { SERVICE_WINDOW_MS, type CloudTemplates } from "../channels/whatsapp-cloud/outbound.js";
+import { loadTemplates } from "../channels/whatsapp-cloud/templates.js";
 import type { Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
 import { buttonsFor, VARIABLES, type CampaignButton, type Variable } from "./compose.js";
@@ -45,8 +46,8 @@ export function campaignSettings(config: Config): CampaignSettings {
 }
 
 /** Whether WhatsApp Cloud has an approved `campaign` template for a language (Banjar falls back to Indonesian, as the adapter does). */
-export function hasCloudTemplate(config: Config, lang: Lang): boolean {
-  const t = config.WHATSAPP_CLOUD_TEMPLATES[CAMPAIGN_KIND];
+export function hasCloudTemplate(templates: CloudTemplates, lang: Lang): boolean {
+  const t = templates[CAMPAIGN_KIND];
   return Boolean(t?.[lang] ?? t?.id);
 }
 
@@ -84,8 +85,10 @@ export async function freezeRun(
   );
   if (!run) return null;
   const windowStart = new Date(now.getTime() - SERVICE_WINDOW_MS).toISOString();
+  // The templates in force (configured, and the Pokja's list kept in the console).
+  const templates = await loadTemplates(tx, rt.config.WHATSAPP_CLOUD_TEMPLATES);
   const noTemplate = sql`(a.channel = 'whatsapp-cloud' and (a.last_inbound_at is null or a.last_inbound_at < ${windowStart}::timestamptz)
-    and not (case when a.lang = 'bjn' then ${hasCloudTemplate(rt.config, "bjn")}::boolean else ${hasCloudTemplate(rt.config, "id")}::boolean end))`;
+    and not (case when a.lang = 'bjn' then ${hasCloudTemplate(templates, "bjn")}::boolean else ${hasCloudTemplate(templates, "id")}::boolean end))`;
   // The whole list in one statement; the unique (run, contact) makes a repeat of it add nothing.
   const counts = await queryRows<{ n: number; no_template: number }>(
     tx,

@@ -13,7 +13,7 @@ import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } f
 import { children, type Child } from "../children/index.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
-import { correctBirthDate, syncPosyanduDays } from "../reminders/index.js";
+import { correctBirthDate, remindersOfChild, syncPosyanduDays } from "../reminders/index.js";
 import { measurements } from "./growth.sql.js";
 import { evaluateReport, reassessChild, saveMeasurement, type Measurement, type ReportValues } from "./reports.js";
 import { checkBirthDate, localDate, normalisePhone } from "./rules.js";
@@ -115,6 +115,24 @@ export const childrenRoutes =
         const child = await childInScope(rt.db, principalOf(staff), request.params.id);
         if (!child) throw notFound("Child");
         return { child: childView(child), measurements: await measurementsOf(rt.db, child.id) };
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      "/api/v1/children/:id/reminders",
+      {
+        schema: {
+          tags: ["children"],
+          summary: "A child's reminders: its programmes and each reminder made so far (planned, sent, confirmed, skipped, cancelled)",
+          params: idParams,
+          response: { 404: errorSchema },
+        },
+      },
+      async (request) => {
+        const staff = requireStaff(request);
+        const child = await childInScope(rt.db, principalOf(staff), request.params.id);
+        if (!child) throw notFound("Child");
+        return remindersOfChild(rt.db, child.id);
       },
     );
 

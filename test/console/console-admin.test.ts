@@ -259,6 +259,12 @@ describe("Kampanye", () => {
     const report = await get("puskP", url);
     expect(report.body).toContain('data-field="progress">100,0%');
     expect(report.body).toContain('data-field="sent">1<');
+    // The per-recipient CSV the page links to: the API's, with the browser's session.
+    const csvHref = /href="(\/api\/v1\/campaigns\/[0-9a-f-]{36}\/recipients\.csv)"/.exec(report.body)?.[1];
+    expect(csvHref).toBe(`/api/v1/campaigns/${url.split("/").at(-1)}/recipients.csv`);
+    const csv = await get("puskP", csvHref!);
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    expect(csv.body.split("\n")[0]).toContain("contactId,channel,lang,desaCode,status");
     expect((await world.inbox(ASKER)).map((r) => r.text).join("\n")).toContain("Datang ka posyandu di");
     expect((await get("puskP", "/konsol/kampanye")).body).toContain(`href="${url}"`);
     expect((await b.post(`${url}/jeda`)).headers.location).toBe(`${url}?galat=wrong_status`);
