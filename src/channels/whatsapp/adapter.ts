@@ -225,8 +225,9 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
       const current = restrictions.get(change.set.cause);
       const isNew = !current || current.liftsAt <= now;
       const merged = mergeRestriction(current, change.set, now);
-      restrictions.set(merged.cause, merged);
+      // Stored first: what is in force in memory is always also kept for a restart.
       await saveRestriction(rt.db, account, merged);
+      restrictions.set(merged.cause, merged);
       showRestrictions();
       armLiftTimer();
       if (!isNew) {
