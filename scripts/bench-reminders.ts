@@ -199,7 +199,7 @@ async function measureDay(dbUrl: string): Promise<void> {
     console.log(`claim:  ${sent.sent.toLocaleString("en")} fires → ${sent.messages.toLocaleString("en")} messages queued (${outboxRows?.n ?? 0} outbox rows), ${sent.skipped} skipped, ${left?.n ?? 0} left for the next tick, in ${(claimMs / 1000).toFixed(1)} s`);
     console.log(`day:    ${total.toFixed(1)} s (target ≤ 30 s) ${total <= 30 ? "OK" : "OVER"}`);
     console.log(`rss:    peak ${mb(peakRss)} MB (after start-up ${mb(rssBefore)} MB; target ≤ 300 MB) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"}`);
-    if (DELIVER) await deliverMorning(rt, outboxRows?.n ?? 0, () => peakRss);
+    if (DELIVER) await deliverMorning(rt, clock, outboxRows?.n ?? 0, () => peakRss);
     console.log(`idle:   tick median ${idle.median.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms after vacuum (target ≤ 50 ms) ${idle.p95 <= 50 ? "OK" : "OVER"}; right after the burst median ${idleHot.median.toFixed(1)} ms, p95 ${idleHot.p95.toFixed(1)} ms`);
   } finally {
     clearInterval(sampler);
@@ -212,8 +212,13 @@ async function measureDay(dbUrl: string): Promise<void> {
  * (its own process, enforcing BENCH_RATE/s overall and 1/s per chat); waits until every queued row
  * has an outcome or nothing has moved for a minute.
  */
-async function deliverMorning(rt: Runtime, queued: number, peak: () => number): Promise<void> {
+async function deliverMorning(rt: Runtime, clock: ManualClock, queued: number, peak: () => number): Promise<void> {
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  // The simulated morning's clock runs on in real time from here: a retry after a transient
+  // failure is due at clock + backoff, which a stopped clock would never reach.
+  const clockFrom = clock.now().getTime();
+  const clockStarted = performance.now();
+  const ticker = setInterval(() => clock.set(new Date(clockFrom + performance.now() - clockStarted)), 100);
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
@@ -237,8 +242,9 @@ async function deliverMorning(rt: Runtime, queued: number, peak: () => number): 
       if (progress.delivered !== last) {
         last = progress.delivered;
         still = performance.now();
-      } else if (performance.now() - still > 60_000) {
-        console.log(`deliver: nothing moved for a minute with ${open?.n} rows open; stopping`);
+      } else if (performance.now() - still > 15 * 60_000) {
+        // Longer than a few retries' backoff (OUTBOUND_RETRY_BASE_MS doubling): something is stuck.
+        console.log(`deliver: nothing moved for 15 minutes with ${open?.n} rows open; stopping`);
         break;
       }
     }
@@ -257,11 +263,14 @@ async function deliverMorning(rt: Runtime, queued: number, peak: () => number): 
     const rate = span > 0 ? (progress.delivered - 1) / span : 0;
     const configured = RATE * (1 - rt.config.OUTBOUND_HEADROOM);
     console.log(`deliver: load at start ${load}; stand-in limit ${RATE}/s overall, 1/s per chat; engine OUTBOUND_TELEGRAM_PER_SECOND=${RATE} (paced at ${configured.toFixed(1)}/s after ${rt.config.OUTBOUND_HEADROOM * 100}% headroom)`);
-    console.log(`deliver: queued ${queued.toLocaleString("en")} → delivered ${progress.delivered.toLocaleString("en")} to ${progress.chats.toLocaleString("en")} chats in ${seconds.toFixed(1)} s; lost ${queued - progress.chats}, doubled ${progress.doubled}; outbox sent ${db?.sent}, failed ${db?.failed}, still open ${db?.open}`);
+    // Lost: queued, not delivered, and not waiting for a retry either.
+    const lost = queued - progress.chats - (db?.open ?? 0);
+    console.log(`deliver: queued ${queued.toLocaleString("en")} → delivered ${progress.delivered.toLocaleString("en")} to ${progress.chats.toLocaleString("en")} chats in ${seconds.toFixed(1)} s; lost ${lost}, doubled ${progress.doubled}; outbox sent ${db?.sent}, failed ${db?.failed}, still open ${db?.open}`);
     console.log(`deliver: rate at the stand-in ${rate.toFixed(1)}/s (${((rate / configured) * 100).toFixed(1)}% of the paced rate); 429 answers ${stats.tooManyRequests}; engine ${JSON.stringify(engine.counters)}`);
     console.log(`deliver: rss peak ${mb(peakRss)} MB while delivering (${mb(rssBefore)} MB before; ${mb(peak())} MB peak over planning and claiming) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"} (≤ 300 MB)`);
   } finally {
     clearInterval(sampler);
+    clearInterval(ticker);
     await api.close();
   }
 }
