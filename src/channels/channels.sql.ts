@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "../contacts/contacts.sql.js";
 import type { MessageKind, OutboundMessage } from "./channel.js";
+import type { SafetyCause, SafetyDetail } from "./whatsapp/safety.js";
 
 /**
  * Ledger of inbound messages, one row per (channel, provider id): a redelivered or twice-received
@@ -79,3 +80,19 @@ export const whatsappAuth = pgTable("whatsapp_auth", {
   value: jsonb("value").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * WhatsApp's restrictions on the service's number in force (whatsapp/safety.ts): one row per linked
+ * number and cause, until it lifts, so a restart keeps the pause. `account` is the number's digits.
+ */
+export const whatsappSafety = pgTable(
+  "whatsapp_safety",
+  {
+    account: text("account").notNull(),
+    cause: text("cause").$type<SafetyCause>().notNull(),
+    detail: jsonb("detail").$type<SafetyDetail>().notNull().default({}),
+    since: timestamp("since", { withTimezone: true }).notNull(),
+    liftsAt: timestamp("lifts_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.cause] })],
+);

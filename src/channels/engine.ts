@@ -545,6 +545,14 @@ export class OutboundEngine {
             }
             continue;
           }
+          // The channel holds this message back (WhatsApp's restrictions): back to the queue until then.
+          const hold = adapter?.holdUntil?.(address, { kind: h.row.kind, lang: h.recipient?.lang ?? "id", lastInboundAt: h.recipient?.lastInboundAt ?? null });
+          if (hold) {
+            list.splice(i--, 1);
+            if (h.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
+            void this.postpone(h, hold);
+            continue;
+          }
           pick = { lane, index: i };
           break;
         }
@@ -652,6 +660,17 @@ export class OutboundEngine {
     } catch (err) {
       await this.failed(h, err);
     }
+  }
+
+  /** A held-back message goes back to the queue until the channel lets it go; no attempt counted. */
+  private async postpone(h: Held, hold: { until: Date; reason: string }): Promise<void> {
+    metrics.outboundMessages.inc({ channel: h.row.channel, lane: h.lane, result: "held" });
+    try {
+      await recordOutcome(this.rt, h.row.id, { status: "queued", claimedBy: null, lastError: hold.reason.slice(0, 500), nextAttemptAt: hold.until });
+    } catch (err) {
+      this.rt.log.warn({ err, outboxId: h.row.id }, "outbox: putting a held message back failed");
+    }
+    h.settle("released");
   }
 
   private async failed(h: Held, err: unknown): Promise<void> {

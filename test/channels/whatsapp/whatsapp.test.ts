@@ -475,9 +475,12 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       expect(sent.every((m) => m.jid === LID && m.text.length > 0)).toBe(true);
       expect(await inboundCount("E2E1")).toBe(1);
 
-      const rows = await rt.db.select().from(outbox).where(eq(outbox.channel, "whatsapp"));
-      expect(rows.length).toBe(sent.length);
-      expect(rows.every((r) => r.status === "sent" && r.address === LID && r.externalId?.startsWith("OUT"))).toBe(true);
+      // The outcome is recorded just after the socket took the message.
+      await vi.waitFor(async () => {
+        const rows = await rt.db.select().from(outbox).where(eq(outbox.channel, "whatsapp"));
+        expect(rows.length).toBe(sent.length);
+        expect(rows.every((r) => r.status === "sent" && r.address === LID && r.externalId?.startsWith("OUT"))).toBe(true);
+      });
 
       const [channel] = await rt.db
         .select()
