@@ -108,7 +108,7 @@ describe("a campaign from compose to report", () => {
     expect(report.body.status).toBe("done");
     expect(report.body.totals).toEqual({
       recipients: reached, pending: 0, queued: 0, sent: reached - 1, delivered: 0, read: 0, failed: 1,
-      skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 1, replies: 3,
+      skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 1, replies: 3, resentUnknownOutcome: 0,
     });
     expect(report.body.failures).toEqual([{ reason: expect.stringMatching(/blocked/), count: 1 }]);
     const lampihong = report.body.kecamatan.find((k: { code: string }) => k.code === "63.11.05");

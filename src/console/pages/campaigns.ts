@@ -81,7 +81,7 @@ function reportTable(ctx: PageContext, report: Report): Html {
   const n = report.totals;
   const done = (n.sent ?? 0) + (n.failed ?? 0) + (n.skippedOptedOut ?? 0) + (n.noTemplate ?? 0) + (n.cancelled ?? 0);
   const percent = n.recipients ? (100 * done) / n.recipients : null;
-  const rows = ["recipients", "pending", "queued", "sent", "delivered", "read", "failed", "skippedOptedOut", "noTemplate", "cancelled", "optedOutAfter", "replies"];
+  const rows = ["recipients", "pending", "queued", "sent", "delivered", "read", "failed", "skippedOptedOut", "noTemplate", "cancelled", "optedOutAfter", "replies", "resentUnknownOutcome"];
   return html`<section aria-labelledby="rep-h"><h2 id="rep-h">${t("console:campaigns.report")}</h2>
 <p><progress id="progress" max="100" value="${percent === null ? 0 : Math.round(percent)}"></progress> <span data-field="progress">${formatPercent(percent)}</span> ${t("console:campaigns.processed")}</p>
 <table class="data" id="report"><tbody>${rows.map((k) => html`<tr><th scope="row">${t(`console:campaigns.totals.${k}`)}</th><td class="num" data-field="${k}">${n[k] ?? 0}</td></tr>`)}</tbody></table></section>`;
