@@ -536,6 +536,9 @@ export class OutboundEngine {
             q.ids ? inArray(outbox.id, q.ids) : undefined,
             q.minLane !== undefined ? gte(outbox.lane, q.minLane) : undefined,
             q.maxLane !== undefined ? lte(outbox.lane, q.maxLane) : undefined,
+            // Only while our instance lease lives in the database: an instance that stalled past it
+            // (and does not know yet) claims nothing the others may be sending.
+            sql`exists (select 1 from outbox_leases l where l.name = ${`instance:${me}`} and l.expires_at > now())`,
           ),
         )
         .orderBy(asc(outbox.lane), asc(outbox.id))
@@ -616,16 +619,22 @@ export class OutboundEngine {
         if (soonest < Infinity) this.later(channel, soonest);
         return;
       }
+      const next = (state.lanes[pick.lane] as Held[])[pick.index] as Held;
+      if (!this.stopped && !this.claimHolds(next, now)) {
+        // Our lease is short of the margin (its renewal is late): nothing is sent until it is renewed.
+        if (next.holder === this.id && !this.crashed) return this.renewThenPump(channel);
+        // Claimed under an id whose lease lapsed: the row may be someone else's now.
+        (state.lanes[pick.lane] as Held[]).splice(pick.index, 1);
+        if (next.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
+        this.dropClaim(next);
+        continue;
+      }
       const [h] = (state.lanes[pick.lane] as Held[]).splice(pick.index, 1) as [Held];
       if (h.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
       if (this.stopped) {
         // Stopping: leave it for release().
         (state.lanes[pick.lane] as Held[]).splice(pick.index, 0, h);
         return;
-      }
-      if (!this.claimHolds(h, now)) {
-        this.dropClaim(h);
-        continue;
       }
       const cost = adapter?.cost?.(h.row.message) ?? 1;
       const jitter = state.pacer.take(h.row.address, now, cost);
@@ -656,6 +665,23 @@ export class OutboundEngine {
    */
   private claimHolds(h: Held, now: number): boolean {
     return !this.crashed && h.holder === this.id && now < this.leaseValidUntil - this.sendMarginMs;
+  }
+
+  /**
+   * Renews the leases now, then sends on. A renewal succeeds only while our instance lease is
+   * alive in the database, so every claim made under it is ours again; if it lapsed, renew()
+   * drops what we hold and starts under a new id (the rows are claimed afresh).
+   */
+  private renewThenPump(channel: string): void {
+    void this.heartbeat(true).then(
+      () => {
+        if (!this.stopped) this.pump(channel);
+      },
+      (err: unknown) => {
+        this.rt.log.warn({ err }, "outbox: lease renewal failed");
+        if (!this.stopped) this.later(channel, 1_000);
+      },
+    );
   }
 
   /** Hands a row whose claim is no longer safely ours back to the queue (if still ours), then renews and claims again. */
@@ -723,8 +749,10 @@ export class OutboundEngine {
     const row = h.row;
     const adapter = this.hub.get(row.channel);
     if (!this.claimHolds(h, this.now())) {
-      // Our lease may lapse before the request leaves (a long pause): another instance may own this row now.
-      this.dropClaim(h);
+      // Our lease may lapse before the request leaves (a long pause): another instance may own this
+      // row now. Claimed under our id: back to the lane until the lease is renewed; else dropped.
+      if (h.holder === this.id && !this.crashed) this.state(row.channel).lanes[laneRank(h.lane)]?.unshift(h);
+      else this.dropClaim(h);
       return;
     }
     const guard = sendGuards.get(row.kind);
