@@ -111,12 +111,12 @@ const where = dataDir ? { BENCH_DATA_DIR: dataDir } : { BENCH_DB_URL: dbUrl as s
 let api: StandInProcess | undefined;
 try {
   console.log(`bench:campaign — ${PEOPLE.toLocaleString("en")} people${FULL ? " (full drain of everyone)" : ""}, ${base ? "PostgreSQL" : "PGlite (data folder)"}, load ${load()}`);
+  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" }); // dist/, as `npm start` does (before seeding: two runs started apart do not rebuild under each other)
   const seeder = fork(new URL(import.meta.url), [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_PHASE: "seed", BENCH_NOW: now, ...where } });
   const [seeded] = (await once(seeder, "message")) as [{ seedMs: number; peakRss: number }];
   await once(seeder, "exit");
   console.log(`  seeded by a process of its own in ${seconds(seeded.seedMs)} (its peak RSS ${mb(seeded.peakRss)}; load ${load()})`);
 
-  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" }); // dist/, as `npm start` does
   api = new StandInProcess({ perSecond: 30, perChatPerSecond: 1, retryAfterS: 1 });
   const apiRoot = await api.start();
   const service = fork(new URL("./bench-campaign-service.mjs", import.meta.url), [], {
