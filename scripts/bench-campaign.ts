@@ -119,7 +119,7 @@ try {
 
   api = new StandInProcess({ perSecond: 30, perChatPerSecond: 1, retryAfterS: 1 });
   const apiRoot = await api.start();
-  const service = fork(new URL("./bench-campaign-service.mjs", import.meta.url), [], {
+  const service = fork(new URL(process.env.BENCH_SERVICE ?? "./bench-campaign-service.mjs", import.meta.url), [], {
     execArgv: ["--max-old-space-size=1024"], // as `npm start`
     env: { ...process.env, ...where, BENCH_NOW: now, BENCH_MODE: FULL ? "full" : "regency", BENCH_DRAIN: String(DRAIN), BENCH_API_ROOT: apiRoot, BENCH_TOKEN: TEST_TOKEN },
   });
