@@ -14,9 +14,10 @@
 // A send whose result could not be recorded before a crash is sent again (at least once) and
 // counted (outbox.unknown_outcomes, for rows a send guard marked just before their slot); every
 // other path sends a row exactly once. Before each send the engine checks by its own clock that
-// the claim is still comfortably inside its lease (a quarter of OUTBOUND_LEASE_MS to spare): after
-// a stalled event loop it hands the row back and claims again rather than race the instance that
-// may have taken it over.
+// the row was claimed under its current id and that the lease has a quarter of OUTBOUND_LEASE_MS
+// to spare. After a stalled event loop it sends nothing until the lease is renewed: a renewal
+// succeeds only if the lease never lapsed in the database; otherwise it drops what it holds and
+// claims afresh under a new id, rather than race the instance that may have taken the rows over.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
