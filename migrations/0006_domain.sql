@@ -17,3 +17,7 @@ CREATE TABLE "whatsapp_templates" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "whatsapp_templates_kind_lang_uq" UNIQUE("kind","lang")
 );
+--> statement-breakpoint
+ALTER TABLE "campaign_recipients" ADD COLUMN "unknown_outcomes" smallint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "attempted_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "unknown_outcomes" smallint DEFAULT 0 NOT NULL;

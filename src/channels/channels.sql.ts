@@ -39,6 +39,14 @@ export const outbox = pgTable(
     lastError: text("last_error"),
     /** The sender instance holding the row while "sending"; reclaimed when its lease lapses. */
     claimedBy: text("claimed_by"),
+    /**
+     * Set by a send guard just before the row's send slot (campaigns): the send may have reached the
+     * provider. A row put back in the queue after its sender died with this set counts an unknown
+     * outcome; every orderly hand-back clears it.
+     */
+    attemptedAt: timestamp("attempted_at", { withTimezone: true }),
+    /** Times the row was queued again after its sender died mid-send (attemptedAt set): possibly sent twice. */
+    unknownOutcomes: smallint("unknown_outcomes").notNull().default(0),
     externalId: text("external_id"),
     /**
      * What sending needs to know about the recipient, stored with the row by senders that know it

@@ -269,7 +269,7 @@ ${timingFields(ctx)}
 <button type="submit" data-busy="${t("console:busy")}">${t("console:campaigns.save")}</button></form>`;
 }
 
-const REPORT_ROWS = ["recipients", "pending", "queued", "sent", "delivered", "read", "failed", "skippedOptedOut", "noTemplate", "cancelled", "optedOutAfter", "replies"];
+const REPORT_ROWS = ["recipients", "pending", "queued", "sent", "delivered", "read", "failed", "skippedOptedOut", "noTemplate", "cancelled", "optedOutAfter", "replies", "resentUnknownOutcome"];
 
 /** Share of recipients whose message is finished with (sent, failed or left out). */
 export function processedPercent(n: Record<string, number>): number | null {

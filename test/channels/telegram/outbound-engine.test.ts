@@ -2,6 +2,7 @@
 // limits (30/s overall, 1/s per chat, 429 with retry_after). Rates are small here to stay fast;
 // every wait is on an event (a message reaching the stand-in, a send's outcome recorded).
 import type { EventEmitter } from "node:events";
+import { performance } from "node:perf_hooks";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../../src/channels/channels.sql.js";
@@ -10,6 +11,7 @@ import { ChannelHub } from "../../../src/channels/hub.js";
 import { deliverOutbox, enqueue, type Enqueue } from "../../../src/channels/outbox.js";
 import type { ChannelPacing } from "../../../src/channels/pacing.js";
 import { createTelegramAdapter } from "../../../src/channels/telegram/index.js";
+import { queryRows } from "../../../src/db/client.js";
 import { createLogger } from "../../../src/lib/log.js";
 import { createTestRuntime, type TestRuntime } from "../../helpers/runtime.js";
 import { BotApiStandIn, TEST_TOKEN } from "./bot-api-stand-in.js";
@@ -202,5 +204,35 @@ describe("outbound engine against Telegram's limits", () => {
     expect(counts.size).toBe(120);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(api.tooManyWhy).toEqual([]);
+  });
+
+  it("an engine whose event loop stalled to the edge of its lease sends nothing it held; the instance that took over sends each row once", async () => {
+    // A's clock is the test's: standing still, A sends its first row and holds the rest (no token
+    // comes); moved on, it is A's event loop waking up after a stall.
+    let aNow = performance.now();
+    const leaseMs = 60_000;
+    const a = telegramEngine({ perSecond: 20, perRecipientPerSecond: 1 }, { leaseMs, monotonic: () => aNow });
+    let released = 0;
+    a.engine.events.on("outcome", (_id: number, outcome: string) => {
+      if (outcome === "released") released++;
+    });
+    const ids = await enqueue(rt.db, messages("stall", 30, 30), rt.clock.now());
+    await a.engine.start();
+    await until(async () => (await statusCount(ids, "sent")) === 1, [a.engine.events]);
+    const b = telegramEngine({ perSecond: 36, perRecipientPerSecond: 1 });
+    await b.engine.start();
+    // During the stall the database's time runs on past A's leases ...
+    const [{ holder }] = (await queryRows<{ holder: string }>(rt.db, sql`select holder from outbox_leases where name = 'channel:telegram'`)) as [{ holder: string }];
+    await rt.db.execute(sql`update outbox_leases set expires_at = now() - interval '1 second' where holder = ${holder}`);
+    // ... so B takes Telegram over, puts A's rows back in the queue and sends them.
+    await until(async () => (await statusCount(ids, "sent")) === ids.length, [a.engine.events, b.engine.events]);
+    // A wakes up: by its own clock an eighth of its lease is left, less than a send's margin (a
+    // quarter). It hands its rows back rather than send them a second time.
+    aNow += (leaseMs * 7) / 8;
+    await until(() => released >= ids.length - 1, [a.engine.events]);
+    expect(a.engine.counters.sent).toBe(1);
+    const counts = deliveredCounts();
+    expect(counts.size).toBe(ids.length);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 });
