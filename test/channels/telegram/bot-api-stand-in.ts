@@ -63,7 +63,7 @@ export class BotApiStandIn {
   readonly tooManyAt: number[] = [];
   /** Requests that came while a retry_after we gave was still running (past graceMs): the client ignored it. */
   ignoredRetryAfter = 0;
-  private readonly events = new EventEmitter();
+  private readonly events = new EventEmitter().setMaxListeners(0); // many waiters at once is normal here
   private readonly recent: number[] = [];
   private readonly recentByChat = new Map<string, number>();
   private blockedUntil = 0;
@@ -71,7 +71,8 @@ export class BotApiStandIn {
   private readonly chatBlocked = new Map<string, { until: number; at: number }>();
 
   async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // A client may drop a request mid-body (an aborted long poll): nothing to answer then.
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     const { port } = this.server.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
@@ -95,15 +96,40 @@ export class BotApiStandIn {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** Resolves when `method` has been called `count` times (polling tests wait on this). */
-  async waitFor(method: string, count = 1, timeoutMs = 5_000): Promise<ApiCall[]> {
-    const until = Date.now() + timeoutMs;
-    while (this.callsTo(method).length < count) {
-      if (Date.now() > until) throw new Error(`timed out waiting for ${count} ${method} call(s)`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /**
+   * Resolves when `method` has been called `count` times (polling tests wait on this). Woken by
+   * each call, not by a timer; `timeoutMs` only turns a hang into a clear message, and is generous
+   * because a busy machine may take seconds per call (the test's own timeout still applies).
+   */
+  async waitFor(method: string, count = 1, timeoutMs = 25_000): Promise<ApiCall[]> {
+    if (this.callsTo(method).length >= count) return this.callsTo(method);
+    await new Promise<void>((resolve, reject) => {
+      const onCall = () => {
+        if (this.callsTo(method).length < count) return;
+        clearTimeout(timer);
+        this.events.off("call", onCall);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.events.off("call", onCall);
+        reject(new Error(`timed out waiting for ${count} ${method} call(s); ${this.callsTo(method).length} came`));
+      }, timeoutMs);
+      this.events.on("call", onCall);
+    });
     return this.callsTo(method);
   }
+
+  /** Requests received and not yet answered (or closed by the client), by method. */
+  inFlight(method: string): number {
+    return this.open.get(method) ?? 0;
+  }
+
+  /** Resolves once no `method` request is open: each has been answered or dropped by the client. */
+  async settled(method: string): Promise<void> {
+    while (this.inFlight(method) > 0) await new Promise((resolve) => this.events.once("settled", resolve));
+  }
+
+  private readonly open = new Map<string, number>();
 
   /** Forgets limits, counters and what was delivered (between tests). */
   resetSending(): void {
@@ -184,6 +210,13 @@ export class BotApiStandIn {
     const call: ApiCall = { method: match[2] as string, payload: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
     this.calls.push(call);
     this.callTimes.set(call.method, Date.now());
+    this.open.set(call.method, this.inFlight(call.method) + 1);
+    // Answered (finish) or dropped by the client (close): either way no longer open.
+    res.once("close", () => {
+      this.open.set(call.method, this.inFlight(call.method) - 1);
+      this.events.emit("settled");
+    });
+    this.events.emit("call", call);
     const scripted = this.override?.(call);
     if (scripted) return send(res, scripted.status, scripted.body);
     if (call.method === "sendMessage") {
