@@ -4,7 +4,7 @@ import type { WAMessage } from "@whiskeysockets/baileys";
 import { randomBytes } from "node:crypto";
 import { DisconnectReason, initAuthCreds, type SignalDataSet } from "@whiskeysockets/baileys";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app.js";
 import { SendError, type InboundMessage, type SendContext } from "../../../src/channels/channel.js";
 import { inboundMessages, outbox } from "../../../src/channels/channels.sql.js";
@@ -18,6 +18,7 @@ import { systemClock } from "../../../src/lib/clock.js";
 import { createLogger } from "../../../src/lib/log.js";
 import type { Runtime } from "../../../src/runtime.js";
 import { createTestRuntime, type TestRuntime } from "../../helpers/runtime.js";
+import { eventually } from "../../helpers/wait.js";
 import { fakeFactory, textMessage } from "./fake-socket.js";
 
 const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
@@ -217,7 +218,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       const { fake, received } = await startAdapter();
       fake.latest().upsert([textMessage("DUP1", "halo")]);
       fake.latest().upsert([textMessage("DUP1", "halo")]);
-      await vi.waitFor(() => expect(received).toHaveLength(2));
+      await eventually(() => expect(received).toHaveLength(2));
       expect(received.map((m) => m.externalId)).toEqual(["DUP1", "DUP1"]);
     });
 
@@ -231,7 +232,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       });
       fake.latest().upsert([textMessage("O1", "satu")]);
       fake.latest().upsert([textMessage("O2", "dua")]);
-      await vi.waitFor(() => expect(order).toHaveLength(2));
+      await eventually(() => expect(order).toHaveLength(2));
       expect(order).toEqual(["O1", "O2"]);
     });
 
@@ -240,7 +241,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       const s = fake.latest();
       s.config.auth.creds.registered = true;
       s.ev.emit("creds.update", { registered: true });
-      await vi.waitFor(async () => expect((await useDatabaseAuthState(rt.db)).state.creds.registered).toBe(true));
+      await eventually(async () => expect((await useDatabaseAuthState(rt.db)).state.creds.registered).toBe(true));
     });
   });
 
@@ -248,7 +249,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
     it("restartRequired (515, after pairing) → a new socket at once", async () => {
       const { fake, adapter } = await startAdapter();
       fake.latest().close(DisconnectReason.restartRequired);
-      await vi.waitFor(() => expect(fake.sockets).toHaveLength(2));
+      await eventually(() => expect(fake.sockets).toHaveLength(2));
       expect(fake.sockets[0]?.ended).toBe(true);
       expect(adapter.status()).toBe("connecting");
     });
@@ -265,7 +266,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       // The close is handled as it is emitted: a backoff was asked for and no socket made yet.
       expect(backoffs).toEqual([0]);
       expect(fake.sockets).toHaveLength(1);
-      await vi.waitFor(() => expect(fake.sockets).toHaveLength(2));
+      await eventually(() => expect(fake.sockets).toHaveLength(2));
     });
 
     it.each([
@@ -275,18 +276,18 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       const backoffs: number[] = [];
       const { fake, adapter } = await startAdapter({ reconnectDelay: (attempt) => (backoffs.push(attempt), RECONNECT_MS) });
       fake.latest().ev.emit("creds.update", {});
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         const [row] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from whatsapp_auth`);
         expect(row?.n).toBeGreaterThan(0);
       });
       fake.latest().close(code);
-      await vi.waitFor(() => expect(adapter.status()).toBe("logged-out"));
-      await vi.waitFor(async () => {
+      await eventually(() => expect(adapter.status()).toBe("logged-out"));
+      await eventually(async () => {
         const [row] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from whatsapp_auth`);
         expect(row?.n).toBe(0);
       });
       // The alert is the last thing the close handler does (after clearing the credentials).
-      await vi.waitFor(() => expect(logLines.some((l) => l.level === 50 && l.alert === "whatsapp_logged_out")).toBe(true));
+      await eventually(() => expect(logLines.some((l) => l.level === 50 && l.alert === "whatsapp_logged_out")).toBe(true));
       // Halted: no reconnect was scheduled (nor made at once), and the adapter is no longer running.
       expect(backoffs).toEqual([]);
       expect(fake.sockets).toHaveLength(1);
@@ -298,14 +299,14 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       const backoffs: number[] = [];
       const { fake, adapter } = await startAdapter({ reconnectDelay: (attempt) => (backoffs.push(attempt), RECONNECT_MS) });
       fake.latest().ev.emit("creds.update", {});
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         const [row] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from whatsapp_auth where key = 'creds'`);
         expect(row?.n).toBe(1);
       });
       fake.latest().close(DisconnectReason.connectionReplaced);
-      await vi.waitFor(() => expect(adapter.status()).toBe("replaced"));
+      await eventually(() => expect(adapter.status()).toBe("replaced"));
       // The alert is the last thing the close handler does (after releasing the lock).
-      await vi.waitFor(() => expect(logLines.some((l) => l.level === 50 && l.alert === "whatsapp_replaced")).toBe(true));
+      await eventually(() => expect(logLines.some((l) => l.level === 50 && l.alert === "whatsapp_replaced")).toBe(true));
       expect(backoffs).toEqual([]);
       expect(fake.sockets).toHaveLength(1);
       const [row] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from whatsapp_auth where key = 'creds'`);
@@ -396,7 +397,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       const { adapter, fake, printed } = await startAdapter();
       fake.latest().ev.emit("connection.update", { qr: "2@abc,def,ghi" });
       expect(adapter.currentQr()).toBe("2@abc,def,ghi");
-      await vi.waitFor(() => expect(printed).toHaveLength(1));
+      await eventually(() => expect(printed).toHaveLength(1));
       expect(printed[0]?.length).toBeGreaterThan(100);
       fake.latest().ev.emit("connection.update", { isNewLogin: true, qr: undefined });
       expect(adapter.currentQr()).toBeNull();
@@ -409,7 +410,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       s.ev.emit("connection.update", { qr: "2@two" });
       // Each QR is handled as it is emitted (a drawing would have been started then); the code's
       // answer is logged once it comes.
-      await vi.waitFor(() => expect(logLines.some((l) => l.msg.startsWith("WhatsApp pairing code"))).toBe(true));
+      await eventually(() => expect(logLines.some((l) => l.msg.startsWith("WhatsApp pairing code"))).toBe(true));
       expect(s.pairingRequests).toEqual(["6281234567890"]);
       expect(printed).toEqual([]);
     });
@@ -478,7 +479,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
     /** Waits until every WhatsApp reply queued so far has gone out; returns the outbox rows. */
     const allSent = async () => {
       let rows: (typeof outbox.$inferSelect)[] = [];
-      await vi.waitFor(
+      await eventually(
         async () => {
           rows = await rt.db.select().from(outbox).where(eq(outbox.channel, "whatsapp"));
           expect(rows.filter((r) => r.status !== "sent")).toEqual([]);
@@ -499,7 +500,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
     it("answers an unknown person's 'halo' in the same chat, and stores the phone WhatsApp gave", async () => {
       fake.latest().upsert([textMessage("E2E1", "halo")]);
       // The replies are queued in the turn's transaction, then sent: wait for the turn, then for them.
-      await vi.waitFor(() => expect(handled).toContain("E2E1"), { timeout: 25_000 });
+      await eventually(() => expect(handled).toContain("E2E1"));
       const rows = await allSent();
       const sent = fake.latest().sent;
       expect(sent.length).toBeGreaterThan(0);
@@ -528,14 +529,14 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
   it("answers a redelivered message only once", async () => {
       const before = fake.latest().sent.length;
       fake.latest().upsert([textMessage("E2E2", "menu")]);
-      await vi.waitFor(() => expect(handled).toContain("E2E2"), { timeout: 25_000 });
+      await eventually(() => expect(handled).toContain("E2E2"));
       await allSent();
       const afterFirst = fake.latest().sent.length;
       expect(afterFirst).toBeGreaterThan(before);
 
       fake.latest().upsert([textMessage("E2E2", "menu")]);
       // Once the core has finished with the second delivery, anything it queued is in the outbox.
-      await vi.waitFor(() => expect(handled.filter((id) => id === "E2E2")).toHaveLength(2), { timeout: 25_000 });
+      await eventually(() => expect(handled.filter((id) => id === "E2E2")).toHaveLength(2));
       await allSent();
       expect(fake.latest().sent.length).toBe(afterFirst);
       expect(await inboundCount("E2E2")).toBe(1);
