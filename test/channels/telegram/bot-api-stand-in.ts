@@ -49,6 +49,12 @@ export class BotApiStandIn {
   readonly pendingUpdates: Update[][] = [];
   /** Return an answer to override the default for a call (e.g. a 429). */
   override?: (call: ApiCall) => ApiAnswer | undefined;
+  /**
+   * While set, a call it returns true for is held: received, but neither accepted nor answered
+   * until releaseHeld(). Lets a test stop the sender mid-flight without reading a clock.
+   */
+  holdIf?: (call: ApiCall) => boolean;
+  private readonly held: { call: ApiCall; go: () => void }[] = [];
   private server?: Server;
   private nextMessageId = 1000;
   /** Rate limits to enforce (none by default). */
@@ -119,6 +125,24 @@ export class BotApiStandIn {
     return this.callsTo(method);
   }
 
+  /** Calls held by holdIf now. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Resolves once `count` calls are held. */
+  async waitForHeld(count: number): Promise<void> {
+    while (this.held.length < count) await new Promise((resolve) => this.events.once("held", resolve));
+  }
+
+  /** Lets the held calls `which` picks go on (in the order they came); without it, stops holding and lets all go. */
+  releaseHeld(which?: (call: ApiCall) => boolean): void {
+    if (!which) this.holdIf = undefined;
+    const going = this.held.filter((h) => !which || which(h.call));
+    for (const h of going) this.held.splice(this.held.indexOf(h), 1);
+    for (const h of going) h.go();
+  }
+
   /** Requests received and not yet answered (or closed by the client), by method. */
   inFlight(method: string): number {
     return this.open.get(method) ?? 0;
@@ -133,6 +157,7 @@ export class BotApiStandIn {
 
   /** Forgets limits, counters and what was delivered (between tests). */
   resetSending(): void {
+    this.releaseHeld();
     this.limits = undefined;
     this.delivered.length = 0;
     this.tooManyRequests = 0;
@@ -217,6 +242,12 @@ export class BotApiStandIn {
       this.events.emit("settled");
     });
     this.events.emit("call", call);
+    if (this.holdIf?.(call)) {
+      await new Promise<void>((resolve) => {
+        this.held.push({ call, go: resolve });
+        this.events.emit("held");
+      });
+    }
     const scripted = this.override?.(call);
     if (scripted) return send(res, scripted.status, scripted.body);
     if (call.method === "sendMessage") {
