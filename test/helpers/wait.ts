@@ -4,7 +4,7 @@
 import { vi } from "vitest";
 
 /** Generous on purpose: the machine may be busy; a condition that holds ends the wait at once. */
-export const WAIT_LIMIT_MS = 25_000;
+export const WAIT_LIMIT_MS = 90_000;
 
 /** Resolves once `check` stops throwing (re-checked every few ms), like vi.waitFor with a hang-only limit. */
 export function eventually<T>(check: () => T | Promise<T>, options: { timeout?: number; interval?: number } = {}): Promise<T> {

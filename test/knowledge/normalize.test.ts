@@ -30,7 +30,7 @@ describe("cleanText", () => {
 
 // The patterns once backtracked quadratically (16,000 letters took 4.3 s, 70,000 took
 // 75 s). Linear work takes milliseconds for 100,000 characters (about a second on a machine with
-// a load of 18 on 2 cores); the old code takes minutes. No clock is read here: the test's own
+// a load of 18 on 2 cores); the old code takes minutes. No clock is read here: the test's own 30 s
 // time-out is the bound, so a busy machine cannot fail it while a return of the backtracking does.
 describe("normalisation of 100,000-character messages", () => {
   const N = 100_000;

@@ -125,7 +125,7 @@ describe("reminder dispatch on the database", () => {
         );
         expect(open?.n).toBe(0);
       },
-      { timeout: 25_000, interval: 50 },
+      { timeout: 90_000, interval: 50 },
     );
     let sent = 0;
     for (let got = -1; got !== 0 && sent < 10; ) {

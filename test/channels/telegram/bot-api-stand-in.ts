@@ -107,7 +107,7 @@ export class BotApiStandIn {
    * each call, not by a timer; `timeoutMs` only turns a hang into a clear message, and is generous
    * because a busy machine may take seconds per call (the test's own timeout still applies).
    */
-  async waitFor(method: string, count = 1, timeoutMs = 25_000): Promise<ApiCall[]> {
+  async waitFor(method: string, count = 1, timeoutMs = 90_000): Promise<ApiCall[]> {
     if (this.callsTo(method).length >= count) return this.callsTo(method);
     await new Promise<void>((resolve, reject) => {
       const onCall = () => {

@@ -484,7 +484,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
           rows = await rt.db.select().from(outbox).where(eq(outbox.channel, "whatsapp"));
           expect(rows.filter((r) => r.status !== "sent")).toEqual([]);
         },
-        { timeout: 25_000, interval: 20 },
+        { timeout: 90_000, interval: 20 },
       );
       return rows;
     };
