@@ -59,6 +59,8 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
   /** A fresh browser (no cookies) watching for script errors and CSP refusals. */
   async function freshPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    // Waits are on selectors and events; their limit is only for a hang, generous for a busy machine.
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => {
