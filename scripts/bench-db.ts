@@ -3,7 +3,7 @@
 import { openDatabase, type Database } from "../src/db/client.js";
 import postgres from "../src/db/postgres.js";
 
-export async function openBenchDatabase(prefix: string, max = 10): Promise<{ database: Database; drop: () => Promise<void> }> {
+export async function openBenchDatabase(prefix: string, max = 10): Promise<{ database: Database; drop: () => Promise<void>; url?: string }> {
   const base = process.env.DATABASE_URL;
   if (!base) return { database: await openDatabase({ engine: "pglite" }), drop: async () => {} };
   const name = `balanting_bench_${prefix}_${process.pid}`;
@@ -12,6 +12,7 @@ export async function openBenchDatabase(prefix: string, max = 10): Promise<{ dat
   const url = new URL(base);
   url.pathname = `/${name}`;
   return {
+    url: url.toString(),
     database: await openDatabase({ engine: "postgres", url: url.toString(), max }),
     drop: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -7,6 +7,15 @@
 // Creates and drops its own database. BENCH_PEOPLE changes the size, BENCH_WORKERS the transactions
 // run side by side, BENCH_BATCH the people per claim transaction. BENCH_TEMPLATE=name keeps the
 // seeded database under that name and copies it on later runs (for trying changes quickly).
+//
+// --deliver (npm run bench:reminders:deliver): the enrolled are on Telegram, and the morning's
+// queued messages are then delivered by the outbound engine (the one the service runs) through
+// grammY to the Bot API stand-in in a process of its own, which enforces BENCH_RATE messages per
+// second overall and 1 per second per chat; the engine is configured with
+// OUTBOUND_TELEGRAM_PER_SECOND = BENCH_RATE (default 200: Telegram's own 30/s would take 80
+// minutes for one morning, the engine's pacing is the same code at either rate). Reports planned,
+// queued, delivered, lost, doubled, the rate at the stand-in and the sending process's peak RSS.
+// A BENCH_TEMPLATE seeded without --deliver has web chats, not Telegram: use another name.
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -18,6 +27,11 @@ import { openDatabase, queryRows } from "../src/db/client.js";
 import { ManualClock } from "../src/lib/clock.js";
 import { createLogger } from "../src/lib/log.js";
 import { addDays } from "../src/reminders/dates.js";
+import { engineFor } from "../src/channels/engine.js";
+import { ChannelHub } from "../src/channels/hub.js";
+import { createTelegramAdapter } from "../src/channels/telegram/index.js";
+import { TEST_TOKEN } from "../test/channels/telegram/bot-api-stand-in.js";
+import { StandInProcess, type StandInProgress } from "../test/campaigns/stand-in-process.js";
 import { dispatchDue, reminderTick } from "../src/reminders/dispatch.js";
 import { planDue } from "../src/reminders/planning.js";
 import { dueSlice } from "../src/reminders/programme.js";
@@ -25,6 +39,9 @@ import { createRuntime, type Runtime } from "../src/runtime.js";
 import { startNodeFlags } from "./start-args.js";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1_000_000);
+if (process.argv.includes("--deliver")) process.env.BENCH_DELIVER = "1"; // the --day child inherits it
+const DELIVER = process.env.BENCH_DELIVER === "1";
+const RATE = Number(process.env.BENCH_RATE ?? 200);
 const DAY = "2027-03-10"; // the simulated day (a Wednesday; no vitamin A month)
 const base = process.env.DATABASE_URL;
 if (!base) {
@@ -83,9 +100,16 @@ async function seed(rt: Runtime): Promise<void> {
     select md5('c' || i)::uuid, case when i % 3 = 0 then 'bjn' else 'id' end,
            case when i <= ${half} then 'pregnant' else 'parent' end, now()
     from generate_series(1, ${PEOPLE}) i`);
-  await rt.db.execute(sql`
-    insert into contact_channels (contact_id, channel, address)
-    select md5('c' || i)::uuid, 'web', 'bench-' || i from generate_series(1, ${PEOPLE}) i`);
+  // Web chats (nothing is sent), or Telegram chats when the morning is delivered (--deliver).
+  if (DELIVER) {
+    await rt.db.execute(sql`
+      insert into contact_channels (contact_id, channel, address)
+      select md5('c' || i)::uuid, 'telegram', (10000000 + i)::text from generate_series(1, ${PEOPLE}) i`);
+  } else {
+    await rt.db.execute(sql`
+      insert into contact_channels (contact_id, channel, address)
+      select md5('c' || i)::uuid, 'web', 'bench-' || i from generate_series(1, ${PEOPLE}) i`);
+  }
   // Pregnancies: HPHT 4–43 weeks before the day; children: born 0–729 days before it.
   await rt.db.execute(sql`
     insert into reminder_plans (contact_id, programme, anchor, posyandu_day, planned_through)
@@ -123,7 +147,7 @@ async function measureDay(dbUrl: string): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   const clock = new ManualClock(wita(`${DAY}T00:00`));
-  const rt = await createRuntime(loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: "silent" }), {
+  const rt = await createRuntime(loadConfig({ DATABASE_URL: dbUrl, LOG_LEVEL: "silent", OUTBOUND_TELEGRAM_PER_SECOND: String(RATE) }), {
     log: createLogger("silent"),
     clock,
     database: await openDatabase({ engine: "postgres", url: dbUrl, max: 4 }),
@@ -175,9 +199,78 @@ async function measureDay(dbUrl: string): Promise<void> {
     console.log(`claim:  ${sent.sent.toLocaleString("en")} fires → ${sent.messages.toLocaleString("en")} messages queued (${outboxRows?.n ?? 0} outbox rows), ${sent.skipped} skipped, ${left?.n ?? 0} left for the next tick, in ${(claimMs / 1000).toFixed(1)} s`);
     console.log(`day:    ${total.toFixed(1)} s (target ≤ 30 s) ${total <= 30 ? "OK" : "OVER"}`);
     console.log(`rss:    peak ${mb(peakRss)} MB (after start-up ${mb(rssBefore)} MB; target ≤ 300 MB) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"}`);
+    if (DELIVER) await deliverMorning(rt, clock, outboxRows?.n ?? 0, () => peakRss);
     console.log(`idle:   tick median ${idle.median.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms after vacuum (target ≤ 50 ms) ${idle.p95 <= 50 ? "OK" : "OVER"}; right after the burst median ${idleHot.median.toFixed(1)} ms, p95 ${idleHot.p95.toFixed(1)} ms`);
   } finally {
     clearInterval(sampler);
     await rt.close();
+  }
+}
+
+/**
+ * The morning's outbox, delivered by the outbound engine through grammY to the Bot API stand-in
+ * (its own process, enforcing BENCH_RATE/s overall and 1/s per chat); waits until every queued row
+ * has an outcome or nothing has moved for a minute.
+ */
+async function deliverMorning(rt: Runtime, clock: ManualClock, queued: number, peak: () => number): Promise<void> {
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  // The simulated morning's clock runs on in real time from here: a retry after a transient
+  // failure is due at clock + backoff, which a stopped clock would never reach.
+  const clockFrom = clock.now().getTime();
+  const clockStarted = performance.now();
+  const ticker = setInterval(() => clock.set(new Date(clockFrom + performance.now() - clockStarted)), 100);
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  const api = new StandInProcess({ perSecond: RATE, perChatPerSecond: 1, retryAfterS: 1 }, { summary: true });
+  const apiRoot = await api.start();
+  let progress: StandInProgress = { delivered: 0, chats: 0, doubled: 0, firstAt: null, lastAt: null };
+  api.on("progress", (p: StandInProgress) => (progress = p));
+  const log = createLogger("silent");
+  const hub = new ChannelHub().register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }));
+  const engine = engineFor(rt, hub);
+  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  const started = performance.now();
+  try {
+    await engine.start();
+    let last = -1;
+    let still = performance.now();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const [open] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from outbox where status in ('queued', 'sending')`);
+      if ((open?.n ?? 0) === 0 && progress.delivered >= engine.counters.sent) break;
+      if (progress.delivered !== last) {
+        last = progress.delivered;
+        still = performance.now();
+      } else if (performance.now() - still > 15 * 60_000) {
+        // Longer than a few retries' backoff (OUTBOUND_RETRY_BASE_MS doubling): something is stuck.
+        console.log(`deliver: nothing moved for 15 minutes with ${open?.n} rows open; stopping`);
+        break;
+      }
+    }
+    await engine.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // the stand-in's last progress report
+    clearInterval(sampler);
+    const seconds = (performance.now() - started) / 1000;
+    const stats = await api.stats();
+    const [db] = await queryRows<{ sent: number; failed: number; open: number }>(
+      rt.db,
+      sql`select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status = 'failed')::int as failed,
+                 count(*) filter (where status in ('queued', 'sending'))::int as open
+          from outbox where kind = 'reminder'`,
+    );
+    const span = progress.firstAt !== null && progress.lastAt !== null ? (progress.lastAt - progress.firstAt) / 1000 : 0;
+    const rate = span > 0 ? (progress.delivered - 1) / span : 0;
+    const configured = RATE * (1 - rt.config.OUTBOUND_HEADROOM);
+    console.log(`deliver: load at start ${load}; stand-in limit ${RATE}/s overall, 1/s per chat; engine OUTBOUND_TELEGRAM_PER_SECOND=${RATE} (paced at ${configured.toFixed(1)}/s after ${rt.config.OUTBOUND_HEADROOM * 100}% headroom)`);
+    // Lost: queued, not delivered, and not waiting for a retry either.
+    const lost = queued - progress.chats - (db?.open ?? 0);
+    console.log(`deliver: queued ${queued.toLocaleString("en")} → delivered ${progress.delivered.toLocaleString("en")} to ${progress.chats.toLocaleString("en")} chats in ${seconds.toFixed(1)} s; lost ${lost}, doubled ${progress.doubled}; outbox sent ${db?.sent}, failed ${db?.failed}, still open ${db?.open}`);
+    console.log(`deliver: rate at the stand-in ${rate.toFixed(1)}/s (${((rate / configured) * 100).toFixed(1)}% of the paced rate); 429 answers ${stats.tooManyRequests}; engine ${JSON.stringify(engine.counters)}`);
+    console.log(`deliver: rss peak ${mb(peakRss)} MB while delivering (${mb(rssBefore)} MB before; ${mb(peak())} MB peak over planning and claiming) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"} (≤ 300 MB)`);
+  } finally {
+    clearInterval(sampler);
+    clearInterval(ticker);
+    await api.close();
   }
 }

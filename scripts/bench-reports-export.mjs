@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { loadConfig } from "../dist/config/index.js";
 import { ManualClock } from "../dist/lib/clock.js";
 import { createLogger } from "../dist/lib/log.js";
-import { csvStream, exportBatches } from "../dist/reports/export.js";
+import { csvStream, exportSource } from "../dist/reports/export.js";
 import { createRuntime } from "../dist/runtime.js";
 
 const ADMIN = { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null };
@@ -26,7 +26,7 @@ let at100k = null;
 const t = performance.now();
 const cpu = process.cpuUsage();
 await pipeline(
-  csvStream(exportBatches(rt.db, rt.i18n, rt.nik, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
+  csvStream(exportSource(rt.db, rt.i18n, rt.nik, ADMIN, { from: "2024-09-01", to: "2026-08-31" }), counter),
   new Writable({
     write(chunk, _enc, done) {
       bytes += chunk.length;

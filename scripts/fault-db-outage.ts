@@ -24,20 +24,12 @@ import { createLogger } from "../src/lib/log.js";
 import { createRuntime } from "../src/runtime.js";
 import { BotApiStandIn, TEST_TOKEN } from "../test/channels/telegram/bot-api-stand-in.js";
 import { TcpProxy, throughProxy } from "../test/helpers/tcp-proxy.js";
+import { flag, postgresUrlOrExit, sleep } from "./cli.js";
 
 const SECRET = "fault_script_secret";
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error("Set DATABASE_URL to a PostgreSQL server (a database is created and dropped).");
-  process.exit(1);
-}
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const outages = arg("outages", "10,60").split(",").map(Number);
-const rate = Number(arg("rate", "10")); // messages a second
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const url = postgresUrlOrExit();
+const outages = flag("outages", "10,60").split(",").map(Number);
+const rate = Number(flag("rate", "10")); // messages a second
 
 interface Result {
   outageS: number;

@@ -21,15 +21,12 @@ import { WEB_CHAT_COOKIE, webChatAddress } from "../src/channels/web/routes.js";
 import { queryRows } from "../src/db/client.js";
 import { TEST_WEB_CHAT_LIMITS } from "../test/helpers/web-chat.js";
 import { requestArbitrary, startFuzzWorld } from "../test/helpers/http-fuzz.js";
+import { flag } from "./cli.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const total = Number(arg("requests", "10000"));
-const concurrency = Number(arg("concurrency", "8"));
-const seed = Number(arg("seed", "1"));
-const attempts = Number(arg("impersonations", "2000"));
+const total = Number(flag("requests", "10000"));
+const concurrency = Number(flag("concurrency", "8"));
+const seed = Number(flag("seed", "1"));
+const attempts = Number(flag("impersonations", "2000"));
 
 const world = await startFuzzWorld();
 const base = await world.app.listen({ port: 0, host: "127.0.0.1" });

@@ -13,20 +13,12 @@ import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import postgres from "../src/db/postgres.js";
 import { BotApiStandIn, TEST_TOKEN } from "../test/channels/telegram/bot-api-stand-in.js";
+import { flag, postgresUrlOrExit, sleep } from "./cli.js";
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error("Set DATABASE_URL to a PostgreSQL server (a database is created and dropped).");
-  process.exit(1);
-}
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const messages = Number(arg("messages", "600"));
-const rate = Number(arg("rate", "60")); // webhook calls a second, all instances together
+const url = postgresUrlOrExit();
+const messages = Number(flag("messages", "600"));
+const rate = Number(flag("rate", "60")); // webhook calls a second, all instances together
 const SECRET = "multi_instance_secret";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dbName = `balanting_multi_${process.pid}_${randomBytes(3).toString("hex")}`;
 const admin = postgres(url, { max: 1, onnotice: () => {} });

@@ -10,9 +10,11 @@ import { adminPlugin, type AdminPluginOptions } from "./admin/index.js";
 import { childrenRoutes } from "./growth/children-routes.js";
 import { growthRoutes } from "./growth/routes.js";
 import { handoffRoutes } from "./handoff/routes.js";
+import { childLinkRoutes } from "./children/link-routes.js";
 import { faqRoutes } from "./knowledge/routes.js";
 import { publicRoutes, reportRoutes } from "./reports/index.js";
 import { campaignRoutes } from "./campaigns/index.js";
+import { whatsAppTemplateRoutes } from "./channels/whatsapp-cloud/index.js";
 import { consolePlugin } from "./console/index.js";
 import { httpErrorHandler } from "./platform/http/errors.js";
 import type { Runtime } from "./runtime.js";
@@ -95,7 +97,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     if (adapter.routes) await app.register(adapter.routes);
   }
   // The admin API: staff sign-in, area scoping, audit; each domain adds its own routes here.
-  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, childrenRoutes, handoffRoutes, faqRoutes, reportRoutes, campaignRoutes, ...(options.admin?.routes ?? [])] }));
+  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, childrenRoutes, childLinkRoutes, handoffRoutes, faqRoutes, reportRoutes, campaignRoutes, whatsAppTemplateRoutes, ...(options.admin?.routes ?? [])] }));
   // The staff console: HTML pages over the admin API above (src/console).
   await app.register(consolePlugin(rt), { prefix: "/konsol" });
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { staffAccounts } from "../admin/accounts.sql.js";
 import { contacts } from "../contacts/contacts.sql.js";
 import type { CampaignButton, CampaignRepeat } from "./compose.js";
@@ -104,6 +104,11 @@ export const campaignRecipients = pgTable(
     repliedAt: timestamp("replied_at", { withTimezone: true }),
     /** The person answered BERHENTI to this message. */
     stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+    /**
+     * Sent again after a sender died with the outcome of its send unknown (Telegram and the other
+     * channels without an idempotency key): the person may have received it twice.
+     */
+    unknownOutcomes: smallint("unknown_outcomes").notNull().default(0),
   },
   (t) => [
     unique("campaign_recipients_run_contact_uq").on(t.runId, t.contactId),

@@ -15,7 +15,7 @@ import { campaignRuns, campaigns, type CampaignStatus } from "./campaigns.sql.js
 import { checkMessage, type CampaignButton, type CampaignRepeat } from "./compose.js";
 import { checkRepeat } from "./schedule.js";
 import { namesNoArea, type Segment } from "./segment.js";
-import { campaignSettings, freezeRun, queueRun, withdrawQueued, type FrozenRun, type SentTexts } from "./send.js";
+import { announceStop, campaignSettings, freezeRun, queueRun, stopCommitted, withdrawQueued, type FrozenRun, type SentTexts } from "./send.js";
 
 export type Campaign = typeof campaigns.$inferSelect;
 
@@ -252,13 +252,18 @@ export async function sendCampaign(rt: Runtime, staff: StaffAccount, id: string,
 const runsOf = async (db: DbOrTx, campaignId: string, status: string[]) =>
   (await db.select({ id: campaignRuns.id }).from(campaignRuns).where(and(eq(campaignRuns.campaignId, campaignId), inArray(campaignRuns.status, status as never[])))).map((r) => r.id);
 
+// Pause and cancel take effect at once: after the commit, rows already cleared to go are checked
+// again before sending (in this process at once, elsewhere on the NOTIFY).
 export async function pauseCampaign(rt: Runtime, staff: StaffAccount, id: string) {
   const c = await campaignFor(rt.db, staff, id);
-  return transition(rt, staff, c, ["running", "scheduled"], "paused", "pause", {}, async (tx) => {
+  const result = await transition(rt, staff, c, ["running", "scheduled"], "paused", "pause", {}, async (tx) => {
     const runs = await runsOf(tx, id, ["running"]);
     if (runs.length) await tx.update(campaignRuns).set({ status: "paused" }).where(inArray(campaignRuns.id, runs));
+    await announceStop(tx);
     return { withdrawn: await withdrawQueued(tx, runs, "pending") };
   });
+  stopCommitted();
+  return result;
 }
 
 export async function resumeCampaign(rt: Runtime, staff: StaffAccount, id: string) {
@@ -276,9 +281,12 @@ export async function resumeCampaign(rt: Runtime, staff: StaffAccount, id: strin
 
 export async function cancelCampaign(rt: Runtime, staff: StaffAccount, id: string) {
   const c = await campaignFor(rt.db, staff, id);
-  return transition(rt, staff, c, ["draft", "awaiting_approval", "approved", "scheduled", "running", "paused"], "cancelled", "cancel", {}, async (tx) => {
+  const result = await transition(rt, staff, c, ["draft", "awaiting_approval", "approved", "scheduled", "running", "paused"], "cancelled", "cancel", {}, async (tx) => {
     const runs = await runsOf(tx, id, ["running", "paused"]);
     if (runs.length) await tx.update(campaignRuns).set({ status: "cancelled", finishedAt: rt.clock.now() }).where(inArray(campaignRuns.id, runs));
+    await announceStop(tx);
     return { withdrawn: await withdrawQueued(tx, runs, "cancelled") };
   });
+  stopCommitted();
+  return result;
 }

@@ -28,11 +28,16 @@ export interface Counters {
   optedOutAfter: number;
   /** Wrote back (a reply button or any message) within REPLY_WINDOW_DAYS. */
   replies: number;
+  /**
+   * Sent again after a sender died with its send's outcome unknown (kill -9 mid-send): Telegram and
+   * WhatsApp by Baileys take no idempotency key, so these people may have received it twice.
+   */
+  resentUnknownOutcome: number;
 }
 
 const zero = (): Counters => ({
   recipients: 0, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0,
-  skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 0, replies: 0,
+  skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 0, replies: 0, resentUnknownOutcome: 0,
 });
 
 /** The adapter's words for "outside the window and no template" (whatsapp-cloud/adapter.ts). */
@@ -45,7 +50,7 @@ function liveRows(where: SQL): SQL {
            when cr.status = 'queued' and o.id is null then 'pending' else cr.status end as st,
       coalesce(cr.sent_at, case when o.status = 'sent' then o.sent_at end) as sent_at,
       coalesce(cr.reason, case when o.status = 'failed' then o.last_error end) as reason,
-      c.opted_out_at
+      c.opted_out_at, greatest(cr.unknown_outcomes, coalesce(o.unknown_outcomes, 0)) as unknown_outcomes
     from campaign_recipients cr
       left join outbox o on o.id = cr.outbox_id
       join contacts c on c.id = cr.contact_id
@@ -65,7 +70,8 @@ const COUNT_COLUMNS = sql`count(*)::int as recipients,
   count(*) filter (where st = 'sent' and (stopped_at is not null or opted_out_at > sent_at))::int as opted_out_after,
   count(*) filter (where st = 'sent' and (replied_at is not null or exists (
     select 1 from inbound_messages im where im.contact_id = r.contact_id and im.received_at > r.sent_at
-      and im.received_at < r.sent_at + ${`${REPLY_WINDOW_DAYS} days`}::interval)))::int as replies`;
+      and im.received_at < r.sent_at + ${`${REPLY_WINDOW_DAYS} days`}::interval)))::int as replies,
+  count(*) filter (where unknown_outcomes > 0)::int as resent_unknown_outcome`;
 
 type CountRow = { [K in keyof Counters as string]: number } & { desa_code?: string | null; reason?: string };
 
@@ -75,7 +81,7 @@ function countersOf(row: CountRow | undefined): Counters {
     recipients: Number(row.recipients), pending: Number(row.pending), queued: Number(row.queued), sent: Number(row.sent),
     delivered: Number(row.delivered), read: Number(row.read), failed: Number(row.failed),
     skippedOptedOut: Number(row.skipped_opted_out), noTemplate: Number(row.no_template), cancelled: Number(row.cancelled),
-    optedOutAfter: Number(row.opted_out_after), replies: Number(row.replies),
+    optedOutAfter: Number(row.opted_out_after), replies: Number(row.replies), resentUnknownOutcome: Number(row.resent_unknown_outcome),
   };
 }
 
@@ -150,6 +156,7 @@ export type RecipientLine = {
   read_at: Date | string | null;
   replied_at: Date | string | null;
   stopped_at: Date | string | null;
+  unknown_outcomes: number;
 };
 
 /** Per-recipient status for the CSV: only people in the viewer's area (a row outside it does not exist for them). */
@@ -157,7 +164,7 @@ export async function recipientLines(db: DbOrTx, viewer: ScopePrincipal, campaig
   const inArea = whereInScope(viewer, { desaCode: sql`c.desa_code`, posyanduId: sql`c.posyandu_id` });
   return queryRows<RecipientLine>(
     db,
-    sql`select contact_id, channel, lang, desa_code, st, reason, sent_at, delivered_at, read_at, replied_at, stopped_at
+    sql`select contact_id, channel, lang, desa_code, st, reason, sent_at, delivered_at, read_at, replied_at, stopped_at, unknown_outcomes
         from (${liveRows(sql`cr.run_id in (select id from campaign_runs where campaign_id = ${campaignId}) and ${inArea}`)}) r order by id limit ${limit}`,
   );
 }

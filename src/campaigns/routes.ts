@@ -238,8 +238,10 @@ export const campaignRoutes =
           lines.map((l) => ({
             contactId: l.contact_id, channel: l.channel, lang: l.lang, desaCode: l.desa_code ?? "", status: l.st, reason: l.reason ?? "",
             sentAt: iso(l.sent_at), deliveredAt: iso(l.delivered_at), readAt: iso(l.read_at), repliedAt: iso(l.replied_at), stoppedAt: iso(l.stopped_at),
+            // Sent again after an unknown outcome (a sender died mid-send): may have received it twice.
+            resentUnknownOutcome: Number(l.unknown_outcomes) > 0 ? "yes" : "",
           })),
-          { header: true, columns: ["contactId", "channel", "lang", "desaCode", "status", "reason", "sentAt", "deliveredAt", "readAt", "repliedAt", "stoppedAt"] },
+          { header: true, columns: ["contactId", "channel", "lang", "desaCode", "status", "reason", "sentAt", "deliveredAt", "readAt", "repliedAt", "stoppedAt", "resentUnknownOutcome"] },
         );
         await recordAudit(rt.db, { actor: actorOf(staff), action: "campaign.export", entity: "campaign", entityId: c.id, after: { rows: lines.length }, at: rt.clock.now() });
         return reply

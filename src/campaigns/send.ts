@@ -1,15 +1,19 @@
 // Sending a campaign: a run freezes its recipient list in one statement, then queues it into the
 // outbox's bulk lane in batches (each batch one statement: rendered texts in, recipients marked
 // queued). The outbound engine paces and sends; right before each send the guard below checks the
-// run is still going, the person has not opted out and it is not quiet hours. Pause, resume and
-// cancel move rows between the outbox and the frozen list; a crash anywhere leaves each person
-// either pending (queued again later) or queued once (dedupe key), never both.
+// run is still going, the person has not opted out and it is not quiet hours, and marks the row as
+// about to be sent (a crash after that counts an unknown outcome); at the moment of sending, the
+// clock is read again for quiet hours and a pause or cancel since the check sends it back to the
+// check. Pause, resume and cancel move rows between the outbox and the frozen list; a crash
+// anywhere leaves each person either pending (queued again later) or queued once (dedupe key),
+// never both.
 import { sql, type SQL } from "drizzle-orm";
 import type { Config } from "../config/index.js";
 import { queryRows, type DbOrTx } from "../db/client.js";
-import { registerSendGuard } from "../channels/engine.js";
+import { invalidateSendGuard, registerSendGuard } from "../channels/engine.js";
 import { laneOf, laneRank } from "../channels/pacing.js";
-import { SERVICE_WINDOW_MS } from "../channels/whatsapp-cloud/outbound.js";
+import { SERVICE_WINDOW_MS, type CloudTemplates } from "../channels/whatsapp-cloud/outbound.js";
+import { loadTemplates } from "../channels/whatsapp-cloud/templates.js";
 import type { Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
 import { buttonsFor, VARIABLES, type CampaignButton, type Variable } from "./compose.js";
@@ -45,8 +49,8 @@ export function campaignSettings(config: Config): CampaignSettings {
 }
 
 /** Whether WhatsApp Cloud has an approved `campaign` template for a language (Banjar falls back to Indonesian, as the adapter does). */
-export function hasCloudTemplate(config: Config, lang: Lang): boolean {
-  const t = config.WHATSAPP_CLOUD_TEMPLATES[CAMPAIGN_KIND];
+export function hasCloudTemplate(templates: CloudTemplates, lang: Lang): boolean {
+  const t = templates[CAMPAIGN_KIND];
   return Boolean(t?.[lang] ?? t?.id);
 }
 
@@ -84,8 +88,10 @@ export async function freezeRun(
   );
   if (!run) return null;
   const windowStart = new Date(now.getTime() - SERVICE_WINDOW_MS).toISOString();
+  // The templates in force (configured, and the Pokja's list kept in the console).
+  const templates = await loadTemplates(tx, rt.config.WHATSAPP_CLOUD_TEMPLATES);
   const noTemplate = sql`(a.channel = 'whatsapp-cloud' and (a.last_inbound_at is null or a.last_inbound_at < ${windowStart}::timestamptz)
-    and not (case when a.lang = 'bjn' then ${hasCloudTemplate(rt.config, "bjn")}::boolean else ${hasCloudTemplate(rt.config, "id")}::boolean end))`;
+    and not (case when a.lang = 'bjn' then ${hasCloudTemplate(templates, "bjn")}::boolean else ${hasCloudTemplate(templates, "id")}::boolean end))`;
   // The whole list in one statement; the unique (run, contact) makes a repeat of it add nothing.
   const counts = await queryRows<{ n: number; no_template: number }>(
     tx,
@@ -230,14 +236,14 @@ export async function withdrawQueued(db: DbOrTx, runIds: string[], to: "pending"
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Copies what the outbox knows (sent, failed and why) into the frozen list, so reports outlive the outbox's retention. */
+/** Copies what the outbox knows (sent, failed and why, unknown outcomes) into the frozen list, so reports outlive the outbox's retention. */
 export async function syncOutcomes(db: DbOrTx, runId?: string): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     db,
     sql`with upd as (
           update campaign_recipients cr
           set status = o.status, sent_at = o.sent_at, external_id = o.external_id,
-              reason = case when o.status = 'failed' then o.last_error end
+              reason = case when o.status = 'failed' then o.last_error end, unknown_outcomes = o.unknown_outcomes
           from outbox o
           where o.id = cr.outbox_id and cr.status = 'queued' and o.status in ('sent', 'failed')
             ${runId ? sql`and cr.run_id = ${runId}` : sql``}
@@ -287,10 +293,27 @@ export async function holdForQuietHours(rt: Runtime): Promise<number> {
   return rows.length;
 }
 
+/** NOTIFY channel of pauses and cancels: every instance checks its cleared rows again. */
+export const CAMPAIGN_STOP_CHANNEL = "balanting_campaigns";
+
+/**
+ * A pause or cancel committed: rows the guard cleared in this process are checked again before
+ * they go (at once), and other instances are told (NOTIFY, sent in the caller's transaction).
+ */
+export async function announceStop(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CAMPAIGN_STOP_CHANNEL}, '')`);
+}
+export function stopCommitted(): void {
+  invalidateSendGuard(CAMPAIGN_KIND);
+}
+
 /**
  * The check right before a campaign message is sent (engine.ts SendGuard): the person has not
  * opted out (BERHENTI after the list was frozen), the run is not paused or cancelled, and it is not
  * quiet hours. Anything else puts the row back or removes it, in one transaction with the list.
+ * A row cleared to go is marked attempted (outbox.attempted_at) in the same round trip, so a
+ * sender dying from here on leaves a counted unknown outcome; a row no longer held by `holder`
+ * (taken over after a stall) is not sent.
  */
 async function campaignGuard(rt: Runtime, row: { id: number; dedupeKey: string | null }, holder: string): Promise<"send" | "handled"> {
   const recipientId = Number(row.dedupeKey?.slice("campaign:".length));
@@ -303,8 +326,14 @@ async function campaignGuard(rt: Runtime, row: { id: number; dedupeKey: string |
         where cr.id = ${recipientId} ${lock ? sql`for update of cr` : sql``}`;
   const sendable = (r: { run_status: string; opted_out: boolean } | undefined) => !r || (!r.opted_out && r.run_status === "running");
   // The common case in one round trip, without a transaction; anything else is decided again under a lock.
-  const [seen] = await queryRows<{ id: number; run_status: string; opted_out: boolean }>(rt.db, verdictSql(false));
-  if (sendable(seen) && !inQuietHours(now, quiet)) return "send";
+  const [seen] = await queryRows<{ id: number; run_status: string; opted_out: boolean; ours: number }>(
+    rt.db,
+    sql`with mark as (update outbox set attempted_at = now() where id = ${row.id} and claimed_by = ${holder} and status = 'sending' returning 1)
+        select v.*, (select count(*) from mark)::int as ours from (${verdictSql(false)}) v
+        right join (select 1) one on true`,
+  );
+  if (!seen || Number(seen.ours) === 0) return "handled";
+  if (sendable(seen.id === null ? undefined : seen) && !inQuietHours(now, quiet)) return "send";
   return rt.db.transaction(async (tx) => {
     const [r] = await queryRows<{ id: number; run_status: string; opted_out: boolean }>(tx, verdictSql(true));
     if (!r) return "send";
@@ -320,7 +349,7 @@ async function campaignGuard(rt: Runtime, row: { id: number; dedupeKey: string |
     if (r.run_status !== "running") return drop("pending", null);
     if (inQuietHours(now, quiet)) {
       await tx.execute(
-        sql`update outbox set status = 'queued', claimed_by = null, next_attempt_at = ${quietEnd(now, quiet).toISOString()}::timestamptz
+        sql`update outbox set status = 'queued', claimed_by = null, attempted_at = null, next_attempt_at = ${quietEnd(now, quiet).toISOString()}::timestamptz
             where id = ${row.id} and claimed_by = ${holder}`,
       );
       return "handled";
@@ -329,4 +358,8 @@ async function campaignGuard(rt: Runtime, row: { id: number; dedupeKey: string |
   });
 }
 
-registerSendGuard(CAMPAIGN_KIND, campaignGuard);
+registerSendGuard(CAMPAIGN_KIND, campaignGuard, {
+  // The clock again at the moment of sending: the check ran a few rows ahead of the slot.
+  atSend: (rt) => !inQuietHours(rt.clock.now(), campaignSettings(rt.config).quiet),
+  notifyChannel: CAMPAIGN_STOP_CHANNEL,
+});

@@ -91,6 +91,12 @@ export interface ChannelAdapter {
    * holding the socket). Only such an instance takes the channel's sender lease. Default: yes.
    */
   canSend?(): boolean;
+  /**
+   * Whether a message must wait before it is sent, and until when (WhatsApp by Baileys while
+   * WhatsApp restricts the number: bulk and first contacts). The outbox puts it back in the queue
+   * until then, without counting an attempt; `reason` is kept as its last error. Default: never.
+   */
+  holdUntil?(address: string, context: SendContext): { until: Date; reason: string } | null;
   /** Provider calls one send makes (Telegram splits long texts); the pacing counts each. Default 1. */
   cost?(message: OutboundMessage): number;
   /** Connects (polling, sockets); webhooks need nothing here. */

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { contacts } from "../contacts/contacts.sql.js";
 import type { MessageKind, OutboundMessage } from "./channel.js";
+import type { SafetyCause, SafetyDetail } from "./whatsapp/safety.js";
 
 /**
  * Ledger of inbound messages, one row per (channel, provider id): a redelivered or twice-received
@@ -38,6 +39,14 @@ export const outbox = pgTable(
     lastError: text("last_error"),
     /** The sender instance holding the row while "sending"; reclaimed when its lease lapses. */
     claimedBy: text("claimed_by"),
+    /**
+     * Set by a send guard just before the row's send slot (campaigns): the send may have reached the
+     * provider. A row put back in the queue after its sender died with this set counts an unknown
+     * outcome; every orderly hand-back clears it.
+     */
+    attemptedAt: timestamp("attempted_at", { withTimezone: true }),
+    /** Times the row was queued again after its sender died mid-send (attemptedAt set): possibly sent twice. */
+    unknownOutcomes: smallint("unknown_outcomes").notNull().default(0),
     externalId: text("external_id"),
     /**
      * What sending needs to know about the recipient, stored with the row by senders that know it
@@ -79,3 +88,19 @@ export const whatsappAuth = pgTable("whatsapp_auth", {
   value: jsonb("value").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * WhatsApp's restrictions on the service's number in force (whatsapp/safety.ts): one row per linked
+ * number and cause, until it lifts, so a restart keeps the pause. `account` is the number's digits.
+ */
+export const whatsappSafety = pgTable(
+  "whatsapp_safety",
+  {
+    account: text("account").notNull(),
+    cause: text("cause").$type<SafetyCause>().notNull(),
+    detail: jsonb("detail").$type<SafetyDetail>().notNull().default({}),
+    since: timestamp("since", { withTimezone: true }).notNull(),
+    liftsAt: timestamp("lifts_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.cause] })],
+);

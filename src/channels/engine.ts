@@ -11,8 +11,13 @@
 //   is not paced and keeps no lease (its mailboxes live in the process that serves the page);
 // - enqueue() sends NOTIFY balanting_outbox in its transaction: the sending instance wakes when the
 //   rows commit, whichever instance queued them; a short poll covers a missed notification.
-// A send whose result could not be recorded before a crash is sent again (at least once); every
-// other path sends a row exactly once.
+// A send whose result could not be recorded before a crash is sent again (at least once) and
+// counted (outbox.unknown_outcomes, for rows a send guard marked just before their slot); every
+// other path sends a row exactly once. Before each send the engine checks by its own clock that
+// the row was claimed under its current id and that the lease has a quarter of OUTBOUND_LEASE_MS
+// to spare. After a stalled event loop it sends nothing until the lease is renewed: a renewal
+// succeeds only if the lease never lapsed in the database; otherwise it drops what it holds and
+// claims afresh under a new id, rather than race the instance that may have taken the rows over.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
@@ -23,6 +28,7 @@ import type { Runtime } from "../runtime.js";
 import { SendError, type ChannelName } from "./channel.js";
 import { outbox } from "./channels.sql.js";
 import type { ChannelHub } from "./hub.js";
+import { recordOutcome } from "./outcomes.js";
 import { backoffMs, ChannelPacer, LANES, laneRank, type ChannelPacing, type Lane } from "./pacing.js";
 import * as metrics from "../metrics/index.js";
 
@@ -41,6 +47,8 @@ export interface EngineSettings {
   retryBaseMs: number;
   retryMaxMs: number;
   maxAttempts: number;
+  /** The engine's monotonic clock in ms (default performance.now); tests move it to stand for a stalled event loop. */
+  monotonic?: () => number;
 }
 
 /** Pacing and engine settings from the configuration. */
@@ -94,9 +102,13 @@ type Outcome = "sent" | "retrying" | "failed" | "released";
 interface Held {
   row: OutboxRow;
   lane: Lane;
+  /** The instance id it was claimed under: sendable only while that id's lease is ours. */
+  holder: string;
+  /** Its guard's version when the check that passed it began (a pause since then means: check again). */
+  guardVersion?: number;
   /** Its kind's send guard: being checked, or passed (then it may take the next slot). */
   guard?: "checking" | "passed";
-  /** After a failed check (database away): not checked again before this (performance.now()). */
+  /** After a failed check (database away): not checked again before this (the engine's clock). */
   guardAfter?: number;
   recipient: Recipient | undefined;
   settle: (outcome: Outcome) => void;
@@ -129,11 +141,38 @@ interface ChannelState {
  * never delays a paced send (a send leaving late bunches the next ones at the provider).
  */
 export type SendGuard = (rt: Runtime, row: OutboxRow, holder: string) => Promise<"send" | "handled">;
-const sendGuards = new Map<string, SendGuard>();
+
+export interface SendGuardOptions {
+  /**
+   * A check without I/O at the very moment of sending (quiet hours by the clock): false means the
+   * guard's verdict no longer holds and it runs again before the row may go.
+   */
+  atSend?: (rt: Runtime, row: OutboxRow) => boolean;
+  /** A NOTIFY channel on which any instance announces that verdicts may have changed (a pause). */
+  notifyChannel?: string;
+}
+
+interface RegisteredGuard {
+  check: SendGuard;
+  options: SendGuardOptions;
+  /** Bumped by invalidateSendGuard: verdicts given before are checked again. */
+  version: number;
+}
+const sendGuards = new Map<string, RegisteredGuard>();
 
 /** Registers the guard of a message kind (one per kind; the last registration wins). */
-export function registerSendGuard(kind: string, guard: SendGuard): void {
-  sendGuards.set(kind, guard);
+export function registerSendGuard(kind: string, guard: SendGuard, options: SendGuardOptions = {}): void {
+  sendGuards.set(kind, { check: guard, options, version: 0 });
+}
+
+/**
+ * Verdicts this kind's guard gave so far may be stale (a pause or cancel just committed): every row
+ * already passed is checked again before it is sent. Immediate in this process; other instances
+ * learn it from the guard's notifyChannel.
+ */
+export function invalidateSendGuard(kind: string): void {
+  const guard = sendGuards.get(kind);
+  if (guard) guard.version++;
 }
 
 /**
@@ -159,12 +198,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class OutboundEngine {
   readonly counters: EngineCounters = { sent: 0, retrying: 0, failed: 0, rateLimited: 0, transient: 0 };
-  /** Emits "outcome" (outbox id, outcome) after each send's outcome is recorded. */
+  /** Emits "sending" (outbox id) as a send starts, "outcome" (outbox id, outcome) after its outcome is recorded. */
   readonly events = new EventEmitter();
   private id = randomUUID();
   private readonly channels = new Map<string, ChannelState>();
   private readonly held = new Map<number, Held>();
-  /** performance.now() until which this instance's lease (and channel leases) are surely valid. */
+  /** The engine's clock (this.now()) until which this instance's lease (and channel leases) are surely valid. */
   private leaseValidUntil = 0;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private heartbeatRunning: Promise<void> | null = null;
@@ -177,12 +216,18 @@ export class OutboundEngine {
   private wakeLoop: (() => void) | null = null;
   private wakeRequested = false;
   private unlisten: (() => Promise<void>) | null = null;
+  private readonly now: () => number;
+  /** A claim is sent only while its lease has at least this long to run (the send's own time to leave). */
+  private readonly sendMarginMs: number;
 
   constructor(
     private readonly rt: Runtime,
     private readonly hub: ChannelHub,
     readonly settings: EngineSettings,
-  ) {}
+  ) {
+    this.now = settings.monotonic ?? (() => performance.now());
+    this.sendMarginMs = settings.leaseMs / 4;
+  }
 
   // ---- continuous mode (main.ts) ----------------------------------------------------------
 
@@ -192,7 +237,14 @@ export class OutboundEngine {
     this.running = true;
     this.led = new Set(this.unleasedChannels());
     try {
-      this.unlisten = (await this.rt.listen?.(OUTBOX_NOTIFY_CHANNEL, () => this.wake())) ?? null;
+      const unlisten = [(await this.rt.listen?.(OUTBOX_NOTIFY_CHANNEL, () => this.wake())) ?? null];
+      // Another instance paused a campaign (say): verdicts given here are checked again before sending.
+      for (const [kind, guard] of sendGuards) {
+        if (guard.options.notifyChannel) unlisten.push((await this.rt.listen?.(guard.options.notifyChannel, () => invalidateSendGuard(kind))) ?? null);
+      }
+      this.unlisten = async () => {
+        for (const u of unlisten) await u?.();
+      };
     } catch (err) {
       this.rt.log.warn({ err }, "outbox: LISTEN failed; polling only");
     }
@@ -321,14 +373,14 @@ export class OutboundEngine {
 
   /** Renews leases when a third of their time has passed (or they lapsed); serialised. */
   private async heartbeat(force = false): Promise<void> {
-    const due = force || performance.now() > this.leaseValidUntil - (this.settings.leaseMs * 2) / 3;
+    const due = force || this.now() > this.leaseValidUntil - (this.settings.leaseMs * 2) / 3;
     if (!due) return;
     this.heartbeatRunning ??= this.renew().finally(() => (this.heartbeatRunning = null));
     await this.heartbeatRunning;
   }
 
   private async renew(): Promise<void> {
-    const started = performance.now();
+    const started = this.now();
     if (started > this.leaseValidUntil && this.held.size > 0) {
       // Our lease may have lapsed and others may have taken our rows: drop them and start afresh.
       this.dropAll();
@@ -339,14 +391,23 @@ export class OutboundEngine {
     if (this.running) {
       for (const a of this.hub.adapters()) if (a.name !== "web" && a.canSend?.() !== false) names.push(`channel:${a.name}`);
     }
+    // An instance lease that lapsed in the database is not renewed (its rows may have been taken
+    // over meanwhile: a clock or a stall we did not see); a channel lease that lapsed is anyone's.
     const rows = await queryRows<{ name: string }>(
       this.rt.db,
       sql`insert into outbox_leases (name, holder, expires_at)
           select n, ${this.id}, now() + ${lease}::interval from unnest(${`{${names.join(",")}}`}::text[]) as n
           on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
-            where outbox_leases.holder = excluded.holder or outbox_leases.expires_at < now()
+            where (outbox_leases.holder = excluded.holder and outbox_leases.expires_at > now())
+               or (outbox_leases.expires_at <= now() and outbox_leases.name like 'channel:%')
           returning name`,
     );
+    if (!rows.some((r) => r.name === `instance:${this.id}`)) {
+      this.dropAll();
+      this.leaseValidUntil = 0;
+      this.id = randomUUID();
+      return this.renew();
+    }
     this.leaseValidUntil = started + this.settings.leaseMs;
     if (this.running) {
       const led = new Set([...this.unleasedChannels(), ...rows.flatMap((r) => (r.name.startsWith("channel:") ? [r.name.slice(8)] : []))]);
@@ -403,7 +464,7 @@ export class OutboundEngine {
     if (ids.length === 0) return;
     await this.rt.db
       .update(outbox)
-      .set({ status: "queued", claimedBy: null })
+      .set({ status: "queued", claimedBy: null, attemptedAt: null })
       .where(and(inArray(outbox.id, ids), eq(outbox.claimedBy, this.id)));
     for (const id of ids) this.held.get(id)?.settle("released");
   }
@@ -424,7 +485,7 @@ export class OutboundEngine {
         lanes: LANES.map(() => []),
         guardAhead: 0,
         busy: new Set(),
-        pacer: new ChannelPacer(pacing, performance.now()),
+        pacer: new ChannelPacer(pacing, this.now()),
         timer: null,
         timerAt: 0,
         buffer: Math.max(20, Math.ceil(perSecond * 10)),
@@ -465,25 +526,28 @@ export class OutboundEngine {
     if (q.limit <= 0) return [];
     const now = this.rt.clock.now();
     const me = this.id;
-    const rows = await this.rt.db.transaction(async (tx) => {
-      const due = tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.status, "queued"),
-            inArray(outbox.channel, q.channels),
-            lte(outbox.nextAttemptAt, now),
-            q.ids ? inArray(outbox.id, q.ids) : undefined,
-            q.minLane !== undefined ? gte(outbox.lane, q.minLane) : undefined,
-            q.maxLane !== undefined ? lte(outbox.lane, q.maxLane) : undefined,
-          ),
-        )
-        .orderBy(asc(outbox.lane), asc(outbox.id))
-        .limit(q.limit)
-        .for("update", { skipLocked: true });
-      return tx.update(outbox).set({ status: "sending", claimedBy: me }).where(inArray(outbox.id, due)).returning();
-    });
+    // One statement (its own transaction): the due rows locked, skipping rows another claim holds, and marked ours.
+    const db = this.rt.db;
+    const due = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, "queued"),
+          inArray(outbox.channel, q.channels),
+          lte(outbox.nextAttemptAt, now),
+          q.ids ? inArray(outbox.id, q.ids) : undefined,
+          q.minLane !== undefined ? gte(outbox.lane, q.minLane) : undefined,
+          q.maxLane !== undefined ? lte(outbox.lane, q.maxLane) : undefined,
+          // Only while our instance lease lives in the database: an instance that stalled past it
+          // (and does not know yet) claims nothing the others may be sending.
+          sql`exists (select 1 from outbox_leases l where l.name = ${`instance:${me}`} and l.expires_at > now())`,
+        ),
+      )
+      .orderBy(asc(outbox.lane), asc(outbox.id))
+      .limit(q.limit)
+      .for("update", { skipLocked: true });
+    const rows = await db.update(outbox).set({ status: "sending", claimedBy: me }).where(inArray(outbox.id, due)).returning();
     if (rows.length === 0) return [];
     rows.sort((a, b) => a.lane - b.lane || a.id - b.id);
     let contexts: Map<string, Recipient>;
@@ -498,7 +562,7 @@ export class OutboundEngine {
       let settle!: (o: Outcome) => void;
       const done = new Promise<Outcome>((resolve) => (settle = resolve));
       const lane = LANES[Math.min(Math.max(row.lane, 0), LANES.length - 1)] as Lane;
-      const held: Held = { row, lane, recipient: contexts.get(contextKey(row)), done, settle };
+      const held: Held = { row, lane, holder: me, recipient: contexts.get(contextKey(row)), done, settle };
       void done.then((outcome) => {
         this.held.delete(row.id);
         this.events.emit("outcome", row.id, outcome);
@@ -519,7 +583,7 @@ export class OutboundEngine {
     const state = this.state(channel);
     const adapter = this.hub.get(channel);
     for (;;) {
-      const now = performance.now();
+      const now = this.now();
       const channelWait = state.pacer.channelWaitMs(now);
       if (channelWait > 0) return this.later(channel, channelWait);
       let pick: { lane: number; index: number } | null = null;
@@ -537,11 +601,24 @@ export class OutboundEngine {
           }
           if (outsideWindow(h, this.rt.clock.now()) && !state.pacer.tierAllows(address, h.lane, now)) continue;
           const guard = sendGuards.get(h.row.kind);
+          if (guard && h.guard === "passed" && !this.verdictHolds(guard, h)) {
+            // Paused, cancelled or quiet hours since its check: checked again before it may go.
+            h.guard = undefined;
+            state.guardAhead = Math.max(0, state.guardAhead - 1);
+          }
           if (guard && h.guard !== "passed") {
             if (h.guard === undefined && state.guardAhead < MAX_GUARD_AHEAD) {
               if ((h.guardAfter ?? 0) <= now) this.checkGuard(channel, state, h, guard);
               else soonest = Math.min(soonest, (h.guardAfter ?? 0) - now);
             }
+            continue;
+          }
+          // The channel holds this message back (WhatsApp's restrictions): back to the queue until then.
+          const hold = adapter?.holdUntil?.(address, { kind: h.row.kind, lang: h.recipient?.lang ?? "id", lastInboundAt: h.recipient?.lastInboundAt ?? null });
+          if (hold) {
+            list.splice(i--, 1);
+            if (h.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
+            void this.postpone(h, hold);
             continue;
           }
           pick = { lane, index: i };
@@ -551,6 +628,16 @@ export class OutboundEngine {
       if (!pick) {
         if (soonest < Infinity) this.later(channel, soonest);
         return;
+      }
+      const next = (state.lanes[pick.lane] as Held[])[pick.index] as Held;
+      if (!this.stopped && !this.claimHolds(next, now)) {
+        // Our lease is short of the margin (its renewal is late): nothing is sent until it is renewed.
+        if (next.holder === this.id && !this.crashed) return this.renewThenPump(channel);
+        // Claimed under an id whose lease lapsed: the row may be someone else's now.
+        (state.lanes[pick.lane] as Held[]).splice(pick.index, 1);
+        if (next.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
+        this.dropClaim(next);
+        continue;
       }
       const [h] = (state.lanes[pick.lane] as Held[]).splice(pick.index, 1) as [Held];
       if (h.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
@@ -568,7 +655,7 @@ export class OutboundEngine {
         .finally(() => {
           // The next message to this person is spaced from this one's answer, so network delays
           // cannot bring two closer together at the provider than its per-chat limit.
-          state.pacer.finished(h.row.address, performance.now(), cost);
+          state.pacer.finished(h.row.address, this.now(), cost);
           state.busy.delete(h.row.address);
           if (this.running && (state.lanes[2]?.length ?? 0) + (state.lanes[3]?.length ?? 0) < state.buffer / 2) this.wake();
           this.pump(channel);
@@ -576,12 +663,61 @@ export class OutboundEngine {
     }
   }
 
+  /** Whether a passed guard's verdict still holds now: no pause or cancel since, and its clock check. */
+  private verdictHolds(guard: RegisteredGuard, h: Held): boolean {
+    return h.guardVersion === guard.version && (guard.options.atSend?.(this.rt, h.row) ?? true);
+  }
+
+  /**
+   * Whether a held row may be sent now: claimed under our current id, and our lease has a margin
+   * left for the request to leave (a stalled event loop can outlast the lease; the instance that
+   * took the row over then sends it).
+   */
+  private claimHolds(h: Held, now: number): boolean {
+    return !this.crashed && h.holder === this.id && now < this.leaseValidUntil - this.sendMarginMs;
+  }
+
+  /**
+   * Renews the leases now, then sends on. A renewal succeeds only while our instance lease is
+   * alive in the database, so every claim made under it is ours again; if it lapsed, renew()
+   * drops what we hold and starts under a new id (the rows are claimed afresh).
+   */
+  private renewThenPump(channel: string): void {
+    void this.heartbeat(true).then(
+      () => {
+        if (!this.stopped) this.pump(channel);
+      },
+      (err: unknown) => {
+        this.rt.log.warn({ err }, "outbox: lease renewal failed");
+        if (!this.stopped) this.later(channel, 1_000);
+      },
+    );
+  }
+
+  /** Hands a row whose claim is no longer safely ours back to the queue (if still ours), then renews and claims again. */
+  private dropClaim(h: Held): void {
+    h.settle("released");
+    if (this.crashed) return;
+    void this.rt.db
+      .update(outbox)
+      .set({ status: "queued", claimedBy: null, attemptedAt: null })
+      .where(and(eq(outbox.id, h.row.id), eq(outbox.claimedBy, h.holder), eq(outbox.status, "sending")))
+      .catch(() => {}) // the database away: the row returns with our lapsed lease's reclaim
+      .finally(() => {
+        if (!this.running) return;
+        void this.heartbeat(true).catch(() => {});
+        this.wake();
+      });
+  }
+
   /** Runs a held row's send guard; the row is sent once it passes, or leaves the lane when handled. */
-  private checkGuard(channel: string, state: ChannelState, h: Held, guard: SendGuard): void {
+  private checkGuard(channel: string, state: ChannelState, h: Held, guard: RegisteredGuard): void {
     h.guard = "checking";
+    h.guardVersion = guard.version;
     state.guardAhead++;
     const settled = () => (state.guardAhead = Math.max(0, state.guardAhead - 1));
-    void guard(this.rt, h.row, this.id)
+    void guard
+      .check(this.rt, h.row, h.holder)
       .then(
         (verdict) => {
           if (verdict === "send") {
@@ -598,7 +734,7 @@ export class OutboundEngine {
           settled();
           this.rt.log.warn({ err, outboxId: h.row.id }, "outbox: send guard failed; checking again shortly");
           h.guard = undefined;
-          h.guardAfter = performance.now() + 1_000;
+          h.guardAfter = this.now() + 1_000;
         },
       )
       .finally(() => {
@@ -608,7 +744,7 @@ export class OutboundEngine {
 
   private later(channel: string, ms: number): void {
     const state = this.state(channel);
-    const at = performance.now() + ms;
+    const at = this.now() + ms;
     if (state.timer && state.timerAt <= at) return;
     if (state.timer) clearTimeout(state.timer);
     state.timerAt = at;
@@ -622,18 +758,28 @@ export class OutboundEngine {
     if (jitter > 0) await sleep(jitter);
     const row = h.row;
     const adapter = this.hub.get(row.channel);
-    if (this.crashed || performance.now() > this.leaseValidUntil) {
-      // Our lease may have lapsed (a long pause): another instance may own this row now.
-      h.settle("released");
+    if (!this.claimHolds(h, this.now())) {
+      // Our lease may lapse before the request leaves (a long pause): another instance may own this
+      // row now. Claimed under our id: back to the lane until the lease is renewed; else dropped.
+      if (h.holder === this.id && !this.crashed) this.state(row.channel).lanes[laneRank(h.lane)]?.unshift(h);
+      else this.dropClaim(h);
+      return;
+    }
+    const guard = sendGuards.get(row.kind);
+    if (jitter > 0 && guard && !this.verdictHolds(guard, h)) {
+      // Paused or quiet hours during the jitter wait: back to the lane, checked again.
+      h.guard = undefined;
+      this.state(row.channel).lanes[laneRank(h.lane)]?.unshift(h);
       return;
     }
     if (!adapter) {
-      await recordOutcome(this.rt, row.id, { status: "queued", claimedBy: null, nextAttemptAt: new Date(this.rt.clock.now().getTime() + 60_000) });
+      await recordOutcome(this.rt, row.id, { status: "queued", claimedBy: null, attemptedAt: null, nextAttemptAt: new Date(this.rt.clock.now().getTime() + 60_000) });
       h.settle("released");
       return;
     }
     try {
       const context = { kind: row.kind, lang: h.recipient?.lang ?? "id", lastInboundAt: h.recipient?.lastInboundAt ?? null } as const;
+      this.events.emit("sending", row.id);
       const result = await adapter.send(row.address, row.message, context);
       // A person who erased their data: once their last message has left, its row goes too.
       await recordOutcome(this.rt, row.id, row.forgetAfterSend ? null : {
@@ -653,6 +799,17 @@ export class OutboundEngine {
     }
   }
 
+  /** A held-back message goes back to the queue until the channel lets it go; no attempt counted. */
+  private async postpone(h: Held, hold: { until: Date; reason: string }): Promise<void> {
+    metrics.outboundMessages.inc({ channel: h.row.channel, lane: h.lane, result: "held" });
+    try {
+      await recordOutcome(this.rt, h.row.id, { status: "queued", claimedBy: null, lastError: hold.reason.slice(0, 500), nextAttemptAt: hold.until });
+    } catch (err) {
+      this.rt.log.warn({ err, outboxId: h.row.id }, "outbox: putting a held message back failed");
+    }
+    h.settle("released");
+  }
+
   private async failed(h: Held, err: unknown): Promise<void> {
     const row = h.row;
     const reason = err instanceof Error ? err.message.slice(0, 500) : String(err);
@@ -663,7 +820,7 @@ export class OutboundEngine {
       metrics.rateLimited.inc({ channel: row.channel });
       metrics.outboundMessages.inc({ channel: row.channel, lane: h.lane, result: "rate_limited" });
       const wait = err.retryAfterMs ?? 1_000;
-      state.pacer.pause(performance.now(), wait, err.scope === "recipient" ? row.address : undefined);
+      state.pacer.pause(this.now(), wait, err.scope === "recipient" ? row.address : undefined);
       this.rt.log.warn({ outboxId: row.id, channel: row.channel, retryAfterMs: wait }, "send rate-limited; waiting");
       if (wait <= MAX_HELD_RETRY_AFTER_MS && !this.stopped) {
         state.lanes[laneRank(h.lane)]?.unshift(h);
@@ -672,6 +829,7 @@ export class OutboundEngine {
       await recordOutcome(this.rt, row.id, {
         status: "queued",
         claimedBy: null,
+        attemptedAt: null,
         lastError: reason,
         nextAttemptAt: new Date(this.rt.clock.now().getTime() + wait),
       });
@@ -687,6 +845,7 @@ export class OutboundEngine {
       await recordOutcome(this.rt, row.id, {
         status: "queued",
         claimedBy: null,
+        attemptedAt: null,
         attempts,
         lastError: reason,
         nextAttemptAt: new Date(this.rt.clock.now().getTime() + delay),
@@ -717,38 +876,21 @@ function outsideWindow(h: Held, now: Date): boolean {
   return !at || now.getTime() - at.getTime() >= 86_400_000;
 }
 
-/** Rows left "sending" by an instance whose lease lapsed (or by the previous outbox) go back to the queue. */
+/**
+ * Rows left "sending" by an instance whose lease lapsed (or by the previous outbox) go back to the
+ * queue. One its send guard had cleared for sending may have reached the provider: sent again (no
+ * idempotency key on Telegram or Baileys) and counted in unknown_outcomes.
+ */
 export async function reclaimOrphans(db: DbOrTx): Promise<number> {
   const rows = await queryRows<{ id: number }>(
     db,
-    sql`update outbox set status = 'queued', claimed_by = null
+    sql`update outbox set status = 'queued', claimed_by = null, attempted_at = null,
+          unknown_outcomes = unknown_outcomes + case when attempted_at is not null then 1 else 0 end
         where status = 'sending'
           and not exists (select 1 from outbox_leases l where l.name = 'instance:' || outbox.claimed_by and l.expires_at > now())
         returning id`,
   );
   return rows.length;
-}
-
-/** Waits between tries to record a send's outcome while the database is away (about 4 minutes in all). */
-const OUTCOME_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 15_000, 15_000, 30_000, 30_000, 30_000, 30_000, 30_000, 30_000];
-
-/**
- * Records what happened to a send (null: the row is deleted). The message has left already: if the database is away now, the
- * row would stay "sending" and be sent again after a reclaim, so the outcome is retried until the
- * database is back (a crash meanwhile still means at-least-once, never lost).
- */
-async function recordOutcome(rt: Runtime, id: number, outcome: Partial<typeof outbox.$inferInsert> | null): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (outcome === null) await rt.db.delete(outbox).where(eq(outbox.id, id));
-      else await rt.db.update(outbox).set(outcome).where(eq(outbox.id, id));
-      return;
-    } catch (err) {
-      const delay = OUTCOME_RETRY_MS[attempt];
-      if (delay === undefined) throw err;
-      await sleep(delay);
-    }
-  }
 }
 
 const contextKey = (row: Pick<OutboxRow, "channel" | "address">) => `${row.channel}\u0000${row.address}`;

@@ -8,7 +8,7 @@ import { ChannelHub } from "./hub.js";
 import { engineFor, type OutboundEngine } from "./engine.js";
 import { deliverOutbox, markFailedByExternalId, requeueStale } from "./outbox.js";
 import { telegramAdapterFromConfig } from "./telegram/index.js";
-import { createWhatsAppCloudAdapter, whatsAppCloudSettings, type CloudStatus } from "./whatsapp-cloud/index.js";
+import { createWhatsAppCloudAdapter, loadTemplates, templateBook, whatsAppCloudSettings, type CloudStatus } from "./whatsapp-cloud/index.js";
 import { createWebChatAdapter } from "./web/adapter.js";
 import type { WebChatLimits } from "./web/routes.js";
 
@@ -47,6 +47,7 @@ export async function createChannels(rt: Runtime, options: { webChatLimits?: Par
         i18n: rt.i18n,
         clock: rt.clock,
         onStatuses: (statuses) => recordCloudStatuses(rt, statuses),
+        templates: templateBook(() => loadTemplates(rt.db, rt.config.WHATSAPP_CLOUD_TEMPLATES)),
       }),
     );
   }

@@ -1,7 +1,7 @@
 // Every outbound message is a row first (queued), then sent by the channel's adapter (sent), or
 // retried when the failure is transient, or marked failed with the reason. The outbound engine
 // (engine.ts) claims and paces the rows; this file is the API the rest of the service uses.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { rawQuery, type DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import type { MessageKind, OutboundMessage } from "./channel.js";
@@ -36,9 +36,20 @@ export interface Enqueue {
  */
 export async function enqueue(db: DbOrTx, items: Enqueue[], now: Date): Promise<number[]> {
   if (items.length === 0) return [];
-  // One JSON parameter for all rows (json_to_recordset): at a morning's reminder volume a
+  // Insert and NOTIFY in one statement (outbox_enqueue, src/db/routines.ts), prepared once per
+  // connection (rawQuery); one JSON parameter for all rows: at a morning's reminder volume a
   // parameter per column per row costs more than everything else in the transaction.
-  const rows = items.map(({ context, ...i }) => ({
+  const [row] = await rawQuery<{ ids: unknown }>(db, "select outbox_enqueue($1::timestamptz, $2::text::json, $3) as ids", [
+    now.toISOString(),
+    JSON.stringify(outboxRows(items)),
+    OUTBOX_NOTIFY_CHANNEL,
+  ]);
+  return parseIds(row?.ids);
+}
+
+/** The rows as outbox_enqueue (and inbound_finish) read them. */
+export function outboxRows(items: Enqueue[]): Record<string, unknown>[] {
+  return items.map(({ context, ...i }) => ({
     ...i,
     kind: i.kind ?? "reply",
     lane: laneRank(laneOf(i.kind)),
@@ -47,21 +58,12 @@ export async function enqueue(db: DbOrTx, items: Enqueue[], now: Date): Promise<
     lang: context?.lang,
     lastInboundAt: context?.lastInboundAt?.toISOString(),
   }));
-  const at = now.toISOString();
-  // The same text every time: prepared once per connection (rawQuery).
-  const inserted = await rawQuery<{ id: number }>(
-    db,
-    `insert into outbox (contact_id, channel, address, message, kind, lane, dedupe_key, created_at, next_attempt_at, forget_after_send, lang, last_inbound_at)
-     select "contactId", channel, address, message, kind, lane, "dedupeKey", $1::timestamptz, coalesce("notBefore", $1::timestamptz), "forgetAfterSend", lang, "lastInboundAt"
-     from json_to_recordset($2::text::json)
-       as x("contactId" uuid, channel text, address text, message jsonb, kind text, lane smallint, "dedupeKey" text, "notBefore" timestamptz,
-            "forgetAfterSend" boolean, lang text, "lastInboundAt" timestamptz)
-     on conflict (dedupe_key) do nothing
-     returning id::int as id`,
-    [at, JSON.stringify(rows)],
-  );
-  if (inserted.length > 0) await db.execute(sql`select pg_notify(${OUTBOX_NOTIFY_CHANNEL}, '')`);
-  return inserted.map((r) => Number(r.id));
+}
+
+/** A JSON array of ids as the routines return it (text or parsed, by driver). */
+export function parseIds(value: unknown): number[] {
+  const ids = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  return Array.isArray(ids) ? ids.map(Number) : [];
 }
 
 /**

@@ -14,14 +14,12 @@ import type { ConversationDomain } from "../conversation/domain.js";
 import type { Turn } from "../conversation/turn.js";
 import type { DbOrTx } from "../db/client.js";
 import { linkChild } from "../reminders/enrol.js";
-import { formatDate } from "../reminders/render.js";
 import type { Runtime } from "../runtime.js";
 import { children } from "./children.sql.js";
 import { findChildByCode, type Child } from "./index.js";
 import {
   codeAttemptsInLastHour,
   decideCodeLink,
-  decideLinkRequest,
   linkRequestByNumber,
   mayTryCode,
   openLinkRequest,
@@ -30,6 +28,7 @@ import {
   verifiedPhonesOf,
 } from "./linking.js";
 import { preferredChannel } from "../contacts/preferred-channel.js";
+import { applyLinkDecision, phoneHint } from "./link-requests.js";
 
 const NS = "children:link.";
 
@@ -56,11 +55,6 @@ export async function linkByCode(turn: Turn, code: string): Promise<Child | null
   }
   turn.say(`${NS}pending`);
   return null;
-}
-
-/** The last digits of a phone, for a kader checking who asks without the number spelled out. */
-function phoneHint(phone: string | null | undefined): string {
-  return phone ? `…${phone.slice(-4)}` : "-";
 }
 
 /** The active kader of the child's posyandu and the bidan/puskesmas of its desa hear of the request. */
@@ -115,19 +109,10 @@ export async function handleLinkDecision(turn: Turn): Promise<boolean> {
     turn.say(`${NS}decision_unknown`, { number: m[2] });
     return true;
   }
-  await decideLinkRequest(turn.tx, request.id, approve ? "approved" : "rejected", decider, turn.now);
-  if (!approve) {
-    turn.say(`${NS}rejected`, { number: request.number, name: child.name });
-    return true;
-  }
-  const [parent] = await turn.tx.select().from(contacts).where(eq(contacts.id, request.contactId));
-  const result = parent ? await linkChild(turn.rt, turn.tx, parent, child) : "taken";
-  if (!parent || (result !== "linked" && result !== "already")) {
-    turn.say(`${NS}approve_failed`, { number: request.number, name: child.name });
-    return true;
-  }
-  await notifyContact(turn.tx, turn.rt.i18n, parent, `${NS}approved_parent`, { name: child.name, birth: formatDate(child.birthDate) }, turn.now);
-  turn.say(`${NS}approved`, { number: request.number, name: child.name });
+  const outcome = await applyLinkDecision(turn.rt, turn.tx, request, child, approve, decider, turn.now);
+  const vars = { number: request.number, name: child.name };
+  if (outcome === "not_pending") turn.say(`${NS}decision_unknown`, { number: m[2] });
+  else turn.say(`${NS}${outcome}`, vars);
   return true;
 }
 

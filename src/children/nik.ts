@@ -3,7 +3,7 @@
 // (NIK_KEY, or a key file beside the data). Equality search (CARI by NIK, matching on import) uses
 // a keyed HMAC of the NIK, never the NIK itself. UU PDP No. 27/2022 art. 35: the controller
 // protects personal data with technical measures, encryption named among them.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
@@ -22,8 +22,10 @@ export interface NikVault {
 export function nikVault(master: Buffer): NikVault {
   if (master.length !== 32) throw new Error("the NIK key must be 32 bytes");
   const derive = (info: string) => Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), info, 32));
-  const sealKey = derive("balanting nik seal v1");
-  const hashKey = derive("balanting nik hash v1");
+  // Key objects made once: a raw key would be imported again for every NIK sealed or opened (an
+  // export opens one per row).
+  const sealKey = createSecretKey(derive("balanting nik seal v1"));
+  const hashKey = createSecretKey(derive("balanting nik hash v1"));
   const hashOf = (nik: string) => createHmac("sha256", hashKey).update(nik).digest("base64url");
   return {
     hashOf,

@@ -101,6 +101,8 @@ const EnvSchema = z.object({
   WHATSAPP_BAILEYS: onOff.default(false),
   WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 6281234567890").optional(),
   WHATSAPP_SEND_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
+  /** How long bulk and first-contact WhatsApp sends pause after a warning that gives no end time (error 463). */
+  WHATSAPP_SAFETY_PAUSE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   WHATSAPP_CLOUD_TOKEN: z.string().min(1).optional(),
   WHATSAPP_CLOUD_PHONE_ID: z.string().regex(/^\d+$/, "digits only").optional(),
   WHATSAPP_CLOUD_APP_SECRET: z.string().min(1).optional(),

@@ -4,6 +4,11 @@ const ONE_DECIMAL = new Intl.NumberFormat("id-ID", { minimumFractionDigits: 1, m
 const MONTH = new Intl.DateTimeFormat("id-ID", { month: "long", year: "numeric", timeZone: "UTC" });
 const DAY = new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "short", year: "numeric", timeZone: "Asia/Makassar" });
 
+const DAY_TIME = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Makassar" });
+
+/** "4 Des 2026, 14.30 WITA" for an instant. */
+export const formatDateTime = (value: string): string => `${DAY_TIME.format(new Date(value))} WITA`;
+
 /** "23,1%"; a dash without a value. */
 export const formatPercent = (value: number | null | undefined): string => (value === null || value === undefined ? "–" : `${ONE_DECIMAL.format(value)}%`);
 

@@ -11,6 +11,7 @@ import { accountRoutes } from "./pages/account.js";
 import { auditRoutes } from "./pages/audit.js";
 import { campaignRoutes } from "./pages/campaigns.js";
 import { contentRoutes } from "./pages/content.js";
+import { templateRoutes } from "./pages/templates.js";
 import { whatsAppRoutes } from "./pages/whatsapp.js";
 import { anonymousContext, SignInNeeded, type ConsoleDeps } from "./context.js";
 import { html } from "./html.js";
@@ -73,6 +74,8 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
     kaderRoutes(app, deps);
     exportRoutes(app, deps);
     correctionRoutes(app, deps);
+    // Before the topic pages: /konten/template-whatsapp is not a topic.
+    templateRoutes(app, deps);
     contentRoutes(app, deps);
     accountRoutes(app, deps);
     auditRoutes(app, deps);

@@ -6,131 +6,20 @@ import { InboundBusyError, InboundUnavailableError, type InboundMessage, type In
 import { isDatabaseError } from "../db/errors.js";
 import type { ChannelHub } from "../channels/hub.js";
 import { deliverOutbox, enqueue } from "../channels/outbox.js";
-import { contactChannelFromJson, contactFromJson, type Contact, type ContactChannel } from "../contacts/index.js";
-import { rawQuery, type Tx } from "../db/client.js";
 import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
-import { route } from "./router.js";
-import { dialogueStateOf, type DialogueState } from "./state.js";
-import { Turn } from "./turn.js";
+import { handleInboundBatch, SamePersonTwiceError, withoutNul, type InboundResult } from "./group-commit.js";
 import * as metrics from "../metrics/index.js";
 
-/**
- * More messages than this from one person in a minute is flooding: the person is told once that
- * everything will be answered, and the replies to the extra messages go out a minute later per
- * further batch of this size. Nothing is dropped: a real question in a burst is still answered.
- */
-export const FLOOD_LIMIT_PER_MINUTE = 20;
-
-/**
- * Longer texts are answered with "please write shorter" on every channel. 4,096 is
- * Telegram's own message limit: room for a kader's many-line report; WhatsApp allows 65,536.
- */
-export const MAX_INBOUND_TEXT_LENGTH = 4096;
-
-/** When the replies to the n-th message within a minute may go out: at once up to the limit, then a minute per batch. */
-export function floodDelayMs(n: number, limit = FLOOD_LIMIT_PER_MINUTE): number {
-  return n <= limit ? 0 : Math.floor((n - 1) / limit) * 60_000;
-}
-
-/**
- * PostgreSQL text cannot hold NUL (U+0000): it is stripped from everything a provider sends, so a
- * stray NUL is just a missing character rather than a message that fails every time it comes.
- */
-export function withoutNul(message: InboundMessage): InboundMessage {
-  const strip = (v: string) => (v.includes("\u0000") ? v.replaceAll("\u0000", "") : v);
-  const clean: InboundMessage = { ...message, externalId: strip(message.externalId), address: strip(message.address) };
-  if (message.text !== undefined) clean.text = strip(message.text);
-  if (message.payload !== undefined) clean.payload = strip(message.payload);
-  if (message.phone !== undefined) clean.phone = strip(message.phone);
-  return clean;
-}
-
-type Begun =
-  | { duplicate: true }
-  | { duplicate: false; contact: Contact; channel: ContactChannel; created: boolean; recent: number; state: DialogueState | null; expired: boolean };
-
-/** The inbound_begin routine: stores the message and opens the person's turn (see routines.ts). */
-async function beginInbound(tx: Tx, message: InboundMessage, now: Date): Promise<Begun> {
-  const [row] = await rawQuery<{ r: unknown }>(
-    tx,
-    "select inbound_begin($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::timestamptz) as r",
-    [
-      message.channel,
-      message.externalId,
-      message.address,
-      message.phone ?? null,
-      message.receivedAt.toISOString(),
-      new Date(now.getTime() - 60_000).toISOString(),
-      now.toISOString(),
-    ],
-  );
-  const r = (typeof row?.r === "string" ? JSON.parse(row.r) : row?.r) as Record<string, unknown> | undefined;
-  if (!r) throw new Error("inbound_begin returned nothing");
-  if (r.duplicate) return { duplicate: true };
-  return {
-    duplicate: false,
-    contact: contactFromJson(r.contact as Record<string, unknown>),
-    channel: contactChannelFromJson(r.channel as Record<string, unknown>),
-    created: Boolean(r.created),
-    recent: Number(r.recent),
-    state: dialogueStateOf(r.state),
-    expired: Boolean(r.expired),
-  };
-}
-
-export interface InboundResult {
-  duplicate: boolean;
-  outboxIds: number[];
-}
+export { FLOOD_LIMIT_PER_MINUTE, MAX_INBOUND_TEXT_LENGTH, floodDelayMs, withoutNul, type InboundResult } from "./group-commit.js";
 
 /** Stores and handles one message exactly once; returns the queued replies' ids. */
-export async function handleInbound(rt: Runtime, received: InboundMessage): Promise<InboundResult> {
-  const message = withoutNul(received);
+export async function handleInbound(rt: Runtime, message: InboundMessage): Promise<InboundResult> {
   try {
-    return await rt.db.transaction(async (tx) => {
-      const now = rt.clock.now();
-      // Ledger, find-or-create contact, the person's lock, flood count and dialogue state in one
-      // round trip (src/db/routines.ts). A redelivery, or the same message reaching a second
-      // instance, stops at the ledger's unique key.
-      const begun = await beginInbound(tx, message, now);
-      if (begun.duplicate) return { duplicate: true, outboxIds: [] };
-      const { contact, channel, state, expired } = begun;
-
-      const tooLong = (message.text?.length ?? 0) > MAX_INBOUND_TEXT_LENGTH;
-      const lang = contact.lang ?? detectLanguage((message.text ?? "").slice(0, MAX_INBOUND_TEXT_LENGTH)) ?? DEFAULT_LANG;
-      const turn = new Turn(rt, tx, contact, channel, message, lang, state);
-
-      const n = begun.recent;
-      const delayMs = floodDelayMs(n);
-      if (tooLong) {
-        turn.say("conversation:too_long", { max: MAX_INBOUND_TEXT_LENGTH });
-      } else {
-        if (expired) turn.say("conversation:expired");
-        await route(turn);
-      }
-
-      // Each reply carries what sending needs (language, WhatsApp Cloud's window), so the send
-      // side looks nothing up per reply.
-      const context = { lang: turn.contact.lang ?? turn.lang, lastInboundAt: message.receivedAt };
-      const to = { channel: message.channel, address: message.address, context };
-      const replies = turn.replies.map((reply) => ({
-        contactId: turn.erased ? null : contact.id,
-        ...to,
-        message: reply,
-        // Its own kind: WhatsApp Cloud sends it as the `erasure` template outside the 24-hour window.
-        ...(turn.erased ? { forgetAfterSend: true, kind: "erasure" as const } : {}),
-        ...(delayMs > 0 ? { notBefore: new Date(now.getTime() + delayMs) } : {}),
-      }));
-      // The first message over the limit: the person hears at once that the answers are coming.
-      const notice =
-        n === FLOOD_LIMIT_PER_MINUTE + 1 && !turn.erased
-          ? [{ contactId: contact.id, ...to, message: { text: rt.i18n.t(turn.lang, "conversation:flood") } }]
-          : [];
-      const outboxIds = await enqueue(tx, [...notice, ...replies], now);
-      return { duplicate: false, outboxIds };
-    });
+    const [result] = await handleInboundBatch(rt, [message]);
+    if (!result) throw new Error("no result");
+    return result;
   } catch (cause) {
     throw new Error(`handling an inbound ${message.channel} message`, { cause });
   }
@@ -161,6 +50,18 @@ async function databaseAnswers(rt: Runtime): Promise<boolean> {
   }
 }
 
+/** Messages handled together at most (one transaction): bounds the batch's time and its size in memory. */
+export const MAX_BATCH = 32;
+/** Batches in the database at once: while one commits, the next is being answered. */
+const PARALLEL_BATCHES = 2;
+
+interface Waiting {
+  message: InboundMessage;
+  /** The person as far as this instance can tell before the database: one address, one person. */
+  key: string;
+  done: (result: { outboxIds: number[] } | { error: unknown }) => void;
+}
+
 export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxConcurrency?: number } = {}): ConversationSink {
   const sending = new Set<Promise<unknown>>();
   // Bounded work: beyond this many messages in progress a message is refused (503 / tried again),
@@ -168,6 +69,7 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
   const maxConcurrency = options.maxConcurrency ?? rt.config.INBOUND_MAX_CONCURRENCY;
   let inProgress = 0;
 
+  /** One message in its own transaction, tried again on a lost race; the apology when it cannot be handled. */
   const handle = async (message: InboundMessage): Promise<number[]> => {
     let failure: unknown;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -197,6 +99,91 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
     }
   };
 
+  // The group commit: messages wait here (at most maxConcurrency of them) while PARALLEL_BATCHES
+  // batches are in the database; each batch takes the waiting messages in arrival order, skipping
+  // an address that is already in a batch (its earlier message must commit first).
+  let waiting: Waiting[] = [];
+  const busy = new Set<string>();
+  let batches = 0;
+
+  const runBatch = async (batch: Waiting[]): Promise<void> => {
+    let results: InboundResult[] | null = null;
+    if (batch.length > 1) {
+      try {
+        results = await handleInboundBatch(
+          rt,
+          batch.map((w) => w.message),
+        );
+      } catch (err) {
+        // One message's failure (or a deadlock, or the database going away) must not decide the
+        // others': each is handled on its own, with its retries, its apology or its 503.
+        if (!(err instanceof SamePersonTwiceError)) rt.log.warn({ err, messages: batch.length }, "inbound batch failed; handling its messages one by one");
+      }
+    }
+    if (results) {
+      for (const [i, w] of batch.entries()) {
+        const r = results[i] as InboundResult;
+        metrics.inboundMessages.inc({ channel: w.message.channel, outcome: r.duplicate ? "duplicate" : "handled" });
+        w.done({ outboxIds: r.outboxIds });
+      }
+      return;
+    }
+    await Promise.all(batch.map((w) => handle(w.message).then((outboxIds) => w.done({ outboxIds }), (error: unknown) => w.done({ error }))));
+  };
+
+  const pump = (): void => {
+    while (batches < PARALLEL_BATCHES && waiting.length > 0) {
+      const batch: Waiting[] = [];
+      const rest: Waiting[] = [];
+      const keys = new Set<string>();
+      for (const w of waiting) {
+        if (batch.length < MAX_BATCH && !busy.has(w.key) && !keys.has(w.key)) {
+          batch.push(w);
+          keys.add(w.key);
+        } else {
+          rest.push(w);
+        }
+      }
+      if (batch.length === 0) return;
+      waiting = rest;
+      for (const key of keys) busy.add(key);
+      batches++;
+      void runBatch(batch).finally(() => {
+        batches--;
+        for (const key of keys) busy.delete(key);
+        pump();
+      });
+    }
+  };
+
+  const handleGrouped = (message: InboundMessage): Promise<number[]> =>
+    new Promise<number[]>((resolve, reject) => {
+      const key = `${message.channel}\u0000${withoutNul(message).address}`;
+      waiting.push({ message, key, done: (r) => ("error" in r ? reject(r.error instanceof Error ? r.error : new Error(String(r.error))) : resolve(r.outboxIds)) });
+      pump();
+    });
+
+  // Replies go out per channel and tick: the messages finished in the same turn of the event loop
+  // (a batch) are claimed in one transaction, not one each.
+  const pendingIds = new Map<string, { ids: number[]; delivered: Promise<unknown> }>();
+  const deliverSoon = (channel: string, ids: number[]): Promise<unknown> => {
+    let pending = pendingIds.get(channel);
+    if (!pending) {
+      const collected: number[] = [];
+      const delivered = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        pendingIds.delete(channel);
+        return deliverOutbox(rt, hub, { ids: collected });
+      });
+      pending = { ids: collected, delivered };
+      pendingIds.set(channel, pending);
+      const tracked = delivered.catch((err: unknown) => rt.log.error({ err }, "delivering replies failed"));
+      sending.add(tracked);
+      void tracked.finally(() => sending.delete(tracked));
+    }
+    pending.ids.push(...ids);
+    return pending.delivered.catch(() => undefined);
+  };
+
   const sink = async (message: InboundMessage) => {
     if (inProgress >= maxConcurrency) {
       metrics.inboundMessages.inc({ channel: message.channel, outcome: "busy" });
@@ -207,7 +194,7 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
     const timer = metrics.inboundSeconds.startTimer({ channel: message.channel });
     let outboxIds: number[];
     try {
-      outboxIds = await handle(message);
+      outboxIds = await handleGrouped(message);
     } finally {
       inProgress--;
       metrics.inboundInProgress.dec();
@@ -215,12 +202,8 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
     }
     // Sending happens after the caller is answered (webhooks must be acknowledged quickly); a
     // failed send stays in the outbox for the retry job.
-    const delivered = deliverOutbox(rt, hub, { ids: outboxIds }).catch((err: unknown) =>
-      rt.log.error({ err }, "delivering replies failed"),
-    );
-    sending.add(delivered);
-    void delivered.finally(() => sending.delete(delivered));
-    return { delivered };
+    if (outboxIds.length === 0) return { delivered: Promise.resolve() };
+    return { delivered: deliverSoon(message.channel, outboxIds) };
   };
   return Object.assign(sink, { idle: async () => void (await Promise.allSettled([...sending])) });
 }

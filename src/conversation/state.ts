@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { conversationStates } from "../contacts/contacts.sql.js";
-import { rawQuery, type DbOrTx } from "../db/client.js";
+import type { DbOrTx } from "../db/client.js";
 
 /** The dialogue time-out: a dialogue left this long is forgotten (the person is told, and starts over). */
 export const DIALOGUE_TIMEOUT_MS = 24 * 60 * 60_000;
@@ -42,20 +42,4 @@ export async function loadState(
     return { state: null, expired: row.flow !== "faq" };
   }
   return { state: { flow: row.flow, step: row.step, data: row.data }, expired: false };
-}
-
-// saveState and clearState run on most turns: hand-written and prepared (rawQuery).
-export async function saveState(tx: DbOrTx, contactId: string, state: DialogueState, now: Date, ttlMs = DIALOGUE_TIMEOUT_MS) {
-  await rawQuery(
-    tx,
-    `insert into conversation_states (contact_id, flow, step, data, updated_at, expires_at)
-     values ($1::uuid, $2, $3, $4::text::jsonb, $5::timestamptz, $6::timestamptz)
-     on conflict (contact_id) do update set flow = excluded.flow, step = excluded.step, data = excluded.data,
-       updated_at = excluded.updated_at, expires_at = excluded.expires_at`,
-    [contactId, state.flow, state.step, JSON.stringify(state.data), now.toISOString(), new Date(now.getTime() + ttlMs).toISOString()],
-  );
-}
-
-export async function clearState(tx: DbOrTx, contactId: string) {
-  await rawQuery(tx, "delete from conversation_states where contact_id = $1::uuid", [contactId]);
 }

@@ -6,12 +6,18 @@ import type { Tx } from "../db/client.js";
 import type { Lang } from "../i18n/index.js";
 import type { Runtime } from "../runtime.js";
 import { withChoices, type Choice } from "./choices.js";
-import { clearState, saveState, type DialogueState } from "./state.js";
+import { DIALOGUE_TIMEOUT_MS, type DialogueState } from "./state.js";
 
 export class Turn {
   readonly replies: OutboundMessage[] = [];
   /** Set when the contact was erased during this turn (HAPUS DATA): replies go out unowned. */
   erased = false;
+  /**
+   * The dialogue state to write when the turn ends (undefined: unchanged; state null: cleared). The
+   * group commit writes every turn's state of a batch in one statement (group-commit.ts), so
+   * setState and clearState only note it here; nothing reads conversation_states within a turn.
+   */
+  stateWrite: { contactId: string; state: DialogueState | null; expiresAt: Date } | undefined = undefined;
 
   constructor(
     readonly rt: Runtime,
@@ -65,15 +71,17 @@ export class Turn {
     this.ask(key, choices, vars);
   }
 
-  async setState(flow: string, step: string, data: Record<string, unknown> = {}, ttlMs?: number): Promise<void> {
+  setState(flow: string, step: string, data: Record<string, unknown> = {}, ttlMs = DIALOGUE_TIMEOUT_MS): Promise<void> {
     this.state = { flow, step, data };
-    await saveState(this.tx, this.contact.id, this.state, this.now, ttlMs);
+    this.stateWrite = { contactId: this.contact.id, state: this.state, expiresAt: new Date(this.now.getTime() + ttlMs) };
+    return Promise.resolve();
   }
 
-  async clearState(): Promise<void> {
-    if (!this.state) return;
+  clearState(): Promise<void> {
+    if (!this.state) return Promise.resolve();
     this.state = null;
-    await clearState(this.tx, this.contact.id);
+    this.stateWrite = { contactId: this.contact.id, state: null, expiresAt: this.now };
+    return Promise.resolve();
   }
 }
 

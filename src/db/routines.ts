@@ -100,5 +100,78 @@ begin
 end
 $fn$`;
 
-/** Every routine, in order. */
-export const ROUTINES_SQL: readonly string[] = [INBOUND_BEGIN_SQL];
+/**
+ * inbound_begin for several messages (of different people) in one call: the group commit of
+ * concurrent messages (src/conversation/group-commit.ts). `p_messages` is a JSON array of
+ * {channel, external_id, address, phone, received_at}; the result is the array of each message's
+ * inbound_begin result, in the same order. The caller orders the messages by (channel, address)
+ * so that concurrent batches take their person locks in the same order.
+ */
+export const INBOUND_BEGIN_BATCH_SQL = `
+create or replace function inbound_begin_batch(p_messages json, p_flood_since timestamptz, p_now timestamptz)
+returns jsonb language plpgsql volatile as $fn$
+declare
+  m record;
+  r jsonb := '[]'::jsonb;
+begin
+  for m in select t.e from json_array_elements(p_messages) with ordinality as t(e, n) order by t.n loop
+    r := r || jsonb_build_array(inbound_begin(m.e->>'channel', m.e->>'external_id', m.e->>'address', m.e->>'phone',
+      (m.e->>'received_at')::timestamptz, p_flood_since, p_now));
+  end loop;
+  return r;
+end
+$fn$`;
+
+/**
+ * Queues outbox rows and wakes the sending instance, in one statement (src/channels/outbox.ts
+ * enqueue: p_rows as it builds them); a repeated dedupe key is skipped. Returns the new ids in
+ * insertion order, as a JSON array.
+ */
+export const OUTBOX_ENQUEUE_SQL = `
+create or replace function outbox_enqueue(p_now timestamptz, p_rows json, p_notify text)
+returns jsonb language plpgsql volatile as $fn$
+declare
+  v_ids jsonb;
+begin
+  with ins as (
+    insert into outbox (contact_id, channel, address, message, kind, lane, dedupe_key, created_at, next_attempt_at, forget_after_send, lang, last_inbound_at)
+    select "contactId", channel, address, message, kind, lane, "dedupeKey", p_now, coalesce("notBefore", p_now), "forgetAfterSend", lang, "lastInboundAt"
+    from rows from (json_to_recordset(p_rows) as ("contactId" uuid, channel text, address text, message jsonb, kind text, lane smallint,
+      "dedupeKey" text, "notBefore" timestamptz, "forgetAfterSend" boolean, lang text, "lastInboundAt" timestamptz)) with ordinality
+      as x("contactId", channel, address, message, kind, lane, "dedupeKey", "notBefore", "forgetAfterSend", lang, "lastInboundAt", n)
+    order by x.n
+    on conflict (dedupe_key) do nothing
+    returning id
+  )
+  select coalesce(jsonb_agg(id order by id), '[]'::jsonb) into v_ids from ins;
+  if jsonb_array_length(v_ids) > 0 then
+    perform pg_notify(p_notify, '');
+  end if;
+  return v_ids;
+end
+$fn$`;
+
+/**
+ * The end of a batch of conversation turns (src/conversation/group-commit.ts), in one statement:
+ * each person's dialogue state written (flow null: cleared), then the replies queued as
+ * outbox_enqueue does. Returns the new outbox ids in insertion order.
+ */
+export const INBOUND_FINISH_SQL = `
+create or replace function inbound_finish(p_now timestamptz, p_states json, p_rows json, p_notify text)
+returns jsonb language plpgsql volatile as $fn$
+begin
+  delete from conversation_states s
+    using json_to_recordset(p_states) as x(contact_id uuid, flow text)
+    where x.flow is null and s.contact_id = x.contact_id;
+  insert into conversation_states (contact_id, flow, step, data, updated_at, expires_at)
+    select x.contact_id, x.flow, x.step, x.data, p_now, x.expires_at
+    from json_to_recordset(p_states) as x(contact_id uuid, flow text, step text, data jsonb, expires_at timestamptz)
+    where x.flow is not null
+    on conflict (contact_id) do update set flow = excluded.flow, step = excluded.step, data = excluded.data,
+      updated_at = excluded.updated_at, expires_at = excluded.expires_at;
+  return outbox_enqueue(p_now, p_rows, p_notify);
+end
+$fn$`;
+
+/** Every routine, in order (a routine after those it calls). */
+export const ROUTINES_SQL: readonly string[] = [INBOUND_BEGIN_SQL, INBOUND_BEGIN_BATCH_SQL, OUTBOX_ENQUEUE_SQL, INBOUND_FINISH_SQL];

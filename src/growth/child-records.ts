@@ -8,7 +8,7 @@ import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
 import { children, type Child } from "../children/index.js";
 import type { DbOrTx } from "../db/client.js";
 import { posyandu } from "../health-units/health-units.sql.js";
-import { correctBirthDate, syncPosyanduDays } from "../reminders/index.js";
+import { correctBirthDate, remindersOfChild, syncPosyanduDays } from "../reminders/index.js";
 import type { Runtime } from "../runtime.js";
 import { measurements } from "./growth.sql.js";
 import { evaluateReport, reassessChild, saveMeasurement, type Measurement, type ReportValues } from "./reports.js";
@@ -61,6 +61,13 @@ export async function childRecord(db: DbOrTx, p: ScopePrincipal, id: string): Pr
   const child = await childInScope(db, p, id);
   if (!child) throw notFound("Child");
   return { child, measurements: await measurementsOf(db, child.id) };
+}
+
+/** A child's reminders (its programmes and each reminder made so far), if the child is in the area. */
+export async function childReminders(db: DbOrTx, p: ScopePrincipal, id: string): Promise<Awaited<ReturnType<typeof remindersOfChild>>> {
+  const child = await childInScope(db, p, id);
+  if (!child) throw notFound("Child");
+  return remindersOfChild(db, child.id);
 }
 
 export interface ChildCorrection {

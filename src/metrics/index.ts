@@ -28,7 +28,7 @@ export const inboundSeconds = new Histogram({
   registers: [registry],
 });
 
-/** Outbound sends by result: sent, retrying (transient failure), failed (given up), rate_limited. */
+/** Outbound sends by result: sent, retrying (transient failure), failed (given up), rate_limited, held (back to the queue while WhatsApp restricts the number). */
 export const outboundMessages = new Counter({
   name: "balanting_outbound_messages_total",
   help: "Outbound send attempts by channel, lane and result",
@@ -40,6 +40,22 @@ export const rateLimited = new Counter({
   name: "balanting_provider_rate_limited_total",
   help: "Rate-limit answers (HTTP 429 and the like) from the providers",
   labelNames: ["channel"] as const,
+  registers: [registry],
+});
+
+/** WhatsApp's restrictions on the service's number (whatsapp/safety.ts) in force now, by cause: 1 or 0. */
+export const whatsappRestricted = new Gauge({
+  name: "balanting_whatsapp_restricted",
+  help: "Whether WhatsApp restricts the linked number now (bulk and first-contact sends paused), by cause",
+  labelNames: ["cause"] as const,
+  registers: [registry],
+});
+
+/** WhatsApp's warnings heard and restrictions lifted, by cause and event (paused, lifted, ack_error). */
+export const whatsappSafetyEvents = new Counter({
+  name: "balanting_whatsapp_safety_events_total",
+  help: "WhatsApp restrictions set and lifted, and ack errors, by cause",
+  labelNames: ["cause", "event"] as const,
   registers: [registry],
 });
 

@@ -56,3 +56,5 @@ export type { Offset } from "./dates.js";
 export { syncPosyanduDays } from "./posyandu-day.js";
 export { correctBirthDate } from "./enrol.js";
 export type { PosyanduDayScope, PosyanduDaySync } from "./posyandu-day.js";
+export { remindersOfChild } from "./child-view.js";
+export type { ChildReminder, ChildReminders } from "./child-view.js";

@@ -36,10 +36,21 @@ const REGENCY = "BALANGAN";
 /** dd/mm/yyyy, as e-PPGBM shows dates. */
 export const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
+/** The number written in `iso` from `at`, `length` digits long (no substrings: runs per exported row). */
+function digits(iso: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) n = n * 10 + iso.charCodeAt(i) - 48;
+  return n;
+}
+
 /** Age at measurement as e-PPGBM writes it: "1 Tahun - 2 Bulan - 3 Hari" (calendar years, months, days). */
 export function usiaSaatUkur(birthDate: string, on: string): string {
-  const [by, bm, bd] = birthDate.split("-").map(Number) as [number, number, number];
-  const [y, m, d] = on.split("-").map(Number) as [number, number, number];
+  const by = digits(birthDate, 0, 4);
+  const bm = digits(birthDate, 5, 2);
+  const bd = digits(birthDate, 8, 2);
+  const y = digits(on, 0, 4);
+  const m = digits(on, 5, 2);
+  const d = digits(on, 8, 2);
   let months = (y - by) * 12 + (m - bm);
   let days = d - bd;
   if (days < 0) {
@@ -74,7 +85,7 @@ export const EPPGBM_COLUMNS: readonly (readonly [string, (r: ExportRow) => strin
   ["Alamat", () => ""],
   ["Usia Saat Ukur", (r) => usiaSaatUkur(r.birthDate, r.measuredOn)],
   ["Tanggal Pengukuran", (r) => ddmmyyyy(r.measuredOn)],
-  ["Bulan Pengukuran", (r) => String(Number(r.measuredOn.slice(5, 7)))],
+  ["Bulan Pengukuran", (r) => String(digits(r.measuredOn, 5, 2))],
   ["Status Bulan", () => ""],
   ["status tahun", () => ""],
   ["Berat", (r) => dec(r.weightKg, 2)],
@@ -97,4 +108,14 @@ export const EPPGBM_COLUMNS: readonly (readonly [string, (r: ExportRow) => strin
 ];
 
 export const EPPGBM_HEADER = EPPGBM_COLUMNS.map(([h]) => h);
-export const eppgbmLine = (r: ExportRow): string[] => EPPGBM_COLUMNS.map(([, f]) => f(r));
+const CELLS = EPPGBM_COLUMNS.map(([, f]) => f);
+
+/** The row's cells, written into `into` (one array reused row after row: an export has 100,000s). */
+export function eppgbmCells(r: ExportRow, into: string[] = new Array<string>(CELLS.length)): string[] {
+  for (let i = 0; i < CELLS.length; i++) into[i] = CELLS[i]!(r);
+  return into;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+/** A CSV field (RFC 4180): quoted when it holds a comma, a double quote or a line break. */
+export const csvField = (s: string): string => (NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s);

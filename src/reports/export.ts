@@ -3,7 +3,6 @@
 import { PassThrough, Readable, type Writable } from "node:stream";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { stringify as stringifyCsv } from "csv-stringify/sync";
 import { reportScope, type Viewer } from "./scope.js";
 import { areas } from "../areas/areas.sql.js";
 import { children } from "../children/children.sql.js";
@@ -12,10 +11,18 @@ import { measurements } from "../growth/growth.sql.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import type { I18n } from "../i18n/index.js";
 import type { NikVault } from "../children/nik.js";
-import { EPPGBM_HEADER, eppgbmLine, type ExportRow } from "./eppgbm.js";
+import { EPPGBM_HEADER, csvField, eppgbmCells, type ExportRow } from "./eppgbm.js";
 
-/** Rows per batch: small enough to keep memory flat, large enough to keep round trips few. */
-const BATCH = 1_000;
+/**
+ * Rows per cursor fetch on PostgreSQL: a batch is alive while it is written, and what is alive
+ * when the young generation is collected is copied, then promoted, and makes V8 grow its heap.
+ * 100 rows keep that small for a round trip per ~27 kB of CSV (BENCHMARKS.md "Reports").
+ */
+const CURSOR_ROWS = 100;
+/** Rows per keyset page on PGlite: each page is a query of its own inside the process. */
+const PAGE_ROWS = 1_000;
+/** Bytes of CSV per chunk sent. */
+const CHUNK_BYTES = 64 * 1024;
 
 export interface ExportFilter {
   from: string;
@@ -24,31 +31,35 @@ export interface ExportFilter {
   posyanduId?: string;
 }
 
-/** One row as the query gives it (dates as text, so both drivers agree). */
-interface RawRow {
-  measured_on: string;
-  weight_kg: number | null;
-  length_cm: number | null;
-  position: "lying" | "standing" | null;
-  muac_cm: number | null;
-  zwei: number | null;
-  zlen: number | null;
-  zwfl: number | null;
-  status_bbu: string | null;
-  status_tbu: string | null;
-  status_bbtb: string | null;
-  growth_code: string | null;
-  two_t: boolean;
-  nik: string | null;
-  name: string;
-  sex: "L" | "P";
-  birth_date: string;
-  mother_name: string | null;
-  desa: string | null;
-  kecamatan: string | null;
-  puskesmas: string | null;
-  posyandu: string | null;
-}
+/**
+ * One row as the query gives it, as an array in the select's order (dates as text, so both drivers
+ * agree). Arrays, not objects: a driver builds an object with 22 keys one key at a time, and that
+ * was most of what an export allocated per row.
+ */
+export type QueryRow = readonly [
+  measuredOn: string,
+  weightKg: number | null,
+  lengthCm: number | null,
+  position: "lying" | "standing" | null,
+  muacCm: number | null,
+  zwei: number | null,
+  zlen: number | null,
+  zwfl: number | null,
+  statusBbu: string | null,
+  statusTbu: string | null,
+  statusBbtb: string | null,
+  growthCode: string | null,
+  twoT: boolean,
+  nik: string | null,
+  name: string,
+  sex: "L" | "P",
+  birthDate: string,
+  motherName: string | null,
+  desa: string | null,
+  kecamatan: string | null,
+  puskesmas: string | null,
+  posyandu: string | null,
+];
 
 /** The valid measurements the export covers, in the caller's area. */
 function exportedWhere(principal: Viewer, f: ExportFilter): SQL {
@@ -67,13 +78,11 @@ function exportedWhere(principal: Viewer, f: ExportFilter): SQL {
 /** The export's columns for the measurements in `only` (or all that `exportedWhere` admits), by date. */
 function exportQuery(principal: Viewer, f: ExportFilter, only?: SQL): SQL {
   return sql`
-    select ${measurements.measuredOn}::text as measured_on, ${measurements.weightKg} as weight_kg, ${measurements.lengthCm} as length_cm,
-      ${measurements.position} as position, ${measurements.muacCm} as muac_cm, ${measurements.zwei} as zwei, ${measurements.zlen} as zlen,
-      ${measurements.zwfl} as zwfl, ${measurements.statusBbu} as status_bbu, ${measurements.statusTbu} as status_tbu,
-      ${measurements.statusBbtb} as status_bbtb, ${measurements.growthCode} as growth_code, ${measurements.twoT} as two_t,
-      ${children.nik} as nik, ${children.name} as name, ${children.sex} as sex, ${children.birthDate}::text as birth_date,
-      ${children.motherName} as mother_name,
-      desa_area.name as desa, kecamatan_area.name as kecamatan, ${puskesmas.name} as puskesmas, ${posyandu.name} as posyandu
+    select ${measurements.measuredOn}::text, ${measurements.weightKg}, ${measurements.lengthCm}, ${measurements.position}, ${measurements.muacCm},
+      ${measurements.zwei}, ${measurements.zlen}, ${measurements.zwfl}, ${measurements.statusBbu}, ${measurements.statusTbu}, ${measurements.statusBbtb},
+      ${measurements.growthCode}, ${measurements.twoT},
+      ${children.nik}, ${children.name}, ${children.sex}, ${children.birthDate}::text, ${children.motherName},
+      desa_area.name, kecamatan_area.name, ${puskesmas.name}, ${posyandu.name}
     from ${measurements} join ${children} on ${children.id} = ${measurements.childId}
       left join ${areas} desa_area on desa_area.code = ${children.desaCode}
       left join ${areas} kecamatan_area on kecamatan_area.code = substring(${children.desaCode} from 1 for 8)
@@ -85,7 +94,10 @@ function exportQuery(principal: Viewer, f: ExportFilter, only?: SQL): SQL {
 }
 
 interface PostgresJsCursor {
-  unsafe(query: string, params: unknown[]): { cursor(rows: number): AsyncIterable<RawRow[]> };
+  unsafe(query: string, params: unknown[]): { values(): { cursor(rows: number): AsyncIterable<QueryRow[]> } };
+}
+interface PgliteArrays {
+  query(query: string, params: unknown[], options: { rowMode: "array" }): Promise<{ rows: QueryRow[] }>;
 }
 
 /**
@@ -95,11 +107,13 @@ interface PostgresJsCursor {
  * the download takes (and one query for all keys builds the whole result in memory), so there a
  * page of keys is read, then those rows, a batch at a time.
  */
-async function* batches(db: DbOrTx, principal: Viewer, f: ExportFilter): AsyncGenerator<RawRow[]> {
+async function* batches(db: DbOrTx, principal: Viewer, f: ExportFilter): AsyncGenerator<QueryRow[]> {
+  // drizzle keeps the driver on its session; rows are read from it as arrays (see QueryRow).
   const client = (db as unknown as { session: { client: unknown } }).session.client;
+  const dialect = new PgDialect();
   if (typeof (client as PostgresJsCursor).unsafe === "function") {
-    const query = new PgDialect().sqlToQuery(exportQuery(principal, f));
-    yield* (client as PostgresJsCursor).unsafe(query.sql, query.params).cursor(BATCH);
+    const query = dialect.sqlToQuery(exportQuery(principal, f));
+    yield* (client as PostgresJsCursor).unsafe(query.sql, query.params).values().cursor(CURSOR_ROWS);
     return;
   }
   // Keyset pages over the ordered key (measured_on, id), which the index measurements_valid_by_date_idx
@@ -112,21 +126,34 @@ async function* batches(db: DbOrTx, principal: Viewer, f: ExportFilter): AsyncGe
         from ${measurements} join ${children} on ${children.id} = ${measurements.childId}
         where ${exportedWhere(principal, f)}
           ${after ? sql`and (${measurements.measuredOn}, ${measurements.id}) > (${after.day}::date, ${after.id}::uuid)` : sql``}
-        order by ${measurements.measuredOn}, ${measurements.id} limit ${BATCH}`,
+        order by ${measurements.measuredOn}, ${measurements.id} limit ${PAGE_ROWS}`,
     );
     if (keys.length === 0) return;
-    yield await queryRows<RawRow & Record<string, unknown>>(db, exportQuery(principal, f, sql`${measurements.id} = any(${`{${keys.map((k) => k.id).join(",")}}`}::uuid[])`));
-    if (keys.length < BATCH) return;
+    const page = dialect.sqlToQuery(exportQuery(principal, f, sql`${measurements.id} = any(${`{${keys.map((k) => k.id).join(",")}}`}::uuid[])`));
+    yield (await (client as PgliteArrays).query(page.sql, page.params, { rowMode: "array" })).rows;
+    if (keys.length < PAGE_ROWS) return;
     after = keys.at(-1)!;
   }
 }
 
+/** The layout's view of the query's rows, and what turning one into the other needs. */
+export interface ExportSource {
+  /** The query's rows, a batch at a time. */
+  batches: AsyncIterable<readonly QueryRow[]> | Iterable<readonly QueryRow[]>;
+  /** The row in the layout's terms: one object refilled at every call (read it before the next). */
+  row(r: QueryRow): ExportRow;
+}
+
+/** Opened NIK kept per export (a child has a row per month): at most this many, then started over. */
+const NIK_MEMO = 50_000;
+
 /**
- * The export's rows, a batch at a time (each batch is turned into output in one go, so its rows
- * die young and memory stays flat). e-PPGBM needs the NIK itself: the audited export is the one
- * place it leaves the vault.
+ * The export's rows. Nothing is made per row but what the row's text needs: an export runs to
+ * 100,000s of rows, and what each row leaves behind is what the process's memory grows by
+ * (BENCHMARKS.md "Reports"). e-PPGBM needs the NIK itself: the audited export is the one place it
+ * leaves the vault; each child's is opened once per export, not once per measurement.
  */
-export async function* exportBatches(db: DbOrTx, i18n: I18n, vault: NikVault, principal: Viewer, f: ExportFilter): AsyncGenerator<ExportRow[]> {
+export function exportSource(db: DbOrTx, i18n: I18n, vault: NikVault, principal: Viewer, f: ExportFilter): ExportSource {
   // Labels looked up once per status, not once per row.
   const labels = new Map<string, string>();
   const label = (index: string, code: string | null) => {
@@ -136,31 +163,66 @@ export async function* exportBatches(db: DbOrTx, i18n: I18n, vault: NikVault, pr
     if (text === undefined) labels.set(key, (text = i18n.t("id", `growth:status.${key}`)));
     return text;
   };
-  for await (const batch of batches(db, principal, f)) {
-    yield batch.map((r) => ({
-      nik: vault.open(r.nik),
-      name: r.name,
-      sex: r.sex,
-      birthDate: r.birth_date,
-      motherName: r.mother_name,
-      kecamatan: r.kecamatan,
-      puskesmas: r.puskesmas,
-      desa: r.desa,
-      posyandu: r.posyandu,
-      measuredOn: r.measured_on,
-      weightKg: r.weight_kg,
-      lengthCm: r.length_cm,
-      position: r.position,
-      muacCm: r.muac_cm,
-      bbu: label("bbu", r.status_bbu),
-      zwei: r.zwei,
-      tbu: label("tbu", r.status_tbu),
-      zlen: r.zlen,
-      bbtb: label("bbtb", r.status_bbtb),
-      zwfl: r.zwfl,
-      growthCode: r.two_t ? "T" : r.growth_code,
-    }));
-  }
+  const niks = new Map<string, string | null>();
+  const nikOf = (sealed: string | null) => {
+    if (sealed === null) return null;
+    let nik = niks.get(sealed);
+    if (nik === undefined) {
+      if (niks.size >= NIK_MEMO) niks.clear();
+      niks.set(sealed, (nik = vault.open(sealed)));
+    }
+    return nik;
+  };
+  const out: ExportRow = {
+    nik: null,
+    name: "",
+    sex: "L",
+    birthDate: "",
+    motherName: null,
+    kecamatan: null,
+    puskesmas: null,
+    desa: null,
+    posyandu: null,
+    measuredOn: "",
+    weightKg: null,
+    lengthCm: null,
+    position: null,
+    muacCm: null,
+    bbu: null,
+    zwei: null,
+    tbu: null,
+    zlen: null,
+    bbtb: null,
+    zwfl: null,
+    growthCode: null,
+  };
+  return {
+    batches: batches(db, principal, f),
+    row(r) {
+      out.measuredOn = r[0];
+      out.weightKg = r[1];
+      out.lengthCm = r[2];
+      out.position = r[3];
+      out.muacCm = r[4];
+      out.zwei = r[5];
+      out.zlen = r[6];
+      out.zwfl = r[7];
+      out.bbu = label("bbu", r[8]);
+      out.tbu = label("tbu", r[9]);
+      out.bbtb = label("bbtb", r[10]);
+      out.growthCode = r[12] ? "T" : r[11];
+      out.nik = nikOf(r[13]);
+      out.name = r[14];
+      out.sex = r[15];
+      out.birthDate = r[16];
+      out.motherName = r[17];
+      out.desa = r[18];
+      out.kecamatan = r[19];
+      out.puskesmas = r[20];
+      out.posyandu = r[21];
+      return out;
+    },
+  };
 }
 
 /** Counts what was written, for the audit entry written once the stream has ended. */
@@ -168,49 +230,49 @@ export interface Counter {
   rows: number;
 }
 
+/** A writable of node:stream or of the older readable-stream package (exceljs's zip uses that). */
+interface AnyWritable {
+  writableNeedDrain?: boolean;
+  _writableState?: { needDrain?: boolean };
+  on(event: "drain", listener: () => void): unknown;
+  removeListener(event: "drain", listener: () => void): unknown;
+}
+
 /**
- * Waits until `stream` takes more (drain) or is gone (closed: the client went away); false when
- * gone, so the writer stops reading and leaving the loop releases the database cursor.
+ * Waits until `stream` takes more (drain) or `reader` is gone (closed: the client went away);
+ * false when gone, so the writer stops reading and leaving the loop releases the database cursor.
  */
-function room(stream: Writable): Promise<boolean> {
-  if (stream.destroyed) return Promise.resolve(false);
-  if (!stream.writableNeedDrain) return Promise.resolve(true);
+function room(stream: AnyWritable, reader: Writable = stream as Writable): Promise<boolean> {
+  if (reader.destroyed) return Promise.resolve(false);
+  if (!(stream.writableNeedDrain ?? stream._writableState?.needDrain)) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
-      stream.off("drain", onDrain);
-      stream.off("close", onClose);
+      stream.removeListener("drain", onDrain);
+      reader.off("close", onClose);
       resolve(ok);
     };
     const onDrain = () => done(true);
     const onClose = () => done(false);
     stream.on("drain", onDrain);
-    stream.on("close", onClose);
+    reader.on("close", onClose);
   });
 }
 
-type Lines = AsyncIterable<string[][]> | Iterable<string[][]>;
+/** The BOM makes spreadsheets read UTF-8 names right. */
+const csvHeader = (header: readonly string[]) => `\uFEFF${header.map(csvField).join(",")}\n`;
 
 /**
- * Batches of lines as CSV with a header row and a BOM (spreadsheets then read UTF-8 names right).
- * A batch is stringified in one go; Readable.from asks for the next only when the reader wants
+ * Chunks of text as a byte stream: Readable.from asks for the next only when the reader wants
  * more, and stops the source (closing the database cursor) if the reader goes away.
  */
-export function csvBatches(header: readonly string[], batches: Lines, counter: Counter): Readable {
-  async function* chunks() {
-    yield `\uFEFF${stringifyCsv([[...header]])}`;
-    for await (const lines of batches) {
-      counter.rows += lines.length;
-      if (lines.length > 0) yield stringifyCsv(lines);
-    }
-  }
-  return Readable.from(chunks(), { objectMode: false });
-}
+const textStream = (chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): Readable => Readable.from(chunks, { objectMode: false });
 
 /**
- * Batches of lines as XLSX written row by row (exceljs's streaming writer), waiting whenever the
- * reader falls behind: memory stays flat.
+ * A workbook with one sheet written row by row (exceljs's streaming writer); `fill` adds the rows
+ * and awaits `more()` after each batch, which waits whenever the reader falls behind (memory stays
+ * flat) and is false once the reader has gone.
  */
-export function xlsxBatches(sheetName: string, header: readonly string[], batches: Lines, counter: Counter): Readable {
+function xlsxOut(sheetName: string, header: readonly string[], fill: (addRow: (cells: readonly string[]) => void, more: () => Promise<boolean>) => Promise<boolean>): Readable {
   const out = new PassThrough();
   void (async () => {
     try {
@@ -218,12 +280,18 @@ export function xlsxBatches(sheetName: string, header: readonly string[], batche
       const { default: ExcelJS } = await import("exceljs");
       const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
       const sheet = workbook.addWorksheet(sheetName);
-      sheet.addRow([...header]).commit();
-      for await (const lines of batches) {
-        counter.rows += lines.length;
-        for (const line of lines) sheet.addRow(line).commit();
-        if (!(await room(out))) return;
-      }
+      // exceljs copies the values into its own cells, so one array can carry every row.
+      const addRow = (cells: readonly string[]) => sheet.addRow(cells).commit();
+      // exceljs hands the sheet's XML to the zip compressor without waiting for it (exceljs 4.4),
+      // so a fast database fills the compressor's input (~50 MB per 100,000 rows when it was not
+      // waited for). Waiting for that stream too keeps the rows read in step with the zip.
+      const zipInput = () => (sheet as unknown as { _stream?: { pipes?: AnyWritable[] } })._stream?.pipes?.[0];
+      const more = async () => {
+        const zip = zipInput();
+        return (!zip || (await room(zip, out))) && room(out);
+      };
+      addRow(header);
+      if (!(await fill(addRow, more))) return;
       sheet.commit();
       await workbook.commit();
     } catch (err) {
@@ -234,17 +302,62 @@ export function xlsxBatches(sheetName: string, header: readonly string[], batche
 }
 
 /** A small table (recaps) as CSV. */
-export const tableCsv = (header: readonly string[], lines: string[][], counter: Counter): Readable => csvBatches(header, [lines], counter);
-
-/** A small table (recaps) as XLSX. */
-export const tableXlsx = (sheetName: string, header: readonly string[], lines: string[][], counter: Counter): Readable => xlsxBatches(sheetName, header, [lines], counter);
-
-async function* linesOf(batches: AsyncIterable<ExportRow[]>): AsyncGenerator<string[][]> {
-  for await (const rows of batches) yield rows.map(eppgbmLine);
+export function tableCsv(header: readonly string[], lines: readonly (readonly string[])[], counter: Counter): Readable {
+  counter.rows += lines.length;
+  return textStream([csvHeader(header), ...lines.map((l) => `${l.map(csvField).join(",")}\n`)]);
 }
 
-/** The e-PPGBM rows as CSV; NIK and codes stay text (no spreadsheet number conversion on import). */
-export const csvStream = (batches: AsyncIterable<ExportRow[]>, counter: Counter): Readable => csvBatches(EPPGBM_HEADER, linesOf(batches), counter);
+/** A small table (recaps) as XLSX. */
+export function tableXlsx(sheetName: string, header: readonly string[], lines: readonly (readonly string[])[], counter: Counter): Readable {
+  return xlsxOut(sheetName, header, (addRow) => {
+    for (const line of lines) addRow(line);
+    counter.rows += lines.length;
+    return Promise.resolve(true);
+  });
+}
+
+/**
+ * The e-PPGBM rows as CSV; NIK and codes stay text (no spreadsheet number conversion on import).
+ * Each field is written straight into a 64 kB chunk (no line string, CSV library call or string
+ * to bytes conversion per row), and a full chunk goes out as it is.
+ */
+export function csvStream(source: ExportSource, counter: Counter): Readable {
+  async function* chunks() {
+    yield Buffer.from(csvHeader(EPPGBM_HEADER));
+    const cells: string[] = [];
+    let buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    let at = 0;
+    for await (const batch of source.batches) {
+      for (const r of batch) {
+        eppgbmCells(source.row(r), cells);
+        for (let i = 0; i < cells.length; i++) {
+          const field = csvField(cells[i]!);
+          // A UTF-16 unit is at most 3 bytes of UTF-8.
+          if (at + 3 * field.length + 1 > buf.length) {
+            if (at > 0) yield buf.subarray(0, at);
+            buf = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, 3 * field.length + 1));
+            at = 0;
+          }
+          at += buf.write(field, at);
+          buf[at++] = i === cells.length - 1 ? 10 : 44;
+        }
+      }
+      counter.rows += batch.length;
+    }
+    if (at > 0) yield buf.subarray(0, at);
+  }
+  return textStream(chunks());
+}
 
 /** The e-PPGBM rows as XLSX. */
-export const xlsxStream = (batches: AsyncIterable<ExportRow[]>, counter: Counter): Readable => xlsxBatches("e-PPGBM", EPPGBM_HEADER, linesOf(batches), counter);
+export function xlsxStream(source: ExportSource, counter: Counter): Readable {
+  return xlsxOut("e-PPGBM", EPPGBM_HEADER, async (addRow, more) => {
+    const cells: string[] = [];
+    for await (const batch of source.batches) {
+      for (const r of batch) addRow(eppgbmCells(source.row(r), cells));
+      counter.rows += batch.length;
+      if (!(await more())) return false;
+    }
+    return true;
+  });
+}

@@ -40,12 +40,15 @@ export function htmlTableRows(html: string): string[][] {
 }
 
 const isoOf = (d: Date) => d.toISOString().slice(0, 10);
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
 /** The grid of a file (first sheet of a workbook), every cell as text; dates as YYYY-MM-DD. */
 export async function gridOf(bytes: Buffer): Promise<{ kind: FileKind; rows: string[][] }> {
   const kind = sniffKind(bytes);
   if (kind === "html") return { kind, rows: htmlTableRows(bytes.toString("utf8")) };
   if (kind === "csv") {
+    // An old binary Excel workbook (OLE2, "D0 CF 11 E0") is no text: refused as unreadable.
+    if (bytes.subarray(0, 4).equals(OLE2)) throw new Error("binary .xls workbook");
     const text = bytes.toString("utf8");
     const firstLine = text.slice(0, text.indexOf("\n") >>> 0);
     // Indonesian spreadsheets save with ";" (the comma is the decimal mark).
@@ -88,13 +91,62 @@ const HEADERS = {
 } as const satisfies Record<string, readonly string[]>;
 type Field = keyof typeof HEADERS;
 const REQUIRED: readonly Field[] = ["name", "sex", "birthDate", "desa", "measuredOn"];
+/** Each field's column as the e-PPGBM layout spells it, for naming problems. */
+const COLUMN: Record<Field, string> = {
+  nik: "NIK",
+  name: "Nama",
+  sex: "JK",
+  birthDate: "Tgl Lahir",
+  motherName: "Nama Ortu",
+  kecamatan: "Kec",
+  desa: "Desa/Kel",
+  posyandu: "Posyandu",
+  measuredOn: "Tanggal Pengukuran",
+  weight: "Berat",
+  length: "Tinggi",
+  position: "Cara Ukur",
+  muac: "LiLA",
+};
 const norm = (h: string) => h.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * Why a row is refused, as a stable code; the words people read are in
+ * locales/id/reports-staff.json (import.reason.<code>), filled with the problem's params.
+ */
+export const IMPORT_PROBLEMS = [
+  "file_unreadable",
+  "no_header",
+  "column_missing",
+  "empty",
+  "sex_invalid",
+  "nik_invalid",
+  "date_invalid",
+  "date_future",
+  "before_birth",
+  "five_or_older",
+  "not_number",
+  "filler_value",
+  "grams",
+  "out_of_range",
+  "no_measurement",
+  "position_invalid",
+  "desa_unknown",
+  "desa_ambiguous",
+  "posyandu_unknown",
+  "sex_differs",
+  "birth_date_differs",
+  "measured_twice",
+] as const;
+export type ImportProblemCode = (typeof IMPORT_PROBLEMS)[number];
 
 export interface ImportProblem {
   /** Row number as the person sees it in the file (the header is row 1). */
   row: number;
+  /** The column as e-PPGBM names it ("Tgl Lahir"); empty for the file as a whole. */
   column: string;
-  reason: string;
+  code: ImportProblemCode;
+  /** Values the reason's text names (the allowed range). */
+  params?: Record<string, number>;
 }
 
 export interface ImportRow {
@@ -143,10 +195,10 @@ const LENGTH_CM = { min: 35, max: 140 };
 const MUAC_CM = { min: 5, max: 30 };
 const FILLER = [99.9, 99.99, 999, 999.9, 999.99, 9999];
 
-function checkMeasure(value: number, range: { min: number; max: number }, grams: boolean): string | null {
-  if (FILLER.includes(value)) return "filler value (no measurement): leave the cell empty";
-  if (grams && value >= 1000 && value / 1000 >= range.min && value / 1000 <= range.max) return "looks like grams: write kilograms";
-  if (value < range.min || value > range.max) return `outside ${range.min}–${range.max}`;
+function checkMeasure(value: number, range: { min: number; max: number }, grams: boolean): Pick<ImportProblem, "code" | "params"> | null {
+  if (FILLER.includes(value)) return { code: "filler_value" };
+  if (grams && value >= 1000 && value / 1000 >= range.min && value / 1000 <= range.max) return { code: "grams" };
+  if (value < range.min || value > range.max) return { code: "out_of_range", params: { min: range.min, max: range.max } };
   return null;
 }
 
@@ -156,7 +208,7 @@ export function checkRows(grid: string[][], today: string): { rows: ImportRow[];
   const rows: ImportRow[] = [];
   const headerIndex = grid.findIndex((r) => r.some((c) => (HEADERS.name as readonly string[]).includes(norm(c))) && r.some((c) => (HEADERS.measuredOn as readonly string[]).includes(norm(c))));
   if (headerIndex < 0) {
-    problems.push({ row: 1, column: "header", reason: "no header row with Nama and Tanggal Pengukuran" });
+    problems.push({ row: 1, column: "", code: "no_header" });
     return { rows, problems };
   }
   const header = grid[headerIndex]!.map(norm);
@@ -164,7 +216,7 @@ export function checkRows(grid: string[][], today: string): { rows: ImportRow[];
   for (const f of Object.keys(HEADERS) as Field[]) col[f] = header.findIndex((h) => (HEADERS[f] as readonly string[]).includes(h));
   const missing = REQUIRED.filter((f) => col[f] < 0);
   if (missing.length > 0) {
-    for (const f of missing) problems.push({ row: headerIndex + 1, column: HEADERS[f][0], reason: "column missing" });
+    for (const f of missing) problems.push({ row: headerIndex + 1, column: COLUMN[f], code: "column_missing" });
     return { rows, problems };
   }
   for (let i = headerIndex + 1; i < grid.length; i++) {
@@ -172,28 +224,28 @@ export function checkRows(grid: string[][], today: string): { rows: ImportRow[];
     if (cells.every((c) => c === "")) continue;
     const row = i + 1;
     const cell = (f: Field) => (col[f] >= 0 ? (cells[col[f]] ?? "").trim() : "");
-    const bad = (column: string, reason: string) => problems.push({ row, column, reason });
+    const bad = (column: string, code: ImportProblemCode, params?: Record<string, number>) => problems.push({ row, column, code, ...(params ? { params } : {}) });
     const before = problems.length;
 
     const name = cell("name").replace(/\s+/g, " ");
     if (!name) bad("Nama", "empty");
     const sexText = norm(cell("sex"));
     const sex = ["l", "lakilaki", "laki"].includes(sexText) ? "L" : ["p", "perempuan"].includes(sexText) ? "P" : null;
-    if (!sex) bad("JK", "not L or P");
+    if (!sex) bad("JK", "sex_invalid");
     const nikText = cell("nik").replace(/^'/, "");
     const nik = nikText === "" || nikText === "-" ? null : nikText;
-    if (nik && !isValidNik(nik)) bad("NIK", "not a 16-digit NIK");
+    if (nik && !isValidNik(nik)) bad("NIK", "nik_invalid");
     const birthDate = readDate(cell("birthDate"));
-    if (!birthDate) bad("Tgl Lahir", "not a date (dd/mm/yyyy)");
+    if (!birthDate) bad("Tgl Lahir", "date_invalid");
     const measuredOn = readDate(cell("measuredOn"));
-    if (!measuredOn) bad("Tanggal Pengukuran", "not a date (dd/mm/yyyy)");
-    else if (measuredOn > today) bad("Tanggal Pengukuran", "in the future");
+    if (!measuredOn) bad("Tanggal Pengukuran", "date_invalid");
+    else if (measuredOn > today) bad("Tanggal Pengukuran", "date_future");
     if (birthDate && measuredOn) {
-      if (measuredOn < birthDate) bad("Tanggal Pengukuran", "before the birth date");
+      if (measuredOn < birthDate) bad("Tanggal Pengukuran", "before_birth");
       else {
         const limit = new Date(`${birthDate}T00:00:00Z`);
         limit.setUTCMonth(limit.getUTCMonth() + 60);
-        if (measuredOn >= isoOf(limit)) bad("Tgl Lahir", "five years or older at the measurement");
+        if (measuredOn >= isoOf(limit)) bad("Tgl Lahir", "five_or_older");
       }
     }
     const desa = cell("desa");
@@ -201,25 +253,25 @@ export function checkRows(grid: string[][], today: string): { rows: ImportRow[];
     const weight = readNumber(cell("weight"));
     const length = readNumber(cell("length"));
     const muac = readNumber(cell("muac"));
-    if (weight !== null && Number.isNaN(weight)) bad("Berat", "not a number");
+    if (weight !== null && Number.isNaN(weight)) bad("Berat", "not_number");
     else if (weight !== null) {
       const why = checkMeasure(weight, WEIGHT_KG, true);
-      if (why) bad("Berat", why);
+      if (why) bad("Berat", why.code, why.params);
     }
-    if (length !== null && Number.isNaN(length)) bad("Tinggi", "not a number");
+    if (length !== null && Number.isNaN(length)) bad("Tinggi", "not_number");
     else if (length !== null) {
       const why = checkMeasure(length, LENGTH_CM, false);
-      if (why) bad("Tinggi", why);
+      if (why) bad("Tinggi", why.code, why.params);
     }
-    if (muac !== null && Number.isNaN(muac)) bad("LiLA", "not a number");
+    if (muac !== null && Number.isNaN(muac)) bad("LiLA", "not_number");
     else if (muac !== null) {
       const why = checkMeasure(muac, MUAC_CM, false);
-      if (why) bad("LiLA", why);
+      if (why) bad("LiLA", why.code, why.params);
     }
-    if (weight === null && length === null) bad("Berat", "neither weight nor length");
+    if (weight === null && length === null) bad("Berat", "no_measurement");
     const positionText = norm(cell("position"));
     const position = positionText.startsWith("terlentang") || positionText === "telentang" ? "lying" : positionText.startsWith("berdiri") ? "standing" : null;
-    if (positionText && !position) bad("Cara Ukur", "not Terlentang or Berdiri");
+    if (positionText && !position) bad("Cara Ukur", "position_invalid");
     if (problems.length > before) continue;
     rows.push({
       row,

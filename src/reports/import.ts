@@ -13,7 +13,7 @@ import { evaluateReport, saveMeasurement } from "../growth/reports.js";
 import { defaultPosition } from "../growth/rules.js";
 import { ageInDays } from "../growth/zscore.js";
 import { posyandu } from "../health-units/health-units.sql.js";
-import { checkRows, gridOf, type FileKind, type ImportProblem, type ImportRow } from "./import-file.js";
+import { checkRows, gridOf, sniffKind, type FileKind, type ImportProblem, type ImportRow } from "./import-file.js";
 import { reportScope, type Viewer } from "./scope.js";
 
 /** Names compared without case, punctuation or the words e-PPGBM and people put in front. */
@@ -41,7 +41,13 @@ interface PlannedChild {
 
 /** Reads, checks and matches a file; returns the plan and what writing it needs. */
 export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, bytes: Buffer, today: string): Promise<{ plan: ImportPlan; work: PlannedChild[] }> {
-  const { kind, rows: grid } = await gridOf(bytes);
+  const read = await gridOf(bytes).catch(() => null);
+  if (!read) {
+    // A damaged workbook, or bytes that are no table at all: the whole file is the problem.
+    const problems: ImportProblem[] = [{ row: 1, column: "", code: "file_unreadable" }];
+    return { plan: { kind: sniffKind(bytes), rows: 0, problems, children: { new: 0, matched: 0 }, measurements: { new: 0, alreadyStored: 0 } }, work: [] };
+  }
+  const { kind, rows: grid } = read;
   const { rows, problems } = checkRows(grid, today);
   const dataRows = Math.max(0, grid.length - 1);
 
@@ -62,7 +68,7 @@ export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, by
     let candidates = desaByKey.get(placeKey(r.desa)) ?? [];
     if (candidates.length > 1 && r.kecamatan) candidates = candidates.filter((d) => d.parentCode === kecByKey.get(placeKey(r.kecamatan!)));
     if (candidates.length !== 1) {
-      problems.push({ row: r.row, column: "Desa/Kel", reason: candidates.length === 0 ? "not a desa in your area" : "two desa have this name: fill Kec" });
+      problems.push({ row: r.row, column: "Desa/Kel", code: candidates.length === 0 ? "desa_unknown" : "desa_ambiguous" });
       continue;
     }
     const desaCode = candidates[0]!.code;
@@ -70,7 +76,7 @@ export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, by
     if (r.posyandu) {
       posyanduId = unitByKey.get(`${desaCode}|${placeKey(r.posyandu)}`) ?? null;
       if (!posyanduId) {
-        problems.push({ row: r.row, column: "Posyandu", reason: "no such posyandu in this desa: add it first" });
+        problems.push({ row: r.row, column: "Posyandu", code: "posyandu_unknown" });
         continue;
       }
     }
@@ -94,9 +100,9 @@ export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, by
     }
     const sex = existing?.sex ?? p.values.sex;
     const birth = existing?.birthDate ?? p.values.birthDate;
-    if (row.sex !== sex) problems.push({ row: row.row, column: "JK", reason: "differs from the same child's other rows or record" });
-    else if (row.birthDate !== birth) problems.push({ row: row.row, column: "Tgl Lahir", reason: "differs from the same child's other rows or record (same NIK)" });
-    else if (p.measurements.some((m) => m.measuredOn === row.measuredOn)) problems.push({ row: row.row, column: "Tanggal Pengukuran", reason: "the same child measured twice on this day in the file" });
+    if (row.sex !== sex) problems.push({ row: row.row, column: "JK", code: "sex_differs" });
+    else if (row.birthDate !== birth) problems.push({ row: row.row, column: "Tgl Lahir", code: "birth_date_differs" });
+    else if (p.measurements.some((m) => m.measuredOn === row.measuredOn)) problems.push({ row: row.row, column: "Tanggal Pengukuran", code: "measured_twice" });
     else p.measurements.push(row);
   }
 

@@ -117,15 +117,20 @@ th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}.total{font-wei
 
 /** GET /publik (HTML) and /api/v1/public/summary (JSON), computed at most once per CACHE_MS. */
 export async function publicRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
-  const cache = new Map<string, { at: number; value: PublicSummary }>();
-  const summary = async (): Promise<PublicSummary> => {
+  // The computation itself is kept (not only its result): visitors arriving while it runs share it
+  // rather than each starting the same queries; a failed one is not kept.
+  const cache = new Map<string, { at: number; value: Promise<PublicSummary> }>();
+  const summary = (): Promise<PublicSummary> => {
     const now = rt.clock.now();
     const round = latestRound(localDate(now, rt.config.TIMEZONE));
     const hit = cache.get(round);
     if (hit && now.getTime() - hit.at < CACHE_MS) return hit.value;
-    const value = await publicSummary(rt, round);
+    const value = publicSummary(rt, round);
     cache.clear();
     cache.set(round, { at: now.getTime(), value });
+    value.catch(() => {
+      if (cache.get(round)?.value === value) cache.delete(round);
+    });
     return value;
   };
   const headers = { "cache-control": `public, max-age=${CACHE_MS / 1000}` };

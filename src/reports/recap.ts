@@ -9,7 +9,7 @@ import { measurements } from "../growth/growth.sql.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
 import { prevalenceReport, skdnReport, type Skdn } from "./figures.js";
 import { reportScope, type Viewer } from "./scope.js";
-import { periodOf } from "./stats.js";
+import { periodOf, SMALL_N } from "./stats.js";
 
 /** Status codes per index, in the order of the Permenkes 2/2020 tables (worst first). */
 export const STATUS_COLUMNS = {
@@ -20,19 +20,8 @@ export const STATUS_COLUMNS = {
 type Index = keyof typeof STATUS_COLUMNS;
 const INDEXES = Object.keys(STATUS_COLUMNS) as Index[];
 
-/** Labels of the header in Indonesian, as the forms write them. */
-const HEADER_LABEL: Record<Index, Record<string, string>> = {
-  tbu: { "severely-stunted": "TB/U Sangat pendek", stunted: "TB/U Pendek", normal: "TB/U Normal", tall: "TB/U Tinggi" },
-  bbu: { "severely-underweight": "BB/U Sangat kurang", underweight: "BB/U Kurang", normal: "BB/U Normal", "risk-of-overweight": "BB/U Risiko lebih" },
-  bbtb: {
-    "severely-wasted": "BB/TB Gizi buruk",
-    wasted: "BB/TB Gizi kurang",
-    normal: "BB/TB Gizi baik",
-    "possible-risk-of-overweight": "BB/TB Berisiko gizi lebih",
-    overweight: "BB/TB Gizi lebih",
-    obese: "BB/TB Obesitas",
-  },
-};
+/** A staff text of the reports (locales/id/reports-staff.json; the forms are filed in Indonesian): `recap.total` … */
+export type ReportText = (key: string, vars?: Record<string, unknown>) => string;
 
 export type StatusCounts = Record<Index, Record<string, number>>;
 const emptyCounts = (): StatusCounts => ({
@@ -75,16 +64,21 @@ async function statusCountsByPosyandu(db: DbOrTx, viewer: Viewer, month: string)
 }
 
 const SKDN_KEYS = ["S", "K", "D", "N", "T", "O", "B", "2T", "BGM"] as const;
+/** The ratios after the counts: key in the texts, numerator, denominator. */
+const RATIOS = [
+  ["DS", "D", "S"],
+  ["ND", "N", "D"],
+  ["KS", "K", "S"],
+] as const;
 const pct = (k: number, n: number) => (n > 0 ? ((100 * k) / n).toFixed(1).replace(".", ",") : "");
 
-export const recapHeader = (by: "posyandu" | "puskesmas"): string[] => [
-  by === "posyandu" ? "Posyandu" : "Puskesmas",
-  by === "posyandu" ? "Desa" : "Jumlah posyandu",
-  ...SKDN_KEYS,
-  "D/S (%)",
-  "N/D (%)",
-  "K/S (%)",
-  ...INDEXES.flatMap((i) => STATUS_COLUMNS[i].map((c) => HEADER_LABEL[i][c]!)),
+/** The header as the forms write it (locales/id/reports-staff.json, recap). */
+export const recapHeader = (by: "posyandu" | "puskesmas", t: ReportText): string[] => [
+  t(by === "posyandu" ? "recap.posyandu" : "recap.puskesmas"),
+  t(by === "posyandu" ? "recap.desa" : "recap.units"),
+  ...SKDN_KEYS.map((k) => t(`recap.skdn.${k}`)),
+  ...RATIOS.map(([k]) => t(`recap.skdn.${k}`)),
+  ...INDEXES.flatMap((i) => STATUS_COLUMNS[i].map((c) => t(`recap.status.${i}.${c}`))),
 ];
 
 function addSkdn(into: Record<string, number>, s: Skdn) {
@@ -97,14 +91,12 @@ const line = (name: string, second: string, s: Record<string, number>, c: Status
   name,
   second,
   ...SKDN_KEYS.map((k) => String(s[k] ?? 0)),
-  pct(s.D ?? 0, s.S ?? 0),
-  pct(s.N ?? 0, s.D ?? 0),
-  pct(s.K ?? 0, s.S ?? 0),
+  ...RATIOS.map(([, k, n]) => pct(s[k] ?? 0, s[n] ?? 0)),
   ...INDEXES.flatMap((i) => STATUS_COLUMNS[i].map((k) => String(c[i][k] ?? 0))),
 ];
 
 /** The month's recap lines per posyandu (F1) or per puskesmas (kabupaten recap), with a total line. */
-export async function recapLines(db: DbOrTx, viewer: Viewer, month: string, by: "posyandu" | "puskesmas", areaName: (code: string) => string): Promise<string[][]> {
+export async function recapLines(db: DbOrTx, viewer: Viewer, month: string, by: "posyandu" | "puskesmas", areaName: (code: string) => string, t: ReportText): Promise<string[][]> {
   const [skdn, counts] = await Promise.all([skdnReport(db, viewer, month), statusCountsByPosyandu(db, viewer, month)]);
   const total: Record<string, number> = {};
   const totalCounts = emptyCounts();
@@ -126,7 +118,7 @@ export async function recapLines(db: DbOrTx, viewer: Viewer, month: string, by: 
       const pk = byDesa.get(u.desaCode);
       const key = pk?.id ?? "unknown";
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { name: pk?.name ?? "(tanpa puskesmas)", units: 0, s: {}, c: emptyCounts() }));
+      if (!g) groups.set(key, (g = { name: pk?.name ?? t("recap.noPuskesmas"), units: 0, s: {}, c: emptyCounts() }));
       g.units++;
       addSkdn(g.s, u.all);
       addCounts(g.c, counts.get(u.posyanduId) ?? emptyCounts());
@@ -137,27 +129,20 @@ export async function recapLines(db: DbOrTx, viewer: Viewer, month: string, by: 
       lines.push(line(g.name, String(g.units), g.s, g.c));
     }
   }
-  lines.push(line("JUMLAH", "", total, totalCounts));
+  lines.push(line(t("recap.total"), "", total, totalCounts));
   return lines;
 }
 
-export const PUBLICATION_HEADER = [
-  "Kecamatan",
-  "Balita diukur",
-  "Stunting (anak)",
-  "Prevalensi stunting (%)",
-  "IK 95% (%)",
-  "Tahun lalu (%)",
-  "Perubahan (poin)",
-  "Keterangan",
-];
+const PUBLICATION_COLUMNS = ["kecamatan", "measured", "cases", "percent", "ci", "lastYear", "change", "note"] as const;
+/** The publication table's header (locales/id/reports-staff.json, publication.col). */
+export const publicationHeader = (t: ReportText): string[] => PUBLICATION_COLUMNS.map((c) => t(`publication.col.${c}`));
 
 /**
  * The publication table: stunting per kecamatan this month against the same month a year earlier,
  * progress as "naik" or "turun" (as in the Pokja's proposal), the regency last. A figure from fewer
  * than 10 children is marked and given no direction.
  */
-export async function publicationLines(db: DbOrTx, viewer: Viewer, month: string): Promise<string[][]> {
+export async function publicationLines(db: DbOrTx, viewer: Viewer, month: string, t: ReportText): Promise<string[][]> {
   const report = await prevalenceReport(db, viewer, month, "kecamatan");
   const dec = (v: number | null | undefined) => (v === null || v === undefined ? "" : v.toFixed(1).replace(".", ","));
   const row = (name: string, a: (typeof report)["total"]) => {
@@ -170,9 +155,9 @@ export async function publicationLines(db: DbOrTx, viewer: Viewer, month: string
       st.ci95 ? `${dec(st.ci95.low)}–${dec(st.ci95.high)}` : "",
       dec(st.lastYear?.percent),
       st.change ? dec(st.change.points) : "",
-      st.smallN ? "kurang dari 10 anak" : (st.change?.direction ?? ""),
+      st.smallN ? t("publication.smallN", { n: SMALL_N }) : st.change ? t(`publication.change.${st.change.direction}`) : "",
     ];
   };
-  return [...report.areas.filter((a) => a.code !== "unknown").map((a) => row(a.name, a)), row("Kabupaten Balangan", report.regency)];
+  return [...report.areas.filter((a) => a.code !== "unknown").map((a) => row(a.name, a)), row(t("publication.regency"), report.regency)];
 }
 

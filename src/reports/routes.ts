@@ -10,8 +10,8 @@ import type { AdminRouteOptions } from "../admin/plugin.js";
 import { recordAudit } from "../platform/audit.js";
 import { actorOf } from "../platform/http/auth.js";
 import { desaCode, errorSchema, uuid } from "../platform/http/validation.js";
-import { csvStream, exportBatches, tableCsv, tableXlsx, xlsxStream, type ExportFilter } from "./export.js";
-import { PUBLICATION_HEADER, publicationLines, recapHeader, recapLines } from "./recap.js";
+import { csvStream, exportSource, tableCsv, tableXlsx, xlsxStream, type ExportFilter } from "./export.js";
+import { publicationHeader, publicationLines, recapHeader, recapLines, type ReportText } from "./recap.js";
 import { areas } from "../areas/areas.sql.js";
 import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from "./figures.js";
 import { followUpReport, monthsBefore } from "./follow-up.js";
@@ -41,6 +41,8 @@ const TREND_MONTHS_MAX = 60;
 export const reportRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
   async (app) => {
+    /** Exports and import answers are for the health office: in Indonesian. */
+    const t: ReportText = (key, vars) => rt.i18n.t("id", `reports-staff:${key}`, vars);
     app.get(
       "/api/v1/reports/lokus",
       { schema: { tags: ["reports"], summary: "The desa lokus (focus villages named by the Bupati's decree) that figures can be limited to with lokus=only|others" } },
@@ -261,8 +263,8 @@ export const reportRoutes =
         const viewer = viewerOf(request);
         const { month: m, by = "posyandu", format: f = "csv" } = request.query;
         const names = new Map((await rt.db.select({ code: areas.code, name: areas.name }).from(areas)).map((a) => [a.code, a.name]));
-        const lines = await recapLines(rt.db, viewer, m, by, (code) => names.get(code) ?? code);
-        return sendTable(request, reply, { action: "export.recap", file: `rekap-${by}-${m}`, sheet: `Rekap ${m}`, header: recapHeader(by), lines, format: f, filter: { ...request.query } });
+        const lines = await recapLines(rt.db, viewer, m, by, (code) => names.get(code) ?? code, t);
+        return sendTable(request, reply, { action: "export.recap", file: `rekap-${by}-${m}`, sheet: t("recap.sheet", { month: m }), header: recapHeader(by, t), lines, format: f, filter: { ...request.query } });
       },
     );
 
@@ -279,8 +281,8 @@ export const reportRoutes =
       async (request, reply) => {
         const viewer = viewerOf(request);
         const { month: m, format: f = "csv" } = request.query;
-        const lines = await publicationLines(rt.db, viewer, m);
-        return sendTable(request, reply, { action: "export.publication", file: `publikasi-stunting-${m}`, sheet: `Stunting ${m}`, header: PUBLICATION_HEADER, lines, format: f, filter: { ...request.query } });
+        const lines = await publicationLines(rt.db, viewer, m, t);
+        return sendTable(request, reply, { action: "export.publication", file: `publikasi-stunting-${m}`, sheet: t("publication.sheet", { month: m }), header: publicationHeader(t), lines, format: f, filter: { ...request.query } });
       },
     );
 
@@ -293,7 +295,7 @@ export const reportRoutes =
         schema: {
           tags: ["reports"],
           summary:
-            "Import children and measurements from an e-PPGBM file (XLSX, CSV, or the HTML table e-PPGBM saves as .xls; sent as the body). dryRun=true (the default) reports what would change; dryRun=false writes all rows or none (422 with the problems). Z-scores are computed by the service.",
+            "Import children and measurements from an e-PPGBM file (XLSX, CSV, or the HTML table e-PPGBM saves as .xls; sent as the body). dryRun=true (the default) reports what would change; dryRun=false writes all rows or none (422 import_rejected with the problems). Each problem names its row, column, a stable code and the reason in Indonesian. Z-scores are computed by the service.",
           querystring: { type: "object", additionalProperties: false, properties: { dryRun: { type: "boolean", default: true } } },
           response: { 400: errorSchema, 401: errorSchema, 403: errorSchema },
         },
@@ -304,9 +306,13 @@ export const reportRoutes =
         const now = rt.clock.now();
         const today = localDateOf(now);
         const { plan, work } = await planImport(rt.db, rt.nik, principalOf(staff), request.body, today);
+        // Each problem keeps its code (for programs) and gets its reason in words (for people).
+        const answer = { ...plan, problems: plan.problems.map((p) => ({ ...p, reason: t(`import.reason.${p.code}`, p.params) })) };
         const dryRun = request.query.dryRun !== false;
-        if (dryRun) return { applied: false, ...plan };
-        if (plan.problems.length > 0) return reply.code(422).send({ applied: false, ...plan });
+        if (dryRun) return { applied: false, ...answer };
+        if (plan.problems.length > 0) {
+          return reply.code(422).send({ error: "import_rejected", message: t("import.rejected", { count: plan.problems.length }), applied: false, ...answer });
+        }
         await applyImport(rt.db, rt.nik, work, today, now);
         await recordAudit(rt.db, {
           actor: actorOf(staff),
@@ -316,7 +322,7 @@ export const reportRoutes =
           after: { kind: plan.kind, rows: plan.rows, children: plan.children, measurements: plan.measurements },
           at: now,
         });
-        return { applied: true, ...plan };
+        return { applied: true, ...answer };
       },
     );
 
@@ -347,7 +353,7 @@ export const reportRoutes =
         const { format, ...filter } = request.query;
         if (filter.from > filter.to) throw badField("query.to", "must not be before from");
         const counter = { rows: 0 };
-        const rows = exportBatches(rt.db, rt.i18n, rt.nik, viewerOf(request), filter);
+        const rows = exportSource(rt.db, rt.i18n, rt.nik, viewerOf(request), filter);
         const stream = format === "xlsx" ? xlsxStream(rows, counter) : csvStream(rows, counter);
         // Who exported what and how many rows: written once the file has been sent.
         stream.once("end", () => {

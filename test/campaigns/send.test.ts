@@ -108,7 +108,7 @@ describe("a campaign from compose to report", () => {
     expect(report.body.status).toBe("done");
     expect(report.body.totals).toEqual({
       recipients: reached, pending: 0, queued: 0, sent: reached - 1, delivered: 0, read: 0, failed: 1,
-      skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 1, replies: 3,
+      skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 1, replies: 3, resentUnknownOutcome: 0,
     });
     expect(report.body.failures).toEqual([{ reason: expect.stringMatching(/blocked/), count: 1 }]);
     const lampihong = report.body.kecamatan.find((k: { code: string }) => k.code === "63.11.05");
@@ -186,9 +186,17 @@ describe("pause, resume and cancel", () => {
     const { id } = await launch({ name: "Pause", textId: "C3 Tablet tambah darah.", sameForBoth: true, segment: { roles: ["pregnant"], desaCodes: [w.desa.l1] } }, "puskL");
     await world.api.waitForText("C3 ");
     while (campaignTexts("C3 ").length < 5) await world.api.waitForDelivered(world.api.delivered.length + 1);
+    // Once the pause is acknowledged, no send starts (rows cleared before it are checked again).
+    let acknowledged = false;
+    let sentAfterPause = 0;
+    const sending = () => void (acknowledged && sentAfterPause++);
+    world.engine.events.on("sending", sending);
     expect((await world.call("puskL", "POST", `/api/v1/campaigns/${id}/pause`)).body.campaign.status).toBe("paused");
+    acknowledged = true;
     // Rows the engine held are dropped by the guard right before sending.
     await until(async () => (await campaignOutbox(rt)).sending === undefined && (await campaignOutbox(rt)).queued === undefined, [world.engine.events]);
+    world.engine.events.off("sending", sending);
+    expect(sentAfterPause).toBe(0);
     const atPause = campaignTexts("C3 ").length;
     expect(atPause).toBeLessThan(people.length);
     const paused = await world.call("puskL", "GET", `/api/v1/campaigns/${id}/report`);

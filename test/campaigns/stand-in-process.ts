@@ -13,15 +13,25 @@ export interface StandInStats {
   tooManyWhy: string[];
 }
 
+/** Summary mode's counts: messages accepted, distinct chats, chats that got more than one, first and last arrival. */
+export interface StandInProgress {
+  delivered: number;
+  chats: number;
+  doubled: number;
+  firstAt: number | null;
+  lastAt: number | null;
+}
+
 export class StandInProcess extends EventEmitter {
   readonly delivered: Delivered[] = [];
   private readonly child;
 
-  constructor(limits: StandInLimits) {
+  /** `summary`: the stand-in sends counts ("progress" events, twice a second) instead of every message. */
+  constructor(limits: StandInLimits, options: { summary?: boolean } = {}) {
     super();
     this.child = fork(new URL("../../scripts/bench-outbound-stand-in.ts", import.meta.url), {
       execArgv: ["--import", "tsx"],
-      env: { ...process.env, STAND_IN_LIMITS: JSON.stringify(limits) },
+      env: { ...process.env, STAND_IN_LIMITS: JSON.stringify(limits), ...(options.summary ? { STAND_IN_SUMMARY: "1" } : {}) },
     });
   }
 

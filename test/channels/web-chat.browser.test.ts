@@ -25,6 +25,8 @@ describe.skipIf(!CHROMIUM)("the web chat page in Chromium", () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     try {
       const page = await browser.newPage();
+      // Waits are on selectors; their limit is only for a hang, generous for a busy 2-core machine.
+      page.setDefaultTimeout(90_000);
       const blocked: string[] = [];
       page.on("console", (m) => {
         if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
@@ -42,5 +44,5 @@ describe.skipIf(!CHROMIUM)("the web chat page in Chromium", () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 180_000);
 });

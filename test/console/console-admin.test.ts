@@ -3,7 +3,7 @@
 // Indonesian, and each role sees only what it may use.
 import { and, eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSession, pokjaAdminExists, staffOfRequest } from "../../src/admin/auth.js";
 import { auditLog } from "../../src/platform/audit.sql.js";
 import { staffAccounts } from "../../src/admin/accounts.sql.js";
@@ -13,6 +13,7 @@ import { createWhatsAppAdapter } from "../../src/channels/whatsapp/index.js";
 import { deliverOutbox } from "../../src/channels/outbox.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { faqBacklog } from "../../src/knowledge/backlog.sql.js";
+import { formatDateTime } from "../../src/console/format.js";
 import { PASSWORD, type Who } from "../admin/fixture.js";
 import { fakeFactory } from "../channels/whatsapp/fake-socket.js";
 import { ASKER, startConsoleWorld, UNANSWERED, type ConsoleWorld } from "./fixture.js";
@@ -234,6 +235,46 @@ describe("WhatsApp", () => {
       await app.close();
     }
   });
+
+  it("shows WhatsApp's restriction on the number, what it holds back and when it lifts", async () => {
+    const rt = world.rt;
+    const fake = fakeFactory();
+    const hub = new ChannelHub();
+    const adapter = createWhatsAppAdapter({
+      rt,
+      sink: async () => {},
+      sendIntervalMs: 0,
+      printQr: () => {},
+      socketFactory: fake.factory,
+      isPokjaAdmin: async (request) => (await staffOfRequest(rt.db, request.headers, rt.clock.now()))?.role === "pokja_admin",
+      adminExists: () => pokjaAdminExists(rt.db),
+    });
+    hub.register(adapter);
+    const app = await buildApp(rt, { hub });
+    try {
+      await adapter.start();
+      fake.latest().open();
+      const page = () => app.inject({ method: "GET", url: "/konsol/whatsapp", headers: { cookie: world.w.cookie.admin } });
+      expect((await page()).body).toContain('id="wa-safety" data-paused="false"');
+      // WhatsApp's message-capping notification, as Baileys emits it (cycle end in epoch seconds).
+      const end = Math.floor(rt.clock.now().getTime() / 1000) + 3 * 86_400;
+      fake.latest().cappingNotification({ capping_status: "CAPPED" as never, used_quota: 100, total_quota: 100, cycle_end_timestamp: String(end) });
+      await vi.waitFor(() => expect(adapter.safety().paused).toBe(true));
+      const body = (await page()).body;
+      expect(body).toContain('data-paused="true"');
+      expect(body).toContain("Batas pesan ke chat baru");
+      expect(body).toContain(`${formatDateTime(new Date(end * 1000).toISOString())}`);
+      expect(body).toContain("kuota chat baru terpakai 100 dari 100");
+      const status = await app.inject({ method: "GET", url: "/admin/whatsapp/status", headers: { cookie: world.w.cookie.admin } });
+      expect(status.json()).toMatchObject({ safety: { paused: true, restrictions: [{ cause: "message-capping", liftsAt: new Date(end * 1000).toISOString() }] } });
+      fake.latest().cappingNotification({ capping_status: "NONE" as never });
+      await vi.waitFor(() => expect(adapter.safety().paused).toBe(false));
+      expect((await page()).body).toContain('data-paused="false"');
+    } finally {
+      await adapter.stop();
+      await app.close();
+    }
+  });
 });
 
 describe("Kampanye", () => {
@@ -259,6 +300,12 @@ describe("Kampanye", () => {
     const report = await get("puskP", url);
     expect(report.body).toContain('data-field="progress">100,0%');
     expect(report.body).toContain('data-field="sent">1<');
+    // The per-recipient CSV the page links to: the API's, with the browser's session.
+    const csvHref = /href="(\/api\/v1\/campaigns\/[0-9a-f-]{36}\/recipients\.csv)"/.exec(report.body)?.[1];
+    expect(csvHref).toBe(`/api/v1/campaigns/${url.split("/").at(-1)}/recipients.csv`);
+    const csv = await get("puskP", csvHref!);
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    expect(csv.body.split("\n")[0]).toContain("contactId,channel,lang,desaCode,status");
     expect((await world.inbox(ASKER)).map((r) => r.text).join("\n")).toContain("Datang ka posyandu di");
     expect((await get("puskP", "/konsol/kampanye")).body).toContain(`href="${url}"`);
     expect((await b.post(`${url}/jeda`)).headers.location).toBe(`${url}?galat=wrong_status`);

@@ -2,6 +2,8 @@
 // suite runs on: sign in as the Pokja and as a puskesmas and see only that area, the dashboard's
 // table equals the API's figures, acknowledge a referral and record its outcome, answer a "tanya
 // bidan" question and see the answer reach the mother's web chat; edit and disable an FAQ topic,
+// add, rename and disable a WhatsApp template, approve and deactivate a kader, see a child's
+// reminders, compose a repeating campaign with a button and finer filters and schedule it,
 // make an API token and a staff account, read the audit log, change a password. Screenshots of every page at
 // 360 px and 1280 px go to test-results/console/. Skipped where Chromium is missing, unless
 // BALANTING_REQUIRE_CHROMIUM is set (CI).
@@ -15,6 +17,7 @@ import { children } from "../../src/children/children.sql.js";
 import { contacts } from "../../src/contacts/contacts.sql.js";
 import { deliverOutbox } from "../../src/channels/outbox.js";
 import { formatPercent } from "../../src/console/format.js";
+import { campaigns } from "../../src/campaigns/campaigns.sql.js";
 import { referrals } from "../../src/growth/growth.sql.js";
 import { LAMPIHONG, PARINGIN, PASSWORD, type Who } from "../admin/fixture.js";
 import { ASKER, MONTH, QUESTION, startConsoleWorld, UNANSWERED, type ConsoleWorld } from "./fixture.js";
@@ -56,6 +59,8 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
   /** A fresh browser (no cookies) watching for script errors and CSP refusals. */
   async function freshPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    // Waits are on selectors and events; their limit is only for a hang, generous for a busy machine.
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => {
@@ -184,6 +189,15 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.goto(`${base}/konsol/anak/${world.kids.Siti}`);
     await page.waitForSelector("canvas[data-drawn]");
     expect(await page.locator("#measurements tbody tr").count()).toBe(4);
+    // Her reminders beside the measurements and referrals: newest first, each with its status.
+    const reminders = await page.$$eval("#reminders tbody tr", (rows) => rows.map((r) => [r.getAttribute("data-status"), r.querySelector("[data-field=status]")?.textContent]));
+    expect(reminders).toEqual([
+      ["planned", "Direncanakan"],
+      ["sent", "Terkirim"],
+      ["confirmed", "Dikonfirmasi (SUDAH)"],
+    ]);
+    expect(await page.textContent("#reminders")).toContain("Imunisasi (DPT-HB-Hib 1)");
+    expect(await page.textContent("#plans")).toContain("Program pengingat anak: berjalan");
     await shoot(page, "anak");
     // Correct the latest weighing: a re-assessed measurement replaces it, the old one shown struck out.
     const latest = "#measurements tbody tr:first-child";
@@ -269,6 +283,21 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     expect(await page.locator(card).count()).toBe(0);
     const [kader] = await world.rt.db.select().from(contacts).where(eq(contacts.id, world.w.people.kP));
     expect(kader).toMatchObject({ kaderStatus: "active", posyanduId: world.w.posyandu.p0 });
+
+    // Now among the active kader, at Posyandu Melati; deactivated with a reason (audited).
+    const active = `#active-kader tr[data-active-kader='${world.w.people.kP}']`;
+    await page.waitForSelector(active);
+    expect(await page.textContent(active)).toContain("Melati");
+    await shoot(page, "kader-aktif");
+    await page.click(`${active} details summary`);
+    await page.fill(`${active} input[name=reason]`, "pindah ke luar kabupaten");
+    await page.click(`${active} form[action$='/nonaktifkan'] button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.locator(active).count()).toBe(0);
+    const [off] = await world.rt.db.select().from(contacts).where(eq(contacts.id, world.w.people.kP));
+    expect(off?.kaderStatus).toBe("inactive");
+    const trail = await world.rt.db.select().from(auditLog).where(and(eq(auditLog.entityId, world.w.people.kP), eq(auditLog.action, "kader.deactivate")));
+    expect(trail).toMatchObject([{ reason: "pindah ke luar kabupaten" }]);
     await page.context().close();
   });
 
@@ -368,6 +397,106 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.click("form[action$='/kirim'] button");
     await page.waitForSelector(".flash.ok");
     expect(["Sedang dikirim", "Selesai"]).toContain(await page.textContent("[data-field=status]"));
+    await page.context().close();
+  });
+
+  it("lets the Pokja add a WhatsApp template, rename it with a reason and disable it; the API and the audit log follow", async () => {
+    const page = await signIn("admin");
+    await page.click("nav a[href='/konsol/konten']");
+    await page.click("#templates-link");
+    await page.waitForSelector("#template-form");
+    await page.selectOption("#tpl-kind", "reminder");
+    await page.selectOption("#tpl-lang", "id");
+    await page.fill("#tpl-name", "balanting_pengingat");
+    await page.click("#template-form button[type=submit]");
+    await page.waitForSelector(".flash.ok");
+    const row = "#templates tbody tr:first-child";
+    expect(await page.textContent(`${row} [data-field=name]`)).toBe("balanting_pengingat");
+    await shoot(page, "template-whatsapp");
+    // The same kind and language again: refused, in Indonesian.
+    await page.selectOption("#tpl-kind", "reminder");
+    await page.fill("#tpl-name", "balanting_lain");
+    await page.click("#template-form button[type=submit]");
+    await page.waitForSelector(".flash.error");
+    expect(await page.textContent(".flash.error")).toContain("sudah punya template");
+
+    await page.click(`${row} details summary`);
+    await page.fill(`${row} input[id^=tn-]`, "balanting_pengingat_v2");
+    await page.fill(`${row} input[id^=tr-]`, "nama baru disetujui Meta");
+    await page.click(`${row} input[id^=tr-] ~ button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.textContent(`${row} [data-field=name]`)).toBe("balanting_pengingat_v2");
+    await page.click(`${row} details summary`);
+    await page.fill(`${row} input[id^=tt-]`, "template ditolak Meta");
+    await page.click(`${row} form[action$='/nonaktif'] button`);
+    await page.waitForSelector(".flash.ok");
+    expect(await page.textContent(`${row} [data-field=status]`)).toBe("Nonaktif");
+
+    const list = await api<{ items: { id: string; name: string; disabled: boolean }[]; inForce: Record<string, unknown> }>("admin", "/api/v1/whatsapp-templates");
+    expect(list.items).toMatchObject([{ name: "balanting_pengingat_v2", disabled: true }]);
+    expect(list.inForce.reminder).toBeUndefined();
+    const trail = await world.rt.db.select().from(auditLog).where(eq(auditLog.entityId, list.items[0]!.id));
+    expect(trail.map((a) => [a.action, a.reason]).sort()).toEqual([
+      ["whatsapp_template.create", null],
+      ["whatsapp_template.disable", "template ditolak Meta"],
+      ["whatsapp_template.update", "nama baru disetujui Meta"],
+    ]);
+    await page.context().close();
+  });
+
+  it("lets a puskesmas compose a repeating campaign with a button and finer filters, count it, schedule it and find it in the list", async () => {
+    const page = await signIn("pusk.paringin");
+    await page.click("nav a[href='/konsol/kampanye']");
+    await page.waitForSelector("#compose");
+    await page.fill("#c-name", "Posyandu Senin dan Kamis");
+    await page.fill("#c-textId", "Besok posyandu di {nama_desa}, Bu. Datang ya?");
+    await page.check("#c-same");
+    await page.click("#compose details.card > summary");
+    await page.selectOption("#b1kind", "reply");
+    await page.fill("#b1id", "Ya, datang");
+    await page.fill("#b1bjn", "Inggih");
+    await page.click("#c-more > summary");
+    await page.check("input[name=langs][value=bjn]");
+    await page.fill("#c-ageMin", "0");
+    await page.fill("#c-ageMax", "59");
+    // The count of these filters, asked without leaving the form (konsol.js).
+    await page.click("#c-count");
+    await page.waitForFunction("/orang/.test(document.getElementById('c-audience').textContent)");
+    await page.check("#c-when-repeat");
+    await page.selectOption("#c-every", "weekly");
+    await page.fill("#c-time", "09:00");
+    await page.check("input[name=weekdays][value='1']");
+    await page.check("input[name=weekdays][value='4']");
+    const until = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    await page.fill("#c-until", until);
+    await shoot(page, "kampanye-tulis");
+    await page.click("#compose button[type=submit]");
+    await page.waitForSelector("[data-field=timing]");
+    expect(await page.textContent("[data-field=timing]")).toMatch(/^Setiap Senin, Kamis pukul 09:00, sampai /);
+    expect(await page.textContent("[data-field=buttons]")).toContain("Ya, datang / Inggih");
+    expect(await page.textContent("[data-field=segment]")).toContain("Bahasa: Banjar");
+    await page.click("form[action$='/ajukan'] button");
+    await page.waitForSelector("form[action$='/kirim']");
+    expect(await page.textContent("form[action$='/kirim'] button")).toBe("Jadwalkan");
+    await page.click("form[action$='/kirim'] button");
+    await page.waitForSelector(".flash.ok");
+    expect(await page.textContent(".flash.ok")).toContain("dijadwalkan");
+    expect(await page.textContent("[data-field=status]")).toBe("Terjadwal");
+    await shoot(page, "kampanye-terjadwal");
+
+    await page.click("a[href='/konsol/kampanye']");
+    const [saved] = await world.rt.db.select().from(campaigns).where(eq(campaigns.name, "Posyandu Senin dan Kamis"));
+    expect(saved).toMatchObject({
+      status: "scheduled",
+      sameForBoth: true,
+      buttons: [{ kind: "reply", label: { id: "Ya, datang", bjn: "Inggih" } }],
+      segment: { langs: ["bjn"], childAgeMonths: { min: 0, max: 59 } },
+      repeat: { every: "weekly", weekdays: [1, 4], time: "09:00", until },
+    });
+    const listed = `#campaigns tr[data-campaign='${saved!.id}']`;
+    await page.waitForSelector(listed);
+    expect(await page.textContent(`${listed} [data-field=status]`)).toBe("Terjadwal");
+    expect(await page.textContent(`${listed} [data-field=timing]`)).toContain("Setiap Senin, Kamis pukul 09:00");
     await page.context().close();
   });
 

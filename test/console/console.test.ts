@@ -213,6 +213,61 @@ describe("staff console over HTTP", () => {
     expect((await world.app.inject({ method: "GET", url: "/konsol/kader", headers: { cookie: world.w.cookie.bidanP } })).statusCode).toBe(404);
   });
 
+  it("gives a child's reminders to staff of its area only", async () => {
+    const mine = await world.app.inject({ method: "GET", url: `/api/v1/children/${world.kids.Siti}/reminders`, headers: { cookie: world.w.cookie.bidanP } });
+    expect(mine.statusCode).toBe(200);
+    const body = mine.json() as { plans: { programme: string }[]; items: { status: string; ruleKey: string }[] };
+    expect(body.plans).toMatchObject([{ programme: "child", status: "active", nextDue: "2026-09-10" }]);
+    expect(body.items.map((i) => [i.ruleKey, i.status])).toEqual([
+      ["imm-dpt-hb-hib-1", "confirmed"],
+      ["vitamin-a-blue", "sent"],
+      ["posyandu-child", "planned"],
+    ]);
+    const other = await world.app.inject({ method: "GET", url: `/api/v1/children/${world.kids.Siti}/reminders`, headers: { cookie: world.w.cookie.puskL } });
+    expect(other.statusCode).toBe(404);
+    const none = await world.app.inject({ method: "GET", url: `/konsol/anak/${world.kids["Anak P1"]}`, headers: { cookie: world.w.cookie.admin } });
+    expect(none.body).toContain("belum terdaftar di program pengingat");
+  });
+
+  it("turns the campaign form into the API's body, and names a schedule problem in Indonesian", async () => {
+    const page = await world.app.inject({ method: "GET", url: "/konsol/kampanye", headers: { cookie: world.w.cookie.bidanP } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const cookie = `${cookiesOf(page).join("; ")}; ${world.w.cookie.bidanP}`;
+    const post = (url: string, fields: [string, string][]) =>
+      world.app.inject({ method: "POST", url, headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams([["_csrf", token], ...fields]).toString() });
+    const base: [string, string][] = [["name", "Malam"], ["textId", "Halo {nama_desa}"], ["sameForBoth", "on"]];
+    // 22:00 is inside quiet hours: the API refuses, the console names the field.
+    const quiet = await post("/konsol/kampanye", [...base, ["when", "repeat"], ["every", "daily"], ["time", "22:00"], ["until", "2026-12-31"]]);
+    expect(quiet.headers.location).toBe("/konsol/kampanye?galat=validation_failed&kolom=time");
+    const shown = await world.app.inject({ method: "GET", url: quiet.headers.location as string, headers: { cookie } });
+    expect(shown.body).toContain("Jam kirim (di luar jam tenang malam)");
+    // A button without a label and a bad number are named too, never a 5xx.
+    const label = await post("/konsol/kampanye", [...base, ["b1kind", "reply"], ["b1id", ""]]);
+    expect(label.headers.location).toMatch(/galat=validation_failed/);
+    const age = await post("/konsol/kampanye", [...base, ["ageMin", "dua"]]);
+    expect(age.headers.location).toMatch(/galat=validation_failed&kolom=min/);
+    // Once at a WITA time: stored as that instant.
+    const once = await post("/konsol/kampanye", [...base, ["when", "at"], ["sendAt", "2026-12-24T09:30"], ["langs", "id"], ["notSeenDays", "30"], ["excludeInDialogue", "on"]]);
+    expect(once.headers.location).toMatch(/^\/konsol\/kampanye\/[0-9a-f-]{36}\?ok=campaignSaved$/);
+    const id = /kampanye\/([0-9a-f-]{36})/.exec(once.headers.location as string)![1]!;
+    const api = (await world.app.inject({ method: "GET", url: `/api/v1/campaigns/${id}`, headers: { cookie: world.w.cookie.bidanP } })).json() as { campaign: Record<string, unknown> };
+    expect(api.campaign).toMatchObject({ sendAt: "2026-12-24T01:30:00.000Z", segment: { langs: ["id"], notSeenDays: 30, excludeInDialogue: true } });
+    const detail = await world.app.inject({ method: "GET", url: `/konsol/kampanye/${id}`, headers: { cookie } });
+    expect(detail.body).toContain("Sekali, 24 Des 2026 09.30 WITA");
+    // The count of a form's filters (the compose form's button).
+    const count = await post("/konsol/kampanye/hitung", [["roles", "parent"]]);
+    expect(count.json()).toMatchObject({ ok: true, text: expect.stringMatching(/^\d+ orang/) });
+    const badCount = await post("/konsol/kampanye/hitung", [["notSeenDays", "0"]]);
+    expect(badCount.statusCode).toBe(400);
+    expect(badCount.json()).toMatchObject({ ok: false, text: expect.stringContaining("Tidak menulis selama") });
+  });
+
+  it("shows the WhatsApp templates to the Pokja only", async () => {
+    expect((await world.app.inject({ method: "GET", url: "/konsol/konten/template-whatsapp", headers: { cookie: world.w.cookie.admin } })).statusCode).toBe(200);
+    expect((await world.app.inject({ method: "GET", url: "/konsol/konten/template-whatsapp", headers: { cookie: world.w.cookie.puskP } })).statusCode).toBe(404);
+    expect((await world.app.inject({ method: "GET", url: "/konsol/konten", headers: { cookie: world.w.cookie.puskP } })).body).not.toContain("template-whatsapp");
+  });
+
   it("serves its scripts from the service, compressed, within 200 kB", async () => {
     let total = 0;
     for (const name of ["chart.js", "konsol.js", "konsol.css"]) {

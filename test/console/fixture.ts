@@ -1,12 +1,14 @@
 // A small regency for the console tests: the admin fixture's service world (web chat, staff of every
 // role in Paringin and Lampihong) plus children measured in August 2026, two referrals (an urgent
-// one in Paringin, a routine one in Lampihong) and a "tanya bidan" question from a web chat person.
+// one in Paringin, a routine one in Lampihong), a "tanya bidan" question from a web chat person,
+// and Siti's reminders (one confirmed, one sent, one planned).
 import { and, eq } from "drizzle-orm";
 import { children } from "../../src/children/children.sql.js";
 import { contactChannels } from "../../src/contacts/contacts.sql.js";
 import { measurements, referrals } from "../../src/growth/growth.sql.js";
 import { submitQuestion } from "../../src/handoff/index.js";
 import { faqBacklog } from "../../src/knowledge/backlog.sql.js";
+import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.js";
 import { startServiceWorld, type ServiceWorld, type World } from "../admin/fixture.js";
 
 export const MONTH = "2026-08";
@@ -106,5 +108,22 @@ export async function startConsoleWorld(now = "2026-08-28T02:00:00Z"): Promise<C
     .insert(faqBacklog)
     .values({ normalized: "anak boleh minum kopi susu", question: UNANSWERED, lang: "id", reason: "offtopic", topics: [], confidence: 0.1, count: 3, firstAt: new Date("2026-08-01T01:00:00Z"), lastAt: new Date("2026-08-20T01:00:00Z") })
     .returning();
+
+  // Siti's mother (cP0) gets the child programme: the DPT-HB-Hib 1 dose confirmed, vitamin A sent,
+  // and the posyandu day planned (as the reminder planner would have made them).
+  const [plan] = await rt.db
+    .insert(reminderPlans)
+    .values({ contactId: w.people.cP0, programme: "child", childId: ids.Siti!, anchor: "2025-06-01", status: "active", plannedThrough: "2026-08-10", nextDue: "2026-09-10" })
+    .returning();
+  const fire = (ruleKey: string, kind: string, due: string, status: "pending" | "sent" | "done", vars: Record<string, string | number> = {}) => ({
+    planId: plan!.id, contactId: w.people.cP0, ruleKey, occurrence: "1", kind, messageKey: `reminders:${kind}.due`, vars, dueDate: due, untilDate: due,
+    sendAt: new Date(`${due}T00:00:00Z`), status,
+    sentAt: status === "pending" ? null : new Date(`${due}T00:00:00Z`), doneAt: status === "done" ? new Date(`${due}T05:00:00Z`) : null,
+  });
+  await rt.db.insert(reminderFires).values([
+    fire("imm-dpt-hb-hib-1", "immunization", "2025-08-01", "done", { vaccine: "DPT-HB-Hib 1", ageMonths: 2 }),
+    fire("vitamin-a-blue", "vitamin-a", "2026-02-01", "sent"),
+    fire("posyandu-child", "posyandu", "2026-09-10", "pending"),
+  ]);
   return { ...world, backlogId: backlog!.id, kids: ids, referral: { paringin: urgent!.id, lampihong: routine!.id }, questionId: q.id };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assessGrowth } from "../../src/growth/assess.js";
 import { bareWeightReading, checkPlausibility, isBlocking, type PlausibilityContext } from "../../src/growth/plausibility.js";
+import { FLAG_LIMITS, measuredFor, valueAtZ } from "./flag-limits.js";
 
 const birthDate = "2025-01-15";
 const codes = (input: Parameters<typeof assessGrowth>[0], ctx: Partial<PlausibilityContext>): string[] =>
@@ -77,5 +78,54 @@ describe("checkPlausibility", () => {
 
   it("ignores a weight change over more than two months", () => {
     expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 10 }, { weightKg: 10, previous: [{ date: "2025-09-01", weightKg: 8 }] })).not.toContain("weight-jump");
+  });
+});
+
+describe("plausibility limits, exactly at and just beyond", () => {
+  // WHO Anthro flags strictly beyond the limit: at −6 / +5 … the kader is not asked to confirm.
+  const cases = FLAG_LIMITS.flatMap(({ z, low, high }) => [
+    { z, target: Math.round((low - 0.01) * 100) / 100, warned: true },
+    { z, target: low, warned: false },
+    { z, target: high, warned: false },
+    { z, target: Math.round((high + 0.01) * 100) / 100, warned: true },
+  ]);
+  it.each(cases)("$z = $target → who-flag: $warned", ({ z, target, warned }) => {
+    const y = valueAtZ(target, (v) => assessGrowth(measuredFor(z, "P", v)).z[z]);
+    const a = assessGrowth(measuredFor(z, "P", y));
+    expect(a.z[z]).toBe(target);
+    const flagged = checkPlausibility(a, { measuredOn: "2026-01-20", today: "2026-01-20" }).filter((w) => w.code === "who-flag" && w.field === z);
+    expect(flagged).toEqual(warned ? [{ code: "who-flag", field: z, vars: { z: target } }] : []);
+  });
+
+  const weighed = (kg: number, previous: { date: string; weightKg: number }) =>
+    codes({ sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: kg }, { weightKg: kg, previous: [previous] });
+  it.each([
+    // A change of exactly a fifth is tolerated; more is a probable typo (MAX_WEIGHT_CHANGE_FRACTION).
+    [12, { date: "2025-12-20", weightKg: 10 }, false],
+    [12.01, { date: "2025-12-20", weightKg: 10 }, true],
+    [8, { date: "2025-12-20", weightKg: 10 }, false],
+    [7.99, { date: "2025-12-20", weightKg: 10 }, true],
+    // Within 62 days the weights are compared; from 63 days apart they are not.
+    [12.5, { date: "2025-11-19", weightKg: 10 }, true],
+    [12.5, { date: "2025-11-18", weightKg: 10 }, false],
+  ] as const)("%s kg after %j → weight-jump: %s", (kg, previous, warned) => {
+    expect(weighed(kg, previous).includes("weight-jump")).toBe(warned);
+  });
+
+  it.each([
+    // 1826 days = 59.99 months: still scored; 1827 days (60.03 months) is five years (see above).
+    ["2021-01-20", false],
+    ["2021-01-19", true],
+  ])("born %s, measured 2026-01-20 → age-5-years-or-more: %s", (born, warned) => {
+    const found = codes({ sex: "P", birthDate: born, measuredOn: "2026-01-20", weightKg: 18 }, { birthDate: born });
+    expect(found.includes("age-5-years-or-more")).toBe(warned);
+  });
+
+  it("compares lengths only a drop beyond 1.5 cm: 1.51 cm warns", () => {
+    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: 73, position: "lying" }, { previous: [{ date: "2025-12-18", clenhei: 74.51 }] })).toContain("length-decreased");
+  });
+
+  it("a measurement the day after another is not a same-day duplicate", () => {
+    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 9 }, { previous: [{ date: "2026-01-19", weightKg: 9 }] })).not.toContain("same-day-duplicate");
   });
 });

@@ -228,6 +228,9 @@ describe("LiLA of children 6–59 months (Kemenkes 2019: < 11,5 gizi buruk, < 12
     [12.4, 1800, "muac-moderate"],
     [12.5, 400, null],
     [11.0, 150, null], // under 6 months: not screened by LiLA
+    [11.0, 182, null], // 182 days is still under 6 months (6 × 30.4375 = 182.6)
+    [11.0, 183, "muac-severe"], // from 183 days
+    [11.0, 1825, "muac-severe"], // the last day under 60 months
     [11.0, 1826, null], // 5 years and over
     [undefined, 400, null],
   ] as const)("LiLA %s cm at %s days → %s", (muac, ageDays, expected) => {

@@ -11,6 +11,7 @@ import {
   roundHalfUp,
   roundTo,
 } from "../../src/growth/zscore.js";
+import { FLAG_LIMITS, measuredFor, valueAtZ } from "./flag-limits.js";
 
 describe("age", () => {
   it.each([
@@ -222,5 +223,24 @@ describe("asymmetric weight-for-age flag", () => {
     expect(z).toBeLessThan(-5);
     expect(z).toBeGreaterThan(-6);
     expect(computeZScores({ sex: "P", ageDays: 365, weightKg: w }).flags.fwei).toBe(0);
+  });
+});
+
+// WHO Anthro flags a rounded z-score strictly beyond its limit: exactly at −6, +5 … is plausible.
+describe("WHO flag limits, exactly at and one hundredth beyond", () => {
+  const cases = FLAG_LIMITS.flatMap(({ flag, z, low, high }) =>
+    (["L", "P"] as const).flatMap((sex) => [
+      { flag, z, sex, target: Math.round((low - 0.01) * 100) / 100, flagged: 1 },
+      { flag, z, sex, target: low, flagged: 0 },
+      { flag, z, sex, target: high, flagged: 0 },
+      { flag, z, sex, target: Math.round((high + 0.01) * 100) / 100, flagged: 1 },
+    ]),
+  );
+  it.each(cases)("$z = $target ($sex) → $flag $flagged", ({ flag, z, sex, target, flagged }) => {
+    const zOf = (y: number) => computeZScores(measuredFor(z, sex, y)).z[z];
+    const y = valueAtZ(target, zOf);
+    const r = computeZScores(measuredFor(z, sex, y));
+    expect(r.z[z]).toBe(target);
+    expect(r.flags[flag]).toBe(flagged);
   });
 });

@@ -2,15 +2,9 @@ import { describe, expect, it } from "vitest";
 import { NONE, trainClassifier } from "../../src/knowledge/classifier.js";
 import { buildFaqIndex, loadFaqTopics } from "../../src/knowledge/index.js";
 import { classifierTerms } from "../../src/knowledge/question.js";
+import { tinyDocs } from "./classifier-docs.js";
 
-const docs = [
-  { label: "madu", stems: ["madu", "bayi"] },
-  { label: "madu", stems: ["bayi", "minum", "madu"] },
-  { label: "telur", stems: ["telur", "bayi"] },
-  { label: "telur", stems: ["bayi", "makan", "telur"] },
-  { label: NONE, stems: ["harga", "beras"] },
-  { label: NONE, stems: ["tiket", "bus"] },
-];
+const docs = tinyDocs;
 
 describe("topic classifier (logistic regression over TF-IDF)", () => {
   it("learns the topics and gives probabilities that sum to one", () => {

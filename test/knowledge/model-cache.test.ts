@@ -2,16 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLASSIFIER_TUNING, fitClassifier, NONE, trainClassifier } from "../../src/knowledge/classifier.js";
+import { CLASSIFIER_TUNING, fitClassifier, trainClassifier } from "../../src/knowledge/classifier.js";
 import { cachedClassifier, decodeModel, encodeModel, modelKey } from "../../src/knowledge/model-cache.js";
+import { tinyDocs } from "./classifier-docs.js";
 
-const docs = [
-  { label: "madu", stems: ["madu", "bayi"] },
-  { label: "madu", stems: ["bayi", "minum", "madu"] },
-  { label: "telur", stems: ["telur", "bayi"] },
-  { label: "telur", stems: ["bayi", "makan", "telur"] },
-  { label: NONE, stems: ["harga", "beras"] },
-];
+const docs = tinyDocs;
 const questions = [["madu"], ["telor", "bayi"], ["harga"], ["tidak", "dikenal"]];
 const dir = mkdtempSync(join(tmpdir(), "balanting-model-cache-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -30,8 +30,9 @@ describe("cleanText", () => {
 });
 
 // The patterns once backtracked quadratically (16,000 letters took 4.3 s, 70,000 took
-// 75 s). Linear work takes milliseconds for 100,000 characters; the bound is generous on purpose
-// so a busy machine does not fail it, while the old code takes minutes.
+// 75 s). Linear work takes milliseconds for 100,000 characters (about a second on a machine with
+// a load of 18 on 2 cores); the old code takes minutes. No clock is read here: the test's own 30 s
+// time-out is the bound, so a busy machine cannot fail it while a return of the backtracking does.
 describe("normalisation of 100,000-character messages", () => {
   const N = 100_000;
   const inputs: Record<string, string> = {
@@ -46,11 +47,9 @@ describe("normalisation of 100,000-character messages", () => {
     "emoji and punctuation": "🙏?!".repeat(N / 4),
   };
   it.each(Object.entries(inputs))("%s", (_name, input) => {
-    const started = performance.now();
-    normalizeTokens(input);
-    detectLanguage(input);
-    expect(performance.now() - started).toBeLessThan(3_000);
-  });
+    expect(normalizeTokens(input)).toBeInstanceOf(Array);
+    expect(() => detectLanguage(input)).not.toThrow();
+  }, 30_000);
 });
 
 describe("chat abbreviations", () => {

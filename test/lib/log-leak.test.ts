@@ -137,7 +137,7 @@ describe("failure paths write nothing personal or secret to the log", () => {
       // Through the adapter: Baileys announces new credentials and the save fails.
       const before = logged("saving WhatsApp credentials failed");
       fake.latest().ev.emit("creds.update", {});
-      await vi.waitFor(() => expect(logged("saving WhatsApp credentials failed")).toBeGreaterThan(before), { timeout: 10_000 });
+      await vi.waitFor(() => expect(logged("saving WhatsApp credentials failed")).toBeGreaterThan(before), { timeout: 90_000 });
     } finally {
       await rt.db.execute(sql`alter table whatsapp_auth drop constraint leak_probe`);
     }
@@ -152,7 +152,7 @@ describe("failure paths write nothing personal or secret to the log", () => {
       expect(await postTelegram(9_100)).toBe(503);
       expect(await postCloud("wamid.LEAK1")).toBe(503);
       fake.latest().upsert([{ ...textMessage("LEAK1", TEXT), pushName: NAME }]);
-      await vi.waitFor(() => expect(logged("inbound message failed")).toBeGreaterThanOrEqual(failedBefore + 3), { timeout: 20_000 });
+      await vi.waitFor(() => expect(logged("inbound message failed")).toBeGreaterThanOrEqual(failedBefore + 3), { timeout: 90_000 });
     } finally {
       await rt.db.execute(sql`alter table outbox drop constraint leak_probe`);
     }
@@ -169,7 +169,7 @@ describe("failure paths write nothing personal or secret to the log", () => {
     expect(await postTelegram(9_101)).toBe(200);
     expect(await postCloud("wamid.LEAK2")).toBe(200);
     fake.latest().upsert([{ ...textMessage("LEAK2", TEXT), pushName: NAME }]);
-    await vi.waitFor(() => expect(sendFailed()).toBeGreaterThanOrEqual(before + 3), { timeout: 20_000 });
+    await vi.waitFor(() => expect(sendFailed()).toBeGreaterThanOrEqual(before + 3), { timeout: 90_000 });
     await sink.idle();
     api.override = undefined;
   });

@@ -39,7 +39,7 @@ beforeAll(async () => {
   await Promise.all(
     pending.map(async ([args, viaNpm]) => results.set(JSON.stringify([args, viaNpm]), await spawn(args, viaNpm))),
   );
-}, 60_000);
+});
 
 interface Row {
   key: string;

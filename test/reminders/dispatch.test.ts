@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { eq, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { outbox } from "../../src/channels/channels.sql.js";
 import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
 import { openDatabase, queryRows } from "../../src/db/client.js";
@@ -16,6 +16,11 @@ import { reminderFires, reminderPlans } from "../../src/reminders/reminders.sql.
 import { createTestRuntime, onPostgres, testConfig, type TestRuntime } from "../helpers/runtime.js";
 
 const PEOPLE = 40;
+/**
+ * What an idle reminder tick sends to the database: two planning passes that find no plan due
+ * (each begin, set local, one select, commit) and one look-up of due fires; nothing per person.
+ */
+const IDLE_TICK_STATEMENTS = 9;
 
 function wita(rt: TestRuntime, local: string): void {
   rt.clock.set(DateTime.fromISO(local, { zone: "Asia/Makassar" }).toJSDate());
@@ -110,11 +115,22 @@ describe("reminder dispatch on the database", () => {
     });
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
-    // The server aborts the dead session's transaction (and its locks) once it notices the socket closed.
+    // The server aborts the dead session's transaction (and its locks) once it notices the socket
+    // closed: wait for that (however long a busy machine takes), rather than for a fixed time.
+    await vi.waitFor(
+      async () => {
+        const [open] = await queryRows<{ n: number }>(
+          rt.db,
+          sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+        );
+        expect(open?.n).toBe(0);
+      },
+      { timeout: 90_000, interval: 50 },
+    );
     let sent = 0;
-    for (let i = 0; i < 50 && sent < 10; i++) {
-      sent += (await dispatchDue(rt)).messages;
-      if (sent < 10) await new Promise((r) => setTimeout(r, 100));
+    for (let got = -1; got !== 0 && sent < 10; ) {
+      got = (await dispatchDue(rt)).messages;
+      sent += got;
     }
     expect(sent).toBe(10);
     expect(await reminderOutbox(rt, "kill")).toHaveLength(10);
@@ -141,10 +157,28 @@ describe("reminder dispatch on the database", () => {
   it("an idle tick is cheap, and planning again the same day adds nothing", async () => {
     wita(rt, "2026-03-01T23:00");
     await reminderTick(rt);
-    const started = performance.now();
-    const stats = await reminderTick(rt);
-    const ms = performance.now() - started;
-    expect(stats).toEqual({ plans: 0, fires: 0, messages: 0, sent: 0, skipped: 0 });
-    expect(ms).toBeLessThan(200); // the benchmark measures the 50 ms target on PostgreSQL
+    const idle = { plans: 0, fires: 0, messages: 0, sent: 0, skipped: 0 };
+    expect(await reminderTick(rt)).toEqual(idle);
+    // Cheap is counted, not timed (a busy machine fails any time bound): on PostgreSQL, the
+    // statements an idle tick sends. Its time (the 50 ms target) is measured by bench:reminders.
+    if (onPostgres) {
+      const [{ name }] = (await queryRows<{ name: string }>(rt.db, sql`select current_database() as name`)) as [{ name: string }];
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${name}`;
+      let statements = 0;
+      const counted = await createRuntime(testConfig(), {
+        log: createLogger("silent"),
+        clock: rt.clock,
+        database: await openDatabase({ engine: "postgres", url: url.toString(), max: 1, onQuery: () => void statements++ }),
+      });
+      try {
+        await reminderTick(counted); // first use: connection set-up and prepared statements
+        statements = 0;
+        expect(await reminderTick(counted)).toEqual(idle);
+        expect(statements).toBeLessThanOrEqual(IDLE_TICK_STATEMENTS);
+      } finally {
+        await counted.close();
+      }
+    }
   });
 });

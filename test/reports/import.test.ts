@@ -96,14 +96,28 @@ describe("reading files", () => {
     const { rows, problems } = checkRows(grid, "2026-09-05");
     expect(rows.map((r) => r.name)).toEqual(["G"]);
     expect(problems).toEqual([
-      { row: 2, column: "NIK", reason: "not a 16-digit NIK" },
-      { row: 3, column: "Berat", reason: expect.stringContaining("filler") },
-      { row: 4, column: "Berat", reason: expect.stringContaining("grams") },
-      { row: 5, column: "Tanggal Pengukuran", reason: "in the future" },
-      { row: 6, column: "JK", reason: "not L or P" },
-      { row: 6, column: "Tinggi", reason: "not a number" },
-      { row: 7, column: "Tgl Lahir", reason: "five years or older at the measurement" },
+      { row: 2, column: "NIK", code: "nik_invalid" },
+      { row: 3, column: "Berat", code: "filler_value" },
+      { row: 4, column: "Berat", code: "grams" },
+      { row: 5, column: "Tanggal Pengukuran", code: "date_future" },
+      { row: 6, column: "JK", code: "sex_invalid" },
+      { row: 6, column: "Tinggi", code: "not_number" },
+      { row: 7, column: "Tgl Lahir", code: "five_or_older" },
     ]);
+    expect(checkRows([["Nama", "Tanggal Pengukuran", "Berat"]], "2026-09-05").problems).toEqual([
+      { row: 1, column: "JK", code: "column_missing" },
+      { row: 1, column: "Tgl Lahir", code: "column_missing" },
+      { row: 1, column: "Desa/Kel", code: "column_missing" },
+    ]);
+    expect(checkRows([["Nama", "Tanggal Pengukuran", "JK", "Tgl Lahir", "Desa/Kel", "Berat"], ["A", "10/08/2026", "L", "15/01/2025", "X", "0,2"]], "2026-09-05").problems).toEqual([
+      { row: 2, column: "Berat", code: "out_of_range", params: { min: 0.5, max: 60 } },
+    ]);
+  });
+
+  it("has Indonesian words for every reason, with the numbers filled in", async () => {
+    const { IMPORT_PROBLEMS } = await import("../../src/reports/import-file.js");
+    for (const code of IMPORT_PROBLEMS) expect(rt.i18n.exists("id", `reports-staff:import.reason.${code}`)).toBe(true);
+    expect(rt.i18n.t("id", "reports-staff:import.reason.out_of_range", { min: 0.5, max: 60 })).toBe("di luar batas 0,5–60");
   });
 });
 
@@ -162,10 +176,10 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     ].join("\n");
     const res = await importFile("admin", csv, "text/csv", false);
     expect(res.status).toBe(422);
-    expect(res.body.applied).toBe(false);
+    expect(res.body).toMatchObject({ error: "import_rejected", message: expect.stringContaining("2 masalah"), applied: false });
     expect(res.body.problems).toEqual([
-      { row: 3, column: "Desa/Kel", reason: "not a desa in your area" },
-      { row: 4, column: "Posyandu", reason: "no such posyandu in this desa: add it first" },
+      { row: 3, column: "Desa/Kel", code: "desa_unknown", reason: "bukan desa di wilayah Anda" },
+      { row: 4, column: "Posyandu", code: "posyandu_unknown", reason: "posyandu ini tidak ada di desa tersebut: tambahkan dulu" },
     ]);
     const [{ n: measuredAfter }] = (await rt.db.select({ n: count() }).from(measurements)) as [{ n: number }];
     expect(Number(measuredAfter)).toBe(Number(measuredBefore));
@@ -176,8 +190,20 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     const csv = await exportFile("csv");
     const res = await importFile("bidanL", csv, "text/csv", true);
     expect(res.body.problems.length).toBe(4);
-    expect(res.body.problems.every((p: { reason: string }) => p.reason === "not a desa in your area")).toBe(true);
+    expect(res.body.problems.every((p: { code: string }) => p.code === "desa_unknown")).toBe(true);
     expect((await importFile("kaderP", csv, "text/csv", true)).status).toBe(403);
     expect((await importFile("admin", "", "text/csv", true)).status).toBe(400);
+  });
+
+  it("answers a damaged workbook, a binary .xls or a broken CSV with a problem, not an error", async () => {
+    for (const [bytes, type] of [
+      ["PK\u0003\u0004 not really a zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+      ['Nama,Tanggal Pengukuran\n"Siti"x,01/08/2026\n', "text/csv"],
+      [Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]), "application/vnd.ms-excel"], // Excel 97–2003
+    ] as const) {
+      const res = await importFile("admin", bytes, type, false);
+      expect(res.status).toBe(422);
+      expect(res.body.problems).toEqual([{ row: 1, column: "", code: "file_unreadable", reason: expect.stringContaining("tidak dapat dibaca") }]);
+    }
   });
 });

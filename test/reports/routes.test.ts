@@ -294,6 +294,19 @@ describe("public summary", () => {
     expect(page.body).toContain("Kurang dari 10 anak diukur");
     expect(page.body).not.toMatch(/Anak \d|Rahasia/);
   });
+
+  it("is computed once per ten minutes: a new measurement shows after that, not before", async () => {
+    const first = (await app.inject({ method: "GET", url: "/api/v1/public/summary" })).json() as PublicSummary;
+    const [near] = await rt.db.select({ desaCode: children.desaCode }).from(children).where(eq(children.name, "Rahasia 0"));
+    const [child] = await rt.db.insert(children).values({ code: "X90000", name: "Rahasia 9", sex: "P", birthDate: "2025-01-01", desaCode: near!.desaCode, createdAt: new Date("2022-01-01T00:00:00Z") }).returning({ id: children.id });
+    await rt.db.insert(measurements).values({ childId: child!.id, measuredOn: "2026-08-20", weightKg: 9, zlen: -2.6, createdAt: new Date("2026-08-20T02:00:00Z") });
+    const [a, b] = await Promise.all([0, 1].map(async () => (await app.inject({ method: "GET", url: "/api/v1/public/summary" })).json() as PublicSummary));
+    expect(a).toEqual(first);
+    expect(b).toEqual(first);
+    rt.clock.advance(10 * 60_000 + 1);
+    const later = (await app.inject({ method: "GET", url: "/api/v1/public/summary" })).json() as PublicSummary;
+    expect(later.regency.measured).toBe(first.regency.measured + 1);
+  });
 });
 
 describe("e-PPGBM export", () => {
@@ -332,7 +345,7 @@ describe("e-PPGBM export", () => {
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const sheet = book.getWorksheet("e-PPGBM")!;
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(EPPGBM_HEADER);
-    expect(sheet.actualRowCount - 1).toBe(inAugust(() => true).length + 3); // + the three children of the public-summary test
+    expect(sheet.actualRowCount - 1).toBe(inAugust(() => true).length + 4); // + the four children of the public-summary tests
   });
 
   it("refuses a range that ends before it starts", async () => {

@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { ageGroupOf, changeOf, monthAYearEarlier, monthsBetween, monthsOld, periodOf, rankByRate, standing, wilson95, type MeasuredRow } from "../../src/reports/stats.js";
 
@@ -91,6 +93,34 @@ describe("e-PPGBM layout", () => {
     expect(ddmmyyyy("2026-08-09")).toBe("09/08/2026");
     expect(EPPGBM_HEADER.slice(0, 4)).toEqual(["NIK", "Nama", "JK", "Tgl Lahir"]);
     expect(EPPGBM_HEADER.at(-1)).toBe("status desa");
+  });
+
+  it("writes CSV that a CSV reader gives back cell for cell, whatever the names hold", async () => {
+    const { eppgbmCells, EPPGBM_HEADER } = await import("../../src/reports/eppgbm.js");
+    const { csvStream } = await import("../../src/reports/export.js");
+    const text = (maxLength: number) => fc.string({ unit: fc.constantFrom("a", "Z", " ", ",", '"', "\n", "\r", ";", "é", "ñ", "'", "="), maxLength });
+    const base = {
+      nik: "6311000000000001", sex: "L" as const, birthDate: "2024-06-15", kecamatan: "Paringin", puskesmas: "Puskesmas Paringin", desa: "Paringin Kota",
+      measuredOn: "2026-08-20", weightKg: 9.5, lengthCm: 75.25, position: "lying" as const, muacCm: null, bbu: "Berat badan normal", zwei: -0.5, tbu: "Normal", zlen: -1.25, bbtb: "Gizi baik", zwfl: 0.1, growthCode: "N",
+    };
+    const row = fc.record({ name: text(12), motherName: fc.option(text(12), { nil: null }), posyandu: fc.option(text(3000), { nil: null }) }).map((r) => ({ ...base, ...r }));
+    const roundTrip = async (batches: (typeof base & { name: string; motherName: string | null; posyandu: string | null })[][]) => {
+      // The stream's source: the database's batches, each row given in the layout's terms.
+      const rows = batches.flat();
+      let next = 0;
+      const source = { batches: batches.map((b) => b.map(() => [] as never)), row: () => rows[next++]! };
+      const counter = { rows: 0 };
+      const chunks: Buffer[] = [];
+      for await (const chunk of csvStream(source, counter)) chunks.push(chunk as Buffer);
+      const lines = parse(Buffer.concat(chunks).toString("utf8"), { bom: true }) as string[][];
+      expect(lines[0]).toEqual(EPPGBM_HEADER);
+      expect(lines.slice(1)).toEqual(rows.map((r) => eppgbmCells(r)));
+      expect(counter.rows).toBe(rows.length);
+    };
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(row, { maxLength: 40 }), { maxLength: 5 }), roundTrip), { numRuns: 60 });
+    // Rows well past one output chunk (64 kB), with two-byte characters and quotes in them.
+    const long = { ...base, name: 'Nur "Aini", é', motherName: null, posyandu: "Melati é,\"".repeat(300) };
+    await roundTrip([Array.from({ length: 40 }, () => long), Array.from({ length: 3 }, () => long)]);
   });
 });
 

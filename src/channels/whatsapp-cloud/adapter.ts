@@ -49,6 +49,11 @@ export interface WhatsAppCloudOptions {
   fetch?: typeof fetch;
   /** Delivery statuses of what we sent (sent, delivered, read, failed), for the outbox ledger. */
   onStatuses?: (statuses: CloudStatus[]) => Promise<void>;
+  /**
+   * The templates in force for a send (the configured ones with the Pokja's list on top,
+   * templates.ts); without it, the settings' templates.
+   */
+  templates?: () => Promise<CloudTemplates>;
   /** Give up on a Graph API request after this long (then retryable). Default 15 s. */
   requestTimeoutMs?: number;
 }
@@ -141,10 +146,21 @@ export function createWhatsAppCloudAdapter(options: WhatsAppCloudOptions): Whats
     return i18n.exists(lang, LIST_BUTTON_KEY) ? i18n.t(lang, LIST_BUTTON_KEY) : undefined;
   }
 
+  async function templatesNow(): Promise<CloudTemplates> {
+    if (!options.templates) return settings.templates;
+    try {
+      return await options.templates();
+    } catch (err) {
+      // The database is unreachable: the configured templates still let reminders go out.
+      log.warn({ err }, "template list not read; using the configured templates");
+      return settings.templates;
+    }
+  }
+
   async function send(address: string, message: OutboundMessage, context: SendContext): Promise<SendResult> {
     const now = clock.now();
     // Throws SendError(…, false) when the window is closed and no template fits.
-    const body = buildCloudRequest(address, message, context, { templates: settings.templates, now, listButton: listButton(context.lang) });
+    const body = buildCloudRequest(address, message, context, { templates: await templatesNow(), now, listButton: listButton(context.lang) });
     let response: Response;
     try {
       response = await fetchFn(messagesUrl, {

@@ -12,3 +12,5 @@ export { buildCloudRequest, chooseTemplate, insideServiceWindow, type CloudTempl
 export { classifyGraphError } from "./errors.js";
 export { hubSignature, verifyHubSignature } from "./signature.js";
 export { WEBHOOK_PATH } from "./routes.js";
+export { addTemplate, editTemplate, effectiveTemplates, loadTemplates, templateBook, templateRows } from "./templates.js";
+export { whatsAppTemplateRoutes } from "./template-routes.js";

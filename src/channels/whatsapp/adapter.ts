@@ -26,6 +26,22 @@ import { createInboundQueue } from "./inbound.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
 import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
+import * as metrics from "../../metrics/index.js";
+import { markFailedByExternalId } from "../outbox.js";
+import { laneOf } from "../pacing.js";
+import {
+  ackErrorCode,
+  fromAckError,
+  fromMessageCapping,
+  fromReachoutTimelock,
+  holdUntil,
+  mergeRestriction,
+  SAFETY_CAUSES,
+  type SafetyCause,
+  type SafetyChange,
+  type SafetyRestriction,
+} from "./safety.js";
+import { accountOf, deleteRestriction, HELD_REASON, loadRestrictions, releaseHeld, saveRestriction, tellPokjaAdmins } from "./safety-store.js";
 
 
 type Listener<K extends keyof BaileysEventMap> = (arg: BaileysEventMap[K]) => void;
@@ -40,6 +56,8 @@ export interface WhatsAppSocket {
   end(error: Error | undefined): unknown;
   logout(msg?: string): Promise<void>;
   requestPairingCode(phoneNumber: string): Promise<string>;
+  /** Asks WhatsApp for the reach-out time lock; Baileys emits the answer as connection.update. */
+  fetchAccountReachoutTimelock?(): Promise<unknown>;
   user?: { id: string } | undefined;
 }
 
@@ -66,6 +84,8 @@ export interface WhatsAppAdapterOptions {
   isPokjaAdmin?: (request: FastifyRequest) => Promise<boolean>;
   /** True once a pokja_admin account exists (the bootstrap token then no longer opens the QR). */
   adminExists?: () => Promise<boolean>;
+  /** WHATSAPP_SAFETY_PAUSE_MINUTES in ms: the pause after a warning with no end time (error 463). */
+  safetyPauseMs?: number;
 }
 
 export type WhatsAppStatus = "stopped" | "waiting-for-lock" | "connecting" | "open" | "logged-out" | "replaced";
@@ -77,8 +97,16 @@ export interface WhatsAppAdapter extends ChannelAdapter {
   /** The QR string waiting to be scanned, or null. */
   currentQr(): string | null;
   status(): WhatsAppStatus;
+  /** WhatsApp's restrictions on the linked number in force now (bulk and first contacts wait). */
+  safety(): SafetyView;
   /** Fastify plugin with GET /admin/whatsapp/qr. */
   routes: (app: FastifyInstance) => Promise<void>;
+}
+
+/** The safety state as the status API and the console show it. */
+export interface SafetyView {
+  paused: boolean;
+  restrictions: { cause: SafetyCause; since: string; liftsAt: string; detail: SafetyRestriction["detail"] }[];
 }
 
 /** Random pause added to each send: a steady machine rhythm is one of the things WhatsApp flags. */
@@ -110,6 +138,12 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   let attempt = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let lockTimer: NodeJS.Timeout | null = null;
+  // WhatsApp's restrictions on the linked number (safety.ts), loaded before the socket opens.
+  const safetyPauseMs = options.safetyPauseMs ?? rt.config.WHATSAPP_SAFETY_PAUSE_MINUTES * 60_000;
+  let account = "unlinked";
+  const restrictions = new Map<SafetyCause, SafetyRestriction>();
+  let liftTimer: NodeJS.Timeout | null = null;
+  let safetyChain: Promise<void> = Promise.resolve();
 
   // One send at a time; each waits for the interval since the previous send, plus jitter.
   const sendQueue = new PQueue({ concurrency: 1 });
@@ -118,8 +152,117 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   const clearTimers = () => {
     if (reconnectTimer) clearTimeout(reconnectTimer);
     if (lockTimer) clearTimeout(lockTimer);
-    reconnectTimer = lockTimer = null;
+    if (liftTimer) clearTimeout(liftTimer);
+    reconnectTimer = lockTimer = liftTimer = null;
   };
+
+  // ---- WhatsApp's warnings (safety.ts): one change at a time, in the order they came ----------
+
+  const safetyWork = (what: string, task: () => Promise<void>) => {
+    safetyChain = safetyChain.then(task).catch((err: unknown) => log.error({ err }, `WhatsApp safety: ${what} failed`));
+    return safetyChain;
+  };
+
+  const showRestrictions = () => {
+    for (const cause of SAFETY_CAUSES) metrics.whatsappRestricted.set({ cause }, restrictions.has(cause) ? 1 : 0);
+  };
+
+  /** Restrictions of this number from the database (a restart keeps a pause until its lift time). */
+  const loadSafety = async (forAccount: string) => {
+    account = forAccount;
+    restrictions.clear();
+    for (const r of await loadRestrictions(rt.db, account)) restrictions.set(r.cause, r);
+    showRestrictions();
+    armLiftTimer();
+    if (restrictions.size > 0) {
+      log.warn({ causes: [...restrictions.keys()], liftsAt: latestLift()?.toISOString() }, "WhatsApp safety: restrictions still in force; bulk and first-contact sends wait");
+    }
+  };
+
+  const latestLift = () => [...restrictions.values()].reduce<Date | null>((at, r) => (!at || r.liftsAt > at ? r.liftsAt : at), null);
+
+  /** Lifts every restriction whose time has come at its lift time, then waits for the next. */
+  function armLiftTimer(): void {
+    if (liftTimer) clearTimeout(liftTimer);
+    liftTimer = null;
+    if (restrictions.size === 0 || !running) return;
+    const next = Math.min(...[...restrictions.values()].map((r) => r.liftsAt.getTime()));
+    // setTimeout holds at most ~24.8 days; a longer wait re-arms on the way.
+    const delay = Math.min(Math.max(0, next - rt.clock.now().getTime()), 2 ** 31 - 1);
+    liftTimer = setTimeout(() => {
+      liftTimer = null;
+      void safetyWork("lifting a restriction", async () => {
+        const now = rt.clock.now();
+        for (const r of [...restrictions.values()]) if (r.liftsAt <= now) await lift(r.cause, "expired");
+        armLiftTimer();
+      });
+    }, delay);
+  }
+
+  async function lift(cause: SafetyCause, why: "expired" | "whatsapp"): Promise<void> {
+    const r = restrictions.get(cause);
+    if (!r) return;
+    restrictions.delete(cause);
+    await deleteRestriction(rt.db, account, cause);
+    showRestrictions();
+    metrics.whatsappSafetyEvents.inc({ cause, event: "lifted" });
+    // Lifted before its time: what was held for it goes now (unless another restriction holds).
+    const released = why === "whatsapp" && restrictions.size === 0 ? await releaseHeld(rt.db, rt.clock.now()) : 0;
+    log.warn({ alert: "whatsapp_safety_lifted", cause, why, released, stillRestricted: [...restrictions.keys()] }, "WhatsApp safety: restriction lifted; bulk and first-contact sends resume");
+    await tellPokjaAdmins(rt, "resumed", r);
+  }
+
+  const applySafety = (change: SafetyChange) => {
+    if (!change) return Promise.resolve();
+    return safetyWork("recording a WhatsApp warning", async () => {
+      const now = rt.clock.now();
+      if ("lift" in change) return lift(change.lift, "whatsapp");
+      const current = restrictions.get(change.set.cause);
+      const isNew = !current || current.liftsAt <= now;
+      const merged = mergeRestriction(current, change.set, now);
+      // Stored first: what is in force in memory is always also kept for a restart.
+      await saveRestriction(rt.db, account, merged);
+      restrictions.set(merged.cause, merged);
+      showRestrictions();
+      armLiftTimer();
+      if (!isNew) {
+        log.info({ cause: merged.cause, liftsAt: merged.liftsAt.toISOString() }, "WhatsApp safety: restriction updated");
+        return;
+      }
+      metrics.whatsappSafetyEvents.inc({ cause: merged.cause, event: "paused" });
+      log.error(
+        { alert: "whatsapp_safety_paused", cause: merged.cause, liftsAt: merged.liftsAt.toISOString(), ...merged.detail },
+        "WhatsApp restricts this number: bulk and first-contact sends paused until the lift time; replies continue",
+      );
+      await tellPokjaAdmins(rt, "paused", merged);
+    });
+  };
+
+  /** Asks WhatsApp for the time lock (the answer comes back as connection.update); best effort. */
+  const askTimelock = (s: WhatsAppSocket) => {
+    if (!s.fetchAccountReachoutTimelock) return;
+    s.fetchAccountReachoutTimelock().catch((err: unknown) => log.warn({ err }, "asking WhatsApp for the reach-out time lock failed"));
+  };
+
+  /** Ack errors of sent messages (messages.update with status ERROR): the row fails; 463 pauses. */
+  const onMessagesUpdate = (s: WhatsAppSocket) => (updates: BaileysEventMap["messages.update"]) => {
+    for (const { key, update } of updates) {
+      const code = key.fromMe ? ackErrorCode(update) : null;
+      if (!code || !key.id) continue;
+      const id = key.id;
+      metrics.whatsappSafetyEvents.inc({ cause: code === "463" ? "account-restricted" : "other", event: "ack_error" });
+      log.warn({ externalId: id, code }, "WhatsApp refused a sent message (ack error)");
+      void markFailedByExternalId(rt, "whatsapp", id, `WhatsApp ack error ${code}`).catch((err: unknown) => log.warn({ err }, "recording a WhatsApp ack error failed"));
+      const change = fromAckError(code, rt.clock.now(), safetyPauseMs);
+      if (change) {
+        void applySafety(change);
+        // WhatsApp may hold a time lock with an end time behind the 463: ask for it.
+        askTimelock(s);
+      }
+    }
+  };
+
+  const onCapping = (info: BaileysEventMap["message-capping.update"]) => void applySafety(fromMessageCapping(info, rt.clock.now(), safetyPauseMs));
 
   const closeSocket = () => {
     detach?.();
@@ -192,6 +335,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   const onConnectionUpdate = (s: WhatsAppSocket, creds: DatabaseAuthState, pairing: { requested: boolean }) =>
     (update: BaileysEventMap["connection.update"]) => {
       if (s !== socket) return;
+      if (update.reachoutTimeLock) void applySafety(fromReachoutTimelock(update.reachoutTimeLock, rt.clock.now(), safetyPauseMs));
       if (update.isNewLogin) qr = null; // scanned: the QR is spent
       if (update.qr) {
         qr = update.qr;
@@ -223,6 +367,11 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
         attempt = 0;
         status = "open";
         log.info("WhatsApp connected");
+        // A new pairing may have linked another number: its own restrictions, then WhatsApp's word.
+        const linked = accountOf(s.user?.id);
+        void (linked !== account && s.user?.id ? safetyWork("loading the safety state", () => loadSafety(linked)) : safetyChain).then(() => {
+          if (s === socket) askTimelock(s);
+        });
       } else if (update.connection === "close") {
         void onClose(update.lastDisconnect?.error).catch((err: unknown) => log.error({ err }, "handling a WhatsApp disconnect failed"));
       }
@@ -251,6 +400,8 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     try {
       creds = await useDatabaseAuthState(rt.db);
       if (!running) return;
+      await safetyWork("loading the safety state", () => loadSafety(accountOf(creds.state.creds.me?.id)));
+      if (!running) return;
       cachedKeys ??= makeCacheableSignalKeyStore(creds.state.keys, baileysLog);
       s = socketFactory({
         auth: { creds: creds.state.creds, keys: cachedKeys },
@@ -273,13 +424,18 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     const pairing = { requested: false };
     const onCreds = () => void creds.saveCreds().catch((err: unknown) => log.error({ err }, "saving WhatsApp credentials failed"));
     const onUpdate = onConnectionUpdate(s, creds, pairing);
+    const onAcks = onMessagesUpdate(s);
     s.ev.on("creds.update", onCreds);
     s.ev.on("connection.update", onUpdate);
     s.ev.on("messages.upsert", onUpsert);
+    s.ev.on("messages.update", onAcks);
+    s.ev.on("message-capping.update", onCapping);
     detach = () => {
       s.ev.off("creds.update", onCreds);
       s.ev.off("connection.update", onUpdate);
       s.ev.off("messages.upsert", onUpsert);
+      s.ev.off("messages.update", onAcks);
+      s.ev.off("message-capping.update", onCapping);
     };
   }
 
@@ -343,10 +499,24 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     });
   }
 
+  const safety = (): SafetyView => {
+    const now = rt.clock.now();
+    const list = [...restrictions.values()].filter((r) => r.liftsAt > now).sort((a, b) => a.liftsAt.getTime() - b.liftsAt.getTime());
+    return {
+      paused: list.length > 0,
+      restrictions: list.map((r) => ({ cause: r.cause, since: r.since.toISOString(), liftsAt: r.liftsAt.toISOString(), detail: r.detail })),
+    };
+  };
+
   return {
     name: "whatsapp",
     send: (address, message) => send(address, message),
     canSend: () => Boolean(socket && isOpen),
+    holdUntil(_address, context) {
+      const until = holdUntil(restrictions.values(), laneOf(context.kind), context.lastInboundAt === null, rt.clock.now());
+      return until ? { until, reason: `${HELD_REASON} ${[...restrictions.keys()].join(",")}` } : null;
+    },
+    safety,
     async start() {
       if (running) return;
       running = true;
@@ -369,6 +539,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     routes: whatsAppQrRoutes({
       currentQr: () => qr,
       status: () => status,
+      safety,
       adminToken: rt.config.ADMIN_BOOTSTRAP_TOKEN,
       isPokjaAdmin: options.isPokjaAdmin,
       adminExists: options.adminExists,

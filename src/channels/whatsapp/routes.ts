@@ -16,6 +16,8 @@ export interface QrRouteOptions {
   isPokjaAdmin?: (request: FastifyRequest) => Promise<boolean>;
   /** The connection state (adapter.status()), for GET /admin/whatsapp/status. */
   status?: () => string;
+  /** WhatsApp's restrictions in force (adapter.safety()), for GET /admin/whatsapp/status. */
+  safety?: () => unknown;
 }
 
 /** Constant-time comparison of the presented bearer token with the configured one. */
@@ -30,7 +32,8 @@ export function isAdminBearer(authorization: string | undefined, adminToken: str
 
 /**
  * Fastify plugin: GET /admin/whatsapp/qr → 401 without the token, 404 with no QR, else SVG;
- * GET /admin/whatsapp/status → {status, qrWaiting} for the same callers (the staff console).
+ * GET /admin/whatsapp/status → {status, qrWaiting, safety} for the same callers (the staff console);
+ * safety is {paused, restrictions: [{cause, since, liftsAt, detail}]}.
  */
 export function whatsAppQrRoutes(options: QrRouteOptions): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
@@ -40,7 +43,11 @@ export function whatsAppQrRoutes(options: QrRouteOptions): (app: FastifyInstance
     };
     app.get("/admin/whatsapp/status", async (request: FastifyRequest, reply) => {
       if (!(await allowed(request))) return reply.status(401).send({ error: "unauthorized", message: "Sign in as a Pokja admin." });
-      return reply.header("cache-control", "no-store").send({ status: options.status?.() ?? "unknown", qrWaiting: options.currentQr() !== null });
+      return reply.header("cache-control", "no-store").send({
+        status: options.status?.() ?? "unknown",
+        qrWaiting: options.currentQr() !== null,
+        safety: options.safety?.() ?? { paused: false, restrictions: [] },
+      });
     });
     app.get("/admin/whatsapp/qr", async (request: FastifyRequest, reply) => {
       if (!(await allowed(request))) {

@@ -207,7 +207,7 @@
         var tr = body.appendChild(el("tr"));
         tr.appendChild(el("td", String(p.row)));
         tr.appendChild(el("td", p.column));
-        tr.appendChild(el("td", texts.reasons[p.reason] || p.reason));
+        tr.appendChild(el("td", p.reason)); // in Indonesian from the API (its code is p.code)
       });
       result.appendChild(table);
     }
@@ -257,9 +257,77 @@
     apply.addEventListener("click", function () { send(false); });
   }
 
+
+  // Kampanye: the delivery report updates in place every 5 s while sending (the API's live
+  // report), and stops once the campaign is no longer running. Without this the page reloads itself.
+  function liveReport() {
+    var section = document.querySelector("[data-live]");
+    if (!section) return;
+    var url = section.getAttribute("data-live");
+    var statusTexts = JSON.parse(section.getAttribute("data-texts")).status || {};
+    var percent = new Intl.NumberFormat("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    function tick() {
+      fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (r) {
+          if (!r) return;
+          var n = r.totals;
+          Object.keys(n).forEach(function (k) {
+            var cell = section.querySelector("td[data-field='" + k + "']");
+            if (cell) cell.textContent = String(n[k]);
+          });
+          var done = (n.sent || 0) + (n.failed || 0) + (n.skippedOptedOut || 0) + (n.noTemplate || 0) + (n.cancelled || 0);
+          if (n.recipients) {
+            var p = (100 * done) / n.recipients;
+            document.getElementById("progress").value = Math.round(p);
+            section.querySelector("[data-field=progress]").textContent = percent.format(p) + "%";
+          }
+          var status = document.querySelector("dd[data-field=status]");
+          if (status) status.textContent = statusTexts[r.status] || r.status;
+          if (r.status === "running") setTimeout(tick, 5000);
+        })
+        .catch(function () { setTimeout(tick, 15000); });
+    }
+    setTimeout(tick, 5000);
+  }
+
+  // Kampanye: "count" asks the console for the audience of the form's current filters.
+  function audienceCount() {
+    var button = document.getElementById("c-count");
+    if (!button) return;
+    var form = button.form;
+    var out = document.getElementById("c-audience");
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      button.textContent = button.getAttribute("data-busy");
+      fetch("/konsol/kampanye/hitung", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams(new FormData(form)).toString(),
+      })
+        .then(function (res) { return res.json(); })
+        .then(function (r) {
+          out.textContent = r.text;
+          out.className = r.ok ? "" : "flash error";
+        })
+        .catch(function () { out.textContent = button.getAttribute("data-failed") || ""; })
+        .then(function () {
+          button.disabled = false;
+          button.removeAttribute("aria-busy");
+          button.textContent = label;
+        });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     draw();
     busyButtons();
     importer();
+    liveReport();
+    audienceCount();
   });
 })();

@@ -7,7 +7,8 @@ import { errorCode, errorField, redirectBack, staffContext, type ConsoleDeps } f
 import { formatDay, formatNumber } from "../format.js";
 import { html, type Html } from "../html.js";
 import { csrfField, layout, type PageContext } from "../layout.js";
-import { EDITORS, may } from "../nav.js";
+import { ADMINS, EDITORS, may } from "../nav.js";
+import { TEMPLATES_PATH } from "./templates.js";
 
 type Lang = "id" | "bjn";
 const LANGS: readonly Lang[] = ["id", "bjn"];
@@ -165,7 +166,8 @@ export function contentRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     ]);
     if (!topics.ok || !backlog.ok) throw Object.assign(new Error("content page failed"), { statusCode: 502 });
     const t = ctx.t;
-    const body = html`<section aria-labelledby="topics-h"><h2 id="topics-h">${t("console:content.faq")}</h2><p class="hint">${t("console:content.faqHint")}</p>${topicsTable(ctx, topics.body.items)}</section>
+    const templates = may(ADMINS, ctx.me.account.role) ? html`<p><a href="${TEMPLATES_PATH}" id="templates-link">${t("console:templates.link")}</a></p>` : "";
+    const body = html`${templates}<section aria-labelledby="topics-h"><h2 id="topics-h">${t("console:content.faq")}</h2><p class="hint">${t("console:content.faqHint")}</p>${topicsTable(ctx, topics.body.items)}</section>
 ${backlogSection(ctx, backlog.body.items, backlog.body.total, reason)}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:content.title") }, body));
   });

@@ -13,28 +13,6 @@ import { IMPORTERS, may } from "../nav.js";
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const FORMATS = ["csv", "xlsx"] as const;
 
-/** Import problem reasons as the API words them (src/reports/import*.ts), for their Indonesian text. */
-export const IMPORT_REASONS = [
-  "empty",
-  "not L or P",
-  "not a 16-digit NIK",
-  "not a date (dd/mm/yyyy)",
-  "in the future",
-  "before the birth date",
-  "five years or older at the measurement",
-  "not a number",
-  "neither weight nor length",
-  "not Terlentang or Berdiri",
-  "not a desa in your area",
-  "two desa have this name: fill Kec",
-  "no such posyandu in this desa: add it first",
-  "differs from the same child's other rows or record",
-  "differs from the same child's other rows or record (same NIK)",
-  "the same child measured twice on this day in the file",
-  "no header row with Nama and Tanggal Pengukuran",
-  "column missing",
-] as const;
-
 function formatSelect(ctx: PageContext, id: string): Html {
   return html`<label for="${id}">${ctx.t("console:exports.format")}</label><select id="${id}" name="format">${FORMATS.map((f) => html`<option value="${f}">${f.toUpperCase()}</option>`)}</select>`;
 }
@@ -84,7 +62,6 @@ function importForm(ctx: PageContext): Html {
     row: t("console:imports.row"),
     column: t("console:imports.column"),
     reason: t("console:imports.reason"),
-    reasons: Object.fromEntries(IMPORT_REASONS.map((r, i) => [r, t(`console:imports.reason${i}`)])),
   };
   return html`<section aria-labelledby="imp-h"><h2 id="imp-h">${t("console:imports.title")}</h2>
 <form class="card" id="import" data-texts="${JSON.stringify(texts)}">

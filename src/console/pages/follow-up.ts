@@ -1,6 +1,6 @@
 // Tindak lanjut: open referrals (urgent first) with acknowledge / outcome for those who follow
 // them up, children who need a referral nobody made, children not measured lately; and a child's
-// page with its z-score growth chart, measurements and referrals. All through the admin API.
+// page with its z-score growth chart, measurements, referrals and reminders. All through the admin API.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { callApi, query } from "../api.js";
 import { errorCode, redirectBack, safeReturn, staffContext, type ConsoleDeps } from "../context.js";
@@ -8,6 +8,7 @@ import { formatDay, formatNumber, formatZ } from "../format.js";
 import { html, type Html } from "../html.js";
 import { csrfField, layout, type PageContext } from "../layout.js";
 import { FOLLOWERS, may } from "../nav.js";
+import type { ChildReminders } from "../../reminders/index.js";
 import { childCorrectionForm, measurementCorrectionForm } from "./corrections.js";
 
 /** The outcomes a puskesmas records (src/growth/growth.sql.ts REFERRAL_OUTCOMES). */
@@ -153,6 +154,31 @@ function growthSection(ctx: PageContext, measurements: Measurement[], childId: s
   <tbody>${rows}</tbody></table></div></section>`;
 }
 
+/** The child's reminders (GET /api/v1/children/:id/reminders), newest first. */
+function remindersSection(ctx: PageContext, r: ChildReminders): Html {
+  const t = ctx.t;
+  const heading = t("console:child.reminders");
+  if (!r.plans.length) return html`<section aria-labelledby="rem-h"><h2 id="rem-h">${heading}</h2><p>${t("console:child.noReminders")}</p></section>`;
+  const plans = r.plans.map(
+    (p) => html`<li data-plan="${p.programme}">${t(`console:child.programmes.${p.programme}`, { defaultValue: p.programme })}: ${t(`console:child.planStatus.${p.status}`, { defaultValue: p.status })}${p.nextDue ? ` · ${t("console:child.nextDue", { date: formatDay(p.nextDue) })}` : ""}</li>`,
+  );
+  const what = (i: ChildReminders["items"][number]) => {
+    const name = t(`console:child.reminderKinds.${i.kind}`, { defaultValue: i.kind });
+    const detail = typeof i.vars.vaccine === "string" ? ` (${i.vars.vaccine})` : typeof i.vars.visit === "string" ? ` (${i.vars.visit})` : "";
+    return html`${name}${detail}${i.followUp ? html` <span class="tag">${t(i.followUp === 1 ? "console:child.followUpAsk" : "console:child.followUpAgain")}</span>` : ""}`;
+  };
+  const rows = [...r.items].reverse().map(
+    (i) => html`<tr data-reminder="${i.id}" data-status="${i.status}"><th scope="row">${what(i)}</th><td>${formatDay(i.dueDate)} – ${formatDay(i.untilDate)}</td>
+<td data-field="status">${t(`console:child.reminderStatus.${i.status}`)}</td><td>${i.sentAt ? formatDay(i.sentAt) : "–"}</td><td>${i.confirmedAt ? formatDay(i.confirmedAt) : "–"}</td></tr>`,
+  );
+  return html`<section aria-labelledby="rem-h"><h2 id="rem-h">${heading}</h2><ul class="plain" id="plans">${plans}</ul>
+${r.items.length
+  ? html`<div class="scroll"><table class="data" id="reminders"><caption>${t("console:child.remindersCaption")}</caption>
+<thead><tr><th scope="col">${t("console:child.col.reminder")}</th><th scope="col">${t("console:child.col.window")}</th><th scope="col">${t("console:child.col.status")}</th><th scope="col">${t("console:child.col.sent")}</th><th scope="col">${t("console:child.col.confirmed")}</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`
+  : html`<p>${t("console:child.noRemindersYet")}</p>`}</section>`;
+}
+
 interface ActionRoute {
   Params: { id: string };
   Body: { kembali?: string; outcome?: string };
@@ -180,9 +206,10 @@ ${report.ok
     const ctx = await staffContext(deps, request, reply);
     const t = ctx.t;
     if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return reply.callNotFound();
-    const [detail, referrals] = await Promise.all([
+    const [detail, referrals, reminders] = await Promise.all([
       callApi<ChildDetail>(deps.app, request, "GET", `/api/v1/children/${request.params.id}`),
       callApi<{ items: Referral[] }>(deps.app, request, "GET", "/api/v1/referrals?limit=200"),
+      callApi<ChildReminders>(deps.app, request, "GET", `/api/v1/children/${request.params.id}/reminders`),
     ]);
     if (!detail.ok) return reply.callNotFound();
     const c = detail.body.child;
@@ -196,7 +223,8 @@ ${report.ok
 </dl>
 ${childCorrectionForm(ctx, c)}
 ${growthSection(ctx, detail.body.measurements, c.id)}
-<section aria-labelledby="cref-h"><h2 id="cref-h">${t("console:child.referrals")}</h2>${referralTable(ctx, mine, back, false)}</section>`;
+<section aria-labelledby="cref-h"><h2 id="cref-h">${t("console:child.referrals")}</h2>${referralTable(ctx, mine, back, false)}</section>
+${reminders.ok ? remindersSection(ctx, reminders.body) : html`<p role="alert">${t("console:errors.generic")}</p>`}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: c.name, charts: true }, body));
   });
 

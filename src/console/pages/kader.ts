@@ -1,6 +1,8 @@
 // Kader: new kader who registered by chat wait here; approve one (assigning a posyandu of their
-// desa; the kader is told in chat) or refuse with a reason; and each posyandu's reporting this
-// month (children weighed / registered, from SKDN). Through /api/v1/kader-approvals and /reports/skdn.
+// desa; the kader is told in chat) or refuse with a reason; the active kader of the area, each of
+// whom can be deactivated with a reason (audited, told in chat); and each posyandu's reporting this
+// month (children weighed / registered, from SKDN). Through /api/v1/kader-approvals, /people,
+// /kaders/:id/deactivate and /reports/skdn.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { localDateOf } from "../../reminders/dates.js";
 import { callApi, query } from "../api.js";
@@ -17,6 +19,13 @@ interface PendingKader {
   lang: string;
   lastInboundAt: string | null;
   channels: { channel: string; phone: string | null }[];
+}
+interface ActiveKader {
+  id: string;
+  name: string | null;
+  desaCode: string | null;
+  posyanduId: string | null;
+  lastInboundAt: string | null;
 }
 interface Posyandu {
   id: string;
@@ -60,6 +69,20 @@ function reportingTable(ctx: PageContext, month: string, rows: SkdnRow[], desaNa
 </table></div></section>`;
 }
 
+function activeTable(ctx: PageContext, items: ActiveKader[], unitName: (id: string | null) => string, desaName: (code: string | null) => string): Html {
+  const t = ctx.t;
+  const col = (k: string) => t(`console:kader.col.${k}`);
+  if (!items.length) return html`<p>${t("console:kader.noneActive")}</p>`;
+  return html`<div class="scroll"><table class="data stack" id="active-kader"><thead><tr><th scope="col">${col("name")}</th><th scope="col">${col("posyandu")}</th><th scope="col">${col("desa")}</th><th scope="col">${col("last")}</th><th scope="col">${col("action")}</th></tr></thead>
+<tbody>${items.map(
+    (k) => html`<tr data-active-kader="${k.id}"><th scope="row" data-label="${col("name")}">${k.name ?? t("console:kader.noName")}</th><td data-label="${col("posyandu")}">${unitName(k.posyanduId)}</td><td data-label="${col("desa")}">${desaName(k.desaCode)}</td>
+<td data-label="${col("last")}">${k.lastInboundAt ? formatDay(k.lastInboundAt) : "–"}</td>
+<td class="actions" data-label="${col("action")}"><details><summary>${t("console:kader.deactivate")}</summary>
+<form method="post" action="/konsol/kader/${k.id}/nonaktifkan">${csrfField(ctx)}<label for="off-${k.id}">${t("console:kader.deactivateReason")}</label><input id="off-${k.id}" name="reason" required minlength="3" maxlength="500">
+<p class="hint">${t("console:kader.deactivateHint")}</p><button type="submit" class="secondary" data-busy="${t("console:busy")}">${t("console:kader.deactivateSubmit")}</button></form></details></td></tr>`,
+  )}</tbody></table></div>`;
+}
+
 interface ActionRoute {
   Params: { id: string };
   Body: { posyanduId?: string; reason?: string };
@@ -70,8 +93,9 @@ export function kaderRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const ctx = await staffContext(deps, request, reply);
     if (!may(APPROVERS, ctx.me.account.role)) return reply.callNotFound();
     const month = localDateOf(deps.rt.clock.now()).slice(0, 7);
-    const [pending, units, desa, skdn] = await Promise.all([
+    const [pending, active, units, desa, skdn] = await Promise.all([
       callApi<{ items: PendingKader[] }>(deps.app, request, "GET", "/api/v1/kader-approvals?limit=200"),
+      callApi<{ items: ActiveKader[]; total: number }>(deps.app, request, "GET", "/api/v1/people?role=kader&kaderStatus=active&limit=200"),
       callApi<{ items: Posyandu[] }>(deps.app, request, "GET", "/api/v1/posyandu?limit=200"),
       callApi<{ items: { code: string; name: string }[] }>(deps.app, request, "GET", "/api/v1/areas?level=desa&limit=200"),
       callApi<{ posyandu: SkdnRow[] }>(deps.app, request, "GET", `/api/v1/reports/skdn${query({ month })}`),
@@ -79,22 +103,28 @@ export function kaderRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     if (!pending.ok || !units.ok) throw Object.assign(new Error("kader page failed"), { statusCode: 502 });
     const names = new Map((desa.ok ? desa.body.items : []).map((d) => [d.code, d.name]));
     const desaName = (code: string | null) => (code ? (names.get(code) ?? code) : "–");
+    const unitNames = new Map(units.body.items.map((u) => [u.id, u.name]));
+    const unitName = (id: string | null) => (id ? (unitNames.get(id) ?? "–") : "–");
     const t = ctx.t;
     const body = html`<section aria-labelledby="pend-h"><h2 id="pend-h">${t("console:kader.pending", { count: pending.body.items.length })}</h2>
 ${pending.body.items.length ? pending.body.items.map((k) => pendingCard(ctx, k, units.body.items, desaName)) : html`<p>${t("console:kader.nonePending")}</p>`}</section>
+<section aria-labelledby="act-h"><h2 id="act-h">${t("console:kader.active", { count: active.ok ? active.body.total : 0 })}</h2>
+${active.ok ? activeTable(ctx, active.body.items, unitName, desaName) : html`<p role="alert">${t("console:errors.generic")}</p>`}</section>
 ${skdn.ok ? reportingTable(ctx, month, skdn.body.posyandu, desaName) : ""}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:kader.title") }, body));
   });
 
-  const act = (path: "approve" | "reject", done: string) => async (request: FastifyRequest<ActionRoute>, reply: FastifyReply) => {
+  const act = (path: "approve" | "reject" | "deactivate", done: string) => async (request: FastifyRequest<ActionRoute>, reply: FastifyReply) => {
     const back = "/konsol/kader";
     if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
     const field = (v: unknown) => (typeof v === "string" ? v.trim() : "");
     const payload = path === "approve" ? { posyanduId: field(request.body?.posyanduId) } : { reason: field(request.body?.reason) };
-    const res = await callApi(deps.app, request, "POST", `/api/v1/kader-approvals/${request.params.id}/${path}`, payload);
+    const url = path === "deactivate" ? `/api/v1/kaders/${request.params.id}/deactivate` : `/api/v1/kader-approvals/${request.params.id}/${path}`;
+    const res = await callApi(deps.app, request, "POST", url, payload);
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
     return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
   };
   app.post<ActionRoute>("/kader/:id/setujui", { preValidation: app.csrfProtection.bind(app) }, act("approve", "kaderApproved"));
   app.post<ActionRoute>("/kader/:id/tolak", { preValidation: app.csrfProtection.bind(app) }, act("reject", "kaderRefused"));
+  app.post<ActionRoute>("/kader/:id/nonaktifkan", { preValidation: app.csrfProtection.bind(app) }, act("deactivate", "kaderDeactivated"));
 }

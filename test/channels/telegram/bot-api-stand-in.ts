@@ -49,6 +49,12 @@ export class BotApiStandIn {
   readonly pendingUpdates: Update[][] = [];
   /** Return an answer to override the default for a call (e.g. a 429). */
   override?: (call: ApiCall) => ApiAnswer | undefined;
+  /**
+   * While set, a call it returns true for is held: received, but neither accepted nor answered
+   * until releaseHeld(). Lets a test stop the sender mid-flight without reading a clock.
+   */
+  holdIf?: (call: ApiCall) => boolean;
+  private readonly held: { call: ApiCall; go: () => void }[] = [];
   private server?: Server;
   private nextMessageId = 1000;
   /** Rate limits to enforce (none by default). */
@@ -63,7 +69,7 @@ export class BotApiStandIn {
   readonly tooManyAt: number[] = [];
   /** Requests that came while a retry_after we gave was still running (past graceMs): the client ignored it. */
   ignoredRetryAfter = 0;
-  private readonly events = new EventEmitter();
+  private readonly events = new EventEmitter().setMaxListeners(0); // many waiters at once is normal here
   private readonly recent: number[] = [];
   private readonly recentByChat = new Map<string, number>();
   private blockedUntil = 0;
@@ -71,7 +77,8 @@ export class BotApiStandIn {
   private readonly chatBlocked = new Map<string, { until: number; at: number }>();
 
   async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // A client may drop a request mid-body (an aborted long poll): nothing to answer then.
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     const { port } = this.server.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
@@ -95,18 +102,62 @@ export class BotApiStandIn {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** Resolves when `method` has been called `count` times (polling tests wait on this). */
-  async waitFor(method: string, count = 1, timeoutMs = 5_000): Promise<ApiCall[]> {
-    const until = Date.now() + timeoutMs;
-    while (this.callsTo(method).length < count) {
-      if (Date.now() > until) throw new Error(`timed out waiting for ${count} ${method} call(s)`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  /**
+   * Resolves when `method` has been called `count` times (polling tests wait on this). Woken by
+   * each call, not by a timer; `timeoutMs` only turns a hang into a clear message, and is generous
+   * because a busy machine may take seconds per call (the test's own timeout still applies).
+   */
+  async waitFor(method: string, count = 1, timeoutMs = 90_000): Promise<ApiCall[]> {
+    if (this.callsTo(method).length >= count) return this.callsTo(method);
+    await new Promise<void>((resolve, reject) => {
+      const onCall = () => {
+        if (this.callsTo(method).length < count) return;
+        clearTimeout(timer);
+        this.events.off("call", onCall);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.events.off("call", onCall);
+        reject(new Error(`timed out waiting for ${count} ${method} call(s); ${this.callsTo(method).length} came`));
+      }, timeoutMs);
+      this.events.on("call", onCall);
+    });
     return this.callsTo(method);
   }
 
+  /** Calls held by holdIf now. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Resolves once `count` calls are held. */
+  async waitForHeld(count: number): Promise<void> {
+    while (this.held.length < count) await new Promise((resolve) => this.events.once("held", resolve));
+  }
+
+  /** Lets the held calls `which` picks go on (in the order they came); without it, stops holding and lets all go. */
+  releaseHeld(which?: (call: ApiCall) => boolean): void {
+    if (!which) this.holdIf = undefined;
+    const going = this.held.filter((h) => !which || which(h.call));
+    for (const h of going) this.held.splice(this.held.indexOf(h), 1);
+    for (const h of going) h.go();
+  }
+
+  /** Requests received and not yet answered (or closed by the client), by method. */
+  inFlight(method: string): number {
+    return this.open.get(method) ?? 0;
+  }
+
+  /** Resolves once no `method` request is open: each has been answered or dropped by the client. */
+  async settled(method: string): Promise<void> {
+    while (this.inFlight(method) > 0) await new Promise((resolve) => this.events.once("settled", resolve));
+  }
+
+  private readonly open = new Map<string, number>();
+
   /** Forgets limits, counters and what was delivered (between tests). */
   resetSending(): void {
+    this.releaseHeld();
     this.limits = undefined;
     this.delivered.length = 0;
     this.tooManyRequests = 0;
@@ -184,6 +235,19 @@ export class BotApiStandIn {
     const call: ApiCall = { method: match[2] as string, payload: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
     this.calls.push(call);
     this.callTimes.set(call.method, Date.now());
+    this.open.set(call.method, this.inFlight(call.method) + 1);
+    // Answered (finish) or dropped by the client (close): either way no longer open.
+    res.once("close", () => {
+      this.open.set(call.method, this.inFlight(call.method) - 1);
+      this.events.emit("settled");
+    });
+    this.events.emit("call", call);
+    if (this.holdIf?.(call)) {
+      await new Promise<void>((resolve) => {
+        this.held.push({ call, go: resolve });
+        this.events.emit("held");
+      });
+    }
     const scripted = this.override?.(call);
     if (scripted) return send(res, scripted.status, scripted.body);
     if (call.method === "sendMessage") {

@@ -56,7 +56,7 @@ describe.skipIf(!onPostgres)("WhatsApp ownership lock (PostgreSQL)", () => {
         expect(b.status()).toBe("waiting-for-lock");
 
         await a.stop();
-        await vi.waitFor(() => expect(second.sockets).toHaveLength(1), { timeout: 5_000 });
+        await vi.waitFor(() => expect(second.sockets).toHaveLength(1), { timeout: 90_000 });
         expect(first.sockets).toHaveLength(1);
       } finally {
         await a.stop();
@@ -81,7 +81,7 @@ describe.skipIf(!onPostgres)("WhatsApp ownership lock (PostgreSQL)", () => {
         // Kill the session holding the lock, as a database restart or network cut would.
         await admin`select pg_terminate_backend(pid) from pg_locks
                     where locktype = 'advisory' and classid = 0 and objid::bigint = ${WHATSAPP_LOCK_KEY}::bigint`;
-        await vi.waitFor(() => expect(fake.sockets).toHaveLength(2), { timeout: 5_000 });
+        await vi.waitFor(() => expect(fake.sockets).toHaveLength(2), { timeout: 90_000 });
         expect(fake.sockets[0]?.ended).toBe(true);
       } finally {
         await adapter.stop();

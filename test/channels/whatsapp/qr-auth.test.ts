@@ -51,7 +51,7 @@ describe("GET /admin/whatsapp/qr", () => {
     const status = (headers: Record<string, string>) => app.inject({ method: "GET", url: "/admin/whatsapp/status", headers });
     const admin = await status({ cookie: w.cookie.admin });
     expect(admin.statusCode).toBe(200);
-    expect(admin.json()).toEqual({ status: "connecting", qrWaiting: true });
+    expect(admin.json()).toEqual({ status: "connecting", qrWaiting: true, safety: { paused: false, restrictions: [] } });
     expect(admin.headers["cache-control"]).toBe("no-store");
     expect((await status({ cookie: w.cookie.puskP })).statusCode).toBe(401);
     expect((await status({})).statusCode).toBe(401);
