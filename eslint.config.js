@@ -5,7 +5,11 @@ const shared = {
   // postgres.js only through src/db/postgres.ts, which fixes a crash of the driver as it loads.
   "@typescript-eslint/no-restricted-imports": [
     "error",
-    { paths: [{ name: "postgres", message: "Import postgres.js from src/db/postgres.ts (it fixes a driver crash).", allowTypeImports: true }] },
+    {
+      paths: [
+        { name: "postgres", message: "Import postgres.js from src/db/postgres.ts (it fixes a driver crash).", allowTypeImports: true },
+      ],
+    },
   ],
 };
 

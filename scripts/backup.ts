@@ -6,7 +6,9 @@ import { loadConfig } from "../src/config/index.js";
 
 function targetFromConfig(): BackupTarget {
   const config = loadConfig(process.env);
-  return config.database === "postgres" ? { engine: "postgres", url: config.DATABASE_URL as string } : { engine: "pglite", dataDir: config.DATA_DIR };
+  return config.database === "postgres"
+    ? { engine: "postgres", url: config.DATABASE_URL as string }
+    : { engine: "pglite", dataDir: config.DATA_DIR };
 }
 
 function option(name: string): string | undefined {

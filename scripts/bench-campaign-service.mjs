@@ -47,7 +47,12 @@ async function phase(name, what) {
 // 10:00 WITA when the service starts, then running: a retry's backoff comes due as in production.
 const startedAt = performance.now();
 const clock = { now: () => new Date(new Date(env.BENCH_NOW).getTime() + (performance.now() - startedAt)) };
-const config = loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", CAMPAIGN_APPROVAL: "off", ...(env.BENCH_DB_URL ? { DATABASE_URL: env.BENCH_DB_URL } : {}) });
+const config = loadConfig({
+  LOG_LEVEL: "silent",
+  WEB_CHAT: "off",
+  CAMPAIGN_APPROVAL: "off",
+  ...(env.BENCH_DB_URL ? { DATABASE_URL: env.BENCH_DB_URL } : {}),
+});
 const rt = await phase("start: open the database, migrations checked", async () => {
   const database = env.BENCH_DATA_DIR
     ? await openDatabase({ engine: "pglite", dataDir: env.BENCH_DATA_DIR })
@@ -58,7 +63,14 @@ const rt = await phase("start: open the database, migrations checked", async () 
 /** Starts the engine on the stand-in and resolves when `done` holds (checked after outcomes). */
 async function drain(done) {
   const hub = new ChannelHub().register(
-    createTelegramAdapter({ token: env.BENCH_TOKEN, apiRoot: env.BENCH_API_ROOT, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }),
+    createTelegramAdapter({
+      token: env.BENCH_TOKEN,
+      apiRoot: env.BENCH_API_ROOT,
+      mode: "webhook",
+      webhookSecret: "bench",
+      log,
+      sink: async () => {},
+    }),
   );
   const engine = engineFor(rt, hub);
   await engine.start();
@@ -80,14 +92,23 @@ async function drain(done) {
 
 try {
   const [staff] = await rt.db.select().from(staffAccounts);
-  const campaign = await createCampaign(rt, staff, { name: "bench", textId: "Halo warga {nama_desa}: posyandu {nama_posyandu} buka {posyandu_hari}.", sameForBoth: true });
+  const campaign = await createCampaign(rt, staff, {
+    name: "bench",
+    textId: "Halo warga {nama_desa}: posyandu {nama_posyandu} buka {posyandu_hari}.",
+    sameForBoth: true,
+  });
   await submitCampaign(rt, staff, campaign.id);
   if (env.BENCH_MODE === "full") {
     const t = performance.now();
-    const run = await phase("start the campaign (freeze + queue)", () => startRun(rt, { ...campaign, status: "approved" }, clock.now().toISOString(), staff));
+    const run = await phase("start the campaign (freeze + queue)", () =>
+      startRun(rt, { ...campaign, status: "approved" }, clock.now().toISOString(), staff),
+    );
     say(`campaign to ${run.recipients.toLocaleString("en")} started (frozen and queued) in ${seconds(performance.now() - t)}`);
     const left = async () => {
-      const [r] = await queryRows(rt.db, sql`select count(*)::int as n from outbox where kind = 'campaign' and status in ('queued', 'sending')`);
+      const [r] = await queryRows(
+        rt.db,
+        sql`select count(*)::int as n from outbox where kind = 'campaign' and status in ('queued', 'sending')`,
+      );
       return Number(r?.n ?? 0) === 0;
     };
     results.counters = await phase(`full drain of ${run.recipients.toLocaleString("en")}`, () => drain(left));
@@ -107,7 +128,9 @@ try {
         const t = performance.now();
         const count = await countAudience(rt.db, principalOf(staff), segment, { now: clock.now(), zone: config.TIMEZONE });
         const ms = performance.now() - t;
-        say(`segment count "${name}": ${count.total.toLocaleString("en")} in ${seconds(ms)} ${ms <= 1000 ? "(≤ 1 s: met)" : "(> 1 s: NOT met)"}`);
+        say(
+          `segment count "${name}": ${count.total.toLocaleString("en")} in ${seconds(ms)} ${ms <= 1000 ? "(≤ 1 s: met)" : "(> 1 s: NOT met)"}`,
+        );
       }
     });
     const { run, queued, freezeMs, queueMs } = await phase("freeze + queue the first window", async () => {
@@ -119,9 +142,14 @@ try {
       return { run, queued, freezeMs, queueMs: performance.now() - t };
     });
     const total = freezeMs + queueMs;
-    say(`freeze ${run.recipients.toLocaleString("en")} recipients: ${seconds(freezeMs)}; queue the first ${queued.toLocaleString("en")} (CAMPAIGN_QUEUE_AHEAD) into the outbox: ${seconds(queueMs)}; together ${seconds(total)} ${total <= 5000 ? "(≤ 5 s: met)" : "(> 5 s: NOT met)"}`);
+    say(
+      `freeze ${run.recipients.toLocaleString("en")} recipients: ${seconds(freezeMs)}; queue the first ${queued.toLocaleString("en")} (CAMPAIGN_QUEUE_AHEAD) into the outbox: ${seconds(queueMs)}; together ${seconds(total)} ${total <= 5000 ? "(≤ 5 s: met)" : "(> 5 s: NOT met)"}`,
+    );
     const drainCount = Number(env.BENCH_DRAIN ?? 0);
-    if (drainCount > 0) results.counters = await phase(`drain of the first ${drainCount.toLocaleString("en")}`, () => drain((engine) => engine.counters.sent >= drainCount));
+    if (drainCount > 0)
+      results.counters = await phase(`drain of the first ${drainCount.toLocaleString("en")}`, () =>
+        drain((engine) => engine.counters.sent >= drainCount),
+      );
     // The rest of the list at once, for comparison (what the minute job otherwise spreads over the drain).
     const t = performance.now();
     const rest = await phase("queue the rest of the list as well", async () => {
@@ -130,7 +158,9 @@ try {
       return n;
     });
     const restMs = performance.now() - t;
-    say(`queueing the other ${rest.toLocaleString("en")} as well: ${seconds(restMs)} (${Math.round((rest / restMs) * 1000).toLocaleString("en")} recipients/s)`);
+    say(
+      `queueing the other ${rest.toLocaleString("en")} as well: ${seconds(restMs)} (${Math.round((rest / restMs) * 1000).toLocaleString("en")} recipients/s)`,
+    );
   }
 } finally {
   await rt.close();

@@ -37,7 +37,10 @@ const base = process.env.DATABASE_URL;
 const log = createLogger("silent");
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 const peakRss = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) * 1024;
 
 async function timed<T>(what: () => Promise<T>): Promise<[T, number]> {
@@ -47,13 +50,16 @@ async function timed<T>(what: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** The seeding process's configuration. */
-const config = () => loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", CAMPAIGN_APPROVAL: "off", ...(base ? { DATABASE_URL: base } : {}) });
+const config = () =>
+  loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", CAMPAIGN_APPROVAL: "off", ...(base ? { DATABASE_URL: base } : {}) });
 
 /** Seeding, in its own process: people over every desa, a posyandu each, children and one measurement each. */
 async function seed(rt: Runtime): Promise<void> {
   // 2% opted out in the regency run; nobody in a full drain (every person must get it once).
   const optedOut = FULL ? sql`null::timestamptz` : sql`case when g % 50 = 0 then now() end`;
-  await rt.db.execute(sql`insert into posyandu (name, desa_code, day_of_month) select 'Posyandu ' || name, code, 1 + (row_number() over ()) % 28 from areas where level = 'desa'`);
+  await rt.db.execute(
+    sql`insert into posyandu (name, desa_code, day_of_month) select 'Posyandu ' || name, code, 1 + (row_number() over ()) % 28 from areas where level = 'desa'`,
+  );
   await rt.db.execute(sql`
     with desa as (select code, row_number() over (order by code) - 1 as i, count(*) over () as n from areas where level = 'desa')
     insert into contacts (role, lang, desa_code, posyandu_id, consent_version, consent_at, registered_at, last_inbound_at, opted_out_at)
@@ -73,7 +79,9 @@ async function seed(rt: Runtime): Promise<void> {
     select id, current_date - (hashtext(code) & 511) % 300, ((hashtext(code) & 1023) / 170.0) - 4, ((hashtext(name || code) & 1023) / 170.0) - 3, 0, 'N'
     from children`);
   await rt.db.execute(sql`analyze`);
-  await rt.db.insert(staffAccounts).values({ username: "bench", name: "bench", role: "pokja_admin", passwordHash: "x", createdAt: new Date() });
+  await rt.db
+    .insert(staffAccounts)
+    .values({ username: "bench", name: "bench", role: "pokja_admin", passwordHash: "x", createdAt: new Date() });
 }
 
 /** The database of the seeding process: the PGlite data folder or the PostgreSQL database made for the run. */
@@ -110,9 +118,14 @@ if (base) {
 const where = dataDir ? { BENCH_DATA_DIR: dataDir } : { BENCH_DB_URL: dbUrl as string };
 let api: StandInProcess | undefined;
 try {
-  console.log(`bench:campaign — ${PEOPLE.toLocaleString("en")} people${FULL ? " (full drain of everyone)" : ""}, ${base ? "PostgreSQL" : "PGlite (data folder)"}, load ${load()}`);
+  console.log(
+    `bench:campaign — ${PEOPLE.toLocaleString("en")} people${FULL ? " (full drain of everyone)" : ""}, ${base ? "PostgreSQL" : "PGlite (data folder)"}, load ${load()}`,
+  );
   execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" }); // dist/, as `npm start` does (before seeding: two runs started apart do not rebuild under each other)
-  const seeder = fork(new URL(import.meta.url), [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_PHASE: "seed", BENCH_NOW: now, ...where } });
+  const seeder = fork(new URL(import.meta.url), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_PHASE: "seed", BENCH_NOW: now, ...where },
+  });
   const [seeded] = (await once(seeder, "message")) as [{ seedMs: number; peakRss: number }];
   await once(seeder, "exit");
   console.log(`  seeded by a process of its own in ${seconds(seeded.seedMs)} (its peak RSS ${mb(seeded.peakRss)}; load ${load()})`);
@@ -121,10 +134,23 @@ try {
   const apiRoot = await api.start();
   const service = fork(new URL(process.env.BENCH_SERVICE ?? "./bench-campaign-service.mjs", import.meta.url), [], {
     execArgv: ["--max-old-space-size=1024"], // as `npm start`
-    env: { ...process.env, ...where, BENCH_NOW: now, BENCH_MODE: FULL ? "full" : "regency", BENCH_DRAIN: String(DRAIN), BENCH_API_ROOT: apiRoot, BENCH_TOKEN: TEST_TOKEN },
+    env: {
+      ...process.env,
+      ...where,
+      BENCH_NOW: now,
+      BENCH_MODE: FULL ? "full" : "regency",
+      BENCH_DRAIN: String(DRAIN),
+      BENCH_API_ROOT: apiRoot,
+      BENCH_TOKEN: TEST_TOKEN,
+    },
   });
   const exited = once(service, "exit");
-  const [result] = (await Promise.race([once(service, "message"), exited.then(() => { throw new Error("the service process ended without results"); })])) as [ServiceResult];
+  const [result] = (await Promise.race([
+    once(service, "message"),
+    exited.then(() => {
+      throw new Error("the service process ended without results");
+    }),
+  ])) as [ServiceResult];
   await exited;
   for (const line of result.lines) console.log(`  ${line}`);
   const delivered = api.delivered;
@@ -137,7 +163,9 @@ try {
     for (const d of delivered) perChat.set(d.chatId, (perChat.get(d.chatId) ?? 0) + 1);
     const twice = [...perChat.values()].filter((n) => n > 1).length;
     const expected = result.recipients ?? count;
-    const when429 = stats.tooManyAt.length ? ` (at ${stats.tooManyAt.map((t) => `${((t - delivered[0]!.at) / 1000).toFixed(1)} s`).join(", ")} after the first)` : "";
+    const when429 = stats.tooManyAt.length
+      ? ` (at ${stats.tooManyAt.map((t) => `${((t - delivered[0]!.at) / 1000).toFixed(1)} s`).join(", ")} after the first)`
+      : "";
     console.log(
       `  ${FULL ? "full drain" : "drain"}: ${count.toLocaleString("en")} messages to ${perChat.size.toLocaleString("en")} chats at ${rate.toFixed(2)}/s from the 31st ` +
         `(target 30/s ± 5%: ${Math.abs(rate - 30) <= 1.5 ? "met" : "NOT met"}), ${stats.tooManyRequests} × 429${when429}, ignored retry_after ${stats.ignoredRetryAfter}; ` +
@@ -146,7 +174,10 @@ try {
     if (result.report) console.log(`  report: ${JSON.stringify(result.report)}`);
   }
   console.log(`  peak RSS of the service process (compiled, --max-old-space-size=1024) by phase (load ${load()}):`);
-  for (const p of result.phases) console.log(`    ${p.name}: ${mb(p.peakRss)} ${p.peakRss <= 300 * 1048576 ? "(≤ 300 MB: met)" : "(> 300 MB: NOT met)"}, ${seconds(p.ms)}`);
+  for (const p of result.phases)
+    console.log(
+      `    ${p.name}: ${mb(p.peakRss)} ${p.peakRss <= 300 * 1048576 ? "(≤ 300 MB: met)" : "(> 300 MB: NOT met)"}, ${seconds(p.ms)}`,
+    );
 } finally {
   await api?.close();
   await dropDb();

@@ -59,7 +59,9 @@ try {
       return { fcp: fcp ? fcp.startTime : null, dcl: nav.domContentLoadedEventEnd };
     })()`)) as { fcp: number | null; dcl: number };
     rows.push({ fcp: Math.round(timing.fcp ?? NaN), dcl: Math.round(timing.dcl), charts, kB: Math.round(bytes / 1024) });
-    console.log(`run ${i + 1}: first contentful paint ${rows.at(-1)!.fcp} ms, DOMContentLoaded ${rows.at(-1)!.dcl} ms, charts drawn ${charts} ms, ${rows.at(-1)!.kB} kB over the wire`);
+    console.log(
+      `run ${i + 1}: first contentful paint ${rows.at(-1)!.fcp} ms, DOMContentLoaded ${rows.at(-1)!.dcl} ms, charts drawn ${charts} ms, ${rows.at(-1)!.kB} kB over the wire`,
+    );
     await context.close();
   }
   console.log(

@@ -3,7 +3,10 @@
 import { openDatabase, type Database } from "../src/db/client.js";
 import postgres from "../src/db/postgres.js";
 
-export async function openBenchDatabase(prefix: string, max = 10): Promise<{ database: Database; drop: () => Promise<void>; url?: string }> {
+export async function openBenchDatabase(
+  prefix: string,
+  max = 10,
+): Promise<{ database: Database; drop: () => Promise<void>; url?: string }> {
   const base = process.env.DATABASE_URL;
   if (!base) return { database: await openDatabase({ engine: "pglite" }), drop: async () => {} };
   const name = `balanting_bench_${prefix}_${process.pid}`;

@@ -44,6 +44,8 @@ await run(total, 200);
 const wall = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 console.log(`engine: ${rt.engine}, messages: ${total}, load average ${loadavg()[0]!.toFixed(2)}`);
-console.log(`CPU per message (this process): ${((cpu.user + cpu.system) / 1000 / total).toFixed(2)} ms; wall per message ${(wall / total).toFixed(2)} ms`);
+console.log(
+  `CPU per message (this process): ${((cpu.user + cpu.system) / 1000 / total).toFixed(2)} ms; wall per message ${(wall / total).toFixed(2)} ms`,
+);
 await rt.close();
 await drop();

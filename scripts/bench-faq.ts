@@ -41,9 +41,13 @@ samples.sort((a, b) => a - b);
 const at = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!;
 console.log(`topics: ${topics.length}, questions: ${questions.length}, rounds: ${rounds}, samples: ${samples.length}`);
 console.log(`load topics: ${(t1 - t0).toFixed(1)} ms, build index: ${(t2 - t1).toFixed(1)} ms`);
-console.log(`per question: p50 ${at(0.5).toFixed(3)} ms, p90 ${at(0.9).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms, max ${at(1).toFixed(3)} ms`);
+console.log(
+  `per question: p50 ${at(0.5).toFixed(3)} ms, p90 ${at(0.9).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms, max ${at(1).toFixed(3)} ms`,
+);
 // Wall-clock percentiles suffer when other processes share the CPU; mean CPU time does not.
-console.log(`mean CPU time per question: ${((cpu.user + cpu.system) / 1000 / samples.length).toFixed(3)} ms; load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `mean CPU time per question: ${((cpu.user + cpu.system) / 1000 / samples.length).toFixed(3)} ms; load average ${loadavg()[0]!.toFixed(2)}`,
+);
 const slowest = [...perQuestionWorst].sort((a, b) => b[1] - a[1]).slice(0, 3);
 console.log("slowest questions (worst run):");
 for (const [q, ms] of slowest) console.log(`  ${ms.toFixed(3)} ms  ${q}`);

@@ -27,7 +27,13 @@ import postgres from "../src/db/postgres.js";
 import { sql } from "drizzle-orm";
 
 const SECRET = "bench_inbound_secret";
-const QUESTIONS = ["apa itu stunting", "brp kali bumil hrs periksa", "kapan bayi mulai mpasi", "berapa lama asi eksklusif", "imunisasi apa saja untuk bayi"];
+const QUESTIONS = [
+  "apa itu stunting",
+  "brp kali bumil hrs periksa",
+  "kapan bayi mulai mpasi",
+  "berapa lama asi eksklusif",
+  "imunisasi apa saja untuk bayi",
+];
 
 type ToChild =
   | { type: "run"; url: string; path: string; concurrency: number; seconds: number; rate?: number; chatBase: number; maxMessages: number }
@@ -55,7 +61,8 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted: number[], p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0) : 0);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0) : 0;
 
 // ---------------------------------------------------------------------------------------------
 // The child: Telegram's side (the webhook client) and the Bot API stand-in.
@@ -74,13 +81,30 @@ async function child(): Promise<void> {
     byChat.set(chat, list);
     lastReplyAt = Date.now();
     api.calls.length = 0;
-    return { status: 200, body: { ok: true, result: { message_id: list.length, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private" }, text: "" } } };
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        result: { message_id: list.length, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private" }, text: "" },
+      },
+    };
   };
 
   const post = (agent: Agent, url: URL, body: string) =>
     new Promise<number>((resolve) => {
       const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-telegram-bot-api-secret-token": SECRET } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "x-telegram-bot-api-secret-token": SECRET,
+          },
+        },
         (res) => {
           res.resume();
           res.on("end", () => resolve(res.statusCode ?? 0));
@@ -179,7 +203,9 @@ function ask<T>(proc: ChildProcess, message: ToChild, answer: string): Promise<T
 async function backendTicks(admin: Sql | null, dbName: string): Promise<Map<number, number>> {
   const ticks = new Map<number, number>();
   if (!admin) return ticks;
-  const rows = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName} and application_name = 'balanting'`;
+  const rows = await admin<
+    { pid: number }[]
+  >`select pid from pg_stat_activity where datname = ${dbName} and application_name = 'balanting'`;
   for (const { pid } of rows) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -248,7 +274,9 @@ async function service(): Promise<void> {
     ...(url ? { DATABASE_URL: dbUrl } : { DATA_DIR: dataDir }),
     ...(process.env.DB_POOL_MAX ? { DB_POOL_MAX: process.env.DB_POOL_MAX } : {}),
   });
-  const database = url ? await openDatabase({ engine: "postgres", url: dbUrl, max: poolMax, onQuery: () => void statements++ }) : await openDatabase({ engine: "pglite", dataDir });
+  const database = url
+    ? await openDatabase({ engine: "postgres", url: dbUrl, max: poolMax, onQuery: () => void statements++ })
+    : await openDatabase({ engine: "pglite", dataDir });
   const rt = await createRuntime(config, { log, clock: systemClock, database });
   await refreshKnowledge(rt, rt.db, true);
   const hub = new ChannelHub();
@@ -259,7 +287,9 @@ async function service(): Promise<void> {
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
 
   // The ceiling: a bare route doing one INSERT on the same database (its own pool of the same size).
-  await rt.db.execute(sql`create table if not exists bench_bare (id bigserial primary key, body jsonb not null, at timestamptz not null default now())`);
+  await rt.db.execute(
+    sql`create table if not exists bench_bare (id bigserial primary key, body jsonb not null, at timestamptz not null default now())`,
+  );
   const bareSql = url ? postgres(dbUrl, { max: poolMax, onnotice: () => {}, connection: { application_name: "balanting" } }) : null;
   const bare = Fastify({ logger: false });
   bare.post("/bare", async (request) => {
@@ -280,7 +310,16 @@ async function service(): Promise<void> {
     loop.enable();
     const run = await ask<RunResult>(
       client,
-      { type: "run", url: target === "service" ? address : bareAddress, path: target === "service" ? "/webhooks/telegram" : "/bare", concurrency, seconds: secs, rate, chatBase: base, maxMessages },
+      {
+        type: "run",
+        url: target === "service" ? address : bareAddress,
+        path: target === "service" ? "/webhooks/telegram" : "/bare",
+        concurrency,
+        seconds: secs,
+        rate,
+        chatBase: base,
+        maxMessages,
+      },
       "ran",
     );
     let end = run.endedAt;
@@ -333,7 +372,10 @@ async function service(): Promise<void> {
     sql`select (select count(*)::int from inbound_messages) as inbound, (select count(*)::int from outbox) as outbox,
           (select count(*)::int from outbox where status <> 'sent') as unsent`,
   );
-  const unsentRows = await queryRows(rt.db, sql`select id, status, attempts, last_error, next_attempt_at, created_at from outbox where status <> 'sent' limit 10`);
+  const unsentRows = await queryRows(
+    rt.db,
+    sql`select id, status, attempts, last_error, next_attempt_at, created_at from outbox where status <> 'sent' limit 10`,
+  );
   if (unsentRows.length > 0) console.error("unsent:", JSON.stringify(unsentRows));
   const serviceRows = rows.filter((r) => r.target === "service");
   const ok = serviceRows.every((r) => r.unanswered === 0 && r.doubled === 0) && counts?.unsent === 0;

@@ -48,9 +48,10 @@ if (process.env.STAND_IN_SUMMARY) {
     });
   };
   setInterval(progress, 500);
-} else for (let reported = 0; ; ) {
-  await api.waitForDelivered(reported + 1);
-  const batch = api.delivered.slice(reported);
-  reported += batch.length;
-  process.send?.({ type: "delivered", items: batch.map((d) => ({ chatId: d.chatId, text: d.text, at: epoch(d.at) })) });
-}
+} else
+  for (let reported = 0; ;) {
+    await api.waitForDelivered(reported + 1);
+    const batch = api.delivered.slice(reported);
+    reported += batch.length;
+    process.send?.({ type: "delivered", items: batch.map((d) => ({ chatId: d.chatId, text: d.text, at: epoch(d.at) })) });
+  }

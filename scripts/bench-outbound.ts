@@ -34,10 +34,11 @@ const config = loadConfig({ LOG_LEVEL: "silent", WEB_CHAT: "off", ...(base ? { D
 const rt = await createRuntime(config, { log, clock: systemClock, database });
 const now = () => performance.timeOrigin + performance.now();
 
-
 const api = new StandInProcess({ perSecond: RATE, perChatPerSecond: 1, retryAfterS: 1 });
 const apiRoot = await api.start();
-const hub = new ChannelHub().register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }));
+const hub = new ChannelHub().register(
+  createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }),
+);
 const engine = engineFor(rt, hub);
 
 try {
@@ -46,7 +47,13 @@ try {
   for (let i = 0; i < N; i += 5000) {
     const items: Enqueue[] = [];
     for (let j = i; j < Math.min(N, i + 5000); j++) {
-      items.push({ contactId: null, channel: "telegram", address: String(10_000_000 + j), kind: "reminder", message: { text: `reminder ${j}` } });
+      items.push({
+        contactId: null,
+        channel: "telegram",
+        address: String(10_000_000 + j),
+        kind: "reminder",
+        message: { text: `reminder ${j}` },
+      });
     }
     await enqueue(rt.db, items, rt.clock.now());
   }
@@ -63,7 +70,11 @@ try {
       const t0 = now();
       // As the inbound path does: queue the reply in a transaction, then hand its ids to the engine.
       const ids = await rt.db.transaction((tx) =>
-        enqueue(tx, [{ contactId: null, channel: "telegram", address: String(9_000_000 + r), message: { text: `reply ${r}` } }], rt.clock.now()),
+        enqueue(
+          tx,
+          [{ contactId: null, channel: "telegram", address: String(9_000_000 + r), message: { text: `reply ${r}` } }],
+          rt.clock.now(),
+        ),
       );
       void deliverOutbox(rt, hub, { ids });
       const got = await api.waitForText(`reply ${r}`);
@@ -96,13 +107,19 @@ try {
 
   console.log(`  drained in ${((drained - started) / 1000).toFixed(1)} s (load average ${loadavg()[0]!.toFixed(1)})`);
   console.log(`  send rate (all messages, first to last at the stand-in): ${rate.toFixed(2)}/s (target ${RATE}/s ±5%)`);
-  console.log(`  429 answers: ${standIn.tooManyRequests} in all, ${steady429} in steady state (target 0); retry_after ignored: ${standIn.ignoredRetryAfter}`);
+  console.log(
+    `  429 answers: ${standIn.tooManyRequests} in all, ${steady429} in steady state (target 0); retry_after ignored: ${standIn.ignoredRetryAfter}`,
+  );
   console.log(`  lost: ${lost}, duplicated: ${duplicated}; outbox rows sent ${db?.sent}, other ${db?.other}`);
   console.log(
     `  reply latency (queued → at the stand-in), ${latencies.length} replies: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${latencies[latencies.length - 1]?.toFixed(0)} ms (target ≤ 1000 ms)`,
   );
   console.log(`  engine: ${JSON.stringify(engine.counters)}`);
-  if (process.env.BENCH_DEBUG) console.log(standIn.tooManyWhy, standIn.tooManyAt.map((t) => (t - first).toFixed(0)));
+  if (process.env.BENCH_DEBUG)
+    console.log(
+      standIn.tooManyWhy,
+      standIn.tooManyAt.map((t) => (t - first).toFixed(0)),
+    );
 } finally {
   await api.close();
   await rt.close();

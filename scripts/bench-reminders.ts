@@ -83,7 +83,9 @@ try {
 
   // The day runs in a fresh process, as after a restart: cold caches, and its RSS is its own.
   // With the node flags of npm start (its heap ceiling decides how much garbage RSS may hold).
-  const child = spawnSync(process.execPath, [...startNodeFlags(), fileURLToPath(import.meta.url), "--day", url.toString()], { stdio: "inherit" });
+  const child = spawnSync(process.execPath, [...startNodeFlags(), fileURLToPath(import.meta.url), "--day", url.toString()], {
+    stdio: "inherit",
+  });
   if (child.status !== 0) process.exitCode = 1;
 } finally {
   await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -124,7 +126,10 @@ async function seed(rt: Runtime): Promise<void> {
     sql`select distinct programme, anchor::text as anchor, posyandu_day from reminder_plans`,
   );
   const yesterday = addDays(DAY, -1);
-  const rows = keys.map((k) => ({ ...k, next: dueSlice({ programme: k.programme, anchor: k.anchor }, k.posyandu_day, addDays(yesterday, -1), yesterday, yesterday).nextDue }));
+  const rows = keys.map((k) => ({
+    ...k,
+    next: dueSlice({ programme: k.programme, anchor: k.anchor }, k.posyandu_day, addDays(yesterday, -1), yesterday, yesterday).nextDue,
+  }));
   for (let i = 0; i < rows.length; i += 2000) {
     const values = sql.join(
       rows.slice(i, i + 2000).map((r) => sql`(${r.programme}, ${r.anchor}::date, ${r.posyandu_day}::int, ${r.next}::date)`),
@@ -137,7 +142,9 @@ async function seed(rt: Runtime): Promise<void> {
   // Steady state also means vacuumed: hint bits set and visibility maps current, as autovacuum
   // leaves long-lived tables.
   for (const table of ["contacts", "contact_channels", "reminder_plans"]) await rt.db.execute(sql.raw(`vacuum (freeze, analyze) ${table}`));
-  console.log(`seeded ${PEOPLE.toLocaleString("en")} enrolled (${keys.length} distinct plan keys) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${PEOPLE.toLocaleString("en")} enrolled (${keys.length} distinct plan keys) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** One day on a seeded database, timed; run in its own process. */
@@ -194,13 +201,25 @@ async function measureDay(dbUrl: string): Promise<void> {
     clearInterval(sampler);
 
     const total = (planMs + claimMs) / 1000;
-    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-    console.log(`plan:   ${planned.plans.toLocaleString("en")} plans due → ${planned.fires.toLocaleString("en")} fires in ${(planMs / 1000).toFixed(1)} s`);
-    console.log(`claim:  ${sent.sent.toLocaleString("en")} fires → ${sent.messages.toLocaleString("en")} messages queued (${outboxRows?.n ?? 0} outbox rows), ${sent.skipped} skipped, ${left?.n ?? 0} left for the next tick, in ${(claimMs / 1000).toFixed(1)} s`);
+    console.log(
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+    );
+    console.log(
+      `plan:   ${planned.plans.toLocaleString("en")} plans due → ${planned.fires.toLocaleString("en")} fires in ${(planMs / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `claim:  ${sent.sent.toLocaleString("en")} fires → ${sent.messages.toLocaleString("en")} messages queued (${outboxRows?.n ?? 0} outbox rows), ${sent.skipped} skipped, ${left?.n ?? 0} left for the next tick, in ${(claimMs / 1000).toFixed(1)} s`,
+    );
     console.log(`day:    ${total.toFixed(1)} s (target ≤ 30 s) ${total <= 30 ? "OK" : "OVER"}`);
-    console.log(`rss:    peak ${mb(peakRss)} MB (after start-up ${mb(rssBefore)} MB; target ≤ 300 MB) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"}`);
+    console.log(
+      `rss:    peak ${mb(peakRss)} MB (after start-up ${mb(rssBefore)} MB; target ≤ 300 MB) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"}`,
+    );
     if (DELIVER) await deliverMorning(rt, clock, outboxRows?.n ?? 0, () => peakRss);
-    console.log(`idle:   tick median ${idle.median.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms after vacuum (target ≤ 50 ms) ${idle.p95 <= 50 ? "OK" : "OVER"}; right after the burst median ${idleHot.median.toFixed(1)} ms, p95 ${idleHot.p95.toFixed(1)} ms`);
+    console.log(
+      `idle:   tick median ${idle.median.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms after vacuum (target ≤ 50 ms) ${idle.p95 <= 50 ? "OK" : "OVER"}; right after the burst median ${idleHot.median.toFixed(1)} ms, p95 ${idleHot.p95.toFixed(1)} ms`,
+    );
   } finally {
     clearInterval(sampler);
     await rt.close();
@@ -227,9 +246,13 @@ async function deliverMorning(rt: Runtime, clock: ManualClock, queued: number, p
   let progress: StandInProgress = { delivered: 0, chats: 0, doubled: 0, firstAt: null, lastAt: null };
   api.on("progress", (p: StandInProgress) => (progress = p));
   const log = createLogger("silent");
-  const hub = new ChannelHub().register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }));
+  const hub = new ChannelHub().register(
+    createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "bench", log, sink: async () => {} }),
+  );
   const engine = engineFor(rt, hub);
-  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
   const started = performance.now();
   try {
     await engine.start();
@@ -237,7 +260,10 @@ async function deliverMorning(rt: Runtime, clock: ManualClock, queued: number, p
     let still = performance.now();
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const [open] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from outbox where status in ('queued', 'sending')`);
+      const [open] = await queryRows<{ n: number }>(
+        rt.db,
+        sql`select count(*)::int as n from outbox where status in ('queued', 'sending')`,
+      );
       if ((open?.n ?? 0) === 0 && progress.delivered >= engine.counters.sent) break;
       if (progress.delivered !== last) {
         last = progress.delivered;
@@ -262,12 +288,20 @@ async function deliverMorning(rt: Runtime, clock: ManualClock, queued: number, p
     const span = progress.firstAt !== null && progress.lastAt !== null ? (progress.lastAt - progress.firstAt) / 1000 : 0;
     const rate = span > 0 ? (progress.delivered - 1) / span : 0;
     const configured = RATE * (1 - rt.config.OUTBOUND_HEADROOM);
-    console.log(`deliver: load at start ${load}; stand-in limit ${RATE}/s overall, 1/s per chat; engine OUTBOUND_TELEGRAM_PER_SECOND=${RATE} (paced at ${configured.toFixed(1)}/s after ${rt.config.OUTBOUND_HEADROOM * 100}% headroom)`);
+    console.log(
+      `deliver: load at start ${load}; stand-in limit ${RATE}/s overall, 1/s per chat; engine OUTBOUND_TELEGRAM_PER_SECOND=${RATE} (paced at ${configured.toFixed(1)}/s after ${rt.config.OUTBOUND_HEADROOM * 100}% headroom)`,
+    );
     // Lost: queued, not delivered, and not waiting for a retry either.
     const lost = queued - progress.chats - (db?.open ?? 0);
-    console.log(`deliver: queued ${queued.toLocaleString("en")} → delivered ${progress.delivered.toLocaleString("en")} to ${progress.chats.toLocaleString("en")} chats in ${seconds.toFixed(1)} s; lost ${lost}, doubled ${progress.doubled}; outbox sent ${db?.sent}, failed ${db?.failed}, still open ${db?.open}`);
-    console.log(`deliver: rate at the stand-in ${rate.toFixed(1)}/s (${((rate / configured) * 100).toFixed(1)}% of the paced rate); 429 answers ${stats.tooManyRequests}; engine ${JSON.stringify(engine.counters)}`);
-    console.log(`deliver: rss peak ${mb(peakRss)} MB while delivering (${mb(rssBefore)} MB before; ${mb(peak())} MB peak over planning and claiming) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"} (≤ 300 MB)`);
+    console.log(
+      `deliver: queued ${queued.toLocaleString("en")} → delivered ${progress.delivered.toLocaleString("en")} to ${progress.chats.toLocaleString("en")} chats in ${seconds.toFixed(1)} s; lost ${lost}, doubled ${progress.doubled}; outbox sent ${db?.sent}, failed ${db?.failed}, still open ${db?.open}`,
+    );
+    console.log(
+      `deliver: rate at the stand-in ${rate.toFixed(1)}/s (${((rate / configured) * 100).toFixed(1)}% of the paced rate); 429 answers ${stats.tooManyRequests}; engine ${JSON.stringify(engine.counters)}`,
+    );
+    console.log(
+      `deliver: rss peak ${mb(peakRss)} MB while delivering (${mb(rssBefore)} MB before; ${mb(peak())} MB peak over planning and claiming) ${peakRss <= 300 * 1024 * 1024 ? "OK" : "OVER"} (≤ 300 MB)`,
+    );
   } finally {
     clearInterval(sampler);
     clearInterval(ticker);

@@ -30,7 +30,8 @@ await pipeline(
   new Writable({
     write(chunk, _enc, done) {
       bytes += chunk.length;
-      if (!at100k && counter.rows >= 100_000) at100k = { s: (performance.now() - t) / 1000, bytes, peak: Math.max(peak, process.memoryUsage().rss) };
+      if (!at100k && counter.rows >= 100_000)
+        at100k = { s: (performance.now() - t) / 1000, bytes, peak: Math.max(peak, process.memoryUsage().rss) };
       done();
     },
   }),

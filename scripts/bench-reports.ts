@@ -112,16 +112,33 @@ async function timed<T>(label: string, f: () => Promise<T>, runs = 7): Promise<n
 }
 
 async function measureFigures(rt: Runtime): Promise<void> {
-  console.log(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `machine: ${cpus().length} cores, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   const results = [
     await timed("prevalence per kecamatan (with last year)", () => prevalenceReport(rt.db, ADMIN, MONTH, "kecamatan")),
     await timed("prevalence per desa", () => prevalenceReport(rt.db, ADMIN, MONTH, "desa")),
     await timed("prevalence per posyandu", () => prevalenceReport(rt.db, ADMIN, MONTH, "posyandu")),
     await timed("SKDN, every posyandu", () => skdnReport(rt.db, ADMIN, MONTH)),
-    await timed("trend, 12 months", () => trendReport(rt.db, ADMIN, ["2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08"])),
+    await timed("trend, 12 months", () =>
+      trendReport(rt.db, ADMIN, [
+        "2025-09",
+        "2025-10",
+        "2025-11",
+        "2025-12",
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+        "2026-05",
+        "2026-06",
+        "2026-07",
+        "2026-08",
+      ]),
+    ),
     await timed("public summary (6 rounds)", () => publicSummary(rt, MONTH), 3),
   ];
   console.log(`slowest figure: ${Math.max(...results).toFixed(0)} ms (target ≤ 200 ms each)`);
 }
-
-

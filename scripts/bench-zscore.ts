@@ -83,10 +83,16 @@ try {
   const median = byTime[1] as { ms: number; cpuS: number };
   const best = byTime[0] as { ms: number; cpuS: number };
   const [load1] = loadavg();
-  console.log(`zscore CLI, ${ROWS.toLocaleString("en")} rows in, ${(lines - 1).toLocaleString("en")} rows out; 3 runs end to end incl. npm + tsx start`);
-  console.log(`  wall: ${runs.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(", ")}; median ${(median.ms / 1000).toFixed(2)} s (target ≤ 2 s)`);
+  console.log(
+    `zscore CLI, ${ROWS.toLocaleString("en")} rows in, ${(lines - 1).toLocaleString("en")} rows out; 3 runs end to end incl. npm + tsx start`,
+  );
+  console.log(
+    `  wall: ${runs.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(", ")}; median ${(median.ms / 1000).toFixed(2)} s (target ≤ 2 s)`,
+  );
   console.log(`  CPU (user+sys): ${runs.map((r) => `${r.cpuS.toFixed(2)} s`).join(", ")}`);
-  console.log(`  throughput: median ${Math.round(ROWS / (median.ms / 1000)).toLocaleString("en")} rows/s, best ${Math.round(ROWS / (best.ms / 1000)).toLocaleString("en")} rows/s`);
+  console.log(
+    `  throughput: median ${Math.round(ROWS / (median.ms / 1000)).toLocaleString("en")} rows/s, best ${Math.round(ROWS / (best.ms / 1000)).toLocaleString("en")} rows/s`,
+  );
   console.log(`  machine: ${cpus().length} CPUs, load average ${load1?.toFixed(1)} at the end`);
   console.log(formatAgreement(compareWithAnthro()));
 } finally {

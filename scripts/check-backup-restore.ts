@@ -41,7 +41,9 @@ export async function checkBackupRestore(target: BackupTarget, workDir: string):
   await withRuntime(target, async (rt) => {
     // What happens after a backup: new rows, removed rows.
     await rt.db.execute(sql`delete from measurements where id in (select id from measurements order by id limit 3)`);
-    await rt.db.execute(sql`update children set name = 'changed after the backup' where id in (select id from children order by id limit 2)`);
+    await rt.db.execute(
+      sql`update children set name = 'changed after the backup' where id in (select id from children order by id limit 2)`,
+    );
   });
   await restoreDatabase(target, file);
   const after = await withRuntime(target, (rt) => tableFingerprints(rt.db));
@@ -76,7 +78,9 @@ async function main(): Promise<void> {
   const report = (r: CheckResult) => {
     const ok = r.differing.length === 0;
     failed ||= !ok;
-    console.log(`${r.engine}: ${r.tables} tables, ${r.rows} rows backed up; after restore ${ok ? "identical" : `DIFFERENT in ${r.differing.join(", ")}`}`);
+    console.log(
+      `${r.engine}: ${r.tables} tables, ${r.rows} rows backed up; after restore ${ok ? "identical" : `DIFFERENT in ${r.differing.join(", ")}`}`,
+    );
   };
   try {
     report(await checkBackupRestore({ engine: "pglite", dataDir: join(work, "data") }, work));

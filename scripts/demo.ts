@@ -39,12 +39,28 @@ const random = seededRandom;
 
 // WHO 2006 medians by age in months: [months, boys, girls].
 const LENGTH: [number, number, number][] = [
-  [0, 49.9, 49.1], [3, 61.4, 59.8], [6, 67.6, 65.7], [9, 72.0, 70.1], [12, 75.7, 74.0], [18, 82.3, 80.7],
-  [24, 87.1, 86.4], [36, 96.1, 95.1], [48, 103.3, 102.7], [60, 110.0, 109.4],
+  [0, 49.9, 49.1],
+  [3, 61.4, 59.8],
+  [6, 67.6, 65.7],
+  [9, 72.0, 70.1],
+  [12, 75.7, 74.0],
+  [18, 82.3, 80.7],
+  [24, 87.1, 86.4],
+  [36, 96.1, 95.1],
+  [48, 103.3, 102.7],
+  [60, 110.0, 109.4],
 ];
 const WEIGHT: [number, number, number][] = [
-  [0, 3.3, 3.2], [3, 6.4, 5.8], [6, 7.9, 7.3], [9, 8.9, 8.2], [12, 9.6, 8.9], [18, 10.9, 10.2],
-  [24, 12.2, 11.5], [36, 14.3, 13.9], [48, 16.3, 16.1], [60, 18.3, 18.2],
+  [0, 3.3, 3.2],
+  [3, 6.4, 5.8],
+  [6, 7.9, 7.3],
+  [9, 8.9, 8.2],
+  [12, 9.6, 8.9],
+  [18, 10.9, 10.2],
+  [24, 12.2, 11.5],
+  [36, 14.3, 13.9],
+  [48, 16.3, 16.1],
+  [60, 18.3, 18.2],
 ];
 function median(table: [number, number, number][], months: number, sex: "L" | "P"): number {
   const col = sex === "L" ? 1 : 2;
@@ -56,9 +72,54 @@ function median(table: [number, number, number][], months: number, sex: "L" | "P
   return table.at(-1)![col]!;
 }
 
-const BOYS = ["Ahmad", "Muhammad", "Rizky", "Fauzan", "Raihan", "Anang", "Utuh", "Ijai", "Arif", "Hafiz", "Naufal", "Fikri", "Gusti", "Rahmat", "Syahrul"];
-const GIRLS = ["Aisyah", "Nabila", "Siti", "Nor", "Galuh", "Intan", "Putri", "Zahra", "Husna", "Rahmah", "Fitri", "Salsabila", "Aulia", "Nurul", "Dayang"];
-const MOTHERS = ["Siti Aminah", "Nor Hidayah", "Rusmini", "Masitah", "Halimah", "Jamilah", "Rabiatul", "Fatimah", "Nurhayati", "Saudah", "Mahmudah", "Rahimah"];
+const BOYS = [
+  "Ahmad",
+  "Muhammad",
+  "Rizky",
+  "Fauzan",
+  "Raihan",
+  "Anang",
+  "Utuh",
+  "Ijai",
+  "Arif",
+  "Hafiz",
+  "Naufal",
+  "Fikri",
+  "Gusti",
+  "Rahmat",
+  "Syahrul",
+];
+const GIRLS = [
+  "Aisyah",
+  "Nabila",
+  "Siti",
+  "Nor",
+  "Galuh",
+  "Intan",
+  "Putri",
+  "Zahra",
+  "Husna",
+  "Rahmah",
+  "Fitri",
+  "Salsabila",
+  "Aulia",
+  "Nurul",
+  "Dayang",
+];
+const MOTHERS = [
+  "Siti Aminah",
+  "Nor Hidayah",
+  "Rusmini",
+  "Masitah",
+  "Halimah",
+  "Jamilah",
+  "Rabiatul",
+  "Fatimah",
+  "Nurhayati",
+  "Saudah",
+  "Mahmudah",
+  "Rahimah",
+];
 const FLOWERS = ["Melati", "Mawar", "Anggrek", "Kenanga", "Cempaka", "Dahlia", "Teratai", "Tulip", "Flamboyan", "Seroja"];
 
 export interface DemoSummary {
@@ -72,7 +133,10 @@ export interface DemoSummary {
 }
 
 /** Fills an empty installation; null (nothing written) when it already has children. */
-export async function fillDemo(rt: Runtime, options: { childrenPerPosyandu: number; seed: number; today: string; kecamatan?: string }): Promise<DemoSummary | null> {
+export async function fillDemo(
+  rt: Runtime,
+  options: { childrenPerPosyandu: number; seed: number; today: string; kecamatan?: string },
+): Promise<DemoSummary | null> {
   const perPosyandu = options.childrenPerPosyandu;
   const rnd = random(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -83,15 +147,23 @@ export async function fillDemo(rt: Runtime, options: { childrenPerPosyandu: numb
   {
     await seedPuskesmas(rt.db);
     // --kecamatan 63.11.06: only that kecamatan's desa get posyandu and children (a smaller try).
-    const desa = (await rt.db.select({ code: areas.code, name: areas.name }).from(areas).where(sql`${areas.level} = 'desa'`)).filter(
-      (d) => !options.kecamatan || d.code.startsWith(`${options.kecamatan}.`),
-    );
+    const desa = (
+      await rt.db
+        .select({ code: areas.code, name: areas.name })
+        .from(areas)
+        .where(sql`${areas.level} = 'desa'`)
+    ).filter((d) => !options.kecamatan || d.code.startsWith(`${options.kecamatan}.`));
     const units = await rt.db.select().from(puskesmas);
     const served = await rt.db.select().from(puskesmasDesa);
 
     // Staff: the Pokja, each puskesmas, and a bidan in the first desa each puskesmas serves.
     const printed: DemoSummary["accounts"] = [];
-    const account = async (username: string, name: string, role: "pokja_admin" | "puskesmas" | "bidan", area: { puskesmasId?: string; desaCode?: string }) => {
+    const account = async (
+      username: string,
+      name: string,
+      role: "pokja_admin" | "puskesmas" | "bidan",
+      area: { puskesmasId?: string; desaCode?: string },
+    ) => {
       // Not from the seeded generator: the demo's data may be predictable, its passwords must not be.
       const password = randomBytes(12).toString("base64url");
       await rt.db.insert(staffAccounts).values({ username, name, role, ...area, passwordHash: await hashPassword(password) });
@@ -99,7 +171,10 @@ export async function fillDemo(rt: Runtime, options: { childrenPerPosyandu: numb
     };
     await account("demo.pokja", "Pokja Balanting (demo)", "pokja_admin", {});
     for (const u of units) {
-      const slug = u.name.replace(/^Puskesmas /, "").toLowerCase().replace(/\s+/g, "-");
+      const slug = u.name
+        .replace(/^Puskesmas /, "")
+        .toLowerCase()
+        .replace(/\s+/g, "-");
       await account(`demo.pusk.${slug}`, `${u.name} (demo)`, "puskesmas", { puskesmasId: u.id });
       const first = served.find((s) => s.puskesmasId === u.id);
       if (first) await account(`demo.bidan.${slug}`, `Bidan ${slug} (demo)`, "bidan", { desaCode: first.desaCode });
@@ -117,17 +192,41 @@ export async function fillDemo(rt: Runtime, options: { childrenPerPosyandu: numb
       // An active kader, with a name and an (invented) number on a web chat address.
       const [kader] = await rt.db
         .insert(contacts)
-        .values({ role: "kader", kaderStatus: "active", name: `${pick(MOTHERS)} (kader)`, desaCode: d.code, posyanduId: unit!.id, lang: "bjn", consentVersion: "demo", consentAt: now, registeredAt: now })
+        .values({
+          role: "kader",
+          kaderStatus: "active",
+          name: `${pick(MOTHERS)} (kader)`,
+          desaCode: d.code,
+          posyanduId: unit!.id,
+          lang: "bjn",
+          consentVersion: "demo",
+          consentAt: now,
+          registeredAt: now,
+        })
         .returning();
-      await rt.db.insert(contactChannels).values({ contactId: kader!.id, channel: "web", address: `demo-kader-${d.code}`, phone: String(++fake) });
+      await rt.db
+        .insert(contactChannels)
+        .values({ contactId: kader!.id, channel: "web", address: `demo-kader-${d.code}`, phone: String(++fake) });
       // Two pregnant mothers.
       for (let i = 0; i < 2; i++) {
         const [mother] = await rt.db
           .insert(contacts)
-          .values({ role: "pregnant", desaCode: d.code, posyanduId: unit!.id, lang: rnd() < 0.5 ? "bjn" : "id", consentVersion: "demo", consentAt: now, registeredAt: now })
+          .values({
+            role: "pregnant",
+            desaCode: d.code,
+            posyanduId: unit!.id,
+            lang: rnd() < 0.5 ? "bjn" : "id",
+            consentVersion: "demo",
+            consentAt: now,
+            registeredAt: now,
+          })
           .returning();
-        await rt.db.insert(contactChannels).values({ contactId: mother!.id, channel: "web", address: `demo-ibu-${d.code}-${i}`, phone: String(++fake) });
-        await rt.db.insert(pregnancies).values({ contactId: mother!.id, hpht: addDays(today, -Math.floor(20 + rnd() * 240)), hbLow: rnd() < 0.2 });
+        await rt.db
+          .insert(contactChannels)
+          .values({ contactId: mother!.id, channel: "web", address: `demo-ibu-${d.code}-${i}`, phone: String(++fake) });
+        await rt.db
+          .insert(pregnancies)
+          .values({ contactId: mother!.id, hpht: addDays(today, -Math.floor(20 + rnd() * 240)), hbLow: rnd() < 0.2 });
       }
       for (let c = 0; c < perPosyandu; c++) {
         const sex = rnd() < 0.5 ? "L" : "P";
@@ -152,7 +251,11 @@ export async function fillDemo(rt: Runtime, options: { childrenPerPosyandu: numb
           if (ageMonths >= 60) continue;
           const len = median(LENGTH, ageMonths, sex) * (1 + 0.036 * (zl + 0.15 * normal()));
           const kg = median(WEIGHT, ageMonths, sex) * (1 + 0.12 * (zw + 0.2 * normal()));
-          const v = { weightKg: Math.round(kg * 10) / 10, lengthCm: Math.round(len * 10) / 10, position: ageMonths < 24 ? ("lying" as const) : ("standing" as const) };
+          const v = {
+            weightKg: Math.round(kg * 10) / 10,
+            lengthCm: Math.round(len * 10) / 10,
+            position: ageMonths < 24 ? ("lying" as const) : ("standing" as const),
+          };
           const a = assessGrowth({ sex, birthDate, measuredOn: on, ...v });
           rows.push({
             childId: child.id,
@@ -175,7 +278,10 @@ export async function fillDemo(rt: Runtime, options: { childrenPerPosyandu: numb
           });
         }
         // N/T/O/B, 2T and BGM over the child's whole weighing history (Buku KIA KBM).
-        const gains = weightGainStatus({ sex, birthDate }, rows.map((r) => ({ date: r.measuredOn, weightKg: r.weightKg as number })));
+        const gains = weightGainStatus(
+          { sex, birthDate },
+          rows.map((r) => ({ date: r.measuredOn, weightKg: r.weightKg as number })),
+        );
         for (const r of rows) {
           const g = gains.find((w) => w.date === r.measuredOn);
           if (g) Object.assign(r, { growthCode: g.code, twoT: g.twoT, bgm: g.bgm, gainG: g.gainG, kbmG: g.kbmG });
@@ -184,7 +290,14 @@ export async function fillDemo(rt: Runtime, options: { childrenPerPosyandu: numb
         measurementCount += rows.length;
       }
     }
-    return { posyandu: desa.length, children: childCount, measurements: measurementCount, pregnancies: desa.length * 2, puskesmas: units.length, accounts: printed };
+    return {
+      posyandu: desa.length,
+      children: childCount,
+      measurements: measurementCount,
+      pregnancies: desa.length * 2,
+      puskesmas: units.length,
+      accounts: printed,
+    };
   }
 }
 
@@ -199,14 +312,21 @@ function kecamatanArg(): { kecamatan?: string } {
 async function main(): Promise<void> {
   const rt = await createRuntime(loadConfig(process.env), { log: createLogger("warn") });
   try {
-    const summary = await fillDemo(rt, { childrenPerPosyandu: arg("children", 12), seed: arg("seed", 1), today: localDateOf(new Date()), ...kecamatanArg() });
+    const summary = await fillDemo(rt, {
+      childrenPerPosyandu: arg("children", 12),
+      seed: arg("seed", 1),
+      today: localDateOf(new Date()),
+      ...kecamatanArg(),
+    });
     if (!summary) {
       console.error("demo: this database already has children; the demo fills only an empty installation.");
       process.exitCode = 1;
       return;
     }
     const s = summary;
-    console.log(`demo: ${s.posyandu} posyandu (one per desa) with a kader, ${s.children} children, ${s.measurements} measurements, ${s.pregnancies} pregnancies, ${s.puskesmas} puskesmas.`);
+    console.log(
+      `demo: ${s.posyandu} posyandu (one per desa) with a kader, ${s.children} children, ${s.measurements} measurements, ${s.pregnancies} pregnancies, ${s.puskesmas} puskesmas.`,
+    );
     console.log("Staff accounts (printed once; sign in at POST /api/v1/auth/login):");
     for (const a of s.accounts) console.log(`  ${a.role.padEnd(12)} ${a.username.padEnd(34)} ${a.password}`);
   } finally {

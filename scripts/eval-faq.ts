@@ -11,7 +11,9 @@ const args = process.argv.slice(2);
 const given = args.filter((a) => !a.startsWith("--"));
 const sets = given.length
   ? given
-  : ["dev-questions.json", "eval-questions.json", "frozen-questions.json"].map((f) => fileURLToPath(new URL(`../test/knowledge/${f}`, import.meta.url)));
+  : ["dev-questions.json", "eval-questions.json", "frozen-questions.json"].map((f) =>
+      fileURLToPath(new URL(`../test/knowledge/${f}`, import.meta.url)),
+    );
 const topics = loadFaqTopics();
 const index = buildFaqIndex(topics);
 for (const file of sets) {

@@ -55,7 +55,11 @@ async function scenario(outageS: number, run: number): Promise<Result> {
   const apiRoot = await api.listen();
   const log = createLogger(process.env.LOG_LEVEL ?? "silent");
   const config = loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: dbUrl.toString(), WEB_CHAT: "off" });
-  const rt = await createRuntime(config, { log, clock: systemClock, database: await openDatabase({ engine: "postgres", url: dbUrl.toString(), max: 10 }) });
+  const rt = await createRuntime(config, {
+    log,
+    clock: systemClock,
+    database: await openDatabase({ engine: "postgres", url: dbUrl.toString(), max: 10 }),
+  });
   const hub = new ChannelHub();
   const sink = createInboundSink(rt, hub);
   hub.onStopped(() => sink.idle());
@@ -106,7 +110,13 @@ async function scenario(outageS: number, run: number): Promise<Result> {
     const person = { id: chat, is_bot: false, first_name: "Ibu" };
     const update = {
       update_id: chat,
-      message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private", first_name: "Ibu" }, from: person, text },
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chat, type: "private", first_name: "Ibu" },
+        from: person,
+        text,
+      },
     } as Update;
     deliveries.push(deliver(update));
     n++;

@@ -106,12 +106,18 @@ const attackStatuses = new Map<number, number>();
 let impersonations = 0;
 for (let i = 0; i < attempts; i++) {
   const forged = forgeries[i % forgeries.length]!();
-  const res = i % 2 === 0 ? await chatCall("POST", "/api/v1/chat/messages", forged.cookie, forged.body) : await chatCall("GET", "/api/v1/chat/messages", forged.cookie);
+  const res =
+    i % 2 === 0
+      ? await chatCall("POST", "/api/v1/chat/messages", forged.cookie, forged.body)
+      : await chatCall("GET", "/api/v1/chat/messages", forged.cookie);
   attackStatuses.set(res.status, (attackStatuses.get(res.status) ?? 0) + 1);
   if (res.text.includes(secret) || res.text.includes("Peran:")) impersonations++;
 }
 await chatWorld.hub.idle();
-const [after] = await queryRows<{ n: number }>(chatWorld.rt.db, sql`select count(*)::int as n from inbound_messages where contact_id = ${victimContact?.contact_id ?? null}`);
+const [after] = await queryRows<{ n: number }>(
+  chatWorld.rt.db,
+  sql`select count(*)::int as n from inbound_messages where contact_id = ${victimContact?.contact_id ?? null}`,
+);
 if ((after?.n ?? 0) !== (victimContact?.n ?? -1)) impersonations++; // someone spoke as her
 const hers = await chatCall("GET", "/api/v1/chat/messages", `${WEB_CHAT_COOKIE}=${victimToken}`);
 const mailboxKept = hers.text.includes(secret);

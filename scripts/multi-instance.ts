@@ -105,7 +105,13 @@ for (let n = 0; n < messages; n++) {
   const chat = chatBase + n;
   const update = {
     update_id: chat,
-    message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private", first_name: "Ibu" }, from: { id: chat, is_bot: false, first_name: "Ibu" }, text: n % 2 ? "halo" : "apa itu stunting" },
+    message: {
+      message_id: 1,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chat, type: "private", first_name: "Ibu" },
+      from: { id: chat, is_bot: false, first_name: "Ibu" },
+      text: n % 2 ? "halo" : "apa itu stunting",
+    },
   };
   deliveries.push(post(instances[n % 3]!.port, update));
   if (n % 10 === 0) {
@@ -127,7 +133,9 @@ for (;;) {
 }
 
 const sql = postgres(dbUrl.toString(), { max: 1, onnotice: () => {} });
-const rows = await sql<{ address: string; n: number }[]>`select address, count(*)::int as n from outbox where channel = 'telegram' group by address`;
+const rows = await sql<
+  { address: string; n: number }[]
+>`select address, count(*)::int as n from outbox where channel = 'telegram' group by address`;
 const queuedPerChat = new Map(rows.map((r) => [r.address, r.n]));
 const sentPerChat = new Map<string, string[]>();
 for (const d of api.delivered) sentPerChat.set(d.chatId, [...(sentPerChat.get(d.chatId) ?? []), d.text]);
@@ -156,7 +164,11 @@ let newOwner: string | null = null;
 if (owner) {
   const killedAt = Date.now();
   owner.child.kill("SIGKILL");
-  await waitFor(() => events.some((e) => e.event === "whatsapp-socket-opened" && e.instance !== owner.name && e.at > killedAt), "a new WhatsApp owner", 120_000).catch(() => {});
+  await waitFor(
+    () => events.some((e) => e.event === "whatsapp-socket-opened" && e.instance !== owner.name && e.at > killedAt),
+    "a new WhatsApp owner",
+    120_000,
+  ).catch(() => {});
   const taken = events.find((e) => e.event === "whatsapp-socket-opened" && e.instance !== owner.name && e.at > killedAt);
   if (taken) {
     takeoverS = Math.round((taken.at - killedAt) / 100) / 10;
@@ -166,7 +178,9 @@ if (owner) {
 const socketOpens = events.filter((e) => e.event === "whatsapp-socket-opened").map((e) => e.instance);
 
 for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill("SIGTERM");
-await Promise.all(instances.map((i) => (i.child.exitCode !== null || i.child.signalCode !== null ? null : new Promise((r) => i.child.once("exit", r)))));
+await Promise.all(
+  instances.map((i) => (i.child.exitCode !== null || i.child.signalCode !== null ? null : new Promise((r) => i.child.once("exit", r)))),
+);
 await sql.end();
 await api.close();
 await admin.unsafe(`drop database if exists ${dbName} with (force)`);

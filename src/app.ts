@@ -86,7 +86,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     // ready, so monitoring sees it instead of a silent bot.
     const channels = Object.fromEntries((options.hub?.adapters() ?? []).flatMap((a) => (a.health ? [[a.name, a.health()]] : [])));
     const dead = Object.entries(channels).find(([, h]) => !h.ok);
-    if (dead) return reply.status(503).send({ status: "unavailable", reason: `channel ${dead[0]}: ${dead[1].reason ?? "not running"}`, channels });
+    if (dead)
+      return reply.status(503).send({ status: "unavailable", reason: `channel ${dead[0]}: ${dead[1].reason ?? "not running"}`, channels });
     return { status: "ready", database: rt.engine, channels };
   });
 
@@ -97,7 +98,22 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     if (adapter.routes) await app.register(adapter.routes);
   }
   // The admin API: staff sign-in, area scoping, audit; each domain adds its own routes here.
-  await app.register(adminPlugin(rt, { ...options.admin, routes: [growthRoutes, childrenRoutes, childLinkRoutes, handoffRoutes, faqRoutes, reportRoutes, campaignRoutes, whatsAppTemplateRoutes, ...(options.admin?.routes ?? [])] }));
+  await app.register(
+    adminPlugin(rt, {
+      ...options.admin,
+      routes: [
+        growthRoutes,
+        childrenRoutes,
+        childLinkRoutes,
+        handoffRoutes,
+        faqRoutes,
+        reportRoutes,
+        campaignRoutes,
+        whatsAppTemplateRoutes,
+        ...(options.admin?.routes ?? []),
+      ],
+    }),
+  );
   // The staff console: HTML pages over the admin API above (src/console).
   await app.register(consolePlugin(rt), { prefix: "/konsol" });
 

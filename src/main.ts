@@ -52,7 +52,15 @@ async function main(): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
   await hub.startAll();
   const outbound = await startOutbound(rt, hub);
-  const jobs = startJobs(rt, [faqRefreshJob, faqTopicCountsJob, referralReminderJob, reminderJob(hub), vacuumJob, retentionJob, campaignJob]);
+  const jobs = startJobs(rt, [
+    faqRefreshJob,
+    faqTopicCountsJob,
+    referralReminderJob,
+    reminderJob(hub),
+    vacuumJob,
+    retentionJob,
+    campaignJob,
+  ]);
   log.info({ url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/` }, "Balanting is up");
 
   let stopping = false;

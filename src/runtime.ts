@@ -77,12 +77,24 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     if (seeded) log.info({ areas: seeded }, "seeded Balangan's kecamatan and desa");
     const i18n = await createI18n();
     const nikKey = loadNikKey(config);
-    if (nikKey.source === "new-file") log.warn({ file: config.NIK_KEY_FILE }, "created a new NIK key file: back it up apart from the database, or set NIK_KEY");
+    if (nikKey.source === "new-file")
+      log.warn({ file: config.NIK_KEY_FILE }, "created a new NIK key file: back it up apart from the database, or set NIK_KEY");
     const nik = nikVault(nikKey.key);
     const sealed = await sealPlainNiks(db, nik);
     if (sealed) log.info({ children: sealed }, "sealed NIK stored before encryption");
     const listen = database.listen?.bind(database);
-    return { config, db, engine: database.engine, log, i18n, clock: options.clock ?? systemClock, nik, conversation, close, ...(listen ? { listen } : {}) };
+    return {
+      config,
+      db,
+      engine: database.engine,
+      log,
+      i18n,
+      clock: options.clock ?? systemClock,
+      nik,
+      conversation,
+      close,
+      ...(listen ? { listen } : {}),
+    };
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -16,7 +16,14 @@ describe("every route, fuzzed", () => {
 
   it("finds the routes of every part of the service", () => {
     const urls = world.routes.map((r) => `${r.method} ${r.url}`);
-    for (const expected of ["POST /webhooks/telegram", "POST /webhooks/whatsapp", "POST /api/v1/chat/messages", "PATCH /api/v1/measurements/:id", "GET /api/v1/me/chat-links", "GET /ready"]) {
+    for (const expected of [
+      "POST /webhooks/telegram",
+      "POST /webhooks/whatsapp",
+      "POST /api/v1/chat/messages",
+      "PATCH /api/v1/measurements/:id",
+      "GET /api/v1/me/chat-links",
+      "GET /ready",
+    ]) {
       expect(urls).toContain(expected);
     }
   });
@@ -75,12 +82,45 @@ describe("every route, fuzzed", () => {
 
   it("answers near-valid signed WhatsApp Cloud bodies with a 2xx or 4xx", async () => {
     const message = fc.record(
-      { id: maybe(fc.string()), type: maybe(fc.constantFrom("text", "interactive", "button", "image", "audio")), from: maybe(fc.constant("6281234567890")), timestamp: anything, text: maybe(fc.record({ body: anything })), interactive: anything, button: anything },
+      {
+        id: maybe(fc.string()),
+        type: maybe(fc.constantFrom("text", "interactive", "button", "image", "audio")),
+        from: maybe(fc.constant("6281234567890")),
+        timestamp: anything,
+        text: maybe(fc.record({ body: anything })),
+        interactive: anything,
+        button: anything,
+      },
       { requiredKeys: [] },
     );
     const body = fc.record({
       object: maybe(fc.constant("whatsapp_business_account")),
-      entry: maybe(fc.array(fc.record({ changes: maybe(fc.array(fc.record({ field: maybe(fc.constant("messages")), value: maybe(fc.record({ metadata: maybe(fc.constant({ phone_number_id: "1000" })), contacts: anything, messages: maybe(fc.array(maybe(message), { maxLength: 3 })), statuses: anything }, { requiredKeys: [] })) }), { maxLength: 2 })) }), { maxLength: 2 })),
+      entry: maybe(
+        fc.array(
+          fc.record({
+            changes: maybe(
+              fc.array(
+                fc.record({
+                  field: maybe(fc.constant("messages")),
+                  value: maybe(
+                    fc.record(
+                      {
+                        metadata: maybe(fc.constant({ phone_number_id: "1000" })),
+                        contacts: anything,
+                        messages: maybe(fc.array(maybe(message), { maxLength: 3 })),
+                        statuses: anything,
+                      },
+                      { requiredKeys: [] },
+                    ),
+                  ),
+                }),
+                { maxLength: 2 },
+              ),
+            ),
+          }),
+          { maxLength: 2 },
+        ),
+      ),
     });
     await fc.assert(
       fc.asyncProperty(body, async (b) => {
@@ -88,7 +128,10 @@ describe("every route, fuzzed", () => {
         const res = await world.app.inject({
           method: "POST",
           url: "/webhooks/whatsapp",
-          headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${createHmac("sha256", FUZZ_CLOUD_SECRET).update(payload).digest("hex")}` },
+          headers: {
+            "content-type": "application/json",
+            "x-hub-signature-256": `sha256=${createHmac("sha256", FUZZ_CLOUD_SECRET).update(payload).digest("hex")}`,
+          },
           payload,
         });
         expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);

@@ -106,7 +106,10 @@ describe.skipIf(onPostgres)("the service process on the embedded database", () =
     // What the first process stored is in the folder.
     const stored = await openDatabase({ engine: "pglite", dataDir });
     try {
-      const rows = await stored.db.select().from(contactChannels).where(eq(contactChannels.address, webChatAddress(token)));
+      const rows = await stored.db
+        .select()
+        .from(contactChannels)
+        .where(eq(contactChannels.address, webChatAddress(token)));
       expect(rows).toHaveLength(1);
     } finally {
       await stored.close();

@@ -123,7 +123,13 @@ export interface AccountChanges {
 }
 
 /** Renames, resets the password or (de)activates; deactivation and a new password revoke sessions and tokens. */
-export async function updateAccount(tx: DbOrTx, actor: AuditActor, before: StaffAccount, changes: AccountChanges, now: Date): Promise<StaffAccount> {
+export async function updateAccount(
+  tx: DbOrTx,
+  actor: AuditActor,
+  before: StaffAccount,
+  changes: AccountChanges,
+  now: Date,
+): Promise<StaffAccount> {
   const set: Partial<typeof staffAccounts.$inferInsert> = {};
   if (changes.name !== undefined) set.name = changes.name.trim();
   if (changes.password !== undefined) {
@@ -137,7 +143,8 @@ export async function updateAccount(tx: DbOrTx, actor: AuditActor, before: Staff
   // Deactivation shuts every door; so does a new password (a reset often follows a leak, and a
   // token made by whoever knew the old password must not outlive it).
   if (changes.active === false || changes.password !== undefined) await revokeAllCredentials(tx, before.id, now);
-  const action = changes.active === false ? "account.deactivate" : changes.active === true && !before.active ? "account.reactivate" : "account.update";
+  const action =
+    changes.active === false ? "account.deactivate" : changes.active === true && !before.active ? "account.reactivate" : "account.update";
   await recordAudit(tx, {
     actor,
     action,
@@ -199,7 +206,13 @@ export async function createAccount(db: DbOrTx, actor: StaffAccount, input: NewA
 }
 
 /** Changes another account the actor may manage; one's own account changes through "me". */
-export async function changeAccount(db: DbOrTx, actor: StaffAccount, id: string, changes: AccountChanges, now: Date): Promise<StaffAccount> {
+export async function changeAccount(
+  db: DbOrTx,
+  actor: StaffAccount,
+  id: string,
+  changes: AccountChanges,
+  now: Date,
+): Promise<StaffAccount> {
   return db.transaction(async (tx) => {
     const [target] = await tx
       .select()

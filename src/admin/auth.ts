@@ -96,7 +96,10 @@ export async function login(db: DbOrTx, username: string, password: string, now:
   const attempt = await reserveAttempt(db, account.id, now);
   if (!attempt) {
     await dummyVerify(password);
-    const [current] = await db.select({ lockedUntil: staffAccounts.lockedUntil }).from(staffAccounts).where(eq(staffAccounts.id, account.id));
+    const [current] = await db
+      .select({ lockedUntil: staffAccounts.lockedUntil })
+      .from(staffAccounts)
+      .where(eq(staffAccounts.id, account.id));
     const retryAfterMs = Math.max(0, (current?.lockedUntil?.getTime() ?? now.getTime()) - now.getTime());
     return { ok: false, reason: "locked", retryAfterMs, account, lockedNow: false };
   }
@@ -140,7 +143,10 @@ export async function resolveSession(db: DbOrTx, token: string, now: Date): Prom
 }
 
 export async function revokeSession(db: DbOrTx, token: string, now: Date): Promise<void> {
-  await db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.tokenHash, sha256(token)), isNull(staffSessions.revokedAt)));
+  await db
+    .update(staffSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(staffSessions.tokenHash, sha256(token)), isNull(staffSessions.revokedAt)));
 }
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
@@ -183,13 +189,19 @@ export async function resolveApiToken(db: DbOrTx, token: string, now: Date): Pro
 }
 
 export async function revokeSessions(db: DbOrTx, accountId: string, now: Date): Promise<void> {
-  await db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.accountId, accountId), isNull(staffSessions.revokedAt)));
+  await db
+    .update(staffSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(staffSessions.accountId, accountId), isNull(staffSessions.revokedAt)));
 }
 
 /** Revokes every session and token of an account (on deactivation). */
 export async function revokeAllCredentials(db: DbOrTx, accountId: string, now: Date): Promise<void> {
   await revokeSessions(db, accountId, now);
-  await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.accountId, accountId), isNull(apiTokens.revokedAt)));
+  await db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.accountId, accountId), isNull(apiTokens.revokedAt)));
 }
 
 /** Constant-time comparison of two secrets of any length. */
@@ -198,9 +210,12 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
-
 /** The staff account a raw request carries (bearer API token or session cookie), for routes outside the admin API. */
-export async function staffOfRequest(db: DbOrTx, headers: { authorization?: string; cookie?: string }, now: Date): Promise<StaffAccount | null> {
+export async function staffOfRequest(
+  db: DbOrTx,
+  headers: { authorization?: string; cookie?: string },
+  now: Date,
+): Promise<StaffAccount | null> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "")?.[1];
   if (bearer) return (await resolveApiToken(db, bearer, now))?.account ?? null;
   const session = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(headers.cookie ?? "")?.[1];

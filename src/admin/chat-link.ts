@@ -48,9 +48,7 @@ export async function issueChatLinkCode(db: DbOrTx, accountId: string, now: Date
   }
 }
 
-export type ChatLinkResult =
-  | { ok: true; accountId: string; role: StaffRole }
-  | { ok: false; reason: "invalid" | "too_many_attempts" };
+export type ChatLinkResult = { ok: true; accountId: string; role: StaffRole } | { ok: false; reason: "invalid" | "too_many_attempts" };
 
 /** The admin:* text key that answers a redemption in chat. */
 export function chatLinkReplyKey(result: ChatLinkResult): string {

@@ -39,7 +39,20 @@ export async function notifyContact(
   if (!channel) return false;
   await enqueue(
     tx,
-    [{ contactId: contact.id, channel: channel.channel, address: channel.address, kind: "alert", message: { text: [keys].flat().map((key) => i18n.t(contact.lang ?? "id", key, vars)).join("\n\n") } }],
+    [
+      {
+        contactId: contact.id,
+        channel: channel.channel,
+        address: channel.address,
+        kind: "alert",
+        message: {
+          text: [keys]
+            .flat()
+            .map((key) => i18n.t(contact.lang ?? "id", key, vars))
+            .join("\n\n"),
+        },
+      },
+    ],
     now,
   );
   return true;
@@ -66,7 +79,14 @@ export async function approveKader(tx: DbOrTx, d: KaderDecision & { posyanduId: 
     .returning();
   await recordAudit(tx, { actor: d.actor, action: "kader.approve", entity: "contact", entityId: before.id, before, after, at: d.now });
   // The approval is when the kader learns what they can now do: the kader commands follow it.
-  await notifyContact(tx, d.i18n, after as ContactRow, ["admin:kader.approved", "conversation:kader_commands"], { posyandu: posyanduLabel(unit?.name) }, d.now);
+  await notifyContact(
+    tx,
+    d.i18n,
+    after as ContactRow,
+    ["admin:kader.approved", "conversation:kader_commands"],
+    { posyandu: posyanduLabel(unit?.name) },
+    d.now,
+  );
   return after as ContactRow;
 }
 
@@ -82,6 +102,13 @@ export async function deactivateKader(
   const [after] = await tx.update(contacts).set({ kaderStatus: "inactive" }).where(eq(contacts.id, before.id)).returning();
   const action = d.expect === "pending" ? "kader.reject" : "kader.deactivate";
   await recordAudit(tx, { actor: d.actor, action, entity: "contact", entityId: before.id, before, after, reason: d.reason, at: d.now });
-  await notifyContact(tx, d.i18n, after as ContactRow, d.expect === "pending" ? "admin:kader.rejected" : "admin:kader.deactivated", {}, d.now);
+  await notifyContact(
+    tx,
+    d.i18n,
+    after as ContactRow,
+    d.expect === "pending" ? "admin:kader.rejected" : "admin:kader.deactivated",
+    {},
+    d.now,
+  );
   return after as ContactRow;
 }

@@ -35,9 +35,7 @@ async function chatsOf(db: DbOrTx, where: ReturnType<typeof and>): Promise<Staff
     .orderBy(asc(contacts.id), preferredChannelOrder());
   // One chat per contact: the channel the person last wrote from.
   const seen = new Set<string>();
-  return rows
-    .filter((r) => (seen.has(r.contactId) ? false : (seen.add(r.contactId), true)))
-    .map((r) => ({ ...r, lang: r.lang ?? "id" }));
+  return rows.filter((r) => (seen.has(r.contactId) ? false : (seen.add(r.contactId), true))).map((r) => ({ ...r, lang: r.lang ?? "id" }));
 }
 
 /**
@@ -50,7 +48,10 @@ export async function approverChatsForDesa(db: DbOrTx, desaCode: string | null):
       db,
       and(
         eq(staffAccounts.role, "puskesmas"),
-        inArray(staffAccounts.puskesmasId, db.select({ id: puskesmasDesa.puskesmasId }).from(puskesmasDesa).where(eq(puskesmasDesa.desaCode, desaCode))),
+        inArray(
+          staffAccounts.puskesmasId,
+          db.select({ id: puskesmasDesa.puskesmasId }).from(puskesmasDesa).where(eq(puskesmasDesa.desaCode, desaCode)),
+        ),
       ),
     );
     if (local.length > 0) return local;

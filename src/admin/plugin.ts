@@ -42,29 +42,31 @@ export function adminPlugin(rt: Runtime, options: AdminPluginOptions = {}): Fast
     app.removeContentTypeParser("text/plain");
     // Guarded so an app that already registers these at top level keeps working.
     if (!app.hasRequestDecorator("cookies")) await app.register(cookie);
-    if (!app.hasDecorator("rateLimit")) await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) =>
-        new HttpError(429, "rate_limited", `Too many attempts; try again in ${context.after}`, undefined, Math.ceil(context.ttl / 1000)),
-    });
-    if (!app.hasDecorator("swagger")) await app.register(swagger, {
-      openapi: {
-        openapi: "3.0.3",
-        info: {
-          title: "Balanting admin API",
-          version: "1",
-          description:
-            "Staff accounts, areas, kader approvals and the audit log of Balanting (Balangan Lawan Stunting). Every list is limited to the caller's area.",
-        },
-        components: {
-          securitySchemes: {
-            session: { type: "apiKey", in: "cookie", name: "balanting_session" },
-            token: { type: "http", scheme: "bearer", description: "A personal API token (blt_…)" },
+    if (!app.hasDecorator("rateLimit"))
+      await app.register(rateLimit, {
+        global: false,
+        errorResponseBuilder: (_request, context) =>
+          new HttpError(429, "rate_limited", `Too many attempts; try again in ${context.after}`, undefined, Math.ceil(context.ttl / 1000)),
+      });
+    if (!app.hasDecorator("swagger"))
+      await app.register(swagger, {
+        openapi: {
+          openapi: "3.0.3",
+          info: {
+            title: "Balanting admin API",
+            version: "1",
+            description:
+              "Staff accounts, areas, kader approvals and the audit log of Balanting (Balangan Lawan Stunting). Every list is limited to the caller's area.",
           },
+          components: {
+            securitySchemes: {
+              session: { type: "apiKey", in: "cookie", name: "balanting_session" },
+              token: { type: "http", scheme: "bearer", description: "A personal API token (blt_…)" },
+            },
+          },
+          security: [{ session: [] }, { token: [] }],
         },
-        security: [{ session: [] }, { token: [] }],
-      },
-    });
+      });
     // Swagger UI's own CSP (with the hashes of its inline code) replaces the app's on /docs; no
     // upgrade-insecure-requests, as on the rest of the app (plain http on a LAN must work).
     await app.register(swaggerUi, {

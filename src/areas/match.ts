@@ -42,9 +42,7 @@ export class AreaMatcher {
   }
 
   private desaOf(kecamatanCode: string): AreaName[] {
-    return this.areas
-      .filter((a) => a.level === "desa" && a.parentCode === kecamatanCode)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return this.areas.filter((a) => a.level === "desa" && a.parentCode === kecamatanCode).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Interprets a typed place name. */
@@ -72,7 +70,7 @@ export class AreaMatcher {
       .map((h) => this.byCode.get(String(h.id)))
       .filter((a): a is AreaName => a?.level === "desa")
       .slice(0, 6);
-    const certain = close.length === 1 || (hits[1] === undefined || hits[1].score < top.score * 0.6);
+    const certain = close.length === 1 || hits[1] === undefined || hits[1].score < top.score * 0.6;
     return { kind: "desa", desa: certain ? [best] : close };
   }
 }

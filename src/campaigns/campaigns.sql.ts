@@ -112,10 +112,14 @@ export const campaignRecipients = pgTable(
   },
   (t) => [
     unique("campaign_recipients_run_contact_uq").on(t.runId, t.contactId),
-    index("campaign_recipients_pending_idx").on(t.runId, t.id).where(sql`${t.status} = 'pending'`),
+    index("campaign_recipients_pending_idx")
+      .on(t.runId, t.id)
+      .where(sql`${t.status} = 'pending'`),
     // Few indexes: each one costs at freezing. Outbox rows find their recipient by the dedupe key
     // ("campaign:<id>"); reports go by run.
-    index("campaign_recipients_queued_idx").on(t.outboxId).where(sql`${t.status} = 'queued'`),
+    index("campaign_recipients_queued_idx")
+      .on(t.outboxId)
+      .where(sql`${t.status} = 'queued'`),
     index("campaign_recipients_contact_idx").on(t.contactId),
   ],
 );

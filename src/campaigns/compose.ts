@@ -34,8 +34,7 @@ export function renderText(text: string, values: RecipientValues, fallbacks: Rec
  * topic (pressing it shows the answer). Labels in both languages; Banjar falls back to Indonesian.
  */
 export type CampaignButton =
-  | { kind: "reply"; label: { id: string; bjn?: string } }
-  | { kind: "faq"; topicId: string; label: { id: string; bjn?: string } };
+  { kind: "reply"; label: { id: string; bjn?: string } } | { kind: "faq"; topicId: string; label: { id: string; bjn?: string } };
 
 /** Payload of the nth reply button of a run (the conversation counts the answer: reply.ts). */
 export const replyPayload = (runId: string, index: number) => `cmp:${runId}:${index}`;
@@ -83,10 +82,17 @@ export function checkMessage(m: ComposedMessage): { field: string; reason: strin
   if (!m.textId.trim()) problems.push({ field: "body.textId", reason: "is empty" });
   if (m.sameForBoth && m.textBjn) problems.push({ field: "body.textBjn", reason: "must be left out when sameForBoth is true" });
   if (!m.sameForBoth && !m.textBjn?.trim()) problems.push({ field: "body.textBjn", reason: "is required (or set sameForBoth: true)" });
-  for (const [field, text] of [["textId", m.textId], ["textBjn", m.textBjn ?? ""]] as const) {
+  for (const [field, text] of [
+    ["textId", m.textId],
+    ["textBjn", m.textBjn ?? ""],
+  ] as const) {
     if (text.length > MAX_TEXT) problems.push({ field: `body.${field}`, reason: `is longer than ${MAX_TEXT} characters` });
     const unknown = unknownVariables(text);
-    if (unknown.length) problems.push({ field: `body.${field}`, reason: `has unknown variables ${unknown.map((u) => `{${u}}`).join(", ")}; use ${VARIABLES.map((v) => `{${v}}`).join(", ")}` });
+    if (unknown.length)
+      problems.push({
+        field: `body.${field}`,
+        reason: `has unknown variables ${unknown.map((u) => `{${u}}`).join(", ")}; use ${VARIABLES.map((v) => `{${v}}`).join(", ")}`,
+      });
   }
   if (m.buttons.length > MAX_BUTTONS) problems.push({ field: "body.buttons", reason: `has more than ${MAX_BUTTONS} buttons` });
   m.buttons.forEach((b, i) => {

@@ -15,7 +15,16 @@ import { campaignRuns, campaigns, type CampaignStatus } from "./campaigns.sql.js
 import { checkMessage, type CampaignButton, type CampaignRepeat } from "./compose.js";
 import { checkRepeat } from "./schedule.js";
 import { namesNoArea, type Segment } from "./segment.js";
-import { announceStop, campaignSettings, freezeRun, queueRun, stopCommitted, withdrawQueued, type FrozenRun, type SentTexts } from "./send.js";
+import {
+  announceStop,
+  campaignSettings,
+  freezeRun,
+  queueRun,
+  stopCommitted,
+  withdrawQueued,
+  type FrozenRun,
+  type SentTexts,
+} from "./send.js";
 
 export type Campaign = typeof campaigns.$inferSelect;
 
@@ -34,7 +43,8 @@ export interface CampaignInput {
 
 /** Only campaign roles; a kader has no campaigns. */
 export function requireCampaignRole(staff: StaffAccount): void {
-  if (!(CAMPAIGN_ROLES as readonly string[]).includes(staff.role)) throw forbidden("Campaigns are for pokja_admin, puskesmas and bidan accounts");
+  if (!(CAMPAIGN_ROLES as readonly string[]).includes(staff.role))
+    throw forbidden("Campaigns are for pokja_admin, puskesmas and bidan accounts");
 }
 
 /** A campaign the caller may see: every one for a pokja_admin, their own for others. Else 404. */
@@ -51,8 +61,17 @@ export async function campaignFor(db: DbOrTx, staff: StaffAccount, id: string): 
 export async function listCampaigns(db: DbOrTx, staff: StaffAccount, page: { limit: number; offset: number }) {
   requireCampaignRole(staff);
   const where = staff.role === "pokja_admin" ? undefined : eq(campaigns.createdBy, staff.id);
-  const items = await db.select().from(campaigns).where(where).orderBy(desc(campaigns.createdAt), desc(campaigns.id)).limit(page.limit).offset(page.offset);
-  const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(campaigns).where(where);
+  const items = await db
+    .select()
+    .from(campaigns)
+    .where(where)
+    .orderBy(desc(campaigns.createdAt), desc(campaigns.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  const [total] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(campaigns)
+    .where(where);
   return { items, total: Number(total?.n ?? 0) };
 }
 
@@ -75,7 +94,8 @@ function validate(rt: Runtime, input: Required<Pick<CampaignInput, "textId">> & 
     buttons: input.buttons ?? [],
   });
   if (input.repeat) problems.push(...checkRepeat(input.repeat, campaignSettings(rt.config).quiet));
-  if (input.repeat && input.sendAt) problems.push({ field: "body.sendAt", reason: "cannot be given with repeat (repeat has its own time)" });
+  if (input.repeat && input.sendAt)
+    problems.push({ field: "body.sendAt", reason: "cannot be given with repeat (repeat has its own time)" });
   const first = problems[0];
   if (first) throw invalidFields(`${first.field} ${first.reason}`, problems);
 }
@@ -128,7 +148,7 @@ export async function editCampaign(rt: Runtime, staff: StaffAccount, id: string,
     name: patch.name ?? before.name,
     textId: patch.textId ?? before.textId,
     sameForBoth: patch.sameForBoth ?? before.sameForBoth,
-    textBjn: patch.textBjn !== undefined ? patch.textBjn : (patch.sameForBoth ? null : before.textBjn),
+    textBjn: patch.textBjn !== undefined ? patch.textBjn : patch.sameForBoth ? null : before.textBjn,
     buttons: patch.buttons ?? before.buttons,
     segment: patch.segment ?? before.segment,
     sendAt: patch.sendAt !== undefined ? patch.sendAt : (before.sendAt?.toISOString() ?? null),
@@ -155,7 +175,15 @@ export async function editCampaign(rt: Runtime, staff: StaffAccount, id: string,
       .where(and(eq(campaigns.id, id), inArray(campaigns.status, EDITABLE)))
       .returning();
     if (!row) throw conflict("not_editable", "The campaign changed meanwhile; load it again");
-    await recordAudit(tx, { actor: actorOf(staff), action: "campaign.edit", entity: "campaign", entityId: id, before, after: row, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(staff),
+      action: "campaign.edit",
+      entity: "campaign",
+      entityId: id,
+      before,
+      after: row,
+      at: now,
+    });
     return row;
   });
 }
@@ -209,7 +237,11 @@ export async function approveCampaign(rt: Runtime, staff: StaffAccount, id: stri
 }
 
 /** The texts a run sends (Banjar speakers get the Indonesian text with sameForBoth). */
-export const sentTexts = (c: Campaign): SentTexts => ({ textId: c.textId, textBjn: c.sameForBoth ? c.textId : (c.textBjn ?? c.textId), buttons: c.buttons });
+export const sentTexts = (c: Campaign): SentTexts => ({
+  textId: c.textId,
+  textBjn: c.sameForBoth ? c.textId : (c.textBjn ?? c.textId),
+  buttons: c.buttons,
+});
 
 /** Starts an occurrence's run: freeze in a transaction with the status change and audit, then queue. */
 export async function startRun(rt: Runtime, c: Campaign, occurrence: string, staff?: StaffAccount): Promise<FrozenRun | null> {
@@ -218,7 +250,10 @@ export async function startRun(rt: Runtime, c: Campaign, occurrence: string, sta
   const frozen = await rt.db.transaction(async (tx) => {
     const run = await freezeRun(rt, tx, c, occurrence, sent);
     if (!run) return null;
-    await tx.update(campaigns).set({ status: "running", updatedAt: now }).where(and(eq(campaigns.id, c.id), inArray(campaigns.status, ["approved", "scheduled", "running"])));
+    await tx
+      .update(campaigns)
+      .set({ status: "running", updatedAt: now })
+      .where(and(eq(campaigns.id, c.id), inArray(campaigns.status, ["approved", "scheduled", "running"])));
     // The text actually sent is kept with the run and in the log.
     await recordAudit(tx, {
       actor: staff ? actorOf(staff) : { kind: "system" },
@@ -238,7 +273,10 @@ export async function startRun(rt: Runtime, c: Campaign, occurrence: string, sta
 export async function sendCampaign(rt: Runtime, staff: StaffAccount, id: string, at?: string) {
   const c = await campaignFor(rt.db, staff, id);
   if (c.status !== "approved") {
-    throw conflict("wrong_status", c.status === "awaiting_approval" ? "The campaign waits for approval by another pokja_admin" : `A ${c.status} campaign cannot be sent`);
+    throw conflict(
+      "wrong_status",
+      c.status === "awaiting_approval" ? "The campaign waits for approval by another pokja_admin" : `A ${c.status} campaign cannot be sent`,
+    );
   }
   const when = at ? new Date(at) : c.sendAt;
   if (c.repeat || (when && when > rt.clock.now())) {
@@ -246,11 +284,16 @@ export async function sendCampaign(rt: Runtime, staff: StaffAccount, id: string,
     return { campaign, run: null };
   }
   const run = await startRun(rt, c, rt.clock.now().toISOString(), staff);
-  return { campaign: (await campaignFor(rt.db, staff, id)), run };
+  return { campaign: await campaignFor(rt.db, staff, id), run };
 }
 
 const runsOf = async (db: DbOrTx, campaignId: string, status: string[]) =>
-  (await db.select({ id: campaignRuns.id }).from(campaignRuns).where(and(eq(campaignRuns.campaignId, campaignId), inArray(campaignRuns.status, status as never[])))).map((r) => r.id);
+  (
+    await db
+      .select({ id: campaignRuns.id })
+      .from(campaignRuns)
+      .where(and(eq(campaignRuns.campaignId, campaignId), inArray(campaignRuns.status, status as never[])))
+  ).map((r) => r.id);
 
 // Pause and cancel take effect at once: after the commit, rows already cleared to go are checked
 // again before sending (in this process at once, elsewhere on the NOTIFY).
@@ -281,12 +324,22 @@ export async function resumeCampaign(rt: Runtime, staff: StaffAccount, id: strin
 
 export async function cancelCampaign(rt: Runtime, staff: StaffAccount, id: string) {
   const c = await campaignFor(rt.db, staff, id);
-  const result = await transition(rt, staff, c, ["draft", "awaiting_approval", "approved", "scheduled", "running", "paused"], "cancelled", "cancel", {}, async (tx) => {
-    const runs = await runsOf(tx, id, ["running", "paused"]);
-    if (runs.length) await tx.update(campaignRuns).set({ status: "cancelled", finishedAt: rt.clock.now() }).where(inArray(campaignRuns.id, runs));
-    await announceStop(tx);
-    return { withdrawn: await withdrawQueued(tx, runs, "cancelled") };
-  });
+  const result = await transition(
+    rt,
+    staff,
+    c,
+    ["draft", "awaiting_approval", "approved", "scheduled", "running", "paused"],
+    "cancelled",
+    "cancel",
+    {},
+    async (tx) => {
+      const runs = await runsOf(tx, id, ["running", "paused"]);
+      if (runs.length)
+        await tx.update(campaignRuns).set({ status: "cancelled", finishedAt: rt.clock.now() }).where(inArray(campaignRuns.id, runs));
+      await announceStop(tx);
+      return { withdrawn: await withdrawQueued(tx, runs, "cancelled") };
+    },
+  );
   stopCommitted();
   return result;
 }

@@ -20,21 +20,40 @@ export interface Preview {
 }
 
 /** Renders one language for a recipient's values. */
-export function renderFor(rt: Runtime, c: Pick<Campaign, "textId" | "textBjn" | "sameForBoth" | "buttons">, lang: Lang, values: RecipientValues, runId = "00000000-0000-0000-0000-000000000000") {
+export function renderFor(
+  rt: Runtime,
+  c: Pick<Campaign, "textId" | "textBjn" | "sameForBoth" | "buttons">,
+  lang: Lang,
+  values: RecipientValues,
+  runId = "00000000-0000-0000-0000-000000000000",
+) {
   const texts = campaignTexts(rt, lang);
-  const filled: RecipientValues = { ...values, posyandu_hari: values.posyandu_hari === null ? null : texts.dayText.replace("{{day}}", values.posyandu_hari) };
+  const filled: RecipientValues = {
+    ...values,
+    posyandu_hari: values.posyandu_hari === null ? null : texts.dayText.replace("{{day}}", values.posyandu_hari),
+  };
   const text = `${renderText(textFor(c.sameForBoth ? { textId: c.textId, textBjn: null } : c, lang), filled, texts.fallbacks)}\n\n${texts.footer}`;
   return { text, buttons: buttonsFor(c.buttons, lang, runId) };
 }
 
 const quietNote = (rt: Runtime, lang: Lang) =>
-  rt.i18n.t(lang, "campaigns:quiet_note", { start: String(rt.config.QUIET_HOURS_START).padStart(2, "0"), end: String(rt.config.QUIET_HOURS_END).padStart(2, "0") });
+  rt.i18n.t(lang, "campaigns:quiet_note", {
+    start: String(rt.config.QUIET_HOURS_START).padStart(2, "0"),
+    end: String(rt.config.QUIET_HOURS_END).padStart(2, "0"),
+  });
 
 export async function previewCampaign(rt: Runtime, c: Campaign, contactId?: string): Promise<Preview> {
   const audience = audienceSql(c.area, c.segment, { now: rt.clock.now(), zone: rt.config.TIMEZONE });
   const [row] = await queryRows<{
-    contact_id: string; channel: string; lang: string; desa_code: string | null;
-    desa: string | null; kecamatan: string | null; posyandu: string | null; day: number | null; child: string | null;
+    contact_id: string;
+    channel: string;
+    lang: string;
+    desa_code: string | null;
+    desa: string | null;
+    kecamatan: string | null;
+    posyandu: string | null;
+    day: number | null;
+    child: string | null;
   }>(
     rt.db,
     sql`select a.contact_id, a.channel, a.lang, a.desa_code, d.name as desa, kc.name as kecamatan, py.name as posyandu, py.day_of_month as day,

@@ -36,8 +36,19 @@ export interface Counters {
 }
 
 const zero = (): Counters => ({
-  recipients: 0, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0,
-  skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 0, replies: 0, resentUnknownOutcome: 0,
+  recipients: 0,
+  pending: 0,
+  queued: 0,
+  sent: 0,
+  delivered: 0,
+  read: 0,
+  failed: 0,
+  skippedOptedOut: 0,
+  noTemplate: 0,
+  cancelled: 0,
+  optedOutAfter: 0,
+  replies: 0,
+  resentUnknownOutcome: 0,
 });
 
 /** The adapter's words for "outside the window and no template" (whatsapp-cloud/adapter.ts). */
@@ -78,10 +89,19 @@ type CountRow = { [K in keyof Counters as string]: number } & { desa_code?: stri
 function countersOf(row: CountRow | undefined): Counters {
   if (!row) return zero();
   return {
-    recipients: Number(row.recipients), pending: Number(row.pending), queued: Number(row.queued), sent: Number(row.sent),
-    delivered: Number(row.delivered), read: Number(row.read), failed: Number(row.failed),
-    skippedOptedOut: Number(row.skipped_opted_out), noTemplate: Number(row.no_template), cancelled: Number(row.cancelled),
-    optedOutAfter: Number(row.opted_out_after), replies: Number(row.replies), resentUnknownOutcome: Number(row.resent_unknown_outcome),
+    recipients: Number(row.recipients),
+    pending: Number(row.pending),
+    queued: Number(row.queued),
+    sent: Number(row.sent),
+    delivered: Number(row.delivered),
+    read: Number(row.read),
+    failed: Number(row.failed),
+    skippedOptedOut: Number(row.skipped_opted_out),
+    noTemplate: Number(row.no_template),
+    cancelled: Number(row.cancelled),
+    optedOutAfter: Number(row.opted_out_after),
+    replies: Number(row.replies),
+    resentUnknownOutcome: Number(row.resent_unknown_outcome),
   };
 }
 
@@ -115,7 +135,9 @@ export async function campaignReport(db: DbOrTx, campaignId: string, runId?: str
     sql`select coalesce(reason, 'unknown') as reason, count(*)::int as n from (${liveRows(where)}) r where st = 'failed' group by 1 order by 2 desc, 1`,
   );
   const names = new Map(
-    (await queryRows<{ code: string; name: string }>(db, sql`select code, name from areas where level in ('kecamatan', 'desa')`)).map((a) => [a.code, a.name]),
+    (await queryRows<{ code: string; name: string }>(db, sql`select code, name from areas where level in ('kecamatan', 'desa')`)).map(
+      (a) => [a.code, a.name],
+    ),
   );
   const totals = zero();
   const kecamatan = new Map<string, AreaCounters>();
@@ -130,7 +152,14 @@ export async function campaignReport(db: DbOrTx, campaignId: string, runId?: str
     add(into, c);
     kecamatan.set(k, into);
   }
-  const runs = await queryRows<{ id: string; occurrence: string; status: string; recipients: number; started_at: Date | string; finished_at: Date | string | null }>(
+  const runs = await queryRows<{
+    id: string;
+    occurrence: string;
+    status: string;
+    recipients: number;
+    started_at: Date | string;
+    finished_at: Date | string | null;
+  }>(
     db,
     sql`select id, occurrence, status, recipients, started_at, finished_at from campaign_runs where campaign_id = ${campaignId} order by started_at, id`,
   );
@@ -140,7 +169,14 @@ export async function campaignReport(db: DbOrTx, campaignId: string, runId?: str
     failures: failures.map((f) => ({ reason: f.reason, count: Number(f.n) })),
     kecamatan: [...kecamatan.values()].sort((a, b) => a.code.localeCompare(b.code)),
     desa: desa.sort((a, b) => a.code.localeCompare(b.code)),
-    runs: runs.map((r) => ({ id: r.id, occurrence: r.occurrence, status: r.status, recipients: Number(r.recipients), startedAt: iso(r.started_at) as string, finishedAt: iso(r.finished_at) })),
+    runs: runs.map((r) => ({
+      id: r.id,
+      occurrence: r.occurrence,
+      status: r.status,
+      recipients: Number(r.recipients),
+      startedAt: iso(r.started_at) as string,
+      finishedAt: iso(r.finished_at),
+    })),
   };
 }
 

@@ -32,13 +32,21 @@ const label = {
   type: "object",
   additionalProperties: false,
   required: ["id"],
-  properties: { id: { type: "string", minLength: 1, maxLength: MAX_BUTTON_LABEL }, bjn: { type: "string", minLength: 1, maxLength: MAX_BUTTON_LABEL } },
+  properties: {
+    id: { type: "string", minLength: 1, maxLength: MAX_BUTTON_LABEL },
+    bjn: { type: "string", minLength: 1, maxLength: MAX_BUTTON_LABEL },
+  },
 } as const;
 
 const button = {
   oneOf: [
     { type: "object", additionalProperties: false, required: ["kind", "label"], properties: { kind: { const: "reply" }, label } },
-    { type: "object", additionalProperties: false, required: ["kind", "label", "topicId"], properties: { kind: { const: "faq" }, topicId: { type: "string", pattern: "^[a-z0-9_.-]{1,80}$" }, label } },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["kind", "label", "topicId"],
+      properties: { kind: { const: "faq" }, topicId: { type: "string", pattern: "^[a-z0-9_.-]{1,80}$" }, label },
+    },
   ],
 } as const;
 
@@ -94,7 +102,12 @@ const repeatSchema = {
 
 const campaignProperties = {
   name: { type: "string", minLength: 1, maxLength: 120 },
-  textId: { type: "string", minLength: 1, maxLength: MAX_TEXT, description: `Indonesian text; variables ${VARIABLES.map((v) => `{${v}}`).join(" ")}` },
+  textId: {
+    type: "string",
+    minLength: 1,
+    maxLength: MAX_TEXT,
+    description: `Indonesian text; variables ${VARIABLES.map((v) => `{${v}}`).join(" ")}`,
+  },
   textBjn: { type: ["string", "null"], minLength: 1, maxLength: MAX_TEXT },
   sameForBoth: { type: "boolean", description: "Banjar speakers get the Indonesian text (then leave textBjn out)" },
   buttons: { type: "array", maxItems: MAX_BUTTONS, items: button },
@@ -115,7 +128,13 @@ export const campaignRoutes =
   async (app) => {
     app.get<{ Querystring: Page }>(
       "/api/v1/campaigns",
-      { schema: { tags, summary: "Campaigns (all for a pokja_admin, one's own for others)", querystring: { type: "object", additionalProperties: false, properties: pageQuery } } },
+      {
+        schema: {
+          tags,
+          summary: "Campaigns (all for a pokja_admin, one's own for others)",
+          querystring: { type: "object", additionalProperties: false, properties: pageQuery },
+        },
+      },
       async (request) => {
         const { items, total } = await listCampaigns(rt.db, requireStaff(request), request.query);
         return pageOf(items, total, request.query);
@@ -227,7 +246,14 @@ export const campaignRoutes =
 
     app.get<{ Params: { id: string } }>(
       "/api/v1/campaigns/:id/recipients.csv",
-      { schema: { tags, summary: "Per-recipient status of the people in my area (recorded in the audit log)", params: idParams, produces: ["text/csv"] } },
+      {
+        schema: {
+          tags,
+          summary: "Per-recipient status of the people in my area (recorded in the audit log)",
+          params: idParams,
+          produces: ["text/csv"],
+        },
+      },
       async (request, reply) => {
         const staff = requireStaff(request);
         const c = await campaignFor(rt.db, staff, request.params.id);
@@ -236,14 +262,46 @@ export const campaignRoutes =
         const iso = (d: Date | string | null) => (d === null ? "" : new Date(d).toISOString());
         const csv = stringify(
           lines.map((l) => ({
-            contactId: l.contact_id, channel: l.channel, lang: l.lang, desaCode: l.desa_code ?? "", status: l.st, reason: l.reason ?? "",
-            sentAt: iso(l.sent_at), deliveredAt: iso(l.delivered_at), readAt: iso(l.read_at), repliedAt: iso(l.replied_at), stoppedAt: iso(l.stopped_at),
+            contactId: l.contact_id,
+            channel: l.channel,
+            lang: l.lang,
+            desaCode: l.desa_code ?? "",
+            status: l.st,
+            reason: l.reason ?? "",
+            sentAt: iso(l.sent_at),
+            deliveredAt: iso(l.delivered_at),
+            readAt: iso(l.read_at),
+            repliedAt: iso(l.replied_at),
+            stoppedAt: iso(l.stopped_at),
             // Sent again after an unknown outcome (a sender died mid-send): may have received it twice.
             resentUnknownOutcome: Number(l.unknown_outcomes) > 0 ? "yes" : "",
           })),
-          { header: true, columns: ["contactId", "channel", "lang", "desaCode", "status", "reason", "sentAt", "deliveredAt", "readAt", "repliedAt", "stoppedAt", "resentUnknownOutcome"] },
+          {
+            header: true,
+            columns: [
+              "contactId",
+              "channel",
+              "lang",
+              "desaCode",
+              "status",
+              "reason",
+              "sentAt",
+              "deliveredAt",
+              "readAt",
+              "repliedAt",
+              "stoppedAt",
+              "resentUnknownOutcome",
+            ],
+          },
         );
-        await recordAudit(rt.db, { actor: actorOf(staff), action: "campaign.export", entity: "campaign", entityId: c.id, after: { rows: lines.length }, at: rt.clock.now() });
+        await recordAudit(rt.db, {
+          actor: actorOf(staff),
+          action: "campaign.export",
+          entity: "campaign",
+          entityId: c.id,
+          after: { rows: lines.length },
+          at: rt.clock.now(),
+        });
         return reply
           .header("content-type", "text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="campaign-${c.id}.csv"`)
@@ -252,4 +310,3 @@ export const campaignRoutes =
       },
     );
   };
-

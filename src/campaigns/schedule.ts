@@ -69,8 +69,10 @@ export function occurrenceInstant(repeat: CampaignRepeat, date: string, zone: st
 export function checkRepeat(r: CampaignRepeat, quiet: QuietHours): { field: string; reason: string }[] {
   const out: { field: string; reason: string }[] = [];
   const hour = Number(r.time.slice(0, 2));
-  if (isQuietHour(hour, quiet.start, quiet.end)) out.push({ field: "body.repeat.time", reason: `is inside quiet hours (${quiet.start}:00–${quiet.end}:00)` });
-  if (r.every === "weekly" && !(r.weekdays?.length)) out.push({ field: "body.repeat.weekdays", reason: "is required for weekly (1 = Monday … 7 = Sunday)" });
+  if (isQuietHour(hour, quiet.start, quiet.end))
+    out.push({ field: "body.repeat.time", reason: `is inside quiet hours (${quiet.start}:00–${quiet.end}:00)` });
+  if (r.every === "weekly" && !r.weekdays?.length)
+    out.push({ field: "body.repeat.weekdays", reason: "is required for weekly (1 = Monday … 7 = Sunday)" });
   if (r.every === "monthly" && !r.dayOfMonth) out.push({ field: "body.repeat.dayOfMonth", reason: "is required for monthly" });
   if (r.from && r.from > r.until) out.push({ field: "body.repeat.until", reason: "is before from" });
   return out;

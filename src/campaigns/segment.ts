@@ -50,7 +50,11 @@ export function namesNoArea(s: Segment): boolean {
 }
 
 /** A text[] of bound parameters (one each). */
-const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const textArray = (values: readonly string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 
 // The growth status conditions on the last measurement `lm` (flags as in reports/stats.ts standing()).
 const unflagged = (z: "zlen" | "zwfl" | "zwei") => sql.raw(`lm.${z} is not null and coalesce(lm.flags->>'${z}', '0') <> '1'`);
@@ -76,7 +80,10 @@ function childCondition(s: Segment, today: string): SQL | null {
   if (s.childAgeMonths?.min !== undefined) parts.push(sql`k.birth_date <= ${monthsBefore(today, s.childAgeMonths.min)}::date`);
   if (s.childAgeMonths?.max !== undefined) parts.push(sql`k.birth_date > ${monthsBefore(today, s.childAgeMonths.max + 1)}::date`);
   if (s.childGrowth?.length) {
-    const any = sql.join(s.childGrowth.map((g) => GROWTH_SQL[g]), sql` or `);
+    const any = sql.join(
+      s.childGrowth.map((g) => GROWTH_SQL[g]),
+      sql` or `,
+    );
     parts.push(sql`exists (select 1 from (select m.zlen, m.zwfl, m.zwei, m.oedema, m.growth_code, m.two_t, m.bgm, m.flags
         from measurements m where m.child_id = k.id and m.cancelled_at is null
         order by m.measured_on desc, m.created_at desc limit 1) lm where ${any})`);
@@ -140,7 +147,9 @@ export function audienceWhere(area: AreaPrincipal, s: Segment, o: AudienceOption
     parts.push(sql`(c.last_inbound_at is null or c.last_inbound_at < ${before.toISOString()}::timestamptz)`);
   }
   if (s.excludeInDialogue) {
-    parts.push(sql`not exists (select 1 from conversation_states st where st.contact_id = c.id and st.expires_at > ${o.now.toISOString()}::timestamptz)`);
+    parts.push(
+      sql`not exists (select 1 from conversation_states st where st.contact_id = c.id and st.expires_at > ${o.now.toISOString()}::timestamptz)`,
+    );
   }
   return sql.join(parts, sql` and `);
 }

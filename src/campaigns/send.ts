@@ -126,7 +126,11 @@ const byLang = (id: string, bjn: string) => sql`(case when p.lang = 'bjn' then $
 /** The fallback texts of the variables and the footer, per language (locales campaigns:*). */
 export function campaignTexts(rt: Runtime, lang: Lang): { fallbacks: Record<Variable, string>; dayText: string; footer: string } {
   const fallbacks = Object.fromEntries(VARIABLES.map((v) => [v, rt.i18n.t(lang, `campaigns:vars.${v}`)])) as Record<Variable, string>;
-  return { fallbacks, dayText: rt.i18n.t(lang, "campaigns:vars.posyandu_hari_known", { day: "{{day}}" }), footer: rt.i18n.t(lang, "campaigns:footer") };
+  return {
+    fallbacks,
+    dayText: rt.i18n.t(lang, "campaigns:vars.posyandu_hari_known", { day: "{{day}}" }),
+    footer: rt.i18n.t(lang, "campaigns:footer"),
+  };
 }
 
 /** The SQL rendering one recipient's message (text with variables, footer, buttons) as outbox JSON. */
@@ -218,7 +222,10 @@ export async function queueRun(rt: Runtime, runId: string, sent: SentTexts): Pro
  */
 export async function withdrawQueued(db: DbOrTx, runIds: string[], to: "pending" | "cancelled"): Promise<number> {
   if (runIds.length === 0) return 0;
-  const runs = sql`array[${sql.join(runIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+  const runs = sql`array[${sql.join(
+    runIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::uuid[]`;
   const rows = await queryRows<{ n: number }>(
     db,
     sql`with del as (
@@ -268,7 +275,10 @@ export async function finishRuns(rt: Runtime): Promise<number> {
         returning r.campaign_id`,
   );
   if (done.length > 0) {
-    const ids = sql`array[${sql.join(done.map((d) => sql`${d.campaign_id}`), sql`, `)}]::uuid[]`;
+    const ids = sql`array[${sql.join(
+      done.map((d) => sql`${d.campaign_id}`),
+      sql`, `,
+    )}]::uuid[]`;
     await rt.db.execute(
       sql`update campaigns set status = 'done', updated_at = ${now}::timestamptz where id = any(${ids}) and status = 'running' and repeat is null`,
     );

@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { contacts } from "../contacts/contacts.sql.js";
 import type { MessageKind, OutboundMessage } from "./channel.js";
 import type { SafetyCause, SafetyDetail } from "./whatsapp/safety.js";
@@ -17,7 +30,10 @@ export const inboundMessages = pgTable(
     contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
   },
-  (t) => [unique("inbound_messages_external_uq").on(t.channel, t.externalId), index("inbound_messages_contact_idx").on(t.contactId, t.receivedAt)],
+  (t) => [
+    unique("inbound_messages_external_uq").on(t.channel, t.externalId),
+    index("inbound_messages_contact_idx").on(t.contactId, t.receivedAt),
+  ],
 );
 
 /** Every message the service sends, with its delivery state; retried with backoff when transient. */
@@ -33,7 +49,9 @@ export const outbox = pgTable(
     /** Priority lane of the kind (pacing.ts laneOf): 0 reply, 1 notice, 2 reminder, 3 bulk. */
     lane: smallint("lane").notNull().default(0),
     message: jsonb("message").$type<OutboundMessage>().notNull(),
-    status: text("status", { enum: ["queued", "sending", "sent", "failed"] }).notNull().default("queued"),
+    status: text("status", { enum: ["queued", "sending", "sent", "failed"] })
+      .notNull()
+      .default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastError: text("last_error"),
@@ -65,9 +83,13 @@ export const outbox = pgTable(
   (t) => [
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
     // The queue in claim order: by lane, then oldest first.
-    index("outbox_queue_idx").on(t.channel, t.lane, t.id).where(sql`${t.status} = 'queued'`),
+    index("outbox_queue_idx")
+      .on(t.channel, t.lane, t.id)
+      .where(sql`${t.status} = 'queued'`),
     // Provider statuses (WhatsApp delivered/read/failed) find their row by the provider's id.
-    index("outbox_external_idx").on(t.channel, t.externalId).where(sql`${t.externalId} is not null`),
+    index("outbox_external_idx")
+      .on(t.channel, t.externalId)
+      .where(sql`${t.externalId} is not null`),
   ],
 );
 

@@ -58,7 +58,10 @@ export function engineSettings(config: Config): EngineSettings {
   const paced = (limit: number) => limit * (1 - config.OUTBOUND_HEADROOM);
   return {
     pacing: {
-      telegram: { perSecond: paced(config.OUTBOUND_TELEGRAM_PER_SECOND), perRecipientPerSecond: config.OUTBOUND_TELEGRAM_PER_CHAT_PER_SECOND },
+      telegram: {
+        perSecond: paced(config.OUTBOUND_TELEGRAM_PER_SECOND),
+        perRecipientPerSecond: config.OUTBOUND_TELEGRAM_PER_CHAT_PER_SECOND,
+      },
       "whatsapp-cloud": {
         perSecond: paced(config.OUTBOUND_WA_CLOUD_PER_SECOND),
         uniqueOutsideWindowPer24h: config.OUTBOUND_WA_CLOUD_TIER || undefined,
@@ -240,7 +243,8 @@ export class OutboundEngine {
       const unlisten = [(await this.rt.listen?.(OUTBOX_NOTIFY_CHANNEL, () => this.wake())) ?? null];
       // Another instance paused a campaign (say): verdicts given here are checked again before sending.
       for (const [kind, guard] of sendGuards) {
-        if (guard.options.notifyChannel) unlisten.push((await this.rt.listen?.(guard.options.notifyChannel, () => invalidateSendGuard(kind))) ?? null);
+        if (guard.options.notifyChannel)
+          unlisten.push((await this.rt.listen?.(guard.options.notifyChannel, () => invalidateSendGuard(kind))) ?? null);
       }
       this.unlisten = async () => {
         for (const u of unlisten) await u?.();
@@ -268,9 +272,7 @@ export class OutboundEngine {
     await this.release(ids).catch((err: unknown) => this.rt.log.warn({ err }, "outbox: releasing held rows failed"));
     await Promise.allSettled([...this.held.values()].map((h) => h.done));
     this.stopHeartbeat();
-    await this.rt.db
-      .execute(sql`delete from outbox_leases where holder = ${this.id}`)
-      .catch(() => {});
+    await this.rt.db.execute(sql`delete from outbox_leases where holder = ${this.id}`).catch(() => {});
   }
 
   /**
@@ -422,10 +424,13 @@ export class OutboundEngine {
   /** Keeps the leases renewed while running or holding rows. */
   private ensureHeartbeat(): void {
     if (!this.heartbeatTimer) {
-      this.heartbeatTimer = setInterval(() => {
-        if (!this.running && this.held.size === 0) return this.stopHeartbeat();
-        void this.heartbeat(true).catch((err: unknown) => this.rt.log.warn({ err }, "outbox: lease renewal failed"));
-      }, Math.max(100, Math.floor(this.settings.leaseMs / 3)));
+      this.heartbeatTimer = setInterval(
+        () => {
+          if (!this.running && this.held.size === 0) return this.stopHeartbeat();
+          void this.heartbeat(true).catch((err: unknown) => this.rt.log.warn({ err }, "outbox: lease renewal failed"));
+        },
+        Math.max(100, Math.floor(this.settings.leaseMs / 3)),
+      );
       this.heartbeatTimer.unref();
     }
   }
@@ -614,7 +619,11 @@ export class OutboundEngine {
             continue;
           }
           // The channel holds this message back (WhatsApp's restrictions): back to the queue until then.
-          const hold = adapter?.holdUntil?.(address, { kind: h.row.kind, lang: h.recipient?.lang ?? "id", lastInboundAt: h.recipient?.lastInboundAt ?? null });
+          const hold = adapter?.holdUntil?.(address, {
+            kind: h.row.kind,
+            lang: h.recipient?.lang ?? "id",
+            lastInboundAt: h.recipient?.lastInboundAt ?? null,
+          });
           if (hold) {
             list.splice(i--, 1);
             if (h.guard === "passed") state.guardAhead = Math.max(0, state.guardAhead - 1);
@@ -748,10 +757,13 @@ export class OutboundEngine {
     if (state.timer && state.timerAt <= at) return;
     if (state.timer) clearTimeout(state.timer);
     state.timerAt = at;
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      this.pump(channel);
-    }, Math.max(1, Math.ceil(ms)));
+    state.timer = setTimeout(
+      () => {
+        state.timer = null;
+        this.pump(channel);
+      },
+      Math.max(1, Math.ceil(ms)),
+    );
   }
 
   private async sendHeld(h: Held, jitter: number): Promise<void> {
@@ -773,7 +785,12 @@ export class OutboundEngine {
       return;
     }
     if (!adapter) {
-      await recordOutcome(this.rt, row.id, { status: "queued", claimedBy: null, attemptedAt: null, nextAttemptAt: new Date(this.rt.clock.now().getTime() + 60_000) });
+      await recordOutcome(this.rt, row.id, {
+        status: "queued",
+        claimedBy: null,
+        attemptedAt: null,
+        nextAttemptAt: new Date(this.rt.clock.now().getTime() + 60_000),
+      });
       h.settle("released");
       return;
     }
@@ -782,17 +799,24 @@ export class OutboundEngine {
       this.events.emit("sending", row.id);
       const result = await adapter.send(row.address, row.message, context);
       // A person who erased their data: once their last message has left, its row goes too.
-      await recordOutcome(this.rt, row.id, row.forgetAfterSend ? null : {
-        status: "sent",
-        sentAt: this.rt.clock.now(),
-        externalId: result.externalId ?? null,
-        lastError: null,
-        claimedBy: null,
-        attempts: row.attempts + 1,
-      });
+      await recordOutcome(
+        this.rt,
+        row.id,
+        row.forgetAfterSend
+          ? null
+          : {
+              status: "sent",
+              sentAt: this.rt.clock.now(),
+              externalId: result.externalId ?? null,
+              lastError: null,
+              claimedBy: null,
+              attempts: row.attempts + 1,
+            },
+      );
       this.counters.sent++;
       metrics.outboundMessages.inc({ channel: row.channel, lane: h.lane, result: "sent" });
-      if (h.lane === "reply") metrics.replyLatency.observe({ channel: row.channel }, Math.max(0, this.rt.clock.now().getTime() - row.createdAt.getTime()) / 1000);
+      if (h.lane === "reply")
+        metrics.replyLatency.observe({ channel: row.channel }, Math.max(0, this.rt.clock.now().getTime() - row.createdAt.getTime()) / 1000);
       h.settle("sent");
     } catch (err) {
       await this.failed(h, err);
@@ -803,7 +827,12 @@ export class OutboundEngine {
   private async postpone(h: Held, hold: { until: Date; reason: string }): Promise<void> {
     metrics.outboundMessages.inc({ channel: h.row.channel, lane: h.lane, result: "held" });
     try {
-      await recordOutcome(this.rt, h.row.id, { status: "queued", claimedBy: null, lastError: hold.reason.slice(0, 500), nextAttemptAt: hold.until });
+      await recordOutcome(this.rt, h.row.id, {
+        status: "queued",
+        claimedBy: null,
+        lastError: hold.reason.slice(0, 500),
+        nextAttemptAt: hold.until,
+      });
     } catch (err) {
       this.rt.log.warn({ err, outboxId: h.row.id }, "outbox: putting a held message back failed");
     }
@@ -857,12 +886,18 @@ export class OutboundEngine {
       if (this.running && delay < this.settings.pollMs) setTimeout(() => this.wake(), delay).unref();
       return;
     }
-    await recordOutcome(this.rt, row.id, row.forgetAfterSend ? null : {
-      status: "failed",
-      claimedBy: null,
-      attempts,
-      lastError: retryable ? `gave up after ${attempts} attempts: ${reason}` : reason,
-    });
+    await recordOutcome(
+      this.rt,
+      row.id,
+      row.forgetAfterSend
+        ? null
+        : {
+            status: "failed",
+            claimedBy: null,
+            attempts,
+            lastError: retryable ? `gave up after ${attempts} attempts: ${reason}` : reason,
+          },
+    );
     this.counters.failed++;
     metrics.outboundMessages.inc({ channel: row.channel, lane: h.lane, result: "failed" });
     h.settle("failed");

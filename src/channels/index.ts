@@ -8,7 +8,13 @@ import { ChannelHub } from "./hub.js";
 import { engineFor, type OutboundEngine } from "./engine.js";
 import { deliverOutbox, markFailedByExternalId, requeueStale } from "./outbox.js";
 import { telegramAdapterFromConfig } from "./telegram/index.js";
-import { createWhatsAppCloudAdapter, loadTemplates, templateBook, whatsAppCloudSettings, type CloudStatus } from "./whatsapp-cloud/index.js";
+import {
+  createWhatsAppCloudAdapter,
+  loadTemplates,
+  templateBook,
+  whatsAppCloudSettings,
+  type CloudStatus,
+} from "./whatsapp-cloud/index.js";
 import { createWebChatAdapter } from "./web/adapter.js";
 import type { WebChatLimits } from "./web/routes.js";
 

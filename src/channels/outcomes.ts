@@ -34,9 +34,16 @@ async function withRetries(write: () => Promise<unknown>): Promise<void> {
  */
 export async function recordOutcome(rt: Runtime, id: number, outcome: OutcomeValues): Promise<void> {
   if (outcome?.status === "sent" && outcome.sentAt instanceof Date) {
-    return recordSent(rt, { id, sent_at: outcome.sentAt.toISOString(), external_id: outcome.externalId ?? null, attempts: outcome.attempts ?? 1 });
+    return recordSent(rt, {
+      id,
+      sent_at: outcome.sentAt.toISOString(),
+      external_id: outcome.externalId ?? null,
+      attempts: outcome.attempts ?? 1,
+    });
   }
-  await withRetries(() => (outcome === null ? rt.db.delete(outbox).where(eq(outbox.id, id)) : rt.db.update(outbox).set(outcome).where(eq(outbox.id, id))));
+  await withRetries(() =>
+    outcome === null ? rt.db.delete(outbox).where(eq(outbox.id, id)) : rt.db.update(outbox).set(outcome).where(eq(outbox.id, id)),
+  );
 }
 
 interface SentRow {

@@ -51,7 +51,9 @@ export const pregnancies = pgTable(
       .notNull()
       .references(() => contacts.id, { onDelete: "cascade" }),
     hpht: date("hpht", { mode: "string" }).notNull(),
-    status: text("status", { enum: ["active", "delivered", "lost"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "delivered", "lost"] })
+      .notNull()
+      .default("active"),
     /** Latest Hb below 11 g/dL (anaemia in pregnancy): anaemia messages are added. */
     hbLow: boolean("hb_low").notNull().default(false),
     endedOn: date("ended_on", { mode: "string" }),
@@ -78,7 +80,9 @@ export const childLinkRequests = pgTable(
     contactId: uuid("contact_id")
       .notNull()
       .references(() => contacts.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["pending", "approved", "rejected"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "approved", "rejected"] })
+      .notNull()
+      .default("pending"),
     /** The kader's chat contact or staff account that decided. */
     decidedByContactId: uuid("decided_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),
     decidedByAccountId: uuid("decided_by_account_id"),

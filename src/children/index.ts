@@ -17,7 +17,6 @@ export { CHILD_CODE_PATTERN } from "../lib/input/child-code.js";
 /** Length of new child codes: 32^6 ≈ 1.07 billion, so a typed guess almost never hits one. */
 export const CHILD_CODE_LENGTH = 6;
 
-
 /** A random child code such as K7M2QX. */
 export function newChildCode(random: (max: number) => number = randomInt, length = CHILD_CODE_LENGTH): string {
   let code = "";
@@ -42,7 +41,11 @@ export async function insertChild(db: DbOrTx, values: Omit<typeof children.$infe
   for (let attempt = 0; attempt < 32; attempt++) {
     const code = newChildCode();
     if (!isReadableCode(code)) continue;
-    const [row] = await db.insert(children).values({ ...values, code }).onConflictDoNothing({ target: children.code }).returning();
+    const [row] = await db
+      .insert(children)
+      .values({ ...values, code })
+      .onConflictDoNothing({ target: children.code })
+      .returning();
     if (row) return row;
   }
   throw new Error("could not find a free child code");
@@ -50,7 +53,10 @@ export async function insertChild(db: DbOrTx, values: Omit<typeof children.$infe
 
 /** Seals NIK stored in plain text (before encryption existed, or written by hand); returns how many. */
 export async function sealPlainNiks(db: DbOrTx, vault: NikVault): Promise<number> {
-  const plain = await db.select({ id: children.id, nik: children.nik }).from(children).where(and(isNotNull(children.nik), sql`${children.nik} not like 'v1:%'`));
+  const plain = await db
+    .select({ id: children.id, nik: children.nik })
+    .from(children)
+    .where(and(isNotNull(children.nik), sql`${children.nik} not like 'v1:%'`));
   for (const c of plain) await db.update(children).set(vault.seal(c.nik)).where(eq(children.id, c.id));
   return plain.length;
 }

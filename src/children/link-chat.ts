@@ -126,7 +126,9 @@ async function mayDecide(turn: Turn, child: Child): Promise<{ contactId: string;
   const [inScope] = await turn.tx
     .select({ id: children.id })
     .from(children)
-    .where(and(eq(children.id, child.id), whereInScope(principalOf(account), { desaCode: children.desaCode, posyanduId: children.posyanduId })));
+    .where(
+      and(eq(children.id, child.id), whereInScope(principalOf(account), { desaCode: children.desaCode, posyanduId: children.posyanduId })),
+    );
   return inScope ? { contactId: c.id, accountId: account.id } : null;
 }
 

@@ -86,20 +86,37 @@ export interface LinkRequestQuery {
 }
 
 /** Requests for children in the principal's area, pending first and oldest first among them. */
-export async function listLinkRequests(db: DbOrTx, principal: ScopePrincipal, query: LinkRequestQuery): Promise<{ items: LinkRequestView[]; total: number }> {
+export async function listLinkRequests(
+  db: DbOrTx,
+  principal: ScopePrincipal,
+  query: LinkRequestQuery,
+): Promise<{ items: LinkRequestView[]; total: number }> {
   const where = and(
     whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId }),
     query.status ? eq(childLinkRequests.status, query.status) : undefined,
   );
-  const [totalRow] = await db.select({ n: count() }).from(childLinkRequests).innerJoin(children, eq(children.id, childLinkRequests.childId)).where(where);
+  const [totalRow] = await db
+    .select({ n: count() })
+    .from(childLinkRequests)
+    .innerJoin(children, eq(children.id, childLinkRequests.childId))
+    .where(where);
   // One channel per requester: the one they wrote on last.
   const channel = db
-    .selectDistinctOn([contactChannels.contactId], { contactId: contactChannels.contactId, channel: contactChannels.channel, phone: contactChannels.phone })
+    .selectDistinctOn([contactChannels.contactId], {
+      contactId: contactChannels.contactId,
+      channel: contactChannels.channel,
+      phone: contactChannels.phone,
+    })
     .from(contactChannels)
     .orderBy(contactChannels.contactId, sql`${contactChannels.lastInboundAt} desc nulls last`)
     .as("requester_channel");
   const rows = await db
-    .select({ request: childLinkRequests, child: { name: children.name, code: children.code, desaCode: children.desaCode, posyanduId: children.posyanduId }, channel: channel.channel, phone: channel.phone })
+    .select({
+      request: childLinkRequests,
+      child: { name: children.name, code: children.code, desaCode: children.desaCode, posyanduId: children.posyanduId },
+      channel: channel.channel,
+      phone: channel.phone,
+    })
     .from(childLinkRequests)
     .innerJoin(children, eq(children.id, childLinkRequests.childId))
     .leftJoin(channel, eq(channel.contactId, childLinkRequests.contactId))
@@ -127,11 +144,17 @@ export async function listLinkRequests(db: DbOrTx, principal: ScopePrincipal, qu
 }
 
 /** A request with its child, if the child is in the principal's area. */
-export async function findLinkRequestInScope(db: DbOrTx, principal: ScopePrincipal, number: number): Promise<{ request: ChildLinkRequest; child: Child } | null> {
+export async function findLinkRequestInScope(
+  db: DbOrTx,
+  principal: ScopePrincipal,
+  number: number,
+): Promise<{ request: ChildLinkRequest; child: Child } | null> {
   const [row] = await db
     .select({ request: childLinkRequests, child: children })
     .from(childLinkRequests)
     .innerJoin(children, eq(children.id, childLinkRequests.childId))
-    .where(and(eq(childLinkRequests.number, number), whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId })));
+    .where(
+      and(eq(childLinkRequests.number, number), whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId })),
+    );
   return row ?? null;
 }

@@ -45,8 +45,23 @@ export const childLinkRoutes =
         schema: {
           tags: ["children"],
           summary: "Parents asking to be linked to a child of my area by its code (pending first)",
-          querystring: { type: "object", additionalProperties: false, properties: { ...pageQuery, status: { type: "string", enum: STATUSES } } },
-          response: { 200: { type: "object", properties: { items: { type: "array", items: requestSchema }, total: { type: "integer" }, limit: { type: "integer" }, offset: { type: "integer" } } }, 403: errorSchema },
+          querystring: {
+            type: "object",
+            additionalProperties: false,
+            properties: { ...pageQuery, status: { type: "string", enum: STATUSES } },
+          },
+          response: {
+            200: {
+              type: "object",
+              properties: {
+                items: { type: "array", items: requestSchema },
+                total: { type: "integer" },
+                limit: { type: "integer" },
+                offset: { type: "integer" },
+              },
+            },
+            403: errorSchema,
+          },
         },
       },
       async (request) => {
@@ -63,8 +78,22 @@ export const childLinkRoutes =
           tags: ["children"],
           summary: "Approve (link the parent and start the child's reminders) or reject a link request",
           params: numberParams,
-          body: { type: "object", required: ["decision"], additionalProperties: false, properties: { decision: { type: "string", enum: ["approve", "reject"] } } },
-          response: { 200: { type: "object", properties: { number: { type: "integer" }, outcome: { type: "string", enum: ["approved", "rejected", "approve_failed"] } } }, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+          body: {
+            type: "object",
+            required: ["decision"],
+            additionalProperties: false,
+            properties: { decision: { type: "string", enum: ["approve", "reject"] } },
+          },
+          response: {
+            200: {
+              type: "object",
+              properties: { number: { type: "integer" }, outcome: { type: "string", enum: ["approved", "rejected", "approve_failed"] } },
+            },
+            400: errorSchema,
+            403: errorSchema,
+            404: errorSchema,
+            409: errorSchema,
+          },
         },
       },
       async (request) => {
@@ -73,7 +102,15 @@ export const childLinkRoutes =
         const outcome = await rt.db.transaction(async (tx) => {
           const found = await findLinkRequestInScope(tx, principalOf(staff), number);
           if (!found) throw notFound("Link request");
-          return applyLinkDecision(rt, tx, found.request, found.child, request.body.decision === "approve", { accountId: staff.id }, rt.clock.now());
+          return applyLinkDecision(
+            rt,
+            tx,
+            found.request,
+            found.child,
+            request.body.decision === "approve",
+            { accountId: staff.id },
+            rt.clock.now(),
+          );
         });
         if (outcome === "not_pending") throw conflict("already_decided", "The request has been decided already");
         return { number, outcome };

@@ -73,11 +73,18 @@ export async function unlinkedChildrenByPhone(db: DbOrTx, phones: readonly strin
 }
 
 /** The pending request of this person for this child, or a new one (`created`). */
-export async function openLinkRequest(db: DbOrTx, childId: string, contactId: string, now: Date): Promise<{ request: ChildLinkRequest; created: boolean }> {
+export async function openLinkRequest(
+  db: DbOrTx,
+  childId: string,
+  contactId: string,
+  now: Date,
+): Promise<{ request: ChildLinkRequest; created: boolean }> {
   const [pending] = await db
     .select()
     .from(childLinkRequests)
-    .where(and(eq(childLinkRequests.childId, childId), eq(childLinkRequests.contactId, contactId), eq(childLinkRequests.status, "pending")));
+    .where(
+      and(eq(childLinkRequests.childId, childId), eq(childLinkRequests.contactId, contactId), eq(childLinkRequests.status, "pending")),
+    );
   if (pending) return { request: pending, created: false };
   const [request] = await db.insert(childLinkRequests).values({ childId, contactId, createdAt: now }).returning();
   if (!request) throw new Error("creating a child link request");

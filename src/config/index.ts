@@ -9,17 +9,15 @@ const onOff = z
 
 // TRUST_PROXY: off, a number of proxy hops, or proxy addresses/CIDRs (and proxy-addr's names
 // loopback, linklocal, uniquelocal), comma-separated. Only then are X-Forwarded-* believed.
-const trustProxy = z
-  .string()
-  .transform((raw, ctx): boolean | number | string => {
-    const v = raw.trim().toLowerCase();
-    if (["off", "false", "no", "0"].includes(v)) return false;
-    if (/^\d+$/.test(v)) return Number(v);
-    const parts = v.split(",").map((p) => p.trim());
-    if (parts.every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-f:.]+(\/\d{1,3})?)$/.test(p))) return parts.join(",");
-    ctx.addIssue({ code: "custom", message: "use off, a number of proxy hops, or proxy addresses/CIDRs such as 127.0.0.1,10.0.0.0/8" });
-    return z.NEVER;
-  });
+const trustProxy = z.string().transform((raw, ctx): boolean | number | string => {
+  const v = raw.trim().toLowerCase();
+  if (["off", "false", "no", "0"].includes(v)) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const parts = v.split(",").map((p) => p.trim());
+  if (parts.every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-f:.]+(\/\d{1,3})?)$/.test(p))) return parts.join(",");
+  ctx.addIssue({ code: "custom", message: "use off, a number of proxy hops, or proxy addresses/CIDRs such as 127.0.0.1,10.0.0.0/8" });
+  return z.NEVER;
+});
 
 const hour = z.coerce.number().int().min(0).max(23);
 const rate = z.coerce.number().gt(0, "must be above 0 (messages per second)");
@@ -91,7 +89,10 @@ const EnvSchema = z.object({
   NIK_KEY_FILE: z.string().min(1).default("./secrets/nik.key"),
   ADMIN_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, "does not look like a bot token (123456:ABC…)").optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]+$/, "does not look like a bot token (123456:ABC…)")
+    .optional(),
   TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
@@ -99,7 +100,10 @@ const EnvSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   WHATSAPP_BAILEYS: onOff.default(false),
-  WHATSAPP_PHONE: z.string().regex(/^\d{8,15}$/, "digits only, with country code, e.g. 6281234567890").optional(),
+  WHATSAPP_PHONE: z
+    .string()
+    .regex(/^\d{8,15}$/, "digits only, with country code, e.g. 6281234567890")
+    .optional(),
   WHATSAPP_SEND_INTERVAL_MS: z.coerce.number().int().min(0).default(2000),
   /** How long bulk and first-contact WhatsApp sends pause after a warning that gives no end time (error 463). */
   WHATSAPP_SAFETY_PAUSE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),

@@ -20,7 +20,13 @@ export interface ApiResult<T> {
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Calls the admin API as the browser's user. `app` is the root instance (its router serves /api). */
-export async function callApi<T = unknown>(app: FastifyInstance, request: FastifyRequest, method: Method, url: string, payload?: object): Promise<ApiResult<T>> {
+export async function callApi<T = unknown>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  method: Method,
+  url: string,
+  payload?: object,
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = {};
   if (request.headers.cookie) headers.cookie = request.headers.cookie;
   if (request.headers["user-agent"]) headers["user-agent"] = request.headers["user-agent"];

@@ -17,7 +17,12 @@ interface Asset {
 
 function asset(path: string, type: string): Asset {
   const body = readFileSync(path);
-  return { type, body, gzipped: gzipSync(body, { level: 9 }), etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` };
+  return {
+    type,
+    body,
+    gzipped: gzipSync(body, { level: 9 }),
+    etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`,
+  };
 }
 
 /** Chart.js's minified UMD build (the package's exports name only its module entry, so find it beside it). */
@@ -39,7 +44,11 @@ export function assetRoutes(app: FastifyInstance): void {
     assets ??= loadAssets();
     const a = Object.hasOwn(assets, request.params.name) ? assets[request.params.name] : undefined;
     if (!a) return reply.callNotFound();
-    void reply.header("etag", a.etag).header("cache-control", "public, max-age=3600, must-revalidate").header("vary", "accept-encoding").type(a.type);
+    void reply
+      .header("etag", a.etag)
+      .header("cache-control", "public, max-age=3600, must-revalidate")
+      .header("vary", "accept-encoding")
+      .type(a.type);
     if (request.headers["if-none-match"] === a.etag) return reply.status(304).send();
     if (/\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""))) return reply.header("content-encoding", "gzip").send(a.gzipped);
     return reply.send(a.body);

@@ -11,14 +11,23 @@ export interface ConsoleDeps {
 }
 
 /** Staff read the console in Indonesian (locales/id/console.json). */
-export const textsOf = (rt: Runtime): T => (key, vars) => rt.i18n.t("id", key, vars);
+export const textsOf =
+  (rt: Runtime): T =>
+  (key, vars) =>
+    rt.i18n.t("id", key, vars);
 
 /** A flash notice from ?ok=<key> or ?galat=<code>; only known keys are shown (never echoed text). */
 function flashOf(rt: Runtime, request: FastifyRequest): PageContext["flash"] {
   const q = request.query as { ok?: unknown; galat?: unknown; kolom?: unknown } | undefined;
   const t = textsOf(rt);
-  if (typeof q?.ok === "string" && /^[a-zA-Z]+$/.test(q.ok) && rt.i18n.exists("id", `console:done.${q.ok}`)) return { kind: "ok", text: t(`console:done.${q.ok}`) };
-  if (q?.galat === "validation_failed" && typeof q.kolom === "string" && /^[a-zA-Z]+$/.test(q.kolom) && rt.i18n.exists("id", `console:fields.${q.kolom}`)) {
+  if (typeof q?.ok === "string" && /^[a-zA-Z]+$/.test(q.ok) && rt.i18n.exists("id", `console:done.${q.ok}`))
+    return { kind: "ok", text: t(`console:done.${q.ok}`) };
+  if (
+    q?.galat === "validation_failed" &&
+    typeof q.kolom === "string" &&
+    /^[a-zA-Z]+$/.test(q.kolom) &&
+    rt.i18n.exists("id", `console:fields.${q.kolom}`)
+  ) {
     return { kind: "error", text: t("console:errors.validation_field", { field: t(`console:fields.${q.kolom}`) }) };
   }
   if (typeof q?.galat === "string" && /^[a-z_]+$/.test(q.galat)) {
@@ -35,12 +44,26 @@ export async function staffContext(deps: ConsoleDeps, request: FastifyRequest, r
   const res = await callApi<Me>(deps.app, request, "GET", "/api/v1/me");
   if (res.status === 401) throw new SignInNeeded();
   if (!res.ok) throw Object.assign(new Error("me failed"), { statusCode: res.status });
-  return { t: textsOf(deps.rt), me: res.body, csrf: reply.generateCsrf(), nonce: reply.cspNonce, path: request.url.split("?")[0] ?? "/konsol", flash: flashOf(deps.rt, request) };
+  return {
+    t: textsOf(deps.rt),
+    me: res.body,
+    csrf: reply.generateCsrf(),
+    nonce: reply.cspNonce,
+    path: request.url.split("?")[0] ?? "/konsol",
+    flash: flashOf(deps.rt, request),
+  };
 }
 
 /** The page context without a session (login page). */
 export function anonymousContext(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply): PageContext {
-  return { t: textsOf(deps.rt), me: null, csrf: reply.generateCsrf(), nonce: reply.cspNonce, path: request.url.split("?")[0] ?? "/konsol", flash: flashOf(deps.rt, request) };
+  return {
+    t: textsOf(deps.rt),
+    me: null,
+    csrf: reply.generateCsrf(),
+    nonce: reply.cspNonce,
+    path: request.url.split("?")[0] ?? "/konsol",
+    flash: flashOf(deps.rt, request),
+  };
 }
 
 /** After a form post: back to a console page with a notice (Post/Redirect/Get). */
@@ -63,7 +86,13 @@ export function safeReturn(value: unknown, fallback: string): string {
 export function errorField(body: unknown): string | undefined {
   const field = (body as Partial<ApiError> | null)?.fields?.[0]?.field;
   // "body.segment.desaCodes[0]" names the list: desaCodes.
-  const last = typeof field === "string" ? field.split(".").at(-1)?.replace(/\[\d+\]$/, "") : undefined;
+  const last =
+    typeof field === "string"
+      ? field
+          .split(".")
+          .at(-1)
+          ?.replace(/\[\d+\]$/, "")
+      : undefined;
   return last && /^[a-zA-Z]+$/.test(last) ? last : undefined;
 }
 

@@ -10,12 +10,15 @@ const DAY_TIME = new Intl.DateTimeFormat("id-ID", { dateStyle: "medium", timeSty
 export const formatDateTime = (value: string): string => `${DAY_TIME.format(new Date(value))} WITA`;
 
 /** "23,1%"; a dash without a value. */
-export const formatPercent = (value: number | null | undefined): string => (value === null || value === undefined ? "–" : `${ONE_DECIMAL.format(value)}%`);
+export const formatPercent = (value: number | null | undefined): string =>
+  value === null || value === undefined ? "–" : `${ONE_DECIMAL.format(value)}%`;
 
 /** "2,0" for a z-score; a dash without one. */
-export const formatZ = (value: number | null | undefined): string => (value === null || value === undefined ? "–" : ONE_DECIMAL.format(value));
+export const formatZ = (value: number | null | undefined): string =>
+  value === null || value === undefined ? "–" : ONE_DECIMAL.format(value);
 
-export const formatNumber = (value: number | null | undefined): string => (value === null || value === undefined ? "–" : ONE_DECIMAL.format(value).replace(/,0$/, ""));
+export const formatNumber = (value: number | null | undefined): string =>
+  value === null || value === undefined ? "–" : ONE_DECIMAL.format(value).replace(/,0$/, "");
 
 /** "Februari 2026" for "2026-02". */
 export const formatMonth = (month: string): string => MONTH.format(new Date(`${month}-01T00:00:00Z`));

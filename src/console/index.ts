@@ -51,19 +51,38 @@ export function consolePlugin(rt: Runtime): FastifyPluginAsync {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       if (status >= 500) request.log.error({ err: error }, "console page failed");
       const ctx = anonymousContext(deps, request, reply);
-      const key = error.code === "FST_CSRF_INVALID_TOKEN" || error.code === "FST_CSRF_MISSING_SECRET" ? "csrf" : status === 404 ? "not_found" : status >= 500 ? "internal" : "generic";
+      const key =
+        error.code === "FST_CSRF_INVALID_TOKEN" || error.code === "FST_CSRF_MISSING_SECRET"
+          ? "csrf"
+          : status === 404
+            ? "not_found"
+            : status >= 500
+              ? "internal"
+              : "generic";
       const text = ctx.t(`console:errors.${key}`);
       return reply
         .status(status)
         .type("text/html; charset=utf-8")
-        .send(layout(ctx, { title: ctx.t("console:errors.title") }, html`<p role="alert">${text}</p><p><a href="/konsol">${ctx.t("console:errors.home")}</a></p>`));
+        .send(
+          layout(
+            ctx,
+            { title: ctx.t("console:errors.title") },
+            html`<p role="alert">${text}</p><p><a href="/konsol">${ctx.t("console:errors.home")}</a></p>`,
+          ),
+        );
     });
     app.setNotFoundHandler((request, reply) => {
       const ctx = anonymousContext(deps, request, reply);
       return reply
         .status(404)
         .type("text/html; charset=utf-8")
-        .send(layout(ctx, { title: ctx.t("console:errors.title") }, html`<p role="alert">${ctx.t("console:errors.not_found")}</p><p><a href="/konsol">${ctx.t("console:errors.home")}</a></p>`));
+        .send(
+          layout(
+            ctx,
+            { title: ctx.t("console:errors.title") },
+            html`<p role="alert">${ctx.t("console:errors.not_found")}</p><p><a href="/konsol">${ctx.t("console:errors.home")}</a></p>`,
+          ),
+        );
     });
 
     assetRoutes(app);

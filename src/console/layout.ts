@@ -53,7 +53,9 @@ function header(ctx: PageContext): Html {
 }
 
 export function layout(ctx: PageContext, options: PageOptions, body: Html): string {
-  const flash = ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === "error" ? "alert" : "status"}">${ctx.flash.text}</p>` : "";
+  const flash = ctx.flash
+    ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === "error" ? "alert" : "status"}">${ctx.flash.text}</p>`
+    : "";
   const scripts = options.charts
     ? html`<script src="/konsol/aset/chart.js" nonce="${ctx.nonce.script}" defer></script><script src="/konsol/aset/konsol.js" nonce="${ctx.nonce.script}" defer></script>`
     : html`<script src="/konsol/aset/konsol.js" nonce="${ctx.nonce.script}" defer></script>`;

@@ -13,6 +13,11 @@ export const preferredChannelOrder = () => desc(sql`coalesce(${contactChannels.l
 
 /** The channel a message to this person goes to, or undefined when they have none. */
 export async function preferredChannel(db: DbOrTx, contactId: string): Promise<typeof contactChannels.$inferSelect | undefined> {
-  const [channel] = await db.select().from(contactChannels).where(eq(contactChannels.contactId, contactId)).orderBy(preferredChannelOrder()).limit(1);
+  const [channel] = await db
+    .select()
+    .from(contactChannels)
+    .where(eq(contactChannels.contactId, contactId))
+    .orderBy(preferredChannelOrder())
+    .limit(1);
   return channel;
 }

@@ -67,7 +67,9 @@ export function composeConversation(domains: readonly ConversationDomain[]): Con
       const both = c.roles.filter((r) => other.roles.includes(r));
       if (both.length > 0) {
         const words = other.key === key ? `"${key}"` : `"${other.key}" and "${key}"`;
-        throw new ConversationCompositionError(`command word ${words} claimed by both ${other.domain} and ${c.domain} (for ${both.join(", ")})`);
+        throw new ConversationCompositionError(
+          `command word ${words} claimed by both ${other.domain} and ${c.domain} (for ${both.join(", ")})`,
+        );
       }
     }
     claims.push(mine);

@@ -55,7 +55,15 @@ export interface InboundResult {
 
 type Begun =
   | { duplicate: true }
-  | { duplicate: false; contact: Contact; channel: ContactChannel; created: boolean; recent: number; state: DialogueState | null; expired: boolean };
+  | {
+      duplicate: false;
+      contact: Contact;
+      channel: ContactChannel;
+      created: boolean;
+      recent: number;
+      state: DialogueState | null;
+      expired: boolean;
+    };
 
 function begunFromJson(r: Record<string, unknown> | undefined): Begun {
   if (!r) throw new Error("inbound_begin_batch returned too few results");
@@ -91,12 +99,19 @@ async function beginBatch(tx: Tx, messages: InboundMessage[], now: Date): Promis
     now.toISOString(),
   ]);
   const results = parseJson(row?.r);
-  if (!Array.isArray(results) || results.length !== messages.length) throw new Error("inbound_begin_batch returned a wrong number of results");
+  if (!Array.isArray(results) || results.length !== messages.length)
+    throw new Error("inbound_begin_batch returned a wrong number of results");
   return (results as Record<string, unknown>[]).map(begunFromJson);
 }
 
 /** Runs the conversation for one recorded message; returns the outbox rows it queues. */
-async function takeTurn(rt: Runtime, tx: Tx, message: InboundMessage, begun: Begun & { duplicate: false }, now: Date): Promise<{ turn: Turn; items: Enqueue[] }> {
+async function takeTurn(
+  rt: Runtime,
+  tx: Tx,
+  message: InboundMessage,
+  begun: Begun & { duplicate: false },
+  now: Date,
+): Promise<{ turn: Turn; items: Enqueue[] }> {
   const { contact, channel, state, expired } = begun;
   const tooLong = (message.text?.length ?? 0) > MAX_INBOUND_TEXT_LENGTH;
   const lang = contact.lang ?? detectLanguage((message.text ?? "").slice(0, MAX_INBOUND_TEXT_LENGTH)) ?? DEFAULT_LANG;

@@ -92,7 +92,12 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
     metrics.errors.inc({ place: "inbound" });
     const lang = detectLanguage(message.text ?? "") ?? DEFAULT_LANG;
     try {
-      const apology = { contactId: null, channel: message.channel, address: withoutNul(message).address, message: { text: rt.i18n.t(lang, "conversation:error") } };
+      const apology = {
+        contactId: null,
+        channel: message.channel,
+        address: withoutNul(message).address,
+        message: { text: rt.i18n.t(lang, "conversation:error") },
+      };
       return await enqueue(rt.db, [apology], rt.clock.now());
     } catch (err) {
       throw new InboundUnavailableError({ cause: err });
@@ -117,7 +122,8 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
       } catch (err) {
         // One message's failure (or a deadlock, or the database going away) must not decide the
         // others': each is handled on its own, with its retries, its apology or its 503.
-        if (!(err instanceof SamePersonTwiceError)) rt.log.warn({ err, messages: batch.length }, "inbound batch failed; handling its messages one by one");
+        if (!(err instanceof SamePersonTwiceError))
+          rt.log.warn({ err, messages: batch.length }, "inbound batch failed; handling its messages one by one");
       }
     }
     if (results) {
@@ -128,7 +134,14 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
       }
       return;
     }
-    await Promise.all(batch.map((w) => handle(w.message).then((outboxIds) => w.done({ outboxIds }), (error: unknown) => w.done({ error }))));
+    await Promise.all(
+      batch.map((w) =>
+        handle(w.message).then(
+          (outboxIds) => w.done({ outboxIds }),
+          (error: unknown) => w.done({ error }),
+        ),
+      ),
+    );
   };
 
   const pump = (): void => {
@@ -159,7 +172,11 @@ export function createInboundSink(rt: Runtime, hub: ChannelHub, options: { maxCo
   const handleGrouped = (message: InboundMessage): Promise<number[]> =>
     new Promise<number[]>((resolve, reject) => {
       const key = `${message.channel}\u0000${withoutNul(message).address}`;
-      waiting.push({ message, key, done: (r) => ("error" in r ? reject(r.error instanceof Error ? r.error : new Error(String(r.error))) : resolve(r.outboxIds)) });
+      waiting.push({
+        message,
+        key,
+        done: (r) => ("error" in r ? reject(r.error instanceof Error ? r.error : new Error(String(r.error))) : resolve(r.outboxIds)),
+      });
       pump();
     });
 

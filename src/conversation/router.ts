@@ -101,7 +101,9 @@ export async function route(turn: Turn): Promise<void> {
   // Commands: a button, the command word, or a short sentence asking for it ("saya mau daftar").
   // A "cmd:" payload the bot never sent (an old keyboard, a forged callback) is no command: it
   // goes on like any unknown payload and gets the bot's usual help rather than silence.
-  const command = payload?.startsWith("cmd:") ? payloadCommand(payload.slice(4)) : (parseCommand(turn.message.text) ?? parseIntent(turn.message.text));
+  const command = payload?.startsWith("cmd:")
+    ? payloadCommand(payload.slice(4))
+    : (parseCommand(turn.message.text) ?? parseIntent(turn.message.text));
   // BATAL with no dialogue open may mean a domain's own undo (a kader's last report).
   const conversation = turn.rt.conversation;
   const dialogueOpen = turn.state !== null && conversation.flow(turn.state.flow) !== undefined;

@@ -30,11 +30,7 @@ export function dialogueStateOf(value: unknown): DialogueState | null {
 }
 
 /** The contact's current dialogue, or null; an expired one is reported as such and removed. */
-export async function loadState(
-  tx: DbOrTx,
-  contactId: string,
-  now: Date,
-): Promise<{ state: DialogueState | null; expired: boolean }> {
+export async function loadState(tx: DbOrTx, contactId: string, now: Date): Promise<{ state: DialogueState | null; expired: boolean }> {
   const [row] = await tx.select().from(conversationStates).where(eq(conversationStates.contactId, contactId));
   if (!row) return { state: null, expired: false };
   if (row.expiresAt <= now) {

@@ -66,7 +66,15 @@ export async function restoreDatabase(target: BackupTarget, file: string, now = 
   const input = resolve(file);
   if (!existsSync(input)) throw new BackupError(`no backup file at ${input}`);
   if (target.engine === "postgres") {
-    await run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", `--dbname=${target.url}`, input]);
+    await run("pg_restore", [
+      "--clean",
+      "--if-exists",
+      "--no-owner",
+      "--no-privileges",
+      "--single-transaction",
+      `--dbname=${target.url}`,
+      input,
+    ]);
     return {};
   }
   const dir = resolve(target.dataDir);
@@ -102,7 +110,9 @@ export async function tableFingerprints(db: Db): Promise<Record<string, string>>
   for (const { name } of tables) {
     const [row] = await queryRows<{ n: string | number; h: string | null }>(
       db,
-      sql.raw(`select count(*) as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from public."${name.replace(/"/g, '""')}" t`),
+      sql.raw(
+        `select count(*) as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from public."${name.replace(/"/g, '""')}" t`,
+      ),
     );
     result[name] = `${Number(row?.n ?? 0)}:${row?.h ?? ""}`;
   }

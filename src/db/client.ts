@@ -90,7 +90,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []);
+  return (result as { rows?: T[] }).rows ?? [];
 }
 
 /** A value rawQuery passes to the database (timestamps as ISO strings, JSON as text, cast in the SQL). */

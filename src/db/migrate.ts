@@ -58,9 +58,6 @@ export async function migrate(db: Db, migrationsFolder = MIGRATIONS_DIR): Promis
 export async function migrationsUpToDate(db: Db, migrationsFolder = MIGRATIONS_DIR): Promise<boolean> {
   const migrations = readMigrationFiles({ migrationsFolder });
   const newest = migrations.at(-1)?.folderMillis ?? -1;
-  const rows = await queryRows<{ last: string | number | null }>(
-    db,
-    sql`select max(created_at) as last from drizzle.__drizzle_migrations`,
-  );
+  const rows = await queryRows<{ last: string | number | null }>(db, sql`select max(created_at) as last from drizzle.__drizzle_migrations`);
   return Number(rows[0]?.last ?? -1) >= newest;
 }

@@ -31,7 +31,17 @@ const cell = (v: string | undefined): number | undefined => (v === undefined || 
 
 export function compareWithAnthro(path: string | URL = ANTHRO_REFERENCE): AnthroAgreement {
   const rows = parse<Record<string, string>>(readFileSync(path, "utf8"), { columns: true, comment: "#", skip_empty_lines: true });
-  const r: AnthroAgreement = { rows: rows.length, zCompared: 0, zEqual: 0, maxAbsDiff: 0, flagsCompared: 0, flagsEqual: 0, clenheiEqual: 0, c9moEqual: 0, mismatches: [] };
+  const r: AnthroAgreement = {
+    rows: rows.length,
+    zCompared: 0,
+    zEqual: 0,
+    maxAbsDiff: 0,
+    flagsCompared: 0,
+    flagsEqual: 0,
+    clenheiEqual: 0,
+    c9moEqual: 0,
+    mismatches: [],
+  };
   for (const row of rows) {
     const res = computeZScores({
       sex: row.sex === "1" ? "L" : "P",
@@ -44,7 +54,11 @@ export function compareWithAnthro(path: string | URL = ANTHRO_REFERENCE): Anthro
       muacCm: cell(row.muac_cm),
     });
     const whoClen = cell(row.clenhei);
-    if ((whoClen === undefined && res.clenhei === null) || (whoClen !== undefined && res.clenhei !== null && Math.abs(whoClen - res.clenhei) < 1e-8)) r.clenheiEqual++;
+    if (
+      (whoClen === undefined && res.clenhei === null) ||
+      (whoClen !== undefined && res.clenhei !== null && Math.abs(whoClen - res.clenhei) < 1e-8)
+    )
+      r.clenheiEqual++;
     else r.mismatches.push(`id ${row.id} clenhei: WHO ${whoClen ?? "–"}, ours ${res.clenhei ?? "–"}`);
     if (row.c9mo_flag === (res.standingUnder9Months ? "1" : "0")) r.c9moEqual++;
     else r.mismatches.push(`id ${row.id} c9mo_flag: WHO ${row.c9mo_flag}, ours ${res.standingUnder9Months}`);

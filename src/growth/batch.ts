@@ -24,8 +24,29 @@ import type { Position, WhoFlags, ZScores } from "./zscore.js";
  * stable code and its official Indonesian label (locales/id/growth.json, growth:status.*).
  */
 export const OUTPUT_COLUMNS = [
-  "clenhei", "cbmi", "c9mo_flag", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi", "zhc", "fhc", "zac", "fac",
-  "status_tbu", "status_tbu_label", "status_bbu", "status_bbu_label", "status_bbtb", "status_bbtb_label", "status_imtu", "status_imtu_label",
+  "clenhei",
+  "cbmi",
+  "c9mo_flag",
+  "zlen",
+  "flen",
+  "zwei",
+  "fwei",
+  "zwfl",
+  "fwfl",
+  "zbmi",
+  "fbmi",
+  "zhc",
+  "fhc",
+  "zac",
+  "fac",
+  "status_tbu",
+  "status_tbu_label",
+  "status_bbu",
+  "status_bbu_label",
+  "status_bbtb",
+  "status_bbtb_label",
+  "status_imtu",
+  "status_imtu_label",
   "error",
 ] as const;
 
@@ -158,8 +179,16 @@ export function assessRow(row: Readonly<Record<string, string | undefined>>): Re
   if (!sex || errors.some((e) => e !== "missing-age")) return { ...EMPTY_OUTPUT, error: errors.join(";") };
 
   const a = assessGrowth({
-    sex, ageDays, birthDate, measuredOn, position, oedema,
-    weightKg: positiveOrUndefined(weightKg), lengthCm: positiveOrUndefined(lengthCm), headCm: positiveOrUndefined(headCm), muacCm: positiveOrUndefined(muacCm),
+    sex,
+    ageDays,
+    birthDate,
+    measuredOn,
+    position,
+    oedema,
+    weightKg: positiveOrUndefined(weightKg),
+    lengthCm: positiveOrUndefined(lengthCm),
+    headCm: positiveOrUndefined(headCm),
+    muacCm: positiveOrUndefined(muacCm),
   });
   if (a.ageProblem === "measured-before-birth" || a.ageProblem === "bad-date") return { ...EMPTY_OUTPUT, error: a.ageProblem };
   if (a.ageProblem === "too-old") errors.push(a.ageProblem);

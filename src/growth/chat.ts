@@ -75,6 +75,20 @@ export const growthConversation: ConversationDomain = {
   handlers: [growthHandler],
   keywords: [
     { words: [...NEW_CHILD_WORDS, "batal"], roles: ["kader"] },
-    { words: ["ukur", "ukor", "ukr", "batalkan"], prefixes: ["kembar", "kembaran", "riwayat", "cari", "terima r", "hasil r", "hamil", "bumil", "batianan", ...UNDO_VERBS.flatMap((v) => UNDO_OBJECTS.map((o) => `${v} ${o}`))] },
+    {
+      words: ["ukur", "ukor", "ukr", "batalkan"],
+      prefixes: [
+        "kembar",
+        "kembaran",
+        "riwayat",
+        "cari",
+        "terima r",
+        "hasil r",
+        "hamil",
+        "bumil",
+        "batianan",
+        ...UNDO_VERBS.flatMap((v) => UNDO_OBJECTS.map((o) => `${v} ${o}`)),
+      ],
+    },
   ],
 };

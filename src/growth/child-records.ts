@@ -25,13 +25,20 @@ function childAudit(c: Child) {
 const tidyName = (s: string) => s.trim().replace(/\s+/g, " ");
 
 export async function childInScope(db: DbOrTx, p: ScopePrincipal, id: string): Promise<Child | undefined> {
-  const [row] = await db.select().from(children).where(and(eq(children.id, id), inScope(p)));
+  const [row] = await db
+    .select()
+    .from(children)
+    .where(and(eq(children.id, id), inScope(p)));
   return row;
 }
 
 /** A child's measurements, newest first (cancelled and corrected ones included). */
 export async function measurementsOf(db: DbOrTx, childId: string): Promise<Measurement[]> {
-  return db.select().from(measurements).where(eq(measurements.childId, childId)).orderBy(desc(measurements.measuredOn), desc(measurements.createdAt));
+  return db
+    .select()
+    .from(measurements)
+    .where(eq(measurements.childId, childId))
+    .orderBy(desc(measurements.measuredOn), desc(measurements.createdAt));
 }
 
 export interface ChildFilter {
@@ -98,7 +105,8 @@ export async function correctChild(rt: Runtime, by: Corrector, childId: string, 
   const { reason, name, sex, birthDate, posyanduId, motherName, parentPhone } = correction;
   if (birthDate !== undefined) {
     const checked = checkBirthDate(birthDate, today);
-    if ("problem" in checked) throw badField("body.birthDate", checked.problem === "future" ? "is in the future" : "is too long ago for a child under five");
+    if ("problem" in checked)
+      throw badField("body.birthDate", checked.problem === "future" ? "is in the future" : "is too long ago for a child under five");
   }
   const phone = parentPhone === undefined || parentPhone === null ? parentPhone : normalisePhone(parentPhone);
   if (phone === null && parentPhone) throw badField("body.parentPhone", "is not an Indonesian phone number");
@@ -178,7 +186,12 @@ export interface MeasurementCorrection {
  * Corrects a measurement: a new, re-assessed measurement replaces it and both stay on record (the
  * old one cancelled, the new one pointing at it with the reason).
  */
-export async function correctMeasurement(rt: Runtime, by: Corrector, measurementId: string, correction: MeasurementCorrection): Promise<Measurement> {
+export async function correctMeasurement(
+  rt: Runtime,
+  by: Corrector,
+  measurementId: string,
+  correction: MeasurementCorrection,
+): Promise<Measurement> {
   const now = rt.clock.now();
   const { reason, ...patch } = correction;
   return rt.db.transaction(async (tx) => {
@@ -189,7 +202,10 @@ export async function correctMeasurement(rt: Runtime, by: Corrector, measurement
       .where(and(eq(measurements.id, measurementId), inScope(by.principal)));
     if (!old) throw notFound("Measurement");
     if (old.m.cancelledAt) throw conflict("measurement_replaced", "This measurement was cancelled or corrected already");
-    await tx.update(measurements).set({ cancelledAt: now }).where(and(eq(measurements.id, old.m.id), isNull(measurements.cancelledAt)));
+    await tx
+      .update(measurements)
+      .set({ cancelledAt: now })
+      .where(and(eq(measurements.id, old.m.id), isNull(measurements.cancelledAt)));
     const values: ReportValues = {
       childId: old.child.id,
       measuredOn: patch.measuredOn ?? old.m.measuredOn,

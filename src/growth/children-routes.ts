@@ -7,7 +7,17 @@ import type { AdminRouteOptions } from "../admin/plugin.js";
 import { desaCode, errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../platform/http/validation.js";
 import type { Child } from "../children/index.js";
 import type { StaffAccount } from "../admin/auth.js";
-import { childRecord, childReminders, correctChild, correctMeasurement, listChildren, measurementsOf, type ChildCorrection, type Corrector, type MeasurementCorrection } from "./child-records.js";
+import {
+  childRecord,
+  childReminders,
+  correctChild,
+  correctMeasurement,
+  listChildren,
+  measurementsOf,
+  type ChildCorrection,
+  type Corrector,
+  type MeasurementCorrection,
+} from "./child-records.js";
 
 /** A child as staff see it: the NIK itself stays in the database (only whether one is known). */
 function childView(c: Child) {
@@ -55,7 +65,14 @@ export const childrenRoutes =
 
     app.get<{ Params: { id: string } }>(
       "/api/v1/children/:id",
-      { schema: { tags: ["children"], summary: "One child with its measurements (newest first)", params: idParams, response: { 404: errorSchema } } },
+      {
+        schema: {
+          tags: ["children"],
+          summary: "One child with its measurements (newest first)",
+          params: idParams,
+          response: { 404: errorSchema },
+        },
+      },
       async (request) => {
         const staff = requireStaff(request);
         const { child, measurements } = await childRecord(rt.db, principalOf(staff), request.params.id);

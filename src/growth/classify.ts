@@ -58,7 +58,10 @@ export interface NutritionStatus {
  * Pedoman Pencegahan dan Tata Laksana Gizi Buruk pada Balita, 2019): the weight-based z-scores are
  * not computed then (the water weighs): BB/PB–BB/TB reads "gizi buruk", IMT/U stays blank (as batch.ts).
  */
-export function classifyAll(z: { zlen: number | null; zwei: number | null; zwfl: number | null; zbmi: number | null }, oedema = false): NutritionStatus {
+export function classifyAll(
+  z: { zlen: number | null; zwei: number | null; zwfl: number | null; zbmi: number | null },
+  oedema = false,
+): NutritionStatus {
   if (oedema) return { tbu: classifyTbu(z.zlen), bbu: null, bbtb: "severely-wasted", imtu: null };
   return { tbu: classifyTbu(z.zlen), bbu: classifyBbu(z.zwei), bbtb: classifyWasting(z.zwfl), imtu: classifyWasting(z.zbmi) };
 }

@@ -49,7 +49,9 @@ export const measurements = pgTable(
     warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
     /** The kader saw the warnings and chose "Benar, simpan". */
     confirmedImplausible: boolean("confirmed_implausible").notNull().default(false),
-    source: text("source", { enum: ["chat", "api"] }).notNull().default("chat"),
+    source: text("source", { enum: ["chat", "api"] })
+      .notNull()
+      .default("chat"),
     sentByContactId: uuid("sent_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
@@ -62,7 +64,9 @@ export const measurements = pgTable(
     index("measurements_sender_idx").on(t.sentByContactId, t.createdAt),
     // The Pokja's figures read a month's valid measurements (src/reports/counts.ts); the e-PPGBM
     // export pages through them in (measured_on, id) order (src/reports/export.ts).
-    index("measurements_valid_by_date_idx").on(t.measuredOn, t.id).where(sql`${t.cancelledAt} is null`),
+    index("measurements_valid_by_date_idx")
+      .on(t.measuredOn, t.id)
+      .where(sql`${t.cancelledAt} is null`),
   ],
 );
 
@@ -111,7 +115,9 @@ export const referrals = pgTable(
     priority: text("priority", { enum: REFERRAL_PRIORITIES }).notNull().default("routine"),
     /** When reasons were last added to the open referral (the puskesmas was told again). */
     updatedAt: timestamp("updated_at", { withTimezone: true }),
-    status: text("status", { enum: ["open", "acknowledged", "closed"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "acknowledged", "closed"] })
+      .notNull()
+      .default("open"),
     outcome: text("outcome", { enum: REFERRAL_OUTCOMES }),
     createdByContactId: uuid("created_by_contact_id").references(() => contacts.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -121,7 +127,11 @@ export const referrals = pgTable(
     closedAt: timestamp("closed_at", { withTimezone: true }),
     remindedAt: timestamp("reminded_at", { withTimezone: true }),
   },
-  (t) => [index("referrals_status_idx").on(t.status, t.createdAt), index("referrals_child_idx").on(t.childId), index("referrals_puskesmas_idx").on(t.puskesmasId)],
+  (t) => [
+    index("referrals_status_idx").on(t.status, t.createdAt),
+    index("referrals_child_idx").on(t.childId),
+    index("referrals_puskesmas_idx").on(t.puskesmasId),
+  ],
 );
 
 /** LiLA and Hb of a pregnant woman, recorded by a kader or bidan. */

@@ -68,19 +68,81 @@ const LENGTH_PB = new Set(["pb", "panjang", "pnjg", "pjg", "pjng", "panjangbadan
 const MUAC = new Set(["lila", "lla", "lilla", "lingkarlengan"]);
 const HEAD = new Set(["lk", "lkep", "lingkarkepala", "lingkarkapala"]);
 const BODY = new Set(["badan", "bdn", "awak"]); // "berat badan", "barat awak", "tinggi badan"
-const LYING = new Set(["terlentang", "telentang", "tlentang", "trlentang", "terlentan", "telantang", "talantang", "baring", "berbaring", "babaring", "rebah", "tidur", "baguring"]);
+const LYING = new Set([
+  "terlentang",
+  "telentang",
+  "tlentang",
+  "trlentang",
+  "terlentan",
+  "telantang",
+  "talantang",
+  "baring",
+  "berbaring",
+  "babaring",
+  "rebah",
+  "tidur",
+  "baguring",
+]);
 const STANDING = new Set(["berdiri", "bediri", "brdiri", "bdiri", "badiri", "diri", "tegak"]);
 const OEDEMA = new Set(["edema", "oedema", "odema", "udema", "busung", "bengkak", "bangkak"]);
-const NEGATION = new Set(["tidak", "tdk", "tak", "ga", "gak", "ngga", "nggak", "enggak", "kada", "kadada", "tanpa", "non", "no", "n", "bukan", "negatif", "neg"]);
+const NEGATION = new Set([
+  "tidak",
+  "tdk",
+  "tak",
+  "ga",
+  "gak",
+  "ngga",
+  "nggak",
+  "enggak",
+  "kada",
+  "kadada",
+  "tanpa",
+  "non",
+  "no",
+  "n",
+  "bukan",
+  "negatif",
+  "neg",
+]);
 const AFFIRM = new Set(["ya", "y", "iya", "ada", "positif", "pos", "yes"]);
 const DATE_KW = new Set(["tgl", "tanggal", "tangal", "tangggal", "tg", "tggl", "tgll", "tnggl", "tang"]);
 const WEIGHT_UNITS = new Set(["kg", "kilo", "kilogram", "kgs"]);
 const GRAM_UNITS = new Set(["g", "gr", "gram", "grm", "grams"]);
 const LENGTH_UNITS = new Set(["cm", "senti", "centi", "sentimeter", "centimeter", "cn"]);
 const MONTHS: Record<string, number> = {
-  jan: 1, januari: 1, feb: 2, februari: 2, pebruari: 2, peb: 2, mar: 3, maret: 3, apr: 4, april: 4, mei: 5,
-  jun: 6, juni: 6, jul: 7, juli: 7, agu: 8, agt: 8, ags: 8, agus: 8, agustus: 8, sep: 9, sept: 9, september: 9,
-  okt: 10, oktober: 10, oct: 10, nov: 11, nop: 11, november: 11, nopember: 11, des: 12, desember: 12, dec: 12,
+  jan: 1,
+  januari: 1,
+  feb: 2,
+  februari: 2,
+  pebruari: 2,
+  peb: 2,
+  mar: 3,
+  maret: 3,
+  apr: 4,
+  april: 4,
+  mei: 5,
+  jun: 6,
+  juni: 6,
+  jul: 7,
+  juli: 7,
+  agu: 8,
+  agt: 8,
+  ags: 8,
+  agus: 8,
+  agustus: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  okt: 10,
+  oktober: 10,
+  oct: 10,
+  nov: 11,
+  nop: 11,
+  november: 11,
+  nopember: 11,
+  des: 12,
+  desember: 12,
+  dec: 12,
 };
 
 const isReportKeyword = (w: string): boolean =>
@@ -88,8 +150,17 @@ const isReportKeyword = (w: string): boolean =>
 
 /** Any word the parser gives a meaning to: such a word is never taken as a child code. */
 const isVocabulary = (w: string): boolean =>
-  isReportKeyword(w) || UKUR.has(w) || BODY.has(w) || LYING.has(w) || STANDING.has(w) || OEDEMA.has(w) || NEGATION.has(w) ||
-  DATE_KW.has(w) || WEIGHT_UNITS.has(w) || GRAM_UNITS.has(w) || LENGTH_UNITS.has(w);
+  isReportKeyword(w) ||
+  UKUR.has(w) ||
+  BODY.has(w) ||
+  LYING.has(w) ||
+  STANDING.has(w) ||
+  OEDEMA.has(w) ||
+  NEGATION.has(w) ||
+  DATE_KW.has(w) ||
+  WEIGHT_UNITS.has(w) ||
+  GRAM_UNITS.has(w) ||
+  LENGTH_UNITS.has(w);
 
 type Token = { kind: "word" | "num" | "date" | "punct"; text: string };
 
@@ -114,14 +185,16 @@ export function parseDecimal(text: string): number {
 }
 
 function normalise(line: string): string {
-  return line
-    .toLowerCase()
-    .normalize("NFKC")
-    // dotted abbreviations: b.b. / t.b / p.b / l.k → bb / tb / pb / lk
-    .replace(/\b([btpl])\s?\.\s?([bk])\b\.?/g, "$1$2")
-    .replace(/\blingkar\s+(kepala|kapala|kpl)\b/g, "lingkarkepala")
-    .replace(/\blingkar\s+lengan(\s+atas)?\b/g, "lingkarlengan")
-    .replace(/[–—]/g, "-");
+  return (
+    line
+      .toLowerCase()
+      .normalize("NFKC")
+      // dotted abbreviations: b.b. / t.b / p.b / l.k → bb / tb / pb / lk
+      .replace(/\b([btpl])\s?\.\s?([bk])\b\.?/g, "$1$2")
+      .replace(/\blingkar\s+(kepala|kapala|kpl)\b/g, "lingkarkepala")
+      .replace(/\blingkar\s+lengan(\s+atas)?\b/g, "lingkarlengan")
+      .replace(/[–—]/g, "-")
+  );
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -148,7 +221,9 @@ function parseDateToken(text: string): MeasuredOn | null {
 
 /** True when a line looks like a measurement report at all (a keyword UKUR or a measurement word). */
 export function looksLikeReport(line: string): boolean {
-  const words = tokenize(normalise(line)).filter((t) => t.kind === "word").map((t) => t.text);
+  const words = tokenize(normalise(line))
+    .filter((t) => t.kind === "word")
+    .map((t) => t.text);
   return words.some((w) => UKUR.has(w) || isReportKeyword(w) || w === "lingkarkepala" || w === "lingkarlengan");
 }
 
@@ -179,13 +254,26 @@ function parseLine(line: string): ParseResult {
   const first = bare(rawWords[0])?.toLowerCase();
   if (lead > 0) {
     const candidate = bare(rawWords[lead]);
-    if (candidate !== undefined && CODE_RE.test(candidate) && !isVocabulary(candidate.toLowerCase()) && !NUMBER_WITH_UNIT.test(candidate) && !KEYWORD_WITH_NUMBER.test(candidate) && !/^\d+[.,]\d+$/.test(candidate)) {
+    if (
+      candidate !== undefined &&
+      CODE_RE.test(candidate) &&
+      !isVocabulary(candidate.toLowerCase()) &&
+      !NUMBER_WITH_UNIT.test(candidate) &&
+      !KEYWORD_WITH_NUMBER.test(candidate) &&
+      !/^\d+[.,]\d+$/.test(candidate)
+    ) {
       childCode = candidate.toUpperCase();
       codeIndex = lead;
     }
   } else if (first !== undefined) {
     const candidate = rawWords[0]?.replace(/[.,!?]+$/, "") ?? "";
-    if (CODE_RE.test(candidate) && /\d/.test(candidate) && /[a-z]/i.test(candidate) && !NUMBER_WITH_UNIT.test(candidate) && !KEYWORD_WITH_NUMBER.test(candidate)) {
+    if (
+      CODE_RE.test(candidate) &&
+      /\d/.test(candidate) &&
+      /[a-z]/i.test(candidate) &&
+      !NUMBER_WITH_UNIT.test(candidate) &&
+      !KEYWORD_WITH_NUMBER.test(candidate)
+    ) {
       childCode = candidate.toUpperCase();
       codeIndex = 0;
     }
@@ -254,7 +342,13 @@ function parseLine(line: string): ParseResult {
       if (seen.has(field)) return fail("duplicate-field", field, numTok.text);
       seen.add(field);
       if (field === "weight") {
-        const grams = thousands ? Number(numTok.text.replace(".", "")) : unit !== undefined && GRAM_UNITS.has(unit) ? value : value >= 100 ? value : null;
+        const grams = thousands
+          ? Number(numTok.text.replace(".", ""))
+          : unit !== undefined && GRAM_UNITS.has(unit)
+            ? value
+            : value >= 100
+              ? value
+              : null;
         if (grams !== null) {
           report.weightGrams = grams;
           report.flags.push("weight-in-grams");
@@ -327,7 +421,13 @@ function parseLine(line: string): ParseResult {
   }
 
   if (!childCode) return fail("missing-child-code", "child");
-  if (report.weightKg === undefined && report.weightGrams === undefined && report.lengthCm === undefined && report.muacCm === undefined && report.headCm === undefined) {
+  if (
+    report.weightKg === undefined &&
+    report.weightGrams === undefined &&
+    report.lengthCm === undefined &&
+    report.muacCm === undefined &&
+    report.headCm === undefined
+  ) {
     return fail("missing-measurement");
   }
   return report;

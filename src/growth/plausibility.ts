@@ -63,7 +63,11 @@ export function bareWeightReading(typed: number, sex: Sex, ageDays: number | nul
   const grams = { kg: typed / 1000, reading: "grams" as const };
   if (ageDays === null || ageDays < 0) return grams;
   let best: { kg: number; reading: "grams" | "decimal"; z: number } | null = null;
-  for (const [divisor, reading] of [[1000, "grams"], [100, "decimal"], [10, "decimal"]] as const) {
+  for (const [divisor, reading] of [
+    [1000, "grams"],
+    [100, "decimal"],
+    [10, "decimal"],
+  ] as const) {
     const kg = typed / divisor;
     const z = computeZScores({ sex, ageDays, weightKg: kg }).z.zwei;
     if (z === null) continue;
@@ -126,18 +130,24 @@ export function checkPlausibility(assessment: GrowthAssessment, ctx: Plausibilit
     if (previous.some((p) => dayNumber(p.date) === day)) warnings.push({ code: "same-day-duplicate", vars: { date: ctx.measuredOn } });
 
     // Compare with the latest earlier measurement that has the value.
-    const earlier = previous
-      .filter((p) => dayNumber(p.date) < day)
-      .sort((a, b) => dayNumber(b.date) - dayNumber(a.date));
+    const earlier = previous.filter((p) => dayNumber(p.date) < day).sort((a, b) => dayNumber(b.date) - dayNumber(a.date));
     const lastLength = earlier.find((p) => p.clenhei !== undefined);
     if (lastLength?.clenhei !== undefined && assessment.clenhei !== null) {
       const drop = lastLength.clenhei - assessment.clenhei;
       if (drop > MAX_LENGTH_DECREASE_CM) {
-        warnings.push({ code: "length-decreased", vars: { previous: round1(lastLength.clenhei), now: round1(assessment.clenhei), date: lastLength.date } });
+        warnings.push({
+          code: "length-decreased",
+          vars: { previous: round1(lastLength.clenhei), now: round1(assessment.clenhei), date: lastLength.date },
+        });
       }
     }
     const lastWeight = earlier.find((p) => p.weightKg !== undefined && p.weightKg > 0);
-    if (lastWeight?.weightKg !== undefined && ctx.weightKg !== undefined && ctx.weightKg > 0 && day - dayNumber(lastWeight.date) <= WEIGHT_JUMP_WINDOW_DAYS) {
+    if (
+      lastWeight?.weightKg !== undefined &&
+      ctx.weightKg !== undefined &&
+      ctx.weightKg > 0 &&
+      day - dayNumber(lastWeight.date) <= WEIGHT_JUMP_WINDOW_DAYS
+    ) {
       const change = Math.abs(ctx.weightKg - lastWeight.weightKg) / lastWeight.weightKg;
       if (change > MAX_WEIGHT_CHANGE_FRACTION) {
         warnings.push({ code: "weight-jump", vars: { previous: lastWeight.weightKg, now: ctx.weightKg, date: lastWeight.date } });

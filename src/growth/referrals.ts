@@ -26,10 +26,14 @@ const RULES_KEY = "referral_rules";
  * The weighing referral rules in force: the Pokja's setting (admin API) when there is one, else the
  * configured default (GROWTH_REFERRAL_RULES). Read per report, so a change applies at once.
  */
-export async function referralRulesOf(db: DbOrTx, fallback: readonly ReferralRule[]): Promise<{ rules: readonly ReferralRule[]; setting: typeof growthSettings.$inferSelect | null }> {
+export async function referralRulesOf(
+  db: DbOrTx,
+  fallback: readonly ReferralRule[],
+): Promise<{ rules: readonly ReferralRule[]; setting: typeof growthSettings.$inferSelect | null }> {
   const [row] = await db.select().from(growthSettings).where(eq(growthSettings.key, RULES_KEY));
   const value = row?.value;
-  if (Array.isArray(value) && value.every((r) => (REFERRAL_RULES as readonly unknown[]).includes(r))) return { rules: value as ReferralRule[], setting: row ?? null };
+  if (Array.isArray(value) && value.every((r) => (REFERRAL_RULES as readonly unknown[]).includes(r)))
+    return { rules: value as ReferralRule[], setting: row ?? null };
   return { rules: fallback, setting: null };
 }
 
@@ -55,17 +59,28 @@ export async function puskesmasForDesa(db: DbOrTx, desaCode: string | null): Pro
   return row ?? null;
 }
 
-
 /** Who the referral is about, as staff need it to find the person. */
 async function subjectText(db: DbOrTx, i18n: I18n, lang: Lang, ref: Referral): Promise<string> {
   if (ref.childId) {
     const [c] = await db
-      .select({ name: children.name, code: children.code, birthDate: children.birthDate, motherName: children.motherName, posyandu: posyandu.name })
+      .select({
+        name: children.name,
+        code: children.code,
+        birthDate: children.birthDate,
+        motherName: children.motherName,
+        posyandu: posyandu.name,
+      })
       .from(children)
       .leftJoin(posyandu, eq(posyandu.id, children.posyanduId))
       .where(eq(children.id, ref.childId));
     if (!c) return "-";
-    return i18n.t(lang, "growth:referral.subject_child", { name: c.name, code: c.code, birthDate: c.birthDate, mother: c.motherName ?? "-", posyandu: c.posyandu ?? "-" });
+    return i18n.t(lang, "growth:referral.subject_child", {
+      name: c.name,
+      code: c.code,
+      birthDate: c.birthDate,
+      mother: c.motherName ?? "-",
+      posyandu: c.posyandu ?? "-",
+    });
   }
   if (ref.pregnancyId) {
     const [p] = await db
@@ -89,7 +104,14 @@ export type NotifyKind = "new" | "update" | "reminder";
  * Queues the referral (new, updated with new reasons, or its reminder) to every chat of the
  * puskesmas and the bidan of the desa; exactly once per key. An urgent referral says so first.
  */
-export async function notifyPuskesmas(db: DbOrTx, i18n: I18n, ref: Referral, now: Date, kind: NotifyKind, added: readonly ReferralReason[] = []): Promise<number> {
+export async function notifyPuskesmas(
+  db: DbOrTx,
+  i18n: I18n,
+  ref: Referral,
+  now: Date,
+  kind: NotifyKind,
+  added: readonly ReferralReason[] = [],
+): Promise<number> {
   if (!ref.puskesmasId) return 0;
   // The puskesmas and the bidan of the desa follow referrals up (the Pokja when nobody is linked there).
   const chats = await staffChatsForDesa(db, ref.desaCode);
@@ -108,7 +130,16 @@ export async function notifyPuskesmas(db: DbOrTx, i18n: I18n, ref: Referral, now
     lines.push(i18n.t(chat.lang, `growth:referral.${kind === "new" ? "notify" : kind}`, vars));
     const ids = await enqueue(
       db,
-      [{ contactId: chat.contactId, channel: chat.channel, address: chat.address, kind: "referral", message: { text: lines.join("\n") }, dedupeKey: `${key}:${chat.contactId}` }],
+      [
+        {
+          contactId: chat.contactId,
+          channel: chat.channel,
+          address: chat.address,
+          kind: "referral",
+          message: { text: lines.join("\n") },
+          dedupeKey: `${key}:${chat.contactId}`,
+        },
+      ],
       now,
     );
     queued += ids.length;
@@ -142,16 +173,29 @@ export interface ReferralResult {
  * and the puskesmas and bidan are told again what changed.
  */
 export async function createReferral(db: DbOrTx, i18n: I18n, input: NewReferral, now: Date): Promise<ReferralResult> {
-  const who = input.childId ? eq(referrals.childId, input.childId) : eq(referrals.pregnancyId, input.pregnancyId ?? "00000000-0000-0000-0000-000000000000");
+  const who = input.childId
+    ? eq(referrals.childId, input.childId)
+    : eq(referrals.pregnancyId, input.pregnancyId ?? "00000000-0000-0000-0000-000000000000");
   const unit = await puskesmasForDesa(db, input.desaCode);
-  const [open] = await db.select().from(referrals).where(and(who, ne(referrals.status, "closed"))).orderBy(desc(referrals.createdAt)).limit(1).for("update");
+  const [open] = await db
+    .select()
+    .from(referrals)
+    .where(and(who, ne(referrals.status, "closed")))
+    .orderBy(desc(referrals.createdAt))
+    .limit(1)
+    .for("update");
   const priority = referralPriority(input.reasons);
   if (open) {
     const added = input.reasons.filter((r) => !open.reasons.includes(r));
     if (added.length === 0) return { referral: open, created: false, added, puskesmasName: unit?.name ?? null, notified: 0 };
     const [updated] = await db
       .update(referrals)
-      .set({ reasons: [...open.reasons, ...added], priority: open.priority === "urgent" ? "urgent" : priority, updatedAt: now, measurementId: input.measurementId ?? open.measurementId })
+      .set({
+        reasons: [...open.reasons, ...added],
+        priority: open.priority === "urgent" ? "urgent" : priority,
+        updatedAt: now,
+        measurementId: input.measurementId ?? open.measurementId,
+      })
       .where(eq(referrals.id, open.id))
       .returning();
     if (!updated) throw new Error("updating a referral");
@@ -180,7 +224,12 @@ export async function createReferral(db: DbOrTx, i18n: I18n, input: NewReferral,
 
 /** The referral of a child not yet closed, if any (advice for a weight-only re-measure). */
 export async function openReferralOfChild(db: DbOrTx, childId: string): Promise<Referral | undefined> {
-  const [row] = await db.select().from(referrals).where(and(eq(referrals.childId, childId), ne(referrals.status, "closed"))).orderBy(desc(referrals.createdAt)).limit(1);
+  const [row] = await db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.childId, childId), ne(referrals.status, "closed")))
+    .orderBy(desc(referrals.createdAt))
+    .limit(1);
   return row;
 }
 
@@ -215,16 +264,30 @@ export async function listReferrals(
 export type ReferralChange = { ok: true; referral: Referral } | { ok: false; reason: "not_found" | "closed" };
 
 async function referralForChange(db: DbOrTx, principal: ScopePrincipal, id: string): Promise<Referral | undefined> {
-  const [row] = await db.select().from(referrals).where(and(eq(referrals.id, id), referralsInScope(principal))).for("update");
+  const [row] = await db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.id, id), referralsInScope(principal)))
+    .for("update");
   return row;
 }
 
-export async function acknowledgeReferral(db: DbOrTx, principal: ScopePrincipal, id: string, accountId: string | null, now: Date): Promise<ReferralChange> {
+export async function acknowledgeReferral(
+  db: DbOrTx,
+  principal: ScopePrincipal,
+  id: string,
+  accountId: string | null,
+  now: Date,
+): Promise<ReferralChange> {
   const row = await referralForChange(db, principal, id);
   if (!row) return { ok: false, reason: "not_found" };
   if (row.status === "closed") return { ok: false, reason: "closed" };
   if (row.status === "acknowledged") return { ok: true, referral: row };
-  const [after] = await db.update(referrals).set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: accountId }).where(eq(referrals.id, id)).returning();
+  const [after] = await db
+    .update(referrals)
+    .set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: accountId })
+    .where(eq(referrals.id, id))
+    .returning();
   return { ok: true, referral: after as Referral };
 }
 
@@ -232,7 +295,14 @@ export async function acknowledgeReferral(db: DbOrTx, principal: ScopePrincipal,
  * Records what happened. "datang" (the person came) keeps the referral followed (acknowledged);
  * "ditangani" (treated) and "sembuh-membaik" (recovered/improving) close it.
  */
-export async function recordReferralOutcome(db: DbOrTx, principal: ScopePrincipal, id: string, outcome: ReferralOutcome, accountId: string | null, now: Date): Promise<ReferralChange> {
+export async function recordReferralOutcome(
+  db: DbOrTx,
+  principal: ScopePrincipal,
+  id: string,
+  outcome: ReferralOutcome,
+  accountId: string | null,
+  now: Date,
+): Promise<ReferralChange> {
   const row = await referralForChange(db, principal, id);
   if (!row) return { ok: false, reason: "not_found" };
   if (row.status === "closed") return { ok: false, reason: "closed" };
@@ -260,7 +330,14 @@ export async function remindOpenReferrals(rt: Pick<Runtime, "db" | "i18n" | "clo
     const rows = await tx
       .select()
       .from(referrals)
-      .where(and(inArray(referrals.status, ["open", "acknowledged"]), isNull(referrals.outcome), isNull(referrals.remindedAt), lte(referrals.createdAt, due)))
+      .where(
+        and(
+          inArray(referrals.status, ["open", "acknowledged"]),
+          isNull(referrals.outcome),
+          isNull(referrals.remindedAt),
+          lte(referrals.createdAt, due),
+        ),
+      )
       .orderBy(asc(referrals.createdAt))
       .limit(500)
       .for("update", { skipLocked: true });

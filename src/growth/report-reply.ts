@@ -20,13 +20,28 @@ const INDEX_ROWS = [
 ] as const;
 
 /** The answer to the kader for one stored (or about to be stored) report. */
-export function renderAssessment(t: T, child: Pick<Child, "name" | "code" | "birthDate">, ev: Evaluation, stored: Pick<Stored, "referral" | "referralCreated" | "referralAdded" | "puskesmasName"> | null): string {
+export function renderAssessment(
+  t: T,
+  child: Pick<Child, "name" | "code" | "birthDate">,
+  ev: Evaluation,
+  stored: Pick<Stored, "referral" | "referralCreated" | "referralAdded" | "puskesmasName"> | null,
+): string {
   const { values: v, assessment: a, weighing: w } = ev;
   const lines: string[] = [];
-  lines.push(t("growth:reply.head", { name: child.name, code: child.code, age: ageText(t, child.birthDate, v.measuredOn), date: formatDate(v.measuredOn) }));
+  lines.push(
+    t("growth:reply.head", {
+      name: child.name,
+      code: child.code,
+      age: ageText(t, child.birthDate, v.measuredOn),
+      date: formatDate(v.measuredOn),
+    }),
+  );
   const measured: string[] = [];
   if (v.weightKg !== undefined) measured.push(`BB ${formatNumber(v.weightKg, 1)} kg`);
-  if (v.lengthCm !== undefined) measured.push(`${v.position === "standing" ? "TB" : "PB"} ${formatNumber(v.lengthCm, 1)} cm (${t(`growth:reply.position.${v.position ?? "lying"}`)})`);
+  if (v.lengthCm !== undefined)
+    measured.push(
+      `${v.position === "standing" ? "TB" : "PB"} ${formatNumber(v.lengthCm, 1)} cm (${t(`growth:reply.position.${v.position ?? "lying"}`)})`,
+    );
   if (v.muacCm !== undefined) measured.push(`LILA ${formatNumber(v.muacCm, 1)} cm`);
   if (v.headCm !== undefined) measured.push(`LK ${formatNumber(v.headCm, 1)} cm`);
   if (v.oedema) measured.push(t("growth:reply.oedema"));
@@ -48,12 +63,21 @@ export function renderAssessment(t: T, child: Pick<Child, "name" | "code" | "bir
   const reasonList = (reasons: readonly string[]) => reasons.map((r) => t(`growth:reason.${r}`)).join(", ");
   if (ev.reasons.length > 0) {
     const urgent = ev.advice === "refer-urgent";
-    lines.push(t(urgent ? "growth:reply.refer_urgent" : "growth:reply.refer", { puskesmas: stored?.puskesmasName ?? t("growth:reply.puskesmas_unknown"), reasons: reasonList(ev.reasons) }));
+    lines.push(
+      t(urgent ? "growth:reply.refer_urgent" : "growth:reply.refer", {
+        puskesmas: stored?.puskesmasName ?? t("growth:reply.puskesmas_unknown"),
+        reasons: reasonList(ev.reasons),
+      }),
+    );
     if (urgent) lines.push(t("growth:danger_signs"));
     const r = stored?.referral;
     if (r) {
-      if (stored.referralCreated) lines.push(t(urgent ? "growth:reply.referral_created_urgent" : "growth:reply.referral_created", { number: r.number }));
-      else if (stored.referralAdded.length > 0) lines.push(t("growth:reply.referral_updated", { number: r.number, added: reasonList(stored.referralAdded), reasons: reasonList(r.reasons) }));
+      if (stored.referralCreated)
+        lines.push(t(urgent ? "growth:reply.referral_created_urgent" : "growth:reply.referral_created", { number: r.number }));
+      else if (stored.referralAdded.length > 0)
+        lines.push(
+          t("growth:reply.referral_updated", { number: r.number, added: reasonList(stored.referralAdded), reasons: reasonList(r.reasons) }),
+        );
       else lines.push(t("growth:reply.referral_open", { number: r.number }));
     }
   } else {

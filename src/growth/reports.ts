@@ -48,7 +48,10 @@ export function reportValues(child: Pick<Child, "id" | "birthDate" | "sex">, rep
   const v: ReportValues = { childId: child.id, measuredOn };
   if (report.weightKg !== undefined) v.weightKg = report.weightKg;
   const ageDays = ageInDays(child.birthDate, measuredOn);
-  const reading = report.weightGrams !== undefined && report.weightBare ? bareWeightReading(report.weightGrams, child.sex, Number.isFinite(ageDays) ? ageDays : null) : null;
+  const reading =
+    report.weightGrams !== undefined && report.weightBare
+      ? bareWeightReading(report.weightGrams, child.sex, Number.isFinite(ageDays) ? ageDays : null)
+      : null;
   if (reading?.reading === "decimal" && report.weightGrams !== undefined) {
     v.weightTyped = report.weightGrams;
     v.weightKg = reading.kg;
@@ -106,7 +109,13 @@ function assessValues(child: Pick<Child, "sex" | "birthDate">, v: Omit<ReportVal
 }
 
 /** Assesses a report against the child's stored history; nothing is written. */
-export async function evaluateReport(db: DbOrTx, child: Child, values: ReportValues, today: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluateReport(
+  db: DbOrTx,
+  child: Child,
+  values: ReportValues,
+  today: string,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
   const assessment = assessValues(child, values);
   const past = await history(db, child.id);
   const warnings = checkPlausibility(assessment, {
@@ -122,11 +131,16 @@ export async function evaluateReport(db: DbOrTx, child: Child, values: ReportVal
   if (values.weightKg !== undefined && assessment.ageDays !== null && !assessment.ageProblem) {
     // Tag the new weighing so it can be found again after sorting (a late entry may land mid-history).
     const mine = { date: values.measuredOn, weightKg: values.weightKg, mine: true };
-    const weighings = [...past.filter((p) => p.weightKg !== null).map((p) => ({ date: p.measuredOn, weightKg: p.weightKg as number, mine: false })), mine];
+    const weighings = [
+      ...past.filter((p) => p.weightKg !== null).map((p) => ({ date: p.measuredOn, weightKg: p.weightKg as number, mine: false })),
+      mine,
+    ];
     const all = weightGainStatus({ sex: child.sex, birthDate: child.birthDate }, weighings) as (WeighingAssessment & { mine?: boolean })[];
     weighing = all.find((w) => w.mine) ?? null;
   }
-  const reasons = assessment.ageProblem ? [] : referralReasons(assessment, { oedema: values.oedema === true, weighing, muacCm: values.muacCm, rules: options.rules });
+  const reasons = assessment.ageProblem
+    ? []
+    : referralReasons(assessment, { oedema: values.oedema === true, weighing, muacCm: values.muacCm, rules: options.rules });
   // A weight-only re-measure still describes a child whose recent length was short.
   let latestLength: Evaluation["latestLength"] = null;
   if (values.lengthCm === undefined) {
@@ -138,7 +152,10 @@ export async function evaluateReport(db: DbOrTx, child: Child, values: ReportVal
   }
   const open = await openReferralOfChild(db, child.id);
   const openReferral = open ? { number: open.number, reasons: open.reasons, priority: open.priority } : null;
-  const advice = adviceFor(assessment, reasons, weighing?.code ?? null, { openReferral: openReferral !== null, latestTbu: latestLength?.tbu ?? null });
+  const advice = adviceFor(assessment, reasons, weighing?.code ?? null, {
+    openReferral: openReferral !== null,
+    latestTbu: latestLength?.tbu ?? null,
+  });
   return { values, assessment, weighing, warnings, reasons, advice, openReferral, latestLength };
 }
 
@@ -208,13 +225,19 @@ export async function restampWeighings(db: DbOrTx, childId: string): Promise<num
   const [child] = await db.select({ sex: children.sex, birthDate: children.birthDate }).from(children).where(eq(children.id, childId));
   if (!child) return 0;
   const rows = (await history(db, childId)).filter((m) => m.weightKg !== null && m.ageDays !== null);
-  const assessed = weightGainStatus(child, rows.map((m) => ({ date: m.measuredOn, weightKg: m.weightKg as number, id: m.id }))) as (WeighingAssessment & { id: string })[];
+  const assessed = weightGainStatus(
+    child,
+    rows.map((m) => ({ date: m.measuredOn, weightKg: m.weightKg as number, id: m.id })),
+  ) as (WeighingAssessment & { id: string })[];
   const stored = new Map(rows.map((m) => [m.id, m]));
   let changed = 0;
   for (const w of assessed) {
     const m = stored.get(w.id);
     if (!m || (m.growthCode === w.code && m.twoT === w.twoT && m.gainG === w.gainG && m.kbmG === w.kbmG && m.bgm === w.bgm)) continue;
-    await db.update(measurements).set({ growthCode: w.code, twoT: w.twoT, gainG: w.gainG, kbmG: w.kbmG, bgm: w.bgm }).where(eq(measurements.id, w.id));
+    await db
+      .update(measurements)
+      .set({ growthCode: w.code, twoT: w.twoT, gainG: w.gainG, kbmG: w.kbmG, bgm: w.bgm })
+      .where(eq(measurements.id, w.id));
     changed++;
   }
   return changed;
@@ -268,7 +291,14 @@ export async function storeReport(db: DbOrTx, i18n: I18n, child: Child, ev: Eval
     const r = await createReferral(
       db,
       i18n,
-      { childId: child.id, measurementId: measurement.id, desaCode: child.desaCode, posyanduId: child.posyanduId, reasons: ev.reasons, createdByContactId: o.sentByContactId },
+      {
+        childId: child.id,
+        measurementId: measurement.id,
+        desaCode: child.desaCode,
+        posyanduId: child.posyanduId,
+        reasons: ev.reasons,
+        createdByContactId: o.sentByContactId,
+      },
       o.now,
     );
     referral = r.referral;
@@ -286,7 +316,11 @@ export async function storeReport(db: DbOrTx, i18n: I18n, child: Child, ev: Eval
  */
 export async function linkParentByPhone(db: DbOrTx, child: Child): Promise<Child> {
   if (child.parentContactId || !child.parentPhone) return child;
-  const [channel] = await db.select({ contactId: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.phone, child.parentPhone)).limit(1);
+  const [channel] = await db
+    .select({ contactId: contactChannels.contactId })
+    .from(contactChannels)
+    .where(eq(contactChannels.phone, child.parentPhone))
+    .limit(1);
   if (!channel) return child;
   const [row] = await db.update(children).set({ parentContactId: channel.contactId }).where(eq(children.id, child.id)).returning();
   return row ?? child;
@@ -311,7 +345,16 @@ export async function notifyParent(db: DbOrTx, i18n: I18n, child: Child, ev: Eva
   if (ev.advice === "refer-urgent") lines.push(t("growth:danger_signs"));
   const ids = await enqueue(
     db,
-    [{ contactId: parent.id, channel: channel.channel, address: channel.address, kind: "growth", message: { text: lines.join("\n") }, dedupeKey: `growth:parent:${m.id}` }],
+    [
+      {
+        contactId: parent.id,
+        channel: channel.channel,
+        address: channel.address,
+        kind: "growth",
+        message: { text: lines.join("\n") },
+        dedupeKey: `growth:parent:${m.id}`,
+      },
+    ],
     now,
   );
   return ids.length > 0;
@@ -322,14 +365,24 @@ export async function lastUndoableReport(db: DbOrTx, kaderContactId: string, now
   const [row] = await db
     .select()
     .from(measurements)
-    .where(and(eq(measurements.sentByContactId, kaderContactId), isNull(measurements.cancelledAt), gt(measurements.createdAt, new Date(now.getTime() - UNDO_WINDOW_MS))))
+    .where(
+      and(
+        eq(measurements.sentByContactId, kaderContactId),
+        isNull(measurements.cancelledAt),
+        gt(measurements.createdAt, new Date(now.getTime() - UNDO_WINDOW_MS)),
+      ),
+    )
     .orderBy(desc(measurements.createdAt))
     .limit(1);
   return row;
 }
 
 export async function cancelMeasurement(db: DbOrTx, id: string, now: Date): Promise<void> {
-  const [row] = await db.update(measurements).set({ cancelledAt: now }).where(eq(measurements.id, id)).returning({ childId: measurements.childId });
+  const [row] = await db
+    .update(measurements)
+    .set({ cancelledAt: now })
+    .where(eq(measurements.id, id))
+    .returning({ childId: measurements.childId });
   if (row) await restampWeighings(db, row.childId);
 }
 

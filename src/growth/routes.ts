@@ -12,7 +12,15 @@ import { idParams, pageOf } from "../platform/http/validation.js";
 import { assessRow, OUTPUT_COLUMNS } from "./batch.js";
 import { REFERRAL_OUTCOMES, type ReferralOutcome } from "./growth.sql.js";
 import { REFERRAL_RULES, type ReferralRule } from "./referral-rules.js";
-import { acknowledgeReferral, listReferrals, recordReferralOutcome, referralRulesOf, setReferralRules, type Referral, type ReferralChange } from "./referrals.js";
+import {
+  acknowledgeReferral,
+  listReferrals,
+  recordReferralOutcome,
+  referralRulesOf,
+  setReferralRules,
+  type Referral,
+  type ReferralChange,
+} from "./referrals.js";
 
 /** Rows per assess call: enough for a posyandu month, small enough to answer at once. */
 export const MAX_ASSESS_ROWS = 1000;
@@ -86,7 +94,8 @@ export const growthRoutes =
       {
         schema: {
           tags: ["growth"],
-          summary: "WHO Anthro 1.1.0 z-scores and flags and Permenkes 2/2020 statuses (code and label) for one or many measurements (the zscore CLI's columns)",
+          summary:
+            "WHO Anthro 1.1.0 z-scores and flags and Permenkes 2/2020 statuses (code and label) for one or many measurements (the zscore CLI's columns)",
           description:
             "A status is blank where the input is invalid (then nothing is computed) or WHO flags the z-score as implausible; `error` says why (e.g. bad-age, who-flag-zwfl, standing-under-9-months, too-old). With oedema BB/TB is gizi buruk (edema).",
           body: {
@@ -150,7 +159,14 @@ export const growthRoutes =
         const now = rt.clock.now();
         const referral = await rt.db.transaction(async (tx) => {
           const r = changed(await acknowledgeReferral(tx, principalOf(staff), request.params.id, staff.id, now));
-          await recordAudit(tx, { actor: actorOf(staff), action: "referral.acknowledge", entity: "referral", entityId: r.id, after: { status: r.status }, at: now });
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "referral.acknowledge",
+            entity: "referral",
+            entityId: r.id,
+            after: { status: r.status },
+            at: now,
+          });
           return r;
         });
         return { referral: referralView(referral) };
@@ -164,7 +180,12 @@ export const growthRoutes =
           tags: ["growth"],
           summary: "Record a referral's outcome: datang keeps it followed; ditangani and sembuh-membaik close it",
           params: idParams,
-          body: { type: "object", additionalProperties: false, required: ["outcome"], properties: { outcome: { type: "string", enum: [...REFERRAL_OUTCOMES] } } },
+          body: {
+            type: "object",
+            additionalProperties: false,
+            required: ["outcome"],
+            properties: { outcome: { type: "string", enum: [...REFERRAL_OUTCOMES] } },
+          },
         },
       },
       async (request) => {
@@ -172,7 +193,14 @@ export const growthRoutes =
         const now = rt.clock.now();
         const referral = await rt.db.transaction(async (tx) => {
           const r = changed(await recordReferralOutcome(tx, principalOf(staff), request.params.id, request.body.outcome, staff.id, now));
-          await recordAudit(tx, { actor: actorOf(staff), action: "referral.outcome", entity: "referral", entityId: r.id, after: { status: r.status, outcome: r.outcome }, at: now });
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "referral.outcome",
+            entity: "referral",
+            entityId: r.id,
+            after: { status: r.status, outcome: r.outcome },
+            at: now,
+          });
           return r;
         });
         return { referral: referralView(referral) };
@@ -187,7 +215,13 @@ export const growthRoutes =
 
     app.get(
       "/api/v1/growth/referral-rules",
-      { schema: { tags: ["growth"], summary: "Weighing results that refer a child (Buku KIA 2023: T, BGM, above the orange line); the Pokja's setting or the configured default" } },
+      {
+        schema: {
+          tags: ["growth"],
+          summary:
+            "Weighing results that refer a child (Buku KIA 2023: T, BGM, above the orange line); the Pokja's setting or the configured default",
+        },
+      },
       async (request) => {
         requireStaff(request);
         return rulesView(await referralRulesOf(rt.db, rt.config.GROWTH_REFERRAL_RULES));
@@ -204,7 +238,14 @@ export const growthRoutes =
             type: "object",
             additionalProperties: false,
             required: ["rules"],
-            properties: { rules: { type: "array", maxItems: REFERRAL_RULES.length, uniqueItems: true, items: { type: "string", enum: [...REFERRAL_RULES] } } },
+            properties: {
+              rules: {
+                type: "array",
+                maxItems: REFERRAL_RULES.length,
+                uniqueItems: true,
+                items: { type: "string", enum: [...REFERRAL_RULES] },
+              },
+            },
           },
         },
       },
@@ -213,7 +254,15 @@ export const growthRoutes =
         const now = rt.clock.now();
         await rt.db.transaction(async (tx) => {
           const { before, after } = await setReferralRules(tx, request.body.rules, staff.id, now);
-          await recordAudit(tx, { actor: actorOf(staff), action: "growth_setting.update", entity: "growth_setting", entityId: after.key, before: auditSnapshot(before), after: auditSnapshot(after), at: now });
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "growth_setting.update",
+            entity: "growth_setting",
+            entityId: after.key,
+            before: auditSnapshot(before),
+            after: auditSnapshot(after),
+            at: now,
+          });
         });
         return rulesView(await referralRulesOf(rt.db, rt.config.GROWTH_REFERRAL_RULES));
       },

@@ -19,7 +19,7 @@ export function localDate(now: Date, timeZone: string): string {
 
 function iso(year: number, month: number, day: number): string | null {
   const d = DateTime.utc(year, month, day);
-  return d.isValid && d.day === day && d.month === month ? (d.toISODate()) : null;
+  return d.isValid && d.day === day && d.month === month ? d.toISODate() : null;
 }
 
 /**
@@ -107,7 +107,12 @@ export function referralPriority(reasons: readonly ReferralReason[]): ReferralPr
  */
 export function referralReasons(
   a: Pick<GrowthAssessment, "status"> & { ageDays?: number | null },
-  extra: { oedema?: boolean; weighing?: Pick<WeighingAssessment, "code" | "twoT" | "bgm"> | null; muacCm?: number; rules?: readonly ReferralRule[] },
+  extra: {
+    oedema?: boolean;
+    weighing?: Pick<WeighingAssessment, "code" | "twoT" | "bgm"> | null;
+    muacCm?: number;
+    rules?: readonly ReferralRule[];
+  },
 ): ReferralReason[] {
   const rules = extra.rules ?? DEFAULT_REFERRAL_RULES;
   const reasons: ReferralReason[] = [];
@@ -127,15 +132,7 @@ export function referralReasons(
 }
 
 export type AdviceCode =
-  | "refer-urgent"
-  | "refer"
-  | "referral-open"
-  | "stunted"
-  | "not-gaining"
-  | "underweight"
-  | "overweight"
-  | "measure-length"
-  | "good";
+  "refer-urgent" | "refer" | "referral-open" | "stunted" | "not-gaining" | "underweight" | "overweight" | "measure-length" | "good";
 
 /** What else is known about the child when this measurement is weighed alone. */
 export interface AdviceContext {
@@ -151,7 +148,12 @@ export interface AdviceContext {
  * a tall one (Permenkes 2/2020 says BB/U > +1 is to be confirmed with BB/PB–BB/TB), so it asks for
  * a length instead.
  */
-export function adviceFor(a: Pick<GrowthAssessment, "status">, reasons: readonly ReferralReason[], code: string | null, context: AdviceContext = {}): AdviceCode {
+export function adviceFor(
+  a: Pick<GrowthAssessment, "status">,
+  reasons: readonly ReferralReason[],
+  code: string | null,
+  context: AdviceContext = {},
+): AdviceCode {
   if (referralPriority(reasons) === "urgent") return "refer-urgent";
   if (reasons.length > 0) return "refer";
   if (context.openReferral) return "referral-open";

@@ -150,7 +150,11 @@ export function isStandingUnder9Months(ageDays: number | null, position: Positio
  * A child under 9 months "measured standing" is not corrected (WHO Anthro sets the position to
  * unknown and flags it).
  */
-export function correctLengthHeight(ageDays: number | null, lengthCm: number, position: Position | undefined): { clenhei: number; positionUsed: Position | null } {
+export function correctLengthHeight(
+  ageDays: number | null,
+  lengthCm: number,
+  position: Position | undefined,
+): { clenhei: number; positionUsed: Position | null } {
   const used = isStandingUnder9Months(ageDays, position) ? null : (position ?? null);
   const days = ageDays === null || ageDays < 0 ? null : roundHalfUp(ageDays);
   if (days === null || used === null) return { clenhei: lengthCm, positionUsed: used };
@@ -249,7 +253,10 @@ export function computeZScores(input: ZScoreInput): ZScoreResult {
   const zhc = zAtAge("hcfa", sex, scored, positive(input.headCm) ? input.headCm : null, false);
   const zac = zAtAge("acfa", sex, scored, positive(input.muacCm) ? input.muacCm : null, true);
   // Without age WHO Anthro still gives weight-for-length/height; a negative age is an input error.
-  const zwfl = !oedema && !negativeAge && underFive && clenhei !== null && positive(weightKg) ? zWeightForLength(sex, days, positionUsed, clenhei, weightKg) : null;
+  const zwfl =
+    !oedema && !negativeAge && underFive && clenhei !== null && positive(weightKg)
+      ? zWeightForLength(sex, days, positionUsed, clenhei, weightKg)
+      : null;
 
   return {
     ageDays: days,

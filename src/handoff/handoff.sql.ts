@@ -22,7 +22,9 @@ export const handoffQuestions = pgTable(
     lang: text("lang", { enum: ["id", "bjn"] }).notNull(),
     desaCode: text("desa_code").references(() => areas.code),
     question: text("question").notNull(),
-    status: text("status", { enum: ["open", "claimed", "answered"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "claimed", "answered"] })
+      .notNull()
+      .default("open"),
     claimedBy: uuid("claimed_by").references(() => staffAccounts.id),
     claimedAt: timestamp("claimed_at", { withTimezone: true }),
     answer: text("answer"),

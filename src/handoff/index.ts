@@ -75,7 +75,10 @@ export async function listQuestions(
 /** One question, if it is in the principal's area. */
 export async function findQuestion(db: DbOrTx, principal: ScopePrincipal, by: { id: string } | { number: number }) {
   const key = "id" in by ? eq(handoffQuestions.id, by.id) : eq(handoffQuestions.number, by.number);
-  const [row] = await db.select().from(handoffQuestions).where(and(key, scoped(principal)));
+  const [row] = await db
+    .select()
+    .from(handoffQuestions)
+    .where(and(key, scoped(principal)));
   return row;
 }
 

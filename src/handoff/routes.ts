@@ -60,7 +60,14 @@ export const handoffRoutes =
 
     app.get<{ Params: { id: string } }>(
       "/api/v1/handoff-questions/:id",
-      { schema: { tags: ["handoff"], summary: "One question", params: idParams, response: { 200: questionSchema, 403: errorSchema, 404: errorSchema } } },
+      {
+        schema: {
+          tags: ["handoff"],
+          summary: "One question",
+          params: idParams,
+          response: { 200: questionSchema, 403: errorSchema, 404: errorSchema },
+        },
+      },
       async (request) => {
         const staff = requireRole(request, ...ANSWERERS);
         const row = await findQuestion(rt.db, principalOf(staff), { id: request.params.id });
@@ -71,7 +78,14 @@ export const handoffRoutes =
 
     app.post<{ Params: { id: string } }>(
       "/api/v1/handoff-questions/:id/claim",
-      { schema: { tags: ["handoff"], summary: "Take a question so colleagues know it is being handled", params: idParams, response: { 200: questionSchema, 403: errorSchema, 404: errorSchema } } },
+      {
+        schema: {
+          tags: ["handoff"],
+          summary: "Take a question so colleagues know it is being handled",
+          params: idParams,
+          response: { 200: questionSchema, 403: errorSchema, 404: errorSchema },
+        },
+      },
       async (request) => {
         const staff = requireRole(request, ...ANSWERERS);
         const row = await rt.db.transaction((tx) => claimQuestion(tx, staff, request.params.id, rt.clock.now()));

@@ -36,7 +36,12 @@ export interface Paging {
   offset: number;
 }
 
-const puskesmasRecord = (p: PuskesmasRow, desa: string[]): PuskesmasRecord => ({ id: p.id, name: p.name, desaCodes: desa, createdAt: p.createdAt.toISOString() });
+const puskesmasRecord = (p: PuskesmasRow, desa: string[]): PuskesmasRecord => ({
+  id: p.id,
+  name: p.name,
+  desaCodes: desa,
+  createdAt: p.createdAt.toISOString(),
+});
 
 /** A puskesmas is in scope when it serves a desa the caller reaches; the Pokja also sees those with no desa yet. */
 function puskesmasScope(p: ScopePrincipal) {
@@ -57,7 +62,10 @@ async function desaOf(db: DbOrTx, puskesmasId: string): Promise<string[]> {
 
 async function assertAllDesa(db: DbOrTx, codes: string[]): Promise<void> {
   if (codes.length === 0) return;
-  const found = await db.select({ code: areas.code }).from(areas).where(and(inArray(areas.code, codes), eq(areas.level, "desa")));
+  const found = await db
+    .select({ code: areas.code })
+    .from(areas)
+    .where(and(inArray(areas.code, codes), eq(areas.level, "desa")));
   const known = new Set(found.map((f) => f.code));
   codes.forEach((code, i) => {
     if (!known.has(code)) throw badField(`body.desaCodes[${i}]`, "is not a desa/kelurahan of Balangan");
@@ -71,12 +79,14 @@ async function setDesa(db: DbOrTx, puskesmasId: string, codes: string[]): Promis
   try {
     await db.insert(puskesmasDesa).values(codes.map((c) => ({ puskesmasId, desaCode: c })));
   } catch (err) {
-    if (pgErrorCode(err) === UNIQUE_VIOLATION) throw conflict("desa_already_served", "A desa in desaCodes is already served by another puskesmas");
+    if (pgErrorCode(err) === UNIQUE_VIOLATION)
+      throw conflict("desa_already_served", "A desa in desaCodes is already served by another puskesmas");
     throw err;
   }
 }
 
-const nameTaken = (err: unknown): unknown => (pgErrorCode(err) === UNIQUE_VIOLATION ? conflict("name_taken", "A puskesmas with that name exists") : err);
+const nameTaken = (err: unknown): unknown =>
+  pgErrorCode(err) === UNIQUE_VIOLATION ? conflict("name_taken", "A puskesmas with that name exists") : err;
 
 // --- puskesmas ---
 
@@ -117,7 +127,12 @@ export async function createPuskesmas(rt: Runtime, by: Manager, input: { name: s
 }
 
 /** Renames a puskesmas and/or replaces the desa it serves. */
-export async function updatePuskesmas(rt: Runtime, by: Manager, id: string, change: { name?: string; desaCodes?: string[] }): Promise<PuskesmasRecord> {
+export async function updatePuskesmas(
+  rt: Runtime,
+  by: Manager,
+  id: string,
+  change: { name?: string; desaCodes?: string[] },
+): Promise<PuskesmasRecord> {
   const now = rt.clock.now();
   return rt.db.transaction(async (tx) => {
     const [row] = await tx.select().from(puskesmas).where(eq(puskesmas.id, id)).for("update");
@@ -136,7 +151,15 @@ export async function updatePuskesmas(rt: Runtime, by: Manager, id: string, chan
       await setDesa(tx, row.id, change.desaCodes);
     }
     const record = puskesmasRecord(after, await desaOf(tx, row.id));
-    await recordAudit(tx, { actor: by.actor, action: "puskesmas.update", entity: "puskesmas", entityId: row.id, before, after: record, at: now });
+    await recordAudit(tx, {
+      actor: by.actor,
+      action: "puskesmas.update",
+      entity: "puskesmas",
+      entityId: row.id,
+      before,
+      after: record,
+      at: now,
+    });
     return record;
   });
 }
@@ -148,7 +171,8 @@ export async function deletePuskesmas(rt: Runtime, by: Manager, id: string): Pro
     const [row] = await tx.select().from(puskesmas).where(eq(puskesmas.id, id)).for("update");
     if (!row) throw notFound("Puskesmas");
     const [used] = await tx.select({ n: count() }).from(staffAccounts).where(eq(staffAccounts.puskesmasId, row.id));
-    if (Number(used?.n ?? 0) > 0) throw conflict("puskesmas_in_use", "Staff accounts belong to this puskesmas; deactivate or move them first");
+    if (Number(used?.n ?? 0) > 0)
+      throw conflict("puskesmas_in_use", "Staff accounts belong to this puskesmas; deactivate or move them first");
     const before = puskesmasRecord(row, await desaOf(tx, row.id));
     await tx.delete(puskesmas).where(eq(puskesmas.id, row.id));
     await recordAudit(tx, { actor: by.actor, action: "puskesmas.delete", entity: "puskesmas", entityId: row.id, before, at: now });
@@ -157,21 +181,38 @@ export async function deletePuskesmas(rt: Runtime, by: Manager, id: string): Pro
 
 // --- posyandu ---
 
-export async function listPosyandu(db: DbOrTx, p: ScopePrincipal, filter: Paging & { desaCode?: string }): Promise<{ rows: PosyanduRow[]; total: number }> {
+export async function listPosyandu(
+  db: DbOrTx,
+  p: ScopePrincipal,
+  filter: Paging & { desaCode?: string },
+): Promise<{ rows: PosyanduRow[]; total: number }> {
   const where = and(posyanduScope(p), filter.desaCode ? eq(posyandu.desaCode, filter.desaCode) : undefined);
-  const rows = await db.select().from(posyandu).where(where).orderBy(asc(posyandu.desaCode), asc(posyandu.name)).limit(filter.limit).offset(filter.offset);
+  const rows = await db
+    .select()
+    .from(posyandu)
+    .where(where)
+    .orderBy(asc(posyandu.desaCode), asc(posyandu.name))
+    .limit(filter.limit)
+    .offset(filter.offset);
   const [total] = await db.select({ n: count() }).from(posyandu).where(where);
   return { rows, total: Number(total?.n ?? 0) };
 }
 
 export async function getPosyandu(db: DbOrTx, p: ScopePrincipal, id: string): Promise<PosyanduRow> {
-  const [row] = await db.select().from(posyandu).where(and(eq(posyandu.id, id), posyanduScope(p)));
+  const [row] = await db
+    .select()
+    .from(posyandu)
+    .where(and(eq(posyandu.id, id), posyanduScope(p)));
   if (!row) throw notFound("Posyandu");
   return row;
 }
 
 /** Creates a posyandu in a desa of the caller's area. */
-export async function createPosyandu(rt: Runtime, by: Manager, input: { name: string; desaCode: string; dayOfMonth?: number }): Promise<PosyanduRow> {
+export async function createPosyandu(
+  rt: Runtime,
+  by: Manager,
+  input: { name: string; desaCode: string; dayOfMonth?: number },
+): Promise<PosyanduRow> {
   const now = rt.clock.now();
   return rt.db.transaction(async (tx) => {
     if (!(await desaInScope(tx, by.principal, input.desaCode))) {

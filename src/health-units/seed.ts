@@ -44,9 +44,7 @@ export function puskesmasCoverage(list: readonly SeedPuskesmas[], desaCodes: rea
   const taken = new Set(list.flatMap((p) => p.desa ?? []).filter((c) => known.has(c)));
   const coverage = new Map<string, string[]>();
   for (const p of list) {
-    const desa = p.desa
-      ? p.desa.filter((c) => known.has(c))
-      : desaCodes.filter((c) => c.startsWith(`${p.kecamatan}.`) && !taken.has(c));
+    const desa = p.desa ? p.desa.filter((c) => known.has(c)) : desaCodes.filter((c) => c.startsWith(`${p.kecamatan}.`) && !taken.has(c));
     coverage.set(p.name, desa);
   }
   return coverage;
@@ -56,14 +54,22 @@ export function puskesmasCoverage(list: readonly SeedPuskesmas[], desaCodes: rea
 export async function seedPuskesmas(db: DbOrTx): Promise<number> {
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(puskesmas);
   if (Number(count) > 0) return 0;
-  const desaCodes = (await db.select({ code: areas.code }).from(areas).where(sql`${areas.level} = 'desa'`)).map((r) => r.code);
+  const desaCodes = (
+    await db
+      .select({ code: areas.code })
+      .from(areas)
+      .where(sql`${areas.level} = 'desa'`)
+  ).map((r) => r.code);
   const coverage = puskesmasCoverage(BALANGAN_PUSKESMAS, desaCodes);
   let made = 0;
   for (const [name, desa] of coverage) {
     if (desa.length === 0) continue;
     const [row] = await db.insert(puskesmas).values({ name }).onConflictDoNothing().returning();
     if (!row) continue;
-    await db.insert(puskesmasDesa).values(desa.map((desaCode) => ({ puskesmasId: row.id, desaCode }))).onConflictDoNothing();
+    await db
+      .insert(puskesmasDesa)
+      .values(desa.map((desaCode) => ({ puskesmasId: row.id, desaCode })))
+      .onConflictDoNothing();
     made++;
   }
   return made;

@@ -44,7 +44,9 @@ export function readLocale(lang: string, dir = LOCALES_DIR): Record<string, Tree
       mergeInto(namespaces[ns], JSON.parse(readFileSync(path, "utf8")) as Tree, `${lang}/${ns}`);
     } else if (statSync(path).isDirectory()) {
       namespaces[entry] ??= {};
-      for (const file of readdirSync(path).filter((f) => f.endsWith(".json")).sort()) {
+      for (const file of readdirSync(path)
+        .filter((f) => f.endsWith(".json"))
+        .sort()) {
         const tree = JSON.parse(readFileSync(join(path, file), "utf8")) as Tree;
         mergeInto(namespaces[entry], tree, `${lang}/${entry}`);
       }

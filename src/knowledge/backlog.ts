@@ -22,7 +22,10 @@ export function backlogReason(match: FaqMatch): BacklogReason | null {
 
 /** Digit runs of five or more (phone numbers, NIK, addresses) are masked before storing. */
 export function maskQuestion(text: string): string {
-  return text.replace(/\d[\d\s.-]{3,}\d/g, (m) => (m.replace(/\D/g, "").length >= 5 ? "…" : m)).trim().slice(0, 500);
+  return text
+    .replace(/\d[\d\s.-]{3,}\d/g, (m) => (m.replace(/\D/g, "").length >= 5 ? "…" : m))
+    .trim()
+    .slice(0, 500);
 }
 
 /** Records the question when it belongs in the backlog; never fails the reply on bad input. */
@@ -31,14 +34,36 @@ export async function recordBacklog(db: DbOrTx, now: Date, text: string, match: 
   if (!reason) return;
   const normalized = normalizeText(maskQuestion(text)).slice(0, 300);
   if (!normalized) return; // emoji, punctuation: nothing a topic could be written for
-  const topics = match.kind === "choices" ? match.topicIds : match.kind === "answer" ? [match.topicId, ...match.ranked.filter((t) => t !== match.topicId)].slice(0, 3) : match.ranked.slice(0, 3);
-  const values = { normalized, question: maskQuestion(text), lang: match.lang, reason, topics, confidence: match.confidence, firstAt: now, lastAt: now };
+  const topics =
+    match.kind === "choices"
+      ? match.topicIds
+      : match.kind === "answer"
+        ? [match.topicId, ...match.ranked.filter((t) => t !== match.topicId)].slice(0, 3)
+        : match.ranked.slice(0, 3);
+  const values = {
+    normalized,
+    question: maskQuestion(text),
+    lang: match.lang,
+    reason,
+    topics,
+    confidence: match.confidence,
+    firstAt: now,
+    lastAt: now,
+  };
   await db
     .insert(faqBacklog)
     .values(values)
     .onConflictDoUpdate({
       target: faqBacklog.normalized,
-      set: { question: values.question, lang: values.lang, reason, topics, confidence: values.confidence, lastAt: now, count: sql`${faqBacklog.count} + 1` },
+      set: {
+        question: values.question,
+        lang: values.lang,
+        reason,
+        topics,
+        confidence: values.confidence,
+        lastAt: now,
+        count: sql`${faqBacklog.count} + 1`,
+      },
     });
 }
 
@@ -71,7 +96,10 @@ export async function flushTopicCounts(rt: Runtime): Promise<number> {
     await rt.db
       .insert(faqTopicDays)
       .values(rows)
-      .onConflictDoUpdate({ target: [faqTopicDays.day, faqTopicDays.topic, faqTopicDays.lang], set: { count: sql`${faqTopicDays.count} + excluded.count` } });
+      .onConflictDoUpdate({
+        target: [faqTopicDays.day, faqTopicDays.topic, faqTopicDays.lang],
+        set: { count: sql`${faqTopicDays.count} + excluded.count` },
+      });
   } catch (err) {
     // Kept for the next flush rather than lost (the database may be back by then).
     for (const r of rows) addCount(rt, r.day, r.topic, r.lang, r.count);
@@ -108,7 +136,10 @@ export async function listBacklog(db: DbOrTx, q: { reason?: BacklogReason; limit
     .orderBy(desc(faqBacklog.count), desc(faqBacklog.lastAt), faqBacklog.id)
     .limit(q.limit)
     .offset(q.offset);
-  const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(faqBacklog).where(where);
+  const [total] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(faqBacklog)
+    .where(where);
   return { items, total: total?.n ?? 0 };
 }
 

@@ -81,7 +81,12 @@ function rawFeatures(stems: readonly string[], tuning: ClassifierTuning): Map<st
 type GroupWeights = Record<Group, number>;
 
 /** TF-IDF vector of a question's raw features, L2-normalised (features unknown to the model dropped). */
-function vectorizeRaw(raw: Map<string, [Group, number]>, vocab: Map<string, number>, idf: Float32Array, groupWeight: GroupWeights): SparseVector {
+function vectorizeRaw(
+  raw: Map<string, [Group, number]>,
+  vocab: Map<string, number>,
+  idf: Float32Array,
+  groupWeight: GroupWeights,
+): SparseVector {
   const idx: number[] = [];
   const val: number[] = [];
   for (const [key, [group, tf]] of raw) {

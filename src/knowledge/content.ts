@@ -25,7 +25,9 @@ export const faqTopicSchema = z.object({
  */
 export function loadFaqTopics(dir: string = CONTENT_DIR, localesDir: string = LOCALES_DIR): FaqTopic[] {
   const topics: FaqTopic[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const raw: unknown = JSON.parse(readFileSync(join(dir, file), "utf8"));
     const parsed = z.array(faqTopicSchema).safeParse(raw);
     if (!parsed.success) throw new Error(`invalid FAQ content ${file}: ${parsed.error.message}`);

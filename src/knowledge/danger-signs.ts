@@ -47,10 +47,12 @@ export const SUBJECT_PATTERNS: Record<DangerSubject, RegExp> = {
  * person: its signs are not a family's danger signs. Only used when no person (SUBJECT_PATTERNS)
  * is named, so "anak saya digigit anjing lalu demam tinggi" still counts.
  */
-export const ANIMAL_SUBJECT = /\b(kucing|anjing|kambing|domba|sapi|kerbau|kuda|babi|kelinci|burung|bebek peliharaan|ternak|hewan|binatang|unggas|ayam (saya|aku|kami|ulun|peliharaan|kampung|petelur|ternak|potong|jago|jantan|betina))\b/;
+export const ANIMAL_SUBJECT =
+  /\b(kucing|anjing|kambing|domba|sapi|kerbau|kuda|babi|kelinci|burung|bebek peliharaan|ternak|hewan|binatang|unggas|ayam (saya|aku|kami|ulun|peliharaan|kampung|petelur|ternak|potong|jago|jantan|betina))\b/;
 
 /** "bayi 8 bulan", "umur 2 tahun": past the young-infant lists (MTBM < 2 months), so a child. */
-export const OLDER_THAN_TWO_MONTHS = /\b(([2-9]|[1-5]\d) bulan|\d+ tahun|(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas) bulan|(satu|dua|tiga|empat|lima) tahun)\b/;
+export const OLDER_THAN_TWO_MONTHS =
+  /\b(([2-9]|[1-5]\d) bulan|\d+ tahun|(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas) bulan|(satu|dua|tiga|empat|lima) tahun)\b/;
 
 export interface DangerSign {
   /** Stable name, used in tests and logs (never the person's words). */
@@ -69,7 +71,9 @@ export interface DangerSign {
 export const DANGER_SIGNS: readonly DangerSign[] = [
   {
     id: "bloody-stool",
-    patterns: [/\b(bab|tinja|feses|kotoran|buang air besar|diare|hira|bahira)( \w+)? (berdarah|darah|bercampur darah|ada darah|campur darah|lendir darah|berlendir darah|badarah)\b/],
+    patterns: [
+      /\b(bab|tinja|feses|kotoran|buang air besar|diare|hira|bahira)( \w+)? (berdarah|darah|bercampur darah|ada darah|campur darah|lendir darah|berlendir darah|badarah)\b/,
+    ],
     topics: { newborn: B, baby: B, child: A },
     fallback: A,
   },
@@ -87,12 +91,16 @@ export const DANGER_SIGNS: readonly DangerSign[] = [
     id: "low-mood-after-birth",
     // Sad or anxious after the birth: baby blues (first 2 weeks) or postpartum depression; the
     // nifas list tells them apart and sends the mother to the bidan.
-    patterns: [/\b(sedih|sadih|murung|menangis|manangis|nangis|cemas|gelisah|stres|stress|depresi|putus asa|tidak bisa tidur|takut sekali|hampa|tertekan)\b/],
+    patterns: [
+      /\b(sedih|sadih|murung|menangis|manangis|nangis|cemas|gelisah|stres|stress|depresi|putus asa|tidak bisa tidur|takut sekali|hampa|tertekan)\b/,
+    ],
     topics: { postpartum: N },
   },
   {
     id: "baby-blues-named",
-    patterns: [/\b((baby|bayi) ?blues?|depresi (setelah|pasca|habis) (melahirkan|persalinan|lahiran)|depresi postpartum|postpartum depression)\b/],
+    patterns: [
+      /\b((baby|bayi) ?blues?|depresi (setelah|pasca|habis) (melahirkan|persalinan|lahiran)|depresi postpartum|postpartum depression)\b/,
+    ],
     topics: { postpartum: N },
     fallback: N,
   },
@@ -138,7 +146,9 @@ export const DANGER_SIGNS: readonly DangerSign[] = [
       /\b(perdarahan|berdarah|badarah|keluar darah|darah keluar|kaluar darah|darah kaluar|darah banyak|banyak darah|darah segar|gumpalan darah|darah menggumpal)\b/,
       /\bdarah (nifas )?(terus|deras|banyak sekali|tidak berhenti|menggumpal|bergumpal)\b/,
     ],
-    unless: [/\b(gusi|hidung|mimisan|puting|pusar|puser|pusat|tali pusat|kencing|bab|tinja|feses|tambah darah|tekanan darah|golongan darah|cek darah|periksa darah|ambil darah|diambil darah|donor darah)\b/],
+    unless: [
+      /\b(gusi|hidung|mimisan|puting|pusar|puser|pusat|tali pusat|kencing|bab|tinja|feses|tambah darah|tekanan darah|golongan darah|cek darah|periksa darah|ambil darah|diambil darah|donor darah)\b/,
+    ],
     topics: { postpartum: N, pregnancy: P, newborn: B, baby: B, child: A },
     fallback: P,
   },
@@ -171,7 +181,9 @@ export const DANGER_SIGNS: readonly DangerSign[] = [
   },
   {
     id: "blurred-vision",
-    patterns: [/\b(pandangan|penglihatan|mata|paningalan|penglihatan mata)( \w+)? (kabur|berkunang|kunang kunang|buram|gelap|berbayang|rabun mendadak)\b/],
+    patterns: [
+      /\b(pandangan|penglihatan|mata|paningalan|penglihatan mata)( \w+)? (kabur|berkunang|kunang kunang|buram|gelap|berbayang|rabun mendadak)\b/,
+    ],
     topics: { postpartum: N, pregnancy: P },
     fallback: P,
   },

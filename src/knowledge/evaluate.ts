@@ -64,8 +64,21 @@ export function shownTopics(m: FaqMatch): string[] {
 
 export function evaluate(index: FaqIndex, items: readonly EvalItem[]): EvalReport {
   const r: EvalReport = {
-    topicQuestions: 0, top1: 0, top3: 0, directCorrect: 0, directWrong: 0, menus: 0, wronglyDeclined: 0, dangerQuestions: 0, dangerRight: 0,
-    offtopicQuestions: 0, offtopicDeclined: 0, declinedTotal: 0, byStyle: {}, byLang: {}, failures: [],
+    topicQuestions: 0,
+    top1: 0,
+    top3: 0,
+    directCorrect: 0,
+    directWrong: 0,
+    menus: 0,
+    wronglyDeclined: 0,
+    dangerQuestions: 0,
+    dangerRight: 0,
+    offtopicQuestions: 0,
+    offtopicDeclined: 0,
+    declinedTotal: 0,
+    byStyle: {},
+    byLang: {},
+    failures: [],
   };
   const bump = (groups: Record<string, GroupScore>, key: string, ok: boolean) => {
     const g = (groups[key] ??= { n: 0, correct: 0 });

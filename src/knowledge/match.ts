@@ -284,9 +284,14 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
   // newborn, sick child); if the Pokja disabled that topic, the best-ranked danger topic answers.
   const danger = findDangerSign(text);
   if (danger) {
-    const listed = index.topics.get(danger.topicId)?.danger ? danger.topicId : ranked.find((r) => index.topics.get(r.topicId)?.danger)?.topicId;
+    const listed = index.topics.get(danger.topicId)?.danger
+      ? danger.topicId
+      : ranked.find((r) => index.topics.get(r.topicId)?.danger)?.topicId;
     if (listed) {
-      const rest = ranked.filter((r) => r.topicId !== listed).slice(0, 2).map((r) => r.topicId);
+      const rest = ranked
+        .filter((r) => r.topicId !== listed)
+        .slice(0, 2)
+        .map((r) => r.topicId);
       const score = ranked.find((r) => r.topicId === listed)?.score ?? 0;
       return { kind: "answer", topicId: listed, score, danger: true, lang, ranked: [listed, ...rest], confidence: 1 };
     }
@@ -305,7 +310,10 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
   if (otherDomain && best.confidence < MATCH_TUNING.otherDomainConfidence) return none("offtopic", best.confidence, ids);
   // The classifier's off-topic class decides when it beats every topic and either is sure of
   // itself or no topic is even moderately likely.
-  if (offtopicProbability > best.classifier && (offtopicProbability > MATCH_TUNING.offtopicProbability || best.confidence < MATCH_TUNING.weakConfidence)) {
+  if (
+    offtopicProbability > best.classifier &&
+    (offtopicProbability > MATCH_TUNING.offtopicProbability || best.confidence < MATCH_TUNING.weakConfidence)
+  ) {
     return none("offtopic", best.confidence, ids);
   }
 
@@ -318,7 +326,10 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
   // are close (both plausible); never a menu with one option.
   const margin = best.confidence - (second?.confidence ?? 0);
   if (margin >= MATCH_TUNING.answerMargin || !second) return answer();
-  const choices = scored.filter((s) => s.confidence >= MATCH_TUNING.choiceRatio * best.confidence).slice(0, 3).map((s) => s.topicId);
+  const choices = scored
+    .filter((s) => s.confidence >= MATCH_TUNING.choiceRatio * best.confidence)
+    .slice(0, 3)
+    .map((s) => s.topicId);
   if (choices.length < 2) return answer();
   return { kind: "choices", topicIds: choices, lang, ranked: ids, confidence: best.confidence };
 }

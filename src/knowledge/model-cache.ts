@@ -9,7 +9,14 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { classifierFromModel, fitClassifier, type ClassifierModel, type ClassifierTuning, type TopicClassifier, type TrainingDoc } from "./classifier.js";
+import {
+  classifierFromModel,
+  fitClassifier,
+  type ClassifierModel,
+  type ClassifierTuning,
+  type TopicClassifier,
+  type TrainingDoc,
+} from "./classifier.js";
 
 const FORMAT = "balanting-faq-model/1";
 export const MODEL_CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/balanting/", import.meta.url));
@@ -35,7 +42,9 @@ export function encodeModel(model: ClassifierModel): Buffer {
 export function decodeModel(buf: Buffer): ClassifierModel | null {
   try {
     const headerLength = buf.readUInt32LE(0);
-    const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString("utf8")) as Omit<ClassifierModel, "idf" | "weights" | "bias"> & { format: string };
+    const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString("utf8")) as Omit<ClassifierModel, "idf" | "weights" | "bias"> & {
+      format: string;
+    };
     if (header.format !== FORMAT) return null;
     const F = header.features.length;
     const C = header.labels.length;

@@ -42,7 +42,14 @@ export const faqRoutes =
 
     app.get<{ Params: { id: string } }>(
       "/api/v1/faq/topics/:id",
-      { schema: { tags: ["faq"], summary: "One FAQ topic", params: { type: "object", required: ["id"], properties: { id: topicId } }, response: { 404: errorSchema } } },
+      {
+        schema: {
+          tags: ["faq"],
+          summary: "One FAQ topic",
+          params: { type: "object", required: ["id"], properties: { id: topicId } },
+          response: { 404: errorSchema },
+        },
+      },
       async (request) => {
         requireStaff(request);
         return getTopic(rt, request.params.id);

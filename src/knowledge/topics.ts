@@ -74,7 +74,12 @@ export async function getTopic(rt: Runtime, id: string): Promise<TopicView> {
 }
 
 /** Adds a topic, or overrides a content topic; the bot answers from it at once. */
-export async function saveTopic(rt: Runtime, by: { actor: AuditActor; accountId: string }, id: string, input: TopicInput): Promise<TopicView | null> {
+export async function saveTopic(
+  rt: Runtime,
+  by: { actor: AuditActor; accountId: string },
+  id: string,
+  input: TopicInput,
+): Promise<TopicView | null> {
   const now = rt.clock.now();
   await rt.db.transaction(async (tx) => {
     const [before] = await tx.select().from(faqOverrides).where(eq(faqOverrides.topicId, id));
@@ -105,7 +110,16 @@ export async function withdrawTopic(rt: Runtime, actor: AuditActor, id: string):
   const now = rt.clock.now();
   const removed = await rt.db.transaction(async (tx) => {
     const [before] = await tx.delete(faqOverrides).where(eq(faqOverrides.topicId, id)).returning();
-    if (before) await recordAudit(tx, { actor, action: "faq.delete", entity: "faq_topic", entityId: id, before: auditSnapshot(before), after: null, at: now });
+    if (before)
+      await recordAudit(tx, {
+        actor,
+        action: "faq.delete",
+        entity: "faq_topic",
+        entityId: id,
+        before: auditSnapshot(before),
+        after: null,
+        at: now,
+      });
     return before;
   });
   if (!removed) throw notFound("Override");

@@ -38,7 +38,10 @@ export const LOG_SERIALIZERS = {
 
 /** Creates the process logger; Fastify and every adapter use the same instance or its children. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: LOG_SERIALIZERS, mixin: requestIdMixin }, destination);
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: LOG_SERIALIZERS, mixin: requestIdMixin },
+    destination,
+  );
 }
 
 /**

@@ -100,7 +100,12 @@ export const inboundInProgress = new Gauge({
 
 /** Figures read from the database at scrape time (of every instance on it, not this one only). */
 export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () => void {
-  const queued = new Gauge({ name: "balanting_outbox_queued", help: "Outbox messages waiting (queued or being sent), by lane", labelNames: ["lane"] as const, registers: [] });
+  const queued = new Gauge({
+    name: "balanting_outbox_queued",
+    help: "Outbox messages waiting (queued or being sent), by lane",
+    labelNames: ["lane"] as const,
+    registers: [],
+  });
   const oldest = new Gauge({
     name: "balanting_outbox_oldest_due_seconds",
     help: "Age of the oldest outbox message that is due and not sent, by lane",
@@ -121,7 +126,11 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
     labelNames: ["state"] as const,
     registers: [],
   });
-  const poolSize = new Gauge({ name: "balanting_db_pool_max", help: "Connections this process opens at most (DB_POOL_MAX)", registers: [] });
+  const poolSize = new Gauge({
+    name: "balanting_db_pool_max",
+    help: "Connections this process opens at most (DB_POOL_MAX)",
+    registers: [],
+  });
 
   const collect = async () => {
     up.set(0); // stays 0 if the database does not answer within the scrape's wait
@@ -139,7 +148,10 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
         queued.set({ lane }, row?.n ?? 0);
         oldest.set({ lane }, row?.oldest === null || row?.oldest === undefined ? 0 : Math.max(0, Number(row.oldest)));
       }
-      const [due] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from reminder_fires where status = 'pending' and send_at <= now()`);
+      const [due] = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from reminder_fires where status = 'pending' and send_at <= now()`,
+      );
       remindersDue.set(due?.n ?? 0);
       const progress = await queryRows<{ status: string; n: number }>(
         db,
@@ -165,7 +177,14 @@ export function registerDatabaseGauges(db: DbOrTx, poolMax: number | null): () =
       up.set(0);
     }
   };
-  const gauges: Gauge<string>[] = [queued, oldest, remindersDue, campaignRecipients, up, ...(poolMax !== null ? [connections, poolSize] : [])];
+  const gauges: Gauge<string>[] = [
+    queued,
+    oldest,
+    remindersDue,
+    campaignRecipients,
+    up,
+    ...(poolMax !== null ? [connections, poolSize] : []),
+  ];
   // One app per process in production; in tests the latest app still open is the one scraped.
   const me = { gauges, collect };
   registrations.push(me);

@@ -30,7 +30,10 @@ export async function metricsPlugin(app: FastifyInstance, rt: Runtime): Promise<
   app.get("/metrics", { schema: { hide: true } }, async (request, reply) => {
     const header = request.headers.authorization ?? "";
     if (!header.startsWith("Bearer ") || !sameSecret(header.slice(7), token)) {
-      return reply.status(401).header("www-authenticate", "Bearer").send({ error: "unauthorized", message: "Metrics need the bearer token." });
+      return reply
+        .status(401)
+        .header("www-authenticate", "Bearer")
+        .send({ error: "unauthorized", message: "Metrics need the bearer token." });
     }
     const { contentType, body } = await scrape();
     return reply.type(contentType).send(body);

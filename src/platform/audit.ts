@@ -6,9 +6,7 @@ import { auditLog } from "./audit.sql.js";
 
 /** Who acted: a signed-in staff account, or the service itself on someone's behalf. */
 export type AuditActor =
-  | { kind: "account"; accountId: string }
-  | { kind: "chat"; accountId: string }
-  | { kind: "cli" | "bootstrap" | "system"; accountId?: null };
+  { kind: "account"; accountId: string } | { kind: "chat"; accountId: string } | { kind: "cli" | "bootstrap" | "system"; accountId?: null };
 
 export interface AuditEntry {
   actor: AuditActor;

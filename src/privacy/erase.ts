@@ -77,14 +77,27 @@ export async function erasePerson(tx: DbOrTx, contact: Contact, now: Date): Prom
     ? await tx
         .selectDistinct({ childId: measurements.childId })
         .from(measurements)
-        .where(and(inArray(measurements.childId, ownIds), or(isNull(measurements.sentByContactId), sql`${measurements.sentByContactId} <> ${id}`)))
+        .where(
+          and(
+            inArray(measurements.childId, ownIds),
+            or(isNull(measurements.sentByContactId), sql`${measurements.sentByContactId} <> ${id}`),
+          ),
+        )
     : [];
   const keepIds = new Set(weighed.map((w) => w.childId));
   const deleteIds = ownIds.filter((c) => !keepIds.has(c));
   if (keepIds.size > 0) {
     await tx
       .update(children)
-      .set({ name: ERASED, motherName: null, nik: null, nikHash: null, parentPhone: null, parentContactId: null, registeredByContactId: null })
+      .set({
+        name: ERASED,
+        motherName: null,
+        nik: null,
+        nikHash: null,
+        parentPhone: null,
+        parentContactId: null,
+        registeredByContactId: null,
+      })
       .where(inArray(children.id, [...keepIds]));
   }
   // Kader-registered children: the kader's record stays, the person's link and phone go.
@@ -108,7 +121,10 @@ export async function erasePerson(tx: DbOrTx, contact: Contact, now: Date): Prom
   });
 
   // The message ledger keeps its rows (counts, flood limits) without the chat ids in provider ids.
-  await tx.update(inboundMessages).set({ externalId: sql`'erased:' || ${inboundMessages.id}` }).where(eq(inboundMessages.contactId, id));
+  await tx
+    .update(inboundMessages)
+    .set({ externalId: sql`'erased:' || ${inboundMessages.id}` })
+    .where(eq(inboundMessages.contactId, id));
 
   // Outbox: messages to the person go with the contact (cascade); unowned ones to their chats
   // (apologies) go now; notices to staff about them are dropped if unsent, blanked if sent.
@@ -155,8 +171,13 @@ async function eraseFromAudit(
   const fully = o.fully.filter((f) => f.ids.length > 0).map((f) => and(eq(auditLog.entity, f.entity), inArray(auditLog.entityId, f.ids)));
   const linked = o.links.length ? and(eq(auditLog.entity, "child"), inArray(auditLog.entityId, o.links)) : undefined;
   const mentionValues = [o.contactId, ...o.phones];
-  const mentions = mentionValues.map((v) => sql`(strpos(coalesce(${auditLog.before}::text, ''), ${v}) > 0 or strpos(coalesce(${auditLog.after}::text, ''), ${v}) > 0)`);
-  const rows = await tx.select().from(auditLog).where(or(...fully, linked, ...mentions));
+  const mentions = mentionValues.map(
+    (v) => sql`(strpos(coalesce(${auditLog.before}::text, ''), ${v}) > 0 or strpos(coalesce(${auditLog.after}::text, ''), ${v}) > 0)`,
+  );
+  const rows = await tx
+    .select()
+    .from(auditLog)
+    .where(or(...fully, linked, ...mentions));
   if (rows.length === 0) return;
   await queryRows(tx, sql`select set_config('balanting.audit_erasure', 'on', true)`);
   const fullyIds = new Set(o.fully.flatMap((f) => f.ids.map((i) => `${f.entity}:${i}`)));

@@ -47,11 +47,21 @@ export async function myDataLines(db: DbOrTx, t: T, contact: Contact, defaultHou
     ? await db
         .select()
         .from(measurements)
-        .where(and(inArray(measurements.childId, kids.map((k) => k.id)), isNull(measurements.cancelledAt)))
+        .where(
+          and(
+            inArray(
+              measurements.childId,
+              kids.map((k) => k.id),
+            ),
+            isNull(measurements.cancelledAt),
+          ),
+        )
         .orderBy(asc(measurements.measuredOn))
     : [];
   for (const kid of kids) {
-    lines.push(t("privacy:data.child", { name: kid.name, birth: formatDate(kid.birthDate), code: kid.code, sex: t(`privacy:data.sex_${kid.sex}`) }));
+    lines.push(
+      t("privacy:data.child", { name: kid.name, birth: formatDate(kid.birthDate), code: kid.code, sex: t(`privacy:data.sex_${kid.sex}`) }),
+    );
     for (const m of rows.filter((r) => r.childId === kid.id)) {
       const parts = [
         num(m.weightKg) && t("privacy:data.bb", { v: num(m.weightKg) }),
@@ -65,23 +75,40 @@ export async function myDataLines(db: DbOrTx, t: T, contact: Contact, defaultHou
   const preg = await db.select().from(pregnancies).where(eq(pregnancies.contactId, id)).orderBy(desc(pregnancies.createdAt));
   if (preg.length === 0) lines.push(t("privacy:data.pregnancy_none"));
   const maternal = preg.length
-    ? await db.select().from(maternalMeasurements).where(inArray(maternalMeasurements.pregnancyId, preg.map((p) => p.id))).orderBy(asc(maternalMeasurements.measuredOn))
+    ? await db
+        .select()
+        .from(maternalMeasurements)
+        .where(
+          inArray(
+            maternalMeasurements.pregnancyId,
+            preg.map((p) => p.id),
+          ),
+        )
+        .orderBy(asc(maternalMeasurements.measuredOn))
     : [];
   for (const p of preg) {
-    lines.push(t("privacy:data.pregnancy", { hpht: formatDate(p.hpht), hpl: formatDate(hplFromHpht(p.hpht)), status: t(`privacy:data.pregnancy_${p.status}`) }));
+    lines.push(
+      t("privacy:data.pregnancy", {
+        hpht: formatDate(p.hpht),
+        hpl: formatDate(hplFromHpht(p.hpht)),
+        status: t(`privacy:data.pregnancy_${p.status}`),
+      }),
+    );
     for (const m of maternal.filter((x) => x.pregnancyId === p.id)) {
-      const parts = [num(m.muacCm) && t("privacy:data.lila", { v: num(m.muacCm) }), num(m.hbGdl) && t("privacy:data.hb", { v: num(m.hbGdl) })].filter(Boolean);
+      const parts = [
+        num(m.muacCm) && t("privacy:data.lila", { v: num(m.muacCm) }),
+        num(m.hbGdl) && t("privacy:data.hb", { v: num(m.hbGdl) }),
+      ].filter(Boolean);
       lines.push(t("privacy:data.measurement", { date: formatDate(m.measuredOn), values: parts.join(", ") }));
     }
   }
   const hour = (await chosenHourOf(db, id)) ?? defaultHour;
   lines.push(t("privacy:data.reminder_hour", { hour: String(hour).padStart(2, "0") }));
-  const open = await db
-    .select()
-    .from(handoffQuestions)
-    .where(eq(handoffQuestions.contactId, id))
-    .orderBy(asc(handoffQuestions.createdAt));
+  const open = await db.select().from(handoffQuestions).where(eq(handoffQuestions.contactId, id)).orderBy(asc(handoffQuestions.createdAt));
   lines.push(t("privacy:data.questions_head", { count: open.length }));
-  for (const q of open) lines.push(t("privacy:data.question", { number: q.number, status: t(`privacy:data.question_${q.status}`), text: q.question.slice(0, 200) }));
+  for (const q of open)
+    lines.push(
+      t("privacy:data.question", { number: q.number, status: t(`privacy:data.question_${q.status}`), text: q.question.slice(0, 200) }),
+    );
   return lines;
 }

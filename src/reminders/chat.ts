@@ -27,7 +27,9 @@ export async function reminderHourHandler(turn: Turn): Promise<boolean> {
 }
 
 const LOSS_OF_PREGNANCY = ["keguguran", "kaguguran", "keguguran kandungan", "gugur kandungan"];
-const LOSS_OF_CHILD = ["bayi", "anak", "baby"].flatMap((who) => ["meninggal", "maninggal", "wafat", "mati", "meninggal dunia", "maninggal dunia"].map((w) => `${who} ${w}`));
+const LOSS_OF_CHILD = ["bayi", "anak", "baby"].flatMap((who) =>
+  ["meninggal", "maninggal", "wafat", "mati", "meninggal dunia", "maninggal dunia"].map((w) => `${who} ${w}`),
+);
 const OVERDUE = ["terlambat", "talambat", "telat", "yang terlambat"];
 
 /** Commands and replies of the reminder domain; false when the message is not for us. */
@@ -92,6 +94,9 @@ export const reminderConversation: ConversationDomain = {
   globalHandlers: [reminderHourHandler],
   keywords: [
     { words: NEW_CHILD_WORDS, roles: ["parent", "pregnant", "unregistered"] },
-    { words: [...LOSS_OF_PREGNANCY, ...LOSS_OF_CHILD, ...OVERDUE], prefixes: ["hpht", "hpl", "jam", "jm", "pukul", "pkl", ...DONE_WORDS, ...NOT_YET_WORDS] },
+    {
+      words: [...LOSS_OF_PREGNANCY, ...LOSS_OF_CHILD, ...OVERDUE],
+      prefixes: ["hpht", "hpl", "jam", "jm", "pukul", "pkl", ...DONE_WORDS, ...NOT_YET_WORDS],
+    },
   ],
 };

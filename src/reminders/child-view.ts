@@ -41,7 +41,12 @@ export async function remindersOfChild(db: DbOrTx, childId: string): Promise<Chi
   const fires = await db
     .select()
     .from(reminderFires)
-    .where(inArray(reminderFires.planId, plans.map((p) => p.id)))
+    .where(
+      inArray(
+        reminderFires.planId,
+        plans.map((p) => p.id),
+      ),
+    )
     .orderBy(asc(reminderFires.sendAt), asc(reminderFires.id))
     .limit(MAX_ITEMS);
   const iso = (d: Date | null) => (d ? d.toISOString() : null);

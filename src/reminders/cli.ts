@@ -8,19 +8,12 @@ import { parseArgs } from "node:util";
 import { createI18n, isLang, type Lang } from "../i18n/index.js";
 import { isLocalDate } from "./dates.js";
 import { renderReminder } from "./render.js";
-import {
-  hphtFromHpl,
-  planChild,
-  planPostnatal,
-  planPregnancy,
-  sortPlan,
-  type PlannedReminder,
-  type Sex,
-} from "./schedule.js";
+import { hphtFromHpl, planChild, planPostnatal, planPregnancy, sortPlan, type PlannedReminder, type Sex } from "./schedule.js";
 
 export class UsageError extends Error {}
 
-const USAGE = "usage: schedule (--hpht DATE | --hpl DATE | --birth DATE [--sex L|P]) [--posyandu-day 1-31] [--hb-low] [--from DATE] [--name NAME] [--lang id|bjn]";
+const USAGE =
+  "usage: schedule (--hpht DATE | --hpl DATE | --birth DATE [--sex L|P]) [--posyandu-day 1-31] [--hb-low] [--from DATE] [--name NAME] [--lang id|bjn]";
 
 export interface CliRequest {
   lang: Lang;

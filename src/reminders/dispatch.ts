@@ -67,7 +67,9 @@ export async function dispatchDue(
           and(
             eq(reminderFires.status, "pending"),
             lte(reminderFires.sendAt, now),
-            after ? sql`(${reminderFires.sendAt}, ${reminderFires.id}) > (${after.sendAt.toISOString()}::timestamptz, ${after.id})` : undefined,
+            after
+              ? sql`(${reminderFires.sendAt}, ${reminderFires.id}) > (${after.sendAt.toISOString()}::timestamptz, ${after.id})`
+              : undefined,
           ),
         )
         .orderBy(asc(reminderFires.sendAt), asc(reminderFires.id))
@@ -100,8 +102,14 @@ export async function dispatchDue(
 /** Takes each person's lock (contacts/person-lock.ts, as for their messages) if it is free. */
 async function lockContacts(tx: Tx, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const values = sql.join(ids.map((id) => sql`(${id}::text)`), sql`, `);
-  const rows = await queryRows<{ id: string }>(tx, sql`select id from (values ${values}) as t(id) where pg_try_advisory_xact_lock(${sql.raw(personLockKey("id"))})`);
+  const values = sql.join(
+    ids.map((id) => sql`(${id}::text)`),
+    sql`, `,
+  );
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`select id from (values ${values}) as t(id) where pg_try_advisory_xact_lock(${sql.raw(personLockKey("id"))})`,
+  );
   return rows.map((r) => r.id);
 }
 

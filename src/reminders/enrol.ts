@@ -43,7 +43,10 @@ export async function createPlan(rt: Runtime, tx: DbOrTx, values: NewPlan): Prom
 /** Stops plans: pending reminders are cancelled, nothing more is planned. */
 export async function stopPlans(rt: Runtime, tx: DbOrTx, planIds: string[]): Promise<void> {
   if (planIds.length === 0) return;
-  await tx.update(reminderPlans).set({ status: "stopped", stoppedAt: rt.clock.now(), nextDue: null }).where(inArray(reminderPlans.id, planIds));
+  await tx
+    .update(reminderPlans)
+    .set({ status: "stopped", stoppedAt: rt.clock.now(), nextDue: null })
+    .where(inArray(reminderPlans.id, planIds));
   await tx
     .update(reminderFires)
     .set({ status: "cancelled" })
@@ -56,7 +59,10 @@ export async function plansOf(tx: DbOrTx, where: { pregnancyId?: string; childId
     where.childId ? eq(reminderPlans.childId, where.childId) : undefined,
     where.contactId ? eq(reminderPlans.contactId, where.contactId) : undefined,
   ].filter((c) => c !== undefined);
-  return tx.select().from(reminderPlans).where(and(...conditions, eq(reminderPlans.status, "active")));
+  return tx
+    .select()
+    .from(reminderPlans)
+    .where(and(...conditions, eq(reminderPlans.status, "active")));
 }
 
 /** The active pregnancy of a contact. */
@@ -70,7 +76,12 @@ export async function currentPregnancy(tx: DbOrTx, contactId: string): Promise<P
 }
 
 /** Enrols a pregnancy from HPHT, or corrects the HPHT of the active one. */
-export async function enrolPregnancy(rt: Runtime, tx: DbOrTx, contact: Contact, hpht: string): Promise<{ pregnancy: Pregnancy; corrected: boolean }> {
+export async function enrolPregnancy(
+  rt: Runtime,
+  tx: DbOrTx,
+  contact: Contact,
+  hpht: string,
+): Promise<{ pregnancy: Pregnancy; corrected: boolean }> {
   const existing = await currentPregnancy(tx, contact.id);
   if (existing) return { pregnancy: await correctHpht(rt, tx, existing, hpht), corrected: true };
   const [pregnancy] = await tx.insert(pregnancies).values({ contactId: contact.id, hpht, createdAt: rt.clock.now() }).returning();
@@ -121,7 +132,10 @@ export async function moveAnchor(rt: Runtime, tx: DbOrTx, anchor: string, where:
  */
 export async function correctBirthDate(rt: Runtime, tx: DbOrTx, child: Child, birthDate: string): Promise<Child> {
   const [updated] = await tx.update(children).set({ birthDate }).where(eq(children.id, child.id)).returning();
-  await tx.update(pregnancies).set({ endedOn: birthDate }).where(and(eq(pregnancies.childId, child.id), eq(pregnancies.status, "delivered")));
+  await tx
+    .update(pregnancies)
+    .set({ endedOn: birthDate })
+    .where(and(eq(pregnancies.childId, child.id), eq(pregnancies.status, "delivered")));
   await moveAnchor(rt, tx, birthDate, and(eq(reminderPlans.childId, child.id), inArray(reminderPlans.programme, ["child", "postnatal"])));
   return updated ?? child;
 }
@@ -189,8 +203,15 @@ export async function recordBirth(rt: Runtime, tx: DbOrTx, contact: Contact, bab
     createdAt: rt.clock.now(),
   });
   if (pregnancy) {
-    await tx.update(pregnancies).set({ status: "delivered", endedOn: baby.birthDate, childId: child.id }).where(eq(pregnancies.id, pregnancy.id));
-    await stopPlans(rt, tx, (await plansOf(tx, { pregnancyId: pregnancy.id })).map((p) => p.id));
+    await tx
+      .update(pregnancies)
+      .set({ status: "delivered", endedOn: baby.birthDate, childId: child.id })
+      .where(eq(pregnancies.id, pregnancy.id));
+    await stopPlans(
+      rt,
+      tx,
+      (await plansOf(tx, { pregnancyId: pregnancy.id })).map((p) => p.id),
+    );
   }
   await startChildPlan(rt, tx, contact.id, child);
   await createPlan(rt, tx, {
@@ -211,7 +232,11 @@ export async function recordPregnancyLoss(rt: Runtime, tx: DbOrTx, contact: Cont
     .update(pregnancies)
     .set({ status: "lost", endedOn: localToday(rt) })
     .where(eq(pregnancies.id, pregnancy.id));
-  await stopPlans(rt, tx, (await plansOf(tx, { pregnancyId: pregnancy.id })).map((p) => p.id));
+  await stopPlans(
+    rt,
+    tx,
+    (await plansOf(tx, { pregnancyId: pregnancy.id })).map((p) => p.id),
+  );
   return true;
 }
 
@@ -226,7 +251,11 @@ export async function recordChildLoss(rt: Runtime, tx: DbOrTx, child: Child): Pr
     .select({ id: reminderPlans.id, programme: reminderPlans.programme })
     .from(reminderPlans)
     .where(and(eq(reminderPlans.status, "active"), eq(reminderPlans.childId, child.id)));
-  await stopPlans(rt, tx, plans.filter((p) => p.programme !== "postnatal").map((p) => p.id));
+  await stopPlans(
+    rt,
+    tx,
+    plans.filter((p) => p.programme !== "postnatal").map((p) => p.id),
+  );
   return { postnatalContinues: plans.some((p) => p.programme === "postnatal") };
 }
 
@@ -270,7 +299,16 @@ export async function changeSendHour(rt: Runtime, tx: DbOrTx, contactId: string,
   const pending = await tx
     .select({ id: reminderFires.id, due: reminderFires.dueDate, until: reminderFires.untilDate, sendAt: reminderFires.sendAt })
     .from(reminderFires)
-    .where(and(eq(reminderFires.contactId, contactId), eq(reminderFires.status, "pending"), inArray(reminderFires.planId, plans.map((p) => p.id))));
+    .where(
+      and(
+        eq(reminderFires.contactId, contactId),
+        eq(reminderFires.status, "pending"),
+        inArray(
+          reminderFires.planId,
+          plans.map((p) => p.id),
+        ),
+      ),
+    );
   let moved = 0;
   for (const fire of pending) {
     const sendAt = sendAtFor(rt, { due: fire.due, until: fire.until }, hour, fraction, now);

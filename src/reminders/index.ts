@@ -1,13 +1,5 @@
 // Public API of the first-1000-days reminder programme (rules as data, pure planning, send times).
-export {
-  REMINDER_KINDS,
-  REMINDER_RULES,
-  MESSAGE_KEYS,
-  NOT_YET_RETRY_DAYS,
-  immunizationRules,
-  ruleByKey,
-  rulesFor,
-} from "./rules.js";
+export { REMINDER_KINDS, REMINDER_RULES, MESSAGE_KEYS, NOT_YET_RETRY_DAYS, immunizationRules, ruleByKey, rulesFor } from "./rules.js";
 export type {
   Anchor,
   CalendarRule,

@@ -54,7 +54,16 @@ async function tellMother(rt: Runtime, tx: DbOrTx, contactId: string, r: Materna
   lines.push(t("source"));
   const ids = await enqueue(
     tx,
-    [{ contactId: mother.id, channel: channel.channel, address: channel.address, kind: "growth", message: { text: lines.join("\n") }, dedupeKey: `maternal:${r.pregnancyId}:${now.getTime()}` }],
+    [
+      {
+        contactId: mother.id,
+        channel: channel.channel,
+        address: channel.address,
+        kind: "growth",
+        message: { text: lines.join("\n") },
+        dedupeKey: `maternal:${r.pregnancyId}:${now.getTime()}`,
+      },
+    ],
     now,
   );
   return ids.length > 0;

@@ -45,10 +45,23 @@ export function firesOf(rt: Runtime, plan: Plan, entries: readonly PlanEntry[], 
 }
 
 /** Plans the fires of one plan due through today; for enrolment and corrections (inside a turn). */
-export async function planOne(rt: Runtime, tx: DbOrTx, plan: Plan, now = rt.clock.now(), options: { catchUp?: boolean } = {}): Promise<number> {
+export async function planOne(
+  rt: Runtime,
+  tx: DbOrTx,
+  plan: Plan,
+  now = rt.clock.now(),
+  options: { catchUp?: boolean } = {},
+): Promise<number> {
   const today = localToday(rt, now);
   const hbLow = await pregnancyHbLow(tx, plan);
-  const slice = dueSlice({ programme: plan.programme, anchor: plan.anchor, hbLow }, plan.posyanduDay, plan.plannedThrough, today, today, options);
+  const slice = dueSlice(
+    { programme: plan.programme, anchor: plan.anchor, hbLow },
+    plan.posyanduDay,
+    plan.plannedThrough,
+    today,
+    today,
+    options,
+  );
   const inserted = await insertFires(tx, firesOf(rt, plan, slice.entries, now));
   await tx.update(reminderPlans).set({ plannedThrough: today, nextDue: slice.nextDue }).where(eq(reminderPlans.id, plan.id));
   return inserted;

@@ -74,7 +74,10 @@ export async function syncPosyanduDays(rt: Runtime, tx: DbOrTx, scope: PosyanduD
   // Only unsent ones: a dispatcher claiming one right now makes this wait, and then keeps it (sent).
   await tx.execute(sql`delete from reminder_fires where plan_id in ${jsonIds(ids)} and status = 'pending' and kind = 'posyandu'`);
 
-  const plans: Plan[] = await tx.select().from(reminderPlans).where(sql`${reminderPlans.id} in ${jsonIds(ids)}`);
+  const plans: Plan[] = await tx
+    .select()
+    .from(reminderPlans)
+    .where(sql`${reminderPlans.id} in ${jsonIds(ids)}`);
   // The latest posyandu reminder each plan was sent for a posyandu date not yet past: what the
   // family now believes is the date.
   const believed = await queryRows<{ plan_id: string; rule_key: string; until_date: string }>(
@@ -127,4 +130,3 @@ function movedEntry(plan: Plan, told: { rule_key: string; until_date: string } |
   if (!entry) return null;
   return { ...entry, occurrence: date, messageKey: rule.movedMessageKey };
 }
-

@@ -58,7 +58,17 @@ export function planEntries(key: PlanKey): PlanEntry[] {
 /** A planned reminder as entries: the reminder and, if it has one, its "sudah?" follow-up. */
 function toEntries(r: PlannedReminder): PlanEntry[] {
   const confirmable = ruleByKey(r.ruleKey)?.confirmable ?? false;
-  const main: PlanEntry = { ruleKey: r.ruleKey, kind: r.kind, occurrence: r.occurrence, followUp: 0, confirmable, due: r.due, until: r.until, messageKey: r.messageKey, vars: r.vars };
+  const main: PlanEntry = {
+    ruleKey: r.ruleKey,
+    kind: r.kind,
+    occurrence: r.occurrence,
+    followUp: 0,
+    confirmable,
+    due: r.due,
+    until: r.until,
+    messageKey: r.messageKey,
+    vars: r.vars,
+  };
   if (!r.followUp) return [main];
   return [main, { ...main, followUp: 1 as const, due: r.followUp.due, until: r.followUp.until, messageKey: r.followUp.messageKey }];
 }
@@ -84,9 +94,7 @@ function vitaminAEntries(anchor: string, posyanduDay: number): PlanEntry[] {
   return entries;
 }
 
-const POSYANDU_RULES = new Map(
-  REMINDER_RULES.filter((r): r is PosyanduRule => r.anchor === "posyandu-day").map((r) => [r.programme, r]),
-);
+const POSYANDU_RULES = new Map(REMINDER_RULES.filter((r): r is PosyanduRule => r.anchor === "posyandu-day").map((r) => [r.programme, r]));
 
 /**
  * Posyandu-day reminders (the day before each monthly posyandu) around `on`:
@@ -123,7 +131,12 @@ function expandPosyanduMonth(key: PlanKey, posyanduDay: number, firstOfMonth: st
   if (compareDates(after, lo) < 0) after = lo;
   if (compareDates(through, hi) > 0) through = hi;
   if (compareDates(after, through) >= 0) return [];
-  const ctx = { anchor: key.anchor, hbLow: key.hbLow ?? false, posyandu: { day: posyanduDay, after, through }, ...(key.programme === "child" ? { birthDate: key.anchor } : {}) };
+  const ctx = {
+    anchor: key.anchor,
+    hbLow: key.hbLow ?? false,
+    posyandu: { day: posyanduDay, after, through },
+    ...(key.programme === "child" ? { birthDate: key.anchor } : {}),
+  };
   return expandRule(rule, ctx).map((r) => ({
     ruleKey: r.ruleKey,
     kind: r.kind,

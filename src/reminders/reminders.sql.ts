@@ -31,7 +31,9 @@ export const reminderPlans = pgTable(
     posyanduDay: integer("posyandu_day"),
     /** Local hour the person prefers; null → REMINDER_HOUR. */
     sendHour: integer("send_hour"),
-    status: text("status", { enum: ["active", "stopped"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "stopped"] })
+      .notNull()
+      .default("active"),
     /** Fires exist for every reminder due on or before this day; null → none planned yet. */
     plannedThrough: date("planned_through", { mode: "string" }),
     /** Earliest due day after plannedThrough; null when the programme is over. */
@@ -45,7 +47,9 @@ export const reminderPlans = pgTable(
     index("reminder_plans_pregnancy_idx").on(t.pregnancyId),
     // The tick's "who needs planning today" walk, by (next_due, id) keyset; stopped and finished
     // plans drop out.
-    index("reminder_plans_next_due_idx").on(t.nextDue, t.id).where(sql`status = 'active' and next_due is not null`),
+    index("reminder_plans_next_due_idx")
+      .on(t.nextDue, t.id)
+      .where(sql`status = 'active' and next_due is not null`),
   ],
 );
 
@@ -75,7 +79,9 @@ export const reminderFires = pgTable(
     untilDate: date("until_date", { mode: "string" }).notNull(),
     sendAt: timestamp("send_at", { withTimezone: true }).notNull(),
     /** pending → sent (→ done on SUDAH); or skipped (opted out, window over, already done), cancelled. */
-    status: text("status", { enum: ["pending", "sent", "done", "skipped", "cancelled"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "sent", "done", "skipped", "cancelled"] })
+      .notNull()
+      .default("pending"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     doneAt: timestamp("done_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -84,7 +90,9 @@ export const reminderFires = pgTable(
     unique("reminder_fires_once_uq").on(t.planId, t.ruleKey, t.occurrence, t.followUp),
     // The tick's walk over what is due, by (send_at, id) keyset; sent, done and skipped rows cost
     // nothing here.
-    index("reminder_fires_due_idx").on(t.sendAt, t.id).where(sql`status = 'pending'`),
+    index("reminder_fires_due_idx")
+      .on(t.sendAt, t.id)
+      .where(sql`status = 'pending'`),
     // A person's pending fires (the claim) and sent ones (replies to the latest reminder).
     index("reminder_fires_contact_status_idx").on(t.contactId, t.status),
   ],

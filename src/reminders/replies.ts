@@ -98,7 +98,10 @@ export async function snooze(rt: Runtime, tx: DbOrTx, fires: Fire[]): Promise<Sn
     const sendAt = sendAtFor(rt, { due, until }, plan.sendHour ?? rt.config.REMINDER_HOUR, jitterFraction(plan.contactId), now);
     if (!sendAt) continue;
     const rule = ruleByKey(fire.ruleKey);
-    const main = await tx.select().from(reminderFires).where(and(sameOccurrence(fire), eq(reminderFires.followUp, 0)));
+    const main = await tx
+      .select()
+      .from(reminderFires)
+      .where(and(sameOccurrence(fire), eq(reminderFires.followUp, 0)));
     const inserted = await tx
       .insert(reminderFires)
       .values({

@@ -5,18 +5,7 @@
 import { BALITA_MONTHS } from "../children/balita.js";
 import type { Offset } from "./dates.js";
 
-export const REMINDER_KINDS = [
-  "anc",
-  "ttd",
-  "p4k",
-  "kf",
-  "kn",
-  "immunization",
-  "vitamin-a",
-  "posyandu",
-  "feeding",
-  "tip",
-] as const;
+export const REMINDER_KINDS = ["anc", "ttd", "p4k", "kf", "kn", "immunization", "vitamin-a", "posyandu", "feeding", "tip"] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 /** What the window is counted from. HPL is HPHT + 280 days, so pregnancy rules count from HPHT. */
@@ -124,13 +113,13 @@ const SRC_ANC =
   "Permenkes 21/2021; Pedoman Pelayanan Antenatal Terpadu ed. 3 (Kemenkes 2020): minimal 6 kali, 1-2-3 per trimester, K1 & K5 dokter + USG";
 const UNC_ANC_WEEKS =
   "Exact week windows are derived, not regulation. Older ANC guidance (4 visits) says 2-1-3 per trimester; Permenkes 21/2021 and the 2020 ANC guideline say 1-2-3, which we use.";
-const SRC_TTD =
-  "Pedoman Penatalaksanaan TTD: ibu hamil 1 tablet/hari, minimal 90 tablet; anemia 2 tablet/hari sampai Hb normal";
+const SRC_TTD = "Pedoman Penatalaksanaan TTD: ibu hamil 1 tablet/hari, minimal 90 tablet; anemia 2 tablet/hari sampai Hb normal";
 const SRC_KF = "Buku KIA 2020 / Permenkes 21/2021: KF1 6 jam–2 hari, KF2 hari 3–7, KF3 hari 8–28, KF4 hari 29–42";
 const SRC_KN = "Panduan Pelayanan Kunjungan Neonatus 2020: KN1 6–48 jam, KN2 hari 3–7, KN3 hari 8–28";
 const SRC_IMM =
   "Jadwal imunisasi rutin Kemenkes (slide P2P); rotavirus SE Dirjen P2P IM.02.02/C/3052/2023; IPV2 KMK HK.01.07/MENKES/1453/2022";
-const SRC_VITA = "Panduan suplementasi vitamin A (Depkes 2005; Permenkes 21/2015): biru 100.000 SI 6–11 bln sekali, merah 200.000 SI 12–59 bln tiap Februari & Agustus";
+const SRC_VITA =
+  "Panduan suplementasi vitamin A (Depkes 2005; Permenkes 21/2015): biru 100.000 SI 6–11 bln sekali, merah 200.000 SI 12–59 bln tiap Februari & Agustus";
 const SRC_POSYANDU = "Posyandu bulanan, balita ditimbang tiap bulan; ibu hamil juga didaftar di meja 1 (sistem 5 meja posyandu, Kemenkes)";
 const SRC_PMBA =
   "PP 33/2012 ASI eksklusif; Buku Saku Kader 2021: ASI eksklusif 0–6 bulan, MP-ASI mulai 6 bulan; tekstur lumat 6–8, lembek 9–11, makanan keluarga ≥12 bulan";
@@ -204,24 +193,23 @@ const p4kRules: WindowRule[] = [
     messageKey: `${NS}p4k.plan`,
     confirmable: true,
     followUp: { daysBeforeEnd: 6, messageKey: `${NS}followUp.p4k` },
-    source: "Buku KIA: P4K (Program Perencanaan Persalinan dan Pencegahan Komplikasi) — penolong, tempat, pendamping, transportasi, calon donor darah, dana/JKN (faq-topics 'persalinan-faskes')",
+    source:
+      "Buku KIA: P4K (Program Perencanaan Persalinan dan Pencegahan Komplikasi) — penolong, tempat, pendamping, transportasi, calon donor darah, dana/JKN (faq-topics 'persalinan-faskes')",
     uncertain: "Timing 'around week 34' is our choice, not a regulation.",
   },
-  ...DANGER_SIGN_TRIMESTERS.map(
-    (t): WindowRule => ({
-      key: `danger-signs-tm${t.trimester}`,
-      kind: "p4k",
-      programme: "pregnancy",
-      anchor: "hpht",
-      start: t.start,
-      end: t.end,
-      messageKey: `${NS}p4k.dangerSigns`,
-      vars: { trimester: t.trimester },
-      confirmable: false,
-      source: "Buku KIA 'tanda bahaya kehamilan'; once per trimester",
-      uncertain: "Danger-sign list recalled from Buku KIA, page not retrieved (§9).",
-    }),
-  ),
+  ...DANGER_SIGN_TRIMESTERS.map((t): WindowRule => ({
+    key: `danger-signs-tm${t.trimester}`,
+    kind: "p4k",
+    programme: "pregnancy",
+    anchor: "hpht",
+    start: t.start,
+    end: t.end,
+    messageKey: `${NS}p4k.dangerSigns`,
+    vars: { trimester: t.trimester },
+    confirmable: false,
+    source: "Buku KIA 'tanda bahaya kehamilan'; once per trimester",
+    uncertain: "Danger-sign list recalled from Buku KIA, page not retrieved (§9).",
+  })),
 ];
 
 // --- Post-term: HPL passed and no SUDAH LAHIR -------------------------------------------------------
@@ -284,7 +272,8 @@ const kfRules: WindowRule[] = KF_WINDOWS.map((w) => ({
   followUp: { daysBeforeEnd: w.followUp, messageKey: `${NS}followUp.kf` },
   vars: { visit: w.visit, fromDay: w.start, toDay: w.end },
   source: SRC_KF,
-  uncertain: w.visit === "KF1" ? "KF1 upper bound: 2 days per Buku KIA summary and PMK 21/2021; the Bali deck reads '0-3 hr' (§3)." : undefined,
+  uncertain:
+    w.visit === "KF1" ? "KF1 upper bound: 2 days per Buku KIA summary and PMK 21/2021; the Bali deck reads '0-3 hr' (§3)." : undefined,
 }));
 
 const knRules: WindowRule[] = KN_WINDOWS.map((w) => ({
@@ -554,8 +543,24 @@ const feedingRules: ReminderRule[] = [
 
 // --- Weekly / monthly stage tips ------------------------------------------------------------------
 const PREGNANCY_TIP_BANDS: readonly [number, number][] = [
-  [4, 5], [6, 7], [8, 9], [10, 11], [12, 13], [14, 15], [16, 17], [18, 19], [20, 21],
-  [22, 23], [24, 25], [26, 27], [28, 29], [30, 31], [32, 33], [34, 35], [36, 37], [38, 40],
+  [4, 5],
+  [6, 7],
+  [8, 9],
+  [10, 11],
+  [12, 13],
+  [14, 15],
+  [16, 17],
+  [18, 19],
+  [20, 21],
+  [22, 23],
+  [24, 25],
+  [26, 27],
+  [28, 29],
+  [30, 31],
+  [32, 33],
+  [34, 35],
+  [36, 37],
+  [38, 40],
 ];
 const pad = (n: number): string => String(n).padStart(2, "0");
 
@@ -577,11 +582,32 @@ const pregnancyTips: SeriesRule = {
 // Weekly for the first 3 months (weeks 1–12), then monthly to 24 months. Monthly tips come 10
 // days after the month day so they do not pile onto the immunisation/feeding messages of that day.
 const CHILD_WEEK_BANDS: readonly [number, number][] = [
-  [1, 1], [2, 2], [3, 3], [4, 4], [5, 6], [7, 8], [9, 10], [11, 12],
+  [1, 1],
+  [2, 2],
+  [3, 3],
+  [4, 4],
+  [5, 6],
+  [7, 8],
+  [9, 10],
+  [11, 12],
 ];
 const CHILD_MONTH_BANDS: readonly [number, number][] = [
-  [3, 3], [4, 4], [5, 5], [6, 6], [7, 7], [8, 8], [9, 9], [10, 10], [11, 11], [12, 12],
-  [13, 14], [15, 16], [17, 18], [19, 20], [21, 22], [23, 24],
+  [3, 3],
+  [4, 4],
+  [5, 5],
+  [6, 6],
+  [7, 7],
+  [8, 8],
+  [9, 9],
+  [10, 10],
+  [11, 11],
+  [12, 12],
+  [13, 14],
+  [15, 16],
+  [17, 18],
+  [19, 20],
+  [21, 22],
+  [23, 24],
 ];
 
 const childTipsWeekly: SeriesRule = {

@@ -90,7 +90,8 @@ export function hphtFromHpl(hpl: string): string {
 
 /** HPHT from a gestational age told by the bidan/USG ("hamil 12 minggu 3 hari") on `today`. */
 export function hphtFromWeeks(weeks: number, today: string, days = 0): string {
-  if (!Number.isInteger(weeks) || weeks < 0 || weeks > 44) throw new RangeError(`pregnancy weeks must be a whole number 0–44, got ${weeks}`);
+  if (!Number.isInteger(weeks) || weeks < 0 || weeks > 44)
+    throw new RangeError(`pregnancy weeks must be a whole number 0–44, got ${weeks}`);
   if (!Number.isInteger(days) || days < 0 || days > 6) throw new RangeError(`extra days must be 0–6, got ${days}`);
   return addDays(checkDate(today, "today"), -(weeks * 7 + days));
 }

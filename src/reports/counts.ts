@@ -83,7 +83,9 @@ const registeredIn = (viewer: Viewer, level: Level | null, extra: SQL = sql`true
  * join to the registered children keeps the right ones); a smaller area reads only its own.
  */
 const reachOf = (viewer: Viewer) =>
-  viewer.role === "pokja_admin" && !viewer.lokus ? sql`` : sql`and ${measurements.childId} in (select ${children.id} from ${children} where ${scopeOfChildren(viewer)})`;
+  viewer.role === "pokja_admin" && !viewer.lokus
+    ? sql``
+    : sql`and ${measurements.childId} in (select ${children.id} from ${children} where ${scopeOfChildren(viewer)})`;
 
 /**
  * "The latest row" (stats.ts: by measured_on, then created_at to the millisecond, as JavaScript
@@ -155,7 +157,12 @@ function groupOf(r: Row): GroupCount {
   const n = (k: string) => Number(r[k] ?? 0);
   const indicators = {} as Record<Indicator, IndicatorCount>;
   for (const ind of INDICATORS) {
-    indicators[ind] = { cases: n(`${ind}_cases`), severe: n(`${ind}_severe`), measured: n(`${ind}_measured`), flagged: n(`${ind}_flagged`) };
+    indicators[ind] = {
+      cases: n(`${ind}_cases`),
+      severe: n(`${ind}_severe`),
+      measured: n(`${ind}_measured`),
+      flagged: n(`${ind}_flagged`),
+    };
   }
   return { registered: n("registered"), measured: n("measured"), indicators };
 }
@@ -176,7 +183,12 @@ export const emptyGroup = (): GroupCount => ({
  * the periods' children joined to each child's picked measurements of the month, grouped with
  * GROUPING SETS so the total comes with the areas.
  */
-export async function countPeriods(db: DbOrTx, viewer: Viewer, periods: readonly Period[], level: Level | null): Promise<Map<string, PeriodCount>> {
+export async function countPeriods(
+  db: DbOrTx,
+  viewer: Viewer,
+  periods: readonly Period[],
+  level: Level | null,
+): Promise<Map<string, PeriodCount>> {
   const out = new Map<string, PeriodCount>(periods.map((p) => [p.month, { total: emptyGroup(), groups: new Map() }]));
   if (periods.length === 0) return out;
   // Each period on its own (LATERAL): a few thousand children and measurements, so every
@@ -251,7 +263,12 @@ function ageGroupSql(end: string): SQL {
  * SKDN per posyandu and F1 age group for one period: S the registered children, D those weighed,
  * N/T/O/B, 2T and BGM from each child's latest weighing of the month.
  */
-export async function countSkdn(db: DbOrTx, viewer: Viewer, p: Period, onlyPosyandu?: string): Promise<Map<string, Map<AgeGroup, SkdnCount>>> {
+export async function countSkdn(
+  db: DbOrTx,
+  viewer: Viewer,
+  p: Period,
+  onlyPosyandu?: string,
+): Promise<Map<string, Map<AgeGroup, SkdnCount>>> {
   const only = onlyPosyandu ? sql`${children.posyanduId} = ${onlyPosyandu}::uuid` : sql`${children.posyanduId} is not null`;
   // The latest weighing's payload: growth code 1–4 (N, T, O, B; 0 none) + 8 × 2T + 16 × BGM.
   const codes = sql.join(

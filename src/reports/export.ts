@@ -129,7 +129,9 @@ async function* batches(db: DbOrTx, principal: Viewer, f: ExportFilter): AsyncGe
         order by ${measurements.measuredOn}, ${measurements.id} limit ${PAGE_ROWS}`,
     );
     if (keys.length === 0) return;
-    const page = dialect.sqlToQuery(exportQuery(principal, f, sql`${measurements.id} = any(${`{${keys.map((k) => k.id).join(",")}}`}::uuid[])`));
+    const page = dialect.sqlToQuery(
+      exportQuery(principal, f, sql`${measurements.id} = any(${`{${keys.map((k) => k.id).join(",")}}`}::uuid[])`),
+    );
     yield (await (client as PgliteArrays).query(page.sql, page.params, { rowMode: "array" })).rows;
     if (keys.length < PAGE_ROWS) return;
     after = keys.at(-1)!;
@@ -265,14 +267,19 @@ const csvHeader = (header: readonly string[]) => `\uFEFF${header.map(csvField).j
  * Chunks of text as a byte stream: Readable.from asks for the next only when the reader wants
  * more, and stops the source (closing the database cursor) if the reader goes away.
  */
-const textStream = (chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): Readable => Readable.from(chunks, { objectMode: false });
+const textStream = (chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): Readable =>
+  Readable.from(chunks, { objectMode: false });
 
 /**
  * A workbook with one sheet written row by row (exceljs's streaming writer); `fill` adds the rows
  * and awaits `more()` after each batch, which waits whenever the reader falls behind (memory stays
  * flat) and is false once the reader has gone.
  */
-function xlsxOut(sheetName: string, header: readonly string[], fill: (addRow: (cells: readonly string[]) => void, more: () => Promise<boolean>) => Promise<boolean>): Readable {
+function xlsxOut(
+  sheetName: string,
+  header: readonly string[],
+  fill: (addRow: (cells: readonly string[]) => void, more: () => Promise<boolean>) => Promise<boolean>,
+): Readable {
   const out = new PassThrough();
   void (async () => {
     try {

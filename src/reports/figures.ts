@@ -97,7 +97,13 @@ export const ALL: Viewer = { role: "pokja_admin", puskesmasId: null, desaCode: n
 const isWhole = (v: Viewer) => v.role === "pokja_admin" && !v.lokus;
 
 /** Prevalence per area for a month, with the same month a year earlier beside each figure. */
-export async function prevalenceReport(db: DbOrTx, principal: Viewer, month: string, level: Level, within?: string): Promise<PrevalenceReport> {
+export async function prevalenceReport(
+  db: DbOrTx,
+  principal: Viewer,
+  month: string,
+  level: Level,
+  within?: string,
+): Promise<PrevalenceReport> {
   const p = periodOf(month);
   if (!p) throw new RangeError("month");
   const before = periodOf(monthAYearEarlier(month))!;
@@ -193,7 +199,12 @@ export interface PosyanduSkdn {
 }
 
 /** SKDN per posyandu for a month, split by the F1 age groups (age at the end of the month). */
-export async function skdnReport(db: DbOrTx, principal: Viewer, month: string, onlyPosyandu?: string): Promise<{ month: string; posyandu: PosyanduSkdn[] }> {
+export async function skdnReport(
+  db: DbOrTx,
+  principal: Viewer,
+  month: string,
+  onlyPosyandu?: string,
+): Promise<{ month: string; posyandu: PosyanduSkdn[] }> {
   const p = periodOf(month);
   if (!p) throw new RangeError("month");
   // Every posyandu in reach is listed, even one with no child yet (an empty row tells the Pokja something).
@@ -201,7 +212,12 @@ export async function skdnReport(db: DbOrTx, principal: Viewer, month: string, o
     db
       .select({ id: posyandu.id, name: posyandu.name, desaCode: posyandu.desaCode })
       .from(posyandu)
-      .where(and(reportScope(principal, { desaCode: posyandu.desaCode, posyanduId: posyandu.id }), onlyPosyandu ? eq(posyandu.id, onlyPosyandu) : undefined)),
+      .where(
+        and(
+          reportScope(principal, { desaCode: posyandu.desaCode, posyanduId: posyandu.id }),
+          onlyPosyandu ? eq(posyandu.id, onlyPosyandu) : undefined,
+        ),
+      ),
     countSkdn(db, principal, p, onlyPosyandu),
   ]);
   const list = reachable

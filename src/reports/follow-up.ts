@@ -35,7 +35,7 @@ export interface LatestMeasurement {
  * implausibility flag is not a reason (the value is likely wrong; the kader is asked to re-measure).
  */
 export function followUpReasons(m: LatestMeasurement): FollowUpReason[] {
-  const valid = (key: "zlen" | "zwfl") => (m[key] !== null && Number.isFinite(m[key]) && m.flags[key] !== 1 ? (m[key]) : null);
+  const valid = (key: "zlen" | "zwfl") => (m[key] !== null && Number.isFinite(m[key]) && m.flags[key] !== 1 ? m[key] : null);
   const out: FollowUpReason[] = [];
   const zwfl = valid("zwfl");
   if (m.oedema || (zwfl !== null && zwfl < -3)) out.push("gizi-buruk");
@@ -67,7 +67,6 @@ export function monthsBefore(on: string, months: number): string {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${year}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
 }
-
 
 export interface OpenReferral {
   number: number;
@@ -130,7 +129,11 @@ export interface FollowUpOptions {
 
 const percent1 = (k: number, n: number) => (n > 0 ? Math.round((k / n) * 1000) / 10 : null);
 
-function loopOf(code: string, name: string, rows: readonly { createdAt: Date; acknowledgedAt: Date | null; outcomeAt: Date | null }[]): LoopFigures {
+function loopOf(
+  code: string,
+  name: string,
+  rows: readonly { createdAt: Date; acknowledgedAt: Date | null; outcomeAt: Date | null }[],
+): LoopFigures {
   const acks = rows.filter((r) => r.acknowledgedAt).map((r) => daysFrom(r.createdAt, r.acknowledgedAt!));
   const outcomes = rows.filter((r) => r.outcomeAt).map((r) => daysFrom(r.createdAt, r.outcomeAt!));
   return {
@@ -173,7 +176,12 @@ export async function followUpReport(db: DbOrTx, principal: Viewer, o: FollowUpO
     .orderBy(sql`case when ${referrals.priority} = 'urgent' then 0 else 1 end`, asc(referrals.createdAt), asc(referrals.number));
 
   const made = await db
-    .select({ desaCode: referrals.desaCode, createdAt: referrals.createdAt, acknowledgedAt: referrals.acknowledgedAt, outcomeAt: referrals.outcomeAt })
+    .select({
+      desaCode: referrals.desaCode,
+      createdAt: referrals.createdAt,
+      acknowledgedAt: referrals.acknowledgedAt,
+      outcomeAt: referrals.outcomeAt,
+    })
     .from(referrals)
     .where(and(referralScope, gte(referrals.createdAt, new Date(`${o.from}T00:00:00+08:00`)), lte(referrals.createdAt, endOfDay)));
   const byKecamatan = new Map<string, typeof made>();
@@ -225,7 +233,10 @@ export async function followUpReport(db: DbOrTx, principal: Viewer, o: FollowUpO
             where m.cancelled_at is null and m.measured_on <= ${o.asOf} and ${childScope}
             order by m.child_id, m.measured_on desc, m.created_at desc`,
       )
-    ).map((r) => [r.child_id, { measuredOn: r.measured_on, zlen: r.zlen, zwfl: r.zwfl, oedema: r.oedema, twoT: r.two_t, bgm: r.bgm, flags: r.flags ?? {} }]),
+    ).map((r) => [
+      r.child_id,
+      { measuredOn: r.measured_on, zlen: r.zlen, zwfl: r.zwfl, oedema: r.oedema, twoT: r.two_t, bgm: r.bgm, flags: r.flags ?? {} },
+    ]),
   );
   const referred = new Set(open.map((r) => r.childId).filter((id): id is string => id !== null));
   const onList = (k: (typeof kids)[number]): ChildOnList => ({

@@ -33,7 +33,11 @@ const decodeEntities = (s: string) =>
 export function htmlTableRows(html: string): string[][] {
   const rows: string[][] = [];
   for (const tr of html.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)) {
-    const cells = [...(tr[1] ?? "").matchAll(/<t[dh]\b[^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((c) => decodeEntities((c[1] ?? "").replace(/<[^>]*>/g, "")).replace(/\s+/g, " ").trim());
+    const cells = [...(tr[1] ?? "").matchAll(/<t[dh]\b[^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((c) =>
+      decodeEntities((c[1] ?? "").replace(/<[^>]*>/g, ""))
+        .replace(/\s+/g, " ")
+        .trim(),
+    );
     if (cells.length > 0) rows.push(cells);
   }
   return rows;
@@ -52,7 +56,8 @@ export async function gridOf(bytes: Buffer): Promise<{ kind: FileKind; rows: str
     const text = bytes.toString("utf8");
     const firstLine = text.slice(0, text.indexOf("\n") >>> 0);
     // Indonesian spreadsheets save with ";" (the comma is the decimal mark).
-    const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : firstLine.includes("\t") ? "\t" : ",";
+    const delimiter =
+      (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : firstLine.includes("\t") ? "\t" : ",";
     const rows: string[][] = parseCsv(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true });
     return { kind, rows: rows.map((r) => r.map((c) => c.trim())) };
   }
@@ -206,7 +211,11 @@ function checkMeasure(value: number, range: { min: number; max: number }, grams:
 export function checkRows(grid: string[][], today: string): { rows: ImportRow[]; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const rows: ImportRow[] = [];
-  const headerIndex = grid.findIndex((r) => r.some((c) => (HEADERS.name as readonly string[]).includes(norm(c))) && r.some((c) => (HEADERS.measuredOn as readonly string[]).includes(norm(c))));
+  const headerIndex = grid.findIndex(
+    (r) =>
+      r.some((c) => (HEADERS.name as readonly string[]).includes(norm(c))) &&
+      r.some((c) => (HEADERS.measuredOn as readonly string[]).includes(norm(c))),
+  );
   if (headerIndex < 0) {
     problems.push({ row: 1, column: "", code: "no_header" });
     return { rows, problems };
@@ -224,7 +233,8 @@ export function checkRows(grid: string[][], today: string): { rows: ImportRow[];
     if (cells.every((c) => c === "")) continue;
     const row = i + 1;
     const cell = (f: Field) => (col[f] >= 0 ? (cells[col[f]] ?? "").trim() : "");
-    const bad = (column: string, code: ImportProblemCode, params?: Record<string, number>) => problems.push({ row, column, code, ...(params ? { params } : {}) });
+    const bad = (column: string, code: ImportProblemCode, params?: Record<string, number>) =>
+      problems.push({ row, column, code, ...(params ? { params } : {}) });
     const before = problems.length;
 
     const name = cell("name").replace(/\s+/g, " ");
@@ -270,7 +280,12 @@ export function checkRows(grid: string[][], today: string): { rows: ImportRow[];
     }
     if (weight === null && length === null) bad("Berat", "no_measurement");
     const positionText = norm(cell("position"));
-    const position = positionText.startsWith("terlentang") || positionText === "telentang" ? "lying" : positionText.startsWith("berdiri") ? "standing" : null;
+    const position =
+      positionText.startsWith("terlentang") || positionText === "telentang"
+        ? "lying"
+        : positionText.startsWith("berdiri")
+          ? "standing"
+          : null;
     if (positionText && !position) bad("Cara Ukur", "position_invalid");
     if (problems.length > before) continue;
     rows.push({

@@ -35,17 +35,34 @@ export interface ImportPlan {
 
 interface PlannedChild {
   existing: Child | null;
-  values: { name: string; sex: "L" | "P"; birthDate: string; nik: string | null; motherName: string | null; desaCode: string; posyanduId: string | null };
+  values: {
+    name: string;
+    sex: "L" | "P";
+    birthDate: string;
+    nik: string | null;
+    motherName: string | null;
+    desaCode: string;
+    posyanduId: string | null;
+  };
   measurements: ImportRow[];
 }
 
 /** Reads, checks and matches a file; returns the plan and what writing it needs. */
-export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, bytes: Buffer, today: string): Promise<{ plan: ImportPlan; work: PlannedChild[] }> {
+export async function planImport(
+  db: DbOrTx,
+  vault: NikVault,
+  viewer: Viewer,
+  bytes: Buffer,
+  today: string,
+): Promise<{ plan: ImportPlan; work: PlannedChild[] }> {
   const read = await gridOf(bytes).catch(() => null);
   if (!read) {
     // A damaged workbook, or bytes that are no table at all: the whole file is the problem.
     const problems: ImportProblem[] = [{ row: 1, column: "", code: "file_unreadable" }];
-    return { plan: { kind: sniffKind(bytes), rows: 0, problems, children: { new: 0, matched: 0 }, measurements: { new: 0, alreadyStored: 0 } }, work: [] };
+    return {
+      plan: { kind: sniffKind(bytes), rows: 0, problems, children: { new: 0, matched: 0 }, measurements: { new: 0, alreadyStored: 0 } },
+      work: [],
+    };
   }
   const { kind, rows: grid } = read;
   const { rows, problems } = checkRows(grid, today);
@@ -95,21 +112,29 @@ export async function planImport(db: DbOrTx, vault: NikVault, viewer: Viewer, by
     const key = existing ? `c:${existing.id}` : row.nik ? `n:${row.nik}` : `p:${personId}`;
     let p = planned.get(key);
     if (!p) {
-      p = { existing, values: { name: row.name, sex: row.sex, birthDate: row.birthDate, nik: row.nik, motherName: row.motherName, desaCode, posyanduId }, measurements: [] };
+      p = {
+        existing,
+        values: { name: row.name, sex: row.sex, birthDate: row.birthDate, nik: row.nik, motherName: row.motherName, desaCode, posyanduId },
+        measurements: [],
+      };
       planned.set(key, p);
     }
     const sex = existing?.sex ?? p.values.sex;
     const birth = existing?.birthDate ?? p.values.birthDate;
     if (row.sex !== sex) problems.push({ row: row.row, column: "JK", code: "sex_differs" });
     else if (row.birthDate !== birth) problems.push({ row: row.row, column: "Tgl Lahir", code: "birth_date_differs" });
-    else if (p.measurements.some((m) => m.measuredOn === row.measuredOn)) problems.push({ row: row.row, column: "Tanggal Pengukuran", code: "measured_twice" });
+    else if (p.measurements.some((m) => m.measuredOn === row.measuredOn))
+      problems.push({ row: row.row, column: "Tanggal Pengukuran", code: "measured_twice" });
     else p.measurements.push(row);
   }
 
   // Measurements the service already holds (same child, same day) are not imported again.
   const existingIds = [...planned.values()].flatMap((p) => (p.existing ? [p.existing.id] : []));
   const stored = existingIds.length
-    ? await db.select({ childId: measurements.childId, measuredOn: measurements.measuredOn }).from(measurements).where(and(inArray(measurements.childId, existingIds), isNull(measurements.cancelledAt)))
+    ? await db
+        .select({ childId: measurements.childId, measuredOn: measurements.measuredOn })
+        .from(measurements)
+        .where(and(inArray(measurements.childId, existingIds), isNull(measurements.cancelledAt)))
     : [];
   const storedKeys = new Set(stored.map((m) => `${m.childId}|${m.measuredOn}`));
   let alreadyStored = 0;
@@ -146,7 +171,9 @@ export async function applyImport(db: Db, vault: NikVault, work: readonly Planne
           childId: child.id,
           measuredOn: m.measuredOn,
           ...(m.weightKg !== null ? { weightKg: m.weightKg } : {}),
-          ...(m.lengthCm !== null ? { lengthCm: m.lengthCm, position: m.position ?? defaultPosition(Number.isFinite(age) ? age : null, undefined) } : {}),
+          ...(m.lengthCm !== null
+            ? { lengthCm: m.lengthCm, position: m.position ?? defaultPosition(Number.isFinite(age) ? age : null, undefined) }
+            : {}),
           ...(m.muacCm !== null ? { muacCm: m.muacCm } : {}),
         };
         const ev = await evaluateReport(tx, child, values, today);

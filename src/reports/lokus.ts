@@ -15,7 +15,13 @@ export interface LokusDesa {
 
 export async function listLokus(db: DbOrTx): Promise<LokusDesa[]> {
   const rows = await db
-    .select({ desaCode: desaLokus.desaCode, desaName: areas.name, kecamatanCode: areas.parentCode, year: desaLokus.year, decree: desaLokus.decree })
+    .select({
+      desaCode: desaLokus.desaCode,
+      desaName: areas.name,
+      kecamatanCode: areas.parentCode,
+      year: desaLokus.year,
+      decree: desaLokus.decree,
+    })
     .from(desaLokus)
     .innerJoin(areas, eq(areas.code, desaLokus.desaCode))
     .orderBy(asc(areas.parentCode), asc(areas.name));
@@ -25,18 +31,31 @@ export async function listLokus(db: DbOrTx): Promise<LokusDesa[]> {
 /** Desa codes of the list that are not desa of the regency's area table. */
 export async function unknownDesa(db: DbOrTx, codes: readonly string[]): Promise<string[]> {
   if (codes.length === 0) return [];
-  const found = await db.select({ code: areas.code, level: areas.level }).from(areas).where(inArray(areas.code, [...codes]));
+  const found = await db
+    .select({ code: areas.code, level: areas.level })
+    .from(areas)
+    .where(inArray(areas.code, [...codes]));
   const desa = new Set(found.filter((a) => a.level === "desa").map((a) => a.code));
   return codes.filter((c) => !desa.has(c));
 }
 
 /** Replaces the whole list (the decree names all of them at once); returns before and after. */
-export async function replaceLokus(db: DbOrTx, list: { desaCodes: readonly string[]; year: number; decree: string | null }, accountId: string, now: Date) {
-  const before = await db.select({ desaCode: desaLokus.desaCode, year: desaLokus.year, decree: desaLokus.decree }).from(desaLokus).for("update");
+export async function replaceLokus(
+  db: DbOrTx,
+  list: { desaCodes: readonly string[]; year: number; decree: string | null },
+  accountId: string,
+  now: Date,
+) {
+  const before = await db
+    .select({ desaCode: desaLokus.desaCode, year: desaLokus.year, decree: desaLokus.decree })
+    .from(desaLokus)
+    .for("update");
   await db.delete(desaLokus);
   const codes = [...new Set(list.desaCodes)];
   if (codes.length > 0) {
-    await db.insert(desaLokus).values(codes.map((desaCode) => ({ desaCode, year: list.year, decree: list.decree, markedBy: accountId, markedAt: now })));
+    await db
+      .insert(desaLokus)
+      .values(codes.map((desaCode) => ({ desaCode, year: list.year, decree: list.decree, markedBy: accountId, markedAt: now })));
   }
   return { before, after: { desaCodes: codes, year: list.year, decree: list.decree } };
 }

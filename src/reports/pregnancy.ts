@@ -51,7 +51,6 @@ export function stageOn(hpht: string, day: string): 1 | 2 | 3 | "beyond42Weeks" 
   return age.totalDays > POST_TERM_DAYS ? "beyond42Weeks" : trimesterOf(age);
 }
 
-
 export interface PregnancyReport {
   month: string;
   kecamatan: (PregnancyFigures & { code: string; name: string })[];
@@ -80,7 +79,15 @@ export async function pregnancyReport(db: DbOrTx, principal: Viewer, month: stri
   const ids = followed.map((f) => f.id);
   const measured = ids.length
     ? await db
-        .select({ pregnancyId: maternalMeasurements.pregnancyId, measuredOn: maternalMeasurements.measuredOn, createdAt: maternalMeasurements.createdAt, muac: maternalMeasurements.muacCm, hb: maternalMeasurements.hbGdl, kek: maternalMeasurements.kek, anaemia: maternalMeasurements.anaemia })
+        .select({
+          pregnancyId: maternalMeasurements.pregnancyId,
+          measuredOn: maternalMeasurements.measuredOn,
+          createdAt: maternalMeasurements.createdAt,
+          muac: maternalMeasurements.muacCm,
+          hb: maternalMeasurements.hbGdl,
+          kek: maternalMeasurements.kek,
+          anaemia: maternalMeasurements.anaemia,
+        })
         .from(maternalMeasurements)
         .where(and(inArray(maternalMeasurements.pregnancyId, ids), lte(maternalMeasurements.measuredOn, p.end)))
     : [];
@@ -105,7 +112,8 @@ export async function pregnancyReport(db: DbOrTx, principal: Viewer, month: stri
     for (const m of measured) {
       if (!pick(m)) continue;
       const seen = out.get(m.pregnancyId);
-      if (!seen || m.measuredOn > seen.measuredOn || (m.measuredOn === seen.measuredOn && m.createdAt > seen.createdAt)) out.set(m.pregnancyId, m);
+      if (!seen || m.measuredOn > seen.measuredOn || (m.measuredOn === seen.measuredOn && m.createdAt > seen.createdAt))
+        out.set(m.pregnancyId, m);
     }
     return out;
   };
@@ -148,7 +156,12 @@ export async function pregnancyReport(db: DbOrTx, principal: Viewer, month: stri
     anaemia: { ...f.anaemia, percent: percent(f.anaemia.cases, f.anaemia.measured) },
   });
   const names = new Map(
-    (await db.select({ code: areas.code, name: areas.name }).from(areas).where(inArray(areas.code, [...groups.keys()].filter((k) => k !== "unknown").concat("-")))).map((a) => [a.code, a.name]),
+    (
+      await db
+        .select({ code: areas.code, name: areas.name })
+        .from(areas)
+        .where(inArray(areas.code, [...groups.keys()].filter((k) => k !== "unknown").concat("-")))
+    ).map((a) => [a.code, a.name]),
   );
   return {
     month,

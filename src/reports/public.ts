@@ -72,7 +72,10 @@ export interface PublicSummary {
 const ALL = { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null } as const;
 
 export async function publicSummary(rt: Runtime, round: string): Promise<PublicSummary> {
-  const [report, rounds] = await Promise.all([prevalenceReport(rt.db, ALL, round, "kecamatan"), trendReport(rt.db, ALL, roundsUpTo(round, ROUNDS_IN_TREND))]);
+  const [report, rounds] = await Promise.all([
+    prevalenceReport(rt.db, ALL, round, "kecamatan"),
+    trendReport(rt.db, ALL, roundsUpTo(round, ROUNDS_IN_TREND)),
+  ]);
   const trend = rounds.map((r) => {
     const p = publicFigure(r.month === round ? report.regency : r.regency);
     return { round: r.month, stuntingPercent: p.stuntingPercent, measured: p.measured };
@@ -90,7 +93,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /** `styleNonce`: the CSP nonce (app.ts, helmet) that lets the page's own inline style apply. */
 function renderPage(rt: Runtime, s: PublicSummary, lang: Lang, styleNonce: string): string {
   const t = (key: string, vars?: Record<string, unknown>) => escapeHtml(rt.i18n.t(lang, `reports:public.${key}`, vars));
-  const pct = (v: number | null) => (v === null ? "–" : `${v.toLocaleString("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`);
+  const pct = (v: number | null) =>
+    v === null ? "–" : `${v.toLocaleString("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
   const row = (name: string, f: PublicFigure, strong = false) => {
     const cells = f.suppressed
       ? `<td colspan="4" class="small">${t("suppressed", { n: SMALL_N })}</td>`
@@ -136,6 +140,9 @@ export async function publicRoutes(app: FastifyInstance, rt: Runtime): Promise<v
   const headers = { "cache-control": `public, max-age=${CACHE_MS / 1000}` };
   app.get("/api/v1/public/summary", async (_request, reply) => reply.headers(headers).send(await summary()));
   app.get<{ Querystring: { lang?: string } }>("/publik", async (request, reply) =>
-    reply.headers(headers).type("text/html; charset=utf-8").send(renderPage(rt, await summary(), request.query.lang === "bjn" ? "bjn" : "id", reply.cspNonce.style)),
+    reply
+      .headers(headers)
+      .type("text/html; charset=utf-8")
+      .send(renderPage(rt, await summary(), request.query.lang === "bjn" ? "bjn" : "id", reply.cspNonce.style)),
   );
 }

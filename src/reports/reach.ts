@@ -58,7 +58,10 @@ export async function reachReport(db: DbOrTx, principal: Viewer, from: string, t
     .from(contacts)
     .where(and(inScope, gte(contacts.optedOutAt, start), lte(contacts.optedOutAt, end)))
     .groupBy(contacts.optOutReason);
-  const [now] = await db.select({ n: count() }).from(contacts).where(and(inScope, isNotNull(contacts.optedOutAt)));
+  const [now] = await db
+    .select({ n: count() })
+    .from(contacts)
+    .where(and(inScope, isNotNull(contacts.optedOutAt)));
 
   const registered = and(inScope, isNotNull(contacts.registeredAt), lte(contacts.registeredAt, end));
   const [byRole, byLanguage, byChannel, [all]] = await Promise.all([
@@ -90,15 +93,27 @@ export async function reachReport(db: DbOrTx, principal: Viewer, from: string, t
     from,
     to,
     questions: {
-      answeredByTopic: byTopic.map((r) => ({ topic: r.topic, count: Number(r.n) })).sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic)),
-      unanswered: unanswered.map((r) => ({ reason: r.reason, questions: Number(r.questions), times: Number(r.times) })).sort((a, b) => a.reason.localeCompare(b.reason)),
+      answeredByTopic: byTopic
+        .map((r) => ({ topic: r.topic, count: Number(r.n) }))
+        .sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic)),
+      unanswered: unanswered
+        .map((r) => ({ reason: r.reason, questions: Number(r.questions), times: Number(r.times) }))
+        .sort((a, b) => a.reason.localeCompare(b.reason)),
     },
     reminders: reminders
-      .map((r) => ({ kind: r.kind, sent: Number(r.sent), confirmable: Number(r.confirmable), confirmed: Number(r.confirmed), confirmedPercent: percent(Number(r.confirmed), Number(r.confirmable)) }))
+      .map((r) => ({
+        kind: r.kind,
+        sent: Number(r.sent),
+        confirmable: Number(r.confirmable),
+        confirmed: Number(r.confirmed),
+        confirmedPercent: percent(Number(r.confirmed), Number(r.confirmable)),
+      }))
       .filter((r) => r.sent > 0),
     optOuts: {
       inRange: reasons.reduce((n, r) => n + Number(r.n), 0),
-      reasons: reasons.map((r) => ({ reason: r.key ?? "unstated", count: Number(r.n) })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+      reasons: reasons
+        .map((r) => ({ reason: r.key ?? "unstated", count: Number(r.n) }))
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
       optedOutNow: Number(now?.n ?? 0),
     },
     people: { registered: Number(all?.n ?? 0), byRole: tally(byRole), byLanguage: tally(byLanguage), byChannel: tally(byChannel) },

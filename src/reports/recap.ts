@@ -40,10 +40,25 @@ const statusColumn = (index: Index, code: string) => (index === "bbtb" && code =
 async function statusCountsByPosyandu(db: DbOrTx, viewer: Viewer, month: string): Promise<Map<string, StatusCounts>> {
   const p = periodOf(month)!;
   const rows = await db
-    .select({ childId: measurements.childId, posyanduId: children.posyanduId, measuredOn: measurements.measuredOn, createdAt: measurements.createdAt, tbu: measurements.statusTbu, bbu: measurements.statusBbu, bbtb: measurements.statusBbtb })
+    .select({
+      childId: measurements.childId,
+      posyanduId: children.posyanduId,
+      measuredOn: measurements.measuredOn,
+      createdAt: measurements.createdAt,
+      tbu: measurements.statusTbu,
+      bbu: measurements.statusBbu,
+      bbtb: measurements.statusBbtb,
+    })
     .from(measurements)
     .innerJoin(children, eq(children.id, measurements.childId))
-    .where(and(reportScope(viewer, { desaCode: children.desaCode, posyanduId: children.posyanduId }), isNull(measurements.cancelledAt), gte(measurements.measuredOn, p.start), lte(measurements.measuredOn, p.end)));
+    .where(
+      and(
+        reportScope(viewer, { desaCode: children.desaCode, posyanduId: children.posyanduId }),
+        isNull(measurements.cancelledAt),
+        gte(measurements.measuredOn, p.start),
+        lte(measurements.measuredOn, p.end),
+      ),
+    );
   rows.sort((a, b) => b.measuredOn.localeCompare(a.measuredOn) || b.createdAt.getTime() - a.createdAt.getTime());
   const seen = new Set<string>();
   const out = new Map<string, StatusCounts>();
@@ -96,7 +111,14 @@ const line = (name: string, second: string, s: Record<string, number>, c: Status
 ];
 
 /** The month's recap lines per posyandu (F1) or per puskesmas (kabupaten recap), with a total line. */
-export async function recapLines(db: DbOrTx, viewer: Viewer, month: string, by: "posyandu" | "puskesmas", areaName: (code: string) => string, t: ReportText): Promise<string[][]> {
+export async function recapLines(
+  db: DbOrTx,
+  viewer: Viewer,
+  month: string,
+  by: "posyandu" | "puskesmas",
+  areaName: (code: string) => string,
+  t: ReportText,
+): Promise<string[][]> {
   const [skdn, counts] = await Promise.all([skdnReport(db, viewer, month), statusCountsByPosyandu(db, viewer, month)]);
   const total: Record<string, number> = {};
   const totalCounts = emptyCounts();
@@ -111,7 +133,10 @@ export async function recapLines(db: DbOrTx, viewer: Viewer, month: string, by: 
       lines.push(line(u.name, areaName(u.desaCode), s, c));
     }
   } else {
-    const served = await db.select({ id: puskesmas.id, name: puskesmas.name, desaCode: puskesmasDesa.desaCode }).from(puskesmas).innerJoin(puskesmasDesa, eq(puskesmasDesa.puskesmasId, puskesmas.id));
+    const served = await db
+      .select({ id: puskesmas.id, name: puskesmas.name, desaCode: puskesmasDesa.desaCode })
+      .from(puskesmas)
+      .innerJoin(puskesmasDesa, eq(puskesmasDesa.puskesmasId, puskesmas.id));
     const byDesa = new Map(served.map((r) => [r.desaCode, r]));
     const groups = new Map<string, { name: string; units: number; s: Record<string, number>; c: StatusCounts }>();
     for (const u of skdn.posyandu) {
@@ -160,4 +185,3 @@ export async function publicationLines(db: DbOrTx, viewer: Viewer, month: string
   };
   return [...report.areas.filter((a) => a.code !== "unknown").map((a) => row(a.name, a)), row(t("publication.regency"), report.regency)];
 }
-

@@ -31,8 +31,17 @@ function viewerOf(request: FastifyRequest): Viewer {
   return choice ? { ...principalOf(staff), lokus: choice } : principalOf(staff);
 }
 
-const month = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$", description: "YYYY-MM (February and August are the weighing rounds)" } as const;
-const IMPORT_TYPES = ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel", "application/octet-stream"];
+const month = {
+  type: "string",
+  pattern: "^\\d{4}-(0[1-9]|1[0-2])$",
+  description: "YYYY-MM (February and August are the weighing rounds)",
+} as const;
+const IMPORT_TYPES = [
+  "text/csv",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.ms-excel",
+  "application/octet-stream",
+];
 /** A posyandu's or puskesmas's history is a few MB; a whole regency's file fits too. */
 const IMPORT_MAX_BYTES = 30 * 1024 * 1024;
 /** A trend of more than five years is not a dashboard figure. */
@@ -45,7 +54,12 @@ export const reportRoutes =
     const t: ReportText = (key, vars) => rt.i18n.t("id", `reports-staff:${key}`, vars);
     app.get(
       "/api/v1/reports/lokus",
-      { schema: { tags: ["reports"], summary: "The desa lokus (focus villages named by the Bupati's decree) that figures can be limited to with lokus=only|others" } },
+      {
+        schema: {
+          tags: ["reports"],
+          summary: "The desa lokus (focus villages named by the Bupati's decree) that figures can be limited to with lokus=only|others",
+        },
+      },
       async (request) => {
         requireStaff(request);
         return { items: await listLokus(rt.db) };
@@ -79,7 +93,15 @@ export const reportRoutes =
         const now = rt.clock.now();
         await rt.db.transaction(async (tx) => {
           const { before, after } = await replaceLokus(tx, { desaCodes, year, decree: decree ?? null }, staff.id, now);
-          await recordAudit(tx, { actor: actorOf(staff), action: "desa_lokus.replace", entity: "desa_lokus", entityId: String(year), before: { items: before }, after, at: now });
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "desa_lokus.replace",
+            entity: "desa_lokus",
+            entityId: String(year),
+            before: { items: before },
+            after,
+            at: now,
+          });
         });
         return { items: await listLokus(rt.db) };
       },
@@ -99,7 +121,12 @@ export const reportRoutes =
             properties: {
               month,
               level: { type: "string", enum: LEVELS, default: "kecamatan" },
-              within: { type: "string", minLength: 2, maxLength: 40, description: "Only areas inside this code (a kecamatan code for its desa) or this puskesmas id" },
+              within: {
+                type: "string",
+                minLength: 2,
+                maxLength: 40,
+                description: "Only areas inside this code (a kecamatan code for its desa) or this puskesmas id",
+              },
               lokus,
             },
           },
@@ -119,7 +146,12 @@ export const reportRoutes =
         schema: {
           tags: ["reports"],
           summary: "Month by month prevalence for my area beside the regency average",
-          querystring: { type: "object", required: ["from", "to"], additionalProperties: false, properties: { from: month, to: month, lokus } },
+          querystring: {
+            type: "object",
+            required: ["from", "to"],
+            additionalProperties: false,
+            properties: { from: month, to: month, lokus },
+          },
           response: { 400: errorSchema, 401: errorSchema },
         },
       },
@@ -154,7 +186,8 @@ export const reportRoutes =
       {
         schema: {
           tags: ["reports"],
-          summary: "Pregnant women followed at the end of a month per trimester, KEK (LiLA < 23.5 cm) and anaemia (Hb < 11 g/dL) among those measured, ANC K1–K6 confirmed; per kecamatan and in total",
+          summary:
+            "Pregnant women followed at the end of a month per trimester, KEK (LiLA < 23.5 cm) and anaemia (Hb < 11 g/dL) among those measured, ANC K1–K6 confirmed; per kecamatan and in total",
           querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month, lokus } },
           response: { 400: errorSchema, 401: errorSchema },
         },
@@ -167,7 +200,8 @@ export const reportRoutes =
       {
         schema: {
           tags: ["reports"],
-          summary: "Programme reach: reminders sent and confirmed per kind, opt-outs with reasons, people registered by role, channel and language (counts only)",
+          summary:
+            "Programme reach: reminders sent and confirmed per kind, opt-outs with reasons, people registered by role, channel and language (counts only)",
           querystring: {
             type: "object",
             required: ["from", "to"],
@@ -197,7 +231,11 @@ export const reportRoutes =
             additionalProperties: false,
             properties: {
               asOf: { type: "string", format: "date", description: "Day the lists are for (default today, WITA)" },
-              from: { type: "string", format: "date", description: "Referrals made from this day count in the loop figures (default 12 months before asOf)" },
+              from: {
+                type: "string",
+                format: "date",
+                description: "Referrals made from this day count in the loop figures (default 12 months before asOf)",
+              },
               notMeasuredMonths: { type: "integer", minimum: 1, maximum: 24, default: 2 },
               limit: { type: "integer", minimum: 1, maximum: 1000, default: 200, description: "Items per list (totals count all)" },
               lokus,
@@ -226,15 +264,28 @@ export const reportRoutes =
     async function sendTable(
       request: FastifyRequest,
       reply: FastifyReply,
-      t: { action: string; file: string; sheet: string; header: string[]; lines: string[][]; format: "csv" | "xlsx"; filter: Record<string, unknown> },
+      t: {
+        action: string;
+        file: string;
+        sheet: string;
+        header: string[];
+        lines: string[][];
+        format: "csv" | "xlsx";
+        filter: Record<string, unknown>;
+      },
     ) {
       const staff = requireStaff(request);
       const counter = { rows: 0 };
       const stream = t.format === "xlsx" ? tableXlsx(t.sheet, t.header, t.lines, counter) : tableCsv(t.header, t.lines, counter);
       stream.once("end", () => {
-        recordAudit(rt.db, { actor: actorOf(staff), action: t.action, entity: "export", entityId: t.file, after: { format: t.format, filter: t.filter, rows: counter.rows }, at: rt.clock.now() }).catch((err: unknown) =>
-          request.log.error({ err }, "export audit failed"),
-        );
+        recordAudit(rt.db, {
+          actor: actorOf(staff),
+          action: t.action,
+          entity: "export",
+          entityId: t.file,
+          after: { format: t.format, filter: t.filter, rows: counter.rows },
+          at: rt.clock.now(),
+        }).catch((err: unknown) => request.log.error({ err }, "export audit failed"));
       });
       return reply
         .header("content-disposition", `attachment; filename="${t.file}.${t.format}"`)
@@ -264,7 +315,15 @@ export const reportRoutes =
         const { month: m, by = "posyandu", format: f = "csv" } = request.query;
         const names = new Map((await rt.db.select({ code: areas.code, name: areas.name }).from(areas)).map((a) => [a.code, a.name]));
         const lines = await recapLines(rt.db, viewer, m, by, (code) => names.get(code) ?? code, t);
-        return sendTable(request, reply, { action: "export.recap", file: `rekap-${by}-${m}`, sheet: t("recap.sheet", { month: m }), header: recapHeader(by, t), lines, format: f, filter: { ...request.query } });
+        return sendTable(request, reply, {
+          action: "export.recap",
+          file: `rekap-${by}-${m}`,
+          sheet: t("recap.sheet", { month: m }),
+          header: recapHeader(by, t),
+          lines,
+          format: f,
+          filter: { ...request.query },
+        });
       },
     );
 
@@ -273,7 +332,8 @@ export const reportRoutes =
       {
         schema: {
           tags: ["reports"],
-          summary: "Publication table: stunting per kecamatan this month against the same month last year (naik / turun), the regency last; small numbers marked",
+          summary:
+            "Publication table: stunting per kecamatan this month against the same month last year (naik / turun), the regency last; small numbers marked",
           querystring: { type: "object", required: ["month"], additionalProperties: false, properties: { month, format, lokus } },
           response: { 400: errorSchema, 401: errorSchema },
         },
@@ -282,7 +342,15 @@ export const reportRoutes =
         const viewer = viewerOf(request);
         const { month: m, format: f = "csv" } = request.query;
         const lines = await publicationLines(rt.db, viewer, m, t);
-        return sendTable(request, reply, { action: "export.publication", file: `publikasi-stunting-${m}`, sheet: t("publication.sheet", { month: m }), header: publicationHeader(t), lines, format: f, filter: { ...request.query } });
+        return sendTable(request, reply, {
+          action: "export.publication",
+          file: `publikasi-stunting-${m}`,
+          sheet: t("publication.sheet", { month: m }),
+          header: publicationHeader(t),
+          lines,
+          format: f,
+          filter: { ...request.query },
+        });
       },
     );
 
@@ -302,7 +370,8 @@ export const reportRoutes =
       },
       async (request, reply) => {
         const staff = requireRole(request, "pokja_admin", "puskesmas", "bidan");
-        if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw badField("body", `send the file as the body (${IMPORT_TYPES.join(", ")})`);
+        if (!Buffer.isBuffer(request.body) || request.body.length === 0)
+          throw badField("body", `send the file as the body (${IMPORT_TYPES.join(", ")})`);
         const now = rt.clock.now();
         const today = localDateOf(now);
         const { plan, work } = await planImport(rt.db, rt.nik, principalOf(staff), request.body, today);
@@ -311,7 +380,9 @@ export const reportRoutes =
         const dryRun = request.query.dryRun !== false;
         if (dryRun) return { applied: false, ...answer };
         if (plan.problems.length > 0) {
-          return reply.code(422).send({ error: "import_rejected", message: t("import.rejected", { count: plan.problems.length }), applied: false, ...answer });
+          return reply
+            .code(422)
+            .send({ error: "import_rejected", message: t("import.rejected", { count: plan.problems.length }), applied: false, ...answer });
         }
         await applyImport(rt.db, rt.nik, work, today, now);
         await recordAudit(rt.db, {
@@ -331,7 +402,8 @@ export const reportRoutes =
       {
         schema: {
           tags: ["reports"],
-          summary: "Measurements in my area in the e-PPGBM entry-by-name layout (38 columns), as CSV or XLSX, streamed; every export is audited",
+          summary:
+            "Measurements in my area in the e-PPGBM entry-by-name layout (38 columns), as CSV or XLSX, streamed; every export is audited",
           querystring: {
             type: "object",
             required: ["from", "to"],

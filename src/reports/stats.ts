@@ -138,7 +138,12 @@ export const INDICATORS: readonly Indicator[] = ["stunting", "wasting", "underwe
 /** One child's standing for one indicator in a period. */
 export type Standing = { kind: "none" } | { kind: "flagged" } | { kind: "valid"; case: boolean; severe: boolean };
 
-export const zOf: Record<Indicator, "zlen" | "zwfl" | "zwei"> = { stunting: "zlen", wasting: "zwfl", underweight: "zwei", overweight: "zwfl" };
+export const zOf: Record<Indicator, "zlen" | "zwfl" | "zwei"> = {
+  stunting: "zlen",
+  wasting: "zwfl",
+  underweight: "zwei",
+  overweight: "zwfl",
+};
 
 /**
  * Permenkes 2/2020 cut-offs (z-score, strict): a case lies below `case` (or above, for overweight),

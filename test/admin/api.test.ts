@@ -37,7 +37,8 @@ const sessionCookie = (res: { cookies: { name: string; value: string }[] }) => {
   const c = res.cookies.find((x) => x.name === "balanting_session");
   return c ? `balanting_session=${c.value}` : "";
 };
-const login = (username: string, password: string) => app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { username, password } });
+const login = (username: string, password: string) =>
+  app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { username, password } });
 const me = (headers: Record<string, string>) => app.inject({ method: "GET", url: "/api/v1/me", headers });
 
 let adminCookie = "";
@@ -170,7 +171,9 @@ describe("lockout", () => {
     try {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
-        codes.push((await limited.inject({ method: "POST", url: "/api/v1/auth/login", payload: { username: "x", password: "y" } })).statusCode);
+        codes.push(
+          (await limited.inject({ method: "POST", url: "/api/v1/auth/login", payload: { username: "x", password: "y" } })).statusCode,
+        );
       }
       expect(codes).toEqual([401, 401, 401, 429, 429]);
     } finally {
@@ -183,7 +186,9 @@ describe("lockout", () => {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
         const headers = { "x-forwarded-for": `203.0.113.${i}` };
-        codes.push((await app.inject({ method: "POST", url: "/api/v1/auth/login", headers, payload: { username: "x", password: "y" } })).statusCode);
+        codes.push(
+          (await app.inject({ method: "POST", url: "/api/v1/auth/login", headers, payload: { username: "x", password: "y" } })).statusCode,
+        );
       }
       return codes;
     };
@@ -207,7 +212,12 @@ describe("lockout", () => {
 
 describe("API tokens", () => {
   it("creates a token shown once, which then authenticates, and revokes it", async () => {
-    const made = await app.inject({ method: "POST", url: "/api/v1/me/tokens", headers: { cookie: adminCookie }, payload: { name: "laporan dinkes" } });
+    const made = await app.inject({
+      method: "POST",
+      url: "/api/v1/me/tokens",
+      headers: { cookie: adminCookie },
+      payload: { name: "laporan dinkes" },
+    });
     expect(made.statusCode).toBe(201);
     const { token, id } = made.json() as { token: string; id: string };
     expect(token).toMatch(/^blt_/);
@@ -215,14 +225,22 @@ describe("API tokens", () => {
     expect((await me(auth)).statusCode).toBe(200);
     const list = await app.inject({ method: "GET", url: "/api/v1/me/tokens", headers: auth });
     expect(JSON.stringify(list.json())).not.toContain(token);
-    expect((list.json() as { items: { id: string; lastUsedAt: string | null }[] }).items[0]).toMatchObject({ id, lastUsedAt: expect.any(String) });
+    expect((list.json() as { items: { id: string; lastUsedAt: string | null }[] }).items[0]).toMatchObject({
+      id,
+      lastUsedAt: expect.any(String),
+    });
     expect((await app.inject({ method: "DELETE", url: `/api/v1/me/tokens/${id}`, headers: auth })).statusCode).toBe(204);
     expect((await me(auth)).statusCode).toBe(401);
     expect((await app.inject({ method: "DELETE", url: `/api/v1/me/tokens/${id}`, headers: { cookie: adminCookie } })).statusCode).toBe(404);
   });
 
   it("honours the token's expiry", async () => {
-    const made = await app.inject({ method: "POST", url: "/api/v1/me/tokens", headers: { cookie: adminCookie }, payload: { name: "short", expiresInDays: 1 } });
+    const made = await app.inject({
+      method: "POST",
+      url: "/api/v1/me/tokens",
+      headers: { cookie: adminCookie },
+      payload: { name: "short", expiresInDays: 1 },
+    });
     const auth = { authorization: `Bearer ${(made.json() as { token: string }).token}` };
     expect((await me(auth)).statusCode).toBe(200);
     rt.clock.advance(24 * 60 * 60_000 + 1000);
@@ -242,10 +260,17 @@ describe("API tokens", () => {
     });
     const cookie = sessionCookie(await login("leaving", PASSWORD));
     const token = (
-      (await app.inject({ method: "POST", url: "/api/v1/me/tokens", headers: { cookie }, payload: { name: "t" } })).json() as { token: string }
+      (await app.inject({ method: "POST", url: "/api/v1/me/tokens", headers: { cookie }, payload: { name: "t" } })).json() as {
+        token: string;
+      }
     ).token;
     const [row] = await rt.db.select().from(staffAccounts).where(eq(staffAccounts.username, "leaving"));
-    const res = await app.inject({ method: "PATCH", url: `/api/v1/accounts/${row!.id}`, headers: { cookie: adminCookie }, payload: { active: false } });
+    const res = await app.inject({
+      method: "PATCH",
+      url: `/api/v1/accounts/${row!.id}`,
+      headers: { cookie: adminCookie },
+      payload: { active: false },
+    });
     expect(res.statusCode).toBe(200);
     expect((await me({ cookie })).statusCode).toBe(401);
     expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(401);
@@ -261,11 +286,18 @@ describe("API tokens", () => {
     });
     const cookie = sessionCookie(await login("forgetful", PASSWORD));
     const token = (
-      (await app.inject({ method: "POST", url: "/api/v1/me/tokens", headers: { cookie }, payload: { name: "t" } })).json() as { token: string }
+      (await app.inject({ method: "POST", url: "/api/v1/me/tokens", headers: { cookie }, payload: { name: "t" } })).json() as {
+        token: string;
+      }
     ).token;
     expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(200);
     const [row] = await rt.db.select().from(staffAccounts).where(eq(staffAccounts.username, "forgetful"));
-    const res = await app.inject({ method: "PATCH", url: `/api/v1/accounts/${row!.id}`, headers: { cookie: adminCookie }, payload: { password: "kata-sandi-baru-456" } });
+    const res = await app.inject({
+      method: "PATCH",
+      url: `/api/v1/accounts/${row!.id}`,
+      headers: { cookie: adminCookie },
+      payload: { password: "kata-sandi-baru-456" },
+    });
     expect(res.statusCode).toBe(200);
     expect((await me({ cookie })).statusCode).toBe(401);
     expect((await me({ authorization: `Bearer ${token}` })).statusCode).toBe(401);
@@ -281,7 +313,12 @@ describe("API tokens", () => {
     });
     const cookie = sessionCookie(await login("changer", PASSWORD));
     const put = (currentPassword: string) =>
-      app.inject({ method: "PUT", url: "/api/v1/me/password", headers: { cookie }, payload: { currentPassword, newPassword: "kata-sandi-baru-123" } });
+      app.inject({
+        method: "PUT",
+        url: "/api/v1/me/password",
+        headers: { cookie },
+        payload: { currentPassword, newPassword: "kata-sandi-baru-123" },
+      });
     expect((await put("wrong-password")).statusCode).toBe(403);
     expect((await put(PASSWORD)).statusCode).toBe(204);
     expect((await me({ cookie })).statusCode).toBe(401);
@@ -298,7 +335,11 @@ describe("the admin CLI", () => {
   });
 
   it("reads the password from stdin with --password -, and explains bad input", async () => {
-    const res = await runAdminCli(rt, ["create-admin", "--name", "Rahmat", "--username", "rahmat.pokja", "--password", "-"], async () => `${PASSWORD}\n`);
+    const res = await runAdminCli(
+      rt,
+      ["create-admin", "--name", "Rahmat", "--username", "rahmat.pokja", "--password", "-"],
+      async () => `${PASSWORD}\n`,
+    );
     expect(res.code).toBe(0);
     expect((await login("rahmat.pokja", PASSWORD)).statusCode).toBe(200);
     expect((await runAdminCli(rt, ["create-admin", "--name", "X"])).code).toBe(2);
@@ -329,7 +370,12 @@ describe("linking a staff account to its chat identity", () => {
   });
 
   it("lists and unlinks my chats", async () => {
-    const list = async () => ((await app.inject({ method: "GET", url: "/api/v1/me/chat-links", headers: { cookie: adminCookie } })).json() as { items: { contactId: string }[] }).items;
+    const list = async () =>
+      (
+        (await app.inject({ method: "GET", url: "/api/v1/me/chat-links", headers: { cookie: adminCookie } })).json() as {
+          items: { contactId: string }[];
+        }
+      ).items;
     const before = await list();
     expect(before).toHaveLength(1);
     const contactId = before[0]!.contactId;
@@ -416,7 +462,7 @@ describe("on a seeded Balangan", () => {
     });
 
     it("answers random JSON bodies with a 4xx, never a 5xx", async () => {
-      const routes: [("POST" | "PATCH" | "PUT"), string][] = [
+      const routes: ["POST" | "PATCH" | "PUT", string][] = [
         ["POST", "/api/v1/bootstrap"],
         ["POST", "/api/v1/auth/login"],
         ["POST", "/api/v1/accounts"],
@@ -432,7 +478,23 @@ describe("on a seeded Balangan", () => {
       ];
       // Objects with the routes' own field names are likelier to get past the first check.
       const key = fc.oneof(
-        fc.constantFrom("name", "username", "password", "role", "desaCode", "desaCodes", "dayOfMonth", "posyanduId", "puskesmasId", "active", "token", "reason", "expiresInDays", "currentPassword", "newPassword"),
+        fc.constantFrom(
+          "name",
+          "username",
+          "password",
+          "role",
+          "desaCode",
+          "desaCodes",
+          "dayOfMonth",
+          "posyanduId",
+          "puskesmasId",
+          "active",
+          "token",
+          "reason",
+          "expiresInDays",
+          "currentPassword",
+          "newPassword",
+        ),
         fc.string(),
       );
       const body = fc.oneof(fc.jsonValue(), fc.dictionary(key, fc.jsonValue(), { maxKeys: 6 }));
@@ -453,9 +515,37 @@ describe("on a seeded Balangan", () => {
     });
 
     it("answers random query strings on list endpoints with a 2xx or 4xx, never a 5xx", async () => {
-      const lists = ["/api/v1/people", "/api/v1/people/export.csv", "/api/v1/accounts", "/api/v1/posyandu", "/api/v1/puskesmas", "/api/v1/areas", "/api/v1/audit", "/api/v1/kader-approvals"];
-      const key = fc.oneof(fc.constantFrom("limit", "offset", "role", "kaderStatus", "desaCode", "posyanduId", "active", "level", "parentCode", "entity", "actorAccountId"), fc.string({ maxLength: 8 }));
-      const value = fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom("true", "-1", "63.11.06", "63.11.06.1001", w.posyandu.p0));
+      const lists = [
+        "/api/v1/people",
+        "/api/v1/people/export.csv",
+        "/api/v1/accounts",
+        "/api/v1/posyandu",
+        "/api/v1/puskesmas",
+        "/api/v1/areas",
+        "/api/v1/audit",
+        "/api/v1/kader-approvals",
+      ];
+      const key = fc.oneof(
+        fc.constantFrom(
+          "limit",
+          "offset",
+          "role",
+          "kaderStatus",
+          "desaCode",
+          "posyanduId",
+          "active",
+          "level",
+          "parentCode",
+          "entity",
+          "actorAccountId",
+        ),
+        fc.string({ maxLength: 8 }),
+      );
+      const value = fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.integer().map(String),
+        fc.constantFrom("true", "-1", "63.11.06", "63.11.06.1001", w.posyandu.p0),
+      );
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...lists), fc.dictionary(key, value, { maxKeys: 4 }), async (url, query) => {
           const res = await app.inject({ method: "GET", url, query, headers: { cookie: w.cookie.puskP } });
@@ -466,10 +556,20 @@ describe("on a seeded Balangan", () => {
     });
 
     it("answers broken JSON and wrong content types with a 4xx in the same shape", async () => {
-      const broken = await app.inject({ method: "POST", url: "/api/v1/posyandu", headers: { cookie: w.cookie.admin, "content-type": "application/json" }, payload: "{" });
+      const broken = await app.inject({
+        method: "POST",
+        url: "/api/v1/posyandu",
+        headers: { cookie: w.cookie.admin, "content-type": "application/json" },
+        payload: "{",
+      });
       expect(broken.statusCode).toBe(400);
       expect(broken.json()).toHaveProperty("error");
-      const form = await app.inject({ method: "POST", url: "/api/v1/posyandu", headers: { cookie: w.cookie.admin, "content-type": "text/plain" }, payload: "name=x" });
+      const form = await app.inject({
+        method: "POST",
+        url: "/api/v1/posyandu",
+        headers: { cookie: w.cookie.admin, "content-type": "text/plain" },
+        payload: "name=x",
+      });
       expect(form.statusCode).toBe(415);
       expect(form.json()).toHaveProperty("error");
     });
@@ -477,7 +577,13 @@ describe("on a seeded Balangan", () => {
 
   describe("audit log", () => {
     it("records each change with who, what, before and after, and no secrets", async () => {
-      const made = await call("admin", "POST", "/api/v1/accounts", { username: "bidan.baru", name: "Bidan Baru", password: PASSWORD, role: "bidan", desaCode: w.desa.p1 });
+      const made = await call("admin", "POST", "/api/v1/accounts", {
+        username: "bidan.baru",
+        name: "Bidan Baru",
+        password: PASSWORD,
+        role: "bidan",
+        desaCode: w.desa.p1,
+      });
       const accountId = (made.json() as { account: { id: string } }).account.id;
       await call("admin", "PATCH", `/api/v1/accounts/${accountId}`, { name: "Bidan Hj. Baru", password: "kata-sandi-baru-123" });
       await call("admin", "PATCH", `/api/v1/accounts/${accountId}`, { active: false });
@@ -498,7 +604,18 @@ describe("on a seeded Balangan", () => {
 
       const res = await call("admin", "GET", "/api/v1/audit?limit=200");
       expect(res.statusCode).toBe(200);
-      const entries = (res.json() as { items: { action: string; actorAccountId: string | null; entityId: string; before: unknown; after: unknown; reason: string | null }[] }).items;
+      const entries = (
+        res.json() as {
+          items: {
+            action: string;
+            actorAccountId: string | null;
+            entityId: string;
+            before: unknown;
+            after: unknown;
+            reason: string | null;
+          }[];
+        }
+      ).items;
       const actions = entries.map((e) => e.action);
       for (const action of [
         "account.create",
@@ -520,9 +637,17 @@ describe("on a seeded Balangan", () => {
         expect(actions, action).toContain(action);
       }
       const update = entries.find((e) => e.action === "account.update" && e.entityId === accountId);
-      expect(update).toMatchObject({ actorAccountId: w.accounts.admin.id, before: { name: "Bidan Baru" }, after: { name: "Bidan Hj. Baru", passwordChanged: true } });
+      expect(update).toMatchObject({
+        actorAccountId: w.accounts.admin.id,
+        before: { name: "Bidan Baru" },
+        after: { name: "Bidan Hj. Baru", passwordChanged: true },
+      });
       const approve = entries.find((e) => e.action === "kader.approve");
-      expect(approve).toMatchObject({ actorAccountId: w.accounts.puskP.id, before: { kaderStatus: "pending" }, after: { kaderStatus: "active", posyanduId: w.posyandu.p0 } });
+      expect(approve).toMatchObject({
+        actorAccountId: w.accounts.puskP.id,
+        before: { kaderStatus: "pending" },
+        after: { kaderStatus: "active", posyanduId: w.posyandu.p0 },
+      });
       expect(entries.find((e) => e.action === "kader.reject")).toMatchObject({ reason: "data tidak cocok" });
       const text = JSON.stringify(entries);
       expect(text).not.toMatch(/argon2|passwordHash|tokenHash/);
@@ -558,7 +683,16 @@ describe("on a seeded Balangan", () => {
       const echo: AdminRoutes = () => async (inner) => {
         inner.post<{ Body: { day: string } }>(
           "/api/v1/test-echo",
-          { schema: { body: { type: "object", required: ["day"], additionalProperties: false, properties: { day: { type: "string", format: "date" } } } } },
+          {
+            schema: {
+              body: {
+                type: "object",
+                required: ["day"],
+                additionalProperties: false,
+                properties: { day: { type: "string", format: "date" } },
+              },
+            },
+          },
           async (request) => ({ by: requireStaff(request).username, day: request.body.day }),
         );
       };
@@ -582,7 +716,14 @@ describe("on a seeded Balangan", () => {
       expect(doc.statusCode).toBe(200);
       const spec = doc.json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
       expect(spec.openapi).toMatch(/^3\./);
-      for (const path of ["/api/v1/auth/login", "/api/v1/accounts", "/api/v1/people", "/api/v1/kader-approvals/{id}/approve", "/api/v1/audit", "/api/v1/posyandu/{id}"]) {
+      for (const path of [
+        "/api/v1/auth/login",
+        "/api/v1/accounts",
+        "/api/v1/people",
+        "/api/v1/kader-approvals/{id}/approve",
+        "/api/v1/audit",
+        "/api/v1/posyandu/{id}",
+      ]) {
         expect(spec.paths, path).toHaveProperty([path]);
       }
       expect(spec.paths["/api/v1/accounts"]?.post?.requestBody).toBeDefined();

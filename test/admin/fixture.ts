@@ -134,8 +134,17 @@ export async function seedWorld(rt: TestRuntime): Promise<World> {
   const now = rt.clock.now();
   // One argon2 hash for all (hashing is slow on purpose); insertAccount itself is tested elsewhere.
   const passwordHash = await hashPassword(PASSWORD);
-  const make = async (username: string, role: StaffAccount["role"], area: { puskesmasId?: string; desaCode?: string; posyanduId?: string } = {}) =>
-    (await db.insert(staffAccounts).values({ username, name: username, role, passwordHash, createdAt: now, ...area }).returning())[0] as StaffAccount;
+  const make = async (
+    username: string,
+    role: StaffAccount["role"],
+    area: { puskesmasId?: string; desaCode?: string; posyanduId?: string } = {},
+  ) =>
+    (
+      await db
+        .insert(staffAccounts)
+        .values({ username, name: username, role, passwordHash, createdAt: now, ...area })
+        .returning()
+    )[0] as StaffAccount;
   const accounts: Record<Who, StaffAccount> = {
     admin: await make("admin", "pokja_admin"),
     puskP: await make("pusk.paringin", "puskesmas", { puskesmasId: pP!.id }),
@@ -155,7 +164,9 @@ export async function seedWorld(rt: TestRuntime): Promise<World> {
   const person = async (values: Partial<typeof contacts.$inferInsert>) => {
     const [row] = await db.insert(contacts).values(values).returning();
     phone++;
-    await db.insert(contactChannels).values({ contactId: row!.id, channel: "telegram", address: String(phone), phone: String(phone), lastInboundAt: now });
+    await db
+      .insert(contactChannels)
+      .values({ contactId: row!.id, channel: "telegram", address: String(phone), phone: String(phone), lastInboundAt: now });
     return row!.id;
   };
   const people = {

@@ -67,7 +67,11 @@ describe("chat link command", () => {
 
   it("has a reply text for every outcome in both languages", async () => {
     const i18n = await createI18n();
-    for (const result of [{ ok: true, accountId: "a", role: "bidan" }, { ok: false, reason: "invalid" }, { ok: false, reason: "too_many_attempts" }] as const) {
+    for (const result of [
+      { ok: true, accountId: "a", role: "bidan" },
+      { ok: false, reason: "invalid" },
+      { ok: false, reason: "too_many_attempts" },
+    ] as const) {
       const key = chatLinkReplyKey(result);
       expect(i18n.exists("id", key), key).toBe(true);
       expect(i18n.t("bjn", key)).not.toBe(i18n.t("id", key));
@@ -94,7 +98,9 @@ describe("small helpers", () => {
   });
 
   it("keeps secrets out of audit snapshots and writes dates as ISO", () => {
-    expect(auditSnapshot({ id: "x", passwordHash: "$argon2id$…", tokenHash: "ab", password: "p", at: T0, name: "A", passwordChanged: true })).toEqual({
+    expect(
+      auditSnapshot({ id: "x", passwordHash: "$argon2id$…", tokenHash: "ab", password: "p", at: T0, name: "A", passwordChanged: true }),
+    ).toEqual({
       id: "x",
       at: T0.toISOString(),
       name: "A",

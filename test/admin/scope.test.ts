@@ -62,7 +62,11 @@ describe("the scoping helper in a query", () => {
   it("spells out the scope of each role", async () => {
     const p = await scopeFor(rt.db, principalOf(w.accounts.puskP));
     expect(p).toEqual({ all: false, desaCodes: [w.desa.p0, w.desa.p1].sort(), posyanduIds: [w.posyandu.p0, w.posyandu.p1].sort() });
-    expect(await scopeFor(rt.db, principalOf(w.accounts.bidanL))).toEqual({ all: false, desaCodes: [w.desa.l0], posyanduIds: [w.posyandu.l0] });
+    expect(await scopeFor(rt.db, principalOf(w.accounts.bidanL))).toEqual({
+      all: false,
+      desaCodes: [w.desa.l0],
+      posyanduIds: [w.posyandu.l0],
+    });
     expect(await scopeFor(rt.db, principalOf(w.accounts.kaderP))).toEqual({ all: false, desaCodes: [], posyanduIds: [w.posyandu.p0] });
     const all = await scopeFor(rt.db, principalOf(w.accounts.admin));
     expect(all.all).toBe(true);
@@ -71,9 +75,19 @@ describe("the scoping helper in a query", () => {
 
   it("fails closed for a principal without its area, and for a kader on desa-only rows", async () => {
     const noArea = { role: "bidan" as const, puskesmasId: null, desaCode: null, posyanduId: null };
-    expect(await rt.db.select().from(contacts).where(whereInScope(noArea, { desaCode: contacts.desaCode }))).toEqual([]);
+    expect(
+      await rt.db
+        .select()
+        .from(contacts)
+        .where(whereInScope(noArea, { desaCode: contacts.desaCode })),
+    ).toEqual([]);
     const kader = principalOf(w.accounts.kaderP);
-    expect(await rt.db.select().from(contacts).where(whereInScope(kader, { desaCode: contacts.desaCode }))).toEqual([]);
+    expect(
+      await rt.db
+        .select()
+        .from(contacts)
+        .where(whereInScope(kader, { desaCode: contacts.desaCode })),
+    ).toEqual([]);
   });
 
   it("combines with other conditions", async () => {
@@ -138,12 +152,15 @@ describe("posyandu and puskesmas endpoints", () => {
     const ids = (res.json() as { items: { id: string }[] }).items.map((i) => i.id);
     expect(ids.sort()).toEqual(POSYANDU_IN_REACH[who].map((u) => w.posyandu[u]).sort());
     for (const u of ALL_UNITS) {
-      expect((await get(who, `/api/v1/posyandu/${w.posyandu[u]}`)).statusCode, `${who} reading ${u}`).toBe(POSYANDU_IN_REACH[who].includes(u) ? 200 : 404);
+      expect((await get(who, `/api/v1/posyandu/${w.posyandu[u]}`)).statusCode, `${who} reading ${u}`).toBe(
+        POSYANDU_IN_REACH[who].includes(u) ? 200 : 404,
+      );
     }
   });
 
   it("lists puskesmas by the desa they serve", async () => {
-    const names = async (who: Who) => ((await get(who, "/api/v1/puskesmas")).json() as { items: { name: string }[] }).items.map((i) => i.name);
+    const names = async (who: Who) =>
+      ((await get(who, "/api/v1/puskesmas")).json() as { items: { name: string }[] }).items.map((i) => i.name);
     expect(await names("admin")).toEqual(["Puskesmas Lampihong", "Puskesmas Paringin"]);
     expect(await names("puskP")).toEqual(["Puskesmas Paringin"]);
     expect(await names("bidanL")).toEqual(["Puskesmas Lampihong"]);
@@ -156,15 +173,33 @@ describe("posyandu and puskesmas endpoints", () => {
     expect((await post("puskP", "/api/v1/posyandu", body(w.desa.l0))).statusCode).toBe(403);
     expect((await post("bidanP", "/api/v1/posyandu", body(w.desa.p1))).statusCode).toBe(403);
     expect((await post("kaderP", "/api/v1/posyandu", body(w.desa.p0))).statusCode).toBe(403);
-    expect((await post("admin", "/api/v1/posyandu", body("63.11.06.9999"))).json()).toMatchObject({ error: "validation_failed", fields: [{ field: "body.desaCode" }] });
+    expect((await post("admin", "/api/v1/posyandu", body("63.11.06.9999"))).json()).toMatchObject({
+      error: "validation_failed",
+      fields: [{ field: "body.desaCode" }],
+    });
     const ok = await post("bidanP", "/api/v1/posyandu", body(w.desa.p0));
     expect(ok.statusCode).toBe(201);
     const id = (ok.json() as { posyandu: { id: string } }).posyandu.id;
-    expect((await app.inject({ method: "PATCH", url: `/api/v1/posyandu/${id}`, payload: { desaCode: w.desa.l0 }, headers: { cookie: w.cookie.puskP } })).statusCode).toBe(403);
-    expect((await app.inject({ method: "DELETE", url: `/api/v1/posyandu/${id}`, headers: { cookie: w.cookie.puskL } })).statusCode).toBe(404);
-    expect((await app.inject({ method: "DELETE", url: `/api/v1/posyandu/${id}`, headers: { cookie: w.cookie.puskP } })).statusCode).toBe(204);
+    expect(
+      (
+        await app.inject({
+          method: "PATCH",
+          url: `/api/v1/posyandu/${id}`,
+          payload: { desaCode: w.desa.l0 },
+          headers: { cookie: w.cookie.puskP },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect((await app.inject({ method: "DELETE", url: `/api/v1/posyandu/${id}`, headers: { cookie: w.cookie.puskL } })).statusCode).toBe(
+      404,
+    );
+    expect((await app.inject({ method: "DELETE", url: `/api/v1/posyandu/${id}`, headers: { cookie: w.cookie.puskP } })).statusCode).toBe(
+      204,
+    );
     // A posyandu with a kader account is in use.
-    expect((await app.inject({ method: "DELETE", url: `/api/v1/posyandu/${w.posyandu.p0}`, headers: { cookie: w.cookie.admin } })).statusCode).toBe(409);
+    expect(
+      (await app.inject({ method: "DELETE", url: `/api/v1/posyandu/${w.posyandu.p0}`, headers: { cookie: w.cookie.admin } })).statusCode,
+    ).toBe(409);
   });
 
   it("leaves puskesmas management to the Pokja", async () => {
@@ -190,7 +225,13 @@ describe("areas endpoint", () => {
 });
 
 describe("accounts by area", () => {
-  const newAccount = (role: string, area: object) => ({ username: `u${Math.random().toString(36).slice(2, 10)}`, name: "Staf Baru", password: PASSWORD, role, ...area });
+  const newAccount = (role: string, area: object) => ({
+    username: `u${Math.random().toString(36).slice(2, 10)}`,
+    name: "Staf Baru",
+    password: PASSWORD,
+    role,
+    ...area,
+  });
 
   it("lets a puskesmas create bidan and kader in its own area only", async () => {
     expect((await post("puskP", "/api/v1/accounts", newAccount("bidan", { desaCode: w.desa.p1 }))).statusCode).toBe(201);
@@ -223,7 +264,8 @@ describe("accounts by area", () => {
   });
 
   it("lets a puskesmas deactivate a bidan of its area but not of another", async () => {
-    const patch = (who: Who, id: string) => app.inject({ method: "PATCH", url: `/api/v1/accounts/${id}`, payload: { active: false }, headers: { cookie: w.cookie[who] } });
+    const patch = (who: Who, id: string) =>
+      app.inject({ method: "PATCH", url: `/api/v1/accounts/${id}`, payload: { active: false }, headers: { cookie: w.cookie[who] } });
     expect((await patch("puskP", w.accounts.bidanL.id)).statusCode).toBe(404);
     expect((await patch("bidanP", w.accounts.kaderP.id)).statusCode).toBe(403);
     expect((await patch("puskP", w.accounts.puskP.id)).statusCode).toBe(403);
@@ -237,7 +279,8 @@ describe("accounts by area", () => {
 
 describe("kader approvals", () => {
   it("lists pending kader in the approver's area; bidan and kader may not approve", async () => {
-    const ids = async (who: Who) => ((await get(who, "/api/v1/kader-approvals")).json() as { items: { id: string }[] }).items.map((i) => i.id);
+    const ids = async (who: Who) =>
+      ((await get(who, "/api/v1/kader-approvals")).json() as { items: { id: string }[] }).items.map((i) => i.id);
     expect(await ids("puskP")).toEqual([w.people.kP]);
     expect(await ids("puskL")).toEqual([w.people.kL]);
     expect((await ids("admin")).sort()).toEqual([w.people.kP, w.people.kL].sort());
@@ -255,7 +298,9 @@ describe("kader approvals", () => {
     const queued = await rt.db.query.outbox.findMany({ where: (o, { eq: is }) => is(o.contactId, w.people.kP) });
     expect(queued).toHaveLength(1);
     // The approval, then the kader commands they can now use.
-    expect(queued[0]!.message.text).toBe(`${rt.i18n.t("bjn", "admin:kader.approved", { posyandu: "Posyandu Mawar" })}\n\n${rt.i18n.t("bjn", "conversation:kader_commands")}`);
+    expect(queued[0]!.message.text).toBe(
+      `${rt.i18n.t("bjn", "admin:kader.approved", { posyandu: "Posyandu Mawar" })}\n\n${rt.i18n.t("bjn", "conversation:kader_commands")}`,
+    );
     // Now active at posyandu p1: its kader account sees it, the posyandu p0 kader does not.
     const deact = await post("puskP", `/api/v1/kaders/${w.people.kP}/deactivate`, { reason: "pindah ke luar daerah" });
     expect(deact.json()).toMatchObject({ person: { kaderStatus: "inactive" } });

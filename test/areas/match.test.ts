@@ -39,7 +39,8 @@ describe("AreaMatcher", () => {
 
   it.each(["", "ab", "pasar malam", "jakarta selatan 123"])("finds nothing sensible in %j", (typed) => {
     const m = matcher.match(typed);
-    if (m.kind === "desa") expect(m.desa.length).toBeGreaterThan(0); // fuzzy may offer, never crash
+    if (m.kind === "desa")
+      expect(m.desa.length).toBeGreaterThan(0); // fuzzy may offer, never crash
     else expect(["none", "kecamatan"]).toContain(m.kind);
   });
 });

@@ -19,9 +19,16 @@ describe("Balangan geography", () => {
       .groupBy(areas.level);
     expect(Object.fromEntries(counts.map((c) => [c.level, c.n]))).toEqual({ kabupaten: 1, kecamatan: 8, desa: 157 });
     const kecamatan = await rt.db.select({ name: areas.name }).from(areas).where(eq(areas.level, "kecamatan"));
-    expect(kecamatan.map((k) => k.name).sort()).toEqual(
-      ["Awayan", "Batu Mandi", "Halong", "Juai", "Lampihong", "Paringin", "Paringin Selatan", "Tebing Tinggi"],
-    );
+    expect(kecamatan.map((k) => k.name).sort()).toEqual([
+      "Awayan",
+      "Batu Mandi",
+      "Halong",
+      "Juai",
+      "Lampihong",
+      "Paringin",
+      "Paringin Selatan",
+      "Tebing Tinggi",
+    ]);
     const [kab] = await rt.db.select().from(areas).where(eq(areas.code, "63.11"));
     expect(kab?.name).toBe("Kabupaten Balangan");
   });

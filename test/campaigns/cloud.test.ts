@@ -42,7 +42,12 @@ async function cloudPerson(lang: "id" | "bjn", waId: string, hoursSinceLastMessa
     .insert(contacts)
     .values({ role: "parent", lang, desaCode: world.w.desa.l1, consentVersion: "2026-12-v2", consentAt: now, registeredAt: now })
     .returning({ id: contacts.id });
-  await world.rt.db.insert(contactChannels).values({ contactId: c!.id, channel: "whatsapp-cloud", address: waId, lastInboundAt: new Date(now.getTime() - hoursSinceLastMessage * 3_600_000) });
+  await world.rt.db.insert(contactChannels).values({
+    contactId: c!.id,
+    channel: "whatsapp-cloud",
+    address: waId,
+    lastInboundAt: new Date(now.getTime() - hoursSinceLastMessage * 3_600_000),
+  });
   return c!.id;
 }
 
@@ -71,14 +76,20 @@ describe("a campaign on WhatsApp Cloud", () => {
     expect(graph.requests).toHaveLength(2);
     expect(byTo.get("6281100000001")).toMatchObject({ type: "text", text: { body: expect.stringContaining("W1 Ayo ke posyandu.") } });
     expect(byTo.has("6281100000002")).toBe(false);
-    const template = byTo.get("6281100000003") as { type: string; template: { name: string; language: { code: string }; components: { parameters: { text: string }[] }[] } };
+    const template = byTo.get("6281100000003") as {
+      type: string;
+      template: { name: string; language: { code: string }; components: { parameters: { text: string }[] }[] };
+    };
     expect(template.type).toBe("template");
     expect(template.template.name).toBe("balanting_info_bjn");
     expect(template.template.language.code).toBe("id"); // Banjar templates are registered under Indonesian
     expect(template.template.components[0]?.parameters[0]?.text).toMatch(/^W1 Ayo ka posyandu\. · Balas BERHENTI/);
 
     // WhatsApp reports one delivered and read, the other delivered.
-    const ids = await queryRows<{ address: string; external_id: string }>(world.rt.db, sql`select address, external_id from outbox where kind = 'campaign' and channel = 'whatsapp-cloud'`);
+    const ids = await queryRows<{ address: string; external_id: string }>(
+      world.rt.db,
+      sql`select address, external_id from outbox where kind = 'campaign' and channel = 'whatsapp-cloud'`,
+    );
     const ext = new Map(ids.map((r) => [r.address, r.external_id]));
     const at = world.rt.clock.now();
     await recordCampaignStatuses(world.rt, [

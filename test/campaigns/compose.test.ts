@@ -5,7 +5,13 @@ import { buttonsFor, checkMessage, renderText, unknownVariables, type RecipientV
 import { checkRepeat, dueOccurrence, inQuietHours, quietEnd, repeatsOn } from "../../src/campaigns/schedule.js";
 
 const none: RecipientValues = { nama_desa: null, nama_kecamatan: null, nama_posyandu: null, posyandu_hari: null, nama_anak: null };
-const fallbacks = { nama_desa: "desa Anda", nama_kecamatan: "kecamatan Anda", nama_posyandu: "posyandu", posyandu_hari: "hari posyandu", nama_anak: "anak Anda" };
+const fallbacks = {
+  nama_desa: "desa Anda",
+  nama_kecamatan: "kecamatan Anda",
+  nama_posyandu: "posyandu",
+  posyandu_hari: "hari posyandu",
+  nama_anak: "anak Anda",
+};
 const WITA = { start: 21, end: 6, zone: "Asia/Makassar" };
 
 describe("compose", () => {

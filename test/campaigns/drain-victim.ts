@@ -18,7 +18,14 @@ const rt = await createRuntime(testConfig(), {
   database: await openDatabase({ engine: "postgres", url: process.env.DATABASE_URL!, max: 4 }),
 });
 const hub = new ChannelHub().register(
-  createTelegramAdapter({ token: TEST_TOKEN, apiRoot: process.env.API_ROOT!, mode: "webhook", webhookSecret: "s3cret", log, sink: async () => {} }),
+  createTelegramAdapter({
+    token: TEST_TOKEN,
+    apiRoot: process.env.API_ROOT!,
+    mode: "webhook",
+    webhookSecret: "s3cret",
+    log,
+    sink: async () => {},
+  }),
 );
 const engine = engineFor(rt, hub, {
   pacing: { telegram: { perSecond: 60, perRecipientPerSecond: 1 } },

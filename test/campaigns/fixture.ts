@@ -72,7 +72,8 @@ export async function seedPeople(rt: TestRuntime, w: World, count: number, seed 
     const role = pick(["parent", "parent", "parent", "pregnant", "kader", null] as const);
     const staff = role === null && random() < 0.5;
     const channel = pick(CHANNELS);
-    const lastInboundAt = random() < 0.1 ? null : new Date(now.getTime() - Math.floor(random() * 60) * 86_400_000 - Math.floor(random() * 86_400_000));
+    const lastInboundAt =
+      random() < 0.1 ? null : new Date(now.getTime() - Math.floor(random() * 60) * 86_400_000 - Math.floor(random() * 86_400_000));
     const channels = [{ channel, address: String(address++), lastInboundAt }];
     if (lastInboundAt && random() < 0.2) {
       const other = pick(CHANNELS.filter((c) => c !== channel));
@@ -142,12 +143,22 @@ export async function seedPeople(rt: TestRuntime, w: World, count: number, seed 
     )
     .returning({ id: contacts.id });
   rows.forEach((r, i) => ((people[i] as SeedPerson).id = r.id));
-  await rt.db.insert(contactChannels).values(people.flatMap((p) => p.channels.map((c) => ({ contactId: p.id, channel: c.channel as "telegram", address: c.address, lastInboundAt: c.lastInboundAt }))));
+  await rt.db
+    .insert(contactChannels)
+    .values(
+      people.flatMap((p) =>
+        p.channels.map((c) => ({ contactId: p.id, channel: c.channel as "telegram", address: c.address, lastInboundAt: c.lastInboundAt })),
+      ),
+    );
   const staff = people.filter((p) => p.staff);
   if (staff.length) await rt.db.insert(staffChatLinks).values(staff.map((p) => ({ accountId: w.accounts.bidanP.id, contactId: p.id })));
   const talking = people.filter((p) => p.inDialogue);
   if (talking.length) {
-    await rt.db.insert(conversationStates).values(talking.map((p) => ({ contactId: p.id, flow: "registration", step: "desa", expiresAt: new Date(now.getTime() + 3_600_000) })));
+    await rt.db
+      .insert(conversationStates)
+      .values(
+        talking.map((p) => ({ contactId: p.id, flow: "registration", step: "desa", expiresAt: new Date(now.getTime() + 3_600_000) })),
+      );
   }
   const pregnant = people.filter((p) => p.hpht);
   if (pregnant.length) await rt.db.insert(pregnancies).values(pregnant.map((p) => ({ contactId: p.id, hpht: p.hpht as string })));
@@ -156,7 +167,16 @@ export async function seedPeople(rt: TestRuntime, w: World, count: number, seed 
     for (const k of p.children) {
       const [child] = await rt.db
         .insert(children)
-        .values({ code: `C${String(code++).padStart(5, "0")}`, name: `Anak ${code}`, sex: "L", birthDate: k.birthDate, parentContactId: p.id, desaCode: p.desaCode, posyanduId: p.posyanduId, createdAt: k.createdAt })
+        .values({
+          code: `C${String(code++).padStart(5, "0")}`,
+          name: `Anak ${code}`,
+          sex: "L",
+          birthDate: k.birthDate,
+          parentContactId: p.id,
+          desaCode: p.desaCode,
+          posyanduId: p.posyanduId,
+          createdAt: k.createdAt,
+        })
         .returning({ id: children.id });
       if (k.measurements.length) {
         await rt.db.insert(measurements).values(k.measurements.map((m) => ({ childId: child!.id, ...m })));

@@ -26,16 +26,23 @@ afterAll(async () => {
 });
 
 /** The desa each role reaches in the admin fixture (null: everything). */
-function areaOf(who: Who): ((p: SeedPerson) => boolean) {
+function areaOf(who: Who): (p: SeedPerson) => boolean {
   const { desa, posyandu } = world.w;
   switch (who) {
-    case "admin": return () => true;
-    case "puskP": return (p) => p.desaCode === desa.p0 || p.desaCode === desa.p1;
-    case "puskL": return (p) => p.desaCode === desa.l0 || p.desaCode === desa.l1;
-    case "bidanP": return (p) => p.desaCode === desa.p0;
-    case "bidanL": return (p) => p.desaCode === desa.l0;
-    case "kaderP": return (p) => p.posyanduId === posyandu.p0;
-    case "kaderL": return (p) => p.posyanduId === posyandu.l0;
+    case "admin":
+      return () => true;
+    case "puskP":
+      return (p) => p.desaCode === desa.p0 || p.desaCode === desa.p1;
+    case "puskL":
+      return (p) => p.desaCode === desa.l0 || p.desaCode === desa.l1;
+    case "bidanP":
+      return (p) => p.desaCode === desa.p0;
+    case "bidanL":
+      return (p) => p.desaCode === desa.l0;
+    case "kaderP":
+      return (p) => p.posyanduId === posyandu.p0;
+    case "kaderL":
+      return (p) => p.posyanduId === posyandu.l0;
   }
 }
 
@@ -97,8 +104,13 @@ function expected(who: Who, s: Segment): { total: number; byChannel: Record<stri
       });
       if (!anyChild) continue;
     }
-    if (s.registeredSince && !(p.registeredAt && DateTime.fromJSDate(p.registeredAt, { zone: "Asia/Makassar" }).toISODate()! >= s.registeredSince)) continue;
-    if (s.notSeenDays !== undefined && p.lastInboundAt && p.lastInboundAt.getTime() >= Date.parse(NOW) - s.notSeenDays * 86_400_000) continue;
+    if (
+      s.registeredSince &&
+      !(p.registeredAt && DateTime.fromJSDate(p.registeredAt, { zone: "Asia/Makassar" }).toISODate()! >= s.registeredSince)
+    )
+      continue;
+    if (s.notSeenDays !== undefined && p.lastInboundAt && p.lastInboundAt.getTime() >= Date.parse(NOW) - s.notSeenDays * 86_400_000)
+      continue;
     if (s.excludeInDialogue && p.inDialogue) continue;
     // The channel written on last (seeded: the first one is the latest).
     const channel = [...channels].sort((a, b) => (b.lastInboundAt?.getTime() ?? -1) - (a.lastInboundAt?.getTime() ?? -1))[0]!.channel;
@@ -131,8 +143,14 @@ const SEGMENTS: [string, () => Segment][] = [
   ["registered since", () => ({ registeredSince: "2026-06-01" })],
   ["not seen 30 days", () => ({ notSeenDays: 30 })],
   ["not in a dialogue", () => ({ excludeInDialogue: true })],
-  ["parents of under-twos in Lampihong, Banjar, on Telegram", () => ({ kecamatanCodes: ["63.11.05"], roles: ["parent"], childAgeMonths: { max: 23 }, langs: ["bjn"], channels: ["telegram"] })],
-  ["stunted under-fives not measured for 2 months, not in a dialogue", () => ({ childGrowth: ["pendek"], childAgeMonths: { max: 59 }, childNotMeasuredMonths: 2, excludeInDialogue: true })],
+  [
+    "parents of under-twos in Lampihong, Banjar, on Telegram",
+    () => ({ kecamatanCodes: ["63.11.05"], roles: ["parent"], childAgeMonths: { max: 23 }, langs: ["bjn"], channels: ["telegram"] }),
+  ],
+  [
+    "stunted under-fives not measured for 2 months, not in a dialogue",
+    () => ({ childGrowth: ["pendek"], childAgeMonths: { max: 59 }, childNotMeasuredMonths: 2, excludeInDialogue: true }),
+  ],
 ];
 
 describe("campaign audience", () => {

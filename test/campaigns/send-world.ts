@@ -19,6 +19,9 @@ import { seedWorld, type Who, type World } from "../admin/fixture.js";
 import { BotApiStandIn, TEST_TOKEN } from "../channels/telegram/bot-api-stand-in.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/runtime.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the JSON answers loosely
+type LooseJson = any;
+
 export interface SendWorld {
   rt: TestRuntime;
   w: World;
@@ -31,8 +34,12 @@ export interface SendWorld {
   sink: InboundSink;
   cookie: Record<Who | "admin2", string>;
   /** The admin API as a staff member; the JSON answer loosely typed. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the JSON loosely
-  call(who: Who | "admin2", method: "GET" | "POST" | "PATCH", url: string, payload?: object): Promise<{ status: number; body: any; text: string }>;
+  call(
+    who: Who | "admin2",
+    method: "GET" | "POST" | "PATCH",
+    url: string,
+    payload?: object,
+  ): Promise<{ status: number; body: LooseJson; text: string }>;
   close(): Promise<void>;
 }
 
@@ -59,18 +66,41 @@ export async function startSendWorld(
   // The engine first, so the conversation's replies use it too (engineFor keeps one per hub).
   const engine = engineFor(rt, hub, { pacing: options.pacing ?? { telegram: { perSecond: 20, perRecipientPerSecond: 1 } }, ...fastEngine });
   const sink = createInboundSink(rt, hub);
-  hub.register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot: options.telegramApiRoot ?? apiRoot, mode: "webhook", webhookSecret: "s3cret", log: createLogger("silent"), sink }));
+  hub.register(
+    createTelegramAdapter({
+      token: TEST_TOKEN,
+      apiRoot: options.telegramApiRoot ?? apiRoot,
+      mode: "webhook",
+      webhookSecret: "s3cret",
+      log: createLogger("silent"),
+      sink,
+    }),
+  );
   for (const adapter of options.extraAdapters?.(rt, sink) ?? []) hub.register(adapter);
   const app = await buildApp(rt, { admin: { loginRateLimit: 10_000 } });
   await app.ready();
   if (options.start !== false) await engine.start();
   const [admin2] = await rt.db
     .insert(staffAccounts)
-    .values({ username: "admin2", name: "admin2", role: "pokja_admin", passwordHash: await hashPassword("rahasia-yang-panjang"), createdAt: rt.clock.now() })
+    .values({
+      username: "admin2",
+      name: "admin2",
+      role: "pokja_admin",
+      passwordHash: await hashPassword("rahasia-yang-panjang"),
+      createdAt: rt.clock.now(),
+    })
     .returning();
   const cookie = { ...w.cookie, admin2: `${SESSION_COOKIE}=${(await createSession(rt.db, admin2!.id, rt.clock.now())).token}` };
   return {
-    rt, w, app, api, apiRoot, hub, engine, sink, cookie,
+    rt,
+    w,
+    app,
+    api,
+    apiRoot,
+    hub,
+    engine,
+    sink,
+    cookie,
     async call(who, method, url, payload) {
       // A fresh session each time: the tests move the clock past a session's 12 hours.
       const account = who === "admin2" ? admin2!.id : w.accounts[who].id;
@@ -103,11 +133,25 @@ export async function telegramPeople(
   const now = rt.clock.now();
   const rows = await rt.db
     .insert(contacts)
-    .values(Array.from({ length: n }, () => ({ role: o.role ?? "parent", lang: o.lang ?? "id", desaCode: place.desaCode, posyanduId: place.posyanduId ?? null, consentVersion: "2026-12-v2", consentAt: now, registeredAt: now })))
+    .values(
+      Array.from({ length: n }, () => ({
+        role: o.role ?? "parent",
+        lang: o.lang ?? "id",
+        desaCode: place.desaCode,
+        posyanduId: place.posyanduId ?? null,
+        consentVersion: "2026-12-v2",
+        consentAt: now,
+        registeredAt: now,
+      })),
+    )
     .returning({ id: contacts.id });
   const people = rows.map((r, i) => ({ id: r.id, chat: String(o.firstChat + i) }));
   for (let i = 0; i < people.length; i += 5000) {
-    await rt.db.insert(contactChannels).values(people.slice(i, i + 5000).map((p) => ({ contactId: p.id, channel: "telegram" as const, address: p.chat, lastInboundAt: now })));
+    await rt.db
+      .insert(contactChannels)
+      .values(
+        people.slice(i, i + 5000).map((p) => ({ contactId: p.id, channel: "telegram" as const, address: p.chat, lastInboundAt: now })),
+      );
   }
   return people;
 }
@@ -133,13 +177,22 @@ export async function until(check: () => Promise<boolean> | boolean, emitters: E
 
 /** Campaign rows the outbox still holds, by status. */
 export async function campaignOutbox(rt: TestRuntime): Promise<Record<string, number>> {
-  const rows = await queryRows<{ status: string; n: number }>(rt.db, sql`select status, count(*)::int as n from outbox where kind = 'campaign' group by status`);
+  const rows = await queryRows<{ status: string; n: number }>(
+    rt.db,
+    sql`select status, count(*)::int as n from outbox where kind = 'campaign' group by status`,
+  );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** A Telegram text message from a chat, through the conversation (as the webhook would hand it over). */
 let updateId = 1;
 export async function say(world: SendWorld, chat: string, message: { text?: string; payload?: string }): Promise<void> {
-  const receipt = await world.sink({ channel: "telegram", externalId: `u${updateId++}`, address: chat, receivedAt: world.rt.clock.now(), ...message });
+  const receipt = await world.sink({
+    channel: "telegram",
+    externalId: `u${updateId++}`,
+    address: chat,
+    receivedAt: world.rt.clock.now(),
+    ...message,
+  });
   if (receipt) await receipt.delivered;
 }

@@ -37,11 +37,21 @@ async function launch(body: object, who: "admin" | "puskL" | "bidanP" = "admin")
 describe("a campaign from compose to report", () => {
   it("is approved by another pokja_admin, reaches each person once in their language, and every counter matches the send", async () => {
     const { rt, w } = world;
-    const lampihongBjn = await telegramPeople(rt, 12, { desaCode: w.desa.l0, posyanduId: w.posyandu.l0 }, { lang: "bjn", firstChat: 710_000 });
+    const lampihongBjn = await telegramPeople(
+      rt,
+      12,
+      { desaCode: w.desa.l0, posyanduId: w.posyandu.l0 },
+      { lang: "bjn", firstChat: 710_000 },
+    );
     const lampihongId = await telegramPeople(rt, 8, { desaCode: w.desa.l1 }, { lang: "id", firstChat: 711_000 });
     const paringin = await telegramPeople(rt, 5, { desaCode: w.desa.p0 }, { lang: "id", firstChat: 712_000 });
     const optedOut = await telegramPeople(rt, 2, { desaCode: w.desa.l0 }, { lang: "id", firstChat: 713_000 });
-    await rt.db.execute(sql`update contacts set opted_out_at = now() where id in (${sql.join(optedOut.map((p) => sql`${p.id}`), sql`, `)})`);
+    await rt.db.execute(
+      sql`update contacts set opted_out_at = now() where id in (${sql.join(
+        optedOut.map((p) => sql`${p.id}`),
+        sql`, `,
+      )})`,
+    );
 
     const body = {
       name: "Bulan timbang Februari",
@@ -81,7 +91,10 @@ describe("a campaign from compose to report", () => {
       call.method === "sendMessage" && String(call.payload.chat_id) === blocked
         ? { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" } }
         : undefined;
-    await until(async () => (await campaignOutbox(rt)).queued === undefined && (await campaignOutbox(rt)).sending === undefined, [world.engine.events]);
+    await until(
+      async () => (await campaignOutbox(rt)).queued === undefined && (await campaignOutbox(rt)).sending === undefined,
+      [world.engine.events],
+    );
 
     const got = campaignTexts("C1 ");
     expect(got).toHaveLength(reached - 1);
@@ -91,7 +104,9 @@ describe("a campaign from compose to report", () => {
     expect(sample?.text).toBe(preview.body.bjn.text);
     expect(got.find((d) => d.chatId === lampihongId[1]!.chat)?.text).toMatch(/^C1 Ayo ke posyandu di .+, hari posyandu\./);
     expect(got.some((d) => optedOut.some((p) => p.chat === d.chatId))).toBe(false);
-    const replyButton = world.api.callsTo("sendMessage").find((c) => String(c.payload.chat_id) === sample?.chatId && String(c.payload.text).startsWith("C1"));
+    const replyButton = world.api
+      .callsTo("sendMessage")
+      .find((c) => String(c.payload.chat_id) === sample?.chatId && String(c.payload.text).startsWith("C1"));
     expect(JSON.stringify(replyButton?.payload.reply_markup)).toContain(`cmp:${runId}:0`);
 
     // Replies a minute later: a button, a message, and BERHENTI in answer to the campaign (stopped at once).
@@ -101,19 +116,38 @@ describe("a campaign from compose to report", () => {
     await say(world, lampihongBjn[2]!.chat, { text: "apa itu stunting?" });
     await say(world, paringin[0]!.chat, { text: "BERHENTI" });
     expect(world.api.delivered.at(-1)?.text).toMatch(/^Baik, Anda tidak akan menerima pesan siaran/);
-    const [stopped] = await queryRows<{ opted: boolean }>(rt.db, sql`select opted_out_at is not null as opted from contacts where id = ${paringin[0]!.id}`);
+    const [stopped] = await queryRows<{ opted: boolean }>(
+      rt.db,
+      sql`select opted_out_at is not null as opted from contacts where id = ${paringin[0]!.id}`,
+    );
     expect(stopped?.opted).toBe(true);
 
     const report = await world.call("admin", "GET", `/api/v1/campaigns/${id}/report`);
     expect(report.body.status).toBe("done");
     expect(report.body.totals).toEqual({
-      recipients: reached, pending: 0, queued: 0, sent: reached - 1, delivered: 0, read: 0, failed: 1,
-      skippedOptedOut: 0, noTemplate: 0, cancelled: 0, optedOutAfter: 1, replies: 3, resentUnknownOutcome: 0,
+      recipients: reached,
+      pending: 0,
+      queued: 0,
+      sent: reached - 1,
+      delivered: 0,
+      read: 0,
+      failed: 1,
+      skippedOptedOut: 0,
+      noTemplate: 0,
+      cancelled: 0,
+      optedOutAfter: 1,
+      replies: 3,
+      resentUnknownOutcome: 0,
     });
     expect(report.body.failures).toEqual([{ reason: expect.stringMatching(/blocked/), count: 1 }]);
     const lampihong = report.body.kecamatan.find((k: { code: string }) => k.code === "63.11.05");
     expect(lampihong).toMatchObject({ recipients: 20, sent: 19, failed: 1, replies: 2, optedOutAfter: 0 });
-    expect(report.body.kecamatan.find((k: { code: string }) => k.code === "63.11.06")).toMatchObject({ recipients: 5, sent: 5, optedOutAfter: 1, replies: 1 });
+    expect(report.body.kecamatan.find((k: { code: string }) => k.code === "63.11.06")).toMatchObject({
+      recipients: 5,
+      sent: 5,
+      optedOutAfter: 1,
+      replies: 1,
+    });
     expect(report.body.desa.find((d: { code: string }) => d.code === w.desa.l0)).toMatchObject({ recipients: 12, sent: 12, replies: 2 });
 
     // CSV: a puskesmas account sees only its own area's people (and only its own campaigns: 404 here).
@@ -126,7 +160,13 @@ describe("a campaign from compose to report", () => {
       rt.db,
       sql`select action, after from audit_log where entity = 'campaign' and entity_id = ${id} order by id`,
     );
-    expect(audit.map((a) => a.action)).toEqual(["campaign.create", "campaign.submit", "campaign.approve", "campaign.send", "campaign.export"]);
+    expect(audit.map((a) => a.action)).toEqual([
+      "campaign.create",
+      "campaign.submit",
+      "campaign.approve",
+      "campaign.send",
+      "campaign.export",
+    ]);
     expect(audit[3]?.after?.textBjn).toBe(body.textBjn);
   });
 
@@ -136,7 +176,10 @@ describe("a campaign from compose to report", () => {
     // Sent at 22:00 WITA: frozen and queued now, due at 06:00 (quiet hours), so the stop comes in between.
     const evening = rt.clock.now();
     rt.clock.set("2026-11-27T14:00:00Z");
-    const { id, sent } = await launch({ name: "Kelas ibu", textId: "C2 Kelas ibu hamil besok.", sameForBoth: true, segment: { roles: ["parent"] } }, "bidanP");
+    const { id, sent } = await launch(
+      { name: "Kelas ibu", textId: "C2 Kelas ibu hamil besok.", sameForBoth: true, segment: { roles: ["parent"] } },
+      "bidanP",
+    );
     const frozen = sent.run.recipients as number;
     expect(frozen).toBe(mine.length + 4); // and the four of Paringin's first campaign still receiving
     expect(await campaignOutbox(rt)).toMatchObject({ queued: frozen });
@@ -172,7 +215,13 @@ describe("editing", () => {
       world.rt.db,
       sql`select action, before, after from audit_log where entity = 'campaign' and entity_id = ${id} and action = 'campaign.edit'`,
     );
-    expect(audit).toEqual([{ action: "campaign.edit", before: expect.objectContaining({ textId: "E1 Satu." }), after: expect.objectContaining({ textId: "E1 Dua." }) }]);
+    expect(audit).toEqual([
+      {
+        action: "campaign.edit",
+        before: expect.objectContaining({ textId: "E1 Satu." }),
+        after: expect.objectContaining({ textId: "E1 Dua." }),
+      },
+    ]);
     await world.call("admin2", "POST", `/api/v1/campaigns/${id}/approve`);
     await world.call("admin", "POST", `/api/v1/campaigns/${id}/cancel`);
     expect((await world.call("admin", "PATCH", `/api/v1/campaigns/${id}`, { name: "x" })).status).toBe(409);
@@ -183,7 +232,10 @@ describe("pause, resume and cancel", () => {
   it("pausing takes the waiting messages back, resuming sends the rest, each person once", async () => {
     const { rt, w } = world;
     const people = await telegramPeople(rt, 40, { desaCode: w.desa.l1 }, { lang: "id", firstChat: 730_000, role: "pregnant" });
-    const { id } = await launch({ name: "Pause", textId: "C3 Tablet tambah darah.", sameForBoth: true, segment: { roles: ["pregnant"], desaCodes: [w.desa.l1] } }, "puskL");
+    const { id } = await launch(
+      { name: "Pause", textId: "C3 Tablet tambah darah.", sameForBoth: true, segment: { roles: ["pregnant"], desaCodes: [w.desa.l1] } },
+      "puskL",
+    );
     await world.api.waitForText("C3 ");
     while (campaignTexts("C3 ").length < 5) await world.api.waitForDelivered(world.api.delivered.length + 1);
     // Once the pause is acknowledged, no send starts (rows cleared before it are checked again).
@@ -194,7 +246,10 @@ describe("pause, resume and cancel", () => {
     expect((await world.call("puskL", "POST", `/api/v1/campaigns/${id}/pause`)).body.campaign.status).toBe("paused");
     acknowledged = true;
     // Rows the engine held are dropped by the guard right before sending.
-    await until(async () => (await campaignOutbox(rt)).sending === undefined && (await campaignOutbox(rt)).queued === undefined, [world.engine.events]);
+    await until(
+      async () => (await campaignOutbox(rt)).sending === undefined && (await campaignOutbox(rt)).queued === undefined,
+      [world.engine.events],
+    );
     world.engine.events.off("sending", sending);
     expect(sentAfterPause).toBe(0);
     const atPause = campaignTexts("C3 ").length;
@@ -206,25 +261,45 @@ describe("pause, resume and cancel", () => {
     expect(await campaignOutbox(rt)).not.toHaveProperty("queued");
 
     expect((await world.call("puskL", "POST", `/api/v1/campaigns/${id}/resume`)).body.campaign.status).toBe("running");
-    await until(async () => (await campaignOutbox(rt)).queued === undefined && (await campaignOutbox(rt)).sending === undefined, [world.engine.events]);
+    await until(
+      async () => (await campaignOutbox(rt)).queued === undefined && (await campaignOutbox(rt)).sending === undefined,
+      [world.engine.events],
+    );
     const got = campaignTexts("C3 ");
     expect(got).toHaveLength(people.length);
     expect(new Set(got.map((d) => d.chatId)).size).toBe(people.length);
     await campaignTick(rt);
-    expect((await world.call("puskL", "GET", `/api/v1/campaigns/${id}/report`)).body.totals).toMatchObject({ sent: people.length, pending: 0 });
+    expect((await world.call("puskL", "GET", `/api/v1/campaigns/${id}/report`)).body.totals).toMatchObject({
+      sent: people.length,
+      pending: 0,
+    });
   });
 
   it("cancelling stops the rest for good", async () => {
     const { rt, w } = world;
     const people = await telegramPeople(rt, 30, { desaCode: w.desa.p1 }, { lang: "bjn", firstChat: 740_000 });
-    const { id } = await launch({ name: "Cancel", textId: "C4 Imunisasi.", textBjn: "C4 Imunisasi (bjn).", segment: { desaCodes: [w.desa.p1] } });
+    const { id } = await launch({
+      name: "Cancel",
+      textId: "C4 Imunisasi.",
+      textBjn: "C4 Imunisasi (bjn).",
+      segment: { desaCodes: [w.desa.p1] },
+    });
     while (campaignTexts("C4 ").length < 3) await world.api.waitForDelivered(world.api.delivered.length + 1);
     expect((await world.call("admin", "POST", `/api/v1/campaigns/${id}/cancel`)).body.campaign.status).toBe("cancelled");
-    await until(async () => (await campaignOutbox(rt)).sending === undefined && (await campaignOutbox(rt)).queued === undefined, [world.engine.events]);
+    await until(
+      async () => (await campaignOutbox(rt)).sending === undefined && (await campaignOutbox(rt)).queued === undefined,
+      [world.engine.events],
+    );
     const got = campaignTexts("C4 ");
     await campaignTick(rt);
     const report = await world.call("admin", "GET", `/api/v1/campaigns/${id}/report`);
-    expect(report.body.totals).toMatchObject({ recipients: people.length, sent: got.length, cancelled: people.length - got.length, pending: 0, queued: 0 });
+    expect(report.body.totals).toMatchObject({
+      recipients: people.length,
+      sent: got.length,
+      cancelled: people.length - got.length,
+      pending: 0,
+      queued: 0,
+    });
     expect((await world.call("admin", "POST", `/api/v1/campaigns/${id}/resume`)).status).toBe(409);
     expect(campaignTexts("C4 ")).toHaveLength(got.length);
   });

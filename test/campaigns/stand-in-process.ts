@@ -52,7 +52,7 @@ export class StandInProcess extends EventEmitter {
 
   /** The first delivered message with this text, waiting for it if need be. */
   async waitForText(text: string): Promise<Delivered> {
-    for (let seen = 0; ; ) {
+    for (let seen = 0; ;) {
       const found = this.delivered.slice(seen).find((d) => d.text === text);
       if (found) return found;
       seen = this.delivered.length;

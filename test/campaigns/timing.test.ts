@@ -35,7 +35,12 @@ describe("quiet hours", () => {
     const { rt, w } = world;
     const people = await telegramPeople(rt, 40, { desaCode: w.desa.p2 }, { firstChat: 750_000 });
     wita("2026-11-27T20:59");
-    const id = await create({ name: "Malam", textId: "Q1 Cuci tangan pakai sabun.", sameForBoth: true, segment: { desaCodes: [w.desa.p2] } });
+    const id = await create({
+      name: "Malam",
+      textId: "Q1 Cuci tangan pakai sabun.",
+      sameForBoth: true,
+      segment: { desaCodes: [w.desa.p2] },
+    });
     expect((await world.call("admin", "POST", `/api/v1/campaigns/${id}/send`, {})).body.run.recipients).toBe(40);
     while (texts("Q1 ").length < 5) await world.api.waitForDelivered(world.api.delivered.length + 1);
     // No send starts once the clock says 21:00, though the guard cleared a few rows just before:
@@ -50,7 +55,10 @@ describe("quiet hours", () => {
     expect(startedAfterNine).toBe(0);
     const afterNine = texts("Q1 ").length;
     expect(afterNine).toBeLessThan(40);
-    const waiting = await queryRows<{ at: Date | string }>(rt.db, sql`select distinct next_attempt_at as at from outbox where kind = 'campaign' and status = 'queued'`);
+    const waiting = await queryRows<{ at: Date | string }>(
+      rt.db,
+      sql`select distinct next_attempt_at as at from outbox where kind = 'campaign' and status = 'queued'`,
+    );
     expect(waiting.map((r) => new Date(r.at).toISOString())).toEqual(["2026-11-27T22:00:00.000Z"]); // 06:00 WITA on the 28th
     const report = await world.call("admin", "GET", `/api/v1/campaigns/${id}/report`);
     expect(report.body.totals).toMatchObject({ recipients: 40, sent: afterNine, queued: 40 - afterNine });
@@ -66,7 +74,12 @@ describe("quiet hours", () => {
     const { rt, w } = world;
     await telegramPeople(rt, 3, { desaCode: w.desa.p2 }, { firstChat: 751_000, role: "pregnant" });
     wita("2026-11-28T23:10");
-    const id = await create({ name: "Tengah malam", textId: "Q2 Periksa hamil.", sameForBoth: true, segment: { desaCodes: [w.desa.p2], roles: ["pregnant"] } });
+    const id = await create({
+      name: "Tengah malam",
+      textId: "Q2 Periksa hamil.",
+      sameForBoth: true,
+      segment: { desaCodes: [w.desa.p2], roles: ["pregnant"] },
+    });
     expect((await world.call("admin", "POST", `/api/v1/campaigns/${id}/send`, {})).body.run.recipients).toBe(3);
     expect(await campaignOutbox(rt)).toMatchObject({ queued: 3 });
     await world.engine.deliver(); // a pass over what is due: nothing is
@@ -82,7 +95,12 @@ describe("a list longer than the queue window", () => {
     const { rt, w } = world;
     const people = await telegramPeople(rt, 250, { desaCode: w.desa.p2 }, { firstChat: 760_000, role: "pregnant", lang: "bjn" });
     wita("2026-11-30T10:00");
-    const id = await create({ name: "Panjang", textId: "L1 Gizi seimbang.", sameForBoth: true, segment: { desaCodes: [w.desa.p2], roles: ["pregnant"], langs: ["bjn"] } });
+    const id = await create({
+      name: "Panjang",
+      textId: "L1 Gizi seimbang.",
+      sameForBoth: true,
+      segment: { desaCodes: [w.desa.p2], roles: ["pregnant"], langs: ["bjn"] },
+    });
     const sent = await world.call("admin", "POST", `/api/v1/campaigns/${id}/send`, {});
     expect(sent.body.run.recipients).toBe(250);
     const handed = await queryRows<{ n: number }>(
@@ -111,7 +129,12 @@ describe("at a time and repeating", () => {
     const { rt, w } = world;
     await telegramPeople(rt, 2, { desaCode: w.desa.l1 }, { firstChat: 752_000, role: "pregnant" });
     wita("2026-12-01T09:00");
-    const id = await create({ name: "Nanti", textId: "T1 Jadwal kelas ibu.", sameForBoth: true, segment: { desaCodes: [w.desa.l1], roles: ["pregnant"] } });
+    const id = await create({
+      name: "Nanti",
+      textId: "T1 Jadwal kelas ibu.",
+      sameForBoth: true,
+      segment: { desaCodes: [w.desa.l1], roles: ["pregnant"] },
+    });
     const at = DateTime.fromISO("2026-12-01T11:00", { zone: "Asia/Makassar" }).toISO() as string;
     expect((await world.call("admin", "POST", `/api/v1/campaigns/${id}/send`, { at })).body.campaign.status).toBe("scheduled");
     wita("2026-12-01T10:59");

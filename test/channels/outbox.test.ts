@@ -108,7 +108,9 @@ describe("outbox", () => {
       ["6", "7"].map((address) => ({ contactId: null, channel: "telegram", address, message: { text: "g" } })),
       rt.clock.now(),
     );
-    await rt.db.execute(sql`insert into outbox_leases (name, holder, expires_at) values ('instance:alive', 'alive', now() + interval '1 minute')`);
+    await rt.db.execute(
+      sql`insert into outbox_leases (name, holder, expires_at) values ('instance:alive', 'alive', now() + interval '1 minute')`,
+    );
     await rt.db.update(outbox).set({ status: "sending", claimedBy: "dead" }).where(eq(outbox.id, dead!));
     await rt.db.update(outbox).set({ status: "sending", claimedBy: "alive" }).where(eq(outbox.id, alive!));
     expect(await requeueStale(rt)).toBe(1);

@@ -95,7 +95,14 @@ describe("ChannelPacer", () => {
 
   it("paces Baileys like a person: rolling caps per minute, hour and day, and jitter", () => {
     const pacer = new ChannelPacer(
-      { caps: [{ limit: 8, windowMs: 60_000 }, { limit: 200, windowMs: 3_600_000 }, { limit: 1500, windowMs: 86_400_000 }], jitterMs: 3000 },
+      {
+        caps: [
+          { limit: 8, windowMs: 60_000 },
+          { limit: 200, windowMs: 3_600_000 },
+          { limit: 1500, windowMs: 86_400_000 },
+        ],
+        jitterMs: 3000,
+      },
       0,
       () => 0.5,
     );

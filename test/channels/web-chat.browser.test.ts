@@ -8,7 +8,8 @@ import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 
 // CI sets BALANTING_REQUIRE_CHROMIUM so that a missing browser fails instead of skipping.
-if (!CHROMIUM && process.env.BALANTING_REQUIRE_CHROMIUM) throw new Error("Chromium is required (BALANTING_REQUIRE_CHROMIUM is set) but not installed");
+if (!CHROMIUM && process.env.BALANTING_REQUIRE_CHROMIUM)
+  throw new Error("Chromium is required (BALANTING_REQUIRE_CHROMIUM is set) but not installed");
 
 describe.skipIf(!CHROMIUM)("the web chat page in Chromium", () => {
   let chat: WebChatHarness;

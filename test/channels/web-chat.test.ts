@@ -114,7 +114,6 @@ describe("web chat rate limits", () => {
       expect((await get("192.0.2.10")).statusCode).toBe(200);
       chat.rt.clock.advance(DEFAULT_WEB_CHAT_LIMITS.messagesPerClient.windowMs);
       expect((await get("192.0.2.9")).statusCode).toBe(200);
-
     } finally {
       await app.close();
     }
@@ -122,7 +121,9 @@ describe("web chat rate limits", () => {
 
   it("stops new identities and messages from all clients together at the global limit", async () => {
     const windowMs = 60_000;
-    const hub = await createChannels(chat.rt, { webChatLimits: { sessionsGlobal: { max: 5, windowMs }, messagesGlobal: { max: 8, windowMs } } });
+    const hub = await createChannels(chat.rt, {
+      webChatLimits: { sessionsGlobal: { max: 5, windowMs }, messagesGlobal: { max: 8, windowMs } },
+    });
     const app = await buildApp(chat.rt, { hub });
     try {
       const people = new WebChatPeople(() => app);

@@ -29,8 +29,21 @@ describe("child link requests API", () => {
     w = await seedWorld(rt);
     app = await buildAdminApp(rt);
     const now = rt.clock.now();
-    const child = await insertChild(rt.db, { name: "Nur", sex: "P", birthDate: "2025-06-01", desaCode: w.desa.p0, posyanduId: w.posyandu.p0, parentPhone: "6281299990000" });
-    const other = await insertChild(rt.db, { name: "Rafi", sex: "L", birthDate: "2025-02-01", desaCode: w.desa.p0, posyanduId: w.posyandu.p0 });
+    const child = await insertChild(rt.db, {
+      name: "Nur",
+      sex: "P",
+      birthDate: "2025-06-01",
+      desaCode: w.desa.p0,
+      posyanduId: w.posyandu.p0,
+      parentPhone: "6281299990000",
+    });
+    const other = await insertChild(rt.db, {
+      name: "Rafi",
+      sex: "L",
+      birthDate: "2025-02-01",
+      desaCode: w.desa.p0,
+      posyanduId: w.posyandu.p0,
+    });
     childId = child.id;
     first = (await openLinkRequest(rt.db, child.id, w.people.cP1, now)).request.number;
     second = (await openLinkRequest(rt.db, other.id, w.people.cL0, now)).request.number;
@@ -46,7 +59,12 @@ describe("child link requests API", () => {
     expect(bidan.json().total).toBe(2);
     const nur = bidan.json().items.find((r: { number: number }) => r.number === first);
     const [channel] = await rt.db.select().from(contactChannels).where(eq(contactChannels.contactId, w.people.cP1));
-    expect(nur).toMatchObject({ status: "pending", childName: "Nur", requesterChannel: "telegram", requesterPhoneHint: `…${channel!.phone!.slice(-4)}` });
+    expect(nur).toMatchObject({
+      status: "pending",
+      childName: "Nur",
+      requesterChannel: "telegram",
+      requesterPhoneHint: `…${channel!.phone!.slice(-4)}`,
+    });
     expect(JSON.stringify(bidan.json())).not.toContain(channel!.phone!);
     expect((await call("kaderP", "GET", "/api/v1/child-link-requests")).json().total).toBe(2);
     expect((await call("bidanL", "GET", "/api/v1/child-link-requests")).json().total).toBe(0);
@@ -64,7 +82,12 @@ describe("child link requests API", () => {
     expect(res.json()).toEqual({ number: first, outcome: "approved" });
     const [child] = await rt.db.select().from(children).where(eq(children.id, childId));
     expect(child?.parentContactId).toBe(w.people.cP1);
-    expect(await rt.db.select().from(reminderPlans).where(and(eq(reminderPlans.contactId, w.people.cP1)))).not.toHaveLength(0);
+    expect(
+      await rt.db
+        .select()
+        .from(reminderPlans)
+        .where(and(eq(reminderPlans.contactId, w.people.cP1))),
+    ).not.toHaveLength(0);
     const told = await rt.db.select().from(outbox).where(eq(outbox.contactId, w.people.cP1));
     expect(told.map((m) => (m.message as { text: string }).text).join("\n")).toContain("Nur");
     const audit = await rt.db.select().from(auditLog).where(eq(auditLog.action, "child_link.approve"));

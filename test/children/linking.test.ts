@@ -79,11 +79,11 @@ describe("linking a parent to a kader-registered child", () => {
     const limited = await chat.say("attacker", nurCode);
     expect(limited).toMatch(/terlalu banyak kode/);
     expect((await child(nurCode)).parentContactId).toBeNull();
-    expect((await inbox("attacker"))).not.toMatch(/Nur Aisyah/);
+    expect(await inbox("attacker")).not.toMatch(/Nur Aisyah/);
   });
 
   it("the kader is asked once per request and a refusal links nobody", async () => {
-    const asked = (await inbox(KADER));
+    const asked = await inbox(KADER);
     const number = /SETUJU ANAK L-(\d+)/.exec(asked)?.[1];
     expect(number).toBeDefined();
     expect(asked).toMatch(/Nur Aisyah/);
@@ -92,7 +92,7 @@ describe("linking a parent to a kader-registered child", () => {
     expect(await chat.say("attacker", `SETUJU ANAK L-${number}`)).toMatch(/tidak ditemukan/);
     expect(await chat.say(KADER, `TOLAK ANAK L-${number}`)).toMatch(/ditolak/);
     expect((await child(nurCode)).parentContactId).toBeNull();
-    expect((await inbox("attacker"))).not.toMatch(/Nur Aisyah/);
+    expect(await inbox("attacker")).not.toMatch(/Nur Aisyah/);
   });
 
   it("a parent registering after the kader recorded their phone is linked by that phone", async () => {
@@ -114,7 +114,10 @@ describe("linking a parent to a kader-registered child", () => {
     });
     await chat.rt.db.update(children).set({ code: "A7K2" }).where(eq(children.id, old.id));
     await registerAs(chat, "abah-rahmat", "parent");
-    await chat.rt.db.update(contactChannels).set({ phone: "6281234500002" }).where(eq(contactChannels.contactId, (await contactOf(chat, "abah-rahmat")).id));
+    await chat.rt.db
+      .update(contactChannels)
+      .set({ phone: "6281234500002" })
+      .where(eq(contactChannels.contactId, (await contactOf(chat, "abah-rahmat")).id));
     expect(await chat.say("abah-rahmat", "a7k2")).toMatch(/Terhubung dengan data Rahmat/);
     expect((await child("A7K2")).parentContactId).toBe((await contactOf(chat, "abah-rahmat")).id);
   });
@@ -124,9 +127,9 @@ describe("linking a parent to a kader-registered child", () => {
     await registerAs(chat, "ibu-zahra", "parent");
     expect(await chat.say("ibu-zahra", code)).toMatch(/kode saja tidak cukup/);
     expect((await child(code)).parentContactId).toBeNull();
-    const number = /SETUJU ANAK L-(\d+)/.exec((await inbox(KADER)))?.[1];
+    const number = /SETUJU ANAK L-(\d+)/.exec(await inbox(KADER))?.[1];
     expect(await chat.say(KADER, `SETUJU ANAK L-${number}`)).toMatch(/disetujui/);
     expect((await child(code)).parentContactId).toBe((await contactOf(chat, "ibu-zahra")).id);
-    expect((await inbox("ibu-zahra"))).toMatch(/kini terhubung dengan data Zahra/);
+    expect(await inbox("ibu-zahra")).toMatch(/kini terhubung dengan data Zahra/);
   });
 });

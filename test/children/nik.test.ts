@@ -63,7 +63,10 @@ describe("NIK in the database", () => {
   });
 
   it("seals NIK stored in plain text, so no column holds a NIK a copy of the database would show", async () => {
-    const [row] = await rt.db.insert(children).values({ code: "NK7W3Q", name: "Anak", sex: "P", birthDate: "2025-01-01", nik: NIK }).returning();
+    const [row] = await rt.db
+      .insert(children)
+      .values({ code: "NK7W3Q", name: "Anak", sex: "P", birthDate: "2025-01-01", nik: NIK })
+      .returning();
     expect(await sealPlainNiks(rt.db, rt.nik)).toBe(1);
     const [sealed] = await rt.db.select().from(children).where(eq(children.id, row!.id));
     expect(JSON.stringify(sealed)).not.toContain(NIK);

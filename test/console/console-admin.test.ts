@@ -42,7 +42,12 @@ async function browser(who: Who | string, page = "/konsol/akun") {
   const cookie = `${res.cookies.map((c) => `${c.name}=${c.value}`).join("; ")}; ${session}`;
   return {
     post: (url: string, form: Record<string, string> = {}) =>
-      world.app.inject({ method: "POST", url, headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams({ _csrf: token, ...form }).toString() }),
+      world.app.inject({
+        method: "POST",
+        url,
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ _csrf: token, ...form }).toString(),
+      }),
   };
 }
 
@@ -83,19 +88,33 @@ describe("Konten", () => {
     const saved = await b.post(url, topicForm(texts, "memperjelas judul"));
     expect(saved.headers.location).toBe(`${url}?ok=topicSaved`);
     const after = (await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json();
-    expect(after).toMatchObject({ origin: "override", disabled: false, texts: { id: { title: texts.id.title } }, examples: before.examples });
-    const audit = await world.rt.db.select().from(auditLog).where(and(eq(auditLog.entityId, TOPIC), eq(auditLog.action, "faq.create")));
+    expect(after).toMatchObject({
+      origin: "override",
+      disabled: false,
+      texts: { id: { title: texts.id.title } },
+      examples: before.examples,
+    });
+    const audit = await world.rt.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, TOPIC), eq(auditLog.action, "faq.create")));
     expect(audit.map((a) => a.reason)).toEqual(["memperjelas judul"]);
 
     expect((await b.post(`${url}/nonaktif`, { reason: "isi sedang ditinjau" })).headers.location).toBe(`${url}?ok=topicDisabled`);
-    expect((await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json()).toMatchObject({ disabled: true, texts: { id: { title: texts.id.title } } });
+    expect((await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json()).toMatchObject({
+      disabled: true,
+      texts: { id: { title: texts.id.title } },
+    });
     expect((await get("admin", "/konsol/konten")).body).toMatch(new RegExp(`data-topic="${TOPIC}">[\\s\\S]*?data-field="status">Nonaktif`));
     expect((await b.post(`${url}/aktif`, { reason: "sudah ditinjau" })).headers.location).toBe(`${url}?ok=topicEnabled`);
     expect((await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json().disabled).toBe(false);
 
     // Withdrawn: the reviewed text again.
     expect((await b.post(`${url}/asli`)).headers.location).toBe("/konsol/konten?ok=topicRestored");
-    expect((await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json()).toMatchObject({ origin: "content", texts: { id: { title: before.texts.id.title } } });
+    expect((await get("admin", `/api/v1/faq/topics/${TOPIC}`)).json()).toMatchObject({
+      origin: "content",
+      texts: { id: { title: before.texts.id.title } },
+    });
     expect((await get("admin", url)).body).not.toContain('id="restore-topic"');
     expect((await b.post(`${url}/asli`)).headers.location).toBe(`${url}?galat=not_found`);
 
@@ -117,8 +136,12 @@ describe("Konten", () => {
 describe("Akun", () => {
   it("creates an API token shown once, which works as a bearer token until revoked", async () => {
     const b = await browser("bidanP");
-    expect((await b.post("/konsol/akun/token", { name: "", expiresInDays: "" })).headers.location).toBe("/konsol/akun?galat=validation_failed&kolom=tokenName");
-    expect((await b.post("/konsol/akun/token", { name: "laporan", expiresInDays: "400" })).headers.location).toBe("/konsol/akun?galat=validation_failed&kolom=expiresInDays");
+    expect((await b.post("/konsol/akun/token", { name: "", expiresInDays: "" })).headers.location).toBe(
+      "/konsol/akun?galat=validation_failed&kolom=tokenName",
+    );
+    expect((await b.post("/konsol/akun/token", { name: "laporan", expiresInDays: "400" })).headers.location).toBe(
+      "/konsol/akun?galat=validation_failed&kolom=expiresInDays",
+    );
     const made = await b.post("/konsol/akun/token", { name: "laporan desa", expiresInDays: "30" });
     expect(made.statusCode).toBe(200);
     expect(made.headers["cache-control"]).toBe("no-store");
@@ -132,19 +155,29 @@ describe("Akun", () => {
 
     const id = /data-token="([^"]+)"/.exec(again.body)![1]!;
     expect((await b.post(`/konsol/akun/token/${id}/cabut`)).headers.location).toBe("/konsol/akun?ok=tokenRevoked");
-    expect((await world.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    expect((await world.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(
+      401,
+    );
   });
 
   it("lets a puskesmas create a bidan of its desa and deactivate her; the API's refusals come back in Indonesian", async () => {
     const page = await get("puskP", "/konsol/akun");
     // A puskesmas creates bidan and kader only.
-    expect(page.body).toMatch(/<select id="new-role" name="role" required><option value="bidan">Bidan desa<\/option><option value="kader">Kader posyandu<\/option><\/select>/);
+    expect(page.body).toMatch(
+      /<select id="new-role" name="role" required><option value="bidan">Bidan desa<\/option><option value="kader">Kader posyandu<\/option><\/select>/,
+    );
     const b = await browser("puskP");
     const bidan = { username: "bidan.baru", name: "Bidan Baru", password: "kata-sandi-awal-123", role: "bidan" };
     expect((await b.post("/konsol/akun/staf", bidan)).headers.location).toBe("/konsol/akun?galat=validation_failed&kolom=desaCode");
-    expect((await b.post("/konsol/akun/staf", { ...bidan, desaCode: world.w.desa.l0 })).headers.location).toBe("/konsol/akun?galat=forbidden");
-    expect((await b.post("/konsol/akun/staf", { ...bidan, username: "bidan baru!", desaCode: world.w.desa.p0 })).headers.location).toBe("/konsol/akun?galat=validation_failed&kolom=username");
-    expect((await b.post("/konsol/akun/staf", { ...bidan, desaCode: world.w.desa.p0 })).headers.location).toBe("/konsol/akun?ok=accountCreated");
+    expect((await b.post("/konsol/akun/staf", { ...bidan, desaCode: world.w.desa.l0 })).headers.location).toBe(
+      "/konsol/akun?galat=forbidden",
+    );
+    expect((await b.post("/konsol/akun/staf", { ...bidan, username: "bidan baru!", desaCode: world.w.desa.p0 })).headers.location).toBe(
+      "/konsol/akun?galat=validation_failed&kolom=username",
+    );
+    expect((await b.post("/konsol/akun/staf", { ...bidan, desaCode: world.w.desa.p0 })).headers.location).toBe(
+      "/konsol/akun?ok=accountCreated",
+    );
     const taken = await b.post("/konsol/akun/staf", { ...bidan, desaCode: world.w.desa.p0 });
     expect(taken.headers.location).toBe("/konsol/akun?galat=username_taken");
     expect((await get("puskP", String(taken.headers.location))).body).toContain("Nama pengguna itu sudah dipakai");
@@ -168,7 +201,9 @@ describe("Akun", () => {
     const wrong = await b.post("/konsol/akun/sandi", { currentPassword: "bukan-ini-sandinya", newPassword: "sandi-baru-yang-panjang" });
     expect(wrong.headers.location).toBe("/konsol/akun?galat=wrong_password");
     expect((await get(session, String(wrong.headers.location))).body).toContain("Kata sandi saat ini salah");
-    expect((await b.post("/konsol/akun/sandi", { currentPassword: PASSWORD, newPassword: "pendek" })).headers.location).toBe("/konsol/akun?galat=validation_failed&kolom=newPassword");
+    expect((await b.post("/konsol/akun/sandi", { currentPassword: PASSWORD, newPassword: "pendek" })).headers.location).toBe(
+      "/konsol/akun?galat=validation_failed&kolom=newPassword",
+    );
     const done = await b.post("/konsol/akun/sandi", { currentPassword: PASSWORD, newPassword: "sandi-baru-yang-panjang" });
     expect(done.headers.location).toBe("/konsol/masuk?ok=passwordChanged");
     expect((await get(session, "/konsol/akun")).headers.location).toMatch(/^\/konsol\/masuk/);
@@ -258,7 +293,9 @@ describe("WhatsApp", () => {
       expect((await page()).body).toContain('id="wa-safety" data-paused="false"');
       // WhatsApp's message-capping notification, as Baileys emits it (cycle end in epoch seconds).
       const end = Math.floor(rt.clock.now().getTime() / 1000) + 3 * 86_400;
-      fake.latest().cappingNotification({ capping_status: "CAPPED" as never, used_quota: 100, total_quota: 100, cycle_end_timestamp: String(end) });
+      fake
+        .latest()
+        .cappingNotification({ capping_status: "CAPPED" as never, used_quota: 100, total_quota: 100, cycle_end_timestamp: String(end) });
       await vi.waitFor(() => expect(adapter.safety().paused).toBe(true));
       const body = (await page()).body;
       expect(body).toContain('data-paused="true"');
@@ -266,7 +303,9 @@ describe("WhatsApp", () => {
       expect(body).toContain(`${formatDateTime(new Date(end * 1000).toISOString())}`);
       expect(body).toContain("kuota chat baru terpakai 100 dari 100");
       const status = await app.inject({ method: "GET", url: "/admin/whatsapp/status", headers: { cookie: world.w.cookie.admin } });
-      expect(status.json()).toMatchObject({ safety: { paused: true, restrictions: [{ cause: "message-capping", liftsAt: new Date(end * 1000).toISOString() }] } });
+      expect(status.json()).toMatchObject({
+        safety: { paused: true, restrictions: [{ cause: "message-capping", liftsAt: new Date(end * 1000).toISOString() }] },
+      });
       fake.latest().cappingNotification({ capping_status: "NONE" as never });
       await vi.waitFor(() => expect(adapter.safety().paused).toBe(false));
       expect((await page()).body).toContain('data-paused="false"');
@@ -280,13 +319,30 @@ describe("WhatsApp", () => {
 describe("Kampanye", () => {
   it("composes a campaign, counts and previews it, submits and sends it; the report reaches 100% and the mother gets it", async () => {
     // The mother on the web chat (Paringin p0) agreed to the privacy notice: she may receive campaigns.
-    const [channel] = await world.rt.db.select({ contactId: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.address, world.addressOf(ASKER)));
-    await world.rt.db.update(contacts).set({ consentVersion: "1", consentAt: world.rt.clock.now(), desaCode: world.w.desa.p0, lang: "bjn" }).where(eq(contacts.id, channel!.contactId));
+    const [channel] = await world.rt.db
+      .select({ contactId: contactChannels.contactId })
+      .from(contactChannels)
+      .where(eq(contactChannels.address, world.addressOf(ASKER)));
+    await world.rt.db
+      .update(contacts)
+      .set({ consentVersion: "1", consentAt: world.rt.clock.now(), desaCode: world.w.desa.p0, lang: "bjn" })
+      .where(eq(contacts.id, channel!.contactId));
     const b = await browser("puskP", "/konsol/kampanye");
-    const form = { name: "Posyandu bulan ini", textId: "Datang ke posyandu di {nama_desa} ya, Bu.", textBjn: "Datang ka posyandu di {nama_desa} lah, Bu.", desa: world.w.desa.p0 };
-    expect((await b.post("/konsol/kampanye", { ...form, textId: "Halo {nama_ibu}" })).headers.location).toBe("/konsol/kampanye?galat=validation_failed&kolom=textId");
-    expect((await b.post("/konsol/kampanye", { ...form, name: "" })).headers.location).toBe("/konsol/kampanye?galat=validation_failed&kolom=campaignName");
-    expect((await b.post("/konsol/kampanye", { ...form, desa: world.w.desa.l0 })).headers.location).toBe("/konsol/kampanye?galat=validation_failed&kolom=desaCodes");
+    const form = {
+      name: "Posyandu bulan ini",
+      textId: "Datang ke posyandu di {nama_desa} ya, Bu.",
+      textBjn: "Datang ka posyandu di {nama_desa} lah, Bu.",
+      desa: world.w.desa.p0,
+    };
+    expect((await b.post("/konsol/kampanye", { ...form, textId: "Halo {nama_ibu}" })).headers.location).toBe(
+      "/konsol/kampanye?galat=validation_failed&kolom=textId",
+    );
+    expect((await b.post("/konsol/kampanye", { ...form, name: "" })).headers.location).toBe(
+      "/konsol/kampanye?galat=validation_failed&kolom=campaignName",
+    );
+    expect((await b.post("/konsol/kampanye", { ...form, desa: world.w.desa.l0 })).headers.location).toBe(
+      "/konsol/kampanye?galat=validation_failed&kolom=desaCodes",
+    );
     const made = await b.post("/konsol/kampanye", form);
     const url = String(made.headers.location).split("?")[0]!;
     expect(made.headers.location).toMatch(/^\/konsol\/kampanye\/[0-9a-f-]{36}\?ok=campaignSaved$/);
@@ -316,7 +372,12 @@ describe("Kampanye", () => {
 
   it("holds a regency-wide campaign for another Pokja admin's approval; it can be cancelled", async () => {
     const b = await browser("admin", "/konsol/kampanye");
-    const made = await b.post("/konsol/kampanye", { name: "Bulan timbang", textId: "Februari bulan timbang: bawa anak ke posyandu.", sameForBoth: "on", roles: "parent" });
+    const made = await b.post("/konsol/kampanye", {
+      name: "Bulan timbang",
+      textId: "Februari bulan timbang: bawa anak ke posyandu.",
+      sameForBoth: "on",
+      roles: "parent",
+    });
     const url = String(made.headers.location).split("?")[0]!;
     expect((await b.post(`${url}/ajukan`)).headers.location).toBe(`${url}?ok=campaignSubmitted`);
     const waiting = await get("admin", url);

@@ -23,7 +23,8 @@ import { LAMPIHONG, PARINGIN, PASSWORD, type Who } from "../admin/fixture.js";
 import { ASKER, MONTH, QUESTION, startConsoleWorld, UNANSWERED, type ConsoleWorld } from "./fixture.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-if (!CHROMIUM && process.env.BALANTING_REQUIRE_CHROMIUM) throw new Error("Chromium is required (BALANTING_REQUIRE_CHROMIUM is set) but not installed");
+if (!CHROMIUM && process.env.BALANTING_REQUIRE_CHROMIUM)
+  throw new Error("Chromium is required (BALANTING_REQUIRE_CHROMIUM is set) but not installed");
 
 const SHOTS = "test-results/console";
 
@@ -112,8 +113,16 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
   }
 
   const expectedRows = (p: Prevalence) => [
-    ...p.areas.map((a) => ({ code: a.code, percent: formatPercent(a.indicators.stunting.percent), cases: `${a.indicators.stunting.cases}/${a.indicators.stunting.measured}` })),
-    { code: "regency", percent: formatPercent(p.regency.indicators.stunting.percent), cases: `${p.regency.indicators.stunting.cases}/${p.regency.indicators.stunting.measured}` },
+    ...p.areas.map((a) => ({
+      code: a.code,
+      percent: formatPercent(a.indicators.stunting.percent),
+      cases: `${a.indicators.stunting.cases}/${a.indicators.stunting.measured}`,
+    })),
+    {
+      code: "regency",
+      percent: formatPercent(p.regency.indicators.stunting.percent),
+      cases: `${p.regency.indicators.stunting.cases}/${p.regency.indicators.stunting.measured}`,
+    },
   ];
 
   it("signs the Pokja in; the dashboard shows the regency, its table equal to the API's figures", async () => {
@@ -124,7 +133,17 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await login.close();
 
     const page = await signIn("admin");
-    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Kotak masuk bidan", "Kader", "Kampanye", "Ekspor / impor", "Konten", "WhatsApp", "Akun"]);
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual([
+      "Beranda",
+      "Tindak lanjut",
+      "Kotak masuk bidan",
+      "Kader",
+      "Kampanye",
+      "Ekspor / impor",
+      "Konten",
+      "WhatsApp",
+      "Akun",
+    ]);
     // The seeded round (the service clock is today's date).
     await page.goto(`${base}/konsol?bulan=${MONTH}`);
     await page.waitForSelector("canvas[data-drawn]");
@@ -135,14 +154,23 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     expect(shown.map((r) => r.code)).toEqual(expect.arrayContaining([PARINGIN, LAMPIHONG]));
     // Paringin: 13 children measured in p0 and 3 in p1; stunted (TB/U < −2): Siti, four in p0, one in p1.
     expect(shown.find((r) => r.code === PARINGIN)).toMatchObject({ cases: "6/16" });
-    const trend = await api<{ months: { month: string; total: { indicators: { stunting: Figure } } }[] }>("admin", `/api/v1/reports/trend?from=2025-09&to=${MONTH}`);
+    const trend = await api<{ months: { month: string; total: { indicators: { stunting: Figure } } }[] }>(
+      "admin",
+      `/api/v1/reports/trend?from=2025-09&to=${MONTH}`,
+    );
     const august = await page.textContent(`#trend-table tr[data-month='${MONTH}'] [data-field=percent]`);
     expect(august?.trim()).toBe(formatPercent(trend.months.at(-1)!.total.indicators.stunting.percent));
     // SKDN per posyandu equals the API's (the table is open: a small area has few posyandu).
-    const skdn = await api<{ posyandu: { posyanduId: string; all: Record<string, number> }[] }>("admin", `/api/v1/reports/skdn?month=${MONTH}`);
+    const skdn = await api<{ posyandu: { posyanduId: string; all: Record<string, number> }[] }>(
+      "admin",
+      `/api/v1/reports/skdn?month=${MONTH}`,
+    );
     const melati = skdn.posyandu.find((p) => p.posyanduId === world.w.posyandu.p0)!;
     expect(await page.getAttribute("#skdn-h + details", "open")).not.toBeNull();
-    for (const c of ["S", "D", "N"]) expect(await page.textContent(`#skdn-table tr[data-posyandu='${world.w.posyandu.p0}'] [data-field='${c}']`)).toBe(String(melati.all[c]));
+    for (const c of ["S", "D", "N"])
+      expect(await page.textContent(`#skdn-table tr[data-posyandu='${world.w.posyandu.p0}'] [data-field='${c}']`)).toBe(
+        String(melati.all[c]),
+      );
     await shoot(page, "beranda");
 
     // One kecamatan's desa.
@@ -172,7 +200,10 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     expect(await page.textContent(`${row} [data-field=status]`)).toContain("Sudah diterima");
     const [acked] = await world.rt.db.select().from(referrals).where(eq(referrals.id, world.referral.lampihong));
     expect(acked).toMatchObject({ status: "acknowledged", acknowledgedBy: world.w.accounts.puskL.id });
-    const audit = await world.rt.db.select().from(auditLog).where(and(eq(auditLog.entityId, world.referral.lampihong), eq(auditLog.action, "referral.acknowledge")));
+    const audit = await world.rt.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, world.referral.lampihong), eq(auditLog.action, "referral.acknowledge")));
     expect(audit).toHaveLength(1);
 
     await page.selectOption(`${row} select[name=outcome]`, "ditangani");
@@ -190,7 +221,9 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.waitForSelector("canvas[data-drawn]");
     expect(await page.locator("#measurements tbody tr").count()).toBe(4);
     // Her reminders beside the measurements and referrals: newest first, each with its status.
-    const reminders = await page.$$eval("#reminders tbody tr", (rows) => rows.map((r) => [r.getAttribute("data-status"), r.querySelector("[data-field=status]")?.textContent]));
+    const reminders = await page.$$eval("#reminders tbody tr", (rows) =>
+      rows.map((r) => [r.getAttribute("data-status"), r.querySelector("[data-field=status]")?.textContent]),
+    );
     expect(reminders).toEqual([
       ["planned", "Direncanakan"],
       ["sent", "Terkirim"],
@@ -250,14 +283,23 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     expect(recap).not.toContain("Posyandu Anggrek"); // Lampihong's
 
     const [desa] = await world.rt.db.select({ name: areas.name }).from(areas).where(eq(areas.code, world.w.desa.p0));
-    const csv = (rows: string[]) => Buffer.from(["Nama;JK;Tgl Lahir;Desa/Kel;Posyandu;Tanggal Pengukuran;Berat;Tinggi", ...rows].join("\n"));
-    await page.setInputFiles("#import-file", { name: "salah.csv", mimeType: "text/csv", buffer: csv([`Anak Salah;L;01/02/2025;Desa Yang Tidak Ada;;10/08/2026;9,1;74`]) });
+    const csv = (rows: string[]) =>
+      Buffer.from(["Nama;JK;Tgl Lahir;Desa/Kel;Posyandu;Tanggal Pengukuran;Berat;Tinggi", ...rows].join("\n"));
+    await page.setInputFiles("#import-file", {
+      name: "salah.csv",
+      mimeType: "text/csv",
+      buffer: csv([`Anak Salah;L;01/02/2025;Desa Yang Tidak Ada;;10/08/2026;9,1;74`]),
+    });
     await page.click("#import button[type=submit]");
     await page.waitForSelector("#import-result table.problems");
     expect(await page.textContent("#import-result table.problems tbody")).toContain("bukan desa di wilayah Anda");
     expect(await page.isDisabled("#import-apply")).toBe(true);
 
-    await page.setInputFiles("#import-file", { name: "posyandu.csv", mimeType: "text/csv", buffer: csv([`Anak Impor;P;01/02/2025;${desa!.name};Melati;10/08/2026;9,1;74`]) });
+    await page.setInputFiles("#import-file", {
+      name: "posyandu.csv",
+      mimeType: "text/csv",
+      buffer: csv([`Anak Impor;P;01/02/2025;${desa!.name};Melati;10/08/2026;9,1;74`]),
+    });
     await page.click("#import button[type=submit]");
     await page.waitForSelector("#import-result .summary");
     expect(await page.textContent("#import-result .flash.ok")).toContain("Tidak ada masalah");
@@ -296,7 +338,10 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     expect(await page.locator(active).count()).toBe(0);
     const [off] = await world.rt.db.select().from(contacts).where(eq(contacts.id, world.w.people.kP));
     expect(off?.kaderStatus).toBe("inactive");
-    const trail = await world.rt.db.select().from(auditLog).where(and(eq(auditLog.entityId, world.w.people.kP), eq(auditLog.action, "kader.deactivate")));
+    const trail = await world.rt.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, world.w.people.kP), eq(auditLog.action, "kader.deactivate")));
     expect(trail).toMatchObject([{ reason: "pindah ke luar kabupaten" }]);
     await page.context().close();
   });
@@ -363,7 +408,13 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
 
   it("lets a kader change the password; the console then asks to sign in with the new one", async () => {
     const page = await signIn("kader.lampihong");
-    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual(["Beranda", "Tindak lanjut", "Ekspor / impor", "Konten", "Akun"]);
+    expect(await page.$$eval("nav a", (as) => as.map((a) => a.textContent))).toEqual([
+      "Beranda",
+      "Tindak lanjut",
+      "Ekspor / impor",
+      "Konten",
+      "Akun",
+    ]);
     await page.click("nav a[href='/konsol/akun']");
     await page.fill("#current", PASSWORD);
     await page.fill("#new", "sandi-baru-kader-123");
@@ -432,7 +483,10 @@ describe.skipIf(!CHROMIUM)("the staff console in Chromium", { timeout: 180_000 }
     await page.waitForSelector(".flash.ok");
     expect(await page.textContent(`${row} [data-field=status]`)).toBe("Nonaktif");
 
-    const list = await api<{ items: { id: string; name: string; disabled: boolean }[]; inForce: Record<string, unknown> }>("admin", "/api/v1/whatsapp-templates");
+    const list = await api<{ items: { id: string; name: string; disabled: boolean }[]; inForce: Record<string, unknown> }>(
+      "admin",
+      "/api/v1/whatsapp-templates",
+    );
     expect(list.items).toMatchObject([{ name: "balanting_pengingat_v2", disabled: true }]);
     expect(list.inForce.reminder).toBeUndefined();
     const trail = await world.rt.db.select().from(auditLog).where(eq(auditLog.entityId, list.items[0]!.id));

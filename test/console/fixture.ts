@@ -53,9 +53,21 @@ function kids(): Kid[] {
   ];
   // Paringin p0: 12 more children; Paringin p1: 3 (a small number); Lampihong l0: 6.
   const zs = [-2.4, -1.0, 0.2, -3.1, -0.5, -2.2, 0.8, -1.7, -2.05, 0.1, -0.9, 1.2];
-  zs.forEach((z, i) => out.push({ name: `Anak P${i}`, desa: "p0", posyandu: "p0", birth: "2024-03-15", m: [["2026-08-10", 878, 10.5, 84, z, z + 0.3, z / 2]] }));
-  [-2.5, 0.3, -0.4].forEach((z, i) => out.push({ name: `Anak Q${i}`, desa: "p1", posyandu: "p1", birth: "2024-05-01", m: [["2026-08-12", 833, 10.8, 85, z, z, 0]] }));
-  [-2.6, -2.1, 0.4, -0.7, -1.5, 0.9].forEach((z, i) => out.push({ name: `Anak L${i}`, desa: "l0", posyandu: "l0", birth: "2024-01-20", m: [["2026-08-05", 928, 11, 86, z, z, z / 2]] }));
+  zs.forEach((z, i) =>
+    out.push({
+      name: `Anak P${i}`,
+      desa: "p0",
+      posyandu: "p0",
+      birth: "2024-03-15",
+      m: [["2026-08-10", 878, 10.5, 84, z, z + 0.3, z / 2]],
+    }),
+  );
+  [-2.5, 0.3, -0.4].forEach((z, i) =>
+    out.push({ name: `Anak Q${i}`, desa: "p1", posyandu: "p1", birth: "2024-05-01", m: [["2026-08-12", 833, 10.8, 85, z, z, 0]] }),
+  );
+  [-2.6, -2.1, 0.4, -0.7, -1.5, 0.9].forEach((z, i) =>
+    out.push({ name: `Anak L${i}`, desa: "l0", posyandu: "l0", birth: "2024-01-20", m: [["2026-08-05", 928, 11, 86, z, z, z / 2]] }),
+  );
   return out;
 }
 
@@ -85,16 +97,41 @@ export async function startConsoleWorld(now = "2026-08-28T02:00:00Z"): Promise<C
   const ids = Object.fromEntries(rows.map((r) => [r.name, r.id]));
   await rt.db.insert(measurements).values(
     list.flatMap((k) =>
-      k.m.map(([on, ageDays, weightKg, lengthCm, zlen, zwei, zwfl]) => ({ childId: ids[k.name]!, measuredOn: on, ageDays, weightKg, lengthCm, zlen, zwei, zwfl, flags: {} })),
+      k.m.map(([on, ageDays, weightKg, lengthCm, zlen, zwei, zwfl]) => ({
+        childId: ids[k.name]!,
+        measuredOn: on,
+        ageDays,
+        weightKg,
+        lengthCm,
+        zlen,
+        zwei,
+        zwfl,
+        flags: {},
+      })),
     ),
   );
   const [urgent] = await rt.db
     .insert(referrals)
-    .values({ childId: ids["Anak P3"]!, desaCode: w.desa.p0, posyanduId: w.posyandu.p0, puskesmasId: w.puskesmas.P, reasons: ["severely-stunted", "severely-wasted"], priority: "urgent", createdAt: new Date("2026-08-10T03:00:00Z") })
+    .values({
+      childId: ids["Anak P3"]!,
+      desaCode: w.desa.p0,
+      posyanduId: w.posyandu.p0,
+      puskesmasId: w.puskesmas.P,
+      reasons: ["severely-stunted", "severely-wasted"],
+      priority: "urgent",
+      createdAt: new Date("2026-08-10T03:00:00Z"),
+    })
     .returning();
   const [routine] = await rt.db
     .insert(referrals)
-    .values({ childId: ids["Anak L0"]!, desaCode: w.desa.l0, posyanduId: w.posyandu.l0, puskesmasId: w.puskesmas.L, reasons: ["stunted"], createdAt: new Date("2026-08-05T03:00:00Z") })
+    .values({
+      childId: ids["Anak L0"]!,
+      desaCode: w.desa.l0,
+      posyanduId: w.posyandu.l0,
+      puskesmasId: w.puskesmas.L,
+      reasons: ["stunted"],
+      createdAt: new Date("2026-08-05T03:00:00Z"),
+    })
     .returning();
 
   // A mother on the web chat asks the bidan of her desa (Paringin p0).
@@ -103,27 +140,68 @@ export async function startConsoleWorld(now = "2026-08-28T02:00:00Z"): Promise<C
     .select({ contactId: contactChannels.contactId })
     .from(contactChannels)
     .where(and(eq(contactChannels.channel, "web"), eq(contactChannels.address, world.addressOf(ASKER))));
-  const q = await submitQuestion(rt.db, rt.i18n, { contactId: channel!.contactId, channel: "web", address: world.addressOf(ASKER), lang: "id", desaCode: w.desa.p0, question: QUESTION }, rt.clock.now());
+  const q = await submitQuestion(
+    rt.db,
+    rt.i18n,
+    { contactId: channel!.contactId, channel: "web", address: world.addressOf(ASKER), lang: "id", desaCode: w.desa.p0, question: QUESTION },
+    rt.clock.now(),
+  );
   const [backlog] = await rt.db
     .insert(faqBacklog)
-    .values({ normalized: "anak boleh minum kopi susu", question: UNANSWERED, lang: "id", reason: "offtopic", topics: [], confidence: 0.1, count: 3, firstAt: new Date("2026-08-01T01:00:00Z"), lastAt: new Date("2026-08-20T01:00:00Z") })
+    .values({
+      normalized: "anak boleh minum kopi susu",
+      question: UNANSWERED,
+      lang: "id",
+      reason: "offtopic",
+      topics: [],
+      confidence: 0.1,
+      count: 3,
+      firstAt: new Date("2026-08-01T01:00:00Z"),
+      lastAt: new Date("2026-08-20T01:00:00Z"),
+    })
     .returning();
 
   // Siti's mother (cP0) gets the child programme: the DPT-HB-Hib 1 dose confirmed, vitamin A sent,
   // and the posyandu day planned (as the reminder planner would have made them).
   const [plan] = await rt.db
     .insert(reminderPlans)
-    .values({ contactId: w.people.cP0, programme: "child", childId: ids.Siti!, anchor: "2025-06-01", status: "active", plannedThrough: "2026-08-10", nextDue: "2026-09-10" })
+    .values({
+      contactId: w.people.cP0,
+      programme: "child",
+      childId: ids.Siti!,
+      anchor: "2025-06-01",
+      status: "active",
+      plannedThrough: "2026-08-10",
+      nextDue: "2026-09-10",
+    })
     .returning();
-  const fire = (ruleKey: string, kind: string, due: string, status: "pending" | "sent" | "done", vars: Record<string, string | number> = {}) => ({
-    planId: plan!.id, contactId: w.people.cP0, ruleKey, occurrence: "1", kind, messageKey: `reminders:${kind}.due`, vars, dueDate: due, untilDate: due,
-    sendAt: new Date(`${due}T00:00:00Z`), status,
-    sentAt: status === "pending" ? null : new Date(`${due}T00:00:00Z`), doneAt: status === "done" ? new Date(`${due}T05:00:00Z`) : null,
+  const fire = (
+    ruleKey: string,
+    kind: string,
+    due: string,
+    status: "pending" | "sent" | "done",
+    vars: Record<string, string | number> = {},
+  ) => ({
+    planId: plan!.id,
+    contactId: w.people.cP0,
+    ruleKey,
+    occurrence: "1",
+    kind,
+    messageKey: `reminders:${kind}.due`,
+    vars,
+    dueDate: due,
+    untilDate: due,
+    sendAt: new Date(`${due}T00:00:00Z`),
+    status,
+    sentAt: status === "pending" ? null : new Date(`${due}T00:00:00Z`),
+    doneAt: status === "done" ? new Date(`${due}T05:00:00Z`) : null,
   });
-  await rt.db.insert(reminderFires).values([
-    fire("imm-dpt-hb-hib-1", "immunization", "2025-08-01", "done", { vaccine: "DPT-HB-Hib 1", ageMonths: 2 }),
-    fire("vitamin-a-blue", "vitamin-a", "2026-02-01", "sent"),
-    fire("posyandu-child", "posyandu", "2026-09-10", "pending"),
-  ]);
+  await rt.db
+    .insert(reminderFires)
+    .values([
+      fire("imm-dpt-hb-hib-1", "immunization", "2025-08-01", "done", { vaccine: "DPT-HB-Hib 1", ageMonths: 2 }),
+      fire("vitamin-a-blue", "vitamin-a", "2026-02-01", "sent"),
+      fire("posyandu-child", "posyandu", "2026-09-10", "pending"),
+    ]);
   return { ...world, backlogId: backlog!.id, kids: ids, referral: { paringin: urgent!.id, lampihong: routine!.id }, questionId: q.id };
 }

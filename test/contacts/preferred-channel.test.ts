@@ -21,8 +21,20 @@ describe("the preferred channel", () => {
     const [c] = await rt.db.insert(contacts).values({}).returning();
     await rt.db.insert(contactChannels).values([
       { contactId: c!.id, channel: "whatsapp", address: "pc-wa-1", createdAt: at("2026-11-20T00:00:00Z"), lastInboundAt: null },
-      { contactId: c!.id, channel: "telegram", address: "pc-tg-1", createdAt: at("2026-11-01T00:00:00Z"), lastInboundAt: at("2026-11-26T00:00:00Z") },
-      { contactId: c!.id, channel: "web", address: "pc-web-1", createdAt: at("2026-10-01T00:00:00Z"), lastInboundAt: at("2026-11-02T00:00:00Z") },
+      {
+        contactId: c!.id,
+        channel: "telegram",
+        address: "pc-tg-1",
+        createdAt: at("2026-11-01T00:00:00Z"),
+        lastInboundAt: at("2026-11-26T00:00:00Z"),
+      },
+      {
+        contactId: c!.id,
+        channel: "web",
+        address: "pc-web-1",
+        createdAt: at("2026-10-01T00:00:00Z"),
+        lastInboundAt: at("2026-11-02T00:00:00Z"),
+      },
     ]);
     expect((await preferredChannel(rt.db, c!.id))?.address).toBe("pc-tg-1");
   });
@@ -31,7 +43,13 @@ describe("the preferred channel", () => {
     const [c] = await rt.db.insert(contacts).values({}).returning();
     await rt.db.insert(contactChannels).values([
       { contactId: c!.id, channel: "whatsapp", address: "pc-wa-2", createdAt: at("2026-11-25T00:00:00Z"), lastInboundAt: null },
-      { contactId: c!.id, channel: "telegram", address: "pc-tg-2", createdAt: at("2026-11-01T00:00:00Z"), lastInboundAt: at("2026-11-10T00:00:00Z") },
+      {
+        contactId: c!.id,
+        channel: "telegram",
+        address: "pc-tg-2",
+        createdAt: at("2026-11-01T00:00:00Z"),
+        lastInboundAt: at("2026-11-10T00:00:00Z"),
+      },
     ]);
     expect((await preferredChannel(rt.db, c!.id))?.address).toBe("pc-wa-2");
     const [lonely] = await rt.db.insert(contacts).values({}).returning();

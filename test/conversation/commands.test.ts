@@ -103,8 +103,16 @@ describe("commands through the web chat", () => {
     expect(await chat.say("h-1", "HAPUS DATA")).toMatch(/dihapus salawasnya/);
     expect(await chat.say("h-1", "inggih")).toMatch(/Data nang pian kirim hudah dihapus/);
     expect(await chat.rt.db.select().from(contacts).where(eq(contacts.id, id!))).toEqual([]);
-    expect(await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, chat.addressOf("h-1")))).toEqual([]);
-    const leftovers = await chat.rt.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.contactId, id!));
+    expect(
+      await chat.rt.db
+        .select()
+        .from(contactChannels)
+        .where(eq(contactChannels.address, chat.addressOf("h-1"))),
+    ).toEqual([]);
+    const leftovers = await chat.rt.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(outbox)
+      .where(eq(outbox.contactId, id!));
     expect(leftovers[0]?.n).toBe(0);
     // A new message starts afresh as a stranger.
     expect(await chat.say("h-1", "halo")).toMatch(/Balanting/);
@@ -132,7 +140,12 @@ describe("commands through the web chat", () => {
     const hub = await createTestChannels(chat.rt);
     const app = await buildApp(chat.rt, { hub });
     // The browser keeps its session cookie across the restart.
-    const res = await app.inject({ method: "POST", url: "/api/v1/chat/messages", payload: { text: "1" }, ...(await chat.people.as("r-1")) });
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/v1/chat/messages",
+      payload: { text: "1" },
+      ...(await chat.people.as("r-1")),
+    });
     expect(res.json().replies[0].text).toMatch(/Anda mendaftar sebagai/);
     await app.close();
   });
@@ -167,7 +180,10 @@ describe("commands through the web chat", () => {
     for (const payload of [{}, { from: "a", text: "x" }, { text: "x", extra: 1 }, { payload: "" }]) {
       const res = await chat.app.inject({ method: "POST", url: "/api/v1/chat/messages", payload, ...(await chat.people.as("m-1")) });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ error: "validation_failed", fields: expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/^body/) })]) });
+      expect(res.json()).toMatchObject({
+        error: "validation_failed",
+        fields: expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/^body/) })]),
+      });
     }
   });
 

@@ -29,8 +29,18 @@ describe("composing the conversation", () => {
 
   it.each([
     ["the same word for the same people", [{ words: ["timbang"] }], [{ words: ["Timbang!"] }], /"timbang" claimed by both a and b/],
-    ["a word for roles that overlap", [{ words: ["timbang"], roles: ["kader", "parent"] }], [{ words: ["timbang"], roles: ["parent"] }], /\(for parent\)/],
-    ["a prefix another's word starts with", [{ prefixes: ["timbang"] }], [{ words: ["timbang anak"] }], /"timbang" and "timbang anak" claimed by both a and b/],
+    [
+      "a word for roles that overlap",
+      [{ words: ["timbang"], roles: ["kader", "parent"] }],
+      [{ words: ["timbang"], roles: ["parent"] }],
+      /\(for parent\)/,
+    ],
+    [
+      "a prefix another's word starts with",
+      [{ prefixes: ["timbang"] }],
+      [{ words: ["timbang anak"] }],
+      /"timbang" and "timbang anak" claimed by both a and b/,
+    ],
   ] as const)("rejects %s", (_what, first, second, message) => {
     const compose = () => composeConversation([domain("a", { keywords: first }), domain("b", { keywords: second })]);
     expect(compose).toThrow(ConversationCompositionError);
@@ -38,7 +48,9 @@ describe("composing the conversation", () => {
   });
 
   it("rejects a core command word taken by a domain, but lets a domain take BATAL when no dialogue is open", () => {
-    expect(() => composeConversation([domain("a", { keywords: [{ words: ["menu"] }] })])).toThrow(/"menu" claimed by both conversation and a/);
+    expect(() => composeConversation([domain("a", { keywords: [{ words: ["menu"] }] })])).toThrow(
+      /"menu" claimed by both conversation and a/,
+    );
     expect(() => composeConversation([domain("a", { keywords: [{ words: ["batal"], roles: ["kader"] }] })])).not.toThrow();
   });
 
@@ -54,15 +66,17 @@ describe("composing the conversation", () => {
   });
 
   it("rejects a dialogue defined twice, and a domain given twice", () => {
-    expect(() => composeConversation([domain("a", { flows: [flow("x")] }), domain("b", { flows: [flow("x")] })])).toThrow(/dialogue "x" is defined by both a and b/);
+    expect(() => composeConversation([domain("a", { flows: [flow("x")] }), domain("b", { flows: [flow("x")] })])).toThrow(
+      /dialogue "x" is defined by both a and b/,
+    );
     expect(() => composeConversation([domain("a", { flows: [flow("registration")] })])).toThrow(/dialogue "registration"/);
     expect(() => composeConversation([domain("a"), domain("a")])).toThrow(/given twice/);
   });
 
   it("stops the start of the service on a collision, before any database work", async () => {
     const clash = [domain("a", { keywords: [{ words: ["timbang"] }] }), domain("b", { keywords: [{ words: ["timbang"] }] })];
-    await expect(createRuntime(testConfig({ DATA_DIR: "/nonexistent/never-opened" }), { log: createLogger("silent"), domains: clash })).rejects.toThrow(
-      ConversationCompositionError,
-    );
+    await expect(
+      createRuntime(testConfig({ DATA_DIR: "/nonexistent/never-opened" }), { log: createLogger("silent"), domains: clash }),
+    ).rejects.toThrow(ConversationCompositionError);
   });
 });

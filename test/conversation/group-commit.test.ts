@@ -52,7 +52,10 @@ describe("group commit", () => {
     const [channel] = await rt.db.select().from(contactChannels).where(eq(contactChannels.address, "920003"));
     const states = await rt.db.select().from(conversationStates).where(eq(conversationStates.contactId, channel!.contactId));
     expect(states).toHaveLength(1);
-    const ledger = await rt.db.select().from(inboundMessages).where(inArray(inboundMessages.externalId, ["gc-1", "gc-2", "gc-3", "gc-earlier"]));
+    const ledger = await rt.db
+      .select()
+      .from(inboundMessages)
+      .where(inArray(inboundMessages.externalId, ["gc-1", "gc-2", "gc-3", "gc-earlier"]));
     expect(ledger).toHaveLength(4);
   });
 
@@ -65,11 +68,21 @@ describe("group commit", () => {
       message({ channel: "telegram", externalId: "gc-two-tg", address: "940001", phone }),
     ];
     await expect(handleInboundBatch(rt, both)).rejects.toBeInstanceOf(SamePersonTwiceError);
-    expect(await rt.db.select().from(inboundMessages).where(inArray(inboundMessages.externalId, ["gc-two-wa", "gc-two-tg"]))).toHaveLength(0);
+    expect(
+      await rt.db
+        .select()
+        .from(inboundMessages)
+        .where(inArray(inboundMessages.externalId, ["gc-two-wa", "gc-two-tg"])),
+    ).toHaveLength(0);
     const sink = createInboundSink(rt, new ChannelHub());
     await Promise.all(both.map((m) => sink(m)));
     await sink.idle();
-    expect(await rt.db.select().from(inboundMessages).where(inArray(inboundMessages.externalId, ["gc-two-wa", "gc-two-tg"]))).toHaveLength(2);
+    expect(
+      await rt.db
+        .select()
+        .from(inboundMessages)
+        .where(inArray(inboundMessages.externalId, ["gc-two-wa", "gc-two-tg"])),
+    ).toHaveLength(2);
   });
 
   it("handles concurrent messages once each, and one person's messages in arrival order", async () => {
@@ -78,14 +91,20 @@ describe("group commit", () => {
     const people = Array.from({ length: 12 }, (_, i) => String(930000 + i));
     const sent: InboundMessage[] = [];
     for (let round = 0; round < 3; round++) {
-      for (const address of people) sent.push(message({ externalId: `gc-order-${address}-${round}`, address, text: round === 1 ? "halo" : "apa itu stunting" }));
+      for (const address of people)
+        sent.push(message({ externalId: `gc-order-${address}-${round}`, address, text: round === 1 ? "halo" : "apa itu stunting" }));
     }
     await Promise.all(sent.map((m) => sink(m)));
     await sink.idle();
     const ledger = await rt.db
       .select()
       .from(inboundMessages)
-      .where(inArray(inboundMessages.externalId, sent.map((m) => m.externalId)))
+      .where(
+        inArray(
+          inboundMessages.externalId,
+          sent.map((m) => m.externalId),
+        ),
+      )
       .orderBy(asc(inboundMessages.id));
     expect(ledger).toHaveLength(sent.length);
     for (const address of people) {

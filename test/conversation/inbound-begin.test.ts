@@ -46,7 +46,10 @@ describe("inbound_begin", () => {
     expect([a?.duplicate, b?.duplicate]).toEqual([false, false]);
     const channels = await rt.db.select().from(contactChannels).where(eq(contactChannels.address, "910002"));
     expect(channels).toHaveLength(1);
-    const ledger = await rt.db.select().from(inboundMessages).where(inArray(inboundMessages.externalId, ["race-a", "race-b"]));
+    const ledger = await rt.db
+      .select()
+      .from(inboundMessages)
+      .where(inArray(inboundMessages.externalId, ["race-a", "race-b"]));
     expect(new Set(ledger.map((r) => r.contactId))).toEqual(new Set([channels[0]?.contactId]));
   });
 
@@ -64,7 +67,9 @@ describe("inbound_begin", () => {
     const contactId = channel?.contactId as string;
     const past = new Date(rt.clock.now().getTime() - 60_000);
     await rt.db.delete(conversationStates).where(eq(conversationStates.contactId, contactId));
-    await rt.db.insert(conversationStates).values({ contactId, flow: "registration", step: "language", data: {}, updatedAt: past, expiresAt: past });
+    await rt.db
+      .insert(conversationStates)
+      .values({ contactId, flow: "registration", step: "language", data: {}, updatedAt: past, expiresAt: past });
     const { outboxIds } = await handleInbound(rt, message({ address: "910004", text: "halo" }));
     const rows = await rt.db.select().from(outbox).where(inArray(outbox.id, outboxIds));
     expect(rows.map((r) => r.message.text)).toContain(rt.i18n.t("id", "conversation:expired"));

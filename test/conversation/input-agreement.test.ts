@@ -29,7 +29,7 @@ async function stateOf(from: string) {
 }
 
 describe("a kader and a parent typing the same things", () => {
-  it("ANAK HANYAR: a kader registers a child at the posyandu; \"utuh\" is a boy and \"kemarin\" a birth date", async () => {
+  it('ANAK HANYAR: a kader registers a child at the posyandu; "utuh" is a boy and "kemarin" a birth date', async () => {
     await chat.send("kader-utuh", "anak hanyar");
     expect((await stateOf("kader-utuh"))?.flow).toBe("growth:child");
     await chat.send("kader-utuh", "Utuh Amat");
@@ -40,14 +40,17 @@ describe("a kader and a parent typing the same things", () => {
     await chat.send("kader-utuh", "batal");
   });
 
-  it("ANAK HANYAR: a parent adds their own child; \"2 bulan lalu\" and \"utuh\" read the same way", async () => {
+  it('ANAK HANYAR: a parent adds their own child; "2 bulan lalu" and "utuh" read the same way', async () => {
     await chat.send("mama-utuh", "anak hanyar");
     expect((await stateOf("mama-utuh"))?.flow).toBe("enrol:parent");
     await chat.send("mama-utuh", "2 bulan lalu");
     await chat.send("mama-utuh", "Utuh Amin");
     await chat.send("mama-utuh", "utuh");
     const parent = await contactOf(chat, "mama-utuh");
-    const [child] = await chat.rt.db.select().from(children).where(and(eq(children.name, "Utuh Amin")));
+    const [child] = await chat.rt.db
+      .select()
+      .from(children)
+      .where(and(eq(children.name, "Utuh Amin")));
     expect(child).toMatchObject({ sex: "L", birthDate: addOffset(witaDate(chat), { months: -2 }) });
     expect(parent.role).toBe("parent");
     // "Any more children?" — a Banjar no, read by the same yes/no reader as consent.

@@ -15,7 +15,10 @@ describe("unknown button payloads", () => {
 
   const prefixes = ["cmd:", "faq:topic:", "faq:more:", "lang:", "desa:", "posyandu:", "child:", "growth:", "role:", "sex:", "reason:", ""];
   const payload = fc
-    .tuple(fc.constantFrom(...prefixes), fc.oneof(fc.string({ minLength: 0, maxLength: 12 }), fc.constantFrom("zzz", "999", "menu", "nope", "0")))
+    .tuple(
+      fc.constantFrom(...prefixes),
+      fc.oneof(fc.string({ minLength: 0, maxLength: 12 }), fc.constantFrom("zzz", "999", "menu", "nope", "0")),
+    )
     .map(([p, rest]) => `${p}${rest}`)
     .filter((p) => p.length > 0);
 

@@ -76,7 +76,12 @@ describe("registration through the web chat", () => {
     expect(await chat.say(from, "kader")).toMatch(/nama lengkap/);
     await chat.send(from, "Hj. Nor'aini");
     expect(await chat.say(from, "Muara Ninian")).toMatch(/setelah disetujui puskesmas atau Pokja/);
-    expect(await contactOf(chat, from)).toMatchObject({ role: "kader", kaderStatus: "pending", name: "Hj. Nor'aini", desaCode: "63.11.01.2001" });
+    expect(await contactOf(chat, from)).toMatchObject({
+      role: "kader",
+      kaderStatus: "pending",
+      name: "Hj. Nor'aini",
+      desaCode: "63.11.01.2001",
+    });
   });
 
   it("keeps nothing personal when consent is declined", async () => {
@@ -116,7 +121,10 @@ describe("registration through the web chat", () => {
     await chat.send(from, "1");
     const contact = await contactOf(chat, from);
     // As a deploy that renamed a field would leave it: the role step without its consent time.
-    await chat.rt.db.update(conversationStates).set({ step: "name", data: { agreedAt: "2026-01-01T00:00:00Z", role: "kader" } }).where(eq(conversationStates.contactId, contact!.id));
+    await chat.rt.db
+      .update(conversationStates)
+      .set({ step: "name", data: { agreedAt: "2026-01-01T00:00:00Z", role: "kader" } })
+      .where(eq(conversationStates.contactId, contact!.id));
     expect(await chat.say(from, "Siti Aminah")).toMatch(/tidak bisa saya lanjutkan/);
     expect(await chat.rt.db.select().from(conversationStates).where(eq(conversationStates.contactId, contact!.id))).toEqual([]);
     expect(await chat.say(from, "daftar")).toMatch(/1\. Bahasa Indonesia|UU PDP/);

@@ -13,8 +13,28 @@ describe("any message", () => {
   });
 
   it("gets a reply and never an error, whatever it holds", async () => {
-    const words = fc.constantFrom("UKUR", "BATAL", "DAFTAR", "1", "2", "HAPUS DATA", "ya", "tgl 31/02", "BB 8,2", "🙏", "bumil", "ASI", "\n", "JAWAB 1", "KODE 12");
-    const message = fc.oneof(fc.string({ maxLength: 300 }), fc.array(words, { minLength: 1, maxLength: 6 }).map((w) => w.join(" ")), fc.string({ unit: "grapheme", maxLength: 80 }));
+    const words = fc.constantFrom(
+      "UKUR",
+      "BATAL",
+      "DAFTAR",
+      "1",
+      "2",
+      "HAPUS DATA",
+      "ya",
+      "tgl 31/02",
+      "BB 8,2",
+      "🙏",
+      "bumil",
+      "ASI",
+      "\n",
+      "JAWAB 1",
+      "KODE 12",
+    );
+    const message = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.array(words, { minLength: 1, maxLength: 6 }).map((w) => w.join(" ")),
+      fc.string({ unit: "grapheme", maxLength: 80 }),
+    );
     let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 4 }), async (messages) => {

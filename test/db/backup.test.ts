@@ -35,6 +35,8 @@ describe("backup and restore", () => {
   });
 
   it("names a missing backup file", async () => {
-    await expect(restoreDatabase({ engine: "pglite", dataDir: join(work, "none") }, join(work, "missing.tar.gz"))).rejects.toThrow(BackupError);
+    await expect(restoreDatabase({ engine: "pglite", dataDir: join(work, "none") }, join(work, "missing.tar.gz"))).rejects.toThrow(
+      BackupError,
+    );
   });
 });

@@ -37,7 +37,10 @@ describe.skipIf(!url)("postgres.js connection faults", () => {
       reached();
       await t.execute(sql`select pg_sleep(5)`);
     });
-    const outcome = tx.then(() => "committed", (e: unknown) => (e as { code?: string }).code ?? String(e));
+    const outcome = tx.then(
+      () => "committed",
+      (e: unknown) => (e as { code?: string }).code ?? String(e),
+    );
     await inFlight;
     await killer?.unsafe("select pg_terminate_backend($1)", [pid]);
     expect(await outcome).not.toBe("committed");

@@ -43,8 +43,14 @@ describe("growth API", () => {
     token.other = (await createApiToken(rt.db, other!.id, "test", now, null)).token;
     token.kader = (await createApiToken(rt.db, kader!.id, "test", now, null)).token;
     const child = await insertChild(rt.db, { name: "Budi", sex: "L", birthDate: "2025-03-12", desaCode: BATU_PIRING, posyanduId: y!.id });
-    const [mine] = await rt.db.insert(referrals).values({ childId: child.id, puskesmasId: a!.id, desaCode: BATU_PIRING, posyanduId: y!.id, reasons: ["stunted"], createdAt: now }).returning();
-    const [theirs] = await rt.db.insert(referrals).values({ puskesmasId: b!.id, desaCode: MUARA_NINIAN, reasons: ["kek"], createdAt: now }).returning();
+    const [mine] = await rt.db
+      .insert(referrals)
+      .values({ childId: child.id, puskesmasId: a!.id, desaCode: BATU_PIRING, posyanduId: y!.id, reasons: ["stunted"], createdAt: now })
+      .returning();
+    const [theirs] = await rt.db
+      .insert(referrals)
+      .values({ puskesmasId: b!.id, desaCode: MUARA_NINIAN, reasons: ["kek"], createdAt: now })
+      .returning();
     ids.mine = mine!.id;
     ids.theirs = theirs!.id;
   });
@@ -54,7 +60,12 @@ describe("growth API", () => {
   });
 
   const call = (method: "GET" | "POST", url: string, who?: keyof typeof token, payload?: unknown) =>
-    app.inject({ method, url, ...(who ? { headers: { authorization: `Bearer ${token[who]}` } } : {}), ...(payload !== undefined ? { payload: payload as object } : {}) });
+    app.inject({
+      method,
+      url,
+      ...(who ? { headers: { authorization: `Bearer ${token[who]}` } } : {}),
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
 
   it("refuses anonymous callers", async () => {
     const res = await call("POST", "/api/v1/growth/assess", undefined, { sex: "L", age_days: 300, weight_kg: 8 });
@@ -102,7 +113,13 @@ describe("growth API", () => {
     expect(byId["negative-age"]).toMatchObject({ zwfl: "", status_bbtb: "", status_bbtb_label: "", error: "bad-age" });
     expect(byId.flagged).toMatchObject({ fwfl: "1", status_bbtb: "", status_bbu: "", status_tbu: "normal", status_tbu_label: "Normal" });
     expect(byId.flagged?.error).toContain("who-flag-zwfl");
-    expect(byId.oedema).toMatchObject({ zwfl: "", status_bbtb: "severely-wasted", status_bbtb_label: "Gizi buruk (edema)", status_bbu: "", error: "oedema" });
+    expect(byId.oedema).toMatchObject({
+      zwfl: "",
+      status_bbtb: "severely-wasted",
+      status_bbtb_label: "Gizi buruk (edema)",
+      status_bbu: "",
+      error: "oedema",
+    });
     expect(byId.muac).toMatchObject({ zac: "-0.04", fac: "0", status_bbu: "normal", status_bbu_label: "Berat badan normal", error: "" });
     expect(byId["60-months"]).toMatchObject({ zwei: "", zwfl: "", status_bbu: "", status_bbtb: "", error: "too-old" });
   });

@@ -20,7 +20,10 @@ async function childByCode(chat: WebChatHarness, code: string) {
 }
 
 async function liveMeasurements(chat: WebChatHarness, childId: string) {
-  return chat.rt.db.select().from(measurements).where(and(eq(measurements.childId, childId), isNull(measurements.cancelledAt)));
+  return chat.rt.db
+    .select()
+    .from(measurements)
+    .where(and(eq(measurements.childId, childId), isNull(measurements.cancelledAt)));
 }
 
 // One database for the file (a fresh one costs seconds): the describes use different kader,
@@ -57,7 +60,10 @@ describe("a kader's posyandu morning in Indonesian", () => {
     expect(me).toMatchObject({ role: "kader", kaderStatus: "pending" });
     expect(await chat.say(kader, "UKUR A7K2 BB 8,2")).toMatch(/menunggu persetujuan/);
     // Approval (the admin API's job) is a row update here.
-    await chat.rt.db.update(contacts).set({ kaderStatus: "active", posyanduId: world.posyandu.melati, desaCode: BATU_PIRING }).where(eq(contacts.id, me.id));
+    await chat.rt.db
+      .update(contacts)
+      .set({ kaderStatus: "active", posyanduId: world.posyandu.melati, desaCode: BATU_PIRING })
+      .where(eq(contacts.id, me.id));
     await chat.rt.db.delete(conversationStates).where(eq(conversationStates.contactId, me.id));
   });
 
@@ -122,7 +128,10 @@ describe("a kader's posyandu morning in Indonesian", () => {
   });
 
   it("answers several report lines in one message, refers the stunted child and tells the consenting parent only", async () => {
-    const replies = await chat.send(kader, `Posyandu Melati hari ini\nUKUR ${codes.budi} BB 8,2 TB 72,5\n${codes.hasan} bb 10.5 pb 80 cm\n${codes.husin} BB 10,5 TB 80 LILA 14,5`);
+    const replies = await chat.send(
+      kader,
+      `Posyandu Melati hari ini\nUKUR ${codes.budi} BB 8,2 TB 72,5\n${codes.hasan} bb 10.5 pb 80 cm\n${codes.husin} BB 10,5 TB 80 LILA 14,5`,
+    );
     expect(replies).toHaveLength(3);
     const [budi, hasan] = replies.map((r) => r.text);
     expect(budi).toMatch(new RegExp(`^Budi Santoso \\(${codes.budi}\\), umur 20 bulan 15 hari, diukur 27/11/2026`));
@@ -137,17 +146,26 @@ describe("a kader's posyandu morning in Indonesian", () => {
     expect(hasan).toMatch(/pertumbuhan baik/);
 
     const [referral] = await chat.rt.db.select().from(referrals);
-    expect(referral).toMatchObject({ childId: (await childByCode(chat, codes.budi)).id, puskesmasId: world.puskesmasId, reasons: ["severely-stunted"], status: "open" });
+    expect(referral).toMatchObject({
+      childId: (await childByCode(chat, codes.budi)).id,
+      puskesmasId: world.puskesmasId,
+      reasons: ["severely-stunted"],
+      status: "open",
+    });
     const toPuskesmas = await queued(chat, "referral");
     expect(toPuskesmas).toHaveLength(1);
     expect(toPuskesmas[0]).toMatchObject({ address: chat.addressOf("pusk-1"), channel: "web" });
-    expect(toPuskesmas[0]?.message.text).toMatch(new RegExp(`Rujukan baru R-${referral!.number}[\\s\\S]*Budi Santoso \\(${codes.budi}\\)[\\s\\S]*sangat pendek`));
+    expect(toPuskesmas[0]?.message.text).toMatch(
+      new RegExp(`Rujukan baru R-${referral!.number}[\\s\\S]*Budi Santoso \\(${codes.budi}\\)[\\s\\S]*sangat pendek`),
+    );
 
     const toParents = await queued(chat, "growth");
     expect(toParents).toHaveLength(1); // ibu-hasan has not consented
     expect(toParents[0]).toMatchObject({ address: chat.addressOf("ibu-budi") });
     expect(toParents[0]?.message.text).toMatch(/Budi Santoso[\s\S]*8,2 kg[\s\S]*bawa anak ke puskesmas/);
-    expect(await liveMeasurements(chat, (await childByCode(chat, codes.husin)).id)).toMatchObject([{ muacCm: 14.5, position: "lying", sentByContactId: (await contactOf(chat, kader)).id }]);
+    expect(await liveMeasurements(chat, (await childByCode(chat, codes.husin)).id)).toMatchObject([
+      { muacCm: 14.5, position: "lying", sentByContactId: (await contactOf(chat, kader)).id },
+    ]);
   });
 
   it("asks before storing a weight in grams, a second report the same day and a future date", async () => {
@@ -160,10 +178,15 @@ describe("a kader's posyandu morning in Indonesian", () => {
     expect(await chat.say(kader, "1")).toMatch(/BB 10,6 kg/);
     const rows = await liveMeasurements(chat, hasan.id);
     expect(rows).toHaveLength(2);
-    expect(rows.find((r) => r.weightKg === 10.6)).toMatchObject({ confirmedImplausible: true, warnings: ["weight-in-grams", "same-day-duplicate"] });
+    expect(rows.find((r) => r.weightKg === 10.6)).toMatchObject({
+      confirmedImplausible: true,
+      warnings: ["weight-in-grams", "same-day-duplicate"],
+    });
 
     // A future date cannot be confirmed: nothing is stored, the kader sends the line again.
-    expect(await chat.say(kader, `UKUR ${codes.husin} BB 10,7 tgl 30/11`)).toMatch(/Tanggal ukur 30\/11\/2026 belum lewat[\s\S]*Kirim ulang baris UKUR/);
+    expect(await chat.say(kader, `UKUR ${codes.husin} BB 10,7 tgl 30/11`)).toMatch(
+      /Tanggal ukur 30\/11\/2026 belum lewat[\s\S]*Kirim ulang baris UKUR/,
+    );
     expect(await liveMeasurements(chat, (await childByCode(chat, codes.husin)).id)).toHaveLength(1);
   });
 
@@ -285,7 +308,10 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
   it("records a pregnant woman's LiLA and Hb, flags KEK and anaemia, sets hbLow and refers", async () => {
     await chat.send("bumil-1", "halo");
     const mother = await contactOf(chat, "bumil-1");
-    await chat.rt.db.update(contacts).set({ role: "pregnant", desaCode: BATU_PIRING, consentAt: chat.rt.clock.now() }).where(eq(contacts.id, mother.id));
+    await chat.rt.db
+      .update(contacts)
+      .set({ role: "pregnant", desaCode: BATU_PIRING, consentAt: chat.rt.clock.now() })
+      .where(eq(contacts.id, mother.id));
     const { contactChannels } = await import("../../src/contacts/contacts.sql.js");
     await chat.rt.db.update(contactChannels).set({ phone: "6285299998888" }).where(eq(contactChannels.contactId, mother.id));
     const [pregnancy] = await chat.rt.db.insert(pregnancies).values({ contactId: mother.id, hpht: "2026-09-01" }).returning();
@@ -293,7 +319,9 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
     expect(await chat.say(kader, "HAMIL 0852 0000 1111 LILA 22")).toMatch(/belum terdaftar di desa Anda/);
     expect(await chat.say(kader, "HAMIL 0852 9999 8888")).toMatch(/LILA 22,5 HB 10,8/);
     const reply = await chat.say(kader, "lila 22,5 hb 10,2");
-    expect(reply).toMatch(/LILA 22,5 cm: di bawah 23,5 cm[\s\S]*Hb 10,2 g\/dL: di bawah 11[\s\S]*rujuk ke Puskesmas Paringin Selatan \(KEK/);
+    expect(reply).toMatch(
+      /LILA 22,5 cm: di bawah 23,5 cm[\s\S]*Hb 10,2 g\/dL: di bawah 11[\s\S]*rujuk ke Puskesmas Paringin Selatan \(KEK/,
+    );
     const [row] = await chat.rt.db.select().from(maternalMeasurements);
     expect(row).toMatchObject({ muacCm: 22.5, hbGdl: 10.2, kek: true, anaemia: true });
     const [p] = await chat.rt.db.select().from(pregnancies).where(eq(pregnancies.id, pregnancy!.id));
@@ -302,7 +330,10 @@ describe("N/T/2T across months, the referral reminder, pregnant women, and a kad
     expect(ref?.reasons).toEqual(["kek", "anaemia"]);
 
     // The bidan of the desa, chatting from the phone linked to her staff account, records too.
-    const [bidan] = await chat.rt.db.insert(staffAccounts).values({ username: "bidan.bp", name: "Bidan", role: "bidan", desaCode: BATU_PIRING }).returning();
+    const [bidan] = await chat.rt.db
+      .insert(staffAccounts)
+      .values({ username: "bidan.bp", name: "Bidan", role: "bidan", desaCode: BATU_PIRING })
+      .returning();
     await chat.send("bidan-1", "halo");
     await chat.rt.db.insert(staffChatLinks).values({ accountId: bidan!.id, contactId: (await contactOf(chat, "bidan-1")).id });
     expect(await chat.say("bidan-1", "HAMIL 085299998888 HB 11,5")).toMatch(/Hb 11,5 g\/dL: normal/);

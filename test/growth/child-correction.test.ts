@@ -26,7 +26,8 @@ describe("correcting a child's record", () => {
   const received: { day: string; text: string }[] = [];
 
   let sw: ServiceWorld;
-  const send = async (message: string | { payload: string }): Promise<string> => (await sw.chat(MOM, message)).map((r) => r.text).join("\n");
+  const send = async (message: string | { payload: string }): Promise<string> =>
+    (await sw.chat(MOM, message)).map((r) => r.text).join("\n");
   const api = (who: Who, url: string, payload: object) => sw.asStaff(who, "PATCH", url, payload);
   const setWita = (local: string) => sw.setWita(local);
   /** The reminder ticks of each day; what reaches the mother is kept. */
@@ -34,7 +35,8 @@ describe("correcting a child's record", () => {
     received.push(...(await sw.liveDays(fromDay, toDay, [MOM])));
   }
   /** Days on which the mother was told a vaccine is due. */
-  const dueDays = (vaccine: string) => received.filter((r) => r.text.includes("Waktunya imunisasi") && r.text.includes(vaccine)).map((r) => r.day);
+  const dueDays = (vaccine: string) =>
+    received.filter((r) => r.text.includes("Waktunya imunisasi") && r.text.includes(vaccine)).map((r) => r.day);
   const childPlan = async (childId: string, programme: "child" | "postnatal" = "child") => {
     const [plan] = await rt.db
       .select()
@@ -48,7 +50,10 @@ describe("correcting a child's record", () => {
   function expectAssessed(rows: Measurement[], sex: "L" | "P", birthDate: string): void {
     const live = rows.filter((m) => !m.cancelledAt).sort((a, b) => a.measuredOn.localeCompare(b.measuredOn));
     expect(live.length).toBeGreaterThan(0);
-    const gains = weightGainStatus({ sex, birthDate }, live.map((m) => ({ date: m.measuredOn, weightKg: m.weightKg! })));
+    const gains = weightGainStatus(
+      { sex, birthDate },
+      live.map((m) => ({ date: m.measuredOn, weightKg: m.weightKg! })),
+    );
     live.forEach((m, i) => {
       const ageDays = ageInDays(birthDate, m.measuredOn);
       const r = computeZScores({ sex, ageDays, weightKg: m.weightKg!, lengthCm: m.lengthCm!, position: "lying", oedema: false });
@@ -88,7 +93,10 @@ describe("correcting a child's record", () => {
     await send("Nur");
     await send("P");
     await send("tidak");
-    const [channel] = await rt.db.select().from(contactChannels).where(eq(contactChannels.address, sw.addressOf(MOM)));
+    const [channel] = await rt.db
+      .select()
+      .from(contactChannels)
+      .where(eq(contactChannels.address, sw.addressOf(MOM)));
     nur = (await rt.db.update(children).set({ nik: NIK }).where(eq(children.parentContactId, channel!.contactId)).returning())[0]!;
     expect(nur).toMatchObject({ birthDate: "2026-01-05", posyanduId: w.posyandu.p0 });
     for (const [measuredOn, weightKg, lengthCm] of [
@@ -127,7 +135,11 @@ describe("correcting a child's record", () => {
   it("a corrected birth date re-assesses the measurements and moves the reminders; nothing is sent twice", async () => {
     setWita("2026-03-02T12:00");
     const before = await childPlan(nur.id);
-    const res = await api("bidanP", `/api/v1/children/${nur.id}`, { birthDate: "2026-01-20", parentPhone: "0812 3456 7890", reason: "tanggal lahir salah ketik (Buku KIA: 20-01-2026)" });
+    const res = await api("bidanP", `/api/v1/children/${nur.id}`, {
+      birthDate: "2026-01-20",
+      parentPhone: "0812 3456 7890",
+      reason: "tanggal lahir salah ketik (Buku KIA: 20-01-2026)",
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.body).not.toContain(NIK);
     const body = res.json() as { child: Record<string, unknown>; measurements: Measurement[] };
@@ -140,14 +152,20 @@ describe("correcting a child's record", () => {
     const plan = await childPlan(nur.id);
     expect(plan).toMatchObject({ id: before.id, anchor: "2026-01-20", plannedThrough: "2026-03-02" });
     // Nothing pending is left from the old date: what waits is what the new date plans for today.
-    const pending = await rt.db.select().from(reminderFires).where(and(eq(reminderFires.planId, plan.id), eq(reminderFires.status, "pending")));
+    const pending = await rt.db
+      .select()
+      .from(reminderFires)
+      .where(and(eq(reminderFires.planId, plan.id), eq(reminderFires.status, "pending")));
     const planned = dueSlice({ programme: "child", anchor: "2026-01-20", hbLow: false }, 10, null, "2026-03-02", "2026-03-02").entries;
     const keyOf = (f: { ruleKey: string; occurrence: string; followUp: number }) => `${f.ruleKey}/${f.occurrence}/${f.followUp}`;
     expect(pending.length).toBeGreaterThan(0);
     expect(planned.map(keyOf)).toEqual(expect.arrayContaining(pending.map(keyOf)));
     for (const f of pending) expect(f).toMatchObject({ dueDate: planned.find((e) => keyOf(e) === keyOf(f))!.due });
 
-    const [audit] = await rt.db.select().from(auditLog).where(and(eq(auditLog.entityId, nur.id), eq(auditLog.action, "child.update")));
+    const [audit] = await rt.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, nur.id), eq(auditLog.action, "child.update")));
     expect(audit).toMatchObject({
       entity: "child",
       actorAccountId: w.accounts.bidanP.id,
@@ -165,14 +183,19 @@ describe("correcting a child's record", () => {
 
   it("a corrected sex re-assesses the z-scores (a kader of the child's posyandu may correct it)", async () => {
     const old = await reload(nur.id);
-    const res = await api("kaderP", `/api/v1/children/${nur.id}`, { sex: "L", name: "  Nur  Hidayat ", reason: "anak laki-laki, salah pilih" });
+    const res = await api("kaderP", `/api/v1/children/${nur.id}`, {
+      sex: "L",
+      name: "  Nur  Hidayat ",
+      reason: "anak laki-laki, salah pilih",
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json() as { child: Child; measurements: Measurement[] };
     expect(body.child).toMatchObject({ sex: "L", name: "Nur Hidayat", birthDate: old.birthDate });
     expectAssessed(body.measurements, "L", "2026-01-20");
     // Boys are heavier at the same age: the same weights score lower than they did for a girl.
     for (const m of body.measurements) {
-      const asGirl = computeZScores({ sex: "P", ageDays: m.ageDays, weightKg: m.weightKg!, lengthCm: m.lengthCm!, position: "lying" }).z.zwei!;
+      const asGirl = computeZScores({ sex: "P", ageDays: m.ageDays, weightKg: m.weightKg!, lengthCm: m.lengthCm!, position: "lying" }).z
+        .zwei!;
       expect(m.zwei).toBeLessThan(asGirl);
     }
   });

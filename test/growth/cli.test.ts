@@ -14,14 +14,40 @@ describe("zscore CLI", () => {
   it("exits 0 and keeps every row and input column", () => {
     expect(run.status).toBe(0);
     expect(rows).toHaveLength(15);
-    expect(Object.keys(rows[0] ?? {}).slice(0, 10)).toEqual(["id", "nama", "sex", "age_days", "birth_date", "measured_at", "weight_kg", "lenhei_cm", "measure", "oedema"]);
+    expect(Object.keys(rows[0] ?? {}).slice(0, 10)).toEqual([
+      "id",
+      "nama",
+      "sex",
+      "age_days",
+      "birth_date",
+      "measured_at",
+      "weight_kg",
+      "lenhei_cm",
+      "measure",
+      "oedema",
+    ]);
     expect(byId("3").nama).toBe("Citra");
   });
 
   it("matches WHO Anthro for a row of WHO's igrowup survey (id 1: girl, 683 d, 10.4 kg, 84.8 cm lying)", () => {
-    expect(byId("1")).toMatchObject({ clenhei: "84.8", cbmi: "14.46", zlen: "-0.07", zwei: "-0.57", zwfl: "-0.81", zbmi: "-0.79", flen: "0", fwei: "0", error: "" });
+    expect(byId("1")).toMatchObject({
+      clenhei: "84.8",
+      cbmi: "14.46",
+      zlen: "-0.07",
+      zwei: "-0.57",
+      zwfl: "-0.81",
+      zbmi: "-0.79",
+      flen: "0",
+      fwei: "0",
+      error: "",
+    });
     expect(byId("1")).toMatchObject({ status_tbu: "normal", status_bbu: "normal", status_bbtb: "normal", status_imtu: "normal" });
-    expect(byId("1")).toMatchObject({ status_tbu_label: "Normal", status_bbu_label: "Berat badan normal", status_bbtb_label: "Gizi baik", status_imtu_label: "Gizi baik" });
+    expect(byId("1")).toMatchObject({
+      status_tbu_label: "Normal",
+      status_bbu_label: "Berat badan normal",
+      status_bbtb_label: "Gizi baik",
+      status_imtu_label: "Gizi baik",
+    });
     // 1852 days is 60.8 months: igrowup scored it, WHO Anthro 1.1.0 does not.
     expect(byId("2")).toMatchObject({ zlen: "", zwei: "", zwfl: "", zbmi: "", error: "too-old" });
   });
@@ -32,7 +58,12 @@ describe("zscore CLI", () => {
 
   it("with oedema: no weight-based z-score, BB/TB gizi buruk (edema)", () => {
     expect(byId("4")).toMatchObject({ zwei: "", fwei: "", zwfl: "", zbmi: "", error: "oedema" });
-    expect(byId("4")).toMatchObject({ status_bbtb: "severely-wasted", status_bbtb_label: "Gizi buruk (edema)", status_bbu: "", status_imtu: "" });
+    expect(byId("4")).toMatchObject({
+      status_bbtb: "severely-wasted",
+      status_bbtb_label: "Gizi buruk (edema)",
+      status_bbu: "",
+      status_imtu: "",
+    });
     expect(byId("4")).toMatchObject({ zlen: "-3.40", status_tbu: "severely-stunted", status_tbu_label: "Sangat pendek" });
   });
 
@@ -45,7 +76,8 @@ describe("zscore CLI", () => {
   it("computes nothing for invalid input: a negative age, a measurement before birth", () => {
     for (const id of ["10", "13"]) {
       const row = byId(id);
-      for (const c of ["zlen", "zwei", "zwfl", "zbmi", "status_tbu", "status_bbu", "status_bbtb", "status_imtu"]) expect(row[c], `${id} ${c}`).toBe("");
+      for (const c of ["zlen", "zwei", "zwfl", "zbmi", "status_tbu", "status_bbu", "status_bbtb", "status_imtu"])
+        expect(row[c], `${id} ${c}`).toBe("");
     }
     expect(byId("10").error).toBe("bad-age");
     expect(byId("13").error).toBe("measured-before-birth");
@@ -66,6 +98,14 @@ describe("zscore CLI", () => {
     expect(byId("7")).toMatchObject({ error: "too-old", zlen: "" });
     expect(byId("8")).toMatchObject({ error: "", zlen: "", zwei: "" });
     // Standing under 9 months: not corrected, flagged, no length-based status.
-    expect(byId("9")).toMatchObject({ clenhei: "65", c9mo_flag: "1", status_tbu: "", status_bbtb: "", status_imtu: "", status_bbu: "normal", error: "standing-under-9-months" });
+    expect(byId("9")).toMatchObject({
+      clenhei: "65",
+      c9mo_flag: "1",
+      status_tbu: "",
+      status_bbtb: "",
+      status_imtu: "",
+      status_bbu: "normal",
+      error: "standing-under-9-months",
+    });
   });
 });

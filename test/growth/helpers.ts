@@ -34,7 +34,10 @@ export async function seedGrowthWorld(chat: WebChatHarness): Promise<GrowthWorld
   const [melati] = await db.insert(posyandu).values({ name: "Posyandu Melati", desaCode: BATU_PIRING, dayOfMonth: 27 }).returning();
   const [mawar] = await db.insert(posyandu).values({ name: "Posyandu Mawar", desaCode: BATU_PIRING, dayOfMonth: 12 }).returning();
   // A token-only account (no password hash to compute: keeps the tests fast).
-  const [puskAccount] = await db.insert(staffAccounts).values({ username: "pusk.ps", name: "Puskesmas PS", role: "puskesmas", puskesmasId: unit!.id }).returning();
+  const [puskAccount] = await db
+    .insert(staffAccounts)
+    .values({ username: "pusk.ps", name: "Puskesmas PS", role: "puskesmas", puskesmasId: unit!.id })
+    .returning();
   // The puskesmas staff chat: a web chat user linked to the account (as KODE 123456 would do).
   await chat.send("pusk-1", "halo");
   const staff = await contactOf(chat, "pusk-1");
@@ -49,7 +52,16 @@ export async function makeKader(chat: WebChatHarness, from: string, posyanduId: 
   const now = chat.rt.clock.now();
   await chat.rt.db
     .update(contacts)
-    .set({ role: "kader", kaderStatus: "active", lang, desaCode: BATU_PIRING, posyanduId, consentAt: now, consentVersion: "2026-11-v1", registeredAt: now })
+    .set({
+      role: "kader",
+      kaderStatus: "active",
+      lang,
+      desaCode: BATU_PIRING,
+      posyanduId,
+      consentAt: now,
+      consentVersion: "2026-11-v1",
+      registeredAt: now,
+    })
     .where(eq(contacts.id, c.id));
   await chat.rt.db.delete(conversationStates).where(eq(conversationStates.contactId, c.id));
   return c.id;
@@ -62,7 +74,12 @@ export async function makeParent(chat: WebChatHarness, from: string, phone: stri
   const now = chat.rt.clock.now();
   await chat.rt.db
     .update(contacts)
-    .set({ role: "parent", lang, desaCode: BATU_PIRING, ...(consent ? { consentAt: now, consentVersion: "2026-11-v1", registeredAt: now } : {}) })
+    .set({
+      role: "parent",
+      lang,
+      desaCode: BATU_PIRING,
+      ...(consent ? { consentAt: now, consentVersion: "2026-11-v1", registeredAt: now } : {}),
+    })
     .where(eq(contacts.id, c.id));
   await chat.rt.db.update(contactChannels).set({ phone }).where(eq(contactChannels.contactId, c.id));
   return c.id;

@@ -5,7 +5,14 @@ import { isParseError, parseDecimal, parseReport, parseReports } from "../../src
 describe("parseReport", () => {
   it("reads the canonical kader line", () => {
     expect(parseReport("UKUR A7K2 BB 8,2 TB 72,5 terlentang LILA 13,5 LK 44")).toMatchObject({
-      childCode: "A7K2", weightKg: 8.2, lengthCm: 72.5, lengthKeyword: "tb", position: "lying", muacCm: 13.5, headCm: 44, flags: [],
+      childCode: "A7K2",
+      weightKg: 8.2,
+      lengthCm: 72.5,
+      lengthKeyword: "tb",
+      position: "lying",
+      muacCm: 13.5,
+      headCm: 44,
+      flags: [],
     });
   });
 
@@ -92,22 +99,70 @@ describe("parseReports", () => {
   });
 
   it("never throws and always answers with a report or a known error (property)", () => {
-    const codes = new Set(["missing-child-code", "missing-measurement", "bad-number", "bad-date", "unlabelled-number", "duplicate-field", "conflicting-position"]);
-    const word = fc.constantFrom("UKUR", "ukor", "A7K2", "BB", "bb", "TB", "PB", "LILA", "LK", "tgl", "tanggal", "8,2", "72.5", "8200", "12/11", "32/13", "kg", "cm", "gr", "edema", "tidak", "terlentang", "berdiri", "badiri", "-", "+", ":", ",", "3", "nov", "2026", "x");
-    const line = fc.oneof(fc.string({ maxLength: 60 }), fc.array(word, { maxLength: 12 }).map((ws) => ws.join(" ")), fc.string({ unit: "binary", maxLength: 40 }));
+    const codes = new Set([
+      "missing-child-code",
+      "missing-measurement",
+      "bad-number",
+      "bad-date",
+      "unlabelled-number",
+      "duplicate-field",
+      "conflicting-position",
+    ]);
+    const word = fc.constantFrom(
+      "UKUR",
+      "ukor",
+      "A7K2",
+      "BB",
+      "bb",
+      "TB",
+      "PB",
+      "LILA",
+      "LK",
+      "tgl",
+      "tanggal",
+      "8,2",
+      "72.5",
+      "8200",
+      "12/11",
+      "32/13",
+      "kg",
+      "cm",
+      "gr",
+      "edema",
+      "tidak",
+      "terlentang",
+      "berdiri",
+      "badiri",
+      "-",
+      "+",
+      ":",
+      ",",
+      "3",
+      "nov",
+      "2026",
+      "x",
+    );
+    const line = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.array(word, { maxLength: 12 }).map((ws) => ws.join(" ")),
+      fc.string({ unit: "binary", maxLength: 40 }),
+    );
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 5 }).map((ls) => ls.join("\n")), (text) => {
-        const results = parseReports(text);
-        for (const r of results) {
-          if (isParseError(r)) expect(codes.has(r.error)).toBe(true);
-          else {
-            expect(r.childCode.length).toBeGreaterThan(0);
-            const values = [r.weightKg, r.weightGrams, r.lengthCm, r.muacCm, r.headCm].filter((v) => v !== undefined);
-            expect(values.length).toBeGreaterThan(0);
-            for (const v of values) expect(Number.isFinite(v) && (v as number) > 0).toBe(true);
+      fc.property(
+        fc.array(line, { maxLength: 5 }).map((ls) => ls.join("\n")),
+        (text) => {
+          const results = parseReports(text);
+          for (const r of results) {
+            if (isParseError(r)) expect(codes.has(r.error)).toBe(true);
+            else {
+              expect(r.childCode.length).toBeGreaterThan(0);
+              const values = [r.weightKg, r.weightGrams, r.lengthCm, r.muacCm, r.headCm].filter((v) => v !== undefined);
+              expect(values.length).toBeGreaterThan(0);
+              for (const v of values) expect(Number.isFinite(v) && (v as number) > 0).toBe(true);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -5,14 +5,21 @@ import { FLAG_LIMITS, measuredFor, valueAtZ } from "./flag-limits.js";
 
 const birthDate = "2025-01-15";
 const codes = (input: Parameters<typeof assessGrowth>[0], ctx: Partial<PlausibilityContext>): string[] =>
-  checkPlausibility(assessGrowth(input), { measuredOn: input.measuredOn ?? "2026-01-20", today: "2026-01-20", birthDate, ...ctx }).map((w) => w.code);
+  checkPlausibility(assessGrowth(input), { measuredOn: input.measuredOn ?? "2026-01-20", today: "2026-01-20", birthDate, ...ctx }).map(
+    (w) => w.code,
+  );
 
 describe("checkPlausibility", () => {
   it("is quiet for an ordinary measurement", () => {
-    expect(codes({ sex: "L", birthDate, measuredOn: "2026-01-20", weightKg: 9.5, lengthCm: 75, position: "lying" }, {
-      weightKg: 9.5,
-      previous: [{ date: "2025-12-18", weightKg: 9.3, clenhei: 74.2 }],
-    })).toEqual([]);
+    expect(
+      codes(
+        { sex: "L", birthDate, measuredOn: "2026-01-20", weightKg: 9.5, lengthCm: 75, position: "lying" },
+        {
+          weightKg: 9.5,
+          previous: [{ date: "2025-12-18", weightKg: 9.3, clenhei: 74.2 }],
+        },
+      ),
+    ).toEqual([]);
   });
 
   it("passes on WHO flags with the z-score", () => {
@@ -24,11 +31,19 @@ describe("checkPlausibility", () => {
   it("passes on the MUAC-for-age flag", () => {
     const a = assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20", muacCm: 7 });
     expect(a.z.zac).toBeLessThan(-5);
-    expect(checkPlausibility(a, { measuredOn: "2026-01-20", today: "2026-01-20" })).toContainEqual({ code: "who-flag", field: "zac", vars: { z: a.z.zac as number } });
+    expect(checkPlausibility(a, { measuredOn: "2026-01-20", today: "2026-01-20" })).toContainEqual({
+      code: "who-flag",
+      field: "zac",
+      vars: { z: a.z.zac as number },
+    });
   });
 
   it("asks to confirm a weight in grams, suggesting kg with a decimal comma", () => {
-    const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), { measuredOn: "2026-01-20", today: "2026-01-20", weightGrams: 8200 });
+    const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), {
+      measuredOn: "2026-01-20",
+      today: "2026-01-20",
+      weightGrams: 8200,
+    });
     expect(w).toEqual([{ code: "weight-in-grams", vars: { grams: 8200, kg: "8,2" } }]);
   });
 
@@ -46,7 +61,12 @@ describe("checkPlausibility", () => {
   });
 
   it("asks about a lost decimal comma with as many decimals as were typed", () => {
-    const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), { measuredOn: "2026-01-20", today: "2026-01-20", weightKg: 8.2, weightTyped: 820 });
+    const w = checkPlausibility(assessGrowth({ sex: "L", birthDate, measuredOn: "2026-01-20" }), {
+      measuredOn: "2026-01-20",
+      today: "2026-01-20",
+      weightKg: 8.2,
+      weightTyped: 820,
+    });
     expect(w).toEqual([{ code: "weight-decimal", vars: { typed: 820, kg: "8,20" } }]);
   });
 
@@ -61,10 +81,30 @@ describe("checkPlausibility", () => {
     ["five years old", { sex: "P", birthDate: "2020-12-01", measuredOn: "2026-01-20", weightKg: 18 }, {}, "age-5-years-or-more"],
     // 1827 days = 60.03 months: WHO Anthro gives no z-score any more (igrowup went on to 1856 days).
     ["60 months and 1 day", { sex: "P", birthDate: "2021-01-19", measuredOn: "2026-01-20", weightKg: 18 }, {}, "age-5-years-or-more"],
-    ["standing at 6 months", { sex: "P", birthDate, measuredOn: "2025-07-20", lengthCm: 65, position: "standing" }, { measuredOn: "2025-07-20" }, "standing-under-9-months"],
-    ["same day twice", { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 9 }, { previous: [{ date: "2026-01-20", weightKg: 9.1 }] }, "same-day-duplicate"],
-    ["length 1.6 cm shorter", { sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: 73, position: "lying" }, { previous: [{ date: "2025-12-18", clenhei: 74.6 }] }, "length-decreased"],
-    ["weight +25 % in a month", { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 10 }, { weightKg: 10, previous: [{ date: "2025-12-18", weightKg: 8 }] }, "weight-jump"],
+    [
+      "standing at 6 months",
+      { sex: "P", birthDate, measuredOn: "2025-07-20", lengthCm: 65, position: "standing" },
+      { measuredOn: "2025-07-20" },
+      "standing-under-9-months",
+    ],
+    [
+      "same day twice",
+      { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 9 },
+      { previous: [{ date: "2026-01-20", weightKg: 9.1 }] },
+      "same-day-duplicate",
+    ],
+    [
+      "length 1.6 cm shorter",
+      { sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: 73, position: "lying" },
+      { previous: [{ date: "2025-12-18", clenhei: 74.6 }] },
+      "length-decreased",
+    ],
+    [
+      "weight +25 % in a month",
+      { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 10 },
+      { weightKg: 10, previous: [{ date: "2025-12-18", weightKg: 8 }] },
+      "weight-jump",
+    ],
   ])("%s", (_name, input, ctx, code) => {
     expect(codes(input, ctx)).toContain(code);
   });
@@ -73,11 +113,18 @@ describe("checkPlausibility", () => {
     ["a 1.5 cm drop is tolerated", { previous: [{ date: "2025-12-18", clenhei: 74.5 }] }, 73],
     ["a standing-vs-lying change is corrected before comparing", { previous: [{ date: "2025-12-18", clenhei: 73.5 }] }, 73],
   ])("does not warn: %s", (_name, ctx, cm) => {
-    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: cm, position: "lying" }, ctx)).not.toContain("length-decreased");
+    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: cm, position: "lying" }, ctx)).not.toContain(
+      "length-decreased",
+    );
   });
 
   it("ignores a weight change over more than two months", () => {
-    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 10 }, { weightKg: 10, previous: [{ date: "2025-09-01", weightKg: 8 }] })).not.toContain("weight-jump");
+    expect(
+      codes(
+        { sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 10 },
+        { weightKg: 10, previous: [{ date: "2025-09-01", weightKg: 8 }] },
+      ),
+    ).not.toContain("weight-jump");
   });
 });
 
@@ -93,7 +140,9 @@ describe("plausibility limits, exactly at and just beyond", () => {
     const y = valueAtZ(target, (v) => assessGrowth(measuredFor(z, "P", v)).z[z]);
     const a = assessGrowth(measuredFor(z, "P", y));
     expect(a.z[z]).toBe(target);
-    const flagged = checkPlausibility(a, { measuredOn: "2026-01-20", today: "2026-01-20" }).filter((w) => w.code === "who-flag" && w.field === z);
+    const flagged = checkPlausibility(a, { measuredOn: "2026-01-20", today: "2026-01-20" }).filter(
+      (w) => w.code === "who-flag" && w.field === z,
+    );
     expect(flagged).toEqual(warned ? [{ code: "who-flag", field: z, vars: { z: target } }] : []);
   });
 
@@ -122,10 +171,17 @@ describe("plausibility limits, exactly at and just beyond", () => {
   });
 
   it("compares lengths only a drop beyond 1.5 cm: 1.51 cm warns", () => {
-    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: 73, position: "lying" }, { previous: [{ date: "2025-12-18", clenhei: 74.51 }] })).toContain("length-decreased");
+    expect(
+      codes(
+        { sex: "P", birthDate, measuredOn: "2026-01-20", lengthCm: 73, position: "lying" },
+        { previous: [{ date: "2025-12-18", clenhei: 74.51 }] },
+      ),
+    ).toContain("length-decreased");
   });
 
   it("a measurement the day after another is not a same-day duplicate", () => {
-    expect(codes({ sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 9 }, { previous: [{ date: "2026-01-19", weightKg: 9 }] })).not.toContain("same-day-duplicate");
+    expect(
+      codes({ sex: "P", birthDate, measuredOn: "2026-01-20", weightKg: 9 }, { previous: [{ date: "2026-01-19", weightKg: 9 }] }),
+    ).not.toContain("same-day-duplicate");
   });
 });

@@ -16,7 +16,14 @@ import { testConfig } from "../helpers/runtime.js";
 import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 import { BATU_PIRING, codeIn, contactOf, makeKader, makeParent, paced, queued, seedGrowthWorld, type GrowthWorld } from "./helpers.js";
 
-async function register(chat: WebChatHarness, kader: string, name: string, sex: "1" | "2", birth: string, phone = "lewati"): Promise<string> {
+async function register(
+  chat: WebChatHarness,
+  kader: string,
+  name: string,
+  sex: "1" | "2",
+  birth: string,
+  phone = "lewati",
+): Promise<string> {
   await chat.send(kader, "ANAK BARU");
   for (const answer of [name, sex, birth, "Ibu", phone, "lewati"]) await chat.send(kader, answer);
   return codeIn(await chat.say(kader, "1"));
@@ -46,7 +53,10 @@ describe("referrals from the kader's chat (Buku KIA 2023 rules by default)", () 
     await makeKader(chat, kader, world.posyandu.melati, "id");
     await makeParent(chat, "ibu-rudi", "6281200001111", "id", true);
     // The bidan of the desa, with her chat linked: she hears of referrals too.
-    const [bidan] = await chat.rt.db.insert(staffAccounts).values({ username: "bidan.bp", name: "Bidan", role: "bidan", desaCode: BATU_PIRING }).returning();
+    const [bidan] = await chat.rt.db
+      .insert(staffAccounts)
+      .values({ username: "bidan.bp", name: "Bidan", role: "bidan", desaCode: BATU_PIRING })
+      .returning();
     await chat.send("bidan-bp", "halo");
     await chat.rt.db.insert(staffChatLinks).values({ accountId: bidan!.id, contactId: (await contactOf(chat, "bidan-bp")).id });
     puskToken = (await createApiToken(chat.rt.db, world.puskAccount.id, "test", chat.rt.clock.now(), null)).token;
@@ -159,12 +169,22 @@ describe("referrals from the kader's chat (Buku KIA 2023 rules by default)", () 
     // December: BGM and gizi kurang under the acknowledged "pendek" referral.
     const december = await chat.say(kader, `UKUR ${codes.sari} BB 7,0 PB 73,5`);
     expect(december).not.toMatch(/puskesmas sudah tahu/);
-    expect(december).toMatch(new RegExp(`Rujukan R-${before!.number} diperbarui dengan alasan baru: gizi kurang, T \\(berat badan tidak naik\\), BGM`));
+    expect(december).toMatch(
+      new RegExp(`Rujukan R-${before!.number} diperbarui dengan alasan baru: gizi kurang, T \\(berat badan tidak naik\\), BGM`),
+    );
     const after = await referralOf(chat, codes.sari);
-    expect(after).toMatchObject({ id: before!.id, status: "acknowledged", priority: "routine", reasons: ["stunted", "wasted", "T", "BGM"] });
+    expect(after).toMatchObject({
+      id: before!.id,
+      status: "acknowledged",
+      priority: "routine",
+      reasons: ["stunted", "wasted", "T", "BGM"],
+    });
     const updates = (await queued(chat, "referral")).slice(sent);
     expect(updates.map((m) => m.address).sort()).toEqual(["bidan-bp", "pusk-1"].map((p) => chat.addressOf(p)).sort());
-    for (const m of updates) expect(m.message.text).toMatch(/diperbarui[\s\S]*Alasan baru: gizi kurang, T \(berat badan tidak naik\), BGM \(di bawah garis merah\)\nSemua alasan: pendek, gizi kurang/);
+    for (const m of updates)
+      expect(m.message.text).toMatch(
+        /diperbarui[\s\S]*Alasan baru: gizi kurang, T \(berat badan tidak naik\), BGM \(di bawah garis merah\)\nSemua alasan: pendek, gizi kurang/,
+      );
 
     // January: gizi buruk. The same referral becomes urgent and is listed first.
     chat.rt.clock.set("2027-01-27T02:00:00Z");
@@ -190,7 +210,12 @@ describe("referrals from the kader's chat (Buku KIA 2023 rules by default)", () 
     const [pokja] = await chat.rt.db.insert(staffAccounts).values({ username: "pokja", name: "Pokja", role: "pokja_admin" }).returning();
     const tokens = { pokja: (await createApiToken(chat.rt.db, pokja!.id, "test", now, null)).token, pusk: puskToken };
     const call = (method: "GET" | "PUT", who: keyof typeof tokens, payload?: object) =>
-      chat.app.inject({ method, url: "/api/v1/growth/referral-rules", headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+      chat.app.inject({
+        method,
+        url: "/api/v1/growth/referral-rules",
+        headers: { authorization: `Bearer ${tokens[who]}` },
+        ...(payload ? { payload } : {}),
+      });
     expect((await call("GET", "pusk")).json()).toEqual({ rules: ["T", "BGM", "obese"], source: "default", updatedAt: null });
     expect((await call("PUT", "pusk", { rules: ["2T"] })).statusCode).toBe(403);
     expect((await call("PUT", "pokja", { rules: ["3T"] })).statusCode).toBe(400);
@@ -198,7 +223,12 @@ describe("referrals from the kader's chat (Buku KIA 2023 rules by default)", () 
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ rules: ["2T", "BGM", "obese"], source: "pokja" });
     const [entry] = await chat.rt.db.select().from(auditLog).where(eq(auditLog.action, "growth_setting.update"));
-    expect(entry).toMatchObject({ actorAccountId: pokja!.id, entityId: "referral_rules", before: null, after: { value: ["2T", "BGM", "obese"] } });
+    expect(entry).toMatchObject({
+      actorAccountId: pokja!.id,
+      entityId: "referral_rules",
+      before: null,
+      after: { value: ["2T", "BGM", "obese"] },
+    });
 
     const code = await register(chat, kader, "Tegar Dua", "1", "27/7/2025");
     await chat.say(kader, `UKUR ${code} BB 10 PB 80`);

@@ -235,6 +235,8 @@ describe("LiLA of children 6–59 months (Kemenkes 2019: < 11,5 gizi buruk, < 12
     [undefined, 400, null],
   ] as const)("LiLA %s cm at %s days → %s", (muac, ageDays, expected) => {
     expect(muacReason(muac, ageDays)).toBe(expected);
-    expect(referralReasons({ status: { tbu: "normal", bbu: "normal", bbtb: "normal", imtu: "normal" }, ageDays }, { muacCm: muac })).toEqual(expected ? [expected] : []);
+    expect(
+      referralReasons({ status: { tbu: "normal", bbu: "normal", bbtb: "normal", imtu: "normal" }, ageDays }, { muacCm: muac }),
+    ).toEqual(expected ? [expected] : []);
   });
 });

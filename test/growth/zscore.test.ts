@@ -172,7 +172,12 @@ describe("z-scores", () => {
   it("scores only under 60 months on the unrounded age: 1826 days yes, 1826.25 no", () => {
     const child = { sex: "L", weightKg: 18, lengthCm: 108, position: "standing" } as const;
     const at1826 = computeZScores({ ...child, ageDays: 1826 });
-    expect(at1826.z).toMatchObject({ zwei: expect.any(Number), zlen: expect.any(Number), zwfl: expect.any(Number), zbmi: expect.any(Number) });
+    expect(at1826.z).toMatchObject({
+      zwei: expect.any(Number),
+      zlen: expect.any(Number),
+      zwfl: expect.any(Number),
+      zbmi: expect.any(Number),
+    });
     for (const ageDays of [1826.25, 1827, 1850, 1856]) {
       const r = computeZScores({ ...child, ageDays });
       expect(r.z).toEqual({ zlen: null, zwei: null, zwfl: null, zbmi: null, zhc: null, zac: null });

@@ -9,12 +9,19 @@ import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 const DESA = "63.11.01.2001"; // Muara Ninian, Kec. Juai
 
 async function contactIdOf(chat: WebChatHarness, address: string) {
-  const [row] = await chat.rt.db.select().from(contactChannels).where(eq(contactChannels.address, chat.addressOf(address)));
+  const [row] = await chat.rt.db
+    .select()
+    .from(contactChannels)
+    .where(eq(contactChannels.address, chat.addressOf(address)));
   return row!.contactId;
 }
 
 /** A staff account linked to a web chat identity, as KODE … would leave it. */
-async function linkedStaff(chat: WebChatHarness, address: string, values: Partial<typeof staffAccounts.$inferInsert> & { role: "bidan" | "pokja_admin" }) {
+async function linkedStaff(
+  chat: WebChatHarness,
+  address: string,
+  values: Partial<typeof staffAccounts.$inferInsert> & { role: "bidan" | "pokja_admin" },
+) {
   await chat.send(address, "halo");
   const [account] = await chat.rt.db
     .insert(staffAccounts)
@@ -51,7 +58,10 @@ describe("Tanya bidan", () => {
     const number = /nomor (\d+)/.exec(sent)?.[1];
     expect(number).toBeDefined();
 
-    const [row] = await chat.rt.db.select().from(handoffQuestions).where(eq(handoffQuestions.number, Number(number)));
+    const [row] = await chat.rt.db
+      .select()
+      .from(handoffQuestions)
+      .where(eq(handoffQuestions.number, Number(number)));
     expect(row).toMatchObject({ question, desaCode: DESA, status: "open", lang: "id" });
 
     const toBidan = await inbox(chat, "bidan-juai");

@@ -52,7 +52,9 @@ describe("handoff inbox API", () => {
     const claimed = await call("puskP", "POST", `/api/v1/handoff-questions/${ids.paringin}/claim`);
     expect(claimed.json()).toMatchObject({ status: "claimed", claimedBy: w.accounts.puskP.id });
     expect((await call("bidanP", "POST", `/api/v1/handoff-questions/${ids.paringin}/answer`, { answer: "x" })).statusCode).toBe(400);
-    expect((await call("bidanP", "POST", `/api/v1/handoff-questions/${ids.paringin}/answer`, { answer: "Boleh", extra: 1 })).statusCode).toBe(400);
+    expect(
+      (await call("bidanP", "POST", `/api/v1/handoff-questions/${ids.paringin}/answer`, { answer: "Boleh", extra: 1 })).statusCode,
+    ).toBe(400);
     expect((await call("bidanL", "POST", `/api/v1/handoff-questions/${ids.paringin}/answer`, { answer: "Boleh" })).statusCode).toBe(404);
     const answered = await call("bidanP", "POST", `/api/v1/handoff-questions/${ids.paringin}/answer`, { answer: "Boleh, secukupnya." });
     expect(answered.json()).toMatchObject({ status: "answered", answer: "Boleh, secukupnya.", answeredBy: w.accounts.bidanP.id });

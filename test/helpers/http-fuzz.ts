@@ -92,9 +92,37 @@ const segment = fc.oneof(
 const json = fc.oneof(
   { depthSize: "small" },
   fc.jsonValue({ maxDepth: 3 }),
-  fc.dictionary(fc.constantFrom("from", "text", "payload", "id", "username", "password", "name", "reason", "limit", "offset", "weightKg", "entry", "update_id", "message"), fc.jsonValue({ maxDepth: 2 })),
+  fc.dictionary(
+    fc.constantFrom(
+      "from",
+      "text",
+      "payload",
+      "id",
+      "username",
+      "password",
+      "name",
+      "reason",
+      "limit",
+      "offset",
+      "weightKg",
+      "entry",
+      "update_id",
+      "message",
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
 );
-const nasty = fc.constantFrom("\u0000", "a\u0000b", "💥".repeat(3), "'; drop table contacts; --", "<script>", "9".repeat(400), "-1", "NaN", "");
+const nasty = fc.constantFrom(
+  "\u0000",
+  "a\u0000b",
+  "💥".repeat(3),
+  "'; drop table contacts; --",
+  "<script>",
+  "9".repeat(400),
+  "-1",
+  "NaN",
+  "",
+);
 
 /** One arbitrary request to one of `routes`; webhook calls carry the right secret or signature half the time. */
 export function requestArbitrary(world: Pick<FuzzWorld, "routes" | "cookie">): fc.Arbitrary<InjectOptions> {
@@ -102,8 +130,27 @@ export function requestArbitrary(world: Pick<FuzzWorld, "routes" | "cookie">): f
     .record({
       route: fc.constantFrom(...world.routes),
       params: fc.array(segment, { minLength: 4, maxLength: 4 }),
-      query: fc.dictionary(fc.constantFrom("limit", "offset", "from", "q", "desaCode", "posyanduId", "hub.mode", "hub.verify_token", "hub.challenge", "lang", "status"), fc.oneof(fc.string({ maxLength: 10 }), nasty), { maxKeys: 3 }),
-      body: fc.oneof(json, nasty.map((n) => ({ from: "fuzz-1", text: n }))),
+      query: fc.dictionary(
+        fc.constantFrom(
+          "limit",
+          "offset",
+          "from",
+          "q",
+          "desaCode",
+          "posyanduId",
+          "hub.mode",
+          "hub.verify_token",
+          "hub.challenge",
+          "lang",
+          "status",
+        ),
+        fc.oneof(fc.string({ maxLength: 10 }), nasty),
+        { maxKeys: 3 },
+      ),
+      body: fc.oneof(
+        json,
+        nasty.map((n) => ({ from: "fuzz-1", text: n })),
+      ),
       raw: fc.boolean(),
       authed: fc.boolean(),
     })

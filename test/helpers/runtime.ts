@@ -43,9 +43,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 /** A runtime on a fresh migrated and seeded database, with a clock the test can move. */
-export async function createTestRuntime(
-  options: { env?: Record<string, string>; now?: string } = {},
-): Promise<TestRuntime> {
+export async function createTestRuntime(options: { env?: Record<string, string>; now?: string } = {}): Promise<TestRuntime> {
   const config = testConfig(options.env);
   const clock = new ManualClock(options.now ?? "2026-11-27T02:00:00Z");
   const rt = await createRuntime(config, {

@@ -6,7 +6,9 @@ import { readLocale } from "../../src/i18n/index.js";
 
 type Tree = Record<string, unknown>;
 const leaves = (tree: Tree, prefix = ""): [string, string][] =>
-  Object.entries(tree).flatMap(([k, v]) => (v && typeof v === "object" ? leaves(v as Tree, `${prefix}${k}.`) : [[`${prefix}${k}`, String(v)] as [string, string]]));
+  Object.entries(tree).flatMap(([k, v]) =>
+    v && typeof v === "object" ? leaves(v as Tree, `${prefix}${k}.`) : [[`${prefix}${k}`, String(v)] as [string, string]],
+  );
 
 /** Kuala or Indonesian forms, and calques, with the Hulu word to use instead. */
 const NOT_HULU: [RegExp, string][] = [

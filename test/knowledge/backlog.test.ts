@@ -17,8 +17,16 @@ describe("FAQ content backlog through the admin API", () => {
   const call = (who: Who | null, method: "GET" | "DELETE", url: string) =>
     app.inject({ method, url, headers: who ? { cookie: w.cookie[who] } : {} });
   const ask = async (person: string, text: string) => (await people.send(person, text)).map((r) => r.text).join("\n");
-  interface Item { id: string; question: string; reason: string; count: number; topics: string[]; confidence: number }
-  const backlog = async (query = "") => (await call("bidanP", "GET", `/api/v1/knowledge/backlog${query}`)).json() as { items: Item[]; total: number };
+  interface Item {
+    id: string;
+    question: string;
+    reason: string;
+    count: number;
+    topics: string[];
+    confidence: number;
+  }
+  const backlog = async (query = "") =>
+    (await call("bidanP", "GET", `/api/v1/knowledge/backlog${query}`)).json() as { items: Item[]; total: number };
 
   beforeAll(async () => {
     rt = await createTestRuntime();
@@ -33,9 +41,11 @@ describe("FAQ content backlog through the admin API", () => {
 
   it("counts each answered question for its topic and day, and nothing about who asked", async () => {
     const answered = async () =>
-      ((await call("admin", "GET", "/api/v1/reports/reach?from=2026-11-01&to=2026-11-30")).json() as { questions: { answeredByTopic: { topic: string; count: number }[] } }).questions.answeredByTopic.find(
-        (t) => t.topic === "stunting-definisi",
-      )?.count ?? 0;
+      (
+        (await call("admin", "GET", "/api/v1/reports/reach?from=2026-11-01&to=2026-11-30")).json() as {
+          questions: { answeredByTopic: { topic: string; count: number }[] };
+        }
+      ).questions.answeredByTopic.find((t) => t.topic === "stunting-definisi")?.count ?? 0;
     await ask("tanya-topik", "apa itu stunting?");
     await ask("tanya-topik-2", "stunting itu apa sih");
     // Counted in memory on the message path, written by the minute job (and at shutdown).
@@ -58,7 +68,9 @@ describe("FAQ content backlog through the admin API", () => {
     expect(item!.question).not.toMatch(/081234567890/);
     expect(total).toBeGreaterThanOrEqual(1);
     // Nothing that points to a person: no contact, channel or chat id.
-    expect(Object.keys(item!).sort()).toEqual(["confidence", "count", "firstAt", "id", "lang", "question", "reason", "topics", "lastAt"].sort());
+    expect(Object.keys(item!).sort()).toEqual(
+      ["confidence", "count", "firstAt", "id", "lang", "question", "reason", "topics", "lastAt"].sort(),
+    );
   });
 
   it("leaves confident answers, danger signs and greetings out", async () => {

@@ -9,12 +9,39 @@ const topics = loadFaqTopics();
 const i18n = await createI18n();
 
 const CANONICAL_AD = [
-  "stunting-definisi", "stunting-vs-pendek", "stunting-penyebab", "stunting-dampak", "stunting-pemulihan",
-  "1000-hpk", "anc-jadwal", "anc-layanan", "ttd-ibu-hamil", "ttd-remaja-putri", "anemia-ibu-hamil", "kek-lila",
-  "gizi-ibu-hamil", "kenaikan-bb-hamil", "tanda-bahaya-kehamilan", "mitos-pantangan", "persalinan-faskes", "imd",
-  "kolostrum", "asi-eksklusif", "menyusui-praktik", "asip-penyimpanan", "gizi-ibu-menyusui", "mpasi-mulai",
-  "mpasi-protein-hewani", "mpasi-frekuensi", "mpasi-tidak-dianjurkan", "anak-susah-makan", "susu-formula", "skm",
-  "gizi-seimbang", "pangan-lokal", "pmt",
+  "stunting-definisi",
+  "stunting-vs-pendek",
+  "stunting-penyebab",
+  "stunting-dampak",
+  "stunting-pemulihan",
+  "1000-hpk",
+  "anc-jadwal",
+  "anc-layanan",
+  "ttd-ibu-hamil",
+  "ttd-remaja-putri",
+  "anemia-ibu-hamil",
+  "kek-lila",
+  "gizi-ibu-hamil",
+  "kenaikan-bb-hamil",
+  "tanda-bahaya-kehamilan",
+  "mitos-pantangan",
+  "persalinan-faskes",
+  "imd",
+  "kolostrum",
+  "asi-eksklusif",
+  "menyusui-praktik",
+  "asip-penyimpanan",
+  "gizi-ibu-menyusui",
+  "mpasi-mulai",
+  "mpasi-protein-hewani",
+  "mpasi-frekuensi",
+  "mpasi-tidak-dianjurkan",
+  "anak-susah-makan",
+  "susu-formula",
+  "skm",
+  "gizi-seimbang",
+  "pangan-lokal",
+  "pmt",
 ];
 
 describe("FAQ content", () => {
@@ -51,7 +78,9 @@ describe("FAQ content", () => {
       const bjn = JSON.parse(readFileSync(join(LOCALES_DIR, "bjn", "faq", `${f}.json`), "utf8")) as Record<string, { answer: string }>;
       for (const [key, entry] of Object.entries(bjn)) {
         expect(entry.answer, key).not.toBe(id[key]?.answer);
-        expect(entry.answer, key).toMatch(/\b(pian|ulun|kada|nang|wan|amun|imbah|saban|lakasi|haja|musti|kawa|maraga|batianan|kakanakan)\b/i);
+        expect(entry.answer, key).toMatch(
+          /\b(pian|ulun|kada|nang|wan|amun|imbah|saban|lakasi|haja|musti|kawa|maraga|batianan|kakanakan)\b/i,
+        );
       }
     }
   });

@@ -214,10 +214,34 @@ describe("nifas danger signs in the KF reminders", () => {
     const i18n = await createI18n();
     const vars = { until: "2 Januari 2027", visit: "KF2", fromDay: 3, toDay: 7 };
     const first = { id: i18n.t("id", "reminders:kf.first", vars), bjn: i18n.t("bjn", "reminders:kf.first", vars) };
-    for (const word of ["perdarahan", "berbau", "demam", "payudara", "sakit kepala hebat", "pandangan kabur", "kejang", "betis", "sesak", "sedih", "menyakiti"]) {
+    for (const word of [
+      "perdarahan",
+      "berbau",
+      "demam",
+      "payudara",
+      "sakit kepala hebat",
+      "pandangan kabur",
+      "kejang",
+      "betis",
+      "sesak",
+      "sedih",
+      "menyakiti",
+    ]) {
       expect(first.id).toContain(word);
     }
-    for (const word of ["badarah", "babau", "panas", "susu habang", "kapala sakit banar", "mata kabur", "kajang", "betis", "sasak", "sadih", "manyakiti"]) {
+    for (const word of [
+      "badarah",
+      "babau",
+      "panas",
+      "susu habang",
+      "kapala sakit banar",
+      "mata kabur",
+      "kajang",
+      "betis",
+      "sasak",
+      "sadih",
+      "manyakiti",
+    ]) {
       expect(first.bjn).toContain(word);
     }
     expect(i18n.t("id", "reminders:kf.visit", vars)).toMatch(/perdarahan banyak, demam, darah nifas berbau.*SEGERA ke bidan/);

@@ -55,28 +55,34 @@ describe("matchQuestion on the FAQ content", () => {
     expect(banjar).toMatchObject({ kind: "answer", danger: true });
   });
 
-  it.each([
-    "bayi baru lahir tidak mau menyusu sejak pagi",
-    "anak saya demam tinggi lalu kejang",
-    "badan bayi kuning sampai telapak kaki",
-  ])("answers a danger topic for: %s", (question) => {
-    const m = matchQuestion(index, question);
-    expect(m.kind).toBe("answer");
-    if (m.kind === "answer") {
-      expect(m.danger).toBe(true);
-      expect(index.topics.get(m.topicId)?.danger).toBe(true);
-    }
-  });
+  it.each(["bayi baru lahir tidak mau menyusu sejak pagi", "anak saya demam tinggi lalu kejang", "badan bayi kuning sampai telapak kaki"])(
+    "answers a danger topic for: %s",
+    (question) => {
+      const m = matchQuestion(index, question);
+      expect(m.kind).toBe("answer");
+      if (m.kind === "answer") {
+        expect(m.danger).toBe(true);
+        expect(index.topics.get(m.topicId)?.danger).toBe(true);
+      }
+    },
+  );
 
   it("still reads a person's danger sign when an animal is named too", () => {
-    expect(matchQuestion(index, "anak saya digigit anjing lalu kejang")).toMatchObject({ kind: "answer", topicId: "tanda-bahaya-anak", danger: true });
+    expect(matchQuestion(index, "anak saya digigit anjing lalu kejang")).toMatchObject({
+      kind: "answer",
+      topicId: "tanda-bahaya-anak",
+      danger: true,
+    });
   });
 
   // Written for this test (not copied from the question sets): a greeting or a story before the
   // question, and situations that do not name the topic.
   it.each([
     ["Pagi bu, mau nanya, anak sy kan baru 6 bln, kata ipar boleh langsung dikasih nasi tim. Mulai makannya gimana bu?", "mpasi-mulai"],
-    ["Assalamualaikum bu bidan, maaf ganggu. Saya sudah 3 bulan tidak ke posyandu karena sibuk panen. Imunisasi anak saya yang terlewat bagaimana?", "imunisasi-kejar"],
+    [
+      "Assalamualaikum bu bidan, maaf ganggu. Saya sudah 3 bulan tidak ke posyandu karena sibuk panen. Imunisasi anak saya yang terlewat bagaimana?",
+      "imunisasi-kejar",
+    ],
     ["Halo kak, aku tiap pagi muntah-muntah kecil, baru tau hamil 6 minggu. Wajar ya?", "mual-muntah-hamil"],
     ["Salamat sore bu, ulun handak batakun. Laki ulun marukuk di dalam rumah, ulun batianan. Bahaya kah?", "rokok"],
   ])("answers a story-style question directly: %s", (question, expected) => {
@@ -90,10 +96,16 @@ describe("matchQuestion on the FAQ content", () => {
   });
 
   it("tells questions from dialogue answers, so a dialogue answers only questions aside", () => {
-    for (const q of ["kapan mulai mpasi", "bumil boleh makan nanas", "asi ulun sadikit, kayapa?", "anak ulun kada hakun makan nasi handak jajan"]) {
+    for (const q of [
+      "kapan mulai mpasi",
+      "bumil boleh makan nanas",
+      "asi ulun sadikit, kayapa?",
+      "anak ulun kada hakun makan nasi handak jajan",
+    ]) {
       expect(isQuestionLike(q), q).toBe(true);
     }
-    for (const a of ["Tebing Tinggi", "ibu hamil", "lahir 3 bulan tadi", "anak ke 2", "tidak tahu"]) expect(isQuestionLike(a), a).toBe(false);
+    for (const a of ["Tebing Tinggi", "ibu hamil", "lahir 3 bulan tadi", "anak ke 2", "tidak tahu"])
+      expect(isQuestionLike(a), a).toBe(false);
   });
 
   it("gives every decision a confidence between 0 and 1", () => {

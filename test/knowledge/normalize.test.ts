@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { detectLanguage } from "../../src/knowledge/language.js";
-import { cleanText, expandTokens, MAX_WORD_LENGTH, normalizeText, normalizeTokens, parseLexicon, tokenize } from "../../src/knowledge/normalize.js";
+import {
+  cleanText,
+  expandTokens,
+  MAX_WORD_LENGTH,
+  normalizeText,
+  normalizeTokens,
+  parseLexicon,
+  tokenize,
+} from "../../src/knowledge/normalize.js";
 import { stemWord } from "../../src/knowledge/stem.js";
 
 describe("cleanText", () => {
@@ -46,10 +54,14 @@ describe("normalisation of 100,000-character messages", () => {
     "letters and digits": "a1".repeat(N / 2),
     "emoji and punctuation": "🙏?!".repeat(N / 4),
   };
-  it.each(Object.entries(inputs))("%s", (_name, input) => {
-    expect(normalizeTokens(input)).toBeInstanceOf(Array);
-    expect(() => detectLanguage(input)).not.toThrow();
-  }, 30_000);
+  it.each(Object.entries(inputs))(
+    "%s",
+    (_name, input) => {
+      expect(normalizeTokens(input)).toBeInstanceOf(Array);
+      expect(() => detectLanguage(input)).not.toThrow();
+    },
+    30_000,
+  );
 });
 
 describe("chat abbreviations", () => {

@@ -7,7 +7,10 @@ const words = ["anak", "ulun", "bayi", "mpasi", "hamil", "asi", "kada", "gk", "y
 
 describe("matcher on arbitrary input", () => {
   it("never throws and always returns a well-formed decision", () => {
-    const text = fc.oneof(fc.string({ maxLength: 200 }), fc.array(fc.constantFrom(...words), { maxLength: 12 }).map((w) => w.join(" ")));
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.array(fc.constantFrom(...words), { maxLength: 12 }).map((w) => w.join(" ")),
+    );
     fc.assert(
       fc.property(text, (q) => {
         const m = matchQuestion(index, q);

@@ -40,7 +40,12 @@ describe("FAQ overrides through the admin API", () => {
   });
 
   it("adds a topic the bot answers at once, in both languages, without a restart", async () => {
-    const put = await call("admin", "PUT", "/api/v1/faq/topics/ikan-haruan", topic("Ikan haruan kaya protein hewani; berikan mulai 6 bulan, dihaluskan dan tanpa duri."));
+    const put = await call(
+      "admin",
+      "PUT",
+      "/api/v1/faq/topics/ikan-haruan",
+      topic("Ikan haruan kaya protein hewani; berikan mulai 6 bulan, dihaluskan dan tanpa duri."),
+    );
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ id: "ikan-haruan", origin: "override" });
     expect(await ask("apakah ikan haruan bagus buat mpasi anak saya")).toMatch(/Ikan haruan kaya protein hewani/);
@@ -51,7 +56,15 @@ describe("FAQ overrides through the admin API", () => {
   it("overrides a content topic's text and withdraws the override again", async () => {
     const original = rt.i18n.t("id", "faq:skm.answer");
     const before = (await call("admin", "GET", "/api/v1/faq/topics/skm")).json();
-    const put = await call("admin", "PUT", "/api/v1/faq/topics/skm", { ...before, id: undefined, origin: undefined, texts: { ...before.texts, id: { ...before.texts.id, answer: "Teks baru dari Pokja tentang susu kental manis: bukan susu untuk anak." } } });
+    const put = await call("admin", "PUT", "/api/v1/faq/topics/skm", {
+      ...before,
+      id: undefined,
+      origin: undefined,
+      texts: {
+        ...before.texts,
+        id: { ...before.texts.id, answer: "Teks baru dari Pokja tentang susu kental manis: bukan susu untuk anak." },
+      },
+    });
     expect(put.statusCode, put.body).toBe(200);
     expect(rt.i18n.t("id", "faq:skm.answer")).toMatch(/Teks baru dari Pokja/);
     expect((await call("admin", "DELETE", "/api/v1/faq/topics/skm")).statusCode).toBe(204);
@@ -59,7 +72,9 @@ describe("FAQ overrides through the admin API", () => {
   });
 
   it("lets only the Pokja change topics, and validates them", async () => {
-    expect((await call("puskP", "PUT", "/api/v1/faq/topics/x-topic", topic("Jawaban yang cukup panjang untuk diuji."))).statusCode).toBe(403);
+    expect((await call("puskP", "PUT", "/api/v1/faq/topics/x-topic", topic("Jawaban yang cukup panjang untuk diuji."))).statusCode).toBe(
+      403,
+    );
     const tooLong = await call("admin", "PUT", "/api/v1/faq/topics/x-topic", topic("a".repeat(601)));
     expect(tooLong.statusCode).toBe(400);
     const bad = await call("admin", "PUT", "/api/v1/faq/topics/Bad_Id", topic("Jawaban yang cukup panjang untuk diuji."));
@@ -68,7 +83,10 @@ describe("FAQ overrides through the admin API", () => {
   });
 
   it("disables a topic so it is no longer answered", async () => {
-    await call("admin", "PUT", "/api/v1/faq/topics/ikan-haruan", { ...topic("Ikan haruan kaya protein hewani; berikan mulai 6 bulan."), disabled: true });
+    await call("admin", "PUT", "/api/v1/faq/topics/ikan-haruan", {
+      ...topic("Ikan haruan kaya protein hewani; berikan mulai 6 bulan."),
+      disabled: true,
+    });
     expect(await ask("apakah ikan haruan bagus buat mpasi anak saya")).not.toMatch(/Ikan haruan kaya protein hewani/);
   });
 });

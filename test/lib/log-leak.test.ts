@@ -51,7 +51,13 @@ function telegramUpdate(updateId: number): Update {
   const person = { id: TELEGRAM_CHAT, is_bot: false, first_name: NAME };
   return {
     update_id: updateId,
-    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: TELEGRAM_CHAT, type: "private", first_name: NAME }, from: person, text: TEXT },
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: TELEGRAM_CHAT, type: "private", first_name: NAME },
+      from: person,
+      text: TEXT,
+    },
   } as Update;
 }
 
@@ -67,14 +73,23 @@ async function postTelegram(updateId: number): Promise<number> {
 
 async function postCloud(messageId: string): Promise<number> {
   const body = fixture("text") as {
-    entry: { changes: { value: { contacts: { profile: { name: string } }[]; messages: { id: string; timestamp: string; text: { body: string } }[] } }[] }[];
+    entry: {
+      changes: {
+        value: { contacts: { profile: { name: string } }[]; messages: { id: string; timestamp: string; text: { body: string } }[] };
+      }[];
+    }[];
   };
   const value = body.entry[0]!.changes[0]!.value;
   value.contacts[0]!.profile.name = NAME;
   Object.assign(value.messages[0]!, { id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: TEXT } });
   const raw = JSON.stringify(body);
   const signature = `sha256=${createHmac("sha256", APP_SECRET).update(raw).digest("hex")}`;
-  const res = await app.inject({ method: "POST", url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", "x-hub-signature-256": signature } });
+  const res = await app.inject({
+    method: "POST",
+    url: "/webhooks/whatsapp",
+    payload: raw,
+    headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+  });
   return res.statusCode;
 }
 
@@ -106,9 +121,12 @@ beforeAll(async () => {
   await whatsapp.start();
   fake.latest().open();
   const creds = fake.latest().config.auth.creds;
-  keyMaterial = [creds.noiseKey.private, creds.signedIdentityKey.private, creds.signedPreKey.keyPair.private, creds.pairingEphemeralKeyPair.private].map((k) =>
-    Buffer.from(k).toString("base64"),
-  );
+  keyMaterial = [
+    creds.noiseKey.private,
+    creds.signedIdentityKey.private,
+    creds.signedPreKey.keyPair.private,
+    creds.pairingEphemeralKeyPair.private,
+  ].map((k) => Buffer.from(k).toString("base64"));
   keyMaterial.push(creds.advSecretKey);
 });
 
@@ -162,8 +180,13 @@ describe("failure paths write nothing personal or secret to the log", () => {
     const sendFailed = () => logged("send failed");
     const before = sendFailed();
     api.override = (call) =>
-      call.method === "sendMessage" ? { status: 403, body: { ok: false, error_code: 403, description: `Forbidden: bot was blocked by the user ${TELEGRAM_CHAT}` } } : undefined;
-    graph.respond({ status: 400, body: { error: { code: 131026, message: `Message undeliverable to ${PHONE}: ${TEXT}`, error_data: { details: NAME } } } });
+      call.method === "sendMessage"
+        ? { status: 403, body: { ok: false, error_code: 403, description: `Forbidden: bot was blocked by the user ${TELEGRAM_CHAT}` } }
+        : undefined;
+    graph.respond({
+      status: 400,
+      body: { error: { code: 131026, message: `Message undeliverable to ${PHONE}: ${TEXT}`, error_data: { details: NAME } } },
+    });
     fake.latest().failNextSend = new Error(`could not send "${TEXT}" to ${PHONE}@s.whatsapp.net (${LID}@lid)`);
 
     expect(await postTelegram(9_101)).toBe(200);
@@ -178,7 +201,18 @@ describe("failure paths write nothing personal or secret to the log", () => {
     // Defined last, so it runs last.
     const all = lines.join("");
     expect(lines.length).toBeGreaterThan(5);
-    for (const secret of [PHONE, LID, String(TELEGRAM_CHAT), NAME, TEXT, "demam", TEST_TOKEN, APP_SECRET, '"type":"Buffer"', ...keyMaterial]) {
+    for (const secret of [
+      PHONE,
+      LID,
+      String(TELEGRAM_CHAT),
+      NAME,
+      TEXT,
+      "demam",
+      TEST_TOKEN,
+      APP_SECRET,
+      '"type":"Buffer"',
+      ...keyMaterial,
+    ]) {
       expect(all, secret).not.toContain(secret);
     }
     // Still useful: the failures are there, with their codes.

@@ -71,11 +71,22 @@ const value = (text: string, sample: string) => {
   return line ? Number(line.slice(sample.length + 1)) : 0;
 };
 const post = (update: unknown) =>
-  app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update as object });
+  app.inject({
+    method: "POST",
+    url: "/webhooks/telegram",
+    headers: { "x-telegram-bot-api-secret-token": SECRET },
+    payload: update as object,
+  });
 const halo = (id: number): Update =>
   ({
     update_id: id,
-    message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id, type: "private", first_name: "Ibu" }, from: { id, is_bot: false, first_name: "Ibu" }, text: "halo" },
+    message: {
+      message_id: 1,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id, type: "private", first_name: "Ibu" },
+      from: { id, is_bot: false, first_name: "Ibu" },
+      text: "halo",
+    },
   }) as Update;
 
 describe("GET /metrics", () => {
@@ -132,15 +143,35 @@ describe("GET /metrics", () => {
     const now = new Date();
     const [campaign] = await rt.db
       .insert(campaigns)
-      .values({ name: "Uji", textId: "Halo", area: { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null }, createdAt: now, updatedAt: now })
+      .values({
+        name: "Uji",
+        textId: "Halo",
+        area: { role: "pokja_admin", puskesmasId: null, desaCode: null, posyanduId: null },
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning({ id: campaigns.id });
     const [run] = await rt.db
       .insert(campaignRuns)
-      .values({ campaignId: campaign!.id, occurrence: "once", sent: { textId: "Halo", textBjn: "Halo", buttons: [] }, recipients: 3, startedAt: now })
+      .values({
+        campaignId: campaign!.id,
+        occurrence: "once",
+        sent: { textId: "Halo", textBjn: "Halo", buttons: [] },
+        recipients: 3,
+        startedAt: now,
+      })
       .returning({ id: campaignRuns.id });
     const statuses = ["sent", "queued", "pending"] as const;
     await rt.db.insert(campaignRecipients).values(
-      three.map((p, i) => ({ runId: run!.id, campaignId: campaign!.id, contactId: p.contactId, channel: "telegram", address: p.address, lang: "id" as const, status: statuses[i]! })),
+      three.map((p, i) => ({
+        runId: run!.id,
+        campaignId: campaign!.id,
+        contactId: p.contactId,
+        channel: "telegram",
+        address: p.address,
+        lang: "id" as const,
+        status: statuses[i]!,
+      })),
     );
     const sending = await scrape();
     expect(value(sending, 'balanting_campaign_recipients{status="sent"}')).toBe(1);

@@ -66,14 +66,21 @@ describe("HAPUS DATA", () => {
     // The kader registers Bagas with the mother's phone; she registers, is linked by that phone
     // and tells about two children herself; the kader weighs Bagas and Melati.
     await chat.send(KADER, "ANAK BARU");
-    for (const answer of ["Bagas Pratama", "1", "12 Maret 2025", "Rusmini Wahyuni", "0812-9999-0001", "lewati"]) await chat.send(KADER, answer);
+    for (const answer of ["Bagas Pratama", "1", "12 Maret 2025", "Rusmini Wahyuni", "0812-9999-0001", "lewati"])
+      await chat.send(KADER, answer);
     codes.bagas = codeIn(await chat.say(KADER, "1"));
 
     await chat.send(MOM, "halo");
-    await chat.rt.db.update(contactChannels).set({ phone: PHONE }).where(eq(contactChannels.contactId, (await contactOf(chat, MOM)).id));
+    await chat.rt.db
+      .update(contactChannels)
+      .set({ phone: PHONE })
+      .where(eq(contactChannels.contactId, (await contactOf(chat, MOM)).id));
     expect(await registerAs(chat, MOM, "parent")).toMatch(/Bagas Pratama/);
     // Her children are weighed at Posyandu Mawar.
-    await chat.rt.db.update(contacts).set({ desaCode: BATU_PIRING, posyanduId: world.posyandu.mawar }).where(eq(contacts.id, (await contactOf(chat, MOM)).id));
+    await chat.rt.db
+      .update(contacts)
+      .set({ desaCode: BATU_PIRING, posyanduId: world.posyandu.mawar })
+      .where(eq(contacts.id, (await contactOf(chat, MOM)).id));
     await chat.send(MOM, "10-01-2025");
     await chat.send(MOM, "Kirana Putri");
     codes.kirana = /kode anak:? ([A-Z2-9]{6})/i.exec(await chat.say(MOM, "perempuan"))?.[1] ?? "";

@@ -18,7 +18,10 @@ async function register(from: string, lang: "1" | "2", consent: string, role: st
   await chat.send(from, consent);
   await chat.send(from, { payload: `role:${role}` });
   await chat.send(from, "btu piring");
-  await chat.rt.db.update(contacts).set({ desaCode: BATU_PIRING, posyanduId: world.posyandu.melati }).where(eq(contacts.id, (await contactOf(chat, from)).id));
+  await chat.rt.db
+    .update(contacts)
+    .set({ desaCode: BATU_PIRING, posyanduId: world.posyandu.melati })
+    .where(eq(contacts.id, (await contactOf(chat, from)).id));
   return notice;
 }
 
@@ -76,7 +79,10 @@ describe("DATAKU", () => {
   it("shows a pregnancy with HPHT/HPL and the LiLA/Hb a kader recorded, in Indonesian", async () => {
     await register("bumil-data", "1", "ok", "pregnant");
     await chat.send("bumil-data", "01-06-2026");
-    await chat.rt.db.update(contactChannels).set({ phone: "6281277778888" }).where(eq(contactChannels.contactId, (await contactOf(chat, "bumil-data")).id));
+    await chat.rt.db
+      .update(contactChannels)
+      .set({ phone: "6281277778888" })
+      .where(eq(contactChannels.contactId, (await contactOf(chat, "bumil-data")).id));
     expect(await chat.say(KADER, "HAMIL 081277778888 LILA 22 HB 10,5")).toMatch(/LiLA|Hb/);
     const text = (await chat.send("bumil-data", "DATAKU")).map((r) => r.text).join("\n");
     expect(text).toMatch(/Kehamilan: HPHT 1 Juni 2026, HPL 8 Maret 2027 \(berjalan\)/);

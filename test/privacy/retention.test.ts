@@ -24,7 +24,10 @@ describe("retention job", () => {
     await chat.send("lama", "pertanyaan lama sekali quuxold");
     await deliverOutbox(chat.rt, chat.hub);
     const [q] = await chat.rt.db.select().from(handoffQuestions);
-    await chat.rt.db.update(handoffQuestions).set({ status: "answered", answer: "jawaban lama", answeredAt: chat.rt.clock.now() }).where(eq(handoffQuestions.id, q!.id));
+    await chat.rt.db
+      .update(handoffQuestions)
+      .set({ status: "answered", answer: "jawaban lama", answeredAt: chat.rt.clock.now() })
+      .where(eq(handoffQuestions.id, q!.id));
     const oldRows = (await chat.rt.db.select().from(outbox)).length;
     expect(oldRows).toBeGreaterThan(0);
 

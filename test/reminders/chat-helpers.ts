@@ -4,7 +4,12 @@ import type { Reply, WebChatHarness } from "../helpers/web-chat.js";
 import { reminderTick } from "../../src/reminders/dispatch.js";
 
 /** DAFTAR in a role (1 = Indonesian, 2 = Banjar), desa Batu Piring; returns the last replies (the enrolment prompt). */
-export async function registerAs(chat: WebChatHarness, from: string, role: "parent" | "pregnant" | "kader", lang: "1" | "2" = "1"): Promise<string> {
+export async function registerAs(
+  chat: WebChatHarness,
+  from: string,
+  role: "parent" | "pregnant" | "kader",
+  lang: "1" | "2" = "1",
+): Promise<string> {
   await chat.send(from, "DAFTAR");
   await chat.send(from, lang);
   await chat.send(from, { payload: "yes" });

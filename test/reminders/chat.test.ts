@@ -10,7 +10,10 @@ import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 import { inbox, plusDays, registerAs, setWita, tick } from "./chat-helpers.js";
 
 async function contactId(chat: WebChatHarness, from: string): Promise<string> {
-  const [row] = await chat.rt.db.select({ id: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.address, chat.addressOf(from)));
+  const [row] = await chat.rt.db
+    .select({ id: contactChannels.contactId })
+    .from(contactChannels)
+    .where(eq(contactChannels.address, chat.addressOf(from)));
   return row!.id;
 }
 
@@ -54,11 +57,16 @@ describe("reminder dialogues", () => {
     expect(first).toMatch(/periksa kehamilan K1/);
     setWita(chat, "2026-03-03T07:00");
     // The bidan's USG says 14 weeks: K2 (from 12 weeks + 1 day) is due now; K1 is not sent again.
-    expect(await chat.say(from, "hpht 25-11-2025")).toMatch(/Sudah kami ubah: HPHT 25 November 2025, HPL 1 September 2026 \(usia kehamilan 14 minggu 0 hari\)/);
+    expect(await chat.say(from, "hpht 25-11-2025")).toMatch(
+      /Sudah kami ubah: HPHT 25 November 2025, HPL 1 September 2026 \(usia kehamilan 14 minggu 0 hari\)/,
+    );
     const after = await liveDays(chat, from, "2026-03-03", 10);
     expect(after.join("\n")).toMatch(/periksa kehamilan K2/);
     expect(after.join("\n")).not.toMatch(/periksa kehamilan K1/);
-    const [plan] = await chat.rt.db.select().from(reminderPlans).where(eq(reminderPlans.contactId, await contactId(chat, from)));
+    const [plan] = await chat.rt.db
+      .select()
+      .from(reminderPlans)
+      .where(eq(reminderPlans.contactId, await contactId(chat, from)));
     expect(plan?.anchor).toBe("2025-11-25");
   });
 
@@ -68,7 +76,10 @@ describe("reminder dialogues", () => {
     const kaderChild = await insertChild(chat.rt.db, { name: "Rina", sex: "P", birthDate: "2025-09-02", parentPhone: "6281355550001" });
     const from = "abah-1";
     expect(await registerAs(chat, from, "parent", "2")).toMatch(/tanggal lahir anak pian/);
-    await chat.rt.db.update(contactChannels).set({ phone: "6281355550001" }).where(eq(contactChannels.contactId, await contactId(chat, from)));
+    await chat.rt.db
+      .update(contactChannels)
+      .set({ phone: "6281355550001" })
+      .where(eq(contactChannels.contactId, await contactId(chat, from)));
     expect(await chat.say(from, "2 januari 2026")).toMatch(/Siapa ngaran anaknya/);
     expect(await chat.say(from, "Ahmad")).toMatch(/Ahmad lakian atawa binian/);
     expect(await chat.say(from, "lakian")).toMatch(/Hudah ulun catat: Ahmad, lahir 2 Januari 2026, kode anak [A-Z2-9]{6}.*Ada anak lain/s);
@@ -76,7 +87,10 @@ describe("reminder dialogues", () => {
     expect(await chat.say(from, kaderChild.code.toLowerCase())).toMatch(/tasambung lawan data Rina \(lahir 2 September 2025\)/);
     expect(await chat.say(from, { payload: "no" })).toMatch(/TAMBAH ANAK/);
 
-    const plans = await chat.rt.db.select().from(reminderPlans).where(eq(reminderPlans.contactId, await contactId(chat, from)));
+    const plans = await chat.rt.db
+      .select()
+      .from(reminderPlans)
+      .where(eq(reminderPlans.contactId, await contactId(chat, from)));
     expect(plans.map((p) => p.anchor).sort()).toEqual(["2025-09-02", "2026-01-02"]);
     // Ahmad is 2 months old today (DPT-HB-Hib 1 …), Rina 6 months (MP-ASI starts): one message, both names.
     setWita(chat, "2026-03-02T09:00");
@@ -95,7 +109,10 @@ describe("reminder dialogues", () => {
     await chat.say(from, "hamil 8 minggu");
     expect(await chat.say(from, "keguguran")).toMatch(/kehamilan ini berakhir \(keguguran\)\. Benarkah\?/);
     expect(await chat.say(from, { payload: "yes" })).toMatch(/turut berduka/);
-    const [pregnancy] = await chat.rt.db.select().from(pregnancies).where(eq(pregnancies.contactId, await contactId(chat, from)));
+    const [pregnancy] = await chat.rt.db
+      .select()
+      .from(pregnancies)
+      .where(eq(pregnancies.contactId, await contactId(chat, from)));
     expect(pregnancy?.status).toBe("lost");
     expect(await liveDays(chat, from, "2026-03-02", 40)).toEqual([]);
   });
@@ -126,7 +143,10 @@ describe("reminder dialogues", () => {
     await chat.send(from, { payload: "yes" });
     await chat.send(from, "1");
     expect(await liveDays(chat, from, "2026-03-02", 14)).toEqual([]);
-    const fires = await chat.rt.db.select().from(reminderFires).where(eq(reminderFires.contactId, await contactId(chat, from)));
+    const fires = await chat.rt.db
+      .select()
+      .from(reminderFires)
+      .where(eq(reminderFires.contactId, await contactId(chat, from)));
     expect(fires.length).toBeGreaterThan(0);
     expect(fires.every((f) => f.status === "skipped" || f.status === "pending")).toBe(true);
     setWita(chat, "2026-03-16T07:00");
@@ -142,13 +162,28 @@ describe("reminder dialogues", () => {
 
   it("lists, for an active kader, the children of the posyandu whose immunisation is overdue", async () => {
     setWita(chat, "2026-03-02T07:00");
-    const [desa] = await chat.rt.db.select({ desaCode: contacts.desaCode }).from(contacts).where(eq(contacts.id, await contactId(chat, "duka-2")));
-    const [unit] = await chat.rt.db.insert(posyandu).values({ name: "Posyandu Anggrek", desaCode: desa!.desaCode!, dayOfMonth: 12 }).returning();
+    const [desa] = await chat.rt.db
+      .select({ desaCode: contacts.desaCode })
+      .from(contacts)
+      .where(eq(contacts.id, await contactId(chat, "duka-2")));
+    const [unit] = await chat.rt.db
+      .insert(posyandu)
+      .values({ name: "Posyandu Anggrek", desaCode: desa!.desaCode!, dayOfMonth: 12 })
+      .returning();
     const mother = "telat-1";
     await registerAs(chat, mother, "parent");
     // The kader recorded the mother's phone, which her chat carries: her code links.
-    const child = await insertChild(chat.rt.db, { name: "Sari", sex: "P", birthDate: "2026-02-01", posyanduId: unit!.id, parentPhone: "6281355550002" });
-    await chat.rt.db.update(contactChannels).set({ phone: "6281355550002" }).where(eq(contactChannels.contactId, await contactId(chat, mother)));
+    const child = await insertChild(chat.rt.db, {
+      name: "Sari",
+      sex: "P",
+      birthDate: "2026-02-01",
+      posyanduId: unit!.id,
+      parentPhone: "6281355550002",
+    });
+    await chat.rt.db
+      .update(contactChannels)
+      .set({ phone: "6281355550002" })
+      .where(eq(contactChannels.contactId, await contactId(chat, mother)));
     await chat.say(mother, child.code);
     await chat.say(mother, "tidak");
     // BCG window (1 month − 7 days … 2 months − 1 day) passes with a reminder and no SUDAH.
@@ -157,10 +192,15 @@ describe("reminder dialogues", () => {
     const kader = "kader-telat";
     await registerAs(chat, kader, "kader");
     expect(await chat.say(kader, "TERLAMBAT")).toMatch(/hanya untuk kader posyandu yang sudah aktif/);
-    await chat.rt.db.update(contacts).set({ kaderStatus: "active", posyanduId: unit!.id }).where(eq(contacts.id, await contactId(chat, kader)));
+    await chat.rt.db
+      .update(contacts)
+      .set({ kaderStatus: "active", posyanduId: unit!.id })
+      .where(eq(contacts.id, await contactId(chat, kader)));
     const list = await chat.say(kader, "terlambat");
     expect(list).toMatch(/Terlambat di Posyandu Anggrek/);
-    expect(list).toMatch(new RegExp(`Sari \\(${child.code}\\): imunisasi BCG, Polio tetes \\(OPV\\) 1|Sari \\(${child.code}\\): imunisasi BCG`));
+    expect(list).toMatch(
+      new RegExp(`Sari \\(${child.code}\\): imunisasi BCG, Polio tetes \\(OPV\\) 1|Sari \\(${child.code}\\): imunisasi BCG`),
+    );
     expect(await chat.say(mother, "terlambat")).toMatch(/hanya untuk kader/);
   });
 
@@ -169,7 +209,10 @@ describe("reminder dialogues", () => {
     const [unit] = await chat.rt.db.select().from(posyandu).where(eq(posyandu.name, "Posyandu Anggrek"));
     const mother = "telat-hamil";
     await registerAs(chat, mother, "pregnant");
-    await chat.rt.db.update(contacts).set({ posyanduId: unit!.id }).where(eq(contacts.id, await contactId(chat, mother)));
+    await chat.rt.db
+      .update(contacts)
+      .set({ posyanduId: unit!.id })
+      .where(eq(contacts.id, await contactId(chat, mother)));
     expect(await chat.say(mother, "hamil 8 minggu")).toMatch(/Usia kehamilan sekarang 8 minggu/);
     // K1 (trimester I) is reminded and its window ends at 12 weeks with no SUDAH.
     await liveDays(chat, mother, "2026-04-06", 40);

@@ -36,9 +36,7 @@ function later(args: string[], viaNpm = false): () => Result {
 }
 
 beforeAll(async () => {
-  await Promise.all(
-    pending.map(async ([args, viaNpm]) => results.set(JSON.stringify([args, viaNpm]), await spawn(args, viaNpm))),
-  );
+  await Promise.all(pending.map(async ([args, viaNpm]) => results.set(JSON.stringify([args, viaNpm]), await spawn(args, viaNpm))));
 });
 
 interface Row {
@@ -73,7 +71,11 @@ describe("schedule CLI", () => {
     const sameByHpht = parseCli(["--hpht", "2027-05-25", "--posyandu-day", "31"]).plan;
     expect(byHpl().rows.map((r) => [r.key, r.due, r.until])).toEqual(sameByHpht.map((r) => [r.ruleKey, r.due, r.until]));
     expect(byHpl().rows.find((r) => r.key === "anc-k6")?.until).toBe("2028-02-29");
-    expect(byHpl().rows.filter((r) => r.kind === "posyandu").map((r) => r.until)).toContain("2027-06-30");
+    expect(
+      byHpl()
+        .rows.filter((r) => r.kind === "posyandu")
+        .map((r) => r.until),
+    ).toContain("2027-06-30");
   });
 
   it("prints the child programme with the mother's KF visits, in Banjar", () => {

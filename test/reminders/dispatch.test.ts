@@ -63,7 +63,11 @@ describe("reminder dispatch on the database", () => {
       const [{ name }] = (await queryRows<{ name: string }>(rt.db, sql`select current_database() as name`)) as [{ name: string }];
       const url = new URL(process.env.DATABASE_URL!);
       url.pathname = `/${name}`;
-      other = await createRuntime(testConfig(), { log: createLogger("silent"), clock: rt.clock, database: await openDatabase({ engine: "postgres", url: url.toString(), max: 4 }) });
+      other = await createRuntime(testConfig(), {
+        log: createLogger("silent"),
+        clock: rt.clock,
+        database: await openDatabase({ engine: "postgres", url: url.toString(), max: 4 }),
+      });
     }
     try {
       const [a, b] = await Promise.all([dispatchDue(rt, undefined, { batchSize: 7 }), dispatchDue(other, undefined, { batchSize: 7 })]);
@@ -128,7 +132,7 @@ describe("reminder dispatch on the database", () => {
       { timeout: 90_000, interval: 50 },
     );
     let sent = 0;
-    for (let got = -1; got !== 0 && sent < 10; ) {
+    for (let got = -1; got !== 0 && sent < 10;) {
       got = (await dispatchDue(rt)).messages;
       sent += got;
     }
@@ -139,10 +143,16 @@ describe("reminder dispatch on the database", () => {
   it("never plans a send in quiet hours, even for a person who asked for 22:00", async () => {
     wita(rt, "2026-03-01T06:00");
     const ids = await enrolMothers(rt, "late", 5, "2026-01-04", 22);
-    await rt.db.update(reminderPlans).set({ plannedThrough: null, nextDue: "2026-03-01" }).where(sql`${reminderPlans.contactId} in ${ids}`);
+    await rt.db
+      .update(reminderPlans)
+      .set({ plannedThrough: null, nextDue: "2026-03-01" })
+      .where(sql`${reminderPlans.contactId} in ${ids}`);
     await rt.db.delete(reminderFires).where(sql`${reminderFires.contactId} in ${ids} and ${reminderFires.status} = 'pending'`);
     await planDue(rt);
-    const fires = await rt.db.select().from(reminderFires).where(sql`${reminderFires.contactId} in ${ids}`);
+    const fires = await rt.db
+      .select()
+      .from(reminderFires)
+      .where(sql`${reminderFires.contactId} in ${ids}`);
     expect(fires.length).toBeGreaterThan(0);
     for (const f of fires) {
       const local = DateTime.fromJSDate(f.sendAt, { zone: "Asia/Makassar" });

@@ -107,9 +107,20 @@ describe("a pregnancy and two years of a child, end to end through the web chat"
     expect(first[0]?.text).toMatch(/KF1/);
     expect(first[0]?.text).toMatch(/KN1/);
     expect(first[0]?.text).toMatch(/HB-0/);
-    for (const visit of ["KF2", "KF3", "KF4", "KN2", "KN3"]) expect(on(new RegExp(`[Ww]aktunya kunjungan (nifas|neonatal) ${visit}`)), visit).toHaveLength(1);
+    for (const visit of ["KF2", "KF3", "KF4", "KN2", "KN3"])
+      expect(on(new RegExp(`[Ww]aktunya kunjungan (nifas|neonatal) ${visit}`)), visit).toHaveLength(1);
     // Every dose of the Kemenkes schedule (Jadwal imunisasi rutin Kemenkes), for Siti by name.
-    for (const vaccine of ["BCG", "DPT-HB-Hib 1", "PCV 1", "Rotavirus 1", "DPT-HB-Hib 3", "Polio suntik \\(IPV\\) 1", "MR \\(Campak-Rubela\\) 1", "PCV 3", "MR \\(Campak-Rubela\\) 2"]) {
+    for (const vaccine of [
+      "BCG",
+      "DPT-HB-Hib 1",
+      "PCV 1",
+      "Rotavirus 1",
+      "DPT-HB-Hib 3",
+      "Polio suntik \\(IPV\\) 1",
+      "MR \\(Campak-Rubela\\) 1",
+      "PCV 3",
+      "MR \\(Campak-Rubela\\) 2",
+    ]) {
       expect(on(new RegExp(`Waktunya imunisasi [^.]*${vaccine}[^.]* untuk Siti`)).length, vaccine).toBe(1);
     }
     // Doses of one visit in one line: 2 months = DPT-HB-Hib 1, Polio 2, PCV 1, Rotavirus 1.

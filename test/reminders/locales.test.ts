@@ -28,8 +28,24 @@ const raw = (lang: "id" | "bjn", key: string): string => {
 
 // Variables the planner and renderer provide (see schedule.ts make() and render.ts textVars()).
 const KNOWN_VARS = new Set([
-  "name", "due", "until", "visit", "trimester", "fromDay", "toDay", "vaccine", "ageMonths",
-  "week", "months", "weeks", "posyanduDate", "date", "text", "days", "items", "count",
+  "name",
+  "due",
+  "until",
+  "visit",
+  "trimester",
+  "fromDay",
+  "toDay",
+  "vaccine",
+  "ageMonths",
+  "week",
+  "months",
+  "weeks",
+  "posyanduDate",
+  "date",
+  "text",
+  "days",
+  "items",
+  "count",
 ]);
 
 describe("reminder texts", () => {

@@ -53,7 +53,9 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
   }
   /** Days on which `from` heard about the posyandu, with the date named. */
   const posyanduDays = (from: string) =>
-    received[from]!.filter((r) => /hari posyandu/.test(r.text)).map((r) => `${r.day} ${/\(([^)]*\d{4})\) hari posyandu|jadi besok \(([^)]*)\)/.exec(r.text)?.slice(1).find(Boolean)}`);
+    received[from]!.filter((r) => /hari posyandu/.test(r.text)).map(
+      (r) => `${r.day} ${/\(([^)]*\d{4})\) hari posyandu|jadi besok \(([^)]*)\)/.exec(r.text)?.slice(1).find(Boolean)}`,
+    );
   const planOf = async (from: string) => {
     const [row] = await rt.db
       .select({ plan: reminderPlans })
@@ -100,13 +102,21 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ posyandu: { dayOfMonth: 20 } });
     // The audit entry is as before: the posyandu's row before and after.
-    const [audit] = await rt.db.select().from(auditLog).where(and(eq(auditLog.action, "posyandu.update"), eq(auditLog.entityId, w.posyandu.p0)));
+    const [audit] = await rt.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "posyandu.update"), eq(auditLog.entityId, w.posyandu.p0)));
     expect(audit).toMatchObject({ before: { dayOfMonth: 10 }, after: { dayOfMonth: 20 } });
     const plan = await planOf(A);
     expect(plan.posyanduDay).toBe(20);
     // The moved reminder waits for 19 March; nothing else posyandu is pending.
-    const pending = await rt.db.select().from(reminderFires).where(and(eq(reminderFires.planId, plan.id), eq(reminderFires.kind, "posyandu"), eq(reminderFires.status, "pending")));
-    expect(pending.map((f) => [f.occurrence, f.dueDate, f.messageKey])).toEqual([["2026-03-20", "2026-03-19", "reminders:posyandu.childMoved"]]);
+    const pending = await rt.db
+      .select()
+      .from(reminderFires)
+      .where(and(eq(reminderFires.planId, plan.id), eq(reminderFires.kind, "posyandu"), eq(reminderFires.status, "pending")));
+    expect(pending.map((f) => [f.occurrence, f.dueDate, f.messageKey])).toEqual([
+      ["2026-03-20", "2026-03-19", "reminders:posyandu.childMoved"],
+    ]);
     // The same day again changes nothing.
     expect((await api("PATCH", `/api/v1/posyandu/${w.posyandu.p0}`, { dayOfMonth: 20 })).statusCode).toBe(200);
     expect(await rt.db.transaction((tx) => syncPosyanduDays(rt, tx, { posyanduId: w.posyandu.p0 }))).toEqual({ plans: 0, fires: 0 });
@@ -145,7 +155,9 @@ describe("posyandu-day reminders follow the posyandu's day", () => {
     await live("2026-03-17", "2026-04-25");
     // Melati: the moved notice the day before the new date, then the new day only.
     expect(posyanduDays(A)).toEqual(["2026-03-09 10 Maret 2026", "2026-03-19 20 Maret 2026", "2026-04-19 20 April 2026"]);
-    expect(received[A]!.find((r) => r.day === "2026-03-19")?.text).toMatch(/Jadwal posyandu bulan ini berubah: hari posyandu jadi besok \(20 Maret 2026\)/);
+    expect(received[A]!.find((r) => r.day === "2026-03-19")?.text).toMatch(
+      /Jadwal posyandu bulan ini berubah: hari posyandu jadi besok \(20 Maret 2026\)/,
+    );
     // Mawar: March's posyandu (the 12th) had passed, so the 25th starts in April.
     expect(posyanduDays(B)).toEqual(["2026-03-11 12 Maret 2026", "2026-04-24 25 April 2026"]);
     // Dewi had March's posyandu at Kenanga; from April, Dahlia's day.

@@ -8,7 +8,10 @@ import { planChild, planPostnatal, planPregnancy, type PlannedReminder } from ".
 
 function expected(plan: PlannedReminder[]): string[] {
   return plan
-    .flatMap((r) => [`${r.ruleKey}|${r.occurrence}|0|${r.due}|${r.until}`, ...(r.followUp ? [`${r.ruleKey}|${r.occurrence}|1|${r.followUp.due}|${r.followUp.until}`] : [])])
+    .flatMap((r) => [
+      `${r.ruleKey}|${r.occurrence}|0|${r.due}|${r.until}`,
+      ...(r.followUp ? [`${r.ruleKey}|${r.occurrence}|1|${r.followUp.due}|${r.followUp.until}`] : []),
+    ])
     .sort();
 }
 
@@ -57,7 +60,9 @@ describe("lazy planning equals the full programme", () => {
         expect(lazy.keys).toEqual(full);
         // The cursor visits only days with something due, not every day of five years.
         expect(lazy.visits).toBeLessThan(full.length);
-        expect(lazily({ programme: "postnatal", anchor: birth }, null, birth, addDays(birth, 60)).keys).toEqual(expected(planPostnatal({ birthDate: birth })));
+        expect(lazily({ programme: "postnatal", anchor: birth }, null, birth, addDays(birth, 60)).keys).toEqual(
+          expected(planPostnatal({ birthDate: birth })),
+        );
       }),
       { numRuns: 10 },
     );

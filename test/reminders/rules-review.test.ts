@@ -47,7 +47,10 @@ describe("reminder rules (issues 11 and 12)", () => {
     const from = "vita-1";
     await registerAs(chat, from, "parent");
     const me = await contactOf(chat, from);
-    const [unit] = await chat.rt.db.insert(posyandu).values({ name: "Posyandu Dua Puluh", desaCode: me.desaCode!, dayOfMonth: 20 }).returning();
+    const [unit] = await chat.rt.db
+      .insert(posyandu)
+      .values({ name: "Posyandu Dua Puluh", desaCode: me.desaCode!, dayOfMonth: 20 })
+      .returning();
     await chat.rt.db.update(contacts).set({ posyanduId: unit!.id }).where(eq(contacts.id, me.id));
     // 11 months 22 days on 1 February, 12 months 10 days at the posyandu on 20 February: red.
     await chat.say(from, "10-02-2025");
@@ -82,7 +85,10 @@ describe("reminder rules (issues 11 and 12)", () => {
     expect(await chat.say("lewat-2", "hamil 30 minggu")).not.toMatch(/lewat HPL/);
     expect(await chat.say("lewat-2", "HPHT 27-05-2025")).toMatch(/usia kehamilan 39 minggu 6 hari/);
     const texts = await liveDays(chat, "lewat-2", "2026-03-02", 10);
-    expect(texts.filter((t) => /HPL sudah tiba dan bayi belum lahir/.test(t)).map((t) => /sudah (\d+) minggu: HPL/.exec(t)?.[1])).toEqual(["40", "41"]);
+    expect(texts.filter((t) => /HPL sudah tiba dan bayi belum lahir/.test(t)).map((t) => /sudah (\d+) minggu: HPL/.exec(t)?.[1])).toEqual([
+      "40",
+      "41",
+    ]);
   });
 
   it("sends the pregnancy danger signs at enrolment, and the newborn's with KN1, not weeks later (item 7)", async () => {
@@ -124,7 +130,9 @@ describe("reminder rules (issues 11 and 12)", () => {
     await chat.say("kejar-2", "L");
     await chat.say("kejar-2", "tidak");
     const [due] = await liveDays(chat, "kejar-2", "2026-03-07", 1);
-    expect(due).toMatch(/imunisasi DPT-HB-Hib 1[\s\S]*paling baik sebelum 6 April 2026[\s\S]*Kalau terlewat, tetap datang: imunisasi masih bisa dikejar/);
+    expect(due).toMatch(
+      /imunisasi DPT-HB-Hib 1[\s\S]*paling baik sebelum 6 April 2026[\s\S]*Kalau terlewat, tetap datang: imunisasi masih bisa dikejar/,
+    );
   });
 
   it("still reminds HB-0, as soon as possible, when the birth is reported on day 3 (item 9)", async () => {
@@ -143,7 +151,10 @@ describe("reminder rules (issues 11 and 12)", () => {
     await chat.rt.db.update(contactChannels).set({ phone: "6285211112222" }).where(eq(contactChannels.contactId, me.id));
     const kader = "hb-kader";
     await registerAs(chat, kader, "kader");
-    await chat.rt.db.update(contacts).set({ kaderStatus: "active", desaCode: me.desaCode }).where(eq(contacts.id, (await contactOf(chat, kader)).id));
+    await chat.rt.db
+      .update(contacts)
+      .set({ kaderStatus: "active", desaCode: me.desaCode })
+      .where(eq(contacts.id, (await contactOf(chat, kader)).id));
 
     expect(await chat.say(kader, "HAMIL 085211112222 LILA 22 HB 10,5")).toMatch(/Hb 10,5 g\/dL/);
     await deliverOutbox(chat.rt, chat.hub);

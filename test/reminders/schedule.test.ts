@@ -166,19 +166,45 @@ describe("planChild", () => {
     const keys = plan.filter((r) => r.kind === "immunization").map((r) => r.ruleKey);
     expect(keys.sort()).toEqual(
       [
-        "imm-hb0", "imm-bcg", "imm-polio-1", "imm-polio-2", "imm-polio-3", "imm-polio-4",
-        "imm-dpt-hb-hib-1", "imm-dpt-hb-hib-2", "imm-dpt-hb-hib-3", "imm-dpt-hb-hib-4",
-        "imm-pcv-1", "imm-pcv-2", "imm-pcv-3", "imm-rotavirus-1", "imm-rotavirus-2", "imm-rotavirus-3",
-        "imm-ipv-1", "imm-ipv-2", "imm-mr-1", "imm-mr-2",
+        "imm-hb0",
+        "imm-bcg",
+        "imm-polio-1",
+        "imm-polio-2",
+        "imm-polio-3",
+        "imm-polio-4",
+        "imm-dpt-hb-hib-1",
+        "imm-dpt-hb-hib-2",
+        "imm-dpt-hb-hib-3",
+        "imm-dpt-hb-hib-4",
+        "imm-pcv-1",
+        "imm-pcv-2",
+        "imm-pcv-3",
+        "imm-rotavirus-1",
+        "imm-rotavirus-2",
+        "imm-rotavirus-3",
+        "imm-ipv-1",
+        "imm-ipv-2",
+        "imm-mr-1",
+        "imm-mr-2",
       ].sort(),
     );
     expect(immunizationRules).toHaveLength(20);
   });
 
   it.each([
-    ["imm-hb0", 0], ["imm-bcg", 0], ["imm-polio-1", 0], ["imm-dpt-hb-hib-1", 2], ["imm-rotavirus-1", 2],
-    ["imm-pcv-2", 3], ["imm-ipv-1", 4], ["imm-rotavirus-3", 4], ["imm-mr-1", 9], ["imm-ipv-2", 9],
-    ["imm-pcv-3", 12], ["imm-dpt-hb-hib-4", 18], ["imm-mr-2", 18],
+    ["imm-hb0", 0],
+    ["imm-bcg", 0],
+    ["imm-polio-1", 0],
+    ["imm-dpt-hb-hib-1", 2],
+    ["imm-rotavirus-1", 2],
+    ["imm-pcv-2", 3],
+    ["imm-ipv-1", 4],
+    ["imm-rotavirus-3", 4],
+    ["imm-mr-1", 9],
+    ["imm-ipv-2", 9],
+    ["imm-pcv-3", 12],
+    ["imm-dpt-hb-hib-4", 18],
+    ["imm-mr-2", 18],
   ])("%s is due at %i completed months", (key, months) => {
     expect(ageInCompletedMonths(birth, one(plan, key).due)).toBe(months);
   });
@@ -220,7 +246,14 @@ describe("planChild", () => {
     }
     expect(byKey(plan, "vitamin-a-blue").map((r) => r.occurrence)).toEqual(["2026-08"]);
     expect(byKey(plan, "vitamin-a-red").map((r) => r.occurrence)).toEqual([
-      "2027-02", "2027-08", "2028-02", "2028-08", "2029-02", "2029-08", "2030-02", "2030-08",
+      "2027-02",
+      "2027-08",
+      "2028-02",
+      "2028-08",
+      "2029-02",
+      "2029-08",
+      "2030-02",
+      "2030-08",
     ]);
     expect(one(plan, "vitamin-a-blue").until).toBe("2026-08-31");
   });

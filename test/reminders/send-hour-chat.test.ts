@@ -10,12 +10,18 @@ import { createWebChat, type WebChatHarness } from "../helpers/web-chat.js";
 import { inbox, plusDays, registerAs, setWita, tick } from "./chat-helpers.js";
 
 async function contactId(chat: WebChatHarness, from: string): Promise<string> {
-  const [row] = await chat.rt.db.select({ id: contactChannels.contactId }).from(contactChannels).where(eq(contactChannels.address, chat.addressOf(from)));
+  const [row] = await chat.rt.db
+    .select({ id: contactChannels.contactId })
+    .from(contactChannels)
+    .where(eq(contactChannels.address, chat.addressOf(from)));
   return row!.id;
 }
 
 async function plansOf(chat: WebChatHarness, from: string) {
-  return chat.rt.db.select().from(reminderPlans).where(eq(reminderPlans.contactId, await contactId(chat, from)));
+  return chat.rt.db
+    .select()
+    .from(reminderPlans)
+    .where(eq(reminderPlans.contactId, await contactId(chat, from)));
 }
 
 /** Local WITA "HH:mm" of the contact's pending reminders. */
@@ -154,7 +160,9 @@ describe("JAM: the hour reminders come", () => {
     expect(await chat.say("jam-tamu", "JAM 17")).toMatch(/daftar dulu ya: ketik DAFTAR/);
     await registerAs(chat, "jam-baru", "parent");
     await chat.say("jam-baru", "BATAL");
-    expect(await chat.say("jam-baru", "jam 17")).toMatch(/Belum ada pengingat yang berjalan untuk Anda, jadi belum ada jam yang bisa diganti/);
+    expect(await chat.say("jam-baru", "jam 17")).toMatch(
+      /Belum ada pengingat yang berjalan untuk Anda, jadi belum ada jam yang bisa diganti/,
+    );
     expect(await plansOf(chat, "jam-baru")).toEqual([]);
     await registerAs(chat, "jam-kader", "kader");
     expect(await chat.say("jam-kader", "JAM")).toMatch(/belum ada jam yang bisa diganti/);

@@ -39,10 +39,34 @@ const at = (day: string, hh: number) => `${day}T${String(hh).padStart(2, "0")}:0
 // Paringin p0 (posyandu Melati), all born 2025-01-01.
 const kids: Kid[] = [
   // Same day: the row entered later is the latest, whichever was inserted first.
-  { note: "tie, later entry normal", rows: [{ on: "2026-08-10", at: at("2026-08-10", 3), zlen: -1 }, { on: "2026-08-10", at: at("2026-08-10", 2), zlen: -2.5 }] },
-  { note: "tie, later entry stunted", rows: [{ on: "2026-08-10", at: at("2026-08-10", 2), zlen: -1 }, { on: "2026-08-10", at: at("2026-08-10", 3), zlen: -3.5 }] },
-  { note: "latest flagged hides an earlier valid value", rows: [{ on: "2026-08-05", at: at("2026-08-05", 2), zlen: -2.5 }, { on: "2026-08-20", at: at("2026-08-20", 2), zlen: -6.5, flag: "zlen" }] },
-  { note: "earlier flagged, later valid", rows: [{ on: "2026-08-05", at: at("2026-08-05", 2), zwei: -6.5, flag: "zwei" }, { on: "2026-08-20", at: at("2026-08-20", 2), zwei: -2.1 }] },
+  {
+    note: "tie, later entry normal",
+    rows: [
+      { on: "2026-08-10", at: at("2026-08-10", 3), zlen: -1 },
+      { on: "2026-08-10", at: at("2026-08-10", 2), zlen: -2.5 },
+    ],
+  },
+  {
+    note: "tie, later entry stunted",
+    rows: [
+      { on: "2026-08-10", at: at("2026-08-10", 2), zlen: -1 },
+      { on: "2026-08-10", at: at("2026-08-10", 3), zlen: -3.5 },
+    ],
+  },
+  {
+    note: "latest flagged hides an earlier valid value",
+    rows: [
+      { on: "2026-08-05", at: at("2026-08-05", 2), zlen: -2.5 },
+      { on: "2026-08-20", at: at("2026-08-20", 2), zlen: -6.5, flag: "zlen" },
+    ],
+  },
+  {
+    note: "earlier flagged, later valid",
+    rows: [
+      { on: "2026-08-05", at: at("2026-08-05", 2), zwei: -6.5, flag: "zwei" },
+      { on: "2026-08-20", at: at("2026-08-20", 2), zwei: -2.1 },
+    ],
+  },
   { note: "a flag of 0 is no flag", rows: [{ on: "2026-08-05", at: at("2026-08-05", 2), zlen: -2.2, flagZero: true }] },
   { note: "oedema without BB/TB", rows: [{ on: "2026-08-07", at: at("2026-08-07", 2), oedema: true, zwei: -2.5 }] },
   { note: "oedema with a high BB/TB", rows: [{ on: "2026-08-07", at: at("2026-08-07", 2), oedema: true, zwfl: 3.5 }] },
@@ -50,15 +74,41 @@ const kids: Kid[] = [
   { note: "on the cut-offs", rows: [{ on: "2026-08-08", at: at("2026-08-08", 2), zlen: -2, zwei: -3, zwfl: 2 }] },
   { note: "just past them", rows: [{ on: "2026-08-08", at: at("2026-08-08", 2), zlen: -3.01, zwei: -2.01, zwfl: 3.01 }] },
   { note: "wasted severely", rows: [{ on: "2026-08-08", at: at("2026-08-08", 2), zwfl: -3.2 }] },
-  { note: "later weighing without length", rows: [{ on: "2026-08-03", at: at("2026-08-03", 2), zlen: -2.4, zwfl: -2.5 }, { on: "2026-08-25", at: at("2026-08-25", 2), zwei: 0.3, zwfl: 0.1 }] },
-  { note: "latest cancelled", rows: [{ on: "2026-08-03", at: at("2026-08-03", 2), zlen: 0.5 }, { on: "2026-08-28", at: at("2026-08-28", 2), zlen: -3.3, cancelled: true }] },
+  {
+    note: "later weighing without length",
+    rows: [
+      { on: "2026-08-03", at: at("2026-08-03", 2), zlen: -2.4, zwfl: -2.5 },
+      { on: "2026-08-25", at: at("2026-08-25", 2), zwei: 0.3, zwfl: 0.1 },
+    ],
+  },
+  {
+    note: "latest cancelled",
+    rows: [
+      { on: "2026-08-03", at: at("2026-08-03", 2), zlen: 0.5 },
+      { on: "2026-08-28", at: at("2026-08-28", 2), zlen: -3.3, cancelled: true },
+    ],
+  },
   { note: "only cancelled: registered, not measured", rows: [{ on: "2026-08-28", at: at("2026-08-28", 2), zlen: -3.3, cancelled: true }] },
-  { note: "measured in July and September only", rows: [{ on: "2026-07-31", at: at("2026-07-31", 2), zlen: -2.5 }, { on: "2026-09-01", at: at("2026-09-01", 2), zlen: -2.5 }] },
+  {
+    note: "measured in July and September only",
+    rows: [
+      { on: "2026-07-31", at: at("2026-07-31", 2), zlen: -2.5 },
+      { on: "2026-09-01", at: at("2026-09-01", 2), zlen: -2.5 },
+    ],
+  },
   { note: "measured, no z at all", rows: [{ on: "2026-08-12", at: at("2026-08-12", 2) }] },
   // Registered at 23:00 WITA on 31 August: counts in August.
-  { note: "registered on the last evening", createdAt: "2026-08-31T15:00:00Z", rows: [{ on: "2026-08-31", at: "2026-08-31T15:10:00Z", zlen: -2.6 }] },
+  {
+    note: "registered on the last evening",
+    createdAt: "2026-08-31T15:00:00Z",
+    rows: [{ on: "2026-08-31", at: "2026-08-31T15:10:00Z", zlen: -2.6 }],
+  },
   // Registered at 00:30 WITA on 1 September: not in August, even with an August date on its row.
-  { note: "registered after the month", createdAt: "2026-08-31T16:30:00Z", rows: [{ on: "2026-08-31", at: "2026-08-31T16:40:00Z", zlen: -2.6 }] },
+  {
+    note: "registered after the month",
+    createdAt: "2026-08-31T16:30:00Z",
+    rows: [{ on: "2026-08-31", at: "2026-08-31T16:40:00Z", zlen: -2.6 }],
+  },
   // SKDN: two weighings the same day, the later entry decides N/T and 2T.
   {
     note: "SKDN tie",
@@ -67,7 +117,13 @@ const kids: Kid[] = [
       { on: "2026-08-10", at: at("2026-08-10", 1), weight: true, code: "N", zwei: -1 },
     ],
   },
-  { note: "SKDN: length only later", rows: [{ on: "2026-08-02", at: at("2026-08-02", 2), weight: true, code: "O", zwei: 0 }, { on: "2026-08-20", at: at("2026-08-20", 2), zlen: 0 }] },
+  {
+    note: "SKDN: length only later",
+    rows: [
+      { on: "2026-08-02", at: at("2026-08-02", 2), weight: true, code: "O", zwei: 0 },
+      { on: "2026-08-20", at: at("2026-08-20", 2), zlen: 0 },
+    ],
+  },
 ];
 
 const ids: string[] = [];
@@ -77,7 +133,15 @@ beforeAll(async () => {
   for (const [i, k] of kids.entries()) {
     const [c] = await rt.db
       .insert(children)
-      .values({ code: `ED${i}K4M`, name: `Anak ${i}`, sex: "P", birthDate: "2025-01-01", desaCode: w.desa.p0, posyanduId: w.posyandu.p0, createdAt: new Date(k.createdAt ?? "2025-02-01T00:00:00Z") })
+      .values({
+        code: `ED${i}K4M`,
+        name: `Anak ${i}`,
+        sex: "P",
+        birthDate: "2025-01-01",
+        desaCode: w.desa.p0,
+        posyanduId: w.posyandu.p0,
+        createdAt: new Date(k.createdAt ?? "2025-02-01T00:00:00Z"),
+      })
       .returning({ id: children.id });
     ids.push(c!.id);
     for (const r of k.rows) {
@@ -124,7 +188,11 @@ const augustRows = (k: Kid): MeasuredRow[] =>
 
 describe("figures at the edges", () => {
   it("count as the rules of stats.ts do, indicator by indicator", async () => {
-    const res = await app.inject({ method: "GET", url: "/api/v1/reports/prevalence?month=2026-08&level=desa&within=63.11.06", headers: { cookie: w.cookie.admin } });
+    const res = await app.inject({
+      method: "GET",
+      url: "/api/v1/reports/prevalence?month=2026-08&level=desa&within=63.11.06",
+      headers: { cookie: w.cookie.admin },
+    });
     expect(res.statusCode).toBe(200);
     const area = res.json().areas.find((a: { code: string }) => a.code === w.desa.p0);
     const registered = kids.filter(registeredInAugust);
@@ -133,7 +201,12 @@ describe("figures at the edges", () => {
     for (const ind of INDICATORS) {
       const c = emptyCount();
       for (const k of registered) addStanding(c, standing(augustRows(k), ind));
-      expect({ ind, ...area.indicators[ind] }).toMatchObject({ ind, ...c, ci95: wilson95(c.cases, c.measured), smallN: c.measured < SMALL_N });
+      expect({ ind, ...area.indicators[ind] }).toMatchObject({
+        ind,
+        ...c,
+        ci95: wilson95(c.cases, c.measured),
+        smallN: c.measured < SMALL_N,
+      });
     }
     // Spelled out for the cases that matter most, so a change to the rules themselves shows here too.
     expect(area.indicators.stunting).toMatchObject({ flagged: 1, cases: 5, severe: 2 });
@@ -142,7 +215,11 @@ describe("figures at the edges", () => {
   });
 
   it("reads the latest weighing for SKDN, ties broken by the later entry", async () => {
-    const res = await app.inject({ method: "GET", url: `/api/v1/reports/skdn?month=2026-08&posyanduId=${w.posyandu.p0}`, headers: { cookie: w.cookie.admin } });
+    const res = await app.inject({
+      method: "GET",
+      url: `/api/v1/reports/skdn?month=2026-08&posyanduId=${w.posyandu.p0}`,
+      headers: { cookie: w.cookie.admin },
+    });
     expect(res.statusCode).toBe(200);
     const unit = res.json().posyandu[0];
     const registered = kids.filter(registeredInAugust);

@@ -122,7 +122,11 @@ describe("e-PPGBM export of 100,000 rows", () => {
         req.on("error", (err) => (req.destroyed ? resolve() : reject(err)));
       });
     }
-    const report = await app.inject({ method: "GET", url: "/api/v1/reports/prevalence?month=2026-08&level=kecamatan", headers: { cookie: w.cookie.admin } });
+    const report = await app.inject({
+      method: "GET",
+      url: "/api/v1/reports/prevalence?month=2026-08&level=kecamatan",
+      headers: { cookie: w.cookie.admin },
+    });
     expect(report.statusCode).toBe(200);
   }, 600_000);
 });

@@ -51,7 +51,15 @@ beforeAll(async () => {
       })
       .returning({ id: children.id });
     id[k.name] = c!.id;
-    const m = k.m as { on: string; zlen?: number; zwfl?: number; oedema?: boolean; twoT?: boolean; bgm?: boolean; flagged?: boolean } | null;
+    const m = k.m as {
+      on: string;
+      zlen?: number;
+      zwfl?: number;
+      oedema?: boolean;
+      twoT?: boolean;
+      bgm?: boolean;
+      flagged?: boolean;
+    } | null;
     if (m) {
       await rt.db.insert(measurements).values({
         childId: c!.id,
@@ -70,15 +78,51 @@ beforeAll(async () => {
   const at = (s: string) => new Date(s);
   await rt.db.insert(referrals).values([
     // Paringin: Ani urgent, open 5 days; Cici closed: acknowledged after 1 day, outcome after 4 days.
-    { childId: id.Ani, desaCode: w.desa.p0, posyanduId: w.posyandu.p0, puskesmasId: w.puskesmas.P, reasons: ["severely-wasted"], priority: "urgent", createdAt: at("2026-08-31T02:00:00Z") },
     {
-      childId: id.Cici, desaCode: w.desa.p1, posyanduId: w.posyandu.p1, puskesmasId: w.puskesmas.P, reasons: ["oedema"], priority: "urgent", status: "closed", outcome: "ditangani",
-      createdAt: at("2026-08-12T02:00:00Z"), acknowledgedAt: at("2026-08-13T02:00:00Z"), outcomeAt: at("2026-08-16T02:00:00Z"), closedAt: at("2026-08-16T02:00:00Z"),
+      childId: id.Ani,
+      desaCode: w.desa.p0,
+      posyanduId: w.posyandu.p0,
+      puskesmasId: w.puskesmas.P,
+      reasons: ["severely-wasted"],
+      priority: "urgent",
+      createdAt: at("2026-08-31T02:00:00Z"),
+    },
+    {
+      childId: id.Cici,
+      desaCode: w.desa.p1,
+      posyanduId: w.posyandu.p1,
+      puskesmasId: w.puskesmas.P,
+      reasons: ["oedema"],
+      priority: "urgent",
+      status: "closed",
+      outcome: "ditangani",
+      createdAt: at("2026-08-12T02:00:00Z"),
+      acknowledgedAt: at("2026-08-13T02:00:00Z"),
+      outcomeAt: at("2026-08-16T02:00:00Z"),
+      closedAt: at("2026-08-16T02:00:00Z"),
     },
     // Lampihong: Dedi routine, acknowledged after 3 days, open since 2026-06-21.
-    { childId: id.Dedi, desaCode: w.desa.l0, posyanduId: w.posyandu.l0, puskesmasId: w.puskesmas.L, reasons: ["2T"], status: "acknowledged", createdAt: at("2026-06-21T02:00:00Z"), acknowledgedAt: at("2026-06-24T02:00:00Z") },
+    {
+      childId: id.Dedi,
+      desaCode: w.desa.l0,
+      posyanduId: w.posyandu.l0,
+      puskesmasId: w.puskesmas.L,
+      reasons: ["2T"],
+      status: "acknowledged",
+      createdAt: at("2026-06-21T02:00:00Z"),
+      acknowledgedAt: at("2026-06-24T02:00:00Z"),
+    },
     // An older routine referral in Paringin (Budi's, last year), closed without outcome: outside the loop window from 2026-01-01.
-    { childId: id.Budi, desaCode: w.desa.p0, posyanduId: w.posyandu.p0, puskesmasId: w.puskesmas.P, reasons: ["stunted"], status: "closed", createdAt: at("2025-06-01T02:00:00Z"), closedAt: at("2025-07-01T02:00:00Z") },
+    {
+      childId: id.Budi,
+      desaCode: w.desa.p0,
+      posyanduId: w.posyandu.p0,
+      puskesmasId: w.puskesmas.P,
+      reasons: ["stunted"],
+      status: "closed",
+      createdAt: at("2025-06-01T02:00:00Z"),
+      closedAt: at("2025-07-01T02:00:00Z"),
+    },
   ]);
 }, 300_000);
 afterAll(async () => {
@@ -111,13 +155,34 @@ describe("GET /api/v1/reports/follow-up", () => {
     expect(body.openReferrals.total).toBe(2);
     expect(body.openReferrals.urgent).toBe(1);
     expect(body.openReferrals.items.map((r: { childName: string }) => r.childName)).toEqual(["Ani", "Dedi"]);
-    expect(body.openReferrals.items[0]).toMatchObject({ priority: "urgent", status: "open", subject: "child", posyanduName: "Posyandu Melati", daysOpen: 5 });
+    expect(body.openReferrals.items[0]).toMatchObject({
+      priority: "urgent",
+      status: "open",
+      subject: "child",
+      posyanduName: "Posyandu Melati",
+      daysOpen: 5,
+    });
 
     const paringin = body.loop.kecamatan.find((k: { kecamatanCode: string }) => k.kecamatanCode === "63.11.06");
     // Ani (no ack yet) and Cici (ack 1 day, outcome 4 days); Budi's is before the window.
-    expect(paringin).toMatchObject({ kecamatanName: "Paringin", referred: 2, acknowledged: 1, withOutcome: 1, medianDaysToAcknowledge: 1, medianDaysToOutcome: 4, loopClosedPercent: 50 });
+    expect(paringin).toMatchObject({
+      kecamatanName: "Paringin",
+      referred: 2,
+      acknowledged: 1,
+      withOutcome: 1,
+      medianDaysToAcknowledge: 1,
+      medianDaysToOutcome: 4,
+      loopClosedPercent: 50,
+    });
     const lampihong = body.loop.kecamatan.find((k: { kecamatanCode: string }) => k.kecamatanCode === "63.11.05");
-    expect(lampihong).toMatchObject({ referred: 1, acknowledged: 1, withOutcome: 0, medianDaysToAcknowledge: 3, medianDaysToOutcome: null, loopClosedPercent: 0 });
+    expect(lampihong).toMatchObject({
+      referred: 1,
+      acknowledged: 1,
+      withOutcome: 0,
+      medianDaysToAcknowledge: 3,
+      medianDaysToOutcome: null,
+      loopClosedPercent: 0,
+    });
     expect(body.loop.total).toMatchObject({ referred: 3, acknowledged: 2, withOutcome: 1, medianDaysToAcknowledge: 2 });
 
     const unreferred = Object.fromEntries(body.unreferred.map((c: { name: string; reasons: string[] }) => [c.name, c.reasons]));
@@ -134,7 +199,9 @@ describe("GET /api/v1/reports/follow-up", () => {
     expect(puskL.unreferred).toEqual([]);
     expect(puskL.loop.kecamatan.map((k: { kecamatanCode: string }) => k.kecamatanCode)).toEqual(["63.11.05"]);
     const kaderP = (await get("kaderP", "/api/v1/reports/follow-up?asOf=2026-09-05")).body;
-    const names = [...kaderP.openReferrals.items, ...kaderP.unreferred, ...kaderP.notMeasured.items].map((x: { name?: string; childName?: string }) => x.name ?? x.childName);
+    const names = [...kaderP.openReferrals.items, ...kaderP.unreferred, ...kaderP.notMeasured.items].map(
+      (x: { name?: string; childName?: string }) => x.name ?? x.childName,
+    );
     for (const n of names) expect(["Ani", "Budi", "Fani", "Gita"]).toContain(n);
     expect(names).not.toContain("Cici");
   });

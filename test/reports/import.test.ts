@@ -18,8 +18,25 @@ let app: FastifyInstance;
 let w: World;
 
 const KIDS = [
-  { name: "Siti Aminah", sex: "P" as const, birth: "2025-01-15", nik: "6311064501250001", desa: "p0" as const, m: [["2026-03-10", 8.1, 70.2], ["2026-08-10", 8.9, 75.4]] as const },
-  { name: "Muhammad Rizki", sex: "L" as const, birth: "2024-06-02", nik: null, desa: "p0" as const, m: [["2026-08-11", 10.35, 80.0]] as const },
+  {
+    name: "Siti Aminah",
+    sex: "P" as const,
+    birth: "2025-01-15",
+    nik: "6311064501250001",
+    desa: "p0" as const,
+    m: [
+      ["2026-03-10", 8.1, 70.2],
+      ["2026-08-10", 8.9, 75.4],
+    ] as const,
+  },
+  {
+    name: "Muhammad Rizki",
+    sex: "L" as const,
+    birth: "2024-06-02",
+    nik: null,
+    desa: "p0" as const,
+    m: [["2026-08-11", 10.35, 80.0]] as const,
+  },
   { name: "Nur Aisyah", sex: "P" as const, birth: "2023-11-20", nik: null, desa: "p1" as const, m: [["2026-08-12", 11.2, 88.6]] as const },
 ];
 
@@ -27,10 +44,21 @@ async function seedKids() {
   for (const [i, k] of KIDS.entries()) {
     const [c] = await rt.db
       .insert(children)
-      .values({ code: `IMP${i}K7`, name: k.name, sex: k.sex, birthDate: k.birth, nik: k.nik, desaCode: w.desa[k.desa], posyanduId: w.posyandu[k.desa], createdAt: new Date("2025-02-01T00:00:00Z") })
+      .values({
+        code: `IMP${i}K7`,
+        name: k.name,
+        sex: k.sex,
+        birthDate: k.birth,
+        nik: k.nik,
+        desaCode: w.desa[k.desa],
+        posyanduId: w.posyandu[k.desa],
+        createdAt: new Date("2025-02-01T00:00:00Z"),
+      })
       .returning({ id: children.id });
     for (const [on, kg, cm] of k.m) {
-      await rt.db.insert(measurements).values({ childId: c!.id, measuredOn: on, weightKg: kg, lengthCm: cm, position: "lying", zlen: 0, zwei: 0, zwfl: 0 });
+      await rt.db
+        .insert(measurements)
+        .values({ childId: c!.id, measuredOn: on, weightKg: kg, lengthCm: cm, position: "lying", zlen: 0, zwei: 0, zwfl: 0 });
     }
   }
 }
@@ -38,17 +66,37 @@ async function seedKids() {
 /** What the registry holds of the seeded children, in a comparable shape. */
 async function snapshot() {
   const rows = await rt.db
-    .select({ name: children.name, sex: children.sex, birthDate: children.birthDate, nik: children.nik, desaCode: children.desaCode, posyanduId: children.posyanduId, on: measurements.measuredOn, kg: measurements.weightKg, cm: measurements.lengthCm })
+    .select({
+      name: children.name,
+      sex: children.sex,
+      birthDate: children.birthDate,
+      nik: children.nik,
+      desaCode: children.desaCode,
+      posyanduId: children.posyanduId,
+      on: measurements.measuredOn,
+      kg: measurements.weightKg,
+      cm: measurements.lengthCm,
+    })
     .from(children)
     .innerJoin(measurements, eq(measurements.childId, children.id))
-    .where(inArray(children.name, KIDS.map((k) => k.name)))
+    .where(
+      inArray(
+        children.name,
+        KIDS.map((k) => k.name),
+      ),
+    )
     .orderBy(asc(children.name), asc(measurements.measuredOn));
   // The NIK as staff would read it: sealed at rest by the import, plain as seeded here.
   return rows.map((r) => ({ ...r, nik: rt.nik.open(r.nik) }));
 }
 
 async function wipeKids() {
-  await rt.db.delete(children).where(inArray(children.name, KIDS.map((k) => k.name)));
+  await rt.db.delete(children).where(
+    inArray(
+      children.name,
+      KIDS.map((k) => k.name),
+    ),
+  );
 }
 
 beforeAll(async () => {
@@ -61,14 +109,23 @@ afterAll(async () => {
 });
 
 async function exportFile(format: "csv" | "xlsx"): Promise<Buffer> {
-  const res = await app.inject({ method: "GET", url: `/api/v1/reports/exports/eppgbm?from=2026-01-01&to=2026-09-05&format=${format}`, headers: { cookie: w.cookie.admin } });
+  const res = await app.inject({
+    method: "GET",
+    url: `/api/v1/reports/exports/eppgbm?from=2026-01-01&to=2026-09-05&format=${format}`,
+    headers: { cookie: w.cookie.admin },
+  });
   expect(res.statusCode).toBe(200);
   return res.rawPayload;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the JSON loosely
 async function importFile(who: Who, body: Buffer | string, type: string, dryRun: boolean): Promise<{ status: number; body: any }> {
-  const res = await app.inject({ method: "POST", url: `/api/v1/reports/imports/eppgbm?dryRun=${dryRun}`, headers: { cookie: w.cookie[who], "content-type": type }, payload: body });
+  const res = await app.inject({
+    method: "POST",
+    url: `/api/v1/reports/imports/eppgbm?dryRun=${dryRun}`,
+    headers: { cookie: w.cookie[who], "content-type": type },
+    payload: body,
+  });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -79,7 +136,10 @@ describe("reading files", () => {
     expect(sniffKind(Buffer.from("NIK;Nama\n"))).toBe("csv");
     expect(readDate("05/09/2026")).toBe("2026-09-05");
     expect(readDate("31/02/2026")).toBeNull();
-    expect(htmlTableRows("<table><tr><th>Nama</th><th>JK</th></tr><tr><td><b>Siti &amp; Ani</b></td><td>P</td></tr></table>")).toEqual([["Nama", "JK"], ["Siti & Ani", "P"]]);
+    expect(htmlTableRows("<table><tr><th>Nama</th><th>JK</th></tr><tr><td><b>Siti &amp; Ani</b></td><td>P</td></tr></table>")).toEqual([
+      ["Nama", "JK"],
+      ["Siti & Ani", "P"],
+    ]);
   });
 
   it("names each bad cell with its row, and keeps the good rows", () => {
@@ -109,9 +169,15 @@ describe("reading files", () => {
       { row: 1, column: "Tgl Lahir", code: "column_missing" },
       { row: 1, column: "Desa/Kel", code: "column_missing" },
     ]);
-    expect(checkRows([["Nama", "Tanggal Pengukuran", "JK", "Tgl Lahir", "Desa/Kel", "Berat"], ["A", "10/08/2026", "L", "15/01/2025", "X", "0,2"]], "2026-09-05").problems).toEqual([
-      { row: 2, column: "Berat", code: "out_of_range", params: { min: 0.5, max: 60 } },
-    ]);
+    expect(
+      checkRows(
+        [
+          ["Nama", "Tanggal Pengukuran", "JK", "Tgl Lahir", "Desa/Kel", "Berat"],
+          ["A", "10/08/2026", "L", "15/01/2025", "X", "0,2"],
+        ],
+        "2026-09-05",
+      ).problems,
+    ).toEqual([{ row: 2, column: "Berat", code: "out_of_range", params: { min: 0.5, max: 60 } }]);
   });
 
   it("has Indonesian words for every reason, with the numbers filled in", async () => {
@@ -131,7 +197,13 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
 
     const dry = await importFile("admin", csv, "text/csv", true);
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ applied: false, kind: "csv", problems: [], children: { new: 3, matched: 0 }, measurements: { new: 4, alreadyStored: 0 } });
+    expect(dry.body).toMatchObject({
+      applied: false,
+      kind: "csv",
+      problems: [],
+      children: { new: 3, matched: 0 },
+      measurements: { new: 4, alreadyStored: 0 },
+    });
     expect(await snapshot()).toEqual([]); // a dry run writes nothing
 
     const done = await importFile("admin", csv, "text/csv", false);
@@ -140,7 +212,11 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     expect(await snapshot()).toEqual(before);
     const [siti] = await rt.db.select({ nik: children.nik }).from(children).where(eq(children.name, "Siti Aminah"));
     expect(siti!.nik).toMatch(/^v1:/); // stored sealed
-    const stored = await rt.db.select({ zlen: measurements.zlen, zwei: measurements.zwei, status: measurements.statusTbu }).from(measurements).innerJoin(children, eq(children.id, measurements.childId)).where(eq(children.name, "Siti Aminah"));
+    const stored = await rt.db
+      .select({ zlen: measurements.zlen, zwei: measurements.zwei, status: measurements.statusTbu })
+      .from(measurements)
+      .innerJoin(children, eq(children.id, measurements.childId))
+      .where(eq(children.name, "Siti Aminah"));
     for (const m of stored) {
       expect(m.zlen).not.toBe(0); // the file's z-scores were not copied; the service computed them
       expect(m.status).not.toBeNull();
@@ -152,7 +228,12 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     const again = await importFile("admin", csv, "text/csv", true);
     expect(again.body).toMatchObject({ problems: [], children: { new: 0, matched: 3 }, measurements: { new: 0, alreadyStored: 4 } });
     const fromXlsx = await importFile("admin", xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", true);
-    expect(fromXlsx.body).toMatchObject({ kind: "xlsx", problems: [], children: { new: 0, matched: 3 }, measurements: { new: 0, alreadyStored: 4 } });
+    expect(fromXlsx.body).toMatchObject({
+      kind: "xlsx",
+      problems: [],
+      children: { new: 0, matched: 3 },
+      measurements: { new: 0, alreadyStored: 4 },
+    });
   });
 
   it("reads the HTML table e-PPGBM saves as .xls, matched to the existing child by NIK", async () => {
@@ -162,7 +243,12 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
       <tr><td>'6311064501250001</td><td>SITI AMINAH</td><td>P</td><td>15/01/2025</td><td>PARINGIN</td><td>${desa!.name.toUpperCase()}</td><td>Melati</td><td>01/09/2026</td><td>9,05</td><td>76,0</td><td>Terlentang</td><td>999,99</td></tr>
     </table></body></html>`;
     const res = await importFile("admin", html, "application/vnd.ms-excel", true);
-    expect(res.body).toMatchObject({ kind: "html", problems: [], children: { new: 0, matched: 1 }, measurements: { new: 1, alreadyStored: 0 } });
+    expect(res.body).toMatchObject({
+      kind: "html",
+      problems: [],
+      children: { new: 0, matched: 1 },
+      measurements: { new: 1, alreadyStored: 0 },
+    });
   });
 
   it("refuses a file with bad rows as a whole, naming each problem, and changes nothing", async () => {
@@ -203,7 +289,9 @@ describe("POST /api/v1/reports/imports/eppgbm", () => {
     ] as const) {
       const res = await importFile("admin", bytes, type, false);
       expect(res.status).toBe(422);
-      expect(res.body.problems).toEqual([{ row: 1, column: "", code: "file_unreadable", reason: expect.stringContaining("tidak dapat dibaca") }]);
+      expect(res.body.problems).toEqual([
+        { row: 1, column: "", code: "file_unreadable", reason: expect.stringContaining("tidak dapat dibaca") },
+      ]);
     }
   });
 });

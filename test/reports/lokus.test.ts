@@ -32,9 +32,25 @@ beforeAll(async () => {
   for (const [i, s] of seed.entries()) {
     const [c] = await rt.db
       .insert(children)
-      .values({ code: `LK${i}Q7W`, name: `Anak ${i}`, sex: "L", birthDate: "2025-01-01", desaCode: w.desa[s.desa], posyanduId: w.posyandu[s.desa], createdAt: new Date("2025-02-01T00:00:00Z") })
+      .values({
+        code: `LK${i}Q7W`,
+        name: `Anak ${i}`,
+        sex: "L",
+        birthDate: "2025-01-01",
+        desaCode: w.desa[s.desa],
+        posyanduId: w.posyandu[s.desa],
+        createdAt: new Date("2025-02-01T00:00:00Z"),
+      })
       .returning({ id: children.id });
-    await rt.db.insert(measurements).values({ childId: c!.id, measuredOn: "2026-08-10", weightKg: 9, zlen: s.zlen, zwei: 0, zwfl: 0, createdAt: new Date("2026-08-10T02:00:00Z") });
+    await rt.db.insert(measurements).values({
+      childId: c!.id,
+      measuredOn: "2026-08-10",
+      weightKg: 9,
+      zlen: s.zlen,
+      zwei: 0,
+      zwfl: 0,
+      createdAt: new Date("2026-08-10T02:00:00Z"),
+    });
   }
 }, 300_000);
 afterAll(async () => {
@@ -55,10 +71,16 @@ describe("desa lokus", () => {
     const bad = await call("admin", "PUT", "/api/v1/reports/lokus", { desaCodes: [w.desa.p0, "63.11.06.9999"], year: 2026 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain("63.11.06.9999");
-    const ok = await call("admin", "PUT", "/api/v1/reports/lokus", { desaCodes: [w.desa.p0], year: 2026, decree: "SK Bupati Balangan (contoh)" });
+    const ok = await call("admin", "PUT", "/api/v1/reports/lokus", {
+      desaCodes: [w.desa.p0],
+      year: 2026,
+      decree: "SK Bupati Balangan (contoh)",
+    });
     expect(ok.status).toBe(200);
     const listed = await call("bidanL", "GET", "/api/v1/reports/lokus");
-    expect(listed.body.items).toEqual([expect.objectContaining({ desaCode: w.desa.p0, kecamatanCode: "63.11.06", year: 2026, decree: "SK Bupati Balangan (contoh)" })]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ desaCode: w.desa.p0, kecamatanCode: "63.11.06", year: 2026, decree: "SK Bupati Balangan (contoh)" }),
+    ]);
     const audit = await rt.db.select().from(auditLog).where(eq(auditLog.action, "desa_lokus.replace"));
     expect(audit).toHaveLength(1);
   });

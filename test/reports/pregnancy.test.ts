@@ -22,8 +22,32 @@ let w: World;
 //  Vina  p0  HPHT 2025-11-01 delivered 2026-07-30 → not followed in August
 //  Wati  p1  HPHT 2026-01-10 delivered 2026-09-03 → followed in August (33 weeks, TM III); K5 confirmed in September → not counted
 const women = [
-  { name: "Sari", desa: "p0", hpht: "2026-07-01", status: "active", ended: null, mm: [{ on: "2026-08-10", muac: 22, kek: true, hb: 10.5, anaemia: true }], done: [["anc-k1", "2026-08-12"]] },
-  { name: "Rina", desa: "p0", hpht: "2026-03-01", status: "active", ended: null, mm: [{ on: "2026-06-10", muac: 25 }, { on: "2026-09-02", muac: 23, kek: true }], done: [["anc-k1", "2026-04-01"], ["anc-k2", "2026-05-01"], ["anc-k3", "2026-07-01"]], sent: [["anc-k4", "2026-08-20"]] },
+  {
+    name: "Sari",
+    desa: "p0",
+    hpht: "2026-07-01",
+    status: "active",
+    ended: null,
+    mm: [{ on: "2026-08-10", muac: 22, kek: true, hb: 10.5, anaemia: true }],
+    done: [["anc-k1", "2026-08-12"]],
+  },
+  {
+    name: "Rina",
+    desa: "p0",
+    hpht: "2026-03-01",
+    status: "active",
+    ended: null,
+    mm: [
+      { on: "2026-06-10", muac: 25 },
+      { on: "2026-09-02", muac: 23, kek: true },
+    ],
+    done: [
+      ["anc-k1", "2026-04-01"],
+      ["anc-k2", "2026-05-01"],
+      ["anc-k3", "2026-07-01"],
+    ],
+    sent: [["anc-k4", "2026-08-20"]],
+  },
   { name: "Tini", desa: "l0", hpht: "2026-04-20", status: "active", ended: null, mm: [{ on: "2026-08-05", hb: 12 }], done: [] },
   { name: "Umi", desa: "l0", hpht: "2025-09-01", status: "active", ended: null, mm: [], done: [] },
   { name: "Vina", desa: "p0", hpht: "2025-11-01", status: "delivered", ended: "2026-07-30", mm: [], done: [["anc-k1", "2026-01-01"]] },
@@ -33,18 +57,35 @@ const women = [
 beforeAll(async () => {
   ({ rt, app, w } = await startReportWorld("2026-09-05T02:00:00Z"));
   for (const wm of women) {
-    const [c] = await rt.db.insert(contacts).values({ lang: "id", role: "pregnant", desaCode: w.desa[wm.desa] }).returning({ id: contacts.id });
+    const [c] = await rt.db
+      .insert(contacts)
+      .values({ lang: "id", role: "pregnant", desaCode: w.desa[wm.desa] })
+      .returning({ id: contacts.id });
     const [p] = await rt.db
       .insert(pregnancies)
       .values({ contactId: c!.id, hpht: wm.hpht, status: wm.status, endedOn: wm.ended, createdAt: new Date("2026-01-01T00:00:00Z") })
       .returning({ id: pregnancies.id });
     for (const m of wm.mm as readonly { on: string; muac?: number; hb?: number; kek?: boolean; anaemia?: boolean }[]) {
-      await rt.db.insert(maternalMeasurements).values({ pregnancyId: p!.id, measuredOn: m.on, muacCm: m.muac ?? null, hbGdl: m.hb ?? null, kek: m.kek ?? false, anaemia: m.anaemia ?? false });
+      await rt.db.insert(maternalMeasurements).values({
+        pregnancyId: p!.id,
+        measuredOn: m.on,
+        muacCm: m.muac ?? null,
+        hbGdl: m.hb ?? null,
+        kek: m.kek ?? false,
+        anaemia: m.anaemia ?? false,
+      });
     }
-    const [plan] = await rt.db.insert(reminderPlans).values({ contactId: c!.id, programme: "pregnancy", pregnancyId: p!.id, anchor: wm.hpht }).returning({ id: reminderPlans.id });
+    const [plan] = await rt.db
+      .insert(reminderPlans)
+      .values({ contactId: c!.id, programme: "pregnancy", pregnancyId: p!.id, anchor: wm.hpht })
+      .returning({ id: reminderPlans.id });
     const fires = [
       ...wm.done.map(([key, on]) => ({ key, on, status: "done" as const })),
-      ...(("sent" in wm ? wm.sent : []) as readonly (readonly [string, string])[]).map(([key, on]) => ({ key, on, status: "sent" as const })),
+      ...(("sent" in wm ? wm.sent : []) as readonly (readonly [string, string])[]).map(([key, on]) => ({
+        key,
+        on,
+        status: "sent" as const,
+      })),
     ];
     for (const f of fires) {
       await rt.db.insert(reminderFires).values({

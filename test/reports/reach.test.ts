@@ -20,8 +20,26 @@ let w: World;
 //  E p1 parent  id  telegram   registered 2026-09-10 (after the range)
 const people = [
   { key: "A", desa: "p0", role: "parent", lang: "id", channels: ["telegram"], registered: "2026-08-01", optedOut: null, reason: null },
-  { key: "B", desa: "p0", role: "parent", lang: "bjn", channels: ["whatsapp"], registered: "2026-08-01", optedOut: "2026-08-15", reason: "terlalu banyak pesan" },
-  { key: "C", desa: "l0", role: "pregnant", lang: "bjn", channels: ["telegram", "web"], registered: "2026-08-01", optedOut: "2026-08-20", reason: "terlalu banyak pesan" },
+  {
+    key: "B",
+    desa: "p0",
+    role: "parent",
+    lang: "bjn",
+    channels: ["whatsapp"],
+    registered: "2026-08-01",
+    optedOut: "2026-08-15",
+    reason: "terlalu banyak pesan",
+  },
+  {
+    key: "C",
+    desa: "l0",
+    role: "pregnant",
+    lang: "bjn",
+    channels: ["telegram", "web"],
+    registered: "2026-08-01",
+    optedOut: "2026-08-20",
+    reason: "terlalu banyak pesan",
+  },
   { key: "D", desa: "l0", role: "parent", lang: "id", channels: ["web"], registered: "2026-05-01", optedOut: "2026-06-01", reason: null },
   { key: "E", desa: "p1", role: "parent", lang: "id", channels: ["telegram"], registered: "2026-09-10", optedOut: null, reason: null },
 ] as const;
@@ -52,7 +70,10 @@ beforeAll(async () => {
     for (const ch of p.channels) await rt.db.insert(contactChannels).values({ contactId: c!.id, channel: ch, address: `${ch}-${p.key}` });
   }
   for (const f of fires) {
-    const [plan] = await rt.db.insert(reminderPlans).values({ contactId: idOf[f.who]!, programme: "child", anchor: "2026-01-01" }).returning({ id: reminderPlans.id });
+    const [plan] = await rt.db
+      .insert(reminderPlans)
+      .values({ contactId: idOf[f.who]!, programme: "child", anchor: "2026-01-01" })
+      .returning({ id: reminderPlans.id });
     await rt.db.insert(reminderFires).values({
       planId: plan!.id,
       contactId: idOf[f.who]!,
@@ -76,7 +97,17 @@ beforeAll(async () => {
     { day: "2026-08-03", topic: "asi-eksklusif", lang: "id", count: 1 },
     { day: "2026-09-01", topic: "stunting", lang: "id", count: 9 },
   ]);
-  await rt.db.insert(faqBacklog).values({ normalized: "harga motor", question: "harga motor", lang: "id", reason: "offtopic", topics: [], confidence: 0.1, count: 4, firstAt: new Date("2026-08-05T00:00:00Z"), lastAt: new Date("2026-08-20T00:00:00Z") });
+  await rt.db.insert(faqBacklog).values({
+    normalized: "harga motor",
+    question: "harga motor",
+    lang: "id",
+    reason: "offtopic",
+    topics: [],
+    confidence: 0.1,
+    count: 4,
+    firstAt: new Date("2026-08-05T00:00:00Z"),
+    lastAt: new Date("2026-08-20T00:00:00Z"),
+  });
 }, 300_000);
 afterAll(async () => {
   await app?.close();
@@ -95,7 +126,10 @@ describe("GET /api/v1/reports/reach", () => {
       { kind: "tip", sent: 1, confirmable: 0, confirmed: 0, confirmedPercent: null },
     ]);
     expect(body.questions).toEqual({
-      answeredByTopic: [{ topic: "stunting", count: 3 }, { topic: "asi-eksklusif", count: 1 }],
+      answeredByTopic: [
+        { topic: "stunting", count: 3 },
+        { topic: "asi-eksklusif", count: 1 },
+      ],
       unanswered: [{ reason: "offtopic", questions: 1, times: 4 }],
     });
     expect(body.optOuts).toEqual({ inRange: 2, reasons: [{ reason: "terlalu banyak pesan", count: 2 }], optedOutNow: 3 });

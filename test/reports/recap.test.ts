@@ -29,7 +29,15 @@ beforeAll(async () => {
   for (const [i, s] of seed.entries()) {
     const [c] = await rt.db
       .insert(children)
-      .values({ code: `RC${i}M4P`, name: `Anak ${i}`, sex: "P", birthDate: "2025-03-01", desaCode: w.desa[s.p], posyanduId: w.posyandu[s.p], createdAt: new Date("2025-04-01T00:00:00Z") })
+      .values({
+        code: `RC${i}M4P`,
+        name: `Anak ${i}`,
+        sex: "P",
+        birthDate: "2025-03-01",
+        desaCode: w.desa[s.p],
+        posyanduId: w.posyandu[s.p],
+        createdAt: new Date("2025-04-01T00:00:00Z"),
+      })
       .returning({ id: children.id });
     if (s.m) {
       await rt.db.insert(measurements).values({
@@ -63,9 +71,25 @@ describe("recap exports", () => {
     const rows = await table("admin", "/api/v1/reports/exports/recap?month=2026-08&by=posyandu");
     const melati = rows.find((r) => r.Posyandu === "Posyandu Melati")!;
     expect(melati).toMatchObject({ S: "3", D: "2", N: "1", T: "1", BGM: "0", "D/S (%)": "66,7", "N/D (%)": "50,0" });
-    expect(melati).toMatchObject({ "TB/U Pendek": "1", "TB/U Sangat pendek": "1", "BB/U Kurang": "1", "BB/TB Gizi buruk": "1", "BB/TB Gizi baik": "1" });
+    expect(melati).toMatchObject({
+      "TB/U Pendek": "1",
+      "TB/U Sangat pendek": "1",
+      "BB/U Kurang": "1",
+      "BB/TB Gizi buruk": "1",
+      "BB/TB Gizi baik": "1",
+    });
     const total = rows.at(-1)!;
-    expect(total).toMatchObject({ Posyandu: "JUMLAH", S: "5", D: "4", N: "2", T: "1", O: "1", BGM: "1", "BB/U Sangat kurang": "1", "BB/TB Gizi kurang": "1" });
+    expect(total).toMatchObject({
+      Posyandu: "JUMLAH",
+      S: "5",
+      D: "4",
+      N: "2",
+      T: "1",
+      O: "1",
+      BGM: "1",
+      "BB/U Sangat kurang": "1",
+      "BB/TB Gizi kurang": "1",
+    });
   });
 
   it("gives the kabupaten recap per puskesmas, and keeps a puskesmas to its own posyandu", async () => {
@@ -78,9 +102,19 @@ describe("recap exports", () => {
 
   it("gives the publication table per kecamatan with the regency last, small numbers marked, as XLSX too", async () => {
     const rows = await table("admin", "/api/v1/reports/exports/publication?month=2026-08");
-    expect(rows.at(-1)).toMatchObject({ Kecamatan: "Kabupaten Balangan", "Balita diukur": "4", "Stunting (anak)": "2", "Prevalensi stunting (%)": "50,0", Keterangan: "kurang dari 10 anak" });
+    expect(rows.at(-1)).toMatchObject({
+      Kecamatan: "Kabupaten Balangan",
+      "Balita diukur": "4",
+      "Stunting (anak)": "2",
+      "Prevalensi stunting (%)": "50,0",
+      Keterangan: "kurang dari 10 anak",
+    });
     expect(rows.find((r) => r.Kecamatan === "Paringin")).toMatchObject({ "Balita diukur": "3", "Stunting (anak)": "2" });
-    const res = await app.inject({ method: "GET", url: "/api/v1/reports/exports/publication?month=2026-08&format=xlsx", headers: { cookie: w.cookie.admin } });
+    const res = await app.inject({
+      method: "GET",
+      url: "/api/v1/reports/exports/publication?month=2026-08&format=xlsx",
+      headers: { cookie: w.cookie.admin },
+    });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     expect(book.worksheets[0]!.getRow(1).getCell(1).value).toBe("Kecamatan");

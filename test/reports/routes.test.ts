@@ -38,8 +38,8 @@ interface SeedChild {
 
 // A small deterministic generator, so the seed is varied but the same on every run.
 let state = 7;
-const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)] as T;
+const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)] as T;
 const z = () => Math.round((rand() * 6 - 4) * 100) / 100; // −4 … +2
 
 function seedChildren(): SeedChild[] {
@@ -54,7 +54,16 @@ function seedChildren(): SeedChild[] {
     for (let i = 0; i < n; i++) {
       const birth = `20${pick(["22", "23", "24", "25"])}-${String(1 + Math.floor(rand() * 12)).padStart(2, "0")}-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}`;
       const m: SeedMeasurement[] = [];
-      if (rand() < 0.8) m.push({ on: "2026-08-10", zlen: z(), zwei: z(), zwfl: z(), growthCode: pick(["N", "T", "O", "B"]), twoT: rand() < 0.1, bgm: rand() < 0.1 });
+      if (rand() < 0.8)
+        m.push({
+          on: "2026-08-10",
+          zlen: z(),
+          zwei: z(),
+          zwfl: z(),
+          growthCode: pick(["N", "T", "O", "B"]),
+          twoT: rand() < 0.1,
+          bgm: rand() < 0.1,
+        });
       if (rand() < 0.2) m.push({ on: "2026-08-25", zwei: z(), zwfl: z(), growthCode: "N" }); // a second weighing, no length
       if (rand() < 0.7) m.push({ on: "2025-08-12", zlen: z(), zwei: z(), zwfl: z() });
       out.push({ birth, desa, posyandu, m });
@@ -63,7 +72,15 @@ function seedChildren(): SeedChild[] {
   // Edge cases, in Paringin p0.
   out.push({ birth: "2025-01-01", desa: "p0", posyandu: "p0", m: [{ on: "2026-08-10", zlen: -7, flagLen: true, zwei: -1, zwfl: 0 }] });
   out.push({ birth: "2025-01-01", desa: "p0", posyandu: "p0", m: [{ on: "2026-08-11", zwei: -3.5, oedema: true }] });
-  out.push({ birth: "2025-01-01", desa: "p0", posyandu: "p0", m: [{ on: "2026-08-12", zlen: -3.5, cancelled: true }, { on: "2026-08-12", zlen: -1 }] });
+  out.push({
+    birth: "2025-01-01",
+    desa: "p0",
+    posyandu: "p0",
+    m: [
+      { on: "2026-08-12", zlen: -3.5, cancelled: true },
+      { on: "2026-08-12", zlen: -1 },
+    ],
+  });
   out.push({ birth: "2021-06-01", desa: "p0", posyandu: "p0", m: [{ on: "2026-08-10", zlen: -2.5 }] }); // 62 months: not a balita
   out.push({ birth: "2026-09-01", desa: "p0", posyandu: "p0", m: [] }); // born after August
   out.push({ birth: "2025-05-05", desa: "p0", posyandu: "p0", m: [], stoppedOn: "2026-07-01" }); // died before August
@@ -171,22 +188,32 @@ describe("prevalence", () => {
     expect(status).toBe(200);
     const paringin = seed.filter((c) => c.desa.startsWith("p"));
     const lampihong = seed.filter((c) => c.desa.startsWith("l"));
-    for (const [code, list] of [["63.11.06", paringin], ["63.11.05", lampihong]] as const) {
+    for (const [code, list] of [
+      ["63.11.06", paringin],
+      ["63.11.05", lampihong],
+    ] as const) {
       const area = body.areas.find((a: { code: string }) => a.code === code);
       const e = expected(list, "2026-08");
       const before = expected(list, "2025-08");
       expect(area.registered).toBe(e.registered);
       expect(area.measured).toBe(e.measured);
       expect(area.coverage).toBeCloseTo((100 * e.measured) / e.registered, 1);
-      expect(area.indicators.stunting).toMatchObject({ cases: e.stunted.cases, severe: e.stunted.severe, measured: e.stunted.measured, flagged: e.stunted.flagged });
+      expect(area.indicators.stunting).toMatchObject({
+        cases: e.stunted.cases,
+        severe: e.stunted.severe,
+        measured: e.stunted.measured,
+        flagged: e.stunted.flagged,
+      });
       expect(area.indicators.stunting.percent).toBeCloseTo((100 * e.stunted.cases) / e.stunted.measured, 1);
       expect(area.indicators.stunting.ci95.low).toBeLessThanOrEqual(area.indicators.stunting.percent);
       expect(area.indicators.stunting.ci95.high).toBeGreaterThanOrEqual(area.indicators.stunting.percent);
       expect(area.indicators.wasting).toMatchObject({ cases: e.wasted.cases, severe: e.wasted.severe, measured: e.wasted.measured });
       expect(area.indicators.stunting.lastYear).toMatchObject({ cases: before.stunted.cases, measured: before.stunted.measured });
       const st = area.indicators.stunting;
-      if (st.smallN || st.lastYear.smallN) expect(st.change).toBeNull(); // no "naik/turun" from small numbers
-      else expect(st.change.direction).toBe(st.percent > st.lastYear.percent ? "naik" : st.percent < st.lastYear.percent ? "turun" : "tetap");
+      if (st.smallN || st.lastYear.smallN)
+        expect(st.change).toBeNull(); // no "naik/turun" from small numbers
+      else
+        expect(st.change.direction).toBe(st.percent > st.lastYear.percent ? "naik" : st.percent < st.lastYear.percent ? "turun" : "tetap");
     }
     expect(body.areas.find((a: { code: string }) => a.code === "63.11.06").name).toBe("Paringin");
     const all = expected(seed, "2026-08");
@@ -208,7 +235,12 @@ describe("prevalence", () => {
   it("limits each role to its area, while the regency line stays an aggregate", async () => {
     const bidan = await get("bidanP", "/api/v1/reports/prevalence?month=2026-08&level=desa");
     expect(bidan.body.areas.map((a: { code: string }) => a.code)).toEqual([w.desa.p0]);
-    expect(bidan.body.total.registered).toBe(expected(seed.filter((c) => c.desa === "p0"), "2026-08").registered);
+    expect(bidan.body.total.registered).toBe(
+      expected(
+        seed.filter((c) => c.desa === "p0"),
+        "2026-08",
+      ).registered,
+    );
     expect(bidan.body.regency.registered).toBe(expected(seed, "2026-08").registered);
     const kader = await get("kaderL", "/api/v1/reports/prevalence?month=2026-08&level=posyandu");
     expect(kader.body.areas.map((a: { code: string }) => a.code)).toEqual([w.posyandu.l0]);
@@ -230,7 +262,12 @@ describe("trend", () => {
     expect(status).toBe(200);
     expect(body.months.map((m: { month: string }) => m.month)).toHaveLength(14);
     const aug = body.months.at(-1);
-    expect(aug.total.registered).toBe(expected(seed.filter((c) => c.desa === "l0"), "2026-08").registered);
+    expect(aug.total.registered).toBe(
+      expected(
+        seed.filter((c) => c.desa === "l0"),
+        "2026-08",
+      ).registered,
+    );
     expect(aug.regency.measured).toBe(expected(seed, "2026-08").measured);
     expect(body.months[0].total.measured).toBe(0); // July 2025: nobody measured
     expect((await get("admin", "/api/v1/reports/trend?from=2026-08&to=2025-08")).status).toBe(400);
@@ -243,7 +280,8 @@ describe("SKDN", () => {
     expect(status).toBe(200);
     const unit = body.posyandu.find((p: { posyanduId: string }) => p.posyanduId === w.posyandu.p1);
     const kids = seed.filter((c) => c.posyandu === "p1" && isBalita(c, "2026-08"));
-    const latest = (c: SeedChild) => c.m.filter((m) => !m.cancelled && !m.noWeight && m.on.startsWith("2026-08")).sort((a, b) => b.on.localeCompare(a.on))[0];
+    const latest = (c: SeedChild) =>
+      c.m.filter((m) => !m.cancelled && !m.noWeight && m.on.startsWith("2026-08")).sort((a, b) => b.on.localeCompare(a.on))[0];
     const weighed = kids.filter((c) => latest(c));
     expect(unit.all).toMatchObject({
       S: kids.length,
@@ -266,12 +304,29 @@ describe("SKDN", () => {
 describe("public summary", () => {
   it("shows kecamatan and regency stunting for the latest round, suppresses small numbers, and names no child", async () => {
     // Three measured children in a third kecamatan: too few to publish.
-    const [other] = await rt.db.select({ code: areas.code }).from(areas).where(and(eq(areas.level, "desa"), like(areas.code, "63.11.01.%"))).limit(1);
+    const [other] = await rt.db
+      .select({ code: areas.code })
+      .from(areas)
+      .where(and(eq(areas.level, "desa"), like(areas.code, "63.11.01.%")))
+      .limit(1);
     const few = await rt.db
       .insert(children)
-      .values([0, 1, 2].map((i) => ({ code: `X${i}0000`, name: `Rahasia ${i}`, sex: "L" as const, birthDate: "2025-01-01", desaCode: other!.code, createdAt: new Date("2022-01-01T00:00:00Z") })))
+      .values(
+        [0, 1, 2].map((i) => ({
+          code: `X${i}0000`,
+          name: `Rahasia ${i}`,
+          sex: "L" as const,
+          birthDate: "2025-01-01",
+          desaCode: other!.code,
+          createdAt: new Date("2022-01-01T00:00:00Z"),
+        })),
+      )
       .returning({ id: children.id });
-    await rt.db.insert(measurements).values(few.map((c) => ({ childId: c.id, measuredOn: "2026-08-10", weightKg: 9, zlen: -2.5, createdAt: new Date("2026-08-10T02:00:00Z") })));
+    await rt.db
+      .insert(measurements)
+      .values(
+        few.map((c) => ({ childId: c.id, measuredOn: "2026-08-10", weightKg: 9, zlen: -2.5, createdAt: new Date("2026-08-10T02:00:00Z") })),
+      );
 
     const res = await app.inject({ method: "GET", url: "/api/v1/public/summary" });
     expect(res.statusCode).toBe(200);
@@ -282,7 +337,9 @@ describe("public summary", () => {
     expect(s.regency.stuntingPercent).toBe(admin.body.regency.indicators.stunting.percent);
     const paringin = s.kecamatan.find((k) => k.name === "Paringin")!;
     expect(paringin.suppressed).toBe(false);
-    expect(paringin.stuntingPercent).toBe(admin.body.areas.find((a: { code: string }) => a.code === "63.11.06").indicators.stunting.percent);
+    expect(paringin.stuntingPercent).toBe(
+      admin.body.areas.find((a: { code: string }) => a.code === "63.11.06").indicators.stunting.percent,
+    );
     const small = s.kecamatan.find((k) => k.suppressed)!;
     expect(small).toMatchObject({ stuntingPercent: null, ci95: null, measured: 0, registered: 0 });
     expect(s.trend.map((r) => r.round)).toEqual(["2024-02", "2024-08", "2025-02", "2025-08", "2026-02", "2026-08"]);
@@ -298,9 +355,23 @@ describe("public summary", () => {
   it("is computed once per ten minutes: a new measurement shows after that, not before", async () => {
     const first = (await app.inject({ method: "GET", url: "/api/v1/public/summary" })).json() as PublicSummary;
     const [near] = await rt.db.select({ desaCode: children.desaCode }).from(children).where(eq(children.name, "Rahasia 0"));
-    const [child] = await rt.db.insert(children).values({ code: "X90000", name: "Rahasia 9", sex: "P", birthDate: "2025-01-01", desaCode: near!.desaCode, createdAt: new Date("2022-01-01T00:00:00Z") }).returning({ id: children.id });
-    await rt.db.insert(measurements).values({ childId: child!.id, measuredOn: "2026-08-20", weightKg: 9, zlen: -2.6, createdAt: new Date("2026-08-20T02:00:00Z") });
-    const [a, b] = await Promise.all([0, 1].map(async () => (await app.inject({ method: "GET", url: "/api/v1/public/summary" })).json() as PublicSummary));
+    const [child] = await rt.db
+      .insert(children)
+      .values({
+        code: "X90000",
+        name: "Rahasia 9",
+        sex: "P",
+        birthDate: "2025-01-01",
+        desaCode: near!.desaCode,
+        createdAt: new Date("2022-01-01T00:00:00Z"),
+      })
+      .returning({ id: children.id });
+    await rt.db
+      .insert(measurements)
+      .values({ childId: child!.id, measuredOn: "2026-08-20", weightKg: 9, zlen: -2.6, createdAt: new Date("2026-08-20T02:00:00Z") });
+    const [a, b] = await Promise.all(
+      [0, 1].map(async () => (await app.inject({ method: "GET", url: "/api/v1/public/summary" })).json() as PublicSummary),
+    );
     expect(a).toEqual(first);
     expect(b).toEqual(first);
     rt.clock.advance(10 * 60_000 + 1);
@@ -314,7 +385,11 @@ describe("e-PPGBM export", () => {
     seed.filter(who).flatMap((c) => c.m.filter((m) => !m.cancelled && m.on >= "2026-08-01" && m.on <= "2026-08-31"));
 
   it("streams the caller's measurements as CSV in the 38-column layout and audits the export", async () => {
-    const res = await app.inject({ method: "GET", url: "/api/v1/reports/exports/eppgbm?from=2026-08-01&to=2026-08-31&format=csv", headers: { cookie: w.cookie.bidanP } });
+    const res = await app.inject({
+      method: "GET",
+      url: "/api/v1/reports/exports/eppgbm?from=2026-08-01&to=2026-08-31&format=csv",
+      headers: { cookie: w.cookie.bidanP },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/text\/csv/);
     expect(res.headers["content-disposition"]).toContain("eppgbm-2026-08-01-2026-08-31.csv");
@@ -339,7 +414,11 @@ describe("e-PPGBM export", () => {
   });
 
   it("writes the same rows as an XLSX workbook", async () => {
-    const res = await app.inject({ method: "GET", url: "/api/v1/reports/exports/eppgbm?from=2026-08-01&to=2026-08-31&format=xlsx", headers: { cookie: w.cookie.admin } });
+    const res = await app.inject({
+      method: "GET",
+      url: "/api/v1/reports/exports/eppgbm?from=2026-08-01&to=2026-08-31&format=xlsx",
+      headers: { cookie: w.cookie.admin },
+    });
     expect(res.statusCode).toBe(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);

@@ -1,7 +1,18 @@
 import fc from "fast-check";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { ageGroupOf, changeOf, monthAYearEarlier, monthsBetween, monthsOld, periodOf, rankByRate, standing, wilson95, type MeasuredRow } from "../../src/reports/stats.js";
+import {
+  ageGroupOf,
+  changeOf,
+  monthAYearEarlier,
+  monthsBetween,
+  monthsOld,
+  periodOf,
+  rankByRate,
+  standing,
+  wilson95,
+  type MeasuredRow,
+} from "../../src/reports/stats.js";
 
 const row = (over: Partial<MeasuredRow>): MeasuredRow => ({
   childId: "c",
@@ -43,7 +54,11 @@ describe("report rules", () => {
     const later = row({ measuredOn: "2026-08-20", zlen: -1.0 });
     expect(standing([earlier, later], "stunting")).toEqual({ kind: "valid", case: false, severe: false });
     // A weight-only weighing later in the month does not hide the length measured earlier.
-    expect(standing([earlier, row({ measuredOn: "2026-08-25", zwei: -1 })], "stunting")).toEqual({ kind: "valid", case: true, severe: false });
+    expect(standing([earlier, row({ measuredOn: "2026-08-25", zwei: -1 })], "stunting")).toEqual({
+      kind: "valid",
+      case: true,
+      severe: false,
+    });
     expect(standing([row({ zlen: -6.5, flags: { zlen: 1 } })], "stunting")).toEqual({ kind: "flagged" });
     expect(standing([row({ zlen: -3.2 })], "stunting")).toEqual({ kind: "valid", case: true, severe: true });
     expect(standing([row({ zwei: -0.5 })], "stunting")).toEqual({ kind: "none" });
@@ -98,12 +113,31 @@ describe("e-PPGBM layout", () => {
   it("writes CSV that a CSV reader gives back cell for cell, whatever the names hold", async () => {
     const { eppgbmCells, EPPGBM_HEADER } = await import("../../src/reports/eppgbm.js");
     const { csvStream } = await import("../../src/reports/export.js");
-    const text = (maxLength: number) => fc.string({ unit: fc.constantFrom("a", "Z", " ", ",", '"', "\n", "\r", ";", "é", "ñ", "'", "="), maxLength });
+    const text = (maxLength: number) =>
+      fc.string({ unit: fc.constantFrom("a", "Z", " ", ",", '"', "\n", "\r", ";", "é", "ñ", "'", "="), maxLength });
     const base = {
-      nik: "6311000000000001", sex: "L" as const, birthDate: "2024-06-15", kecamatan: "Paringin", puskesmas: "Puskesmas Paringin", desa: "Paringin Kota",
-      measuredOn: "2026-08-20", weightKg: 9.5, lengthCm: 75.25, position: "lying" as const, muacCm: null, bbu: "Berat badan normal", zwei: -0.5, tbu: "Normal", zlen: -1.25, bbtb: "Gizi baik", zwfl: 0.1, growthCode: "N",
+      nik: "6311000000000001",
+      sex: "L" as const,
+      birthDate: "2024-06-15",
+      kecamatan: "Paringin",
+      puskesmas: "Puskesmas Paringin",
+      desa: "Paringin Kota",
+      measuredOn: "2026-08-20",
+      weightKg: 9.5,
+      lengthCm: 75.25,
+      position: "lying" as const,
+      muacCm: null,
+      bbu: "Berat badan normal",
+      zwei: -0.5,
+      tbu: "Normal",
+      zlen: -1.25,
+      bbtb: "Gizi baik",
+      zwfl: 0.1,
+      growthCode: "N",
     };
-    const row = fc.record({ name: text(12), motherName: fc.option(text(12), { nil: null }), posyandu: fc.option(text(3000), { nil: null }) }).map((r) => ({ ...base, ...r }));
+    const row = fc
+      .record({ name: text(12), motherName: fc.option(text(12), { nil: null }), posyandu: fc.option(text(3000), { nil: null }) })
+      .map((r) => ({ ...base, ...r }));
     const roundTrip = async (batches: (typeof base & { name: string; motherName: string | null; posyandu: string | null })[][]) => {
       // The stream's source: the database's batches, each row given in the layout's terms.
       const rows = batches.flat();
@@ -119,7 +153,7 @@ describe("e-PPGBM layout", () => {
     };
     await fc.assert(fc.asyncProperty(fc.array(fc.array(row, { maxLength: 40 }), { maxLength: 5 }), roundTrip), { numRuns: 60 });
     // Rows well past one output chunk (64 kB), with two-byte characters and quotes in them.
-    const long = { ...base, name: 'Nur "Aini", é', motherName: null, posyandu: "Melati é,\"".repeat(300) };
+    const long = { ...base, name: 'Nur "Aini", é', motherName: null, posyandu: 'Melati é,"'.repeat(300) };
     await roundTrip([Array.from({ length: 40 }, () => long), Array.from({ length: 3 }, () => long)]);
   });
 });

@@ -25,9 +25,12 @@ describe("dates inside sentences", () => {
     expect(parseLooseDate(text, TODAY, "past")).toBe(date);
   });
 
-  it.each(["anak ulun lahiran di rumah", "3 bulan", "umur 3 bulan", "lahir tanggal 31 februari 2026", "hamil bulan ini"])("%s is not a date", (text) => {
-    expect(parseLooseDate(text, TODAY, "past")).toBeNull();
-  });
+  it.each(["anak ulun lahiran di rumah", "3 bulan", "umur 3 bulan", "lahir tanggal 31 februari 2026", "hamil bulan ini"])(
+    "%s is not a date",
+    (text) => {
+      expect(parseLooseDate(text, TODAY, "past")).toBeNull();
+    },
+  );
 });
 
 describe("DAFTAR with a birth date in a sentence", () => {

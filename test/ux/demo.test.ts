@@ -39,7 +39,11 @@ describe("npm run demo", () => {
     const app = await buildApp(rt, { admin: { loginRateLimit: 10_000 } });
     try {
       const pokja = summary!.accounts.find((a) => a.role === "pokja_admin")!;
-      const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { username: pokja.username, password: pokja.password } });
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { username: pokja.username, password: pokja.password },
+      });
       expect(res.statusCode).toBe(200);
       expect(summary!.accounts.filter((a) => a.role === "puskesmas")).toHaveLength(summary!.puskesmas);
     } finally {

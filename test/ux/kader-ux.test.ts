@@ -24,7 +24,10 @@ async function inbox(from: string): Promise<string[]> {
 /** Links a web chat user to a staff account (as KODE would). */
 async function linkStaff(who: Who, from: string): Promise<void> {
   await sw.chat(from, "halo");
-  const [ch] = await sw.rt.db.select().from(contactChannels).where(eq(contactChannels.address, sw.addressOf(from)));
+  const [ch] = await sw.rt.db
+    .select()
+    .from(contactChannels)
+    .where(eq(contactChannels.address, sw.addressOf(from)));
   await sw.rt.db.insert(staffChatLinks).values({ accountId: sw.w.accounts[who].id, contactId: ch!.contactId });
   await inbox(from);
 }
@@ -71,7 +74,10 @@ describe("kader approval (item 5)", () => {
 
   it("asks the kader's name, and tells only the puskesmas, with name and desa", async () => {
     expect(await registerKader("kader-siti", "Siti  Aminah", sw.w.desa.p0)).toMatch(/pendaftaran kader tercatat/);
-    const [ch] = await sw.rt.db.select().from(contactChannels).where(eq(contactChannels.address, sw.addressOf("kader-siti")));
+    const [ch] = await sw.rt.db
+      .select()
+      .from(contactChannels)
+      .where(eq(contactChannels.address, sw.addressOf("kader-siti")));
     const [kader] = await sw.rt.db.select().from(contacts).where(eq(contacts.id, ch!.contactId));
     expect(kader).toMatchObject({ role: "kader", kaderStatus: "pending", name: "Siti Aminah" });
     kaderId = kader!.id;
@@ -85,7 +91,9 @@ describe("kader approval (item 5)", () => {
     expect(await inbox("staff-bidan-p")).toEqual([]);
     expect(await inbox("staff-admin")).toEqual([]);
     // DATAKU shows the name too: it is data held about the kader.
-    expect((await sw.chat("kader-siti", "DATAKU")).map((r) => r.text).join("\n")).toMatch(/Kader posyandu \(menunggu persetujuan\), Siti Aminah/);
+    expect((await sw.chat("kader-siti", "DATAKU")).map((r) => r.text).join("\n")).toMatch(
+      /Kader posyandu \(menunggu persetujuan\), Siti Aminah/,
+    );
   });
 
   it("falls back to the Pokja, never the bidan, when no puskesmas is linked", async () => {
@@ -116,7 +124,8 @@ describe("kader approval (item 5)", () => {
 
   it("an active kader's MENU lists the kader commands; a parent's does not", async () => {
     const menu = (await sw.chat("kader-siti", "MENU")).map((r) => r.text).join("\n");
-    for (const command of ["DAFTAR", "ANAK BARU", "UKUR", "BATAL", "RIWAYAT", "CARI", "HAMIL", "TERLAMBAT"]) expect(menu).toContain(command);
+    for (const command of ["DAFTAR", "ANAK BARU", "UKUR", "BATAL", "RIWAYAT", "CARI", "HAMIL", "TERLAMBAT"])
+      expect(menu).toContain(command);
     const parentMenu = (await sw.chat("someone-else", "MENU")).map((r) => r.text).join("\n");
     expect(parentMenu).toContain("DAFTAR");
     expect(parentMenu).not.toContain("ANAK BARU");
@@ -140,11 +149,32 @@ describe("TERLAMBAT without data (item 16)", () => {
 
 describe("referral list (item 16)", () => {
   it("answers a page with total, limit, offset and the child's name", async () => {
-    const child = await insertChild(sw.rt.db, { name: "Galuh", sex: "P", birthDate: "2025-01-10", desaCode: sw.w.desa.p0, posyanduId: sw.w.posyandu.p0 });
+    const child = await insertChild(sw.rt.db, {
+      name: "Galuh",
+      sex: "P",
+      birthDate: "2025-01-10",
+      desaCode: sw.w.desa.p0,
+      posyanduId: sw.w.posyandu.p0,
+    });
     const now = sw.rt.clock.now();
     await sw.rt.db.insert(referrals).values([
-      { childId: child.id, puskesmasId: sw.w.puskesmas.P, desaCode: sw.w.desa.p0, posyanduId: sw.w.posyandu.p0, reasons: ["stunted"], createdAt: now },
-      { childId: child.id, puskesmasId: sw.w.puskesmas.P, desaCode: sw.w.desa.p0, posyanduId: sw.w.posyandu.p0, reasons: ["stunted"], status: "closed", createdAt: new Date(now.getTime() - 1000) },
+      {
+        childId: child.id,
+        puskesmasId: sw.w.puskesmas.P,
+        desaCode: sw.w.desa.p0,
+        posyanduId: sw.w.posyandu.p0,
+        reasons: ["stunted"],
+        createdAt: now,
+      },
+      {
+        childId: child.id,
+        puskesmasId: sw.w.puskesmas.P,
+        desaCode: sw.w.desa.p0,
+        posyanduId: sw.w.posyandu.p0,
+        reasons: ["stunted"],
+        status: "closed",
+        createdAt: new Date(now.getTime() - 1000),
+      },
     ]);
     const res = await get("puskP", "/api/v1/referrals?limit=1&offset=0");
     expect(res.statusCode).toBe(200);

@@ -29,6 +29,8 @@ describe("seeded puskesmas", () => {
     const replies = await chat.say("uren-1", "bayi saya kuning sampai telapak kaki dan tidak mau menyusu");
     expect(replies).toMatch(/SEGERA ke bidan atau Puskesmas Uren/);
     for (const answer of ["DAFTAR", "1", "1", "1", "Muara Ninian"]) await chat.send("juai-1", answer);
-    expect(await chat.say("juai-1", "bayi saya kuning sampai telapak kaki dan tidak mau menyusu")).toMatch(/SEGERA ke bidan atau Puskesmas Juai/);
+    expect(await chat.say("juai-1", "bayi saya kuning sampai telapak kaki dan tidak mau menyusu")).toMatch(
+      /SEGERA ke bidan atau Puskesmas Juai/,
+    );
   });
 });

@@ -37,7 +37,11 @@ export const accountRoutes =
         const staff = requireStaff(request);
         const { rows, total } = await listAccounts(rt.db, staff, request.query);
         const now = rt.clock.now();
-        return pageOf(rows.map((r) => accountView(r, now)), total, request.query);
+        return pageOf(
+          rows.map((r) => accountView(r, now)),
+          total,
+          request.query,
+        );
       },
     );
 
@@ -88,7 +92,8 @@ export const accountRoutes =
       {
         schema: {
           tags: ["accounts"],
-          summary: "Rename, reset the password (ends its sessions and tokens), deactivate (active: false; ends its sessions and tokens) or reactivate an account",
+          summary:
+            "Rename, reset the password (ends its sessions and tokens), deactivate (active: false; ends its sessions and tokens) or reactivate an account",
           params: idParams,
           body: {
             type: "object",

@@ -82,7 +82,10 @@ export const authRoutes =
             type: "object",
             required: ["username", "password"],
             additionalProperties: false,
-            properties: { username: { type: "string", minLength: 1, maxLength: 40 }, password: { type: "string", minLength: 1, maxLength: 200 } },
+            properties: {
+              username: { type: "string", minLength: 1, maxLength: 40 },
+              password: { type: "string", minLength: 1, maxLength: 200 },
+            },
           },
           response: { 400: errorSchema, 401: errorSchema, 429: errorSchema },
         },

@@ -28,7 +28,13 @@ const dayOfMonth = { type: "integer", minimum: 1, maximum: 31 } as const;
 const desaCodes = { type: "array", items: desaCode, maxItems: 100, uniqueItems: true } as const;
 
 const manager = (staff: StaffAccount): Manager => ({ principal: principalOf(staff), actor: actorOf(staff) });
-const posyanduView = (p: PosyanduRow) => ({ id: p.id, name: p.name, desaCode: p.desaCode, dayOfMonth: p.dayOfMonth, createdAt: p.createdAt.toISOString() });
+const posyanduView = (p: PosyanduRow) => ({
+  id: p.id,
+  name: p.name,
+  desaCode: p.desaCode,
+  dayOfMonth: p.dayOfMonth,
+  createdAt: p.createdAt.toISOString(),
+});
 
 export const healthUnitRoutes =
   ({ rt }: AdminRouteOptions): FastifyPluginAsync =>
@@ -36,7 +42,13 @@ export const healthUnitRoutes =
     // --- puskesmas ---
     app.get<{ Querystring: Page }>(
       "/api/v1/puskesmas",
-      { schema: { tags: ["puskesmas"], summary: "Puskesmas in my area", querystring: { type: "object", additionalProperties: false, properties: pageQuery } } },
+      {
+        schema: {
+          tags: ["puskesmas"],
+          summary: "Puskesmas in my area",
+          querystring: { type: "object", additionalProperties: false, properties: pageQuery },
+        },
+      },
       async (request) => {
         const staff = requireStaff(request);
         const { items, total } = await listPuskesmas(rt.db, principalOf(staff), request.query);
@@ -89,7 +101,14 @@ export const healthUnitRoutes =
 
     app.delete<{ Params: { id: string } }>(
       "/api/v1/puskesmas/:id",
-      { schema: { tags: ["puskesmas"], summary: "Delete a puskesmas no account belongs to (pokja_admin)", params: idParams, response: { 404: errorSchema, 409: errorSchema } } },
+      {
+        schema: {
+          tags: ["puskesmas"],
+          summary: "Delete a puskesmas no account belongs to (pokja_admin)",
+          params: idParams,
+          response: { 404: errorSchema, 409: errorSchema },
+        },
+      },
       async (request, reply) => {
         const staff = requireRole(request, "pokja_admin");
         await deletePuskesmas(rt, manager(staff), request.params.id);
@@ -131,7 +150,12 @@ export const healthUnitRoutes =
         schema: {
           tags: ["posyandu"],
           summary: "Create a posyandu in a desa of my area (pokja_admin, puskesmas, bidan)",
-          body: { type: "object", required: ["name", "desaCode"], additionalProperties: false, properties: { name: unitName, desaCode, dayOfMonth } },
+          body: {
+            type: "object",
+            required: ["name", "desaCode"],
+            additionalProperties: false,
+            properties: { name: unitName, desaCode, dayOfMonth },
+          },
           response: { 400: errorSchema, 403: errorSchema },
         },
       },
@@ -167,7 +191,12 @@ export const healthUnitRoutes =
     app.delete<{ Params: { id: string } }>(
       "/api/v1/posyandu/:id",
       {
-        schema: { tags: ["posyandu"], summary: "Delete a posyandu with no kader or people assigned", params: idParams, response: { 404: errorSchema, 409: errorSchema } },
+        schema: {
+          tags: ["posyandu"],
+          summary: "Delete a posyandu with no kader or people assigned",
+          params: idParams,
+          response: { 404: errorSchema, 409: errorSchema },
+        },
       },
       async (request, reply) => {
         const staff = requireRole(request, ...writers);

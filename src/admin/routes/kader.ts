@@ -34,7 +34,13 @@ export const kaderRoutes =
       async (request) => {
         const staff = requireRole(request, ...approvers);
         const where = and(eq(contacts.role, "kader"), eq(contacts.kaderStatus, "pending"), peopleInScope(principalOf(staff)));
-        const rows = await rt.db.select().from(contacts).where(where).orderBy(asc(contacts.createdAt)).limit(request.query.limit).offset(request.query.offset);
+        const rows = await rt.db
+          .select()
+          .from(contacts)
+          .where(where)
+          .orderBy(asc(contacts.createdAt))
+          .limit(request.query.limit)
+          .offset(request.query.offset);
         const [total] = await rt.db.select({ n: count() }).from(contacts).where(where);
         return pageOf(await personViews(rt.db, staff.role, rows), Number(total?.n ?? 0), request.query);
       },
@@ -77,7 +83,15 @@ export const kaderRoutes =
     ] as const) {
       app.post<{ Params: { id: string }; Body: { reason: string } }>(
         path,
-        { schema: { tags: ["kader"], summary, params: idParams, body: reasonBody, response: { 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
+        {
+          schema: {
+            tags: ["kader"],
+            summary,
+            params: idParams,
+            body: reasonBody,
+            response: { 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+          },
+        },
         async (request) => {
           const staff = requireRole(request, ...approvers);
           const row = await rt.db.transaction((tx) =>

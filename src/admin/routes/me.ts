@@ -100,7 +100,14 @@ export const meRoutes =
 
     app.delete<{ Params: { id: string } }>(
       "/api/v1/me/chat-links/:id",
-      { schema: { tags: ["me"], summary: "Unlink a chat (by its contact id) from my account, e.g. a lost phone", params: idParams, response: { 404: errorSchema } } },
+      {
+        schema: {
+          tags: ["me"],
+          summary: "Unlink a chat (by its contact id) from my account, e.g. a lost phone",
+          params: idParams,
+          response: { 404: errorSchema },
+        },
+      },
       async (request, reply) => {
         const staff = requireStaff(request);
         const now = rt.clock.now();
@@ -110,7 +117,14 @@ export const meRoutes =
             .where(and(eq(staffChatLinks.accountId, staff.id), eq(staffChatLinks.contactId, request.params.id)))
             .returning();
           if (!before) throw notFound("Chat link");
-          await recordAudit(tx, { actor: actorOf(staff), action: "chat_link.unlink", entity: "account", entityId: staff.id, before, at: now });
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "chat_link.unlink",
+            entity: "account",
+            entityId: staff.id,
+            before,
+            at: now,
+          });
         });
         return reply.status(204).send();
       },
@@ -146,7 +160,14 @@ export const meRoutes =
         const expiresAt = request.body.expiresInDays ? new Date(now.getTime() + request.body.expiresInDays * DAY_MS) : null;
         const created = await rt.db.transaction(async (tx) => {
           const made = await createApiToken(tx, staff.id, request.body.name, now, expiresAt);
-          await recordAudit(tx, { actor: actorOf(staff), action: "token.create", entity: "api_token", entityId: made.row.id, after: made.row, at: now });
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "token.create",
+            entity: "api_token",
+            entityId: made.row.id,
+            after: made.row,
+            at: now,
+          });
           return made;
         });
         return reply.status(201).send({ token: created.token, ...tokenView(created.row) });
@@ -166,10 +187,17 @@ export const meRoutes =
             .where(and(eq(apiTokens.id, request.params.id), eq(apiTokens.accountId, staff.id), isNull(apiTokens.revokedAt)));
           if (!before) throw notFound("Token");
           const [after] = await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, before.id)).returning();
-          await recordAudit(tx, { actor: actorOf(staff), action: "token.revoke", entity: "api_token", entityId: before.id, before, after, at: now });
+          await recordAudit(tx, {
+            actor: actorOf(staff),
+            action: "token.revoke",
+            entity: "api_token",
+            entityId: before.id,
+            before,
+            after,
+            at: now,
+          });
         });
         return reply.status(204).send();
       },
     );
   };
-

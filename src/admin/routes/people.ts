@@ -36,7 +36,13 @@ export const peopleRoutes =
       async (request) => {
         const staff = requireStaff(request);
         const where = peopleWhere(principalOf(staff), request.query);
-        const rows = await rt.db.select().from(contacts).where(where).orderBy(asc(contacts.createdAt), asc(contacts.id)).limit(request.query.limit).offset(request.query.offset);
+        const rows = await rt.db
+          .select()
+          .from(contacts)
+          .where(where)
+          .orderBy(asc(contacts.createdAt), asc(contacts.id))
+          .limit(request.query.limit)
+          .offset(request.query.offset);
         const [total] = await rt.db.select({ n: count() }).from(contacts).where(where);
         return pageOf(await personViews(rt.db, staff.role, rows), Number(total?.n ?? 0), request.query);
       },
@@ -62,10 +68,26 @@ export const peopleRoutes =
           .limit(EXPORT_MAX_ROWS);
         const people = await personViews(rt.db, staff.role, rows);
         const csv = stringify(
-          people.map((p) => ({ ...p, optedOut: p.optedOut ? "yes" : "no", channels: p.channels.map((c) => `${c.channel}:${c.phone ?? ""}`).join(" ") })),
+          people.map((p) => ({
+            ...p,
+            optedOut: p.optedOut ? "yes" : "no",
+            channels: p.channels.map((c) => `${c.channel}:${c.phone ?? ""}`).join(" "),
+          })),
           {
             header: true,
-            columns: ["id", "role", "kaderStatus", "lang", "desaCode", "posyanduId", "registeredAt", "consentVersion", "optedOut", "lastInboundAt", "channels"],
+            columns: [
+              "id",
+              "role",
+              "kaderStatus",
+              "lang",
+              "desaCode",
+              "posyanduId",
+              "registeredAt",
+              "consentVersion",
+              "optedOut",
+              "lastInboundAt",
+              "channels",
+            ],
           },
         );
         // Who took personal data out of the system, and how much (not the data itself).

@@ -158,7 +158,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChannelA
 
 /** The adapter the configuration asks for, or null when TELEGRAM_BOT_TOKEN is not set. */
 export function telegramAdapterFromConfig(
-  config: Pick<Config, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_MODE" | "TELEGRAM_WEBHOOK_SECRET" | "TELEGRAM_API_ROOT" | "PUBLIC_URL" | "DATABASE_URL" | "database">,
+  config: Pick<
+    Config,
+    "TELEGRAM_BOT_TOKEN" | "TELEGRAM_MODE" | "TELEGRAM_WEBHOOK_SECRET" | "TELEGRAM_API_ROOT" | "PUBLIC_URL" | "DATABASE_URL" | "database"
+  >,
   deps: { log: Logger; sink: InboundSink },
 ): ChannelAdapter | null {
   if (!config.TELEGRAM_BOT_TOKEN) return null;
@@ -261,7 +264,10 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
           await bot.api.deleteWebhook({ drop_pending_updates: false });
           webhookCleared = true;
         }
-        updates = await bot.api.getUpdates({ offset, timeout, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] }, abort.signal as unknown as GrammySignal);
+        updates = await bot.api.getUpdates(
+          { offset, timeout, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] },
+          abort.signal as unknown as GrammySignal,
+        );
         lastPollOk = Date.now();
         lastError = undefined;
         failures = 0;
@@ -270,7 +276,10 @@ function createPoller(deps: { bot: Bot; log: Logger; options: TelegramAdapterOpt
         const conflict = err instanceof GrammyError && err.error_code === 409;
         lastError = conflict ? "409 Conflict: another getUpdates caller" : JSON.stringify(safeError(err));
         const delay = POLL_BACKOFF_MS[Math.min(failures++, POLL_BACKOFF_MS.length - 1)] ?? 30_000;
-        log.error({ err, retryMs: delay }, conflict ? "telegram polling conflict (another poller); retrying" : "telegram getUpdates failed; retrying");
+        log.error(
+          { err, retryMs: delay },
+          conflict ? "telegram polling conflict (another poller); retrying" : "telegram getUpdates failed; retrying",
+        );
         await sleep(delay, abort.signal);
         continue;
       }

@@ -72,10 +72,7 @@ function present(messages: OutboundMessage[]) {
   return { replies: messages.map((m) => (m.buttons?.length ? { text: m.text, buttons: m.buttons } : { text: m.text })) };
 }
 
-export async function webChatRoutes(
-  app: FastifyInstance,
-  deps: WebChatOptions & { adapter: WebChatAdapter },
-): Promise<void> {
+export async function webChatRoutes(app: FastifyInstance, deps: WebChatOptions & { adapter: WebChatAdapter }): Promise<void> {
   const limits = { ...DEFAULT_WEB_CHAT_LIMITS, ...deps.limits };
   const limiter = (perClient: WindowLimit, global: WindowLimit) => {
     const client = new FixedWindowLimiter(perClient);

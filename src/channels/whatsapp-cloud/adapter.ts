@@ -120,7 +120,8 @@ export function createWhatsAppCloudAdapter(options: WhatsAppCloudOptions): Whats
     if (parsed.errorCodes.length > 0) log.warn({ codes: parsed.errorCodes }, "webhook reported errors");
     for (const skipped of parsed.skipped) {
       // A malformed message is acknowledged with the body (Meta would resend it for days) and logged: fields and codes only.
-      if (skipped.reason === "malformed") log.warn({ type: skipped.type, issues: skipped.issues }, "whatsapp cloud message malformed; acknowledged and ignored");
+      if (skipped.reason === "malformed")
+        log.warn({ type: skipped.type, issues: skipped.issues }, "whatsapp cloud message malformed; acknowledged and ignored");
       else log.debug({ type: skipped.type, reason: skipped.reason }, "webhook message skipped");
     }
     log.debug({ messages: parsed.messages.length, statuses: parsed.statuses.length }, "webhook received");
@@ -160,7 +161,11 @@ export function createWhatsAppCloudAdapter(options: WhatsAppCloudOptions): Whats
   async function send(address: string, message: OutboundMessage, context: SendContext): Promise<SendResult> {
     const now = clock.now();
     // Throws SendError(…, false) when the window is closed and no template fits.
-    const body = buildCloudRequest(address, message, context, { templates: await templatesNow(), now, listButton: listButton(context.lang) });
+    const body = buildCloudRequest(address, message, context, {
+      templates: await templatesNow(),
+      now,
+      listButton: listButton(context.lang),
+    });
     let response: Response;
     try {
       response = await fetchFn(messagesUrl, {

@@ -53,7 +53,10 @@ export function webhookRoutes(deps: WebhookDeps): (app: FastifyInstance) => Prom
           return reply
             .status(503)
             .header("retry-after", "5")
-            .send({ error: "unavailable", message: outcome === "stopping" ? "Stopping; deliver again later." : "Not stored; deliver again later." });
+            .send({
+              error: "unavailable",
+              message: outcome === "stopping" ? "Stopping; deliver again later." : "Not stored; deliver again later.",
+            });
         }
         return reply.status(200).send({ status: "ok" });
       });

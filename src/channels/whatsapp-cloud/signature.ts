@@ -24,10 +24,7 @@ export function verifyHubSignature(appSecret: string, rawBody: Buffer, header: s
 }
 
 /** The subscription handshake (GET): hub.mode=subscribe and our verify token → echo hub.challenge. */
-export function verifySubscription(
-  query: Record<string, unknown>,
-  verifyToken: string,
-): { ok: true; challenge: string } | { ok: false } {
+export function verifySubscription(query: Record<string, unknown>, verifyToken: string): { ok: true; challenge: string } | { ok: false } {
   const mode = query["hub.mode"];
   const token = query["hub.verify_token"];
   const challenge = query["hub.challenge"];

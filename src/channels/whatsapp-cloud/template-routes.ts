@@ -18,7 +18,13 @@ export const whatsAppTemplateRoutes =
   async (app) => {
     app.get(
       "/api/v1/whatsapp-templates",
-      { schema: { tags, summary: "Templates used outside the 24-hour window: the Pokja's list, the configured ones (WHATSAPP_CLOUD_TEMPLATES) and those in force" } },
+      {
+        schema: {
+          tags,
+          summary:
+            "Templates used outside the 24-hour window: the Pokja's list, the configured ones (WHATSAPP_CLOUD_TEMPLATES) and those in force",
+        },
+      },
       async (request) => {
         requireRole(request, "pokja_admin");
         const rows = await templateRows(rt.db);
@@ -56,14 +62,27 @@ export const whatsAppTemplateRoutes =
           tags,
           summary: "Rename a template or disable/enable it, with a reason",
           params: idParams,
-          body: { type: "object", additionalProperties: false, required: ["reason"], minProperties: 2, properties: { name, disabled: { type: "boolean" }, reason } },
+          body: {
+            type: "object",
+            additionalProperties: false,
+            required: ["reason"],
+            minProperties: 2,
+            properties: { name, disabled: { type: "boolean" }, reason },
+          },
           response: { 400: errorSchema, 403: errorSchema, 404: errorSchema },
         },
       },
       async (request) => {
         const staff = requireRole(request, "pokja_admin");
         const { reason: why, ...patch } = request.body;
-        return { template: await editTemplate(rt.db, request.params.id, { ...patch, reason: why.trim() }, { actor: actorOf(staff), now: rt.clock.now() }) };
+        return {
+          template: await editTemplate(
+            rt.db,
+            request.params.id,
+            { ...patch, reason: why.trim() },
+            { actor: actorOf(staff), now: rt.clock.now() },
+          ),
+        };
       },
     );
   };

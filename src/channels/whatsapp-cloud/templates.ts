@@ -9,7 +9,10 @@ import type { CloudTemplates } from "./outbound.js";
 import { whatsappTemplates, type WhatsAppTemplateRow } from "./templates.sql.js";
 
 /** The templates in force: the configured map, each row replacing its kind and language (a disabled row removing it). */
-export function effectiveTemplates(configured: CloudTemplates, rows: readonly Pick<WhatsAppTemplateRow, "kind" | "lang" | "name" | "disabled">[]): CloudTemplates {
+export function effectiveTemplates(
+  configured: CloudTemplates,
+  rows: readonly Pick<WhatsAppTemplateRow, "kind" | "lang" | "name" | "disabled">[],
+): CloudTemplates {
   const out: CloudTemplates = {};
   for (const [kind, byLang] of Object.entries(configured)) out[kind] = { ...byLang };
   for (const r of rows) {
@@ -38,7 +41,11 @@ let changes = 0;
  * instance reaches this one's sender within that time) and right after a change made here,
  * without a query per message.
  */
-export function templateBook(load: () => Promise<CloudTemplates>, now: () => number = () => performance.now(), ttlMs = 30_000): () => Promise<CloudTemplates> {
+export function templateBook(
+  load: () => Promise<CloudTemplates>,
+  now: () => number = () => performance.now(),
+  ttlMs = 30_000,
+): () => Promise<CloudTemplates> {
   let cached: { at: number; seen: number; value: Promise<CloudTemplates> } | undefined;
   return () => {
     const t = now();
@@ -59,30 +66,72 @@ export interface TemplateChange {
   now: Date;
 }
 
-export async function addTemplate(db: DbOrTx, input: { kind: string; lang: "id" | "bjn"; name: string }, c: TemplateChange): Promise<WhatsAppTemplateRow> {
+export async function addTemplate(
+  db: DbOrTx,
+  input: { kind: string; lang: "id" | "bjn"; name: string },
+  c: TemplateChange,
+): Promise<WhatsAppTemplateRow> {
   try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx.insert(whatsappTemplates).values({ ...input, createdAt: c.now, updatedAt: c.now }).returning();
-      await recordAudit(tx, { actor: c.actor, action: "whatsapp_template.create", entity: "whatsapp_template", entityId: row!.id, after: row, at: c.now });
-      return row!;
-    }).finally(() => changes++);
+    return await db
+      .transaction(async (tx) => {
+        const [row] = await tx
+          .insert(whatsappTemplates)
+          .values({ ...input, createdAt: c.now, updatedAt: c.now })
+          .returning();
+        await recordAudit(tx, {
+          actor: c.actor,
+          action: "whatsapp_template.create",
+          entity: "whatsapp_template",
+          entityId: row!.id,
+          after: row,
+          at: c.now,
+        });
+        return row!;
+      })
+      .finally(() => changes++);
   } catch (err) {
-    if (pgErrorCode(err) === UNIQUE_VIOLATION) throw conflict("template_exists", "This kind and language has a template already; edit it instead");
+    if (pgErrorCode(err) === UNIQUE_VIOLATION)
+      throw conflict("template_exists", "This kind and language has a template already; edit it instead");
     throw err;
   }
 }
 
-export async function editTemplate(db: DbOrTx, id: string, patch: { name?: string; disabled?: boolean; reason: string }, c: TemplateChange): Promise<WhatsAppTemplateRow> {
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(whatsappTemplates).where(eq(whatsappTemplates.id, id)).for("update");
-    if (!before) throw notFound("Template");
-    const [after] = await tx
-      .update(whatsappTemplates)
-      .set({ ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}), updatedAt: c.now })
-      .where(eq(whatsappTemplates.id, id))
-      .returning();
-    const action = patch.disabled === true && !before.disabled ? "whatsapp_template.disable" : patch.disabled === false && before.disabled ? "whatsapp_template.enable" : "whatsapp_template.update";
-    await recordAudit(tx, { actor: c.actor, action, entity: "whatsapp_template", entityId: id, before, after, reason: patch.reason, at: c.now });
-    return after!;
-  }).finally(() => changes++);
+export async function editTemplate(
+  db: DbOrTx,
+  id: string,
+  patch: { name?: string; disabled?: boolean; reason: string },
+  c: TemplateChange,
+): Promise<WhatsAppTemplateRow> {
+  return db
+    .transaction(async (tx) => {
+      const [before] = await tx.select().from(whatsappTemplates).where(eq(whatsappTemplates.id, id)).for("update");
+      if (!before) throw notFound("Template");
+      const [after] = await tx
+        .update(whatsappTemplates)
+        .set({
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+          updatedAt: c.now,
+        })
+        .where(eq(whatsappTemplates.id, id))
+        .returning();
+      const action =
+        patch.disabled === true && !before.disabled
+          ? "whatsapp_template.disable"
+          : patch.disabled === false && before.disabled
+            ? "whatsapp_template.enable"
+            : "whatsapp_template.update";
+      await recordAudit(tx, {
+        actor: c.actor,
+        action,
+        entity: "whatsapp_template",
+        entityId: id,
+        before,
+        after,
+        reason: patch.reason,
+        at: c.now,
+      });
+      return after!;
+    })
+    .finally(() => changes++);
 }

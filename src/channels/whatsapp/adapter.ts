@@ -41,8 +41,15 @@ import {
   type SafetyChange,
   type SafetyRestriction,
 } from "./safety.js";
-import { accountOf, deleteRestriction, HELD_REASON, loadRestrictions, releaseHeld, saveRestriction, tellPokjaAdmins } from "./safety-store.js";
-
+import {
+  accountOf,
+  deleteRestriction,
+  HELD_REASON,
+  loadRestrictions,
+  releaseHeld,
+  saveRestriction,
+  tellPokjaAdmins,
+} from "./safety-store.js";
 
 type Listener<K extends keyof BaileysEventMap> = (arg: BaileysEventMap[K]) => void;
 
@@ -175,7 +182,10 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     showRestrictions();
     armLiftTimer();
     if (restrictions.size > 0) {
-      log.warn({ causes: [...restrictions.keys()], liftsAt: latestLift()?.toISOString() }, "WhatsApp safety: restrictions still in force; bulk and first-contact sends wait");
+      log.warn(
+        { causes: [...restrictions.keys()], liftsAt: latestLift()?.toISOString() },
+        "WhatsApp safety: restrictions still in force; bulk and first-contact sends wait",
+      );
     }
   };
 
@@ -208,7 +218,10 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     metrics.whatsappSafetyEvents.inc({ cause, event: "lifted" });
     // Lifted before its time: what was held for it goes now (unless another restriction holds).
     const released = why === "whatsapp" && restrictions.size === 0 ? await releaseHeld(rt.db, rt.clock.now()) : 0;
-    log.warn({ alert: "whatsapp_safety_lifted", cause, why, released, stillRestricted: [...restrictions.keys()] }, "WhatsApp safety: restriction lifted; bulk and first-contact sends resume");
+    log.warn(
+      { alert: "whatsapp_safety_lifted", cause, why, released, stillRestricted: [...restrictions.keys()] },
+      "WhatsApp safety: restriction lifted; bulk and first-contact sends resume",
+    );
     await tellPokjaAdmins(rt, "resumed", r);
   }
 
@@ -252,7 +265,9 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
       const id = key.id;
       metrics.whatsappSafetyEvents.inc({ cause: code === "463" ? "account-restricted" : "other", event: "ack_error" });
       log.warn({ externalId: id, code }, "WhatsApp refused a sent message (ack error)");
-      void markFailedByExternalId(rt, "whatsapp", id, `WhatsApp ack error ${code}`).catch((err: unknown) => log.warn({ err }, "recording a WhatsApp ack error failed"));
+      void markFailedByExternalId(rt, "whatsapp", id, `WhatsApp ack error ${code}`).catch((err: unknown) =>
+        log.warn({ err }, "recording a WhatsApp ack error failed"),
+      );
       const change = fromAckError(code, rt.clock.now(), safetyPauseMs);
       if (change) {
         void applySafety(change);
@@ -262,7 +277,8 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     }
   };
 
-  const onCapping = (info: BaileysEventMap["message-capping.update"]) => void applySafety(fromMessageCapping(info, rt.clock.now(), safetyPauseMs));
+  const onCapping = (info: BaileysEventMap["message-capping.update"]) =>
+    void applySafety(fromMessageCapping(info, rt.clock.now(), safetyPauseMs));
 
   const closeSocket = () => {
     detach?.();
@@ -332,8 +348,8 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     }
   };
 
-  const onConnectionUpdate = (s: WhatsAppSocket, creds: DatabaseAuthState, pairing: { requested: boolean }) =>
-    (update: BaileysEventMap["connection.update"]) => {
+  const onConnectionUpdate =
+    (s: WhatsAppSocket, creds: DatabaseAuthState, pairing: { requested: boolean }) => (update: BaileysEventMap["connection.update"]) => {
       if (s !== socket) return;
       if (update.reachoutTimeLock) void applySafety(fromReachoutTimelock(update.reachoutTimeLock, rt.clock.now(), safetyPauseMs));
       if (update.isNewLogin) qr = null; // scanned: the QR is spent
@@ -347,7 +363,11 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
             pairing.requested = true;
             s.requestPairingCode(phone).then(
               // The code is useless without the phone in hand; the number itself is never logged.
-              (code) => log.warn({ pairingCode: code }, "WhatsApp pairing code: on the phone open Linked devices → Link with phone number, and enter it"),
+              (code) =>
+                log.warn(
+                  { pairingCode: code },
+                  "WhatsApp pairing code: on the phone open Linked devices → Link with phone number, and enter it",
+                ),
               (err: unknown) => log.error({ err }, "requesting a WhatsApp pairing code failed"),
             );
           }
@@ -369,9 +389,11 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
         log.info("WhatsApp connected");
         // A new pairing may have linked another number: its own restrictions, then WhatsApp's word.
         const linked = accountOf(s.user?.id);
-        void (linked !== account && s.user?.id ? safetyWork("loading the safety state", () => loadSafety(linked)) : safetyChain).then(() => {
-          if (s === socket) askTimelock(s);
-        });
+        void (linked !== account && s.user?.id ? safetyWork("loading the safety state", () => loadSafety(linked)) : safetyChain).then(
+          () => {
+            if (s === socket) askTimelock(s);
+          },
+        );
       } else if (update.connection === "close") {
         void onClose(update.lastDisconnect?.error).catch((err: unknown) => log.error({ err }, "handling a WhatsApp disconnect failed"));
       }

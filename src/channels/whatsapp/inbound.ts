@@ -52,23 +52,25 @@ export function createInboundQueue(options: { sink: InboundSink; log: Logger; cl
       }
       if (!inbound) continue;
       const message = inbound;
-      deliver(message.address, () => withRequestId(async () => {
-        // WhatsApp has already been told the message arrived (Baileys sends the receipt), so it
-        // will not deliver it again: while the database is away or the sink is full, keep trying
-        // here (the last wait repeats) until it is stored or the channel stops.
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await sink(message);
-            return;
-          } catch (err) {
-            if (!(err instanceof InboundUnavailableError) || !isRunning()) {
-              log.error({ err, externalId: message.externalId }, "handling a WhatsApp message failed");
+      deliver(message.address, () =>
+        withRequestId(async () => {
+          // WhatsApp has already been told the message arrived (Baileys sends the receipt), so it
+          // will not deliver it again: while the database is away or the sink is full, keep trying
+          // here (the last wait repeats) until it is stored or the channel stops.
+          for (let attempt = 0; ; attempt++) {
+            try {
+              await sink(message);
               return;
+            } catch (err) {
+              if (!(err instanceof InboundUnavailableError) || !isRunning()) {
+                log.error({ err, externalId: message.externalId }, "handling a WhatsApp message failed");
+                return;
+              }
+              await new Promise((resolve) => setTimeout(resolve, SINK_RETRY_MS[Math.min(attempt, SINK_RETRY_MS.length - 1)]));
             }
-            await new Promise((resolve) => setTimeout(resolve, SINK_RETRY_MS[Math.min(attempt, SINK_RETRY_MS.length - 1)]));
           }
-        }
-      }));
+        }),
+      );
     }
   };
 

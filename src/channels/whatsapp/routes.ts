@@ -51,10 +51,10 @@ export function whatsAppQrRoutes(options: QrRouteOptions): (app: FastifyInstance
     });
     app.get("/admin/whatsapp/qr", async (request: FastifyRequest, reply) => {
       if (!(await allowed(request))) {
-        return reply
-          .status(401)
-          .header("www-authenticate", "Bearer")
-          .send({ error: "unauthorized", message: "Sign in as a Pokja admin (the bootstrap token works only until the first Pokja admin exists)." });
+        return reply.status(401).header("www-authenticate", "Bearer").send({
+          error: "unauthorized",
+          message: "Sign in as a Pokja admin (the bootstrap token works only until the first Pokja admin exists).",
+        });
       }
       const qr = options.currentQr();
       if (!qr) {

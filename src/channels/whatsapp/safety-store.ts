@@ -28,7 +28,10 @@ export async function saveRestriction(db: DbOrTx, account: string, r: SafetyRest
   await db
     .insert(whatsappSafety)
     .values({ account, cause: r.cause, since: r.since, liftsAt: r.liftsAt, detail: r.detail })
-    .onConflictDoUpdate({ target: [whatsappSafety.account, whatsappSafety.cause], set: { since: r.since, liftsAt: r.liftsAt, detail: r.detail } });
+    .onConflictDoUpdate({
+      target: [whatsappSafety.account, whatsappSafety.cause],
+      set: { since: r.since, liftsAt: r.liftsAt, detail: r.detail },
+    });
 }
 
 export async function deleteRestriction(db: DbOrTx, account: string, cause: SafetyCause): Promise<void> {
@@ -40,7 +43,14 @@ export async function releaseHeld(db: DbOrTx, now: Date): Promise<number> {
   const rows = await db
     .update(outbox)
     .set({ nextAttemptAt: now, lastError: null })
-    .where(and(eq(outbox.channel, "whatsapp"), eq(outbox.status, "queued"), like(outbox.lastError, `${HELD_REASON}%`), gt(outbox.nextAttemptAt, now)))
+    .where(
+      and(
+        eq(outbox.channel, "whatsapp"),
+        eq(outbox.status, "queued"),
+        like(outbox.lastError, `${HELD_REASON}%`),
+        gt(outbox.nextAttemptAt, now),
+      ),
+    )
     .returning({ id: outbox.id });
   if (rows.length > 0) await db.execute(sql`select pg_notify(${OUTBOX_NOTIFY_CHANNEL}, '')`);
   return rows.length;
@@ -65,7 +75,13 @@ export async function tellPokjaAdmins(rt: Runtime, key: "paused" | "resumed", r:
         cause: rt.i18n.t(s.lang, `channels:whatsappSafety.cause.${r.cause}`),
         until: formatLiftTime(r.liftsAt),
       };
-      return { contactId: s.contactId, channel: s.channel, address: s.address, kind: "alert" as const, message: { text: rt.i18n.t(s.lang, `channels:whatsappSafety.${key}`, vars) } };
+      return {
+        contactId: s.contactId,
+        channel: s.channel,
+        address: s.address,
+        kind: "alert" as const,
+        message: { text: rt.i18n.t(s.lang, `channels:whatsappSafety.${key}`, vars) },
+      };
     }),
     now,
   );

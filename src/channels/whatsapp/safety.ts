@@ -65,7 +65,10 @@ export function fromReachoutTimelock(
   if (!lock.isActive) return { lift: "reachout-timelock" };
   const end = lock.timeEnforcementEnds === undefined ? undefined : new Date(lock.timeEnforcementEnds);
   const { liftsAt, guessed } = endOrDefault(end, now, defaultPauseMs);
-  const detail: SafetyDetail = { ...(lock.enforcementType ? { enforcement: String(lock.enforcementType).slice(0, 80) } : {}), ...(guessed ? { guessedEnd: true } : {}) };
+  const detail: SafetyDetail = {
+    ...(lock.enforcementType ? { enforcement: String(lock.enforcementType).slice(0, 80) } : {}),
+    ...(guessed ? { guessedEnd: true } : {}),
+  };
   return { set: { cause: "reachout-timelock", since: now, liftsAt, detail } };
 }
 
@@ -98,7 +101,10 @@ export function fromMessageCapping(
 }
 
 /** The server's ack error code of a failed send in `messages.update`, or null. */
-export function ackErrorCode(update: { status?: number | null; messageStubParameters?: (string | null | undefined)[] | null }): string | null {
+export function ackErrorCode(update: {
+  status?: number | null;
+  messageStubParameters?: (string | null | undefined)[] | null;
+}): string | null {
   // WAMessageStatus.ERROR is 0 (proto.WebMessageInfo.Status).
   if (update.status !== 0) return null;
   const code = update.messageStubParameters?.[0];
@@ -108,7 +114,9 @@ export function ackErrorCode(update: { status?: number | null; messageStubParame
 /** Ack error 463: new chats are blocked; paused for the default time (WhatsApp gives no end). */
 export function fromAckError(code: string | null, now: Date, defaultPauseMs: number): SafetyChange {
   if (code !== "463") return null;
-  return { set: { cause: "account-restricted", since: now, liftsAt: new Date(now.getTime() + defaultPauseMs), detail: { guessedEnd: true } } };
+  return {
+    set: { cause: "account-restricted", since: now, liftsAt: new Date(now.getTime() + defaultPauseMs), detail: { guessedEnd: true } },
+  };
 }
 
 /**

@@ -5,7 +5,9 @@
 import { z } from "zod";
 
 const text = z.string().nullish();
-const long = z.custom<{ toNumber(): number }>((v) => typeof v === "object" && v !== null && typeof (v as { toNumber?: unknown }).toNumber === "function");
+const long = z.custom<{ toNumber(): number }>(
+  (v) => typeof v === "object" && v !== null && typeof (v as { toNumber?: unknown }).toNumber === "function",
+);
 const part = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).nullish();
 
 const content = z.looseObject({

@@ -45,8 +45,12 @@
         datasets: [
           {
             data: d.values,
-            backgroundColor: d.small.map(function (s) { return s ? "#d5d8dc" : INK; }),
-            borderColor: d.small.map(function (s) { return s ? GREY : INK; }),
+            backgroundColor: d.small.map(function (s) {
+              return s ? "#d5d8dc" : INK;
+            }),
+            borderColor: d.small.map(function (s) {
+              return s ? GREY : INK;
+            }),
             borderWidth: 1,
             borderDash: [4, 2],
           },
@@ -75,7 +79,16 @@
         labels: d.labels,
         datasets: d.series.map(function (s, i) {
           var st = styles[i % styles.length];
-          return { label: s.label, data: s.values, borderColor: st.color, backgroundColor: st.color, borderDash: st.dash, pointStyle: st.point, pointRadius: 4, spanGaps: true };
+          return {
+            label: s.label,
+            data: s.values,
+            borderColor: st.color,
+            backgroundColor: st.color,
+            borderDash: st.dash,
+            pointStyle: st.point,
+            pointRadius: 4,
+            spanGaps: true,
+          };
         }),
       },
       options: {
@@ -88,7 +101,7 @@
   }
 
   // WHO lines of the KMS: −3 and +3 (red), −2 and +2 (orange), the median 0 (green).
-  var LINES = { "-3": "#b3261e", "-2": "#e8710a", "0": "#188038", "2": "#e8710a", "3": "#b3261e" };
+  var LINES = { "-3": "#b3261e", "-2": "#e8710a", 0: "#188038", 2: "#e8710a", 3: "#b3261e" };
 
   function growth(canvas, d) {
     canvas.parentNode.style.height = "300px";
@@ -102,7 +115,15 @@
       data: {
         datasets: d.series.map(function (s, i) {
           var st = styles[i % styles.length];
-          return { label: s.label, data: s.points, borderColor: st.color, backgroundColor: st.color, pointStyle: st.point, borderDash: st.dash, pointRadius: 4 };
+          return {
+            label: s.label,
+            data: s.points,
+            borderColor: st.color,
+            backgroundColor: st.color,
+            pointStyle: st.point,
+            borderDash: st.dash,
+            pointRadius: 4,
+          };
         }),
       },
       options: {
@@ -117,11 +138,17 @@
             max: 4,
             title: { display: true, text: d.axisY },
             afterBuildTicks: function (axis) {
-              axis.ticks = [-3, -2, 0, 2, 3].map(function (v) { return { value: v }; });
+              axis.ticks = [-3, -2, 0, 2, 3].map(function (v) {
+                return { value: v };
+              });
             },
             grid: {
-              color: function (c) { return LINES[String(c.tick && c.tick.value)] || "#e0e0e0"; },
-              lineWidth: function (c) { return c.tick && c.tick.value === 0 ? 2 : 1.5; },
+              color: function (c) {
+                return LINES[String(c.tick && c.tick.value)] || "#e0e0e0";
+              },
+              lineWidth: function (c) {
+                return c.tick && c.tick.value === 0 ? 2 : 1.5;
+              },
             },
           },
         },
@@ -194,14 +221,18 @@
       });
       result.appendChild(dl);
       if (!plan.problems.length) {
-        result.appendChild(el("p", plan.applied ? texts.applied : texts.noProblems)).className = plan.applied ? "flash ok applied" : "flash ok";
+        result.appendChild(el("p", plan.applied ? texts.applied : texts.noProblems)).className = plan.applied
+          ? "flash ok applied"
+          : "flash ok";
         return;
       }
       result.appendChild(el("h3", texts.problems));
       var table = el("table");
       table.className = "data problems";
       var head = table.appendChild(el("thead")).appendChild(el("tr"));
-      [texts.row, texts.column, texts.reason].forEach(function (h) { head.appendChild(el("th", h)).setAttribute("scope", "col"); });
+      [texts.row, texts.column, texts.reason].forEach(function (h) {
+        head.appendChild(el("th", h)).setAttribute("scope", "col");
+      });
       var body = table.appendChild(el("tbody"));
       plan.problems.forEach(function (p) {
         var tr = body.appendChild(el("tr"));
@@ -227,7 +258,9 @@
         body: file,
       })
         .then(function (res) {
-          return res.json().then(function (body) { return { status: res.status, body: body }; });
+          return res.json().then(function (body) {
+            return { status: res.status, body: body };
+          });
         })
         .then(function (r) {
           if (r.status === 200 || r.status === 422) {
@@ -254,9 +287,10 @@
       ev.preventDefault();
       send(true);
     });
-    apply.addEventListener("click", function () { send(false); });
+    apply.addEventListener("click", function () {
+      send(false);
+    });
   }
-
 
   // Kampanye: the delivery report updates in place every 5 s while sending (the API's live
   // report), and stops once the campaign is no longer running. Without this the page reloads itself.
@@ -268,7 +302,9 @@
     var percent = new Intl.NumberFormat("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     function tick() {
       fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } })
-        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
         .then(function (r) {
           if (!r) return;
           var n = r.totals;
@@ -286,7 +322,9 @@
           if (status) status.textContent = statusTexts[r.status] || r.status;
           if (r.status === "running") setTimeout(tick, 5000);
         })
-        .catch(function () { setTimeout(tick, 15000); });
+        .catch(function () {
+          setTimeout(tick, 15000);
+        });
     }
     setTimeout(tick, 5000);
   }
@@ -309,12 +347,16 @@
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
         body: new URLSearchParams(new FormData(form)).toString(),
       })
-        .then(function (res) { return res.json(); })
+        .then(function (res) {
+          return res.json();
+        })
         .then(function (r) {
           out.textContent = r.text;
           out.className = r.ok ? "" : "flash error";
         })
-        .catch(function () { out.textContent = button.getAttribute("data-failed") || ""; })
+        .catch(function () {
+          out.textContent = button.getAttribute("data-failed") || "";
+        })
         .then(function () {
           button.disabled = false;
           button.removeAttribute("aria-busy");

@@ -35,9 +35,17 @@ interface Option {
 }
 
 /** The roles each role may create (src/admin/accounts.ts MANAGES). */
-const CREATES: Record<string, readonly Role[]> = { pokja_admin: ["pokja_admin", "puskesmas", "bidan", "kader"], puskesmas: ["bidan", "kader"] };
+const CREATES: Record<string, readonly Role[]> = {
+  pokja_admin: ["pokja_admin", "puskesmas", "bidan", "kader"],
+  puskesmas: ["bidan", "kader"],
+};
 /** The area field each role's account needs (POST /api/v1/accounts). */
-const AREA_FIELD: Record<Role, "puskesmasId" | "desaCode" | "posyanduId" | null> = { pokja_admin: null, puskesmas: "puskesmasId", bidan: "desaCode", kader: "posyanduId" };
+const AREA_FIELD: Record<Role, "puskesmasId" | "desaCode" | "posyanduId" | null> = {
+  pokja_admin: null,
+  puskesmas: "puskesmasId",
+  bidan: "desaCode",
+  kader: "posyanduId",
+};
 /** The API's password minimum (src/admin/routes/auth.ts, PASSWORD_MIN_LENGTH). */
 const PASSWORD_MIN = 10;
 const UUID = /^[0-9a-f-]{36}$/i;
@@ -59,14 +67,18 @@ function tokensSection(ctx: PageContext, tokens: Token[], created?: { token: str
   return html`<section aria-labelledby="tok-h"><h2 id="tok-h">${t("console:account.tokens")}</h2>
 <p class="hint">${t("console:account.tokensHint")}</p>
 ${created ? html`<div class="flash ok" role="status" id="new-token"><p>${t("console:account.tokenOnce", { name: created.name })}</p><p><code class="secret">${created.token}</code></p></div>` : ""}
-${live.length
-  ? html`<div class="scroll"><table class="data stack" id="tokens"><thead><tr><th scope="col">${t("console:account.col.name")}</th><th scope="col">${t("console:account.col.prefix")}</th><th scope="col">${t("console:account.col.expires")}</th><th scope="col">${t("console:account.col.lastUsed")}</th><th scope="col">${t("console:followUp.col.action")}</th></tr></thead>
+${
+  live.length
+    ? html`<div class="scroll"><table class="data stack" id="tokens"><thead><tr><th scope="col">${t("console:account.col.name")}</th><th scope="col">${t("console:account.col.prefix")}</th><th scope="col">${t("console:account.col.expires")}</th><th scope="col">${t("console:account.col.lastUsed")}</th><th scope="col">${t("console:followUp.col.action")}</th></tr></thead>
 <tbody>${live.map(
-      (k) => html`<tr data-token="${k.id}"><th scope="row" data-label="${t("console:account.col.name")}">${k.name}</th><td data-label="${t("console:account.col.prefix")}"><code>${k.prefix}…</code></td>
+        (
+          k,
+        ) => html`<tr data-token="${k.id}"><th scope="row" data-label="${t("console:account.col.name")}">${k.name}</th><td data-label="${t("console:account.col.prefix")}"><code>${k.prefix}…</code></td>
 <td data-label="${t("console:account.col.expires")}">${k.expiresAt ? formatDay(k.expiresAt) : t("console:account.never")}</td><td data-label="${t("console:account.col.lastUsed")}">${k.lastUsedAt ? formatDay(k.lastUsedAt) : "–"}</td>
 <td class="actions"><form method="post" action="/konsol/akun/token/${k.id}/cabut">${csrfField(ctx)}<button type="submit" class="secondary">${t("console:account.revoke")}</button></form></td></tr>`,
-    )}</tbody></table></div>`
-  : html`<p>${t("console:account.noTokens")}</p>`}
+      )}</tbody></table></div>`
+    : html`<p>${t("console:account.noTokens")}</p>`
+}
 <form method="post" action="/konsol/akun/token" id="token-form" class="card narrow">${csrfField(ctx)}
 <label for="token-name">${t("console:fields.tokenName")}</label><input id="token-name" name="name" required maxlength="80">
 <label for="token-days">${t("console:fields.expiresInDays")}</label><input id="token-days" name="expiresInDays" type="number" min="1" max="366" inputmode="numeric">
@@ -93,9 +105,11 @@ function accountsSection(ctx: PageContext, accounts: Account[], areas: Record<"p
     return html`<tr data-account="${a.id}" class="${a.active ? "" : "cancelled"}"><th scope="row" data-label="${t("console:account.col.person")}">${a.name}<br><span class="hint">${a.username}</span></th>
 <td data-label="${t("console:account.col.role")}">${t(`console:roles.${a.role}`)}</td><td data-label="${t("console:account.col.area")}">${labelOf(a)}</td>
 <td data-label="${t("console:account.col.lastLogin")}">${a.lastLoginAt ? formatDay(a.lastLoginAt) : "–"}</td>
-<td class="actions" data-field="status">${a.active ? "" : html`<span class="tag">${t("console:account.inactive")}</span> `}${manageable
-      ? html`<form method="post" action="/konsol/akun/staf/${a.id}/${a.active ? "nonaktif" : "aktif"}">${csrfField(ctx)}<button type="submit" class="secondary">${t(a.active ? "console:account.deactivate" : "console:account.reactivate")}</button></form>`
-      : ""}</td></tr>`;
+<td class="actions" data-field="status">${a.active ? "" : html`<span class="tag">${t("console:account.inactive")}</span> `}${
+      manageable
+        ? html`<form method="post" action="/konsol/akun/staf/${a.id}/${a.active ? "nonaktif" : "aktif"}">${csrfField(ctx)}<button type="submit" class="secondary">${t(a.active ? "console:account.deactivate" : "console:account.reactivate")}</button></form>`
+        : ""
+    }</td></tr>`;
   })}</tbody></table></div>
 <form method="post" action="/konsol/akun/staf" id="account-form" class="card">${csrfField(ctx)}<h3>${t("console:account.create")}</h3>
 <div class="filters"><div><label for="new-username">${t("console:fields.username")}</label><input id="new-username" name="username" required minlength="3" maxlength="40" pattern="[A-Za-z0-9._\\-]+" autocomplete="off"></div>
@@ -139,31 +153,43 @@ export function accountRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   const back = "/konsol/akun";
   app.get("/akun", (request, reply) => accountPage(deps, request, reply));
 
-  app.post<{ Body: { currentPassword?: unknown; newPassword?: unknown } }>("/akun/sandi", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-    const current = typeof request.body?.currentPassword === "string" ? request.body.currentPassword : "";
-    const next = typeof request.body?.newPassword === "string" ? request.body.newPassword : "";
-    if (!current) return redirectBack(reply, back, { galat: "validation_failed", kolom: "currentPassword" });
-    if (next.length < PASSWORD_MIN) return redirectBack(reply, back, { galat: "validation_failed", kolom: "newPassword" });
-    const res = await callApi(deps.app, request, "PUT", "/api/v1/me/password", { currentPassword: current, newPassword: next });
-    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    // A new password ends every session, this one too: sign in again with it.
-    if (res.ok) return redirectBack(reply, "/konsol/masuk", { ok: "passwordChanged" });
-    return redirectBack(reply, back, { galat: errorCode(res.body), kolom: errorField(res.body) });
-  });
+  app.post<{ Body: { currentPassword?: unknown; newPassword?: unknown } }>(
+    "/akun/sandi",
+    { preValidation: app.csrfProtection.bind(app) },
+    async (request, reply) => {
+      const current = typeof request.body?.currentPassword === "string" ? request.body.currentPassword : "";
+      const next = typeof request.body?.newPassword === "string" ? request.body.newPassword : "";
+      if (!current) return redirectBack(reply, back, { galat: "validation_failed", kolom: "currentPassword" });
+      if (next.length < PASSWORD_MIN) return redirectBack(reply, back, { galat: "validation_failed", kolom: "newPassword" });
+      const res = await callApi(deps.app, request, "PUT", "/api/v1/me/password", { currentPassword: current, newPassword: next });
+      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+      // A new password ends every session, this one too: sign in again with it.
+      if (res.ok) return redirectBack(reply, "/konsol/masuk", { ok: "passwordChanged" });
+      return redirectBack(reply, back, { galat: errorCode(res.body), kolom: errorField(res.body) });
+    },
+  );
 
-  app.post<{ Body: { name?: unknown; expiresInDays?: unknown } }>("/akun/token", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-    const name = text(request.body?.name);
-    const daysText = text(request.body?.expiresInDays);
-    const days = daysText ? Number(daysText) : undefined;
-    if (!name || name.length > 80) return redirectBack(reply, back, { galat: "validation_failed", kolom: "tokenName" });
-    if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 366)) return redirectBack(reply, back, { galat: "validation_failed", kolom: "expiresInDays" });
-    const res = await callApi<{ token: string; name: string }>(deps.app, request, "POST", "/api/v1/me/tokens", { name, ...(days ? { expiresInDays: days } : {}) });
-    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    if (!res.ok) return redirectBack(reply, back, { galat: errorCode(res.body), kolom: errorField(res.body) });
-    // Shown in this answer only (not through a redirect): the API never shows the token again.
-    void reply.header("cache-control", "no-store");
-    return accountPage(deps, request, reply, { token: res.body.token, name: res.body.name });
-  });
+  app.post<{ Body: { name?: unknown; expiresInDays?: unknown } }>(
+    "/akun/token",
+    { preValidation: app.csrfProtection.bind(app) },
+    async (request, reply) => {
+      const name = text(request.body?.name);
+      const daysText = text(request.body?.expiresInDays);
+      const days = daysText ? Number(daysText) : undefined;
+      if (!name || name.length > 80) return redirectBack(reply, back, { galat: "validation_failed", kolom: "tokenName" });
+      if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 366))
+        return redirectBack(reply, back, { galat: "validation_failed", kolom: "expiresInDays" });
+      const res = await callApi<{ token: string; name: string }>(deps.app, request, "POST", "/api/v1/me/tokens", {
+        name,
+        ...(days ? { expiresInDays: days } : {}),
+      });
+      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+      if (!res.ok) return redirectBack(reply, back, { galat: errorCode(res.body), kolom: errorField(res.body) });
+      // Shown in this answer only (not through a redirect): the API never shows the token again.
+      void reply.header("cache-control", "no-store");
+      return accountPage(deps, request, reply, { token: res.body.token, name: res.body.name });
+    },
+  );
 
   app.post<{ Params: { id: string } }>("/akun/token/:id/cabut", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     if (!UUID.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
@@ -178,9 +204,15 @@ export function accountRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     if (!Object.hasOwn(AREA_FIELD, role)) return redirectBack(reply, back, { galat: "validation_failed", kolom: "role" });
     const area = AREA_FIELD[role];
     // Only the area field of the chosen role goes to the API (it refuses a stray one).
-    const payload: Record<string, string> = { username: text(form.username), name: text(form.name), password: typeof form.password === "string" ? form.password : "", role };
+    const payload: Record<string, string> = {
+      username: text(form.username),
+      name: text(form.name),
+      password: typeof form.password === "string" ? form.password : "",
+      role,
+    };
     if (area) payload[area] = text(form[area]);
-    for (const field of ["username", "name", ...(area ? [area] : [])]) if (!payload[field]) return redirectBack(reply, back, { galat: "validation_failed", kolom: field });
+    for (const field of ["username", "name", ...(area ? [area] : [])])
+      if (!payload[field]) return redirectBack(reply, back, { galat: "validation_failed", kolom: field });
     if ((payload.password ?? "").length < PASSWORD_MIN) return redirectBack(reply, back, { galat: "validation_failed", kolom: "password" });
     const res = await callApi(deps.app, request, "POST", "/api/v1/accounts", payload);
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
@@ -191,7 +223,11 @@ export function accountRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     if (!UUID.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
     const res = await callApi(deps.app, request, "PATCH", `/api/v1/accounts/${request.params.id}`, { active });
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    return redirectBack(reply, back, res.ok ? { ok: active ? "accountReactivated" : "accountDeactivated" } : { galat: errorCode(res.body) });
+    return redirectBack(
+      reply,
+      back,
+      res.ok ? { ok: active ? "accountReactivated" : "accountDeactivated" } : { galat: errorCode(res.body) },
+    );
   };
   app.post<{ Params: { id: string } }>("/akun/staf/:id/nonaktif", { preValidation: app.csrfProtection.bind(app) }, setActive(false));
   app.post<{ Params: { id: string } }>("/akun/staf/:id/aktif", { preValidation: app.csrfProtection.bind(app) }, setActive(true));

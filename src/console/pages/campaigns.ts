@@ -57,17 +57,34 @@ const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 /** What each status allows (src/campaigns/manage.ts). */
 const ACTIONS: Record<string, { path: string; api: string; done: string }[]> = {
   draft: [{ path: "ajukan", api: "submit", done: "campaignSubmitted" }],
-  awaiting_approval: [{ path: "setujui", api: "approve", done: "campaignApproved" }, { path: "batal", api: "cancel", done: "campaignCancelled" }],
-  approved: [{ path: "kirim", api: "send", done: "campaignSending" }, { path: "batal", api: "cancel", done: "campaignCancelled" }],
-  scheduled: [{ path: "jeda", api: "pause", done: "campaignPaused" }, { path: "batal", api: "cancel", done: "campaignCancelled" }],
-  running: [{ path: "jeda", api: "pause", done: "campaignPaused" }, { path: "batal", api: "cancel", done: "campaignCancelled" }],
-  paused: [{ path: "lanjut", api: "resume", done: "campaignResumed" }, { path: "batal", api: "cancel", done: "campaignCancelled" }],
+  awaiting_approval: [
+    { path: "setujui", api: "approve", done: "campaignApproved" },
+    { path: "batal", api: "cancel", done: "campaignCancelled" },
+  ],
+  approved: [
+    { path: "kirim", api: "send", done: "campaignSending" },
+    { path: "batal", api: "cancel", done: "campaignCancelled" },
+  ],
+  scheduled: [
+    { path: "jeda", api: "pause", done: "campaignPaused" },
+    { path: "batal", api: "cancel", done: "campaignCancelled" },
+  ],
+  running: [
+    { path: "jeda", api: "pause", done: "campaignPaused" },
+    { path: "batal", api: "cancel", done: "campaignCancelled" },
+  ],
+  paused: [
+    { path: "lanjut", api: "resume", done: "campaignResumed" },
+    { path: "batal", api: "cancel", done: "campaignCancelled" },
+  ],
 };
 
 type Form = Record<string, unknown>;
 const textOf = (form: Form, k: string) => (typeof form[k] === "string" ? form[k].trim() : "");
 const manyOf = (form: Form, k: string) =>
-  (Array.isArray(form[k]) ? (form[k] as unknown[]) : form[k] === undefined ? [] : [form[k]]).filter((v): v is string => typeof v === "string" && v !== "");
+  (Array.isArray(form[k]) ? (form[k] as unknown[]) : form[k] === undefined ? [] : [form[k]]).filter(
+    (v): v is string => typeof v === "string" && v !== "",
+  );
 /** A whole number from a field; other text goes to the API as it is, so its validation names the field. */
 const integerOf = (form: Form, k: string): number | string | undefined => {
   const v = textOf(form, k);
@@ -130,7 +147,10 @@ function timingFromForm(form: Form, zone: string): Record<string, unknown> {
     return {
       repeat: defined({
         every,
-        weekdays: every === "weekly" && manyOf(form, "weekdays").length ? manyOf(form, "weekdays").map((v) => (/^\d$/.test(v) ? Number(v) : v)) : undefined,
+        weekdays:
+          every === "weekly" && manyOf(form, "weekdays").length
+            ? manyOf(form, "weekdays").map((v) => (/^\d$/.test(v) ? Number(v) : v))
+            : undefined,
         dayOfMonth: every === "monthly" ? integerOf(form, "dayOfMonth") : undefined,
         time: textOf(form, "time"),
         from: textOf(form, "from") || undefined,
@@ -165,7 +185,12 @@ export function timingText(t: PageContext["t"], c: Pick<Campaign, "sendAt" | "re
   const r = c.repeat;
   if (r) {
     const until = formatDay(r.until);
-    if (r.every === "weekly") return t("console:campaigns.when.weekly", { days: (r.weekdays ?? []).map((d) => t(`console:campaigns.weekdays.${d}`)).join(", "), time: r.time, until });
+    if (r.every === "weekly")
+      return t("console:campaigns.when.weekly", {
+        days: (r.weekdays ?? []).map((d) => t(`console:campaigns.weekdays.${d}`)).join(", "),
+        time: r.time,
+        until,
+      });
     if (r.every === "monthly") return t("console:campaigns.when.monthly", { day: r.dayOfMonth ?? 1, time: r.time, until });
     return t("console:campaigns.when.daily", { time: r.time, until });
   }
@@ -183,7 +208,8 @@ function segmentLines(t: PageContext["t"], s: Segment, areaName: (code: string) 
   if (s.langs?.length) line("langs", s.langs.map((l) => t(`console:languages.${l}`)).join(", "));
   if (s.channels?.length) line("channels", s.channels.map((ch) => t(`console:campaigns.channels.${ch}`)).join(", "));
   if (s.pregnancy?.trimesters?.length) line("trimesters", s.pregnancy.trimesters.join(", "));
-  if (s.pregnancy?.weeksMin !== undefined || s.pregnancy?.weeksMax !== undefined) line("weeks", `${s.pregnancy.weeksMin ?? 0}–${s.pregnancy.weeksMax ?? 45}`);
+  if (s.pregnancy?.weeksMin !== undefined || s.pregnancy?.weeksMax !== undefined)
+    line("weeks", `${s.pregnancy.weeksMin ?? 0}–${s.pregnancy.weeksMax ?? 45}`);
   if (s.childAgeMonths) line("childAge", `${s.childAgeMonths.min ?? 0}–${s.childAgeMonths.max ?? 72}`);
   if (s.childGrowth?.length) line("growth", s.childGrowth.map((g) => t(`console:campaigns.growth.${g}`)).join(", "));
   if (s.childNotMeasuredMonths) line("notMeasured", String(s.childNotMeasuredMonths));
@@ -269,7 +295,21 @@ ${timingFields(ctx)}
 <button type="submit" data-busy="${t("console:busy")}">${t("console:campaigns.save")}</button></form>`;
 }
 
-const REPORT_ROWS = ["recipients", "pending", "queued", "sent", "delivered", "read", "failed", "skippedOptedOut", "noTemplate", "cancelled", "optedOutAfter", "replies", "resentUnknownOutcome"];
+const REPORT_ROWS = [
+  "recipients",
+  "pending",
+  "queued",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "skippedOptedOut",
+  "noTemplate",
+  "cancelled",
+  "optedOutAfter",
+  "replies",
+  "resentUnknownOutcome",
+];
 
 /** Share of recipients whose message is finished with (sent, failed or left out). */
 export function processedPercent(n: Record<string, number>): number | null {
@@ -292,7 +332,8 @@ function buttonsList(ctx: PageContext, buttons: CampaignButton[], topics: Topic[
   if (!buttons.length) return html`${t("console:campaigns.noButtons")}`;
   const title = (id: string) => topics.find((tp) => tp.id === id)?.texts.id.title ?? id;
   return html`<ul class="plain" id="buttons">${buttons.map(
-    (b) => html`<li>${b.label.id}${b.label.bjn ? ` / ${b.label.bjn}` : ""} <span class="hint">(${b.kind === "faq" ? t("console:campaigns.buttonFaqOf", { topic: title(b.topicId) }) : t("console:campaigns.buttonReply")})</span></li>`,
+    (b) =>
+      html`<li>${b.label.id}${b.label.bjn ? ` / ${b.label.bjn}` : ""} <span class="hint">(${b.kind === "faq" ? t("console:campaigns.buttonFaqOf", { topic: title(b.topicId) }) : t("console:campaigns.buttonReply")})</span></li>`,
   )}</ul>`;
 }
 
@@ -309,7 +350,9 @@ async function campaignPage(deps: ConsoleDeps, request: FastifyRequest, reply: F
     callApi<Audience>(deps.app, request, "GET", `/api/v1/campaigns/${id}/audience`),
     callApi<Preview>(deps.app, request, "GET", `/api/v1/campaigns/${id}/preview`),
     callApi<Report>(deps.app, request, "GET", `/api/v1/campaigns/${id}/report`),
-    c.buttons.some((b) => b.kind === "faq") ? callApi<{ items: Topic[] }>(deps.app, request, "GET", "/api/v1/faq/topics") : Promise.resolve(null),
+    c.buttons.some((b) => b.kind === "faq")
+      ? callApi<{ items: Topic[] }>(deps.app, request, "GET", "/api/v1/faq/topics")
+      : Promise.resolve(null),
     callApi<{ items: Area[] }>(deps.app, request, "GET", "/api/v1/areas?limit=200"),
   ]);
   const names = new Map((areas.ok ? areas.body.items : []).map((a) => [a.code, a.name]));
@@ -318,9 +361,12 @@ async function campaignPage(deps: ConsoleDeps, request: FastifyRequest, reply: F
   // Approval is another Pokja admin's (the API refuses the rest; the button is not offered).
   const mayApprove = ctx.me.account.role === "pokja_admin" && c.createdBy !== ctx.me.account.id;
   const later = Boolean(c.repeat) || (c.sendAt !== null && new Date(c.sendAt) > deps.rt.clock.now());
-  const actions = (ACTIONS[status] ?? []).filter((a) => a.api !== "approve" || mayApprove).map(
-    (a) => html`<form method="post" action="/konsol/kampanye/${c.id}/${a.path}" class="inline-form">${csrfField(ctx)}<button type="submit" class="${a.api === "cancel" ? "secondary" : ""}" data-busy="${t("console:busy")}">${t(`console:campaigns.actions.${a.api === "send" && later ? "schedule" : a.api}`)}</button></form>`,
-  );
+  const actions = (ACTIONS[status] ?? [])
+    .filter((a) => a.api !== "approve" || mayApprove)
+    .map(
+      (a) =>
+        html`<form method="post" action="/konsol/kampanye/${c.id}/${a.path}" class="inline-form">${csrfField(ctx)}<button type="submit" class="${a.api === "cancel" ? "secondary" : ""}" data-busy="${t("console:busy")}">${t(`console:campaigns.actions.${a.api === "send" && later ? "schedule" : a.api}`)}</button></form>`,
+    );
   const body = html`<dl class="facts"><dt>${t("console:campaigns.col.status")}</dt><dd data-field="status">${t(`console:campaigns.status.${status}`, { defaultValue: status })}</dd>
 <dt>${t("console:campaigns.audience")}</dt><dd data-field="audience">${audience.ok ? t("console:campaigns.count", { count: audience.body.total, id: audience.body.byLang.id ?? 0, bjn: audience.body.byLang.bjn ?? 0 }) : "–"}</dd>
 <dt>${t("console:campaigns.segment")}</dt><dd data-field="segment">${segmentLines(t, c.segment, (code) => names.get(code) ?? code).map((l, i) => html`${i ? html`<br>` : ""}${l}`)}</dd>
@@ -334,7 +380,9 @@ ${report.ok ? reportTable(ctx, c.id, report.body, live) : ""}
   // without JavaScript the page reloads itself (the meta refresh inside <noscript>).
   const refresh = live ? raw(`<noscript><meta http-equiv="refresh" content="5"></noscript>`) : "";
   void reply.header("cache-control", "no-store");
-  return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: `${t("console:campaigns.title")}: ${c.name}` }, html`${refresh}${body}`));
+  return reply
+    .type("text/html; charset=utf-8")
+    .send(layout(ctx, { title: `${t("console:campaigns.title")}: ${c.name}` }, html`${refresh}${body}`));
 }
 
 export function campaignRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
@@ -352,10 +400,12 @@ export function campaignRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     if (!list.ok) throw Object.assign(new Error("campaigns failed"), { statusCode: 502 });
     const items = list.body.items;
     const col = (k: string) => t(`console:campaigns.col.${k}`);
-    const body = html`${items.length
-      ? html`<div class="scroll"><table class="data stack" id="campaigns"><thead><tr><th scope="col">${col("name")}</th><th scope="col">${col("status")}</th><th scope="col">${col("timing")}</th><th scope="col">${col("created")}</th></tr></thead>
+    const body = html`${
+      items.length
+        ? html`<div class="scroll"><table class="data stack" id="campaigns"><thead><tr><th scope="col">${col("name")}</th><th scope="col">${col("status")}</th><th scope="col">${col("timing")}</th><th scope="col">${col("created")}</th></tr></thead>
 <tbody>${items.map((c) => html`<tr data-campaign="${c.id}"><th scope="row" data-label="${col("name")}"><a href="/konsol/kampanye/${c.id}">${c.name}</a></th><td data-label="${col("status")}" data-field="status">${t(`console:campaigns.status.${c.status}`, { defaultValue: c.status })}</td><td data-label="${col("timing")}" data-field="timing">${timingText(t, c, zone)}</td><td data-label="${col("created")}">${formatDay(c.createdAt)}</td></tr>`)}</tbody></table></div>`
-      : html`<p>${t("console:campaigns.none")}</p>`}
+        : html`<p>${t("console:campaigns.none")}</p>`
+    }
 ${composeForm(ctx, { kecamatan: kec.ok ? kec.body.items : [], desa: desa.ok ? desa.body.items : [] }, topics.ok ? topics.body.items : [])}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:campaigns.title") }, body));
   });
@@ -374,13 +424,25 @@ ${composeForm(ctx, { kecamatan: kec.ok ? kec.body.items : [], desa: desa.ok ? de
   // The compose form's "count" button (konsol.js): the same form, its segment counted by the API.
   app.post<{ Body: Form }>("/kampanye/hitung", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const t = textsOf(deps.rt);
-    const res = await callApi<Audience>(deps.app, request, "POST", "/api/v1/campaigns/audience", { segment: segmentFromForm(request.body ?? {}) });
+    const res = await callApi<Audience>(deps.app, request, "POST", "/api/v1/campaigns/audience", {
+      segment: segmentFromForm(request.body ?? {}),
+    });
     void reply.header("cache-control", "no-store");
-    if (res.ok) return { ok: true, text: t("console:campaigns.count", { count: res.body.total, id: res.body.byLang.id ?? 0, bjn: res.body.byLang.bjn ?? 0 }) };
+    if (res.ok)
+      return {
+        ok: true,
+        text: t("console:campaigns.count", { count: res.body.total, id: res.body.byLang.id ?? 0, bjn: res.body.byLang.bjn ?? 0 }),
+      };
     const code = errorCode(res.body);
     const field = errorField(res.body);
     const key = code === "validation_failed" && field && deps.rt.i18n.exists("id", `console:fields.${field}`) ? null : code;
-    return reply.status(res.status).send({ ok: false, text: key === null ? t("console:errors.validation_field", { field: t(`console:fields.${field}`) }) : t(deps.rt.i18n.exists("id", `console:errors.${key}`) ? `console:errors.${key}` : "console:errors.generic") });
+    return reply.status(res.status).send({
+      ok: false,
+      text:
+        key === null
+          ? t("console:errors.validation_field", { field: t(`console:fields.${field}`) })
+          : t(deps.rt.i18n.exists("id", `console:errors.${key}`) ? `console:errors.${key}` : "console:errors.generic"),
+    });
   });
 
   app.get<{ Params: { id: string } }>("/kampanye/:id", async (request, reply) => {
@@ -388,16 +450,30 @@ ${composeForm(ctx, { kecamatan: kec.ok ? kec.body.items : [], desa: desa.ok ? de
     return campaignPage(deps, request, reply, request.params.id);
   });
 
-  const unique = new Map(Object.values(ACTIONS).flat().map((a) => [a.path, a]));
+  const unique = new Map(
+    Object.values(ACTIONS)
+      .flat()
+      .map((a) => [a.path, a]),
+  );
   for (const a of unique.values()) {
-    app.post<{ Params: { id: string } }>(`/kampanye/:id/${a.path}`, { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-      if (!UUID.test(request.params.id)) return redirectBack(reply, "/konsol/kampanye", { galat: "not_found" });
-      const back = `/konsol/kampanye/${request.params.id}`;
-      const res = await callApi<{ run?: unknown }>(deps.app, request, "POST", `/api/v1/campaigns/${request.params.id}/${a.api}`, a.api === "send" ? {} : undefined);
-      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-      // A send that only scheduled it (a time ahead, or repeating) says so.
-      const done = a.api === "send" && res.ok && !res.body?.run ? "campaignScheduled" : a.done;
-      return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
-    });
+    app.post<{ Params: { id: string } }>(
+      `/kampanye/:id/${a.path}`,
+      { preValidation: app.csrfProtection.bind(app) },
+      async (request, reply) => {
+        if (!UUID.test(request.params.id)) return redirectBack(reply, "/konsol/kampanye", { galat: "not_found" });
+        const back = `/konsol/kampanye/${request.params.id}`;
+        const res = await callApi<{ run?: unknown }>(
+          deps.app,
+          request,
+          "POST",
+          `/api/v1/campaigns/${request.params.id}/${a.api}`,
+          a.api === "send" ? {} : undefined,
+        );
+        if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+        // A send that only scheduled it (a time ahead, or repeating) says so.
+        const done = a.api === "send" && res.ok && !res.body?.run ? "campaignScheduled" : a.done;
+        return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
+      },
+    );
   }
 }

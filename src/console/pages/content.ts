@@ -47,7 +47,9 @@ function topicsTable(ctx: PageContext, topics: Topic[]): Html {
   return html`<div class="scroll"><table class="data stack" id="topics"><caption>${t("console:content.topics", { count: topics.length })}</caption>
 <thead><tr><th scope="col">${t("console:content.col.topic")}</th><th scope="col">${t("console:content.col.section")}</th><th scope="col">${t("console:content.col.status")}</th></tr></thead>
 <tbody>${topics.map(
-    (topic) => html`<tr data-topic="${topic.id}"><th scope="row" data-label="${t("console:content.col.topic")}"><a href="/konsol/konten/${topic.id}">${topic.texts.id.title}</a><br><span class="hint">${topic.id}</span></th>
+    (
+      topic,
+    ) => html`<tr data-topic="${topic.id}"><th scope="row" data-label="${t("console:content.col.topic")}"><a href="/konsol/konten/${topic.id}">${topic.texts.id.title}</a><br><span class="hint">${topic.id}</span></th>
 <td data-label="${t("console:content.col.section")}">${topic.section}${topic.danger ? html` <span class="tag">${t("console:content.danger")}</span>` : ""}</td>
 <td data-label="${t("console:content.col.status")}" data-field="status">${t(topic.disabled ? "console:content.disabled" : "console:content.active")}${topic.origin === "override" ? html` · ${t("console:content.edited")}` : ""}</td></tr>`,
   )}</tbody></table></div>`;
@@ -61,14 +63,18 @@ function backlogSection(ctx: PageContext, items: BacklogItem[], total: number, r
 <form method="get" action="/konsol/konten" class="filters"><div><label for="alasan">${t("console:content.reasonFilter")}</label>
 <select id="alasan" name="alasan"><option value="">${t("console:content.allReasons")}</option>${REASONS.map((r) => html`<option value="${r}"${r === reason ? html` selected` : ""}>${t(`console:content.reasons.${r}`)}</option>`)}</select></div>
 <div><button type="submit">${t("console:dashboard.show")}</button></div></form>
-${items.length
-  ? html`<div class="scroll"><table class="data stack" id="backlog"><thead><tr><th scope="col">${t("console:content.col.question")}</th><th scope="col">${t("console:content.col.reason")}</th><th scope="col">${t("console:content.col.count")}</th><th scope="col">${t("console:content.col.last")}</th>${editor ? html`<th scope="col">${t("console:followUp.col.action")}</th>` : ""}</tr></thead>
+${
+  items.length
+    ? html`<div class="scroll"><table class="data stack" id="backlog"><thead><tr><th scope="col">${t("console:content.col.question")}</th><th scope="col">${t("console:content.col.reason")}</th><th scope="col">${t("console:content.col.count")}</th><th scope="col">${t("console:content.col.last")}</th>${editor ? html`<th scope="col">${t("console:followUp.col.action")}</th>` : ""}</tr></thead>
 <tbody>${items.map(
-      (b) => html`<tr data-backlog="${b.id}"><th scope="row" data-label="${t("console:content.col.question")}">${b.question} <span class="hint">(${t(`console:languages.${b.lang}`, { defaultValue: b.lang })})</span></th>
+        (
+          b,
+        ) => html`<tr data-backlog="${b.id}"><th scope="row" data-label="${t("console:content.col.question")}">${b.question} <span class="hint">(${t(`console:languages.${b.lang}`, { defaultValue: b.lang })})</span></th>
 <td data-label="${t("console:content.col.reason")}">${t(`console:content.reasons.${b.reason}`)}</td><td class="num" data-label="${t("console:content.col.count")}">${formatNumber(b.count)}</td><td data-label="${t("console:content.col.last")}">${formatDay(b.lastAt)}</td>
 ${editor ? html`<td class="actions"><form method="post" action="/konsol/konten/backlog/${b.id}/hapus">${csrfField(ctx)}<button type="submit" class="secondary">${t("console:content.handled")}</button></form></td>` : ""}</tr>`,
-    )}</tbody></table></div>`
-  : html`<p>${t("console:content.backlogEmpty")}</p>`}</section>`;
+      )}</tbody></table></div>`
+    : html`<p>${t("console:content.backlogEmpty")}</p>`
+}</section>`;
 }
 
 function textsColumn(ctx: PageContext, topic: Topic, lang: Lang, editable: boolean): Html {
@@ -111,10 +117,12 @@ ${reason("edit-reason")}
 <h2>${t(topic.disabled ? "console:content.enable" : "console:content.disable")}</h2><p class="hint">${t(topic.disabled ? "console:content.enableHint" : "console:content.disableHint")}</p>
 ${reason("toggle-reason")}
 <button type="submit" class="secondary" data-busy="${t("console:busy")}">${t(topic.disabled ? "console:content.enable" : "console:content.disable")}</button></form>
-${topic.origin === "override"
-  ? html`<form method="post" action="/konsol/konten/${topic.id}/asli" id="restore-topic" class="card">${csrfField(ctx)}<h2>${t("console:content.restore")}</h2><p class="hint">${t("console:content.restoreHint")}</p>
+${
+  topic.origin === "override"
+    ? html`<form method="post" action="/konsol/konten/${topic.id}/asli" id="restore-topic" class="card">${csrfField(ctx)}<h2>${t("console:content.restore")}</h2><p class="hint">${t("console:content.restoreHint")}</p>
 <button type="submit" class="secondary" data-busy="${t("console:busy")}">${t("console:content.restore")}</button></form>`
-  : ""}
+    : ""
+}
 <p><a href="/konsol/konten">${t("console:content.back")}</a></p>`;
 }
 
@@ -162,11 +170,18 @@ export function contentRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const reason = REASONS.find((r) => r === request.query.alasan);
     const [topics, backlog] = await Promise.all([
       callApi<{ items: Topic[] }>(deps.app, request, "GET", "/api/v1/faq/topics"),
-      callApi<{ items: BacklogItem[]; total: number }>(deps.app, request, "GET", `/api/v1/knowledge/backlog${query({ reason, limit: 100 })}`),
+      callApi<{ items: BacklogItem[]; total: number }>(
+        deps.app,
+        request,
+        "GET",
+        `/api/v1/knowledge/backlog${query({ reason, limit: 100 })}`,
+      ),
     ]);
     if (!topics.ok || !backlog.ok) throw Object.assign(new Error("content page failed"), { statusCode: 502 });
     const t = ctx.t;
-    const templates = may(ADMINS, ctx.me.account.role) ? html`<p><a href="${TEMPLATES_PATH}" id="templates-link">${t("console:templates.link")}</a></p>` : "";
+    const templates = may(ADMINS, ctx.me.account.role)
+      ? html`<p><a href="${TEMPLATES_PATH}" id="templates-link">${t("console:templates.link")}</a></p>`
+      : "";
     const body = html`${templates}<section aria-labelledby="topics-h"><h2 id="topics-h">${t("console:content.faq")}</h2><p class="hint">${t("console:content.faqHint")}</p>${topicsTable(ctx, topics.body.items)}</section>
 ${backlogSection(ctx, backlog.body.items, backlog.body.total, reason)}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:content.title") }, body));
@@ -179,29 +194,33 @@ ${backlogSection(ctx, backlog.body.items, backlog.body.total, reason)}`;
     if (res.status === 404) return reply.callNotFound();
     if (!res.ok) throw Object.assign(new Error("topic failed"), { statusCode: 502 });
     const body = topicPage(ctx, res.body);
-    return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: `${ctx.t("console:content.topic")}: ${res.body.texts.id.title}` }, body));
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(layout(ctx, { title: `${ctx.t("console:content.topic")}: ${res.body.texts.id.title}` }, body));
   });
 
-  const change = (kind: "edit" | "disable" | "enable", done: string) => async (request: FastifyRequest<TopicRoute>, reply: FastifyReply) => {
-    const id = request.params.id;
-    if (!TOPIC_ID.test(id)) return redirectBack(reply, "/konsol/konten", { galat: "not_found" });
-    const back = `/konsol/konten/${id}`;
-    const form = request.body ?? {};
-    const reason = typeof form.reason === "string" ? form.reason.trim() : "";
-    if (reason.length < LIMITS.reason[0] || reason.length > LIMITS.reason[1]) return redirectBack(reply, back, { galat: "validation_failed", kolom: "reason" });
-    let texts: Record<Lang, Texts> | undefined;
-    if (kind === "edit") {
-      const read = textsFromForm(form);
-      if ("field" in read) return redirectBack(reply, back, { galat: "validation_failed", kolom: read.field });
-      texts = read.texts;
-    }
-    const current = await callApi<Topic>(deps.app, request, "GET", `/api/v1/faq/topics/${id}`);
-    if (current.status === 401) return reply.redirect("/konsol/masuk", 303);
-    if (!current.ok) return redirectBack(reply, "/konsol/konten", { galat: errorCode(current.body) });
-    const disabled = kind === "edit" ? undefined : kind === "disable";
-    const res = await callApi(deps.app, request, "PUT", `/api/v1/faq/topics/${id}`, topicBody(current.body, { texts, disabled }, reason));
-    return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
-  };
+  const change =
+    (kind: "edit" | "disable" | "enable", done: string) => async (request: FastifyRequest<TopicRoute>, reply: FastifyReply) => {
+      const id = request.params.id;
+      if (!TOPIC_ID.test(id)) return redirectBack(reply, "/konsol/konten", { galat: "not_found" });
+      const back = `/konsol/konten/${id}`;
+      const form = request.body ?? {};
+      const reason = typeof form.reason === "string" ? form.reason.trim() : "";
+      if (reason.length < LIMITS.reason[0] || reason.length > LIMITS.reason[1])
+        return redirectBack(reply, back, { galat: "validation_failed", kolom: "reason" });
+      let texts: Record<Lang, Texts> | undefined;
+      if (kind === "edit") {
+        const read = textsFromForm(form);
+        if ("field" in read) return redirectBack(reply, back, { galat: "validation_failed", kolom: read.field });
+        texts = read.texts;
+      }
+      const current = await callApi<Topic>(deps.app, request, "GET", `/api/v1/faq/topics/${id}`);
+      if (current.status === 401) return reply.redirect("/konsol/masuk", 303);
+      if (!current.ok) return redirectBack(reply, "/konsol/konten", { galat: errorCode(current.body) });
+      const disabled = kind === "edit" ? undefined : kind === "disable";
+      const res = await callApi(deps.app, request, "PUT", `/api/v1/faq/topics/${id}`, topicBody(current.body, { texts, disabled }, reason));
+      return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
+    };
   app.post<TopicRoute>("/konten/:id", { preValidation: app.csrfProtection.bind(app) }, change("edit", "topicSaved"));
   app.post<TopicRoute>("/konten/:id/nonaktif", { preValidation: app.csrfProtection.bind(app) }, change("disable", "topicDisabled"));
   app.post<TopicRoute>("/konten/:id/aktif", { preValidation: app.csrfProtection.bind(app) }, change("enable", "topicEnabled"));
@@ -212,14 +231,20 @@ ${backlogSection(ctx, backlog.body.items, backlog.body.total, reason)}`;
     if (!TOPIC_ID.test(request.params.id)) return redirectBack(reply, "/konsol/konten", { galat: "not_found" });
     const res = await callApi(deps.app, request, "DELETE", `/api/v1/faq/topics/${request.params.id}`);
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    return res.ok ? redirectBack(reply, "/konsol/konten", { ok: "topicRestored" }) : redirectBack(reply, `/konsol/konten/${request.params.id}`, { galat: errorCode(res.body) });
+    return res.ok
+      ? redirectBack(reply, "/konsol/konten", { ok: "topicRestored" })
+      : redirectBack(reply, `/konsol/konten/${request.params.id}`, { galat: errorCode(res.body) });
   });
 
-  app.post<{ Params: { id: string } }>("/konten/backlog/:id/hapus", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-    const back = "/konsol/konten";
-    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
-    const res = await callApi(deps.app, request, "DELETE", `/api/v1/knowledge/backlog/${request.params.id}`);
-    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    return redirectBack(reply, back, res.ok ? { ok: "backlogHandled" } : { galat: errorCode(res.body) });
-  });
+  app.post<{ Params: { id: string } }>(
+    "/konten/backlog/:id/hapus",
+    { preValidation: app.csrfProtection.bind(app) },
+    async (request, reply) => {
+      const back = "/konsol/konten";
+      if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
+      const res = await callApi(deps.app, request, "DELETE", `/api/v1/knowledge/backlog/${request.params.id}`);
+      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+      return redirectBack(reply, back, res.ok ? { ok: "backlogHandled" } : { galat: errorCode(res.body) });
+    },
+  );
 }

@@ -67,7 +67,15 @@ function decimal(v: unknown): number | undefined {
 
 type Form = Record<string, unknown>;
 
-async function send(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply, back: string, url: string, patch: Record<string, unknown>, done: string) {
+async function send(
+  deps: ConsoleDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  back: string,
+  url: string,
+  patch: Record<string, unknown>,
+  done: string,
+) {
   if (Object.keys(patch).length === 1) return redirectBack(reply, back, { galat: "nothing_changed" });
   const res = await callApi(deps.app, request, "PATCH", url, patch);
   if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
@@ -75,37 +83,45 @@ async function send(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyRe
 }
 
 export function correctionRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
-  app.post<{ Params: { id: string }; Body: Form }>("/anak/:id/koreksi", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-    if (!UUID.test(request.params.id)) return reply.callNotFound();
-    const back = `/konsol/anak/${request.params.id}`;
-    const current = await callApi<{ child: CorrectableChild }>(deps.app, request, "GET", `/api/v1/children/${request.params.id}`);
-    if (current.status === 401) return reply.redirect("/konsol/masuk", 303);
-    if (!current.ok) return reply.callNotFound();
-    const c = current.body.child;
-    const f = request.body ?? {};
-    const patch: Record<string, unknown> = { reason: text(f.reason) };
-    if (text(f.name) !== c.name) patch.name = text(f.name);
-    if (text(f.sex) && text(f.sex) !== c.sex) patch.sex = text(f.sex);
-    if (text(f.birthDate) !== c.birthDate) patch.birthDate = text(f.birthDate);
-    if (text(f.motherName) !== (c.motherName ?? "")) patch.motherName = text(f.motherName) || null;
-    return send(deps, request, reply, back, `/api/v1/children/${c.id}`, patch, "childCorrected");
-  });
+  app.post<{ Params: { id: string }; Body: Form }>(
+    "/anak/:id/koreksi",
+    { preValidation: app.csrfProtection.bind(app) },
+    async (request, reply) => {
+      if (!UUID.test(request.params.id)) return reply.callNotFound();
+      const back = `/konsol/anak/${request.params.id}`;
+      const current = await callApi<{ child: CorrectableChild }>(deps.app, request, "GET", `/api/v1/children/${request.params.id}`);
+      if (current.status === 401) return reply.redirect("/konsol/masuk", 303);
+      if (!current.ok) return reply.callNotFound();
+      const c = current.body.child;
+      const f = request.body ?? {};
+      const patch: Record<string, unknown> = { reason: text(f.reason) };
+      if (text(f.name) !== c.name) patch.name = text(f.name);
+      if (text(f.sex) && text(f.sex) !== c.sex) patch.sex = text(f.sex);
+      if (text(f.birthDate) !== c.birthDate) patch.birthDate = text(f.birthDate);
+      if (text(f.motherName) !== (c.motherName ?? "")) patch.motherName = text(f.motherName) || null;
+      return send(deps, request, reply, back, `/api/v1/children/${c.id}`, patch, "childCorrected");
+    },
+  );
 
-  app.post<{ Params: { id: string }; Body: Form }>("/pengukuran/:id/koreksi", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-    const childId = text(request.body?.anak);
-    if (!UUID.test(request.params.id) || !UUID.test(childId)) return reply.callNotFound();
-    const back = `/konsol/anak/${childId}`;
-    const current = await callApi<{ measurements: CorrectableMeasurement[] }>(deps.app, request, "GET", `/api/v1/children/${childId}`);
-    if (current.status === 401) return reply.redirect("/konsol/masuk", 303);
-    const m = current.ok ? current.body.measurements.find((x) => x.id === request.params.id) : undefined;
-    if (!m) return reply.callNotFound();
-    const patch: Record<string, unknown> = { reason: text(request.body?.reason) };
-    const weight = decimal(request.body?.weightKg);
-    const length = decimal(request.body?.lengthCm);
-    if (Number.isNaN(weight)) return redirectBack(reply, back, { galat: "validation_failed", kolom: "weightKg" });
-    if (Number.isNaN(length)) return redirectBack(reply, back, { galat: "validation_failed", kolom: "lengthCm" });
-    if (weight !== undefined && weight !== m.weightKg) patch.weightKg = weight;
-    if (length !== undefined && length !== m.lengthCm) patch.lengthCm = length;
-    return send(deps, request, reply, back, `/api/v1/measurements/${m.id}`, patch, "measurementCorrected");
-  });
+  app.post<{ Params: { id: string }; Body: Form }>(
+    "/pengukuran/:id/koreksi",
+    { preValidation: app.csrfProtection.bind(app) },
+    async (request, reply) => {
+      const childId = text(request.body?.anak);
+      if (!UUID.test(request.params.id) || !UUID.test(childId)) return reply.callNotFound();
+      const back = `/konsol/anak/${childId}`;
+      const current = await callApi<{ measurements: CorrectableMeasurement[] }>(deps.app, request, "GET", `/api/v1/children/${childId}`);
+      if (current.status === 401) return reply.redirect("/konsol/masuk", 303);
+      const m = current.ok ? current.body.measurements.find((x) => x.id === request.params.id) : undefined;
+      if (!m) return reply.callNotFound();
+      const patch: Record<string, unknown> = { reason: text(request.body?.reason) };
+      const weight = decimal(request.body?.weightKg);
+      const length = decimal(request.body?.lengthCm);
+      if (Number.isNaN(weight)) return redirectBack(reply, back, { galat: "validation_failed", kolom: "weightKg" });
+      if (Number.isNaN(length)) return redirectBack(reply, back, { galat: "validation_failed", kolom: "lengthCm" });
+      if (weight !== undefined && weight !== m.weightKg) patch.weightKg = weight;
+      if (length !== undefined && length !== m.lengthCm) patch.lengthCm = length;
+      return send(deps, request, reply, back, `/api/v1/measurements/${m.id}`, patch, "measurementCorrected");
+    },
+  );
 }

@@ -76,15 +76,23 @@ function barsSection(ctx: PageContext, f: DashboardFilter, report: Prevalence): 
   const areaName = (a: { code: string; name: string }) => (a.code === "unknown" ? t("console:dashboard.unknownArea") : a.name);
   const chart = {
     kind: "bars",
-    labels: report.areas.map((a) => `${areaName(a)} · ${a.indicators[ind].cases}/${a.indicators[ind].measured}${a.indicators[ind].smallN ? " *" : ""}`),
+    labels: report.areas.map(
+      (a) => `${areaName(a)} · ${a.indicators[ind].cases}/${a.indicators[ind].measured}${a.indicators[ind].smallN ? " *" : ""}`,
+    ),
     values: report.areas.map((a) => a.indicators[ind].percent),
     small: report.areas.map((a) => a.indicators[ind].smallN),
     average,
     averageLabel: t("console:dashboard.regencyAverage", { value: formatPercent(average) }),
     axis: t("console:dashboard.percentAxis"),
   };
-  const heading = t(f.kecamatan ? "console:dashboard.perDesa" : "console:dashboard.perKecamatan", { indicator: t(`console:indicators.${ind}`), month: formatMonth(f.month) });
-  const change = (x: Figure) => (x.change ? t(`console:dashboard.change.${x.change.direction}`, { points: formatPercent(Math.abs(x.change.points)).replace("%", "") }) : "–");
+  const heading = t(f.kecamatan ? "console:dashboard.perDesa" : "console:dashboard.perKecamatan", {
+    indicator: t(`console:indicators.${ind}`),
+    month: formatMonth(f.month),
+  });
+  const change = (x: Figure) =>
+    x.change
+      ? t(`console:dashboard.change.${x.change.direction}`, { points: formatPercent(Math.abs(x.change.points)).replace("%", "") })
+      : "–";
   const rows = report.areas.map(
     (a) => html`<tr class="${a.indicators[ind].smallN ? "small-n" : ""}" data-code="${a.code}">
   <th scope="row">${areaName(a)}</th>
@@ -117,13 +125,17 @@ function trendSection(ctx: PageContext, f: DashboardFilter, months: TrendPoint[]
     labels: months.map((m) => formatMonth(m.month)),
     // Whoever sees the whole regency would see the same line twice.
     series: [
-      { label: t(wholeRegency ? "console:dashboard.regency" : "console:dashboard.myArea"), values: months.map((m) => m.total.indicators[ind].percent) },
+      {
+        label: t(wholeRegency ? "console:dashboard.regency" : "console:dashboard.myArea"),
+        values: months.map((m) => m.total.indicators[ind].percent),
+      },
       ...(wholeRegency ? [] : [{ label: t("console:dashboard.regency"), values: months.map((m) => m.regency.indicators[ind].percent) }]),
     ],
     axis: t("console:dashboard.percentAxis"),
   };
   const rows = months.map(
-    (m) => html`<tr data-month="${m.month}"><th scope="row">${formatMonth(m.month)}</th><td class="num" data-field="percent">${formatPercent(m.total.indicators[ind].percent)}</td><td class="num">${m.total.indicators[ind].cases}/${m.total.indicators[ind].measured}</td><td class="num">${formatPercent(m.regency.indicators[ind].percent)}</td></tr>`,
+    (m) =>
+      html`<tr data-month="${m.month}"><th scope="row">${formatMonth(m.month)}</th><td class="num" data-field="percent">${formatPercent(m.total.indicators[ind].percent)}</td><td class="num">${m.total.indicators[ind].cases}/${m.total.indicators[ind].measured}</td><td class="num">${formatPercent(m.regency.indicators[ind].percent)}</td></tr>`,
   );
   return html`<section aria-labelledby="trend-h">
   <h2 id="trend-h">${heading}</h2>
@@ -159,7 +171,8 @@ function skdnSection(ctx: PageContext, f: DashboardFilter, report: SkdnReport): 
   const units = report.posyandu.filter((p) => !f.kecamatan || p.desaCode.startsWith(`${f.kecamatan}.`));
   const heading = t("console:dashboard.skdn", { month: formatMonth(f.month), count: units.length });
   const rows = units.map(
-    (p) => html`<tr data-posyandu="${p.posyanduId}"><th scope="row">${p.name}</th>${SKDN_COLUMNS.map((c) => html`<td class="num" data-field="${c}">${p.all[c]}</td>`)}<td class="num" data-field="D/S">${formatPercent(p.all["D/S"])}</td><td class="num" data-field="N/D">${formatPercent(p.all["N/D"])}</td></tr>`,
+    (p) =>
+      html`<tr data-posyandu="${p.posyanduId}"><th scope="row">${p.name}</th>${SKDN_COLUMNS.map((c) => html`<td class="num" data-field="${c}">${p.all[c]}</td>`)}<td class="num" data-field="D/S">${formatPercent(p.all["D/S"])}</td><td class="num" data-field="N/D">${formatPercent(p.all["N/D"])}</td></tr>`,
   );
   return html`<section aria-labelledby="skdn-h"><h2 id="skdn-h">${heading}</h2>
 <details${units.length <= 12 ? html` open` : ""}><summary>${t("console:dashboard.skdnShow")}</summary>
@@ -176,8 +189,18 @@ export function dashboardRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const lokus = f.lokus || undefined;
     const [kec, prev, trend, skdn] = await Promise.all([
       callApi<{ items: { code: string; name: string }[] }>(deps.app, request, "GET", "/api/v1/areas?level=kecamatan"),
-      callApi<Prevalence>(deps.app, request, "GET", `/api/v1/reports/prevalence${query({ month: f.month, level: f.kecamatan ? "desa" : "kecamatan", within: f.kecamatan || undefined, lokus })}`),
-      callApi<{ months: TrendPoint[] }>(deps.app, request, "GET", `/api/v1/reports/trend${query({ from: monthMinus(f.month, 11), to: f.month, lokus })}`),
+      callApi<Prevalence>(
+        deps.app,
+        request,
+        "GET",
+        `/api/v1/reports/prevalence${query({ month: f.month, level: f.kecamatan ? "desa" : "kecamatan", within: f.kecamatan || undefined, lokus })}`,
+      ),
+      callApi<{ months: TrendPoint[] }>(
+        deps.app,
+        request,
+        "GET",
+        `/api/v1/reports/trend${query({ from: monthMinus(f.month, 11), to: f.month, lokus })}`,
+      ),
       callApi<SkdnReport>(deps.app, request, "GET", `/api/v1/reports/skdn${query({ month: f.month, lokus })}`),
     ]);
     const body = html`${filterForm(ctx, f, kec.ok ? kec.body.items : [])}

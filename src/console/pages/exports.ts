@@ -92,7 +92,8 @@ export function exportUrl(q: DownloadQuery): string | null {
   if (q.jenis === "recap" && q.bulan && MONTH_PATTERN.test(q.bulan) && (q.per === "posyandu" || q.per === "puskesmas")) {
     return `/api/v1/reports/exports/recap${query({ month: q.bulan, by: q.per, format })}`;
   }
-  if (q.jenis === "publication" && q.bulan && MONTH_PATTERN.test(q.bulan)) return `/api/v1/reports/exports/publication${query({ month: q.bulan, format })}`;
+  if (q.jenis === "publication" && q.bulan && MONTH_PATTERN.test(q.bulan))
+    return `/api/v1/reports/exports/publication${query({ month: q.bulan, format })}`;
   if (q.jenis === "eppgbm" && q.dari && q.sampai && DAY.test(q.dari) && DAY.test(q.sampai) && q.dari <= q.sampai) {
     return `/api/v1/reports/exports/eppgbm${query({ from: q.dari, to: q.sampai, format })}`;
   }

@@ -43,9 +43,11 @@ interface FollowUp {
 }
 
 /** Referral reasons in the words the chat uses (growth:reason.*). */
-const reasonText = (ctx: PageContext, reasons: readonly string[]) => reasons.map((r) => ctx.t(`growth:reason.${r}`, { defaultValue: r })).join(", ");
+const reasonText = (ctx: PageContext, reasons: readonly string[]) =>
+  reasons.map((r) => ctx.t(`growth:reason.${r}`, { defaultValue: r })).join(", ");
 /** Why a child is on the "needs a referral" list (src/reports/follow-up.ts FollowUpReason). */
-const listReasonText = (ctx: PageContext, reasons: readonly string[]) => reasons.map((r) => ctx.t(`console:followUp.listReason.${r}`, { defaultValue: r })).join(", ");
+const listReasonText = (ctx: PageContext, reasons: readonly string[]) =>
+  reasons.map((r) => ctx.t(`console:followUp.listReason.${r}`, { defaultValue: r })).join(", ");
 
 function referralActions(ctx: PageContext, r: Referral, back: string): Html {
   if (!may(FOLLOWERS, ctx.me!.account.role) || r.status === "closed") return html``;
@@ -83,17 +85,22 @@ function childList(ctx: PageContext, items: ChildOnList[], empty: string): Html 
   const t = ctx.t;
   if (items.length === 0) return html`<p>${empty}</p>`;
   return html`<ul class="children">${items.map(
-    (c) => html`<li><a href="/konsol/anak/${c.childId}">${c.name}</a> (${c.code}) · ${c.posyanduName ?? c.desaName ?? ""} · ${t("console:followUp.lastMeasured")}: ${c.lastMeasuredOn ? formatDay(c.lastMeasuredOn) : "–"}${c.reasons?.length ? html` · <strong>${listReasonText(ctx, c.reasons)}</strong>` : ""}</li>`,
+    (c) =>
+      html`<li><a href="/konsol/anak/${c.childId}">${c.name}</a> (${c.code}) · ${c.posyanduName ?? c.desaName ?? ""} · ${t("console:followUp.lastMeasured")}: ${c.lastMeasuredOn ? formatDay(c.lastMeasuredOn) : "–"}${c.reasons?.length ? html` · <strong>${listReasonText(ctx, c.reasons)}</strong>` : ""}</li>`,
   )}</ul>`;
 }
 
 /** Open and acknowledged referrals of the caller's area, urgent first, then the newest. */
 async function openReferrals(deps: ConsoleDeps, request: FastifyRequest): Promise<Referral[] | null> {
   const [open, acked] = await Promise.all(
-    (["open", "acknowledged"] as const).map((status) => callApi<{ items: Referral[] }>(deps.app, request, "GET", `/api/v1/referrals${query({ status, limit: 200 })}`)),
+    (["open", "acknowledged"] as const).map((status) =>
+      callApi<{ items: Referral[] }>(deps.app, request, "GET", `/api/v1/referrals${query({ status, limit: 200 })}`),
+    ),
   );
   if (!open?.ok || !acked?.ok) return null;
-  return [...open.body.items, ...acked.body.items].sort((a, b) => Number(b.priority === "urgent") - Number(a.priority === "urgent") || b.createdAt.localeCompare(a.createdAt));
+  return [...open.body.items, ...acked.body.items].sort(
+    (a, b) => Number(b.priority === "urgent") - Number(a.priority === "urgent") || b.createdAt.localeCompare(a.createdAt),
+  );
 }
 
 interface Measurement {
@@ -121,16 +128,22 @@ const AVERAGE_MONTH_DAYS = 30.4375;
 function growthSection(ctx: PageContext, measurements: Measurement[], childId: string): Html {
   const t = ctx.t;
   const valid = measurements.filter((m) => !m.cancelledAt && m.ageDays !== null).sort((a, b) => (a.ageDays ?? 0) - (b.ageDays ?? 0));
-  const point = (m: Measurement, z: number | null) => (z === null ? null : { x: Math.round(((m.ageDays ?? 0) / AVERAGE_MONTH_DAYS) * 10) / 10, y: z });
+  const point = (m: Measurement, z: number | null) =>
+    z === null ? null : { x: Math.round(((m.ageDays ?? 0) / AVERAGE_MONTH_DAYS) * 10) / 10, y: z };
   const chart = {
     kind: "growth",
     axisX: t("console:child.ageAxis"),
     axisY: t("console:child.zAxis"),
-    series: (["zlen", "zwei", "zwfl"] as const).map((k) => ({ label: t(`console:child.${k}`), points: valid.map((m) => point(m, m[k])).filter(Boolean) })),
+    series: (["zlen", "zwei", "zwfl"] as const).map((k) => ({
+      label: t(`console:child.${k}`),
+      points: valid.map((m) => point(m, m[k])).filter(Boolean),
+    })),
   };
   const heading = t("console:child.chart");
   const rows = measurements.map(
-    (m) => html`<tr class="${m.cancelledAt ? "cancelled" : ""}"><th scope="row">${formatDay(m.measuredOn)}${m.cancelledAt ? html` <span class="tag">${t("console:child.cancelled")}</span>` : ""}</th>
+    (
+      m,
+    ) => html`<tr class="${m.cancelledAt ? "cancelled" : ""}"><th scope="row">${formatDay(m.measuredOn)}${m.cancelledAt ? html` <span class="tag">${t("console:child.cancelled")}</span>` : ""}</th>
   <td class="num">${formatNumber(m.weightKg)}</td><td class="num">${formatNumber(m.lengthCm)}</td>
   <td class="num">${formatZ(m.zlen)}</td><td class="num">${formatZ(m.zwei)}</td><td class="num">${formatZ(m.zwfl)}</td>
   <td>${(
@@ -158,25 +171,32 @@ function growthSection(ctx: PageContext, measurements: Measurement[], childId: s
 function remindersSection(ctx: PageContext, r: ChildReminders): Html {
   const t = ctx.t;
   const heading = t("console:child.reminders");
-  if (!r.plans.length) return html`<section aria-labelledby="rem-h"><h2 id="rem-h">${heading}</h2><p>${t("console:child.noReminders")}</p></section>`;
+  if (!r.plans.length)
+    return html`<section aria-labelledby="rem-h"><h2 id="rem-h">${heading}</h2><p>${t("console:child.noReminders")}</p></section>`;
   const plans = r.plans.map(
-    (p) => html`<li data-plan="${p.programme}">${t(`console:child.programmes.${p.programme}`, { defaultValue: p.programme })}: ${t(`console:child.planStatus.${p.status}`, { defaultValue: p.status })}${p.nextDue ? ` · ${t("console:child.nextDue", { date: formatDay(p.nextDue) })}` : ""}</li>`,
+    (p) =>
+      html`<li data-plan="${p.programme}">${t(`console:child.programmes.${p.programme}`, { defaultValue: p.programme })}: ${t(`console:child.planStatus.${p.status}`, { defaultValue: p.status })}${p.nextDue ? ` · ${t("console:child.nextDue", { date: formatDay(p.nextDue) })}` : ""}</li>`,
   );
   const what = (i: ChildReminders["items"][number]) => {
     const name = t(`console:child.reminderKinds.${i.kind}`, { defaultValue: i.kind });
-    const detail = typeof i.vars.vaccine === "string" ? ` (${i.vars.vaccine})` : typeof i.vars.visit === "string" ? ` (${i.vars.visit})` : "";
+    const detail =
+      typeof i.vars.vaccine === "string" ? ` (${i.vars.vaccine})` : typeof i.vars.visit === "string" ? ` (${i.vars.visit})` : "";
     return html`${name}${detail}${i.followUp ? html` <span class="tag">${t(i.followUp === 1 ? "console:child.followUpAsk" : "console:child.followUpAgain")}</span>` : ""}`;
   };
   const rows = [...r.items].reverse().map(
-    (i) => html`<tr data-reminder="${i.id}" data-status="${i.status}"><th scope="row">${what(i)}</th><td>${formatDay(i.dueDate)} – ${formatDay(i.untilDate)}</td>
+    (
+      i,
+    ) => html`<tr data-reminder="${i.id}" data-status="${i.status}"><th scope="row">${what(i)}</th><td>${formatDay(i.dueDate)} – ${formatDay(i.untilDate)}</td>
 <td data-field="status">${t(`console:child.reminderStatus.${i.status}`)}</td><td>${i.sentAt ? formatDay(i.sentAt) : "–"}</td><td>${i.confirmedAt ? formatDay(i.confirmedAt) : "–"}</td></tr>`,
   );
   return html`<section aria-labelledby="rem-h"><h2 id="rem-h">${heading}</h2><ul class="plain" id="plans">${plans}</ul>
-${r.items.length
-  ? html`<div class="scroll"><table class="data" id="reminders"><caption>${t("console:child.remindersCaption")}</caption>
+${
+  r.items.length
+    ? html`<div class="scroll"><table class="data" id="reminders"><caption>${t("console:child.remindersCaption")}</caption>
 <thead><tr><th scope="col">${t("console:child.col.reminder")}</th><th scope="col">${t("console:child.col.window")}</th><th scope="col">${t("console:child.col.status")}</th><th scope="col">${t("console:child.col.sent")}</th><th scope="col">${t("console:child.col.confirmed")}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
-  : html`<p>${t("console:child.noRemindersYet")}</p>`}</section>`;
+    : html`<p>${t("console:child.noRemindersYet")}</p>`
+}</section>`;
 }
 
 interface ActionRoute {
@@ -195,10 +215,12 @@ export function followUpRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const back = "/konsol/tindak-lanjut";
     const body = html`<section aria-labelledby="ref-h"><h2 id="ref-h">${t("console:followUp.openReferrals")}</h2>
 ${referrals ? referralTable(ctx, referrals, back) : html`<p role="alert">${t("console:errors.generic")}</p>`}</section>
-${report.ok
-  ? html`<section aria-labelledby="unref-h"><h2 id="unref-h">${t("console:followUp.unreferred")}</h2>${childList(ctx, report.body.unreferred, t("console:followUp.noneUnreferred"))}</section>
+${
+  report.ok
+    ? html`<section aria-labelledby="unref-h"><h2 id="unref-h">${t("console:followUp.unreferred")}</h2>${childList(ctx, report.body.unreferred, t("console:followUp.noneUnreferred"))}</section>
 <section aria-labelledby="nm-h"><h2 id="nm-h">${t("console:followUp.notMeasured", { months: report.body.notMeasured.months, total: report.body.notMeasured.total })}</h2>${childList(ctx, report.body.notMeasured.items, t("console:followUp.noneNotMeasured"))}</section>`
-  : ""}`;
+    : ""
+}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:followUp.title") }, body));
   });
 
@@ -228,15 +250,14 @@ ${reminders.ok ? remindersSection(ctx, reminders.body) : html`<p role="alert">${
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: c.name, charts: true }, body));
   });
 
-  const act = (path: "acknowledge" | "outcome", done: string) =>
-    async (request: FastifyRequest<ActionRoute>, reply: FastifyReply) => {
-      const back = safeReturn(request.body?.kembali, "/konsol/tindak-lanjut");
-      if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
-      const payload = path === "outcome" ? { outcome: request.body?.outcome ?? "" } : undefined;
-      const res = await callApi(deps.app, request, "POST", `/api/v1/referrals/${request.params.id}/${path}`, payload);
-      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-      return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body) });
-    };
+  const act = (path: "acknowledge" | "outcome", done: string) => async (request: FastifyRequest<ActionRoute>, reply: FastifyReply) => {
+    const back = safeReturn(request.body?.kembali, "/konsol/tindak-lanjut");
+    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
+    const payload = path === "outcome" ? { outcome: request.body?.outcome ?? "" } : undefined;
+    const res = await callApi(deps.app, request, "POST", `/api/v1/referrals/${request.params.id}/${path}`, payload);
+    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+    return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body) });
+  };
   app.post<ActionRoute>("/rujukan/:id/terima", { preValidation: app.csrfProtection.bind(app) }, act("acknowledge", "acknowledged"));
   app.post<ActionRoute>("/rujukan/:id/hasil", { preValidation: app.csrfProtection.bind(app) }, act("outcome", "outcomeSaved"));
 }

@@ -55,7 +55,12 @@ export function inboxRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     if (!may(ANSWERERS, ctx.me.account.role)) return reply.callNotFound();
     const [open, claimed, answered] = await Promise.all(
       (["open", "claimed", "answered"] as const).map((status) =>
-        callApi<{ items: Question[]; total: number }>(deps.app, request, "GET", `/api/v1/handoff-questions${query({ status, limit: status === "answered" ? 10 : 100 })}`),
+        callApi<{ items: Question[]; total: number }>(
+          deps.app,
+          request,
+          "GET",
+          `/api/v1/handoff-questions${query({ status, limit: status === "answered" ? 10 : 100 })}`,
+        ),
       ),
     );
     if (!open?.ok || !claimed?.ok || !answered?.ok) throw Object.assign(new Error("inbox failed"), { statusCode: 502 });
@@ -63,9 +68,11 @@ export function inboxRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const body = html`<section aria-labelledby="wait-h"><h2 id="wait-h">${t("console:inbox.waiting", { count: waiting.length })}</h2>
 ${waiting.length ? waiting.map((q) => questionCard(ctx, q)) : html`<p>${t("console:inbox.empty")}</p>`}</section>
 <section aria-labelledby="done-h"><h2 id="done-h">${t("console:inbox.answered")}</h2>
-${answered.body.items.length
-  ? html`<ul class="answered">${answered.body.items.map((q) => html`<li data-question="${q.id}"><strong>T-${q.number}</strong> ${q.question}<br><span class="hint">${t("console:inbox.answerWas")}: ${q.answer ?? ""} (${q.answeredAt ? formatDay(q.answeredAt) : ""})</span></li>`)}</ul>`
-  : html`<p>${t("console:inbox.noneAnswered")}</p>`}</section>`;
+${
+  answered.body.items.length
+    ? html`<ul class="answered">${answered.body.items.map((q) => html`<li data-question="${q.id}"><strong>T-${q.number}</strong> ${q.question}<br><span class="hint">${t("console:inbox.answerWas")}: ${q.answer ?? ""} (${q.answeredAt ? formatDay(q.answeredAt) : ""})</span></li>`)}</ul>`
+    : html`<p>${t("console:inbox.noneAnswered")}</p>`
+}</section>`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:inbox.title") }, body));
   });
 
@@ -74,7 +81,13 @@ ${answered.body.items.length
     if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
     const answer = typeof request.body?.answer === "string" ? request.body.answer.trim() : "";
     if (path === "answer" && answer.length < ANSWER_MIN) return redirectBack(reply, back, { galat: "answer_too_short" });
-    const res = await callApi(deps.app, request, "POST", `/api/v1/handoff-questions/${request.params.id}/${path}`, path === "answer" ? { answer } : undefined);
+    const res = await callApi(
+      deps.app,
+      request,
+      "POST",
+      `/api/v1/handoff-questions/${request.params.id}/${path}`,
+      path === "answer" ? { answer } : undefined,
+    );
     if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
     return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body) });
   };

@@ -46,12 +46,14 @@ function pendingCard(ctx: PageContext, k: PendingKader, units: Posyandu[], desaN
   return html`<article class="card" data-kader="${k.id}" aria-labelledby="k-${k.id}">
   <h3 id="k-${k.id}">${k.name ?? t("console:kader.noName")}</h3>
   <p>${t("console:kader.desa")}: ${desaName(k.desaCode)} · ${phones}${k.lastInboundAt ? html` · ${t("console:kader.lastMessage")}: ${formatDay(k.lastInboundAt)}` : ""}</p>
-  ${mine.length
-    ? html`<form method="post" action="/konsol/kader/${k.id}/setujui">${csrfField(ctx)}
+  ${
+    mine.length
+      ? html`<form method="post" action="/konsol/kader/${k.id}/setujui">${csrfField(ctx)}
     <label for="py-${k.id}">${t("console:kader.posyandu")}</label>
     <select id="py-${k.id}" name="posyanduId" required>${mine.map((u) => html`<option value="${u.id}">${u.name}</option>`)}</select>
     <button type="submit" data-busy="${t("console:busy")}">${t("console:kader.approve")}</button></form>`
-    : html`<p class="flash error">${t("console:kader.noPosyandu")}</p>`}
+      : html`<p class="flash error">${t("console:kader.noPosyandu")}</p>`
+  }
   <details><summary>${t("console:kader.refuse")}</summary>
   <form method="post" action="/konsol/kader/${k.id}/tolak">${csrfField(ctx)}
     <label for="why-${k.id}">${t("console:kader.reason")}</label><input id="why-${k.id}" name="reason" required minlength="3" maxlength="500">
@@ -69,13 +71,20 @@ function reportingTable(ctx: PageContext, month: string, rows: SkdnRow[], desaNa
 </table></div></section>`;
 }
 
-function activeTable(ctx: PageContext, items: ActiveKader[], unitName: (id: string | null) => string, desaName: (code: string | null) => string): Html {
+function activeTable(
+  ctx: PageContext,
+  items: ActiveKader[],
+  unitName: (id: string | null) => string,
+  desaName: (code: string | null) => string,
+): Html {
   const t = ctx.t;
   const col = (k: string) => t(`console:kader.col.${k}`);
   if (!items.length) return html`<p>${t("console:kader.noneActive")}</p>`;
   return html`<div class="scroll"><table class="data stack" id="active-kader"><thead><tr><th scope="col">${col("name")}</th><th scope="col">${col("posyandu")}</th><th scope="col">${col("desa")}</th><th scope="col">${col("last")}</th><th scope="col">${col("action")}</th></tr></thead>
 <tbody>${items.map(
-    (k) => html`<tr data-active-kader="${k.id}"><th scope="row" data-label="${col("name")}">${k.name ?? t("console:kader.noName")}</th><td data-label="${col("posyandu")}">${unitName(k.posyanduId)}</td><td data-label="${col("desa")}">${desaName(k.desaCode)}</td>
+    (
+      k,
+    ) => html`<tr data-active-kader="${k.id}"><th scope="row" data-label="${col("name")}">${k.name ?? t("console:kader.noName")}</th><td data-label="${col("posyandu")}">${unitName(k.posyanduId)}</td><td data-label="${col("desa")}">${desaName(k.desaCode)}</td>
 <td data-label="${col("last")}">${k.lastInboundAt ? formatDay(k.lastInboundAt) : "–"}</td>
 <td class="actions" data-label="${col("action")}"><details><summary>${t("console:kader.deactivate")}</summary>
 <form method="post" action="/konsol/kader/${k.id}/nonaktifkan">${csrfField(ctx)}<label for="off-${k.id}">${t("console:kader.deactivateReason")}</label><input id="off-${k.id}" name="reason" required minlength="3" maxlength="500">
@@ -114,16 +123,18 @@ ${skdn.ok ? reportingTable(ctx, month, skdn.body.posyandu, desaName) : ""}`;
     return reply.type("text/html; charset=utf-8").send(layout(ctx, { title: t("console:kader.title") }, body));
   });
 
-  const act = (path: "approve" | "reject" | "deactivate", done: string) => async (request: FastifyRequest<ActionRoute>, reply: FastifyReply) => {
-    const back = "/konsol/kader";
-    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
-    const field = (v: unknown) => (typeof v === "string" ? v.trim() : "");
-    const payload = path === "approve" ? { posyanduId: field(request.body?.posyanduId) } : { reason: field(request.body?.reason) };
-    const url = path === "deactivate" ? `/api/v1/kaders/${request.params.id}/deactivate` : `/api/v1/kader-approvals/${request.params.id}/${path}`;
-    const res = await callApi(deps.app, request, "POST", url, payload);
-    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
-  };
+  const act =
+    (path: "approve" | "reject" | "deactivate", done: string) => async (request: FastifyRequest<ActionRoute>, reply: FastifyReply) => {
+      const back = "/konsol/kader";
+      if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, back, { galat: "not_found" });
+      const field = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+      const payload = path === "approve" ? { posyanduId: field(request.body?.posyanduId) } : { reason: field(request.body?.reason) };
+      const url =
+        path === "deactivate" ? `/api/v1/kaders/${request.params.id}/deactivate` : `/api/v1/kader-approvals/${request.params.id}/${path}`;
+      const res = await callApi(deps.app, request, "POST", url, payload);
+      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+      return redirectBack(reply, back, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
+    };
   app.post<ActionRoute>("/kader/:id/setujui", { preValidation: app.csrfProtection.bind(app) }, act("approve", "kaderApproved"));
   app.post<ActionRoute>("/kader/:id/tolak", { preValidation: app.csrfProtection.bind(app) }, act("reject", "kaderRefused"));
   app.post<ActionRoute>("/kader/:id/nonaktifkan", { preValidation: app.csrfProtection.bind(app) }, act("deactivate", "kaderDeactivated"));

@@ -30,21 +30,31 @@ export function loginRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     return reply.type("text/html; charset=utf-8").send(loginPage(ctx, safeReturn(request.query.ke, "/konsol")));
   });
 
-  app.post<{ Body: { username?: string; password?: string; ke?: string } }>("/masuk", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-    const body = request.body ?? {};
-    const next = safeReturn(body.ke, "/konsol");
-    const username = typeof body.username === "string" ? body.username.trim() : "";
-    const password = typeof body.password === "string" ? body.password : "";
-    const res = await callApi(deps.app, request, "POST", "/api/v1/auth/login", { username, password });
-    if (res.ok) {
-      void reply.header("set-cookie", res.setCookie);
-      return reply.redirect(next, 303);
-    }
-    const ctx = anonymousContext(deps, request, reply);
-    const code = username && password ? errorCode(res.body) : "missing_credentials";
-    ctx.flash = { kind: "error", text: ctx.t(deps.rt.i18n.exists("id", `console:errors.${code}`) ? `console:errors.${code}` : "console:errors.generic") };
-    return reply.status(res.status === 429 ? 429 : 401).type("text/html; charset=utf-8").send(loginPage(ctx, next, username));
-  });
+  app.post<{ Body: { username?: string; password?: string; ke?: string } }>(
+    "/masuk",
+    { preValidation: app.csrfProtection.bind(app) },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const next = safeReturn(body.ke, "/konsol");
+      const username = typeof body.username === "string" ? body.username.trim() : "";
+      const password = typeof body.password === "string" ? body.password : "";
+      const res = await callApi(deps.app, request, "POST", "/api/v1/auth/login", { username, password });
+      if (res.ok) {
+        void reply.header("set-cookie", res.setCookie);
+        return reply.redirect(next, 303);
+      }
+      const ctx = anonymousContext(deps, request, reply);
+      const code = username && password ? errorCode(res.body) : "missing_credentials";
+      ctx.flash = {
+        kind: "error",
+        text: ctx.t(deps.rt.i18n.exists("id", `console:errors.${code}`) ? `console:errors.${code}` : "console:errors.generic"),
+      };
+      return reply
+        .status(res.status === 429 ? 429 : 401)
+        .type("text/html; charset=utf-8")
+        .send(loginPage(ctx, next, username));
+    },
+  );
 
   app.post("/keluar", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
     const res = await callApi(deps.app, request, "POST", "/api/v1/auth/logout");

@@ -52,14 +52,18 @@ function page(ctx: PageContext, list: TemplateList): Html {
   const t = ctx.t;
   const col = (k: string) => t(`console:templates.col.${k}`);
   const configured = Object.entries(list.configured).flatMap(([kind, byLang]) =>
-    (["id", "bjn"] as const).filter((l) => byLang[l]).map((l) => ({ kind, lang: l, name: byLang[l] as string, inForce: list.inForce[kind]?.[l] === byLang[l] })),
+    (["id", "bjn"] as const)
+      .filter((l) => byLang[l])
+      .map((l) => ({ kind, lang: l, name: byLang[l] as string, inForce: list.inForce[kind]?.[l] === byLang[l] })),
   );
   return html`<p class="hint">${t("console:templates.hint", { placeholder: "{{1}}" })}</p>
 <section aria-labelledby="tpl-h"><h2 id="tpl-h">${t("console:templates.list", { count: list.items.length })}</h2>
-${list.items.length
-  ? html`<div class="scroll"><table class="data stack" id="templates"><thead><tr><th scope="col">${col("kind")}</th><th scope="col">${col("lang")}</th><th scope="col">${col("name")}</th><th scope="col">${col("status")}</th><th scope="col">${col("updated")}</th><th scope="col">${col("action")}</th></tr></thead>
+${
+  list.items.length
+    ? html`<div class="scroll"><table class="data stack" id="templates"><thead><tr><th scope="col">${col("kind")}</th><th scope="col">${col("lang")}</th><th scope="col">${col("name")}</th><th scope="col">${col("status")}</th><th scope="col">${col("updated")}</th><th scope="col">${col("action")}</th></tr></thead>
 <tbody>${list.items.map((tp) => templateRow(ctx, tp))}</tbody></table></div>`
-  : html`<p>${t("console:templates.none")}</p>`}</section>
+    : html`<p>${t("console:templates.none")}</p>`
+}</section>
 <form method="post" action="${TEMPLATES_PATH}" id="template-form" class="card">${csrfField(ctx)}<h2>${t("console:templates.add")}</h2>
 <div class="filters"><div><label for="tpl-kind">${col("kind")}</label><select id="tpl-kind" name="kind" required>${list.kinds.map((k) => html`<option value="${k}">${t(`console:templates.kinds.${k}`, { defaultValue: k })}</option>`)}</select></div>
 <div><label for="tpl-lang">${col("lang")}</label><select id="tpl-lang" name="lang" required><option value="id">${t("console:languages.id")}</option><option value="bjn">${t("console:languages.bjn")}</option></select></div>
@@ -67,9 +71,11 @@ ${list.items.length
 <p class="hint" id="tpl-name-hint">${t("console:templates.nameHint")}</p>
 <button type="submit" data-busy="${t("console:busy")}">${t("console:templates.addSubmit")}</button></form>
 <section aria-labelledby="cfg-h"><h2 id="cfg-h">${t("console:templates.configured")}</h2><p class="hint">${t("console:templates.configuredHint")}</p>
-${configured.length
-  ? html`<ul class="plain" id="configured">${configured.map((c) => html`<li>${t(`console:templates.kinds.${c.kind}`, { defaultValue: c.kind })} · ${t(`console:languages.${c.lang}`)}: <code>${c.name}</code>${c.inForce ? "" : html` <span class="tag">${t("console:templates.overridden")}</span>`}</li>`)}</ul>`
-  : html`<p>${t("console:templates.noneConfigured")}</p>`}</section>
+${
+  configured.length
+    ? html`<ul class="plain" id="configured">${configured.map((c) => html`<li>${t(`console:templates.kinds.${c.kind}`, { defaultValue: c.kind })} · ${t(`console:languages.${c.lang}`)}: <code>${c.name}</code>${c.inForce ? "" : html` <span class="tag">${t("console:templates.overridden")}</span>`}</li>`)}</ul>`
+    : html`<p>${t("console:templates.noneConfigured")}</p>`
+}</section>
 <p><a href="/konsol/konten">${t("console:content.back")}</a></p>`;
 }
 
@@ -89,27 +95,50 @@ export function templateRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
 
   const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 
-  app.post<{ Body: Record<string, unknown> }>("/konten/template-whatsapp", { preValidation: app.csrfProtection.bind(app) }, async (request, reply) => {
-    const form = request.body ?? {};
-    const name = text(form.name);
-    if (!NAME.test(name)) return redirectBack(reply, TEMPLATES_PATH, { galat: "validation_failed", kolom: "templateName" });
-    const res = await callApi(deps.app, request, "POST", "/api/v1/whatsapp-templates", { kind: text(form.kind), lang: text(form.lang), name });
-    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    return redirectBack(reply, TEMPLATES_PATH, res.ok ? { ok: "templateAdded" } : { galat: errorCode(res.body), kolom: errorField(res.body) });
-  });
+  app.post<{ Body: Record<string, unknown> }>(
+    "/konten/template-whatsapp",
+    { preValidation: app.csrfProtection.bind(app) },
+    async (request, reply) => {
+      const form = request.body ?? {};
+      const name = text(form.name);
+      if (!NAME.test(name)) return redirectBack(reply, TEMPLATES_PATH, { galat: "validation_failed", kolom: "templateName" });
+      const res = await callApi(deps.app, request, "POST", "/api/v1/whatsapp-templates", {
+        kind: text(form.kind),
+        lang: text(form.lang),
+        name,
+      });
+      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+      return redirectBack(
+        reply,
+        TEMPLATES_PATH,
+        res.ok ? { ok: "templateAdded" } : { galat: errorCode(res.body), kolom: errorField(res.body) },
+      );
+    },
+  );
 
-  const change = (kind: "edit" | "disable" | "enable", done: string) => async (request: FastifyRequest<ChangeRoute>, reply: FastifyReply) => {
-    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, TEMPLATES_PATH, { galat: "not_found" });
-    const reason = text(request.body?.reason);
-    if (reason.length < REASON.min || reason.length > REASON.max) return redirectBack(reply, TEMPLATES_PATH, { galat: "validation_failed", kolom: "reason" });
-    const name = text(request.body?.name);
-    if (kind === "edit" && !NAME.test(name)) return redirectBack(reply, TEMPLATES_PATH, { galat: "validation_failed", kolom: "templateName" });
-    const payload = kind === "edit" ? { name, reason } : { disabled: kind === "disable", reason };
-    const res = await callApi(deps.app, request, "PATCH", `/api/v1/whatsapp-templates/${request.params.id}`, payload);
-    if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
-    return redirectBack(reply, TEMPLATES_PATH, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
-  };
+  const change =
+    (kind: "edit" | "disable" | "enable", done: string) => async (request: FastifyRequest<ChangeRoute>, reply: FastifyReply) => {
+      if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) return redirectBack(reply, TEMPLATES_PATH, { galat: "not_found" });
+      const reason = text(request.body?.reason);
+      if (reason.length < REASON.min || reason.length > REASON.max)
+        return redirectBack(reply, TEMPLATES_PATH, { galat: "validation_failed", kolom: "reason" });
+      const name = text(request.body?.name);
+      if (kind === "edit" && !NAME.test(name))
+        return redirectBack(reply, TEMPLATES_PATH, { galat: "validation_failed", kolom: "templateName" });
+      const payload = kind === "edit" ? { name, reason } : { disabled: kind === "disable", reason };
+      const res = await callApi(deps.app, request, "PATCH", `/api/v1/whatsapp-templates/${request.params.id}`, payload);
+      if (res.status === 401) return reply.redirect("/konsol/masuk", 303);
+      return redirectBack(reply, TEMPLATES_PATH, res.ok ? { ok: done } : { galat: errorCode(res.body), kolom: errorField(res.body) });
+    };
   app.post<ChangeRoute>("/konten/template-whatsapp/:id", { preValidation: app.csrfProtection.bind(app) }, change("edit", "templateSaved"));
-  app.post<ChangeRoute>("/konten/template-whatsapp/:id/nonaktif", { preValidation: app.csrfProtection.bind(app) }, change("disable", "templateDisabled"));
-  app.post<ChangeRoute>("/konten/template-whatsapp/:id/aktif", { preValidation: app.csrfProtection.bind(app) }, change("enable", "templateEnabled"));
+  app.post<ChangeRoute>(
+    "/konten/template-whatsapp/:id/nonaktif",
+    { preValidation: app.csrfProtection.bind(app) },
+    change("disable", "templateDisabled"),
+  );
+  app.post<ChangeRoute>(
+    "/konten/template-whatsapp/:id/aktif",
+    { preValidation: app.csrfProtection.bind(app) },
+    change("enable", "templateEnabled"),
+  );
 }

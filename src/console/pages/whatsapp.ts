@@ -13,7 +13,12 @@ import { ADMINS, may } from "../nav.js";
 
 interface Safety {
   paused: boolean;
-  restrictions: { cause: string; since: string; liftsAt: string; detail: { enforcement?: string; capping?: string; used?: number; total?: number; guessedEnd?: boolean } }[];
+  restrictions: {
+    cause: string;
+    since: string;
+    liftsAt: string;
+    detail: { enforcement?: string; capping?: string; used?: number; total?: number; guessedEnd?: boolean };
+  }[];
 }
 const CAUSES = ["reachout-timelock", "message-capping", "account-restricted"];
 
@@ -34,11 +39,13 @@ export function whatsAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     } else {
       const state = STATES.includes(res.body.status) ? res.body.status : "unknown";
       body = html`<p class="card" id="wa-status" data-status="${state}" role="status"><strong>${t("console:whatsapp.status")}:</strong> ${t(`console:whatsapp.states.${state}`)}</p>
-${res.body.qrWaiting
-  ? html`<section aria-labelledby="qr-h" class="card"><h2 id="qr-h">${t("console:whatsapp.pair")}</h2><p>${t("console:whatsapp.pairHint")}</p>
+${
+  res.body.qrWaiting
+    ? html`<section aria-labelledby="qr-h" class="card"><h2 id="qr-h">${t("console:whatsapp.pair")}</h2><p>${t("console:whatsapp.pairHint")}</p>
 <p><img src="/admin/whatsapp/qr" alt="${t("console:whatsapp.qrAlt")}" width="264" height="264" id="wa-qr"></p>
 <p><a href="/admin/whatsapp/qr" target="_blank" rel="noopener">${t("console:whatsapp.qrOnly")}</a> · <a href="/konsol/whatsapp">${t("console:whatsapp.reload")}</a></p></section>`
-  : html`<p class="hint">${t(state === "open" ? "console:whatsapp.paired" : "console:whatsapp.noQr")} <a href="/konsol/whatsapp">${t("console:whatsapp.reload")}</a></p>`}
+    : html`<p class="hint">${t(state === "open" ? "console:whatsapp.paired" : "console:whatsapp.noQr")} <a href="/konsol/whatsapp">${t("console:whatsapp.reload")}</a></p>`
+}
 ${safetySection(t, res.body.safety ?? { paused: false, restrictions: [] })}`;
     }
     void reply.header("cache-control", "no-store");
@@ -56,7 +63,9 @@ function safetySection(t: (key: string, vars?: Record<string, unknown>) => strin
     [
       r.detail.enforcement,
       r.detail.capping,
-      r.detail.used !== undefined && r.detail.total !== undefined ? t("console:whatsapp.safety.quota", { used: r.detail.used, total: r.detail.total }) : undefined,
+      r.detail.used !== undefined && r.detail.total !== undefined
+        ? t("console:whatsapp.safety.quota", { used: r.detail.used, total: r.detail.total })
+        : undefined,
       r.detail.guessedEnd ? t("console:whatsapp.safety.guessed") : undefined,
     ]
       .filter(Boolean)
@@ -65,6 +74,7 @@ function safetySection(t: (key: string, vars?: Record<string, unknown>) => strin
 <p><strong>${t("console:whatsapp.safety.paused", { until: formatDateTime(last) })}</strong></p>
 <table><thead><tr><th scope="col">${t("console:whatsapp.safety.cause")}</th><th scope="col">${t("console:whatsapp.safety.since")}</th><th scope="col">${t("console:whatsapp.safety.until")}</th><th scope="col">${t("console:whatsapp.safety.detail")}</th></tr></thead>
 <tbody>${list.map(
-    (r) => html`<tr data-cause="${r.cause}"><td>${t(`console:whatsapp.safety.causes.${r.cause}`)}</td><td>${formatDateTime(r.since)}</td><td data-lifts-at="${r.liftsAt}">${formatDateTime(r.liftsAt)}</td><td>${detail(r)}</td></tr>`,
+    (r) =>
+      html`<tr data-cause="${r.cause}"><td>${t(`console:whatsapp.safety.causes.${r.cause}`)}</td><td>${formatDateTime(r.since)}</td><td data-lifts-at="${r.liftsAt}">${formatDateTime(r.liftsAt)}</td><td>${detail(r)}</td></tr>`,
   )}</tbody></table></section>`;
 }

@@ -15,10 +15,12 @@ export function languageChoices(turn: Turn) {
 
 /** Applies a language answer; false when the answer is not a language choice. */
 export async function applyLanguageAnswer(turn: Turn): Promise<boolean> {
-  const picked = pickChoice(turn.message, languageChoices(turn)) ?? pickChoice(turn.message, [
-    { label: "indonesia", payload: "lang:id" },
-    { label: "banjar", payload: "lang:bjn" },
-  ]);
+  const picked =
+    pickChoice(turn.message, languageChoices(turn)) ??
+    pickChoice(turn.message, [
+      { label: "indonesia", payload: "lang:id" },
+      { label: "banjar", payload: "lang:bjn" },
+    ]);
   const lang = picked?.slice("lang:".length);
   if (!isLang(lang)) return false;
   turn.contact = await updateContact(turn.tx, turn.contact.id, { lang });

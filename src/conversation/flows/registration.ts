@@ -40,12 +40,11 @@ const matchers = new WeakMap<Runtime, AreaMatcher>();
 async function areaMatcher(turn: Turn): Promise<AreaMatcher> {
   let matcher = matchers.get(turn.rt);
   if (!matcher) {
-    matcher = new AreaMatcher((await turn.tx.select().from(areas)));
+    matcher = new AreaMatcher(await turn.tx.select().from(areas));
     matchers.set(turn.rt, matcher);
   }
   return matcher;
 }
-
 
 /** A typed name, tidied ("  siti   aminah " → "siti aminah"), or null when it cannot be one. */
 export function personName(text: string): string | null {
@@ -58,7 +57,10 @@ export function personName(text: string): string | null {
 
 function roleChoices(turn: Turn): Choice[] {
   // The try-out web chat offers no kader role (unless WEB_CHAT_STAFF_ROLES is on for a demo).
-  return ROLES.filter((r) => r !== "kader" || turn.staffRolesAllowed).map((r) => ({ label: turn.t(`conversation:roles.${r}`), payload: `role:${r}` }));
+  return ROLES.filter((r) => r !== "kader" || turn.staffRolesAllowed).map((r) => ({
+    label: turn.t(`conversation:roles.${r}`),
+    payload: `role:${r}`,
+  }));
 }
 
 function consentChoices(turn: Turn): Choice[] {
@@ -86,7 +88,11 @@ async function askDesa(turn: Turn, data: Chosen) {
 
 async function offerDesa(turn: Turn, data: Chosen, list: AreaName[], promptKey: string, vars = {}) {
   const options = list.slice(0, 25).map((d) => ({ code: d.code, name: d.name }));
-  turn.ask(promptKey, options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })), vars);
+  turn.ask(
+    promptKey,
+    options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })),
+    vars,
+  );
   await turn.setState("registration", "desa_pick", { ...data, options });
 }
 
@@ -122,9 +128,16 @@ async function finish(turn: Turn, data: Chosen & { desaCode: string; posyanduId?
   await syncPosyanduDays(turn.rt, turn.tx, { contactId: turn.contact.id });
   await turn.clearState();
   const desa = (await desaLabel(turn.tx, turn.contact.desaCode)) ?? "";
-  turn.say(role === "kader" ? "conversation:reg.done_kader" : role === "pregnant" ? "conversation:reg.done_pregnant" : "conversation:reg.done_parent", {
-    desa,
-  });
+  turn.say(
+    role === "kader"
+      ? "conversation:reg.done_kader"
+      : role === "pregnant"
+        ? "conversation:reg.done_pregnant"
+        : "conversation:reg.done_parent",
+    {
+      desa,
+    },
+  );
   // Domains continue from here when they have a dialogue for the role (e.g. asking for HPHT).
   await turn.rt.conversation.startFlow(turn, `enrol:${role}`);
 }
@@ -139,7 +152,10 @@ function reprompt(turn: Turn, state: RegistrationState): void {
     case "role":
       return turn.ask("conversation:reg.role_prompt", roleChoices(turn));
     case "desa_pick":
-      return turn.ask("conversation:reg.desa_choose", state.data.options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
+      return turn.ask(
+        "conversation:reg.desa_choose",
+        state.data.options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })),
+      );
     case "posyandu":
       return turn.ask("conversation:reg.posyandu_prompt", state.data.choices);
     default:
@@ -186,10 +202,13 @@ export const registrationFlow: Flow<RegistrationState> = {
         return notAnAnswer(turn, state, () => turn.askAgain("conversation:lang.prompt", languageChoices(turn)));
 
       case "consent": {
-        const answer = pickChoice(turn.message, consentChoices(turn)) ?? pickChoice(turn.message, [
-          { label: turn.t("conversation:buttons.yes"), payload: YES },
-          { label: turn.t("conversation:buttons.no"), payload: NO },
-        ]) ?? readConsent(turn.text);
+        const answer =
+          pickChoice(turn.message, consentChoices(turn)) ??
+          pickChoice(turn.message, [
+            { label: turn.t("conversation:buttons.yes"), payload: YES },
+            { label: turn.t("conversation:buttons.no"), payload: NO },
+          ]) ??
+          readConsent(turn.text);
         if (answer === YES) {
           turn.ask("conversation:reg.role_prompt", roleChoices(turn));
           await turn.setState("registration", "role", { consentAt: turn.now.toISOString() });
@@ -231,7 +250,10 @@ export const registrationFlow: Flow<RegistrationState> = {
         // The desa's options are asked afresh when the person types instead of picking.
         const { options: _options, ...data } = state.step === "desa_pick" ? state.data : { ...state.data, options: [] };
         if (state.step === "desa_pick") {
-          const picked = pickChoice(turn.message, state.data.options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })));
+          const picked = pickChoice(
+            turn.message,
+            state.data.options.map((o) => ({ label: o.name, payload: `desa:${o.code}` })),
+          );
           if (picked) return chooseDesa(turn, data, picked.slice("desa:".length));
         }
         if (!turn.text) return askDesa(turn, data);

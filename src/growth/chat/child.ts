@@ -123,7 +123,10 @@ export const childFlow: Flow<z.infer<typeof childState>> = {
       }
       case "confirm": {
         const data = state.data;
-        const answer = pickChoice(turn.message, saveChoices(turn)) ?? confirmAnswer(text)?.replace("growth:save", "child:save").replace("growth:drop", "child:cancel") ?? null;
+        const answer =
+          pickChoice(turn.message, saveChoices(turn)) ??
+          confirmAnswer(text)?.replace("growth:save", "child:save").replace("growth:drop", "child:cancel") ??
+          null;
         if (answer === "child:restart") return childFlow.start(turn);
         if (answer === "child:cancel") {
           await turn.clearState();

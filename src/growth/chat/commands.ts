@@ -51,8 +51,12 @@ export function parseGrowthCommand(text: string): Command | null {
   if (m) return { kind: "maternal", rest: m[1] as string };
   m = /^(?:terima|hasil) r-? ?(\d{1,9})\b ?(.*)$/.exec(s);
   if (m) return { kind: "referral", action: s.startsWith("terima") ? "ack" : "outcome", number: Number(m[1]), rest: m[2] as string };
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const results = parseReports(lines.map(withUkur).join("\n"));
-  if (results.length > 0 && (lines.some((l) => UKUR_WORD.test(l)) || results.some((r) => !isParseError(r)))) return { kind: "report", results };
+  if (results.length > 0 && (lines.some((l) => UKUR_WORD.test(l)) || results.some((r) => !isParseError(r))))
+    return { kind: "report", results };
   return null;
 }

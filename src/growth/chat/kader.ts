@@ -26,7 +26,6 @@ export async function evaluate(turn: Turn, child: Child, values: ReportValues): 
 
 export const simple = tidy;
 
-
 export interface Kader {
   principal: ScopePrincipal;
   posyanduId: string;
@@ -41,7 +40,11 @@ export function kaderOf(turn: Turn, command: Command): Kader | null {
     return null;
   }
   if (c.role === "kader" && c.kaderStatus === "active" && c.posyanduId) {
-    return { principal: { role: "kader", posyanduId: c.posyanduId, puskesmasId: null, desaCode: null }, posyanduId: c.posyanduId, desaCode: c.desaCode };
+    return {
+      principal: { role: "kader", posyanduId: c.posyanduId, puskesmasId: null, desaCode: null },
+      posyanduId: c.posyanduId,
+      desaCode: c.desaCode,
+    };
   }
   if (c.role === "kader" && c.kaderStatus === "pending") turn.say("growth:chat.kader_pending");
   else if (c.role === "kader") turn.say("growth:chat.kader_inactive");

@@ -34,7 +34,9 @@ export async function showHistory(turn: Turn, kader: Kader, code: string): Promi
     if (m.bgm) parts.push("BGM");
     return parts.join(" · ");
   });
-  turn.sayText(`${turn.t("growth:history.head", { name: child.name, code: child.code, age: ageText((k, v) => turn.t(k, v), child.birthDate, today(turn)) })}\n${lines.join("\n")}`);
+  turn.sayText(
+    `${turn.t("growth:history.head", { name: child.name, code: child.code, age: ageText((k, v) => turn.t(k, v), child.birthDate, today(turn)) })}\n${lines.join("\n")}`,
+  );
 }
 
 export async function search(turn: Turn, kader: Kader, query: string): Promise<void> {
@@ -49,6 +51,8 @@ export async function search(turn: Turn, kader: Kader, query: string): Promise<v
   }
   const rows = await turn.tx.select().from(children).where(and(scope, match)).orderBy(asc(children.name)).limit(10);
   if (rows.length === 0) return turn.say("growth:search.none");
-  const lines = rows.map((c) => turn.t("growth:search.row", { code: c.code, name: c.name, sex: c.sex, birth: formatDate(c.birthDate), mother: c.motherName ?? "-" }));
+  const lines = rows.map((c) =>
+    turn.t("growth:search.row", { code: c.code, name: c.name, sex: c.sex, birth: formatDate(c.birthDate), mother: c.motherName ?? "-" }),
+  );
   turn.sayText(`${turn.t("growth:search.head")}\n${lines.join("\n")}`);
 }

@@ -74,14 +74,33 @@ export async function handleMaternal(turn: Turn, kader: Kader, rest: string, pre
   // The latest Hb sets the pregnancy's flag (reminders switch to the anaemia texts), and the mother hears her result.
   await maternalResultRecorded(turn.rt, turn.tx, { pregnancyId: pregnancy.id, measuredOn: today(turn), ...values, ...flags }, turn.now);
   const lines = [turn.t("growth:maternal.saved")];
-  if (values.muacCm !== undefined) lines.push(turn.t(flags.kek ? "growth:maternal.kek" : "growth:maternal.muac_ok", { cm: formatNumber(values.muacCm, 1) }));
-  if (values.hbGdl !== undefined) lines.push(turn.t(flags.anaemia ? "growth:maternal.anaemia" : "growth:maternal.hb_ok", { hb: formatNumber(values.hbGdl, 1) }));
+  if (values.muacCm !== undefined)
+    lines.push(turn.t(flags.kek ? "growth:maternal.kek" : "growth:maternal.muac_ok", { cm: formatNumber(values.muacCm, 1) }));
+  if (values.hbGdl !== undefined)
+    lines.push(turn.t(flags.anaemia ? "growth:maternal.anaemia" : "growth:maternal.hb_ok", { hb: formatNumber(values.hbGdl, 1) }));
   const reasons = [...(flags.kek ? (["kek"] as const) : []), ...(flags.anaemia ? (["anaemia"] as const) : [])];
   if (reasons.length > 0) {
-    const r = await createReferral(turn.tx, turn.rt.i18n, { pregnancyId: pregnancy.id, desaCode: pregnancy.desaCode, posyanduId: null, reasons, createdByContactId: turn.contact.id }, turn.now);
-    lines.push(turn.t("growth:reply.refer", { puskesmas: r.puskesmasName ?? turn.t("growth:reply.puskesmas_unknown"), reasons: reasonsText(turn.rt.i18n, turn.lang, reasons) }));
+    const r = await createReferral(
+      turn.tx,
+      turn.rt.i18n,
+      { pregnancyId: pregnancy.id, desaCode: pregnancy.desaCode, posyanduId: null, reasons, createdByContactId: turn.contact.id },
+      turn.now,
+    );
+    lines.push(
+      turn.t("growth:reply.refer", {
+        puskesmas: r.puskesmasName ?? turn.t("growth:reply.puskesmas_unknown"),
+        reasons: reasonsText(turn.rt.i18n, turn.lang, reasons),
+      }),
+    );
     if (r.created) lines.push(turn.t("growth:reply.referral_created", { number: r.referral.number }));
-    else if (r.added.length > 0) lines.push(turn.t("growth:reply.referral_updated", { number: r.referral.number, added: reasonsText(turn.rt.i18n, turn.lang, r.added), reasons: reasonsText(turn.rt.i18n, turn.lang, r.referral.reasons) }));
+    else if (r.added.length > 0)
+      lines.push(
+        turn.t("growth:reply.referral_updated", {
+          number: r.referral.number,
+          added: reasonsText(turn.rt.i18n, turn.lang, r.added),
+          reasons: reasonsText(turn.rt.i18n, turn.lang, r.referral.reasons),
+        }),
+      );
     else lines.push(turn.t("growth:reply.referral_open", { number: r.referral.number }));
   }
   turn.sayText(lines.join("\n"));

@@ -34,13 +34,18 @@ export async function handleReferralCommand(turn: Turn, c: Extract<Command, { ki
     turn.say(r.ok ? "growth:referral.acknowledged" : `growth:referral.${r.reason}`, { number: c.number });
     return true;
   }
-  const word = simple(c.rest).split(" ").find((w) => OUTCOME_WORDS[w]);
+  const word = simple(c.rest)
+    .split(" ")
+    .find((w) => OUTCOME_WORDS[w]);
   const outcome = word ? OUTCOME_WORDS[word] : undefined;
   if (!outcome || !REFERRAL_OUTCOMES.includes(outcome)) {
     turn.say("growth:referral.outcome_usage", { number: c.number });
     return true;
   }
   const r = await recordReferralOutcome(turn.tx, principal, ref.id, outcome, account.id, turn.now);
-  turn.say(r.ok ? "growth:referral.outcome_saved" : `growth:referral.${r.reason}`, { number: c.number, outcome: turn.t(`growth:outcome.${outcome}`) });
+  turn.say(r.ok ? "growth:referral.outcome_saved" : `growth:referral.${r.reason}`, {
+    number: c.number,
+    outcome: turn.t(`growth:outcome.${outcome}`),
+  });
   return true;
 }

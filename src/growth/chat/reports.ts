@@ -51,9 +51,17 @@ async function askNextPending(turn: Turn, pending: ReportValues[]): Promise<void
 
 async function storeAndReply(turn: Turn, child: Child, values: ReportValues, confirmed: boolean, evaluated?: Evaluation): Promise<void> {
   const ev = evaluated ?? (await evaluate(turn, child, values));
-  const stored = await storeReport(turn.tx, turn.rt.i18n, child, ev, { sentByContactId: turn.contact.id, now: turn.now, confirmed, source: "chat" });
+  const stored = await storeReport(turn.tx, turn.rt.i18n, child, ev, {
+    sentByContactId: turn.contact.id,
+    now: turn.now,
+    confirmed,
+    source: "chat",
+  });
   turn.sayText(renderAssessment((k, v) => turn.t(k, v), child, ev, stored));
-  turn.rt.log.info({ measurement: stored.measurement.id, referral: stored.referral?.id ?? null, warnings: ev.warnings.length }, "growth report stored");
+  turn.rt.log.info(
+    { measurement: stored.measurement.id, referral: stored.referral?.id ?? null, warnings: ev.warnings.length },
+    "growth report stored",
+  );
 }
 
 /** Handles the lines of a report message; implausible ones wait for confirmation. */

@@ -13,6 +13,9 @@ export const CHILD_CODE_PATTERN = new RegExp(`^${CODE_CHAR}{4,8}$`);
 
 /** The code in the form it is stored: upper case, spaces and dashes people type dropped ("k7m-2qx"). */
 export function readChildCode(text: string): string | null {
-  const code = text.trim().toUpperCase().replace(/[\s-]+/g, "");
+  const code = text
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, "");
   return CHILD_CODE_PATTERN.test(code) ? code : null;
 }

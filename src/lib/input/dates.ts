@@ -6,18 +6,53 @@ import { addDays, addOffset, isLocalDate } from "../../reminders/dates.js";
 import { NUMBER_WORDS } from "./numbers.js";
 
 const MONTHS: Record<string, number> = {
-  jan: 1, januari: 1, january: 1,
-  feb: 2, februari: 2, pebruari: 2, febuari: 2, february: 2, peb: 2,
-  mar: 3, mrt: 3, maret: 3, march: 3,
-  apr: 4, april: 4, aprl: 4,
-  mei: 5, may: 5,
-  jun: 6, juni: 6, june: 6,
-  jul: 7, juli: 7, july: 7,
-  agu: 8, agt: 8, ags: 8, agus: 8, agustus: 8, august: 8, aug: 8,
-  sep: 9, sept: 9, september: 9, sepember: 9,
-  okt: 10, oct: 10, oktober: 10, october: 10,
-  nov: 11, nop: 11, november: 11, nopember: 11,
-  des: 12, dec: 12, desember: 12, december: 12,
+  jan: 1,
+  januari: 1,
+  january: 1,
+  feb: 2,
+  februari: 2,
+  pebruari: 2,
+  febuari: 2,
+  february: 2,
+  peb: 2,
+  mar: 3,
+  mrt: 3,
+  maret: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  aprl: 4,
+  mei: 5,
+  may: 5,
+  jun: 6,
+  juni: 6,
+  june: 6,
+  jul: 7,
+  juli: 7,
+  july: 7,
+  agu: 8,
+  agt: 8,
+  ags: 8,
+  agus: 8,
+  agustus: 8,
+  august: 8,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  sepember: 9,
+  okt: 10,
+  oct: 10,
+  oktober: 10,
+  october: 10,
+  nov: 11,
+  nop: 11,
+  november: 11,
+  nopember: 11,
+  des: 12,
+  dec: 12,
+  desember: 12,
+  december: 12,
 };
 
 const TODAY_WORDS = /^(hari ini|ari ini|hr ini|tadi|barusan|hanyar haja|hanyar)$/;
@@ -52,8 +87,12 @@ export function parseLooseDate(text: string, today: string, prefer: "past" | "fu
   return findDateInSentence(s, today, prefer);
 }
 
-const MONTH_WORDS = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|");
-const NUMBER = `\\d{1,2}|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join("|")}`;
+const MONTH_WORDS = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+const NUMBER = `\\d{1,2}|${Object.keys(NUMBER_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join("|")}`;
 /**
  * "3 bulan lalu", "2 minggu yang lalu", "seminggu lalu", "5 hari tadi", and Banjar "3 bulan tadi",
  * "dua minggu nang liwat". "se" is written joined ("sebulan") or apart.
@@ -126,7 +165,7 @@ export function parsePregnancyAge(text: string): PregnancyAge | null {
   if (m) return { weeks: Number(m[1]), days: m[2] ? Number(m[2]) : 0 };
   m = /(\d{1,2})\s*(?:bulan|bln|bl)\b/.exec(s);
   if (m) {
-    const totalDays = Math.floor((Number(m[1]) * 30.4375));
+    const totalDays = Math.floor(Number(m[1]) * 30.4375);
     return { weeks: Math.floor(totalDays / 7), days: totalDays % 7 };
   }
   return null;

@@ -6,7 +6,21 @@ import { simplify } from "./text.js";
 export type Sex = "L" | "P";
 
 const BOY = new Set(["l", "lk", "laki", "laki laki", "laki-laki", "lakian", "lalakian", "cowok", "cowo", "pria", "putra", "utuh", "1"]);
-const GIRL = new Set(["p", "pr", "perempuan", "prempuan", "binian", "babinian", "bibinian", "cewek", "cewe", "wanita", "putri", "diang", "2"]);
+const GIRL = new Set([
+  "p",
+  "pr",
+  "perempuan",
+  "prempuan",
+  "binian",
+  "babinian",
+  "bibinian",
+  "cewek",
+  "cewe",
+  "wanita",
+  "putri",
+  "diang",
+  "2",
+]);
 
 /** "L" or "P" from a sex button ("sex:L"), its number (1 = L, 2 = P, the order sex questions offer) or a word. */
 export function readSex(text: string, payload?: string): Sex | null {

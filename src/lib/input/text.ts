@@ -6,7 +6,11 @@
  * space, single spaces. "Sudah, makasih!" → "sudah makasih"; "12/3/2026" stays.
  */
 export function simplify(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}/.-]+/gu, " ").replace(/\s+/g, " ").trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}/.-]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /**
@@ -14,7 +18,10 @@ export function simplify(text: string): string {
  * sentence marks at the ends dropped.
  */
 export function tidy(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, " ").replace(/^[\s.!?]+|[\s.!?]+$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/^[\s.!?]+|[\s.!?]+$/g, "");
 }
 
 /** For comparing command words: lower case, every mark but "/" (Telegram's /start) to spaces. */

@@ -35,10 +35,14 @@ export function httpErrorHandler(error: AnyError, request: FastifyRequest, reply
   if (error.validation) {
     const fields = validationFields(error.validationContext ?? "request", error.validation as never);
     const first = fields[0];
-    return reply.status(400).send({ error: VALIDATION_FAILED, message: first ? `${first.field} ${first.reason}` : "The request is not valid", fields });
+    return reply
+      .status(400)
+      .send({ error: VALIDATION_FAILED, message: first ? `${first.field} ${first.reason}` : "The request is not valid", fields });
   }
   if (error instanceof DomainError) {
-    return reply.status(STATUS[error.kind]).send({ error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) });
+    return reply
+      .status(STATUS[error.kind])
+      .send({ error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) });
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status >= 500) {

@@ -53,7 +53,8 @@ export const parentEnrolFlow: Flow<z.infer<typeof parentEnrolState>> = {
   async start(turn) {
     // A kader may have registered the person's children with their phone already: linked now.
     const linked = await linkByPhone(turn.rt, turn.tx, turn.contact, await verifiedPhonesOf(turn.tx, turn.contact.id));
-    for (const child of linked) turn.say(`${NS}parent.linkedByPhone`, { name: child.name, birth: formatDate(child.birthDate), code: child.code });
+    for (const child of linked)
+      turn.say(`${NS}parent.linkedByPhone`, { name: child.name, birth: formatDate(child.birthDate), code: child.code });
     turn.say(linked.length > 0 ? `${NS}parent.askNext` : `${NS}parent.ask`);
     await turn.setState("enrol:parent", "child");
   },
@@ -61,7 +62,10 @@ export const parentEnrolFlow: Flow<z.infer<typeof parentEnrolState>> = {
     const today = localToday(turn.rt, turn.now);
     switch (state.step) {
       case "child": {
-        const code = turn.text.toUpperCase().replace(/^KODE\s+/, "").trim();
+        const code = turn.text
+          .toUpperCase()
+          .replace(/^KODE\s+/, "")
+          .trim();
         if (looksLikeChildCode(code, today)) {
           // The code alone never links: children/linking.ts decides (verified phone, or the kader confirms).
           const child = await linkByCode(turn, code);

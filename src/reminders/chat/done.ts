@@ -85,7 +85,11 @@ function doneChoices(turn: Turn, items: readonly Pick<OpenItem, "label">[]): Cho
 }
 
 async function closeItems(turn: Turn, items: readonly OpenItem[]): Promise<void> {
-  await markDone(turn.rt, turn.tx, items.flatMap((i) => i.occurrences));
+  await markDone(
+    turn.rt,
+    turn.tx,
+    items.flatMap((i) => i.occurrences),
+  );
   turn.say(MESSAGE_KEYS.replyDoneItems, { items: items.map((i) => i.label).join("; ") });
 }
 
@@ -94,7 +98,9 @@ async function closeItems(turn: Turn, items: readonly OpenItem[]): Promise<void>
  * and goes to `handleOther` (the domain's handler: a command, BELUM …), else the question is asked again.
  */
 const doneState = stepState("which", {
-  items: z.array(z.object({ label: z.string(), occurrences: z.array(z.object({ planId: z.string(), ruleKey: z.string(), occurrence: z.string() })) })),
+  items: z.array(
+    z.object({ label: z.string(), occurrences: z.array(z.object({ planId: z.string(), ruleKey: z.string(), occurrence: z.string() })) }),
+  ),
 });
 
 export const doneFlowFor = (handleOther: Handler): Flow<z.infer<typeof doneState>> => ({
@@ -104,7 +110,9 @@ export const doneFlowFor = (handleOther: Handler): Flow<z.infer<typeof doneState
   async step(turn, state) {
     const items: OpenItem[] = state.data.items;
     const choices = doneChoices(turn, items);
-    const picked = pickChoice(turn.message, choices) ?? (/^(semua|samunyaan|sabarataan|semua sudah|samunyaan hudah)$/.test(simplify(turn.text)) ? ALL : null);
+    const picked =
+      pickChoice(turn.message, choices) ??
+      (/^(semua|samunyaan|sabarataan|semua sudah|samunyaan hudah)$/.test(simplify(turn.text)) ? ALL : null);
     if (picked) {
       await turn.clearState();
       return closeItems(turn, picked === ALL ? items : [items[Number(picked.slice(5))]!]);
@@ -129,7 +137,9 @@ export async function overdue(turn: Turn): Promise<void> {
   const uncheckedNote = unchecked > 0 ? [turn.t(`${NS}overdue.unchecked`, { count: unchecked })] : [];
   if (items.length === 0) {
     if (followed === 0) return turn.sayText([turn.t(`${NS}overdue.noData`, { posyandu: label }), ...uncheckedNote].join("\n"));
-    return turn.sayText([turn.t(unchecked > 0 ? `${NS}overdue.noneFollowed` : `${NS}overdue.none`, { posyandu: label }), ...uncheckedNote].join("\n"));
+    return turn.sayText(
+      [turn.t(unchecked > 0 ? `${NS}overdue.noneFollowed` : `${NS}overdue.none`, { posyandu: label }), ...uncheckedNote].join("\n"),
+    );
   }
   const lines = items.map((item) => {
     const kind = ruleByKey(item.ruleKey)?.kind ?? "anc";
@@ -150,7 +160,12 @@ export async function reminderHour(turn: Turn, command: HourCommand): Promise<vo
   if ((await plansOf(turn.tx, { contactId: turn.contact.id })).length === 0) return turn.say(`${NS}hour.notEnrolled`);
   const { QUIET_HOURS_START: quietStart, QUIET_HOURS_END: quietEnd } = turn.rt.config;
   const allowed = allowedHours(quietStart, quietEnd);
-  const range = { from: twoDigits(allowed.first), to: twoDigits(allowed.last), quietStart: twoDigits(quietStart), quietEnd: twoDigits(quietEnd) };
+  const range = {
+    from: twoDigits(allowed.first),
+    to: twoDigits(allowed.last),
+    quietStart: twoDigits(quietStart),
+    quietEnd: twoDigits(quietEnd),
+  };
   if (command.kind === "show") return turn.say(`${NS}hour.current`, { ...range, hour: await hourOf(turn) });
   if (command.kind === "unreadable") return turn.say(`${NS}hour.unreadable`, range);
   if (!isAllowedHour(command.hour, quietStart, quietEnd)) {

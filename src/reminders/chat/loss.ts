@@ -24,7 +24,10 @@ const lossState = z.discriminatedUnion("step", [
   stepState("choose", { kind: z.literal("child") }),
   z.object({
     step: z.literal("confirm"),
-    data: z.discriminatedUnion("kind", [z.object({ kind: z.literal("pregnancy") }), z.object({ kind: z.literal("child"), childId: z.string() })]),
+    data: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("pregnancy") }),
+      z.object({ kind: z.literal("child"), childId: z.string() }),
+    ]),
   }),
 ]);
 

@@ -16,7 +16,10 @@ type AnchorParse = { hpht: string } | { error: "unreadable" | "range" } | { unkn
 /** HPHT from "15-03-2026", "HPL 20-12-2026", "HPHT 1 maret", "12 minggu" (today = WITA date). */
 export function readPregnancyAnchor(text: string, today: string): AnchorParse {
   const s = simplify(text);
-  if (/^(tidak tahu|tdk tahu|gak tahu|ga tau|tidak tau|kada tahu|kada tahu ulun|ulun kada tahu|kada tau|lupa|belum tahu|balum tahu)\b/.test(s)) return { unknown: true };
+  if (
+    /^(tidak tahu|tdk tahu|gak tahu|ga tau|tidak tau|kada tahu|kada tahu ulun|ulun kada tahu|kada tau|lupa|belum tahu|balum tahu)\b/.test(s)
+  )
+    return { unknown: true };
   let hpht: string | null = null;
   const hpl = /^(?:hpl|tp|taksiran persalinan|perkiraan lahir)\s+(.+)$/.exec(s);
   if (hpl) {

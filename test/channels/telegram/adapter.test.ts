@@ -42,7 +42,13 @@ describe("send", () => {
   it("sends text with an inline keyboard and returns Telegram's message id", async () => {
     const result = await telegram.send(
       "555001",
-      { text: "Pilih menu", buttons: [{ label: "Jadwal", payload: "menu:jadwal" }, { label: "Tanya", payload: "menu:tanya" }] },
+      {
+        text: "Pilih menu",
+        buttons: [
+          { label: "Jadwal", payload: "menu:jadwal" },
+          { label: "Tanya", payload: "menu:tanya" },
+        ],
+      },
       context,
     );
     expect(result.externalId).toMatch(/^\d+$/);
@@ -50,7 +56,14 @@ describe("send", () => {
     expect(call?.payload).toMatchObject({
       chat_id: "555001",
       text: "Pilih menu",
-      reply_markup: { inline_keyboard: [[{ text: "Jadwal", callback_data: "menu:jadwal" }, { text: "Tanya", callback_data: "menu:tanya" }]] },
+      reply_markup: {
+        inline_keyboard: [
+          [
+            { text: "Jadwal", callback_data: "menu:jadwal" },
+            { text: "Tanya", callback_data: "menu:tanya" },
+          ],
+        ],
+      },
     });
   });
 
@@ -66,7 +79,10 @@ describe("send", () => {
   it("turns 429 into a retryable SendError with retryAfterMs", async () => {
     api.override = (c) =>
       c.method === "sendMessage"
-        ? { status: 429, body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } } }
+        ? {
+            status: 429,
+            body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } },
+          }
         : undefined;
     const err = await telegram.send("555001", { text: "halo" }, context).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SendError);

@@ -197,7 +197,12 @@ export class BotApiStandIn {
       this.tooManyAt.push(now);
       return {
         status: 429,
-        body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } },
+        body: {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${seconds}`,
+          parameters: { retry_after: seconds },
+        },
       };
     };
     const chatBlock = this.chatBlocked.get(chat);
@@ -258,7 +263,17 @@ export class BotApiStandIn {
     }
     switch (call.method) {
       case "getMe":
-        return ok(res, { id: 123456, is_bot: true, first_name: "Balanting", username: "BalantingTestBot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false });
+        return ok(res, {
+          id: 123456,
+          is_bot: true,
+          first_name: "Balanting",
+          username: "BalantingTestBot",
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+          can_connect_to_business: false,
+          has_main_web_app: false,
+        });
       case "sendMessage":
         return ok(res, {
           message_id: this.nextMessageId++,

@@ -21,7 +21,13 @@ function textUpdate(updateId: number, chatId: number, messageId: number, text: s
   const person = { id: chatId, is_bot: false, first_name: "Ibu" };
   return {
     update_id: updateId,
-    message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private", first_name: "Ibu" }, from: person, text },
+    message: {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: "private", first_name: "Ibu" },
+      from: person,
+      text,
+    },
   } as Update;
 }
 
@@ -68,7 +74,12 @@ describe("webhook", () => {
 
   // The webhook is acknowledged before replies are sent; wait for the sending to settle.
   const post = async (update: Update) => {
-    const res = await app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
+    const res = await app.inject({
+      method: "POST",
+      url: "/webhooks/telegram",
+      headers: { "x-telegram-bot-api-secret-token": SECRET },
+      payload: update,
+    });
     await hub.idle();
     return res;
   };
@@ -167,7 +178,8 @@ describe("bounded work", () => {
       const first = sink({ channel: "telegram", externalId: "held:1", address: "880010", text: "halo", receivedAt: new Date() });
 
       const update = textUpdate(7201, 880011, 1, "apa itu stunting");
-      const post = () => app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
+      const post = () =>
+        app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
       const refused = await post();
       expect(refused.statusCode).toBe(503);
 

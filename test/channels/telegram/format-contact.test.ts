@@ -47,11 +47,22 @@ const chat = { id: CHAT, type: "private" as const, first_name: "Ibu" };
 /** Posts a message update; returns the sendMessage calls made in answer. */
 async function post(message: Record<string, unknown>) {
   const before = api.callsTo("sendMessage").length;
-  const update = { update_id: ++updateId, message: { message_id: ++messageId, date: Math.floor(rt.clock.now().getTime() / 1000), chat, from, ...message } } as Update;
-  const res = await app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
+  const update = {
+    update_id: ++updateId,
+    message: { message_id: ++messageId, date: Math.floor(rt.clock.now().getTime() / 1000), chat, from, ...message },
+  } as Update;
+  const res = await app.inject({
+    method: "POST",
+    url: "/webhooks/telegram",
+    headers: { "x-telegram-bot-api-secret-token": SECRET },
+    payload: update,
+  });
   expect(res.statusCode).toBe(200);
   await hub.idle();
-  return api.callsTo("sendMessage").slice(before).map((c) => c.payload);
+  return api
+    .callsTo("sendMessage")
+    .slice(before)
+    .map((c) => c.payload);
 }
 
 describe("formatting on Telegram (item 14)", () => {
@@ -77,7 +88,10 @@ describe("shared contact (item 16)", () => {
     expect(replies).toHaveLength(1);
     expect(String(replies[0]?.text)).toMatch(/nomor HP Anda sudah kami simpan/);
     expect(String(replies[0]?.text)).not.toMatch(/hanya bisa membaca pesan teks/);
-    const [channel] = await rt.db.select().from(contactChannels).where(eq(contactChannels.address, String(CHAT)));
+    const [channel] = await rt.db
+      .select()
+      .from(contactChannels)
+      .where(eq(contactChannels.address, String(CHAT)));
     expect(channel?.phone).toBe("6281234567890");
   });
 

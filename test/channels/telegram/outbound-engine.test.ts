@@ -52,8 +52,18 @@ const LEASE_MS = 6_000;
 
 /** A hub with a Telegram adapter on the stand-in, and its engine with these settings (not started). */
 function telegramEngine(telegram: ChannelPacing, over: Partial<EngineSettings> = {}): { hub: ChannelHub; engine: OutboundEngine } {
-  const hub = new ChannelHub().register(createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "s3cret", log, sink: async () => {} }));
-  const engine = engineFor(rt, hub, { pacing: { telegram }, pollMs: 50, leaseMs: LEASE_MS, retryBaseMs: 0, retryMaxMs: 0, maxAttempts: 12, ...over });
+  const hub = new ChannelHub().register(
+    createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "webhook", webhookSecret: "s3cret", log, sink: async () => {} }),
+  );
+  const engine = engineFor(rt, hub, {
+    pacing: { telegram },
+    pollMs: 50,
+    leaseMs: LEASE_MS,
+    retryBaseMs: 0,
+    retryMaxMs: 0,
+    maxAttempts: 12,
+    ...over,
+  });
   engines.push(engine);
   return { hub, engine };
 }
@@ -87,7 +97,12 @@ async function until(check: () => Promise<boolean> | boolean, emitters: EventEmi
 }
 
 const statusCount = async (ids: number[], status: "sent" | "failed" | "queued") =>
-  (await rt.db.select({ id: outbox.id }).from(outbox).where(and(inArray(outbox.id, ids), eq(outbox.status, status)))).length;
+  (
+    await rt.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(inArray(outbox.id, ids), eq(outbox.status, status)))
+  ).length;
 
 /** Texts the stand-in accepted, each with how often. */
 function deliveredCounts(): Map<string, number> {
@@ -166,7 +181,11 @@ describe("outbound engine against Telegram's limits", () => {
     const rows = await rt.db.select().from(outbox).where(inArray(outbox.id, ids));
     const failed = rows.filter((r) => r.status === "failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ address: "700003", attempts: 1, lastError: "telegram sendMessage 403: Forbidden: bot was blocked by the user" });
+    expect(failed[0]).toMatchObject({
+      address: "700003",
+      attempts: 1,
+      lastError: "telegram sendMessage 403: Forbidden: bot was blocked by the user",
+    });
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(5);
   });
 
@@ -184,7 +203,11 @@ describe("outbound engine against Telegram's limits", () => {
     // As the inbound path does: queue the reply, then hand its id to the engine. Its chat is one
     // the reminders are waiting for, so the reply waits too, beside that chat's next reminders.
     const chat = "700000";
-    const [reply] = await enqueue(rt.db, [{ contactId: null, channel: "telegram", address: chat, message: { text: "balasan" } }], rt.clock.now());
+    const [reply] = await enqueue(
+      rt.db,
+      [{ contactId: null, channel: "telegram", address: chat, message: { text: "balasan" } }],
+      rt.clock.now(),
+    );
     const sent = deliverOutbox(rt, hub, { ids: [reply!] });
     await eventually(async () => expect(await statusCount([reply!], "queued")).toBe(0)); // the engine holds it
     // The chat's reminder is answered: of what waits for that chat, the reply goes first.
@@ -200,7 +223,10 @@ describe("outbound engine against Telegram's limits", () => {
     await engine.stop();
     // Stopping hands the reminders it held back to the queue: none lost.
     const [counts] = await rt.db
-      .select({ sent: sql<number>`count(*) filter (where status = 'sent')::int`, queued: sql<number>`count(*) filter (where status = 'queued')::int` })
+      .select({
+        sent: sql<number>`count(*) filter (where status = 'sent')::int`,
+        queued: sql<number>`count(*) filter (where status = 'queued')::int`,
+      })
       .from(outbox)
       .where(inArray(outbox.id, reminders));
     expect(counts!.sent + counts!.queued).toBe(1000);
@@ -242,7 +268,10 @@ describe("outbound engine against Telegram's limits", () => {
     const b = telegramEngine({ perSecond: 36, perRecipientPerSecond: 1 });
     await b.engine.start();
     // During the stall the database's time runs on past A's leases ...
-    const [{ holder }] = (await queryRows<{ holder: string }>(rt.db, sql`select holder from outbox_leases where name = 'channel:telegram'`)) as [{ holder: string }];
+    const [{ holder }] = (await queryRows<{ holder: string }>(
+      rt.db,
+      sql`select holder from outbox_leases where name = 'channel:telegram'`,
+    )) as [{ holder: string }];
     await rt.db.execute(sql`update outbox_leases set expires_at = now() - interval '1 second' where holder = ${holder}`);
     // ... so B takes Telegram over, puts A's rows back in the queue and sends them.
     await until(async () => (await statusCount(ids, "sent")) === ids.length, [a.engine.events, b.engine.events]);

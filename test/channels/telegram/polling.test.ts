@@ -200,7 +200,16 @@ describe.skipIf(!onPostgres)("two instances (PostgreSQL lock)", () => {
 
   it("a holder whose lock connection was killed stops polling until it holds the lock again", async () => {
     const lock = createOwnerLock(url, key + 1, "balanting-telegram-poller-kill");
-    const a = createTelegramAdapter({ token: TEST_TOKEN, apiRoot, mode: "polling", log, pollTimeoutSeconds: 1, lockRetryMs: 20, pollingLock: lock, sink: async () => {} });
+    const a = createTelegramAdapter({
+      token: TEST_TOKEN,
+      apiRoot,
+      mode: "polling",
+      log,
+      pollTimeoutSeconds: 1,
+      lockRetryMs: 20,
+      pollingLock: lock,
+      sink: async () => {},
+    });
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     try {
       await a.start?.();

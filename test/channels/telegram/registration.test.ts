@@ -45,7 +45,12 @@ type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] }
 /** Posts an update and returns what the bot sent to the chat in answer (text and buttons). */
 async function post(update: Update): Promise<{ text: string; buttons: { text: string; data: string }[] }[]> {
   const before = api.callsTo("sendMessage").length;
-  const res = await app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET }, payload: update });
+  const res = await app.inject({
+    method: "POST",
+    url: "/webhooks/telegram",
+    headers: { "x-telegram-bot-api-secret-token": SECRET },
+    payload: update,
+  });
   expect(res.statusCode).toBe(200);
   await hub.idle(); // waits until the replies went out
   return api
@@ -54,7 +59,9 @@ async function post(update: Update): Promise<{ text: string; buttons: { text: st
     .filter((c) => String(c.payload.chat_id) === String(CHAT))
     .map((c) => ({
       text: String(c.payload.text),
-      buttons: ((c.payload.reply_markup as Keyboard | undefined)?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data })),
+      buttons: ((c.payload.reply_markup as Keyboard | undefined)?.inline_keyboard ?? [])
+        .flat()
+        .map((b) => ({ text: b.text, data: b.callback_data })),
     }));
 }
 
@@ -62,7 +69,13 @@ const from = { id: CHAT, is_bot: false, first_name: "Ibu" };
 const type = (text: string) =>
   post({
     update_id: ++updateId,
-    message: { message_id: ++messageId, date: Math.floor(rt.clock.now().getTime() / 1000), chat: { id: CHAT, type: "private", first_name: "Ibu" }, from, text },
+    message: {
+      message_id: ++messageId,
+      date: Math.floor(rt.clock.now().getTime() / 1000),
+      chat: { id: CHAT, type: "private", first_name: "Ibu" },
+      from,
+      text,
+    },
   } as Update);
 const press = (data: string) =>
   post({
@@ -102,6 +115,11 @@ describe("registration over Telegram", () => {
     const confirm = await type("HAPUS DATA");
     expect(confirm[0]?.buttons.map((b) => b.data)).toEqual(["yes", "no"]);
     expect((await press("yes"))[0]?.text).toMatch(/Data nang pian kirim hudah dihapus/);
-    expect(await rt.db.select().from(contactChannels).where(eq(contactChannels.address, String(CHAT)))).toEqual([]);
+    expect(
+      await rt.db
+        .select()
+        .from(contactChannels)
+        .where(eq(contactChannels.address, String(CHAT))),
+    ).toEqual([]);
   });
 });

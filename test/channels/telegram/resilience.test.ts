@@ -29,7 +29,13 @@ function textUpdate(updateId: number, chatId: number, messageId: number, text: s
   const person = { id: chatId, is_bot: false, first_name: "Ibu" };
   return {
     update_id: updateId,
-    message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private", first_name: "Ibu" }, from: person, text },
+    message: {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: "private", first_name: "Ibu" },
+      from: person,
+      text,
+    },
   } as Update;
 }
 
@@ -53,7 +59,12 @@ async function webhookWorld(rt: Runtime, apiRoot: string): Promise<World> {
     app,
     hub,
     post: async (body) => {
-      const res = await app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": SECRET, "content-type": "application/json" }, payload: JSON.stringify(body) });
+      const res = await app.inject({
+        method: "POST",
+        url: "/webhooks/telegram",
+        headers: { "x-telegram-bot-api-secret-token": SECRET, "content-type": "application/json" },
+        payload: JSON.stringify(body),
+      });
       return res.statusCode;
     },
     close: async () => {
@@ -155,7 +166,12 @@ describe("malformed updates with the right secret", () => {
       { requiredKeys: [] },
     );
     const update = fc.record(
-      { update_id: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.string(), fc.double()), message, callback_query: fc.anything(), edited_message: fc.anything() },
+      {
+        update_id: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.string(), fc.double()),
+        message,
+        callback_query: fc.anything(),
+        edited_message: fc.anything(),
+      },
       { requiredKeys: [] },
     );
     await fc.assert(

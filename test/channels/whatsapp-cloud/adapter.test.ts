@@ -3,7 +3,13 @@ import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app.js";
-import { InboundUnavailableError, SendError, type InboundMessage, type MessageKind, type SendContext } from "../../../src/channels/channel.js";
+import {
+  InboundUnavailableError,
+  SendError,
+  type InboundMessage,
+  type MessageKind,
+  type SendContext,
+} from "../../../src/channels/channel.js";
 import { inboundMessages, outbox } from "../../../src/channels/channels.sql.js";
 import { ChannelHub } from "../../../src/channels/hub.js";
 import { createWhatsAppCloudAdapter, type WhatsAppCloudAdapter } from "../../../src/channels/whatsapp-cloud/index.js";
@@ -91,7 +97,12 @@ beforeEach(() => {
 });
 
 async function post(raw: string, headers: Record<string, string>) {
-  const res = await app.inject({ method: "POST", url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", ...headers } });
+  const res = await app.inject({
+    method: "POST",
+    url: "/webhooks/whatsapp",
+    payload: raw,
+    headers: { "content-type": "application/json", ...headers },
+  });
   await adapter.whenIdle();
   return res;
 }
@@ -122,7 +133,14 @@ describe("POST /webhooks/whatsapp", () => {
     const res = await post(raw, { "x-hub-signature-256": sign(raw) });
     expect(res.statusCode).toBe(200);
     expect(received).toEqual([
-      { channel: "whatsapp-cloud", externalId: "wamid.TEST1", address: "6281234567890", phone: "6281234567890", text: "halo, jadwal posyandu kapan?", receivedAt: FIXTURE_TIME },
+      {
+        channel: "whatsapp-cloud",
+        externalId: "wamid.TEST1",
+        address: "6281234567890",
+        phone: "6281234567890",
+        text: "halo, jadwal posyandu kapan?",
+        receivedAt: FIXTURE_TIME,
+      },
     ]);
   });
 
@@ -177,7 +195,10 @@ describe("POST /webhooks/whatsapp", () => {
     });
     const body = fixture("text") as { entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[] };
     const [first] = body.entry[0]!.changes[0]!.value.messages;
-    body.entry[0]!.changes[0]!.value.messages = [{ ...first, id: "wamid.A" }, { ...first, id: "wamid.B" }];
+    body.entry[0]!.changes[0]!.value.messages = [
+      { ...first, id: "wamid.A" },
+      { ...first, id: "wamid.B" },
+    ];
     expect(await slow.receive(body)).toBe("ok");
     await slow.whenIdle();
     expect(order).toEqual(["start wamid.A", "end wamid.A", "start wamid.B", "end wamid.B"]);
@@ -206,7 +227,12 @@ describe("POST /webhooks/whatsapp", () => {
     const flakyApp = await buildApp(rt, { hub: new ChannelHub().register(flaky) });
     try {
       const deliver = () =>
-        flakyApp.inject({ method: "POST", url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) } });
+        flakyApp.inject({
+          method: "POST",
+          url: "/webhooks/whatsapp",
+          payload: raw,
+          headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) },
+        });
       const refused = await deliver();
       expect(refused.statusCode).toBe(503);
       expect(refused.headers["retry-after"]).toBe("5");
@@ -229,11 +255,26 @@ describe("POST /webhooks/whatsapp", () => {
 
 describe("send", () => {
   const now = () => rt.clock.now();
-  const inside = (kind: MessageKind = "reply", lang: SendContext["lang"] = "id"): SendContext => ({ kind, lang, lastInboundAt: new Date(now().getTime() - 3_600_000) });
-  const outside = (kind: MessageKind, lang: SendContext["lang"] = "id"): SendContext => ({ kind, lang, lastInboundAt: new Date(now().getTime() - 30 * 3_600_000) });
+  const inside = (kind: MessageKind = "reply", lang: SendContext["lang"] = "id"): SendContext => ({
+    kind,
+    lang,
+    lastInboundAt: new Date(now().getTime() - 3_600_000),
+  });
+  const outside = (kind: MessageKind, lang: SendContext["lang"] = "id"): SendContext => ({
+    kind,
+    lang,
+    lastInboundAt: new Date(now().getTime() - 30 * 3_600_000),
+  });
 
   it("sends free text inside the window and returns the wamid", async () => {
-    graph.respond({ status: 200, body: { messaging_product: "whatsapp", contacts: [{ input: "6281234567890", wa_id: "6281234567890" }], messages: [{ id: "wamid.REPLY1" }] } });
+    graph.respond({
+      status: 200,
+      body: {
+        messaging_product: "whatsapp",
+        contacts: [{ input: "6281234567890", wa_id: "6281234567890" }],
+        messages: [{ id: "wamid.REPLY1" }],
+      },
+    });
     const result = await adapter.send("6281234567890", { text: "Posyandu buka jam 8." }, inside());
     expect(result).toEqual({ externalId: "wamid.REPLY1" });
     expect(graph.requests).toHaveLength(1);
@@ -258,7 +299,10 @@ describe("send", () => {
     await adapter.send("6281234567890", { text: "Pilih bahasa", buttons }, inside());
     expect(graph.requests[0]?.body).toMatchObject({
       type: "interactive",
-      interactive: { type: "button", action: { buttons: [{ reply: { id: "lang:id", title: "Bahasa Indonesia" } }, { reply: { id: "lang:bjn" } }] } },
+      interactive: {
+        type: "button",
+        action: { buttons: [{ reply: { id: "lang:id", title: "Bahasa Indonesia" } }, { reply: { id: "lang:bjn" } }] },
+      },
     });
   });
 
@@ -310,7 +354,14 @@ describe("send", () => {
 
   it("treats a request that gets no answer in time as retryable", async () => {
     // The stand-in never answers this one, so a short time-out gives the same outcome at any speed.
-    const impatient = createWhatsAppCloudAdapter({ config: rt.config, sink: async () => {}, log: rt.log, i18n: rt.i18n, clock: rt.clock, requestTimeoutMs: 300 });
+    const impatient = createWhatsAppCloudAdapter({
+      config: rt.config,
+      sink: async () => {},
+      log: rt.log,
+      i18n: rt.i18n,
+      clock: rt.clock,
+      requestTimeoutMs: 300,
+    });
     graph.respond({ status: 200, hang: true });
     const error = await impatient.send("6281234567890", { text: "Halo" }, inside()).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryable: true, message: "whatsapp-cloud: network timeout" });
@@ -321,15 +372,31 @@ describe("end to end: webhook → conversation → outbox → Graph API", () => 
   const PERSON = "6289900000001";
   /** A signed "halo" from someone new, sent now (inside the 24-hour window). */
   function halo(id: string) {
-    const body = fixture("text") as { entry: { changes: { value: { contacts: { wa_id: string }[]; messages: Record<string, unknown>[] } }[] }[] };
+    const body = fixture("text") as {
+      entry: { changes: { value: { contacts: { wa_id: string }[]; messages: Record<string, unknown>[] } }[] }[];
+    };
     const value = body.entry[0]!.changes[0]!.value;
     value.contacts[0]!.wa_id = PERSON;
-    value.messages[0] = { ...value.messages[0], id, from: PERSON, text: { body: "halo" }, timestamp: String(rt.clock.now().getTime() / 1000) };
+    value.messages[0] = {
+      ...value.messages[0],
+      id,
+      from: PERSON,
+      text: { body: "halo" },
+      timestamp: String(rt.clock.now().getTime() / 1000),
+    };
     const raw = JSON.stringify(body);
-    return { method: "POST" as const, url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) } };
+    return {
+      method: "POST" as const,
+      url: "/webhooks/whatsapp",
+      payload: raw,
+      headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) },
+    };
   }
   const ledger = (id: string) =>
-    rt.db.select().from(inboundMessages).where(and(eq(inboundMessages.channel, "whatsapp-cloud"), eq(inboundMessages.externalId, id)));
+    rt.db
+      .select()
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.channel, "whatsapp-cloud"), eq(inboundMessages.externalId, id)));
 
   it("answers a new person's halo once, and not again when Meta redelivers it", async () => {
     const first = await e2eApp.inject(halo("wamid.E2E1"));
@@ -341,7 +408,9 @@ describe("end to end: webhook → conversation → outbox → Graph API", () => 
     expect(graph.requests.every((r) => r.body.to === PERSON)).toBe(true);
     const sentRows = await rt.db.select().from(outbox).where(eq(outbox.address, PERSON));
     expect(sentRows.length).toBe(graph.requests.length);
-    expect(sentRows.every((r) => r.channel === "whatsapp-cloud" && r.status === "sent" && r.externalId?.startsWith("wamid.SENT"))).toBe(true);
+    expect(sentRows.every((r) => r.channel === "whatsapp-cloud" && r.status === "sent" && r.externalId?.startsWith("wamid.SENT"))).toBe(
+      true,
+    );
     expect(await ledger("wamid.E2E1")).toHaveLength(1);
 
     const calls = graph.requests.length;
@@ -375,13 +444,20 @@ describe("HAPUS DATA on WhatsApp Cloud (UU PDP: the person hears that the data i
   const PERSON = "6289900000002";
   /** A signed text from PERSON, sent `hoursAgo` before now (Meta redelivers for up to 7 days). */
   function text(id: string, body: string, hoursAgo = 0) {
-    const payload = fixture("text") as { entry: { changes: { value: { contacts: { wa_id: string }[]; messages: Record<string, unknown>[] } }[] }[] };
+    const payload = fixture("text") as {
+      entry: { changes: { value: { contacts: { wa_id: string }[]; messages: Record<string, unknown>[] } }[] }[];
+    };
     const value = payload.entry[0]!.changes[0]!.value;
     value.contacts[0]!.wa_id = PERSON;
     const at = Math.floor((rt.clock.now().getTime() - hoursAgo * 3_600_000) / 1000);
     value.messages[0] = { ...value.messages[0], id, from: PERSON, text: { body }, timestamp: String(at) };
     const raw = JSON.stringify(payload);
-    return { method: "POST" as const, url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) } };
+    return {
+      method: "POST" as const,
+      url: "/webhooks/whatsapp",
+      payload: raw,
+      headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) },
+    };
   }
   const send = async (id: string, body: string, hoursAgo = 0) => {
     expect((await e2eApp.inject(text(id, body, hoursAgo))).statusCode).toBe(200);
@@ -395,7 +471,9 @@ describe("HAPUS DATA on WhatsApp Cloud (UU PDP: the person hears that the data i
     graph.requests.length = 0;
     await send("wamid.DEL3", "YA");
     const done = rt.i18n.t("id", "conversation:delete.done");
-    expect(graph.requests.map((r) => r.body)).toEqual([expect.objectContaining({ to: PERSON, type: "text", text: expect.objectContaining({ body: done }) })]);
+    expect(graph.requests.map((r) => r.body)).toEqual([
+      expect.objectContaining({ to: PERSON, type: "text", text: expect.objectContaining({ body: done }) }),
+    ]);
   });
 
   it("gets it as the configured erasure template when the YES reached us after the window closed", async () => {
@@ -410,7 +488,11 @@ describe("HAPUS DATA on WhatsApp Cloud (UU PDP: the person hears that the data i
         recipient_type: "individual",
         to: PERSON,
         type: "template",
-        template: { name: "balanting_hapus_data", language: { code: "id" }, components: [{ type: "body", parameters: [{ type: "text", text: done }] }] },
+        template: {
+          name: "balanting_hapus_data",
+          language: { code: "id" },
+          components: [{ type: "body", parameters: [{ type: "text", text: done }] }],
+        },
       },
     ]);
     // Sent, then forgotten with the person: no row keeps their number.
@@ -428,12 +510,19 @@ describe("logs (UU PDP: ids and counts only)", () => {
       await loggedApp.inject({ url: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=42` });
       for (const name of ["text", "status-failed", "reaction"]) {
         const raw = JSON.stringify(fixture(name));
-        await loggedApp.inject({ method: "POST", url: "/webhooks/whatsapp", payload: raw, headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) } });
+        await loggedApp.inject({
+          method: "POST",
+          url: "/webhooks/whatsapp",
+          payload: raw,
+          headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw) },
+        });
       }
       await loggedApp.inject({ method: "POST", url: "/webhooks/whatsapp", payload: "{}", headers: { "content-type": "application/json" } });
       await logged.whenIdle();
       graph.respond({ status: 400, body: { error: { code: 131047, message: "to 6281234567890" } } });
-      await logged.send("6281234567890", { text: "halo rahasia" }, { kind: "reply", lang: "id", lastInboundAt: rt.clock.now() }).catch(() => {});
+      await logged
+        .send("6281234567890", { text: "halo rahasia" }, { kind: "reply", lang: "id", lastInboundAt: rt.clock.now() })
+        .catch(() => {});
     } finally {
       await loggedApp.close();
     }

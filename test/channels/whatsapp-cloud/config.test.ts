@@ -21,7 +21,10 @@ describe("WHATSAPP_CLOUD_TEMPLATES", () => {
     ['{"reminder":"balanting_pengingat"}', 'WHATSAPP_CLOUD_TEMPLATES.reminder: use {"id":"<template>","bjn":"<template>"}'],
     ['{"reminder":{"en":"balanting_pengingat"}}', "WHATSAPP_CLOUD_TEMPLATES.reminder: languages are id and bjn"],
     ['{"reminder":{"id":"Balanting-Pengingat"}}', "WHATSAPP_CLOUD_TEMPLATES.reminder.id: template names use only a-z, 0-9 and _"],
-    ['{"Reminder":{"id":"balanting_pengingat"}}', "WHATSAPP_CLOUD_TEMPLATES.Reminder: message kinds are lowercase words (reminder, broadcast…)"],
+    [
+      '{"Reminder":{"id":"balanting_pengingat"}}',
+      "WHATSAPP_CLOUD_TEMPLATES.Reminder: message kinds are lowercase words (reminder, broadcast…)",
+    ],
   ])("explains what is wrong with %s", (value, problem) => {
     expect(problems({ WHATSAPP_CLOUD_TEMPLATES: value })).toEqual([problem]);
   });

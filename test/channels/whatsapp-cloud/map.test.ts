@@ -20,12 +20,37 @@ describe("mapCloudWebhook", () => {
     ["status-failed", []],
     ["other-number", []],
     // A username user without a phone number: the BSUID is the address, no phone.
-    ["bsuid-only", [{ channel: "whatsapp-cloud", externalId: "wamid.TEST9", address: "ID.13491208655302741918", text: "assalamualaikum", receivedAt: FIXTURE_TIME }]],
+    [
+      "bsuid-only",
+      [
+        {
+          channel: "whatsapp-cloud",
+          externalId: "wamid.TEST9",
+          address: "ID.13491208655302741918",
+          text: "assalamualaikum",
+          receivedAt: FIXTURE_TIME,
+        },
+      ],
+    ],
     [
       "batch",
       [
-        { channel: "whatsapp-cloud", externalId: "wamid.TEST11", address: "6281111111111", phone: "6281111111111", text: "satu", receivedAt: FIXTURE_TIME },
-        { channel: "whatsapp-cloud", externalId: "wamid.TEST12", address: "6282222222222", phone: "6282222222222", text: "dua", receivedAt: FIXTURE_TIME },
+        {
+          channel: "whatsapp-cloud",
+          externalId: "wamid.TEST11",
+          address: "6281111111111",
+          phone: "6281111111111",
+          text: "satu",
+          receivedAt: FIXTURE_TIME,
+        },
+        {
+          channel: "whatsapp-cloud",
+          externalId: "wamid.TEST12",
+          address: "6282222222222",
+          phone: "6282222222222",
+          text: "dua",
+          receivedAt: FIXTURE_TIME,
+        },
       ],
     ],
   ])("%s", (name, expected) => {
@@ -83,7 +108,11 @@ describe("mapCloudStatuses", () => {
 describe("parseCloudWebhook, property-based (fast-check)", () => {
   // Webhook-shaped bodies whose message, contact and status fields hold anything JSON can.
   const anything = fc.jsonValue({ maxDepth: 2 });
-  const field = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), fc.oneof(anything, fc.string(), fc.dictionary(fc.constantFrom("body", "id", "title", "caption", "payload", "text"), anything)));
+  const field = (keys: string[]) =>
+    fc.dictionary(
+      fc.constantFrom(...keys),
+      fc.oneof(anything, fc.string(), fc.dictionary(fc.constantFrom("body", "id", "title", "caption", "payload", "text"), anything)),
+    );
   const body = fc.record({
     object: fc.constant("whatsapp_business_account"),
     entry: fc.array(
@@ -94,7 +123,10 @@ describe("parseCloudWebhook, property-based (fast-check)", () => {
             value: fc.record({
               metadata: fc.oneof(fc.constant({ phone_number_id: PHONE_ID }), anything),
               contacts: fc.oneof(fc.array(field(["wa_id", "user_id", "profile"])), anything),
-              messages: fc.oneof(fc.array(field(["id", "type", "from", "from_user_id", "timestamp", "text", "interactive", "button", "image"])), anything),
+              messages: fc.oneof(
+                fc.array(field(["id", "type", "from", "from_user_id", "timestamp", "text", "interactive", "button", "image"])),
+                anything,
+              ),
               statuses: fc.oneof(fc.array(field(["id", "status", "timestamp", "errors"])), anything),
             }),
           }),

@@ -100,7 +100,17 @@ describe("freeFormBody", () => {
   it.each([
     ["a label over 20 characters", { text: "Pilih", buttons: [{ label: "x".repeat(21), payload: "a" }] }, "text"],
     ["a label of 20 characters", { text: "Pilih", buttons: [{ label: "x".repeat(20), payload: "a" }] }, "interactive:button"],
-    ["twice the same label", { text: "Pilih", buttons: [{ label: "Ya", payload: "a" }, { label: "Ya", payload: "b" }] }, "text"],
+    [
+      "twice the same label",
+      {
+        text: "Pilih",
+        buttons: [
+          { label: "Ya", payload: "a" },
+          { label: "Ya", payload: "b" },
+        ],
+      },
+      "text",
+    ],
     ["a body over 1024 characters", { text: "x".repeat(1025), buttons: buttons(2) }, "text"],
     ["list rows up to 24 characters", { text: "Pilih", buttons: buttons(5, (i) => `${i}`.padEnd(24, "x")) }, "interactive:list"],
     ["a list row over 24 characters", { text: "Pilih", buttons: buttons(5, (i) => `${i}`.padEnd(25, "x")) }, "text"],
@@ -120,7 +130,19 @@ describe("freeFormBody", () => {
       type: "text",
       text: { preview_url: false, body: "Halo" },
     });
-    expect(freeFormBody(to, { text: "Bahasa?", buttons: [{ label: "Indonesia", payload: "lang:id" }, { label: "Banjar", payload: "lang:bjn" }] }, undefined)).toMatchObject({
+    expect(
+      freeFormBody(
+        to,
+        {
+          text: "Bahasa?",
+          buttons: [
+            { label: "Indonesia", payload: "lang:id" },
+            { label: "Banjar", payload: "lang:bjn" },
+          ],
+        },
+        undefined,
+      ),
+    ).toMatchObject({
       type: "interactive",
       interactive: {
         type: "button",
@@ -135,7 +157,11 @@ describe("freeFormBody", () => {
     });
     expect(freeFormBody(to, { text: "Menu", buttons: buttons(4) }, "Pilih salah satu")).toMatchObject({
       type: "interactive",
-      interactive: { type: "list", body: { text: "Menu" }, action: { button: "Pilih salah satu", sections: [{ rows: [{ id: "p:1", title: "Pilihan 1" }, {}, {}, {}] }] } },
+      interactive: {
+        type: "list",
+        body: { text: "Menu" },
+        action: { button: "Pilih salah satu", sections: [{ rows: [{ id: "p:1", title: "Pilihan 1" }, {}, {}, {}] }] },
+      },
     });
   });
 

@@ -33,7 +33,10 @@ describe("verifyHubSignature", () => {
 
 describe("verifySubscription", () => {
   it.each([
-    [{ "hub.mode": "subscribe", "hub.verify_token": "tok", "hub.challenge": "1158201444" }, { ok: true, challenge: "1158201444" }],
+    [
+      { "hub.mode": "subscribe", "hub.verify_token": "tok", "hub.challenge": "1158201444" },
+      { ok: true, challenge: "1158201444" },
+    ],
     [{ "hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1" }, { ok: false }],
     [{ "hub.mode": "unsubscribe", "hub.verify_token": "tok", "hub.challenge": "1" }, { ok: false }],
     [{ "hub.mode": "subscribe", "hub.challenge": "1" }, { ok: false }],

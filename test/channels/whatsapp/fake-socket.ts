@@ -63,12 +63,18 @@ export class FakeSocket implements WhatsAppSocket {
    */
   timelockNotification(payload: { is_active: boolean; time_enforcement_ends?: string; enforcement_type?: string }): void {
     if (!payload.is_active) {
-      this.ev.emit("connection.update", { reachoutTimeLock: { isActive: false, enforcementType: ReachoutTimelockEnforcementType.DEFAULT } });
+      this.ev.emit("connection.update", {
+        reachoutTimeLock: { isActive: false, enforcementType: ReachoutTimelockEnforcementType.DEFAULT },
+      });
       return;
     }
-    const timeEnforcementEnds = payload.time_enforcement_ends ? new Date(parseInt(payload.time_enforcement_ends, 10) * 1000) : new Date(Date.now() + 60000);
+    const timeEnforcementEnds = payload.time_enforcement_ends
+      ? new Date(parseInt(payload.time_enforcement_ends, 10) * 1000)
+      : new Date(Date.now() + 60000);
     const known = Object.values(ReachoutTimelockEnforcementType) as string[];
-    const enforcementType = (known.includes(payload.enforcement_type ?? "") ? payload.enforcement_type : ReachoutTimelockEnforcementType.DEFAULT) as ReachoutTimelockEnforcementType;
+    const enforcementType = (
+      known.includes(payload.enforcement_type ?? "") ? payload.enforcement_type : ReachoutTimelockEnforcementType.DEFAULT
+    ) as ReachoutTimelockEnforcementType;
     this.ev.emit("connection.update", { reachoutTimeLock: { isActive: true, timeEnforcementEnds, enforcementType } });
   }
 
@@ -81,7 +87,10 @@ export class FakeSocket implements WhatsAppSocket {
   ackError(id: string, to: string, error: string): void {
     const timelocked = error === String(SERVER_ERROR_CODES.MessageAccountRestriction);
     this.ev.emit("messages.update", [
-      { key: { remoteJid: to, fromMe: true, id }, update: { status: WAMessageStatus.ERROR, messageStubParameters: timelocked ? [error, ACCOUNT_RESTRICTED_TEXT] : [error] } },
+      {
+        key: { remoteJid: to, fromMe: true, id },
+        update: { status: WAMessageStatus.ERROR, messageStubParameters: timelocked ? [error, ACCOUNT_RESTRICTED_TEXT] : [error] },
+      },
     ]);
   }
 

@@ -16,7 +16,11 @@ function msg(message: WAMessage["message"], key: Partial<WAMessage["key"]> = {},
 describe("mapBaileysMessage", () => {
   const cases: { name: string; in: WAMessage; out: Record<string, unknown> | null }[] = [
     { name: "plain text", in: msg({ conversation: " halo " }), out: { text: "halo", address: LID } },
-    { name: "extended text (link, reply)", in: msg({ extendedTextMessage: { text: "jadwal posyandu" } }), out: { text: "jadwal posyandu" } },
+    {
+      name: "extended text (link, reply)",
+      in: msg({ extendedTextMessage: { text: "jadwal posyandu" } }),
+      out: { text: "jadwal posyandu" },
+    },
     {
       name: "button reply",
       in: msg({ buttonsResponseMessage: { selectedButtonId: "menu:growth", selectedDisplayText: "Cek pertumbuhan" } }),
@@ -35,14 +39,21 @@ describe("mapBaileysMessage", () => {
     {
       name: "interactive (native flow) reply",
       in: msg({
-        interactiveResponseMessage: { body: { text: "Tidak" }, nativeFlowResponseMessage: { name: "quick_reply", paramsJson: '{"id":"no"}' } },
+        interactiveResponseMessage: {
+          body: { text: "Tidak" },
+          nativeFlowResponseMessage: { name: "quick_reply", paramsJson: '{"id":"no"}' },
+        },
       }),
       out: { text: "Tidak", payload: "no" },
     },
     { name: "image caption", in: msg({ imageMessage: { caption: "KMS anak ulun" } }), out: { text: "KMS anak ulun" } },
     { name: "video caption", in: msg({ videoMessage: { caption: "lihat" } }), out: { text: "lihat" } },
     { name: "voice note: a turn without text", in: msg({ audioMessage: {} }), out: { address: LID } },
-    { name: "disappearing-message envelope", in: msg({ ephemeralMessage: { message: { conversation: "berapa" } } }), out: { text: "berapa" } },
+    {
+      name: "disappearing-message envelope",
+      in: msg({ ephemeralMessage: { message: { conversation: "berapa" } } }),
+      out: { text: "berapa" },
+    },
     { name: "group", in: msg({ conversation: "halo" }, { remoteJid: "120363000000000000@g.us", participant: LID }), out: null },
     { name: "own message (fromMe)", in: msg({ conversation: "halo" }, { fromMe: true }), out: null },
     { name: "status broadcast", in: msg({ conversation: "halo" }, { remoteJid: "status@broadcast" }), out: null },
@@ -52,9 +63,17 @@ describe("mapBaileysMessage", () => {
     { name: "revoke / edit (protocol message)", in: msg({ protocolMessage: { type: 0 } }), out: null },
     { name: "no id", in: msg({ conversation: "halo" }, { id: null }), out: null },
     { name: "no content", in: msg(undefined), out: null },
-    { name: "LID chat with the phone as remoteJidAlt", in: msg({ conversation: "halo" }, { remoteJidAlt: PN }), out: { address: LID, phone: "6281234567890" } },
+    {
+      name: "LID chat with the phone as remoteJidAlt",
+      in: msg({ conversation: "halo" }, { remoteJidAlt: PN }),
+      out: { address: LID, phone: "6281234567890" },
+    },
     { name: "phone-form chat", in: msg({ conversation: "halo" }, { remoteJid: PN }), out: { address: PN, phone: "6281234567890" } },
-    { name: "v6-style senderPn", in: msg({ conversation: "halo" }, { senderPn: PN } as Partial<WAMessage["key"]>), out: { phone: "6281234567890" } },
+    {
+      name: "v6-style senderPn",
+      in: msg({ conversation: "halo" }, { senderPn: PN } as Partial<WAMessage["key"]>),
+      out: { phone: "6281234567890" },
+    },
   ];
 
   it.each(cases)("$name", ({ in: input, out }) => {
@@ -129,7 +148,9 @@ describe("formatOutbound", () => {
   });
 
   it("sends the text of a template message (templates are a Cloud API thing)", () => {
-    expect(formatOutbound({ text: "Pengingat imunisasi", template: { name: "reminder", lang: "id", params: [] } })).toBe("Pengingat imunisasi");
+    expect(formatOutbound({ text: "Pengingat imunisasi", template: { name: "reminder", lang: "id", params: [] } })).toBe(
+      "Pengingat imunisasi",
+    );
   });
 });
 
@@ -137,14 +158,40 @@ describe("Baileys messages, property-based (fast-check)", () => {
   // Message-shaped objects whose fields hold anything, as a newer client or a bad decode might send.
   const anything = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.constant({ toNumber: () => TS }));
   const inner = fc.dictionary(
-    fc.constantFrom("text", "caption", "title", "selectedButtonId", "selectedDisplayText", "selectedId", "singleSelectReply", "body", "nativeFlowResponseMessage", "paramsJson"),
+    fc.constantFrom(
+      "text",
+      "caption",
+      "title",
+      "selectedButtonId",
+      "selectedDisplayText",
+      "selectedId",
+      "singleSelectReply",
+      "body",
+      "nativeFlowResponseMessage",
+      "paramsJson",
+    ),
     anything,
   );
   const message = fc.record({
-    key: fc.oneof(fc.record({ remoteJid: fc.oneof(fc.constantFrom(LID, PN, "x@g.us"), anything), id: anything, fromMe: anything }), anything),
+    key: fc.oneof(
+      fc.record({ remoteJid: fc.oneof(fc.constantFrom(LID, PN, "x@g.us"), anything), id: anything, fromMe: anything }),
+      anything,
+    ),
     messageTimestamp: anything,
     message: fc.oneof(
-      fc.dictionary(fc.constantFrom("conversation", "extendedTextMessage", "buttonsResponseMessage", "listResponseMessage", "interactiveResponseMessage", "imageMessage", "ephemeralMessage", "audioMessage"), fc.oneof(inner, anything)),
+      fc.dictionary(
+        fc.constantFrom(
+          "conversation",
+          "extendedTextMessage",
+          "buttonsResponseMessage",
+          "listResponseMessage",
+          "interactiveResponseMessage",
+          "imageMessage",
+          "ephemeralMessage",
+          "audioMessage",
+        ),
+        fc.oneof(inner, anything),
+      ),
       anything,
     ),
   });

@@ -19,15 +19,25 @@ const at = (ms: number) => new Date(NOW.getTime() + ms);
 
 describe("fromReachoutTimelock (connection.update reachoutTimeLock)", () => {
   it("an active lock holds until WhatsApp's end time, with its enforcement type", () => {
-    const change = fromReachoutTimelock({ isActive: true, timeEnforcementEnds: at(2 * HOUR), enforcementType: ReachoutTimelockEnforcementType.BIZ_QUALITY }, NOW, HOUR);
-    expect(change).toEqual({ set: { cause: "reachout-timelock", since: NOW, liftsAt: at(2 * HOUR), detail: { enforcement: "BIZ_QUALITY" } } });
+    const change = fromReachoutTimelock(
+      { isActive: true, timeEnforcementEnds: at(2 * HOUR), enforcementType: ReachoutTimelockEnforcementType.BIZ_QUALITY },
+      NOW,
+      HOUR,
+    );
+    expect(change).toEqual({
+      set: { cause: "reachout-timelock", since: NOW, liftsAt: at(2 * HOUR), detail: { enforcement: "BIZ_QUALITY" } },
+    });
   });
   it("without an end time (or one already past) the default pause, resp. a minute", () => {
     expect(fromReachoutTimelock({ isActive: true }, NOW, HOUR)).toMatchObject({ set: { liftsAt: at(HOUR), detail: { guessedEnd: true } } });
-    expect(fromReachoutTimelock({ isActive: true, timeEnforcementEnds: at(-5_000) }, NOW, HOUR)).toMatchObject({ set: { liftsAt: at(60_000) } });
+    expect(fromReachoutTimelock({ isActive: true, timeEnforcementEnds: at(-5_000) }, NOW, HOUR)).toMatchObject({
+      set: { liftsAt: at(60_000) },
+    });
   });
   it("not active lifts it; no field means nothing", () => {
-    expect(fromReachoutTimelock({ isActive: false, enforcementType: ReachoutTimelockEnforcementType.DEFAULT }, NOW, HOUR)).toEqual({ lift: "reachout-timelock" });
+    expect(fromReachoutTimelock({ isActive: false, enforcementType: ReachoutTimelockEnforcementType.DEFAULT }, NOW, HOUR)).toEqual({
+      lift: "reachout-timelock",
+    });
     expect(fromReachoutTimelock(undefined, NOW, HOUR)).toBeNull();
   });
 });
@@ -35,14 +45,22 @@ describe("fromReachoutTimelock (connection.update reachoutTimeLock)", () => {
 describe("fromMessageCapping (message-capping.update)", () => {
   it("a warning or the cap holds until the cycle ends (epoch seconds), with the quota", () => {
     for (const status of ["FIRST_WARNING", "SECOND_WARNING", "CAPPED"]) {
-      const change = fromMessageCapping({ capping_status: status, used_quota: 80, total_quota: 100, cycle_end_timestamp: String(NOW.getTime() / 1000 + 86_400) }, NOW, HOUR);
-      expect(change).toEqual({ set: { cause: "message-capping", since: NOW, liftsAt: at(24 * HOUR), detail: { capping: status, used: 80, total: 100 } } });
+      const change = fromMessageCapping(
+        { capping_status: status, used_quota: 80, total_quota: 100, cycle_end_timestamp: String(NOW.getTime() / 1000 + 86_400) },
+        NOW,
+        HOUR,
+      );
+      expect(change).toEqual({
+        set: { cause: "message-capping", since: NOW, liftsAt: at(24 * HOUR), detail: { capping: status, used: 80, total: 100 } },
+      });
     }
   });
   it("NONE lifts it; no status means nothing; a bad cycle end uses the default pause", () => {
     expect(fromMessageCapping({ capping_status: "NONE" }, NOW, HOUR)).toEqual({ lift: "message-capping" });
     expect(fromMessageCapping({}, NOW, HOUR)).toBeNull();
-    expect(fromMessageCapping({ capping_status: "CAPPED", cycle_end_timestamp: "soon" }, NOW, HOUR)).toMatchObject({ set: { liftsAt: at(HOUR), detail: { guessedEnd: true } } });
+    expect(fromMessageCapping({ capping_status: "CAPPED", cycle_end_timestamp: "soon" }, NOW, HOUR)).toMatchObject({
+      set: { liftsAt: at(HOUR), detail: { guessedEnd: true } },
+    });
   });
 });
 
@@ -54,7 +72,9 @@ describe("ack errors (messages.update status ERROR)", () => {
     expect(ackErrorCode({ status: WAMessageStatus.ERROR, messageStubParameters: [] })).toBeNull();
   });
   it("463 pauses for the default time; other codes do not", () => {
-    expect(fromAckError("463", NOW, HOUR)).toEqual({ set: { cause: "account-restricted", since: NOW, liftsAt: at(HOUR), detail: { guessedEnd: true } } });
+    expect(fromAckError("463", NOW, HOUR)).toEqual({
+      set: { cause: "account-restricted", since: NOW, liftsAt: at(HOUR), detail: { guessedEnd: true } },
+    });
     expect(fromAckError("479", NOW, HOUR)).toBeNull();
   });
 });
@@ -77,13 +97,21 @@ describe("holdUntil", () => {
 describe("mergeRestriction", () => {
   const current: SafetyRestriction = { cause: "account-restricted", since: at(-HOUR), liftsAt: at(HOUR), detail: { guessedEnd: true } };
   it("keeps the first start; a guessed end only extends, WhatsApp's own end replaces", () => {
-    expect(mergeRestriction(current, { ...current, since: NOW, liftsAt: at(HOUR / 2) }, NOW)).toMatchObject({ since: at(-HOUR), liftsAt: at(HOUR) });
-    expect(mergeRestriction(current, { ...current, since: NOW, liftsAt: at(2 * HOUR) }, NOW)).toMatchObject({ since: at(-HOUR), liftsAt: at(2 * HOUR) });
+    expect(mergeRestriction(current, { ...current, since: NOW, liftsAt: at(HOUR / 2) }, NOW)).toMatchObject({
+      since: at(-HOUR),
+      liftsAt: at(HOUR),
+    });
+    expect(mergeRestriction(current, { ...current, since: NOW, liftsAt: at(2 * HOUR) }, NOW)).toMatchObject({
+      since: at(-HOUR),
+      liftsAt: at(2 * HOUR),
+    });
     const lock: SafetyRestriction = { cause: "reachout-timelock", since: at(-HOUR), liftsAt: at(5 * HOUR), detail: {} };
     expect(mergeRestriction(lock, { ...lock, since: NOW, liftsAt: at(HOUR) }, NOW)).toMatchObject({ since: at(-HOUR), liftsAt: at(HOUR) });
   });
   it("an expired one is replaced whole", () => {
-    expect(mergeRestriction({ ...current, liftsAt: at(-1) }, { ...current, since: NOW, liftsAt: at(HOUR) }, NOW)).toMatchObject({ since: NOW });
+    expect(mergeRestriction({ ...current, liftsAt: at(-1) }, { ...current, since: NOW, liftsAt: at(HOUR) }, NOW)).toMatchObject({
+      since: NOW,
+    });
   });
 });
 

@@ -51,12 +51,19 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     await auth.saveCreds();
     // A Pokja admin whose WhatsApp chat is linked; a mother who wrote in; someone who never did.
     const now = new Date();
-    for (const [key, address, wrote] of [["admin", ADMIN_CHAT, true], ["wrote", WROTE_IN, true], ["stranger", STRANGER, false]] as const) {
+    for (const [key, address, wrote] of [
+      ["admin", ADMIN_CHAT, true],
+      ["wrote", WROTE_IN, true],
+      ["stranger", STRANGER, false],
+    ] as const) {
       const [c] = await rt.db.insert(contacts).values({ lang: "id" }).returning();
       await rt.db.insert(contactChannels).values({ contactId: c!.id, channel: "whatsapp", address, lastInboundAt: wrote ? now : null });
       people[key] = c!.id;
     }
-    const [account] = await rt.db.insert(staffAccounts).values({ username: "pokja.safety", name: "Pokja", role: "pokja_admin" }).returning();
+    const [account] = await rt.db
+      .insert(staffAccounts)
+      .values({ username: "pokja.safety", name: "Pokja", role: "pokja_admin" })
+      .returning();
     await rt.db.insert(staffChatLinks).values({ accountId: account!.id, contactId: people.admin! });
   });
   afterEach(async () => {
@@ -69,10 +76,21 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
   });
 
   /** The adapter over a Baileys socket stand-in, with the outbound engine sending continuously (unpaced). */
-  async function start(pauseMs = 3_600_000): Promise<{ adapter: WhatsAppAdapter; socket: FakeSocket; engine: OutboundEngine; hub: ChannelHub }> {
+  async function start(
+    pauseMs = 3_600_000,
+  ): Promise<{ adapter: WhatsAppAdapter; socket: FakeSocket; engine: OutboundEngine; hub: ChannelHub }> {
     const fake = fakeFactory();
     const hub = new ChannelHub();
-    const adapter = createWhatsAppAdapter({ rt, sink: async () => {}, sendIntervalMs: 0, jitterMs: () => 0, printQr: () => {}, socketFactory: fake.factory, safetyPauseMs: pauseMs, adminExists: async () => false });
+    const adapter = createWhatsAppAdapter({
+      rt,
+      sink: async () => {},
+      sendIntervalMs: 0,
+      jitterMs: () => 0,
+      printQr: () => {},
+      socketFactory: fake.factory,
+      safetyPauseMs: pauseMs,
+      adminExists: async () => false,
+    });
     hub.register(adapter);
     const settings = engineSettings(rt.config);
     const engine = engineFor(rt, hub, { ...settings, pollMs: 50, pacing: { whatsapp: {} } });
@@ -101,7 +119,12 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     socket.timelockNotification({ is_active: true, time_enforcement_ends: String(ends), enforcement_type: "BIZ_QUALITY" });
     await vi.waitFor(() => expect(adapter.safety().paused).toBe(true));
     expect(adapter.safety().restrictions).toEqual([
-      { cause: "reachout-timelock", since: expect.any(String), liftsAt: new Date(ends * 1000).toISOString(), detail: { enforcement: "BIZ_QUALITY" } },
+      {
+        cause: "reachout-timelock",
+        since: expect.any(String),
+        liftsAt: new Date(ends * 1000).toISOString(),
+        detail: { enforcement: "BIZ_QUALITY" },
+      },
     ]);
     // Persisted for this number (a restart keeps it).
     const [row] = await rt.db.select().from(whatsappSafety);
@@ -109,7 +132,9 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     expect(row?.liftsAt.toISOString()).toBe(new Date(ends * 1000).toISOString());
 
     // The Pokja admin is told on chat (an alert to someone who wrote in goes despite the lock).
-    await vi.waitFor(() => expect(sentTo(socket, ADMIN_CHAT).some((t) => t.includes("WhatsApp membatasi nomor layanan"))).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(sentTo(socket, ADMIN_CHAT).some((t) => t.includes("WhatsApp membatasi nomor layanan"))).toBe(true), {
+      timeout: 10_000,
+    });
     expect(sentTo(socket, ADMIN_CHAT).find((t) => t.includes("membatasi"))).toContain("kunci waktu menghubungi kontak baru");
     expect(logLines.some((l) => l.alert === "whatsapp_safety_paused" && l.cause === "reachout-timelock")).toBe(true);
     expect(await metric("balanting_whatsapp_restricted")).toContain('balanting_whatsapp_restricted{cause="reachout-timelock"} 1');
@@ -129,13 +154,18 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     }
     expect(socket.sent.map((m) => m.text)).not.toContain("kampanye posyandu");
     expect(socket.sent.map((m) => m.text)).not.toContain("pengingat untuk orang baru");
-    expect(await metric("balanting_outbound_messages_total")).toContain('balanting_outbound_messages_total{channel="whatsapp",lane="bulk",result="held"} 1');
+    expect(await metric("balanting_outbound_messages_total")).toContain(
+      'balanting_outbound_messages_total{channel="whatsapp",lane="bulk",result="held"} 1',
+    );
 
     // The status API shows it to the Pokja.
     const app = await buildApp(rt, { hub });
     try {
       const res = await app.inject({ method: "GET", url: "/admin/whatsapp/status", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-      expect(res.json()).toMatchObject({ status: "open", safety: { paused: true, restrictions: [{ cause: "reachout-timelock", liftsAt: new Date(ends * 1000).toISOString() }] } });
+      expect(res.json()).toMatchObject({
+        status: "open",
+        safety: { paused: true, restrictions: [{ cause: "reachout-timelock", liftsAt: new Date(ends * 1000).toISOString() }] },
+      });
     } finally {
       await app.close();
     }
@@ -178,7 +208,9 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     await vi.waitFor(async () => expect((await rowOf(again!)).status).toBe("sent"), { timeout: 15_000 });
     await vi.waitFor(() => expect(second.adapter.safety().paused).toBe(false), { timeout: 15_000 });
     expect(sentTo(second.socket, STRANGER)).toContain("pengingat kedua");
-    await vi.waitFor(() => expect(sentTo(second.socket, ADMIN_CHAT).some((t) => t.includes("sudah berakhir"))).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(sentTo(second.socket, ADMIN_CHAT).some((t) => t.includes("sudah berakhir"))).toBe(true), {
+      timeout: 10_000,
+    });
     const [left] = await queryRows<{ n: number }>(rt.db, sql`select count(*)::int as n from whatsapp_safety`);
     expect(left?.n).toBe(0);
   });
@@ -186,12 +218,24 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
   it("a message-capping warning pauses until the cycle ends; NONE lifts it; another number's pause does not apply", async () => {
     const { adapter, socket } = await start();
     // Another linked number's restriction in the table: not this one's.
-    await rt.db.insert(whatsappSafety).values({ account: "6289999999999", cause: "message-capping", since: new Date(), liftsAt: new Date(Date.now() + 86_400_000) });
+    await rt.db
+      .insert(whatsappSafety)
+      .values({ account: "6289999999999", cause: "message-capping", since: new Date(), liftsAt: new Date(Date.now() + 86_400_000) });
     const end = Math.floor(Date.now() / 1000) + 7 * 86_400;
-    socket.cappingNotification({ capping_status: "SECOND_WARNING" as never, used_quota: 95, total_quota: 100, cycle_end_timestamp: String(end) });
+    socket.cappingNotification({
+      capping_status: "SECOND_WARNING" as never,
+      used_quota: 95,
+      total_quota: 100,
+      cycle_end_timestamp: String(end),
+    });
     await vi.waitFor(() => expect(adapter.safety().paused).toBe(true));
     expect(adapter.safety().restrictions).toEqual([
-      { cause: "message-capping", since: expect.any(String), liftsAt: new Date(end * 1000).toISOString(), detail: { capping: "SECOND_WARNING", used: 95, total: 100 } },
+      {
+        cause: "message-capping",
+        since: expect.any(String),
+        liftsAt: new Date(end * 1000).toISOString(),
+        detail: { capping: "SECOND_WARNING", used: 95, total: 100 },
+      },
     ]);
     const [bulk] = await queue(WROTE_IN, "wrote", "campaign", "kampanye kedua");
     await vi.waitFor(async () => expect((await rowOf(bulk!)).lastError).toMatch(/^whatsapp-safety:/), { timeout: 10_000 });
@@ -210,7 +254,9 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     await vi.waitFor(async () => expect((await rowOf(msg!)).status).toBe("failed"));
     socket.ev.emit("connection.update", { reachoutTimeLock: { isActive: false } });
     socket.ev.emit("message-capping.update", {});
-    socket.ev.emit("messages.update", [{ key: { remoteJid: WROTE_IN, fromMe: false, id: "IN1" }, update: { status: 0, messageStubParameters: ["463"] } }]);
+    socket.ev.emit("messages.update", [
+      { key: { remoteJid: WROTE_IN, fromMe: false, id: "IN1" }, update: { status: 0, messageStubParameters: ["463"] } },
+    ]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(adapter.safety()).toEqual({ paused: false, restrictions: [] });
   });
@@ -218,7 +264,15 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
   it("never logs the number, JIDs or message text (UU PDP)", () => {
     const all = logText.join("");
     expect(all.length).toBeGreaterThan(0);
-    for (const secret of ["6280000000001", "222222222222222", "333333333333333", "111111111111111", "@lid", "kampanye posyandu", "balasan"]) {
+    for (const secret of [
+      "6280000000001",
+      "222222222222222",
+      "333333333333333",
+      "111111111111111",
+      "@lid",
+      "kampanye posyandu",
+      "balasan",
+    ]) {
       expect(all).not.toContain(secret);
     }
   });

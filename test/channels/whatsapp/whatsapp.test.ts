@@ -34,8 +34,12 @@ const keys = {
   session: { "123456789012345_1.0": randomBytes(120) },
   "sender-key": { "120363000000000000@g.us::123456789012345_1::0": randomBytes(64) },
   "sender-key-memory": { "120363000000000000@g.us": { "123456789012345:1@lid": true } },
-  "app-state-sync-key": { AAAAAJ3m: { keyData: randomBytes(32), fingerprint: { rawId: 7, currentIndex: 1, deviceIndexes: [0, 1] }, timestamp: 1_795_000_000 } },
-  "app-state-sync-version": { regular_high: { version: 12, hash: randomBytes(128), indexValueMap: { abc: { valueMac: randomBytes(32) } } } },
+  "app-state-sync-key": {
+    AAAAAJ3m: { keyData: randomBytes(32), fingerprint: { rawId: 7, currentIndex: 1, deviceIndexes: [0, 1] }, timestamp: 1_795_000_000 },
+  },
+  "app-state-sync-version": {
+    regular_high: { version: 12, hash: randomBytes(128), indexValueMap: { abc: { valueMac: randomBytes(32) } } },
+  },
   "lid-mapping": { "6281234567890": "123456789012345", "123456789012345_reverse": "6281234567890" },
   "device-list": { "123456789012345": ["0", "1", "23"] },
   tctoken: { "123456789012345@lid": { token: randomBytes(24), timestamp: "1795000000", senderTimestamp: 1_795_000_001 } },
@@ -141,7 +145,6 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
     });
   });
 
-
   /** Starts an adapter whose sink records what it is given. */
   async function startAdapter(over: Partial<WhatsAppAdapterOptions> = {}) {
     const fake = fakeFactory();
@@ -198,7 +201,11 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       s.open();
       logLines.length = 0;
       logText.length = 0;
-      const broken = { ...textMessage("B2", "rahasia ibu"), messageTimestamp: "kemarin", message: { conversation: 42 } } as unknown as WAMessage;
+      const broken = {
+        ...textMessage("B2", "rahasia ibu"),
+        messageTimestamp: "kemarin",
+        message: { conversation: 42 },
+      } as unknown as WAMessage;
       s.upsert([textMessage("B1", "halo"), broken, textMessage("B3", "jadwal posyandu")]);
       await adapter.stop(); // waits for every message in hand
       expect(received.map((m) => m.externalId)).toEqual(["B1", "B3"]);
@@ -332,9 +339,7 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       const s = fake.latest();
       s.open();
       const t0 = performance.now();
-      const results = await Promise.all(
-        ["satu", "dua", "tiga"].map((text) => adapter.send("123456789012345@lid", { text }, CONTEXT)),
-      );
+      const results = await Promise.all(["satu", "dua", "tiga"].map((text) => adapter.send("123456789012345@lid", { text }, CONTEXT)));
       const elapsed = performance.now() - t0;
       expect(elapsed).toBeGreaterThanOrEqual(2 * interval);
       expect(s.sent.map((m) => m.text)).toEqual(["satu", "dua", "tiga"]);
@@ -358,7 +363,13 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
       fake.latest().open();
       await adapter.send(
         "6281234567890@s.whatsapp.net",
-        { text: "Pilih:", buttons: [{ label: "Ya", payload: "yes" }, { label: "Tidak", payload: "no" }] },
+        {
+          text: "Pilih:",
+          buttons: [
+            { label: "Ya", payload: "yes" },
+            { label: "Tidak", payload: "no" },
+          ],
+        },
         CONTEXT,
       );
       expect(fake.latest().sent).toMatchObject([{ jid: "6281234567890@s.whatsapp.net", text: "Pilih:\n\n1. Ya\n2. Tidak" }]);
@@ -518,15 +529,17 @@ describe("WhatsApp channel (Baileys) on a real database", () => {
     });
 
     it("gives Baileys the text of a sent message again when a phone asks for a retry", async () => {
-    // The first reply queued is the first sent (one chat, sent in order).
-    const [row] = await rt.db.select().from(outbox).where(eq(outbox.channel, "whatsapp")).orderBy(asc(outbox.id)).limit(1);
-    const getMessage = fake.latest().config.getMessage;
-    expect(row?.externalId).toBeTruthy();
-    expect(await getMessage?.({ id: row?.externalId, remoteJid: LID, fromMe: true })).toEqual({ conversation: fake.latest().sent[0]?.text });
-    expect(await getMessage?.({ id: "NOT-OURS", remoteJid: LID, fromMe: true })).toBeUndefined();
-  });
+      // The first reply queued is the first sent (one chat, sent in order).
+      const [row] = await rt.db.select().from(outbox).where(eq(outbox.channel, "whatsapp")).orderBy(asc(outbox.id)).limit(1);
+      const getMessage = fake.latest().config.getMessage;
+      expect(row?.externalId).toBeTruthy();
+      expect(await getMessage?.({ id: row?.externalId, remoteJid: LID, fromMe: true })).toEqual({
+        conversation: fake.latest().sent[0]?.text,
+      });
+      expect(await getMessage?.({ id: "NOT-OURS", remoteJid: LID, fromMe: true })).toBeUndefined();
+    });
 
-  it("answers a redelivered message only once", async () => {
+    it("answers a redelivered message only once", async () => {
       const before = fake.latest().sent.length;
       fake.latest().upsert([textMessage("E2E2", "menu")]);
       await eventually(() => expect(handled).toContain("E2E2"));

@@ -90,5 +90,4 @@ describe("replies to a reminder", () => {
   ] as const)("%s %s → %s", (text, payload, expected) => {
     expect(replyIntent(text, payload)).toBe(expected);
   });
-
 });
