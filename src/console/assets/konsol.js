@@ -100,6 +100,33 @@
     });
   }
 
+  // SKDN per posyandu: D/S and N/D as paired horizontal bars (solid and hatched-looking outline).
+  function skdn(canvas, d) {
+    var height = Math.max(160, d.labels.length * 40 + 80);
+    canvas.parentNode.style.height = height + "px";
+    var styles = [
+      { fill: INK, border: INK, dash: [] },
+      { fill: "#ffffff", border: REGENCY, dash: [4, 2] },
+    ];
+    return new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: d.labels,
+        datasets: d.series.map(function (s, i) {
+          var st = styles[i % styles.length];
+          return { label: s.label, data: s.values, backgroundColor: st.fill, borderColor: st.border, borderWidth: 2, borderDash: st.dash };
+        }),
+      },
+      options: {
+        indexAxis: "y",
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: true } },
+        scales: { x: { beginAtZero: true, max: 100, title: { display: true, text: d.axis } } },
+      },
+    });
+  }
+
   // WHO lines of the KMS: −3 and +3 (red), −2 and +2 (orange), the median 0 (green).
   var LINES = { "-3": "#b3261e", "-2": "#e8710a", 0: "#188038", 2: "#e8710a", 3: "#b3261e" };
 
@@ -158,7 +185,7 @@
 
   function draw() {
     if (!window.Chart) return;
-    var kinds = { bars: bars, trend: trend, growth: growth };
+    var kinds = { bars: bars, trend: trend, growth: growth, skdn: skdn };
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       try {
         var d = JSON.parse(canvas.getAttribute("data-chart"));

@@ -174,7 +174,20 @@ function skdnSection(ctx: PageContext, f: DashboardFilter, report: SkdnReport): 
     (p) =>
       html`<tr data-posyandu="${p.posyanduId}"><th scope="row">${p.name}</th>${SKDN_COLUMNS.map((c) => html`<td class="num" data-field="${c}">${p.all[c]}</td>`)}<td class="num" data-field="D/S">${formatPercent(p.all["D/S"])}</td><td class="num" data-field="N/D">${formatPercent(p.all["N/D"])}</td></tr>`,
   );
+  // D/S (participation) and N/D (result) per posyandu as paired bars; told apart by pattern and
+  // legend as well as colour, and every number is in the table below.
+  const chart = {
+    kind: "skdn",
+    labels: units.map((p) => p.name),
+    series: [
+      { label: t("console:dashboard.skdnDS"), values: units.map((p) => p.all["D/S"]) },
+      { label: t("console:dashboard.skdnND"), values: units.map((p) => p.all["N/D"]) },
+    ],
+    axis: t("console:dashboard.percentAxis"),
+  };
+  const chartLabel = t("console:dashboard.skdnChart", { month: formatMonth(f.month) });
   return html`<section aria-labelledby="skdn-h"><h2 id="skdn-h">${heading}</h2>
+${units.length ? html`<figure class="chart"><div class="chart-box"><canvas role="img" aria-label="${chartLabel}" id="skdn-chart" data-chart="${JSON.stringify(chart)}"></canvas></div></figure>` : ""}
 <details${units.length <= 12 ? html` open` : ""}><summary>${t("console:dashboard.skdnShow")}</summary>
 <p class="hint">${t("console:dashboard.skdnHint")}</p>
 <div class="scroll"><table class="data" id="skdn-table"><caption>${heading}</caption>
