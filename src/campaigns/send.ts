@@ -327,9 +327,18 @@ export function stopCommitted(): void {
  */
 async function campaignGuard(rt: Runtime, row: { id: number; dedupeKey: string | null }, holder: string): Promise<"send" | "handled"> {
   const recipientId = Number(row.dedupeKey?.slice("campaign:".length));
-  if (!Number.isSafeInteger(recipientId)) return "send";
   const now = rt.clock.now();
   const quiet = campaignSettings(rt.config).quiet;
+  if (!Number.isSafeInteger(recipientId)) {
+    // Not a frozen recipient's row: only the clock applies, as it does at the moment of sending
+    // (the two must agree, or the engine would ask again and again).
+    if (!inQuietHours(now, quiet)) return "send";
+    await rt.db.execute(
+      sql`update outbox set status = 'queued', claimed_by = null, attempted_at = null, next_attempt_at = ${quietEnd(now, quiet).toISOString()}::timestamptz
+          where id = ${row.id} and claimed_by = ${holder}`,
+    );
+    return "handled";
+  }
   const verdictSql = (lock: boolean) =>
     sql`select cr.id, r.status as run_status, c.opted_out_at is not null as opted_out
         from campaign_recipients cr join campaign_runs r on r.id = cr.run_id join contacts c on c.id = cr.contact_id

@@ -607,7 +607,9 @@ export class OutboundEngine {
           if (outsideWindow(h, this.rt.clock.now()) && !state.pacer.tierAllows(address, h.lane, now)) continue;
           const guard = sendGuards.get(h.row.kind);
           if (guard && h.guard === "passed" && !this.verdictHolds(guard, h)) {
-            // Paused, cancelled or quiet hours since its check: checked again before it may go.
+            // Paused, cancelled or quiet hours since its check: checked again before it may go. A
+            // clock verdict (same guard version) is asked again after a second, never in a hot loop.
+            if (h.guardVersion === guard.version) h.guardAfter = now + 1_000;
             h.guard = undefined;
             state.guardAhead = Math.max(0, state.guardAhead - 1);
           }

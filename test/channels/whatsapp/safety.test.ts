@@ -105,7 +105,7 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     return { adapter, socket, engine, hub };
   }
 
-  const queue = (address: string, contact: string, kind: "reply" | "reminder" | "campaign" | "alert", text: string) =>
+  const queue = (address: string, contact: string, kind: "reply" | "reminder" | "broadcast" | "alert", text: string) =>
     enqueue(rt.db, [{ contactId: people[contact]!, channel: "whatsapp", address, kind, message: { text } }], new Date());
 
   const rowOf = async (id: number) => (await rt.db.select().from(outbox).where(eq(outbox.id, id)))[0]!;
@@ -139,7 +139,7 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
     expect(logLines.some((l) => l.alert === "whatsapp_safety_paused" && l.cause === "reachout-timelock")).toBe(true);
     expect(await metric("balanting_whatsapp_restricted")).toContain('balanting_whatsapp_restricted{cause="reachout-timelock"} 1');
 
-    const [bulk] = await queue(WROTE_IN, "wrote", "campaign", "kampanye posyandu");
+    const [bulk] = await queue(WROTE_IN, "wrote", "broadcast", "kampanye posyandu");
     const [first] = await queue(STRANGER, "stranger", "reminder", "pengingat untuk orang baru");
     const [reply] = await queue(WROTE_IN, "wrote", "reply", "balasan untuk ibu");
     const [reminder] = await queue(WROTE_IN, "wrote", "reminder", "pengingat untuk ibu");
@@ -237,7 +237,7 @@ describe("WhatsApp safety: WhatsApp's warnings pause bulk and first-contact send
         detail: { capping: "SECOND_WARNING", used: 95, total: 100 },
       },
     ]);
-    const [bulk] = await queue(WROTE_IN, "wrote", "campaign", "kampanye kedua");
+    const [bulk] = await queue(WROTE_IN, "wrote", "broadcast", "kampanye kedua");
     await vi.waitFor(async () => expect((await rowOf(bulk!)).lastError).toMatch(/^whatsapp-safety:/), { timeout: 10_000 });
     socket.cappingNotification({ capping_status: "NONE" as never });
     await vi.waitFor(async () => expect((await rowOf(bulk!)).status).toBe("sent"), { timeout: 10_000 });
