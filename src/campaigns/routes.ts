@@ -278,6 +278,8 @@ export const campaignRoutes =
           })),
           {
             header: true,
+            // No cell may open as a formula in a spreadsheet (CSV injection), whatever column is added later.
+            escape_formulas: true,
             columns: [
               "contactId",
               "channel",

@@ -66,20 +66,28 @@ export function usiaSaatUkur(birthDate: string, on: string): string {
 const dec = (v: number | null, dp: number) => (v === null ? "" : v.toFixed(dp).replace(".", ","));
 
 /** The columns: header and how each is filled from a row. */
+/**
+ * Free text typed by people (a child's name comes from a chat) as a spreadsheet cell: a leading
+ * =, +, -, @, tab or CR would make Excel or LibreOffice read the cell as a formula when the CSV is
+ * opened (CSV injection, OWASP), so such a text gets a leading apostrophe, the spreadsheets' own
+ * "this is text" mark. Numbers are never passed here (a z-score of -2.31 stays a number).
+ */
+export const spreadsheetText = (s: string): string => (/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s) ? `'${s}` : s);
+
 export const EPPGBM_COLUMNS: readonly (readonly [string, (r: ExportRow) => string])[] = [
   ["NIK", (r) => r.nik ?? ""],
-  ["Nama", (r) => r.name],
+  ["Nama", (r) => spreadsheetText(r.name)],
   ["JK", (r) => r.sex],
   ["Tgl Lahir", (r) => ddmmyyyy(r.birthDate)],
   ["BB Lahir", () => ""],
   ["TB Lahir", () => ""],
-  ["Nama Ortu", (r) => r.motherName ?? ""],
+  ["Nama Ortu", (r) => spreadsheetText(r.motherName ?? "")],
   ["Prov", () => PROVINCE],
   ["Kab/Kota", () => REGENCY],
   ["Kec", (r) => (r.kecamatan ?? "").toUpperCase()],
   ["Pukesmas", (r) => (r.puskesmas ?? "").replace(/^puskesmas\s+/i, "").toUpperCase()],
   ["Desa/Kel", (r) => (r.desa ?? "").toUpperCase()],
-  ["Posyandu", (r) => r.posyandu ?? ""],
+  ["Posyandu", (r) => spreadsheetText(r.posyandu ?? "")],
   ["RT", () => ""],
   ["RW", () => ""],
   ["Alamat", () => ""],

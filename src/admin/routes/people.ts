@@ -75,6 +75,8 @@ export const peopleRoutes =
           })),
           {
             header: true,
+            // No cell may open as a formula in a spreadsheet (CSV injection), whatever column is added later.
+            escape_formulas: true,
             columns: [
               "id",
               "role",
