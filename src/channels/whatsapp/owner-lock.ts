@@ -3,7 +3,6 @@
 // instance holding a session-level advisory lock owns the socket; the lock lives on a dedicated
 // connection, so it is released by WhatsApp's owner stopping or dying (the server drops it).
 import type { Sql } from "postgres";
-import postgres from "../../db/postgres.js";
 
 /** Advisory lock key ("BWA1" in ASCII); below 2^32, so pg_locks shows it as classid 0, objid KEY. */
 export const WHATSAPP_LOCK_KEY = 0x42_57_41_31;
@@ -20,8 +19,12 @@ export interface OwnerLock {
 /** A lock over its own single connection to `url` (also Telegram polling's: one poller per bot). */
 export function createOwnerLock(url: string, key: number = WHATSAPP_LOCK_KEY, name = "balanting-whatsapp-owner"): OwnerLock {
   let client: Sql | null = null;
-  const connect = (): Sql =>
-    (client ??= postgres(url, {
+  const connect = async (): Promise<Sql> => {
+    // Loaded when a lock is first taken (PostgreSQL only): importing the driver registers its
+    // module load hook, after which every module Node loads goes through the loader thread; the
+    // embedded default never needs it, and its start is faster without it.
+    const { default: postgres } = await import("../../db/postgres.js");
+    return (client ??= postgres(url, {
       max: 1,
       // Never recycle the connection: a new connection would silently not hold the lock.
       idle_timeout: 0,
@@ -29,6 +32,7 @@ export function createOwnerLock(url: string, key: number = WHATSAPP_LOCK_KEY, na
       onnotice: () => {},
       connection: { application_name: name },
     }));
+  };
 
   const isHeld = async (): Promise<boolean> => {
     if (!client) return false;
@@ -48,7 +52,7 @@ export function createOwnerLock(url: string, key: number = WHATSAPP_LOCK_KEY, na
   return {
     async tryAcquire() {
       if (await isHeld()) return true;
-      const rows = await connect()<{ locked: boolean }[]>`select pg_try_advisory_lock(${key}::bigint) as locked`;
+      const rows = await (await connect())<{ locked: boolean }[]>`select pg_try_advisory_lock(${key}::bigint) as locked`;
       return rows[0]?.locked === true;
     },
     isHeld,
