@@ -19,6 +19,7 @@ import { children, insertChild, pregnancies } from "../src/children/index.js";
 import { loadConfig } from "../src/config/index.js";
 import { contactChannels, contacts } from "../src/contacts/contacts.sql.js";
 import { assessGrowth } from "../src/growth/assess.js";
+import { assessedColumns } from "../src/growth/reports.js";
 import { measurements } from "../src/growth/growth.sql.js";
 import { weightGainStatus } from "../src/growth/weight-gain.js";
 import { posyandu, puskesmas, puskesmasDesa } from "../src/health-units/health-units.sql.js";
@@ -261,18 +262,7 @@ export async function fillDemo(
             childId: child.id,
             measuredOn: on,
             ...v,
-            ageDays: a.ageDays,
-            lengthCorrectedCm: a.clenhei,
-            zlen: a.z.zlen,
-            zwei: a.z.zwei,
-            zwfl: a.z.zwfl,
-            zbmi: a.z.zbmi,
-            zhc: a.z.zhc,
-            flags: { ...a.flags },
-            statusTbu: a.status.tbu,
-            statusBbu: a.status.bbu,
-            statusBbtb: a.status.bbtb,
-            statusImtu: a.status.imtu,
+            ...assessedColumns(a),
             sentByContactId: kader!.id,
             createdAt: new Date(`${on}T02:00:00Z`),
           });

@@ -44,19 +44,10 @@ async function chatsOf(db: DbOrTx, where: ReturnType<typeof and>): Promise<Staff
  */
 export async function approverChatsForDesa(db: DbOrTx, desaCode: string | null): Promise<StaffChat[]> {
   if (desaCode) {
-    const local = await chatsOf(
-      db,
-      and(
-        eq(staffAccounts.role, "puskesmas"),
-        inArray(
-          staffAccounts.puskesmasId,
-          db.select({ id: puskesmasDesa.puskesmasId }).from(puskesmasDesa).where(eq(puskesmasDesa.desaCode, desaCode)),
-        ),
-      ),
-    );
+    const local = await chatsOf(db, puskesmasOfDesa(db, desaCode));
     if (local.length > 0) return local;
   }
-  return chatsOf(db, and(eq(staffAccounts.role, "pokja_admin"), isNull(staffAccounts.desaCode), sql`true`));
+  return pokjaAdminChats(db);
 }
 
 /** Staff chats responsible for a desa (bidan of it, its puskesmas), else the Pokja admins. */
@@ -64,18 +55,22 @@ export async function staffChatsForDesa(db: DbOrTx, desaCode: string | null): Pr
   if (desaCode) {
     const local = await chatsOf(
       db,
-      or(
-        and(eq(staffAccounts.role, "bidan"), eq(staffAccounts.desaCode, desaCode)),
-        and(
-          eq(staffAccounts.role, "puskesmas"),
-          inArray(
-            staffAccounts.puskesmasId,
-            db.select({ id: puskesmasDesa.puskesmasId }).from(puskesmasDesa).where(eq(puskesmasDesa.desaCode, desaCode)),
-          ),
-        ),
-      ),
+      or(and(eq(staffAccounts.role, "bidan"), eq(staffAccounts.desaCode, desaCode)), puskesmasOfDesa(db, desaCode)),
     );
     if (local.length > 0) return local;
   }
-  return chatsOf(db, and(eq(staffAccounts.role, "pokja_admin"), isNull(staffAccounts.desaCode), sql`true`));
+  return pokjaAdminChats(db);
 }
+
+/** Accounts of the puskesmas a desa belongs to. */
+const puskesmasOfDesa = (db: DbOrTx, desaCode: string) =>
+  and(
+    eq(staffAccounts.role, "puskesmas"),
+    inArray(
+      staffAccounts.puskesmasId,
+      db.select({ id: puskesmasDesa.puskesmasId }).from(puskesmasDesa).where(eq(puskesmasDesa.desaCode, desaCode)),
+    ),
+  );
+
+/** The regency's Pokja admins: who is told when no one in the area can be. */
+const pokjaAdminChats = (db: DbOrTx) => chatsOf(db, and(eq(staffAccounts.role, "pokja_admin"), isNull(staffAccounts.desaCode), sql`true`));

@@ -167,7 +167,7 @@ export interface SaveOptions {
 }
 
 /** The columns of a measurement row derived from its assessment (age, z-scores, flags, statuses). */
-function assessedColumns(a: GrowthAssessment) {
+export function assessedColumns(a: GrowthAssessment) {
   return {
     ageDays: a.ageDays,
     lengthCorrectedCm: a.clenhei,
