@@ -31,18 +31,38 @@ interface WordHits {
   exact: Uint8Array;
 }
 
+interface RankScratch {
+  score: Float64Array;
+  matched: Int32Array;
+  exact: Int32Array;
+  any: Int32Array;
+  topic: {
+    seen: Uint8Array;
+    hasMeta: Uint8Array;
+    metaScore: Float64Array;
+    metaExact: Int32Array;
+    metaAny: Int32Array;
+    hasBest: Uint8Array;
+    bestScore: Float64Array;
+    bestCoverage: Float64Array;
+    bestExample: Float64Array;
+  };
+}
+
 export interface FaqIndex {
   readonly topics: ReadonlyMap<string, FaqTopic>;
   readonly search: MiniSearch<Doc>;
-  /** Every document's topic and kind, by document id. */
-  readonly docs: readonly Doc[];
   /**
    * The hits of every word the index holds, computed once when the index is built: a question
    * word the FAQ uses needs no search at all; other words are searched when asked (wordHits).
    */
   readonly indexWordHits: ReadonlyMap<string, WordHits>;
-  /** rankTopics' per-document sums, zero between calls (matching is synchronous, so one set per index). */
-  readonly scratch: { score: Float64Array; matched: Int32Array; exact: Int32Array; any: Int32Array };
+  /** Every document's topic (a number: its place in topicIds) and whether it is the topic's keyword/title document. */
+  readonly docTopic: Int32Array;
+  readonly docIsMeta: Uint8Array;
+  readonly topicIds: readonly string[];
+  /** rankTopics' sums per document and per topic, zero between calls (matching is synchronous: one set per index). */
+  readonly scratch: RankScratch;
   /** Stems of all curated keywords: a question must touch one of these to be "on topic". */
   readonly domainTerms: ReadonlySet<string>;
   /** Stem -> number of topics using it; rare words weigh more in coverage (like IDF). */
@@ -187,9 +207,41 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
   }
   // About a thousand words, a few tens of milliseconds once; every question then reads them.
   const indexWordHits = new Map([...topicFreq.keys()].map((word) => [word, searchWord(search, topicFreq, word)]));
+  const topicIds = [...byId.keys()];
+  const topicNumber = new Map(topicIds.map((id, i) => [id, i]));
+  const docTopic = Int32Array.from(docs, (d) => topicNumber.get(d.topicId)!);
+  const docIsMeta = Uint8Array.from(docs, (d) => (d.kind === "meta" ? 1 : 0));
   const n = docs.length;
-  const scratch = { score: new Float64Array(n), matched: new Int32Array(n), exact: new Int32Array(n), any: new Int32Array(n) };
-  return { topics: byId, search, docs, indexWordHits, scratch, domainTerms, topicFreq, classifier: classifierFor(training) };
+  const t = topicIds.length;
+  const scratch: RankScratch = {
+    score: new Float64Array(n),
+    matched: new Int32Array(n),
+    exact: new Int32Array(n),
+    any: new Int32Array(n),
+    topic: {
+      seen: new Uint8Array(t),
+      hasMeta: new Uint8Array(t),
+      metaScore: new Float64Array(t),
+      metaExact: new Int32Array(t),
+      metaAny: new Int32Array(t),
+      hasBest: new Uint8Array(t),
+      bestScore: new Float64Array(t),
+      bestCoverage: new Float64Array(t),
+      bestExample: new Float64Array(t),
+    },
+  };
+  return {
+    topics: byId,
+    search,
+    indexWordHits,
+    docTopic,
+    docIsMeta,
+    topicIds,
+    scratch,
+    domainTerms,
+    topicFreq,
+    classifier: classifierFor(training),
+  };
 }
 
 interface Ranked {
@@ -226,65 +278,83 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
   // by typo or prefix ("kuning" ~ "pusing") counts half.
   // Searched first: nothing below can throw, so the scratch sums are always zeroed again.
   const perWord = unique.map((word) => wordHits(index, word));
-  const sums = index.scratch;
+  const { score, matched, exact, any, topic } = index.scratch;
   const touched: number[] = [];
   for (let i = 0; i < perWord.length; i++) {
     const hits = perWord[i]!;
     const bit = 1 << i;
     for (let k = 0; k < hits.docs.length; k++) {
       const doc = hits.docs[k]!;
-      if (sums.matched[doc] === 0) {
+      if (matched[doc] === 0) {
         touched.push(doc);
-        sums.score[doc] = hits.scores[k]!;
+        score[doc] = hits.scores[k]!;
       } else {
-        sums.score[doc] = sums.score[doc]! + hits.scores[k]!;
+        score[doc] = score[doc]! + hits.scores[k]!;
       }
-      sums.matched[doc]!++;
-      sums.any[doc]! |= bit;
-      if (hits.exact[k]) sums.exact[doc]! |= bit;
+      matched[doc]!++;
+      any[doc]! |= bit;
+      if (hits.exact[k]) exact[doc]! |= bit;
     }
   }
-  const found = touched.map((doc) => {
-    const hit = { doc, score: sums.score[doc]! * sums.matched[doc]!, exact: sums.exact[doc]!, any: sums.any[doc]! };
-    sums.matched[doc] = 0;
-    sums.exact[doc] = 0;
-    sums.any[doc] = 0;
-    return hit;
-  });
-  const credit = (exact: number, any: number): number => {
+  const credit = (exactBits: number, anyBits: number): number => {
     let sum = 0;
     for (let i = 0; i < unique.length; i++) {
       const bit = 1 << i;
-      if (exact & bit) sum += weights[i]!;
-      else if (any & bit) sum += 0.5 * weights[i]!;
+      if (exactBits & bit) sum += weights[i]!;
+      else if (anyBits & bit) sum += 0.5 * weights[i]!;
     }
     return sum / totalWeight;
   };
-  const meta = new Map<string, { score: number; exact: number; any: number }>();
-  for (const hit of found) {
-    const d = index.docs[hit.doc]!;
-    if (d.kind === "meta") meta.set(d.topicId, hit);
+  // Per topic: its keyword/title document's hit, then its best example. The question should be
+  // covered by one example (plus the topic's keywords), not by words scattered over many
+  // examples of a big topic: each topic keeps its best example (on a tie, the one MiniSearch
+  // ranked first: the higher search score).
+  const topics: number[] = [];
+  for (const doc of touched) {
+    const t = index.docTopic[doc]!;
+    if (topic.seen[t] === 0) {
+      topic.seen[t] = 1;
+      topics.push(t);
+    }
+    if (index.docIsMeta[doc]) {
+      topic.hasMeta[t] = 1;
+      topic.metaScore[t] = score[doc]! * matched[doc]!;
+      topic.metaExact[t] = exact[doc]!;
+      topic.metaAny[t] = any[doc]!;
+    }
   }
-  // The question should be covered by one example (plus the topic's keywords), not by words
-  // scattered over many examples of a big topic: each topic keeps its best example (on a tie,
-  // the one MiniSearch ranked first: the higher search score).
-  const best = new Map<string, Ranked & { exampleScore: number }>();
-  const consider = (topicId: string, exampleScore: number, exact: number, any: number) => {
-    const m = meta.get(topicId);
-    const coverage = credit(exact | (m?.exact ?? 0), any | (m?.any ?? 0));
-    const score = (exampleScore + MATCH_TUNING.metaWeight * (m?.score ?? 0)) * coverage;
-    const prev = best.get(topicId);
-    if (!prev || score > prev.score || (score === prev.score && exampleScore > prev.exampleScore))
-      best.set(topicId, { topicId, score, coverage, exampleScore });
+  const consider = (t: number, exampleScore: number, exampleExact: number, exampleAny: number) => {
+    const coverage = credit(exampleExact | topic.metaExact[t]!, exampleAny | topic.metaAny[t]!);
+    const total = (exampleScore + MATCH_TUNING.metaWeight * topic.metaScore[t]!) * coverage;
+    if (
+      topic.hasBest[t] === 0 ||
+      total > topic.bestScore[t]! ||
+      (total === topic.bestScore[t] && exampleScore > topic.bestExample[t]!)
+    ) {
+      topic.hasBest[t] = 1;
+      topic.bestScore[t] = total;
+      topic.bestCoverage[t] = coverage;
+      topic.bestExample[t] = exampleScore;
+    }
   };
-  for (const hit of found) {
-    const d = index.docs[hit.doc]!;
-    if (d.kind !== "meta") consider(d.topicId, hit.score, hit.exact, hit.any);
+  for (const doc of touched) {
+    if (!index.docIsMeta[doc]) consider(index.docTopic[doc]!, score[doc]! * matched[doc]!, exact[doc]!, any[doc]!);
+    matched[doc] = 0;
+    exact[doc] = 0;
+    any[doc] = 0;
   }
-  for (const topicId of meta.keys()) if (!best.has(topicId)) consider(topicId, 0, 0, 0);
-  return [...best.values()]
-    .map(({ topicId, score, coverage }) => ({ topicId, score, coverage }))
-    .sort((a, b) => b.score - a.score || a.topicId.localeCompare(b.topicId));
+  const ranked: Ranked[] = [];
+  for (const t of topics) {
+    if (topic.hasBest[t] === 0) consider(t, 0, 0, 0);
+    ranked.push({ topicId: index.topicIds[t]!, score: topic.bestScore[t]!, coverage: topic.bestCoverage[t]! });
+    topic.seen[t] = 0;
+    topic.hasBest[t] = 0;
+    topic.hasMeta[t] = 0;
+    topic.metaScore[t] = 0;
+    topic.metaExact[t] = 0;
+    topic.metaAny[t] = 0;
+  }
+  return ranked.sort((a, b) => b.score - a.score || a.topicId.localeCompare(b.topicId));
 }
 
 /** True when the question contains danger-sign wording (the tables in danger-signs.ts). */
