@@ -326,11 +326,7 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
   const consider = (t: number, exampleScore: number, exampleExact: number, exampleAny: number) => {
     const coverage = credit(exampleExact | topic.metaExact[t]!, exampleAny | topic.metaAny[t]!);
     const total = (exampleScore + MATCH_TUNING.metaWeight * topic.metaScore[t]!) * coverage;
-    if (
-      topic.hasBest[t] === 0 ||
-      total > topic.bestScore[t]! ||
-      (total === topic.bestScore[t] && exampleScore > topic.bestExample[t]!)
-    ) {
+    if (topic.hasBest[t] === 0 || total > topic.bestScore[t]! || (total === topic.bestScore[t] && exampleScore > topic.bestExample[t]!)) {
       topic.hasBest[t] = 1;
       topic.bestScore[t] = total;
       topic.bestCoverage[t] = coverage;
