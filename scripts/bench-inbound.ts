@@ -7,6 +7,7 @@
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:inbound [-- --levels 4,16,64 --seconds 8]
 //   npm run bench:inbound                 # PGlite
+//   ... -- --no-ceiling --profile /tmp/prof  # the service's CPU profile of each measured run
 //
 // Reported per level: messages/s end to end (every reply at the stand-in), webhook p50/p99, CPU
 // ms per message of this process (service only: the client is the child) and of the PostgreSQL
@@ -14,7 +15,8 @@
 // accepted update must be answered exactly once; the script exits 1 otherwise.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { request, Agent } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -299,10 +301,23 @@ async function service(): Promise<void> {
   });
   const bareAddress = await bare.listen({ port: 0, host: "127.0.0.1" });
 
+  // --profile DIR: a V8 CPU profile of the service during each measured run (not the warm-up),
+  // for Chrome DevTools or speedscope; the client is another process and not in it.
+  const profileDir = process.argv.includes("--profile") ? arg("profile", "") : "";
+  const inspector = profileDir ? new Session() : null;
+  if (inspector) {
+    mkdirSync(profileDir, { recursive: true });
+    inspector.connect();
+    await inspector.post("Profiler.enable");
+  }
+  let warm = false;
+
   let chatBase = 100_000_000;
   const measure = async (target: "service" | "bare", concurrency: number, rate?: number, secs = seconds) => {
     const base = chatBase;
     chatBase += 1_000_000;
+    const profiling = inspector && warm && target === "service";
+    if (profiling) await inspector.post("Profiler.start");
     const ticks0 = await backendTicks(admin, dbName);
     const cpu0 = process.cpuUsage();
     const statements0 = statements;
@@ -331,6 +346,10 @@ async function service(): Promise<void> {
     }
     const cpu = process.cpuUsage(cpu0);
     loop.disable();
+    if (profiling) {
+      const { profile } = await inspector.post("Profiler.stop");
+      writeFileSync(join(profileDir, `service-${rate ? `open${rate}` : `c${concurrency}`}.cpuprofile`), JSON.stringify(profile));
+    }
     const pgMs = ticksBetween(ticks0, await backendTicks(admin, dbName));
     const n = run.accepted;
     const row = {
@@ -356,6 +375,7 @@ async function service(): Promise<void> {
   // Warm-up (JIT, FAQ index, plans), not reported.
   await measure("service", 4, undefined, 2);
   if (!process.argv.includes("--no-ceiling")) await measure("bare", 4, undefined, 1);
+  warm = true;
   const rows = [];
   const withCeiling = !process.argv.includes("--no-ceiling"); // --no-ceiling: profiling the service alone
   for (const c of levels) {

@@ -3,7 +3,8 @@
 // greetings and off-topic get a friendly "what I can do", never a random health answer.
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { isQuestionLike, knowledgeOf, matchQuestion } from "../knowledge/index.js";
+import type { Button } from "../channels/channel.js";
+import { isQuestionLike, knowledgeOf, matchQuestion, type FaqTopic, type Knowledge } from "../knowledge/index.js";
 import { countTopicAnswer, recordBacklog } from "../knowledge/backlog.js";
 import { localDateOf } from "../reminders/dates.js";
 import { puskesmas, puskesmasDesa } from "../health-units/health-units.sql.js";
@@ -32,20 +33,50 @@ export async function answerDangerSign(turn: Turn): Promise<boolean> {
   return true;
 }
 
+interface RenderedAnswer {
+  text: string;
+  more?: Button;
+}
+
+/**
+ * Answers as sent, per topic and language, for one build of the FAQ: its texts change only with
+ * a rebuild (refreshKnowledge lays the overrides into i18n, then builds a new Knowledge), so
+ * each is rendered once rather than with five lookups per message. At most topics × languages.
+ */
+const renderedAnswers = new WeakMap<Knowledge, Map<string, RenderedAnswer>>();
+
+function renderAnswer(turn: Turn, knowledge: Knowledge, topic: FaqTopic): RenderedAnswer {
+  let byKey = renderedAnswers.get(knowledge);
+  if (!byKey) {
+    byKey = new Map();
+    renderedAnswers.set(knowledge, byKey);
+  }
+  const key = `${turn.lang}:${topic.id}`;
+  let answer = byKey.get(key);
+  if (!answer) {
+    const hasMore = turn.rt.i18n.exists(turn.lang, `faq:${topic.id}.more`);
+    const parts = [`*${turn.t(`faq:${topic.id}.title`)}*`, turn.t(`faq:${topic.id}.answer`)];
+    if (hasMore) parts.push(turn.t("knowledge:more.hint"));
+    parts.push(turn.t("knowledge:source", { source: topic.source }));
+    answer = { text: parts.join("\n\n") };
+    if (hasMore) answer.more = { label: turn.t("knowledge:more.button"), payload: `faq:more:${topic.id}` };
+    byKey.set(key, answer);
+  }
+  return answer;
+}
+
 /** Sends one topic's answer (danger warning first, source last, "more" as a button). */
 export async function sendAnswer(turn: Turn, topicId: string, options: { keepState?: boolean } = {}): Promise<void> {
-  const topic = knowledgeOf(turn.rt).topics.get(topicId);
+  const knowledge = knowledgeOf(turn.rt);
+  const topic = knowledge.topics.get(topicId);
   if (!topic) return turn.say("conversation:fallback");
   if (topic.danger) {
     const name = await nearestPuskesmas(turn);
     turn.say(name ? "knowledge:danger.prefix_puskesmas" : "knowledge:danger.prefix", { puskesmas: name });
   }
   countTopicAnswer(turn.rt, localDateOf(turn.now), topicId, turn.lang);
-  const hasMore = turn.rt.i18n.exists(turn.lang, `faq:${topicId}.more`);
-  const parts = [`*${turn.t(`faq:${topicId}.title`)}*`, turn.t(`faq:${topicId}.answer`)];
-  if (hasMore) parts.push(turn.t("knowledge:more.hint"));
-  parts.push(turn.t("knowledge:source", { source: topic.source }));
-  turn.sayText(parts.join("\n\n"), hasMore ? [{ label: turn.t("knowledge:more.button"), payload: `faq:more:${topicId}` }] : undefined);
+  const { text, more } = renderAnswer(turn, knowledge, topic);
+  turn.sayText(text, more ? [{ ...more }] : undefined);
   // Remember the topic briefly so a typed "selengkapnya" refers to it.
   if (!options.keepState) await turn.setState("faq", "answered", { topicId }, FAQ_MEMORY_MS);
 }

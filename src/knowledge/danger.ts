@@ -26,11 +26,15 @@ export interface DangerFinding {
 
 /** The message as the patterns read it: mapped words, "-nya" cut from long words, spaces around. */
 export function dangerText(text: string): string {
-  const tokens = tokenize(text).map((t) => {
+  return dangerTextOf(tokenize(text));
+}
+
+function dangerTextOf(tokens: readonly string[]): string {
+  const mapped = tokens.map((t) => {
     const bare = t.length >= 6 && t.endsWith("nya") ? t.slice(0, -3) : t;
     return DANGER_WORDS[bare] ?? bare;
   });
-  return ` ${expandTokens(tokens).join(" ")} `;
+  return ` ${expandTokens(mapped).join(" ")} `;
 }
 
 /** Who the message is about, in SUBJECT_ORDER. */
@@ -50,7 +54,12 @@ function present(sign: DangerSign, text: string): boolean {
 
 /** The first danger sign in the message and its list, or null when there is none. */
 export function findDangerSign(message: string): DangerFinding | null {
-  const text = dangerText(message);
+  return findDangerSignInTokens(tokenize(message));
+}
+
+/** findDangerSign over the message's tokens (normalize.ts tokenize), for a caller that has them. */
+export function findDangerSignInTokens(tokens: readonly string[]): DangerFinding | null {
+  const text = dangerTextOf(tokens);
   let subjects: DangerSubject[] | null = null;
   for (const sign of DANGER_SIGNS) {
     if (!present(sign, text)) continue;

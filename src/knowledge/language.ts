@@ -245,7 +245,11 @@ const INDONESIAN_MARKERS = new Set([
  * more), "id" when it has Indonesian words only, null when neither (emoji, "p", "ok", numbers).
  */
 export function detectLanguage(text: string): Lang | null {
-  const tokens = tokenize(text);
+  return detectLanguageOfTokens(tokenize(text));
+}
+
+/** detectLanguage over the text's tokens (normalize.ts tokenize), for a caller that has them. */
+export function detectLanguageOfTokens(tokens: readonly string[]): Lang | null {
   let banjar = 0;
   let indonesian = 0;
   for (let i = 0; i < tokens.length; i++) {

@@ -5,9 +5,9 @@ import MiniSearch from "minisearch";
 import type { Lang } from "../i18n/index.js";
 import { CLASSIFIER_TUNING, NONE, type TopicClassifier, type TrainingDoc } from "./classifier.js";
 import { cachedClassifier } from "./model-cache.js";
-import { findDangerSign } from "./danger.js";
-import { detectLanguage } from "./language.js";
-import { expandTokens, isKnownWord, normalizeTokens, tokenize } from "./normalize.js";
+import { findDangerSign, findDangerSignInTokens } from "./danger.js";
+import { detectLanguageOfTokens } from "./language.js";
+import { expandTokens, isKnownWord, normalizeTokens, stemWords, tokenize } from "./normalize.js";
 import { classifierTerms, mentionsOtherDomain, pleasantry, questionCues, stripPreamble, withinOneEdit } from "./question.js";
 import type { FaqMatch, FaqTopic, NoneReason } from "./types.js";
 
@@ -19,9 +19,50 @@ interface Doc {
   text: string;
 }
 
+/**
+ * What MiniSearch finds for one word searched alone (with the word's typo and prefix options):
+ * each document's score and whether the document holds the word itself (else only a prefix or
+ * typo of it). A question's ranking adds these up word by word (rankTopics), exactly as an OR
+ * search over the question's words would.
+ */
+interface WordHits {
+  docs: Int32Array;
+  scores: Float64Array;
+  exact: Uint8Array;
+}
+
+interface RankScratch {
+  score: Float64Array;
+  matched: Int32Array;
+  exact: Int32Array;
+  any: Int32Array;
+  topic: {
+    seen: Uint8Array;
+    hasMeta: Uint8Array;
+    metaScore: Float64Array;
+    metaExact: Int32Array;
+    metaAny: Int32Array;
+    hasBest: Uint8Array;
+    bestScore: Float64Array;
+    bestCoverage: Float64Array;
+    bestExample: Float64Array;
+  };
+}
+
 export interface FaqIndex {
   readonly topics: ReadonlyMap<string, FaqTopic>;
   readonly search: MiniSearch<Doc>;
+  /**
+   * The hits of every word the index holds, computed once when the index is built: a question
+   * word the FAQ uses needs no search at all; other words are searched when asked (wordHits).
+   */
+  readonly indexWordHits: ReadonlyMap<string, WordHits>;
+  /** Every document's topic (a number: its place in topicIds) and whether it is the topic's keyword/title document. */
+  readonly docTopic: Int32Array;
+  readonly docIsMeta: Uint8Array;
+  readonly topicIds: readonly string[];
+  /** rankTopics' sums per document and per topic, zero between calls (matching is synchronous: one set per index). */
+  readonly scratch: RankScratch;
   /** Stems of all curated keywords: a question must touch one of these to be "on topic". */
   readonly domainTerms: ReadonlySet<string>;
   /** Stem -> number of topics using it; rare words weigh more in coverage (like IDF). */
@@ -77,6 +118,42 @@ export const MATCH_TUNING = {
 const fuzzyFor = (term: string): number | boolean => (term.length >= 8 ? 2 : term.length >= 4 ? 1 : false);
 const prefixFor = (term: string): boolean => term.length >= 4;
 
+/**
+ * How a question word is searched. Words the index knows need no typo search; this is both
+ * faster and avoids near-miss matches between two real words ("kuning" ~ "pusing"). A correctly
+ * spelled word the FAQ does not use ("tetangga") is no typo either: searching its near neighbours
+ * costs time on long story-style questions and finds only false friends.
+ */
+function searchOptionsFor(topicFreq: ReadonlyMap<string, number>) {
+  return {
+    combineWith: "OR",
+    fuzzy: (term: string) => (topicFreq.has(term) || isKnownWord(term) ? false : fuzzyFor(term)),
+    prefix: prefixFor,
+  } as const;
+}
+
+/** One word searched alone: MiniSearch's own scores (its BM25+, prefix and typo weights). */
+function searchWord(search: MiniSearch<Doc>, topicFreq: ReadonlyMap<string, number>, word: string): WordHits {
+  const results = search.search(word, searchOptionsFor(topicFreq));
+  const hits: WordHits = {
+    docs: new Int32Array(results.length),
+    scores: new Float64Array(results.length),
+    exact: new Uint8Array(results.length),
+  };
+  for (let k = 0; k < results.length; k++) {
+    const r = results[k]!;
+    hits.docs[k] = r.id as number;
+    // Alone, a word's score is not multiplied by anything (MiniSearch's quality factor is 1).
+    hits.scores[k] = r.score;
+    hits.exact[k] = r.terms.includes(word) ? 1 : 0;
+  }
+  return hits;
+}
+
+function wordHits(index: FaqIndex, word: string): WordHits {
+  return index.indexWordHits.get(word) ?? searchWord(index.search, index.topicFreq, word);
+}
+
 /** Builds the search index once at start-up; topics may come from files or a database. */
 export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
   const search = new MiniSearch<Doc>({
@@ -128,7 +205,43 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
     const stems = classifierTerms(q);
     if (stems.length) training.push({ label: NONE, stems });
   }
-  return { topics: byId, search, domainTerms, topicFreq, classifier: classifierFor(training) };
+  // About a thousand words, a few tens of milliseconds once; every question then reads them.
+  const indexWordHits = new Map([...topicFreq.keys()].map((word) => [word, searchWord(search, topicFreq, word)]));
+  const topicIds = [...byId.keys()];
+  const topicNumber = new Map(topicIds.map((id, i) => [id, i]));
+  const docTopic = Int32Array.from(docs, (d) => topicNumber.get(d.topicId)!);
+  const docIsMeta = Uint8Array.from(docs, (d) => (d.kind === "meta" ? 1 : 0));
+  const n = docs.length;
+  const t = topicIds.length;
+  const scratch: RankScratch = {
+    score: new Float64Array(n),
+    matched: new Int32Array(n),
+    exact: new Int32Array(n),
+    any: new Int32Array(n),
+    topic: {
+      seen: new Uint8Array(t),
+      hasMeta: new Uint8Array(t),
+      metaScore: new Float64Array(t),
+      metaExact: new Int32Array(t),
+      metaAny: new Int32Array(t),
+      hasBest: new Uint8Array(t),
+      bestScore: new Float64Array(t),
+      bestCoverage: new Float64Array(t),
+      bestExample: new Float64Array(t),
+    },
+  };
+  return {
+    topics: byId,
+    search,
+    indexWordHits,
+    docTopic,
+    docIsMeta,
+    topicIds,
+    scratch,
+    domainTerms,
+    topicFreq,
+    classifier: classifierFor(training),
+  };
 }
 
 interface Ranked {
@@ -156,62 +269,88 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
   // plenty for a chat message; longer ones are cut).
   const unique = [...new Set(terms)].slice(0, 31);
   if (unique.length === 0) return [];
-  const position = new Map(unique.map((t, i) => [t, i]));
   const weights = unique.map((t) => termWeight(index, t));
   const totalWeight = weights.reduce((a, b) => a + b, 0);
-  const hits = index.search.search(unique.join(" "), {
-    combineWith: "OR",
-    // Words the index knows need no typo search; this is both faster and avoids near-miss
-    // matches between two real words ("kuning" ~ "pusing").
-    // A correctly spelled word the FAQ does not use ("tetangga") is no typo either: searching its
-    // near neighbours costs time on long story-style questions and finds only false friends.
-    fuzzy: (term) => (index.topicFreq.has(term) || isKnownWord(term) ? false : fuzzyFor(term)),
-    prefix: prefixFor,
-  });
-  // A question word found exactly in a topic's text counts fully; one that only matched by typo
-  // or prefix ("kuning" ~ "pusing") counts half.
-  const masks = (hit: { queryTerms: string[]; terms: string[] }): [number, number] => {
-    let exact = 0;
-    let any = 0;
-    for (const q of hit.queryTerms) {
-      const bit = 1 << (position.get(q) ?? 31);
-      any |= bit;
-      if (hit.terms.includes(q)) exact |= bit;
+  // The OR search over the question's words, summed per document from each word's own hits in
+  // the question's order (MiniSearch's order of addition, so the same floating-point result),
+  // then multiplied by the number of question words the document matched (MiniSearch's quality).
+  // A question word found exactly in a document counts fully for coverage; one that only matched
+  // by typo or prefix ("kuning" ~ "pusing") counts half.
+  // Searched first: nothing below can throw, so the scratch sums are always zeroed again.
+  const perWord = unique.map((word) => wordHits(index, word));
+  const { score, matched, exact, any, topic } = index.scratch;
+  const touched: number[] = [];
+  for (let i = 0; i < perWord.length; i++) {
+    const hits = perWord[i]!;
+    const bit = 1 << i;
+    for (let k = 0; k < hits.docs.length; k++) {
+      const doc = hits.docs[k]!;
+      if (matched[doc] === 0) {
+        touched.push(doc);
+        score[doc] = hits.scores[k]!;
+      } else {
+        score[doc] = score[doc]! + hits.scores[k]!;
+      }
+      matched[doc]!++;
+      any[doc]! |= bit;
+      if (hits.exact[k]) exact[doc]! |= bit;
     }
-    return [exact, any];
-  };
-  const credit = (exact: number, any: number): number => {
+  }
+  const credit = (exactBits: number, anyBits: number): number => {
     let sum = 0;
     for (let i = 0; i < unique.length; i++) {
       const bit = 1 << i;
-      if (exact & bit) sum += weights[i]!;
-      else if (any & bit) sum += 0.5 * weights[i]!;
+      if (exactBits & bit) sum += weights[i]!;
+      else if (anyBits & bit) sum += 0.5 * weights[i]!;
     }
     return sum / totalWeight;
   };
-  const meta = new Map<string, { score: number; exact: number; any: number }>();
-  for (const hit of hits) {
-    if (hit["kind"] !== "meta") continue;
-    const [exact, any] = masks(hit);
-    meta.set(hit["topicId"] as string, { score: hit.score, exact, any });
+  // Per topic: its keyword/title document's hit, then its best example. The question should be
+  // covered by one example (plus the topic's keywords), not by words scattered over many
+  // examples of a big topic: each topic keeps its best example (on a tie, the one MiniSearch
+  // ranked first: the higher search score).
+  const topics: number[] = [];
+  for (const doc of touched) {
+    const t = index.docTopic[doc]!;
+    if (topic.seen[t] === 0) {
+      topic.seen[t] = 1;
+      topics.push(t);
+    }
+    if (index.docIsMeta[doc]) {
+      topic.hasMeta[t] = 1;
+      topic.metaScore[t] = score[doc]! * matched[doc]!;
+      topic.metaExact[t] = exact[doc]!;
+      topic.metaAny[t] = any[doc]!;
+    }
   }
-  // The question should be covered by one example (plus the topic's keywords), not by words
-  // scattered over many examples of a big topic: each topic keeps its best example.
-  const best = new Map<string, Ranked>();
-  const consider = (topicId: string, exampleScore: number, exact: number, any: number) => {
-    const m = meta.get(topicId);
-    const coverage = credit(exact | (m?.exact ?? 0), any | (m?.any ?? 0));
-    const score = (exampleScore + MATCH_TUNING.metaWeight * (m?.score ?? 0)) * coverage;
-    const prev = best.get(topicId);
-    if (!prev || score > prev.score) best.set(topicId, { topicId, score, coverage });
+  const consider = (t: number, exampleScore: number, exampleExact: number, exampleAny: number) => {
+    const coverage = credit(exampleExact | topic.metaExact[t]!, exampleAny | topic.metaAny[t]!);
+    const total = (exampleScore + MATCH_TUNING.metaWeight * topic.metaScore[t]!) * coverage;
+    if (topic.hasBest[t] === 0 || total > topic.bestScore[t]! || (total === topic.bestScore[t] && exampleScore > topic.bestExample[t]!)) {
+      topic.hasBest[t] = 1;
+      topic.bestScore[t] = total;
+      topic.bestCoverage[t] = coverage;
+      topic.bestExample[t] = exampleScore;
+    }
   };
-  for (const hit of hits) {
-    if (hit["kind"] === "meta") continue;
-    const [exact, any] = masks(hit);
-    consider(hit["topicId"] as string, hit.score, exact, any);
+  for (const doc of touched) {
+    if (!index.docIsMeta[doc]) consider(index.docTopic[doc]!, score[doc]! * matched[doc]!, exact[doc]!, any[doc]!);
+    matched[doc] = 0;
+    exact[doc] = 0;
+    any[doc] = 0;
   }
-  for (const topicId of meta.keys()) if (!best.has(topicId)) consider(topicId, 0, 0, 0);
-  return [...best.values()].sort((a, b) => b.score - a.score || a.topicId.localeCompare(b.topicId));
+  const ranked: Ranked[] = [];
+  for (const t of topics) {
+    if (topic.hasBest[t] === 0) consider(t, 0, 0, 0);
+    ranked.push({ topicId: index.topicIds[t]!, score: topic.bestScore[t]!, coverage: topic.bestCoverage[t]! });
+    topic.seen[t] = 0;
+    topic.hasBest[t] = 0;
+    topic.hasMeta[t] = 0;
+    topic.metaScore[t] = 0;
+    topic.metaExact[t] = 0;
+    topic.metaAny[t] = 0;
+  }
+  return ranked.sort((a, b) => b.score - a.score || a.topicId.localeCompare(b.topicId));
 }
 
 /** True when the question contains danger-sign wording (the tables in danger-signs.ts). */
@@ -269,9 +408,11 @@ export function scoreTopics(index: FaqIndex, features: readonly string[], ranked
 
 /** Matches one question; pure and synchronous once the index is built. */
 export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
-  const lang: Lang | null = detectLanguage(text);
-  const words = expandTokens(tokenize(text));
-  const terms = stripPreamble(normalizeTokens(text));
+  // The text is cleaned and split once; the language, the danger tables and the stems all read it.
+  const tokens = tokenize(text);
+  const lang: Lang | null = detectLanguageOfTokens(tokens);
+  const words = expandTokens(tokens);
+  const terms = stripPreamble(stemWords(words));
   const ranked = rankTopics(index, terms);
   const rankedIds = ranked.slice(0, 3).map((r) => r.topicId);
   const none = (reason: NoneReason, confidence = 0, ids = rankedIds): FaqMatch => ({ kind: "none", reason, lang, ranked: ids, confidence });
@@ -282,7 +423,7 @@ export function matchQuestion(index: FaqIndex, text: string): FaqMatch {
   // A danger sign is answered with its Buku KIA list first, whatever else the question asks
   // (go to the bidan/puskesmas before anything else). The tables pick the list (pregnancy, nifas,
   // newborn, sick child); if the Pokja disabled that topic, the best-ranked danger topic answers.
-  const danger = findDangerSign(text);
+  const danger = findDangerSignInTokens(tokens);
   if (danger) {
     const listed = index.topics.get(danger.topicId)?.danger
       ? danger.topicId

@@ -726,8 +726,13 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
 
 /** Full pipeline used for indexing and for questions. Returns stems without stop words. */
 export function normalizeTokens(text: string): string[] {
+  return stemWords(expandTokens(tokenize(text)));
+}
+
+/** The last step of normalizeTokens: stems of already mapped words (expandTokens), stop words dropped. */
+export function stemWords(words: readonly string[]): string[] {
   return (
-    expandTokens(tokenize(text))
+    words
       // Bare numbers ("6 bulan", "hb 9") point at too many topics; 1000 (1000 HPK) is a name.
       .filter((t) => !STOP_WORDS.has(t) && (!/^\d+$/.test(t) || t === "1000"))
       .map(stemWord)

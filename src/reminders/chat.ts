@@ -35,12 +35,13 @@ const OVERDUE = ["terlambat", "talambat", "telat", "yang terlambat"];
 /** Commands and replies of the reminder domain; false when the message is not for us. */
 export async function reminderHandler(turn: Turn): Promise<boolean> {
   const s = simplify(turn.text);
-  const today = localToday(turn.rt, turn.now);
+  // Only corrections and births read a date (most messages are neither).
+  const today = () => localToday(turn.rt, turn.now);
 
   const correction = /^(hpht|hpl)\s+\S/.exec(s);
   if (correction) {
     if (!requireRegistered(turn)) return true;
-    const read = readPregnancyAnchor(s, today);
+    const read = readPregnancyAnchor(s, today());
     if ("unknown" in read) turn.say(`${NS}pregnant.unknown`);
     else if ("error" in read) turn.say(read.error === "range" ? `${NS}pregnant.range` : `${NS}pregnant.retry`);
     else await savePregnancy(turn, read.hpht);
@@ -50,7 +51,7 @@ export async function reminderHandler(turn: Turn): Promise<boolean> {
   if (birth) {
     if (!requireRegistered(turn)) return true;
     const rest = s.slice(birth[0].length).trim();
-    const read = rest ? readBirthDate(rest, today) : null;
+    const read = rest ? readBirthDate(rest, today()) : null;
     if (read && "birthDate" in read) {
       turn.ask(`${NS}birth.askSex`, sexChoices(turn));
       await turn.setState("reminders:birth", "sex", { birthDate: read.birthDate });

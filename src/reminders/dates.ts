@@ -117,9 +117,19 @@ export function compareDates(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0; // ISO strings sort chronologically
 }
 
+const HOUR_MS = 3_600_000;
+/** The last day localDateOf answered: every message of a day asks for the same date. */
+let lastDay = { from: NaN, to: NaN, date: "" };
+
 /** Today's calendar date in WITA for a given instant. */
 export function localDateOf(instant: Date): string {
-  return formatLocalDate(DateTime.fromJSDate(instant, { zone: WITA }));
+  const ms = instant.getTime();
+  if (ms >= lastDay.from && ms < lastDay.to) return lastDay.date;
+  const date = formatLocalDate(DateTime.fromJSDate(instant, { zone: WITA }));
+  // The date is read at UTC+8 (formatLocalDate), so it changes at 16:00 UTC, every day alike.
+  const from = Math.floor((ms + 8 * HOUR_MS) / DAY_MS) * DAY_MS - 8 * HOUR_MS;
+  lastDay = { from, to: from + DAY_MS, date };
+  return date;
 }
 
 /**

@@ -8,9 +8,19 @@ import { sendTimeFor } from "./send-time.js";
 /** Sends are spread over this long after the preferred hour, so a morning's messages do not all go in one second. */
 export const JITTER_SECONDS = 30 * 60;
 
+/** The last local day localToday answered (a zone's offsets go through Intl: slow to compute per message). */
+let lastDay = { zone: "", from: NaN, to: NaN, date: "" };
+
 /** Today's calendar date in the service's time zone (WITA by default). */
 export function localToday(rt: Runtime, now = rt.clock.now()): string {
-  return DateTime.fromJSDate(now, { zone: rt.config.TIMEZONE }).toISODate() ?? "";
+  const zone = rt.config.TIMEZONE;
+  const ms = now.getTime();
+  if (zone === lastDay.zone && ms >= lastDay.from && ms < lastDay.to) return lastDay.date;
+  const local = DateTime.fromJSDate(now, { zone });
+  const date = local.toISODate() ?? "";
+  // The day's own bounds in the zone (a DST day is 23 or 25 hours long).
+  if (local.isValid) lastDay = { zone, from: local.startOf("day").toMillis(), to: local.endOf("day").toMillis() + 1, date };
+  return date;
 }
 
 /** A stable spread of send minutes per person: the same family hears from us at the same time. */
