@@ -14,11 +14,14 @@ export type AreaMatch =
   | { kind: "kecamatan"; kecamatan: AreaName; desa: AreaName[] }
   | { kind: "none" };
 
+// A module constant: esbuild writes a \p{…} literal as new RegExp(…), built again on every call.
+const MARKS = /\p{M}/gu;
+
 function fold(text: string): string {
   return text
     .toLowerCase()
     .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
+    .replace(MARKS, "")
     .replace(/\b(desa|kelurahan|kel|ds|kecamatan|kec|kampung)\b/g, " ")
     .replace(/[^a-z0-9]+/g, " ")
     .trim();

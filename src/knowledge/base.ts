@@ -52,8 +52,8 @@ export async function refreshKnowledge(rt: Runtime, db: DbOrTx = rt.db, force = 
   // A deletion lowers the count even when the newest change stays the same.
   const [latest] = await db.select({ n: count(), at: max(faqOverrides.updatedAt) }).from(faqOverrides);
   const version = `${latest?.n ?? 0}:${latest?.at ? new Date(latest.at).getTime() : 0}`;
-  const current = knowledgeOf(rt);
-  if (!force && version === current.version) return false;
+  // Not knowledgeOf(rt): at start that would build the files-only FAQ just to be replaced here.
+  if (!force && version === cache.get(rt)?.version) return false;
 
   const overrides = await db.select().from(faqOverrides);
   const byId = new Map(overrides.map((o) => [o.topicId, o]));

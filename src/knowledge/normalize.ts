@@ -311,26 +311,36 @@ const MAX_PHRASE = 3;
 export const MAX_WORD_LENGTH = 40;
 const TOO_LONG_WORD = new RegExp(`\\p{L}{${MAX_WORD_LENGTH + 1},}`, "gu");
 
+// Regular expressions with \p{…} are module constants: esbuild (the build and tsx) writes such a
+// literal as `new RegExp(…)`, which a function would otherwise build again on every call.
+const MARKS = /\p{M}/gu;
+const STRETCHED = /(\p{L})\1{2,}/gu;
+const REDUPLICATION_2 = /(?<=\p{L}{2})2(?!\p{N})/gu;
+const HYPHEN_REPEAT = /(\p{L}+)-\1(\p{L}*)/gu;
+const DIGIT_LETTER = /(\p{N})(\p{L})/gu;
+const LETTER_DIGIT = /(\p{L})(\p{N})/gu;
+const DOUBLED_LAST = /(\p{L})\1$/u;
+
 /** Lower-case, strip punctuation and emoji, undo letter stretching and glued digits. */
 export function cleanText(text: string): string {
   return (
     text
       .normalize("NFKD")
-      .replace(/\p{M}/gu, "")
+      .replace(MARKS, "")
       .toLowerCase()
       .replace(/²/g, "2")
       // "bangeeet", "makasihhh": three or more of a letter -> one.
-      .replace(/(\p{L})\1{2,}/gu, "$1")
+      .replace(STRETCHED, "$1")
       // "anak2", "turun2" = reduplication: keep the word once (the 2 after two or more letters goes).
-      .replace(/(?<=\p{L}{2})2(?!\p{N})/gu, "")
+      .replace(REDUPLICATION_2, "")
       // "anak-anak", "sayur-sayuran": keep the first half; "mp-asi" joins.
       .replace(/\bmp[-\s]{0,3}asi\b/g, "mpasi")
       .replace(TOO_LONG_WORD, " ")
-      .replace(/(\p{L}+)-\1(\p{L}*)/gu, "$1$2")
+      .replace(HYPHEN_REPEAT, "$1$2")
       .replace(/[^\p{L}\p{N}]+/gu, " ")
       // "18bln" -> "18 bln", "hb0" stays readable as "hb 0".
-      .replace(/(\p{N})(\p{L})/gu, "$1 $2")
-      .replace(/(\p{L})(\p{N})/gu, "$1 $2")
+      .replace(DIGIT_LETTER, "$1 $2")
+      .replace(LETTER_DIGIT, "$1 $2")
       .trim()
   );
 }
@@ -339,7 +349,7 @@ export function cleanText(text: string): string {
 export function tokenize(text: string): string[] {
   const cleaned = cleanText(text);
   if (!cleaned) return [];
-  return cleaned.split(" ").map((t) => (t.length > 3 ? t.replace(/(\p{L})\1$/u, "$1") : t));
+  return cleaned.split(" ").map((t) => (t.length > 3 ? t.replace(DOUBLED_LAST, "$1") : t));
 }
 
 /** Longest phrase starting at `at` found in any of the maps (earlier maps win ties). */

@@ -133,12 +133,16 @@ const NUMBER_WORDS: Record<string, number> = {
 /** Longest message still read as the command: a short instruction, never a sentence. */
 const MAX_WORDS = 10;
 
+// Module constants: esbuild writes these \p{…} literals as new RegExp(…), built again on every call.
+const LETTER_DIGIT = /(\p{L})(\d)/gu;
+const DIGIT_LETTER = /(\d)(\p{L})/gu;
+
 function normalise(text: string): string[] {
   const s = text
     .toLowerCase()
     .replace(/(\d)\s*[:.,]\s*(\d{2})(?!\d)/g, "$1.$2") // 19:00, 19,00, 19 . 00 → 19.00
-    .replace(/(\p{L})(\d)/gu, "$1 $2") // jam17
-    .replace(/(\d)(\p{L})/gu, "$1 $2") // 5sore
+    .replace(LETTER_DIGIT, "$1 $2") // jam17
+    .replace(DIGIT_LETTER, "$1 $2") // 5sore
     .replace(/[^\p{L}\p{N}.]+/gu, " ")
     .replace(/(?<!\d)\.|\.(?!\d)/g, " ");
   return s.split(" ").filter(Boolean);
