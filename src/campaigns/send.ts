@@ -100,7 +100,7 @@ export async function freezeRun(
           select ${run.id}::uuid, ${c.id}::uuid, a.contact_id, a.channel, a.address, a.lang, a.desa_code,
                  case when ${noTemplate} then 'skipped' else 'pending' end,
                  case when ${noTemplate} then 'no_template' end
-          from (${audienceSql(c.area, c.segment, { now, zone: rt.config.TIMEZONE })}) a
+          from (${audienceSql(c.area, c.segment, { now, zone: rt.config.TIMEZONE }, "set")}) a
           on conflict (run_id, contact_id) do nothing
           returning status)
         select count(*)::int as n, count(*) filter (where status = 'skipped')::int as no_template from frozen`,
