@@ -92,6 +92,12 @@ export async function freezeRun(
   const templates = await loadTemplates(tx, rt.config.WHATSAPP_CLOUD_TEMPLATES);
   const noTemplate = sql`(a.channel = 'whatsapp-cloud' and (a.last_inbound_at is null or a.last_inbound_at < ${windowStart}::timestamptz)
     and not (case when a.lang = 'bjn' then ${hasCloudTemplate(templates, "bjn")}::boolean else ${hasCloudTemplate(templates, "id")}::boolean end))`;
+  // On PGlite the database's memory is the service's and stays at its high-water mark: the freeze's
+  // hash and sort are kept small there (they spill to temporary files) rather than raise it for good.
+  if (rt.engine === "pglite") {
+    await tx.execute(sql`set local work_mem = '1MB'`);
+    await tx.execute(sql`set local hash_mem_multiplier = 1`);
+  }
   // The whole list in one statement; the unique (run, contact) makes a repeat of it add nothing.
   const counts = await queryRows<{ n: number; no_template: number }>(
     tx,
