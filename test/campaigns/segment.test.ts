@@ -196,17 +196,15 @@ describe("campaign audience", () => {
       .insert(contacts)
       .values({ role: "parent", lang: "id", desaCode: world.w.desa.p0, consentVersion: "2026-12-v2", consentAt: at, registeredAt: at })
       .returning({ id: contacts.id });
-    await world.rt.db
-      .insert(contactChannels)
-      .values(
-        (["telegram", "web"] as const).map((channel, i) => ({
-          contactId: tied!.id,
-          channel,
-          address: `tie-${i}`,
-          lastInboundAt: at,
-          createdAt: at,
-        })),
-      );
+    await world.rt.db.insert(contactChannels).values(
+      (["telegram", "web"] as const).map((channel, i) => ({
+        contactId: tied!.id,
+        channel,
+        address: `tie-${i}`,
+        lastInboundAt: at,
+        createdAt: at,
+      })),
+    );
     try {
       const principal = principalOf(world.w.accounts.admin);
       const o = { now: world.rt.clock.now(), zone: "Asia/Makassar" };
