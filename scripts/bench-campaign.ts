@@ -171,12 +171,21 @@ try {
         `(target 30/s ± 5%: ${Math.abs(rate - 30) <= 1.5 ? "met" : "NOT met"}), ${stats.tooManyRequests} × 429${when429}, ignored retry_after ${stats.ignoredRetryAfter}; ` +
         `${twice === 0 && perChat.size === expected ? (FULL ? "each person exactly once" : "no chat twice") : `${twice} twice, ${expected - perChat.size} missed`} (load ${load()})`,
     );
+    // The spacing of arrivals from the 31st on: an even pace shows one gap (1/rate); a send that
+    // waits for its guard's round trip shows as a second, longer group.
+    const gaps = delivered
+      .slice(30)
+      .map((d, i, all) => (i === 0 ? 0 : d.at - all[i - 1]!.at))
+      .slice(1)
+      .sort((a, b) => a - b);
+    const q = (p: number) => `${gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))]!.toFixed(0)}`;
+    console.log(`  gaps between arrivals (ms): p25 ${q(0.25)}, p50 ${q(0.5)}, p75 ${q(0.75)}, p90 ${q(0.9)}, p99 ${q(0.99)}, max ${q(1)}`);
     if (result.report) console.log(`  report: ${JSON.stringify(result.report)}`);
   }
   console.log(`  peak RSS of the service process (compiled, --max-old-space-size=1024) by phase (load ${load()}):`);
   for (const p of result.phases)
     console.log(
-      `    ${p.name}: ${mb(p.peakRss)} ${p.peakRss <= 300 * 1048576 ? "(≤ 300 MB: met)" : "(> 300 MB: NOT met)"}, ${seconds(p.ms)}`,
+      `    ${p.name}: ${mb(p.peakRss)} ${p.peakRss <= 300 * 1048576 ? "(≤ 300 MB: met)" : "(> 300 MB: NOT met)"}, ${seconds(p.ms)} (CPU of the service ${seconds(p.cpuMs)})`,
     );
 } finally {
   await api?.close();
@@ -185,7 +194,7 @@ try {
 }
 
 interface ServiceResult {
-  phases: { name: string; peakRss: number; ms: number }[];
+  phases: { name: string; peakRss: number; ms: number; cpuMs: number }[];
   lines: string[];
   recipients?: number;
   report?: Record<string, number>;

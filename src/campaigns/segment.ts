@@ -156,15 +156,25 @@ export function audienceWhere(area: AreaPrincipal, s: Segment, o: AudienceOption
 
 /**
  * The audience: one row per person with the channel they are reached on (the one they wrote on
- * last, among the segment's channels), language, desa and last inbound time on that channel.
+ * last, among the segment's channels; then the newest, then by id), language, desa and last
+ * inbound time on that channel. Two ways to the same rows: per person, the top channel by an
+ * index probe (`lateral`: best when the other filters leave few people: counts and previews); or
+ * for the whole list at once, each person's top channel in one ordered pass over the channels
+ * (`set`, DISTINCT ON): freezing a regency-wide list then reads each table once instead of
+ * probing per person, whose random page reads through the file system were most of the freeze on
+ * PGlite, and holds no hash of all channels in the embedded database's memory (BENCHMARKS.md).
  */
-export function audienceSql(area: AreaPrincipal, s: Segment, o: AudienceOptions): SQL {
+export function audienceSql(area: AreaPrincipal, s: Segment, o: AudienceOptions, pick: "lateral" | "set" = "lateral"): SQL {
   const channelFilter = s.channels?.length ? sql`and cc.channel = any(${textArray(s.channels)})` : sql``;
+  const order = sql`cc.last_inbound_at desc nulls last, cc.created_at desc, cc.id desc`;
+  const channel =
+    pick === "lateral"
+      ? sql`join lateral (select cc.channel, cc.address, cc.last_inbound_at from contact_channels cc
+                  where cc.contact_id = c.id ${channelFilter} order by ${order} limit 1) ch on true`
+      : sql`join (select distinct on (cc.contact_id) cc.contact_id, cc.channel, cc.address, cc.last_inbound_at from contact_channels cc
+                  where true ${channelFilter} order by cc.contact_id, ${order}) ch on ch.contact_id = c.id`;
   return sql`select c.id as contact_id, ch.channel, ch.address, coalesce(c.lang, 'id') as lang, c.desa_code, ch.last_inbound_at
-    from contacts c
-    join lateral (select cc.channel, cc.address, cc.last_inbound_at from contact_channels cc
-                  where cc.contact_id = c.id ${channelFilter}
-                  order by cc.last_inbound_at desc nulls last, cc.created_at desc limit 1) ch on true
+    from contacts c ${channel}
     where ${audienceWhere(area, s, o)}`;
 }
 

@@ -92,6 +92,12 @@ export async function freezeRun(
   const templates = await loadTemplates(tx, rt.config.WHATSAPP_CLOUD_TEMPLATES);
   const noTemplate = sql`(a.channel = 'whatsapp-cloud' and (a.last_inbound_at is null or a.last_inbound_at < ${windowStart}::timestamptz)
     and not (case when a.lang = 'bjn' then ${hasCloudTemplate(templates, "bjn")}::boolean else ${hasCloudTemplate(templates, "id")}::boolean end))`;
+  // On PGlite the database's memory is the service's and stays at its high-water mark: the freeze's
+  // hash and sort are kept small there (they spill to temporary files) rather than raise it for good.
+  if (rt.engine === "pglite") {
+    await tx.execute(sql`set local work_mem = '1MB'`);
+    await tx.execute(sql`set local hash_mem_multiplier = 1`);
+  }
   // The whole list in one statement; the unique (run, contact) makes a repeat of it add nothing.
   const counts = await queryRows<{ n: number; no_template: number }>(
     tx,
@@ -100,7 +106,7 @@ export async function freezeRun(
           select ${run.id}::uuid, ${c.id}::uuid, a.contact_id, a.channel, a.address, a.lang, a.desa_code,
                  case when ${noTemplate} then 'skipped' else 'pending' end,
                  case when ${noTemplate} then 'no_template' end
-          from (${audienceSql(c.area, c.segment, { now, zone: rt.config.TIMEZONE })}) a
+          from (${audienceSql(c.area, c.segment, { now, zone: rt.config.TIMEZONE }, "set")}) a
           on conflict (run_id, contact_id) do nothing
           returning status)
         select count(*)::int as n, count(*) filter (where status = 'skipped')::int as no_template from frozen`,
@@ -133,12 +139,17 @@ export function campaignTexts(rt: Runtime, lang: Lang): { fallbacks: Record<Vari
   };
 }
 
+/** The variables the texts use: only those are looked up per recipient (an unused {nama_anak} costs a subquery a row). */
+export function usedVariables(sent: SentTexts): Variable[] {
+  return VARIABLES.filter((v) => sent.textId.includes(`{${v}}`) || sent.textBjn.includes(`{${v}}`));
+}
+
 /** The SQL rendering one recipient's message (text with variables, footer, buttons) as outbox JSON. */
 function messageSql(rt: Runtime, runId: string, sent: SentTexts): SQL {
   const id = campaignTexts(rt, "id");
   const bjn = campaignTexts(rt, "bjn");
   let text = byLang(sent.textId, sent.textBjn);
-  for (const v of VARIABLES) {
+  for (const v of usedVariables(sent)) {
     const value = VALUE_SQL[v](byLang(id.dayText, bjn.dayText));
     text = sql`replace(${text}, ${`{${v}}`}::text, coalesce(${value}, ${byLang(id.fallbacks[v], bjn.fallbacks[v])}))`;
   }
@@ -156,43 +167,39 @@ function messageSql(rt: Runtime, runId: string, sent: SentTexts): SQL {
 export async function queueBatch(rt: Runtime, runId: string, sent: SentTexts, limit: number): Promise<number> {
   const now = rt.clock.now();
   const due = quietEnd(now, campaignSettings(rt.config).quiet);
-  const n = await rt.db.transaction(async (tx) => {
-    // People who opted out since the list was frozen are skipped, not queued.
-    const skipped = await queryRows<{ n: number }>(
-      tx,
-      sql`with s as (update campaign_recipients cr set status = 'skipped', reason = 'opted_out'
-          from contacts c
-          where c.id = cr.contact_id and c.opted_out_at is not null and cr.run_id = ${runId} and cr.status = 'pending'
-          returning 1) select count(*)::int as n from s`,
-    );
-    // One statement: rendered messages into the outbox (a repeated dedupe key links the row already
-    // there), the recipients marked queued with their outbox row, joined on the recipient id.
-    const queued = await queryRows<{ n: number }>(
-      tx,
-      sql`with picked as (
-            select cr.id, cr.contact_id, cr.channel, cr.address, cr.lang, cr.desa_code, c.posyandu_id
-            from campaign_recipients cr join contacts c on c.id = cr.contact_id
-            where cr.run_id = ${runId} and cr.status = 'pending'
-            order by cr.id limit ${limit}
-            for update of cr skip locked),
-          ins as (
-            insert into outbox (contact_id, channel, address, message, kind, lane, dedupe_key, created_at, next_attempt_at)
-            select p.contact_id, p.channel, p.address, ${messageSql(rt, runId, sent)}, ${CAMPAIGN_KIND}, ${CAMPAIGN_LANE},
-                   'campaign:' || p.id, ${now.toISOString()}::timestamptz, ${due.toISOString()}::timestamptz
-            from picked p
-              left join areas d on d.code = p.desa_code
-              left join areas kc on kc.code = substr(p.desa_code, 1, 8)
-              left join posyandu py on py.id = p.posyandu_id
-            on conflict (dedupe_key) do update set dedupe_key = excluded.dedupe_key
-            returning id, substr(dedupe_key, 10)::bigint as recipient_id),
-          upd as (
-            update campaign_recipients cr set status = 'queued', outbox_id = ins.id, queued_at = ${now.toISOString()}::timestamptz
-            from ins where cr.id = ins.recipient_id
-            returning 1)
-          select count(*)::int as n from upd`,
-    );
-    return Number(skipped[0]?.n ?? 0) + Number(queued[0]?.n ?? 0);
-  });
+  // One statement: the batch picked; those of them who opted out since the list was frozen
+  // skipped; the others' rendered messages into the outbox (a repeated dedupe key links the row
+  // already there) and marked queued with their outbox row, joined on the recipient id.
+  const [row] = await queryRows<{ skipped: number; queued: number }>(
+    rt.db,
+    sql`with picked as (
+          select cr.id, cr.contact_id, cr.channel, cr.address, cr.lang, cr.desa_code, c.posyandu_id, c.opted_out_at is not null as opted_out
+          from campaign_recipients cr join contacts c on c.id = cr.contact_id
+          where cr.run_id = ${runId} and cr.status = 'pending'
+          order by cr.id limit ${limit}
+          for update of cr skip locked),
+        skipped as (
+          update campaign_recipients cr set status = 'skipped', reason = 'opted_out'
+          from picked p where cr.id = p.id and p.opted_out
+          returning 1),
+        ins as (
+          insert into outbox (contact_id, channel, address, message, kind, lane, dedupe_key, created_at, next_attempt_at)
+          select p.contact_id, p.channel, p.address, ${messageSql(rt, runId, sent)}, ${CAMPAIGN_KIND}, ${CAMPAIGN_LANE},
+                 'campaign:' || p.id, ${now.toISOString()}::timestamptz, ${due.toISOString()}::timestamptz
+          from picked p
+            left join areas d on d.code = p.desa_code
+            left join areas kc on kc.code = substr(p.desa_code, 1, 8)
+            left join posyandu py on py.id = p.posyandu_id
+          where not p.opted_out
+          on conflict (dedupe_key) do update set dedupe_key = excluded.dedupe_key
+          returning id, substr(dedupe_key, 10)::bigint as recipient_id),
+        upd as (
+          update campaign_recipients cr set status = 'queued', outbox_id = ins.id, queued_at = ${now.toISOString()}::timestamptz
+          from ins where cr.id = ins.recipient_id
+          returning 1)
+        select (select count(*) from skipped)::int as skipped, (select count(*) from upd)::int as queued`,
+  );
+  const n = Number(row?.skipped ?? 0) + Number(row?.queued ?? 0);
   if (n > 0) await rt.db.execute(sql`select pg_notify('balanting_outbox', '')`);
   return n;
 }

@@ -3,7 +3,10 @@
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { principalOf } from "../../src/admin/accounts.js";
-import { countAudience, type Segment } from "../../src/campaigns/segment.js";
+import { eq, sql } from "drizzle-orm";
+import { audienceSql, countAudience, type Segment } from "../../src/campaigns/segment.js";
+import { contactChannels, contacts } from "../../src/contacts/contacts.sql.js";
+import { queryRows } from "../../src/db/client.js";
 import { monthsOld } from "../../src/reports/stats.js";
 import { gestationalAge, trimesterOf } from "../../src/reminders/schedule.js";
 import { getAs, startReportWorld, type ReportWorld } from "../reports/fixture.js";
@@ -185,5 +188,38 @@ describe("campaign audience", () => {
     expect(outside.statusCode).toBe(400);
     expect(outside.json().fields[0].field).toBe("body.segment.desaCodes[0]");
     expect((await getAs(world, "bidanP", "/api/v1/campaigns")).status).toBe(200);
+  });
+  it("the frozen list's channel pick (one pass) gives the same rows as the count's (per person), ties included", async () => {
+    // Besides the seed's people with two channels: one whose two channels differ only by their id.
+    const at = new Date(NOW);
+    const [tied] = await world.rt.db
+      .insert(contacts)
+      .values({ role: "parent", lang: "id", desaCode: world.w.desa.p0, consentVersion: "2026-12-v2", consentAt: at, registeredAt: at })
+      .returning({ id: contacts.id });
+    await world.rt.db.insert(contactChannels).values(
+      (["telegram", "web"] as const).map((channel, i) => ({
+        contactId: tied!.id,
+        channel,
+        address: `tie-${i}`,
+        lastInboundAt: at,
+        createdAt: at,
+      })),
+    );
+    try {
+      const principal = principalOf(world.w.accounts.admin);
+      const o = { now: world.rt.clock.now(), zone: "Asia/Makassar" };
+      const rows = (segment: Segment, pick: "lateral" | "set") =>
+        queryRows(
+          world.rt.db,
+          sql`select contact_id, channel, address from (${audienceSql(principal, segment, o, pick)}) a order by contact_id`,
+        );
+      for (const [name, segment] of SEGMENTS) {
+        const perPerson = await rows(segment(), "lateral");
+        expect(await rows(segment(), "set"), name).toEqual(perPerson);
+      }
+      expect((await rows({}, "set")).filter((r) => r.contact_id === tied!.id)).toHaveLength(1);
+    } finally {
+      await world.rt.db.delete(contacts).where(eq(contacts.id, tied!.id));
+    }
   });
 });
