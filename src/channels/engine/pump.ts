@@ -13,6 +13,7 @@ export function pump(core: EngineCore, channel: string): void {
   const adapter = core.hub.get(channel);
   for (;;) {
     const now = core.now();
+    topUpGuardChecks(core, channel, state, now);
     const channelWait = state.pacer.channelWaitMs(now);
     if (channelWait > 0) return later(core, channel, channelWait);
     let pick: { lane: number; index: number } | null = null;
@@ -126,6 +127,30 @@ function renewThenPump(core: EngineCore, channel: string): void {
       if (!core.stopped) later(core, channel, 1_000);
     },
   );
+}
+
+/** How many held rows one top-up looks through for rows to check: bounds its cost per pass. */
+const GUARD_SCAN_LIMIT = 64;
+
+/**
+ * Keeps MAX_GUARD_AHEAD rows checked ahead of the sending slots, in lane order. The pass below
+ * starts checks only for rows it meets before the one it sends, so with the first rows already
+ * checked, no new check began until all of them had gone, and every fourth paced send then
+ * waited a database round trip for its check (campaign drains at 27/s of 30/s; BENCHMARKS.md).
+ */
+function topUpGuardChecks(core: EngineCore, channel: string, state: ChannelState, now: number): void {
+  if (state.guardAhead >= MAX_GUARD_AHEAD) return;
+  let looked = 0;
+  for (const list of state.lanes) {
+    for (const h of list) {
+      if (++looked > GUARD_SCAN_LIMIT) return;
+      if (h.guard !== undefined || (h.guardAfter ?? 0) > now || state.busy.has(h.row.address)) continue;
+      const guard = guardOf(h.row.kind);
+      if (!guard) continue;
+      checkGuard(core, channel, state, h, guard);
+      if (state.guardAhead >= MAX_GUARD_AHEAD) return;
+    }
+  }
 }
 
 /** Runs a held row's send guard; the row is sent once it passes, or leaves the lane when handled. */
