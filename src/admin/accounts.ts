@@ -2,7 +2,7 @@
 // account as the API shows it.
 import { and, asc, count, eq, or, sql, type SQL } from "drizzle-orm";
 import { areas } from "../areas/areas.sql.js";
-import type { DbOrTx } from "../db/client.js";
+import type { Db, DbOrTx } from "../db/client.js";
 import { posyandu, puskesmas } from "../health-units/health-units.sql.js";
 import { staffAccounts, type StaffRole } from "./accounts.sql.js";
 import { recordAudit, type AuditActor } from "../platform/audit.js";
@@ -89,6 +89,22 @@ export interface NewAccount extends AccountArea {
   username: string;
   name: string;
   password: string;
+}
+
+// Any constant unique to the bootstrap lock ("boot" in ASCII).
+const BOOTSTRAP_LOCK_KEY = 0x626f6f74;
+
+/**
+ * The first pokja_admin, created with the bootstrap token (checked by the caller): refused once a
+ * pokja_admin exists; concurrent bootstraps are serialised so at most one is ever created this way.
+ */
+export async function bootstrapAdmin(db: Db, input: Omit<NewAccount, keyof AccountArea>, now: Date): Promise<StaffAccount> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`);
+    const [admins] = await tx.select({ n: count() }).from(staffAccounts).where(eq(staffAccounts.role, "pokja_admin"));
+    if (Number(admins?.n ?? 0) > 0) throw conflict("already_bootstrapped", "A pokja_admin account exists; sign in with it instead");
+    return insertAccount(tx, { kind: "bootstrap" }, { ...input, role: "pokja_admin" }, now);
+  });
 }
 
 /** Inserts an account (area already checked) and its audit entry. */

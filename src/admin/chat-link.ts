@@ -2,11 +2,13 @@
 // admin API, then types "KODE 12345678" to the bot from Telegram or WhatsApp. After that, referrals
 // and handoff questions for that account can be sent to that chat.
 import { randomInt } from "node:crypto";
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
+import { contactChannels } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
 import type { Runtime } from "../runtime.js";
 import { chatLinkAttempts, chatLinkCodes, staffAccounts, staffChatLinks, type StaffRole } from "./accounts.sql.js";
-import { recordAudit } from "../platform/audit.js";
+import { recordAudit, type AuditActor } from "../platform/audit.js";
+import { notFound } from "../platform/errors.js";
 import { sha256 } from "./auth.js";
 
 export const CHAT_LINK_CODE_TTL_MS = 15 * 60_000;
@@ -128,4 +130,38 @@ export async function accountForContact(db: DbOrTx, contactId: string) {
     .innerJoin(staffAccounts, eq(staffAccounts.id, staffChatLinks.accountId))
     .where(and(eq(staffChatLinks.contactId, contactId), eq(staffAccounts.active, true)));
   return row?.account ?? null;
+}
+
+/** The chats linked to an account, oldest link first, with the channels each chat is on. */
+export async function chatLinksOf(db: DbOrTx, accountId: string): Promise<{ contactId: string; linkedAt: string; channels: string[] }[]> {
+  const rows = await db
+    .select({ contactId: staffChatLinks.contactId, linkedAt: staffChatLinks.linkedAt, channel: contactChannels.channel })
+    .from(staffChatLinks)
+    .leftJoin(contactChannels, eq(contactChannels.contactId, staffChatLinks.contactId))
+    .where(eq(staffChatLinks.accountId, accountId))
+    .orderBy(asc(staffChatLinks.linkedAt));
+  const items = new Map<string, { contactId: string; linkedAt: string; channels: string[] }>();
+  for (const r of rows) {
+    const item = items.get(r.contactId) ?? { contactId: r.contactId, linkedAt: r.linkedAt.toISOString(), channels: [] };
+    if (r.channel) item.channels.push(r.channel);
+    items.set(r.contactId, item);
+  }
+  return [...items.values()];
+}
+
+/** Unlinks a chat from the account (a lost phone); audited. */
+export async function unlinkChat(
+  rt: Pick<Runtime, "db" | "clock">,
+  by: { actor: AuditActor; accountId: string },
+  contactId: string,
+): Promise<void> {
+  const now = rt.clock.now();
+  await rt.db.transaction(async (tx) => {
+    const [before] = await tx
+      .delete(staffChatLinks)
+      .where(and(eq(staffChatLinks.accountId, by.accountId), eq(staffChatLinks.contactId, contactId)))
+      .returning();
+    if (!before) throw notFound("Chat link");
+    await recordAudit(tx, { actor: by.actor, action: "chat_link.unlink", entity: "account", entityId: by.accountId, before, at: now });
+  });
 }

@@ -12,6 +12,8 @@ import { conflict, notFound } from "../platform/errors.js";
 import { peopleInScope } from "./people.js";
 import { posyanduInScope, type ScopePrincipal } from "../platform/scope.js";
 import { preferredChannel } from "../contacts/preferred-channel.js";
+import { syncPosyanduDays } from "../reminders/index.js";
+import type { Runtime } from "../runtime.js";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -88,6 +90,21 @@ export async function approveKader(tx: DbOrTx, d: KaderDecision & { posyanduId: 
     d.now,
   );
   return after as ContactRow;
+}
+
+/**
+ * Approves a kader and assigns their posyandu, in one transaction; a kader's own pregnancy
+ * reminders (if any) follow the posyandu they are assigned to.
+ */
+export async function approveKaderAtPosyandu(
+  rt: Runtime,
+  d: Omit<KaderDecision, "now" | "i18n"> & { posyanduId: string },
+): Promise<ContactRow> {
+  return rt.db.transaction(async (tx) => {
+    const approved = await approveKader(tx, { ...d, now: rt.clock.now(), i18n: rt.i18n });
+    await syncPosyanduDays(rt, tx, { contactId: approved.id });
+    return approved;
+  });
 }
 
 /** Rejects a pending registration or deactivates an active kader (both end as inactive). */

@@ -1,6 +1,6 @@
 // Pure pacing rules for outbound messages: token buckets, rolling caps and priority lanes. No I/O
 // and no timers: every function takes the time, so the rules are unit-tested without waiting.
-// The engine (outbound.ts) asks these when the next send may start.
+// The engine (engine.ts) asks these when the next send may start.
 import type { MessageKind } from "./channel.js";
 
 /**

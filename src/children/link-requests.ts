@@ -5,6 +5,7 @@
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import { notifyContact } from "../admin/kader.js";
 import { auditSnapshot, recordAudit, type AuditActor } from "../platform/audit.js";
+import { conflict, notFound } from "../platform/errors.js";
 import { whereInScope, type ScopePrincipal } from "../platform/scope.js";
 import { contactChannels, contacts } from "../contacts/contacts.sql.js";
 import type { DbOrTx } from "../db/client.js";
@@ -157,4 +158,23 @@ export async function findLinkRequestInScope(
       and(eq(childLinkRequests.number, number), whereInScope(principal, { desaCode: children.desaCode, posyanduId: children.posyanduId })),
     );
   return row ?? null;
+}
+
+/**
+ * A staff member of the child's area decides a request over the admin API (the same decision as
+ * SETUJU/TOLAK ANAK in chat): 404 outside their area, 409 once decided.
+ */
+export async function decideLinkRequestAsStaff(
+  rt: Runtime,
+  by: { principal: ScopePrincipal; accountId: string },
+  number: number,
+  approve: boolean,
+): Promise<Exclude<LinkDecisionOutcome, "not_pending">> {
+  const outcome = await rt.db.transaction(async (tx) => {
+    const found = await findLinkRequestInScope(tx, by.principal, number);
+    if (!found) throw notFound("Link request");
+    return applyLinkDecision(rt, tx, found.request, found.child, approve, { accountId: by.accountId }, rt.clock.now());
+  });
+  if (outcome === "not_pending") throw conflict("already_decided", "The request has been decided already");
+  return outcome;
 }

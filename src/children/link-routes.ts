@@ -3,10 +3,9 @@
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
-import { conflict, notFound } from "../platform/errors.js";
 import { requireRole } from "../platform/http/auth.js";
 import { errorSchema, pageOf, pageQuery, type Page } from "../platform/http/validation.js";
-import { applyLinkDecision, findLinkRequestInScope, listLinkRequests } from "./link-requests.js";
+import { decideLinkRequestAsStaff, listLinkRequests } from "./link-requests.js";
 
 const DECIDERS = ["pokja_admin", "puskesmas", "bidan", "kader"] as const;
 const STATUSES = ["pending", "approved", "rejected"] as const;
@@ -99,20 +98,12 @@ export const childLinkRoutes =
       async (request) => {
         const staff = requireRole(request, ...DECIDERS);
         const { number } = request.params;
-        const outcome = await rt.db.transaction(async (tx) => {
-          const found = await findLinkRequestInScope(tx, principalOf(staff), number);
-          if (!found) throw notFound("Link request");
-          return applyLinkDecision(
-            rt,
-            tx,
-            found.request,
-            found.child,
-            request.body.decision === "approve",
-            { accountId: staff.id },
-            rt.clock.now(),
-          );
-        });
-        if (outcome === "not_pending") throw conflict("already_decided", "The request has been decided already");
+        const outcome = await decideLinkRequestAsStaff(
+          rt,
+          { principal: principalOf(staff), accountId: staff.id },
+          number,
+          request.body.decision === "approve",
+        );
         return { number, outcome };
       },
     );

@@ -4,23 +4,15 @@
 // area scoping are the admin module's (session cookie or bearer API token; whereInScope).
 import type { FastifyPluginAsync } from "fastify";
 import { principalOf } from "../admin/accounts.js";
-import { auditSnapshot, recordAudit } from "../platform/audit.js";
-import { conflict, notFound } from "../platform/errors.js";
+import type { StaffAccount } from "../admin/auth.js";
 import { actorOf, requireRole, requireStaff } from "../platform/http/auth.js";
 import type { AdminRouteOptions } from "../admin/plugin.js";
 import { idParams, pageOf } from "../platform/http/validation.js";
 import { assessRow, OUTPUT_COLUMNS } from "./batch.js";
 import { REFERRAL_OUTCOMES, type ReferralOutcome } from "./growth.sql.js";
 import { REFERRAL_RULES, type ReferralRule } from "./referral-rules.js";
-import {
-  acknowledgeReferral,
-  listReferrals,
-  recordReferralOutcome,
-  referralRulesOf,
-  setReferralRules,
-  type Referral,
-  type ReferralChange,
-} from "./referrals.js";
+import { acknowledgeAsStaff, changeReferralRules, recordOutcomeAsStaff, type StaffHand } from "./referral-follow-up.js";
+import { listReferrals, referralRulesOf, type Referral } from "./referrals.js";
 
 /** Rows per assess call: enough for a posyandu month, small enough to answer at once. */
 export const MAX_ASSESS_ROWS = 1000;
@@ -76,11 +68,8 @@ function referralView(r: Referral) {
   };
 }
 
-function changed(result: ReferralChange): Referral {
-  if (result.ok) return result.referral;
-  if (result.reason === "closed") throw conflict("referral_closed", "This referral is already closed");
-  throw notFound("Referral");
-}
+/** The signed-in account as the referral use cases take it. */
+const staffHand = (staff: StaffAccount): StaffHand => ({ principal: principalOf(staff), actor: actorOf(staff), accountId: staff.id });
 
 // Puskesmas staff follow referrals up; the Pokja may too. Bidan and kader see them (list) only.
 const FOLLOWERS = ["pokja_admin", "puskesmas"] as const;
@@ -156,19 +145,7 @@ export const growthRoutes =
       { schema: { tags: ["growth"], summary: "Acknowledge a referral of my area", params: idParams } },
       async (request) => {
         const staff = requireRole(request, ...FOLLOWERS);
-        const now = rt.clock.now();
-        const referral = await rt.db.transaction(async (tx) => {
-          const r = changed(await acknowledgeReferral(tx, principalOf(staff), request.params.id, staff.id, now));
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: "referral.acknowledge",
-            entity: "referral",
-            entityId: r.id,
-            after: { status: r.status },
-            at: now,
-          });
-          return r;
-        });
+        const referral = await acknowledgeAsStaff(rt, staffHand(staff), request.params.id);
         return { referral: referralView(referral) };
       },
     );
@@ -190,19 +167,7 @@ export const growthRoutes =
       },
       async (request) => {
         const staff = requireRole(request, ...FOLLOWERS);
-        const now = rt.clock.now();
-        const referral = await rt.db.transaction(async (tx) => {
-          const r = changed(await recordReferralOutcome(tx, principalOf(staff), request.params.id, request.body.outcome, staff.id, now));
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: "referral.outcome",
-            entity: "referral",
-            entityId: r.id,
-            after: { status: r.status, outcome: r.outcome },
-            at: now,
-          });
-          return r;
-        });
+        const referral = await recordOutcomeAsStaff(rt, staffHand(staff), request.params.id, request.body.outcome);
         return { referral: referralView(referral) };
       },
     );
@@ -251,19 +216,7 @@ export const growthRoutes =
       },
       async (request) => {
         const staff = requireRole(request, "pokja_admin");
-        const now = rt.clock.now();
-        await rt.db.transaction(async (tx) => {
-          const { before, after } = await setReferralRules(tx, request.body.rules, staff.id, now);
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: "growth_setting.update",
-            entity: "growth_setting",
-            entityId: after.key,
-            before: auditSnapshot(before),
-            after: auditSnapshot(after),
-            at: now,
-          });
-        });
+        await changeReferralRules(rt, staffHand(staff), request.body.rules);
         return rulesView(await referralRulesOf(rt.db, rt.config.GROWTH_REFERRAL_RULES));
       },
     );

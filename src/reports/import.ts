@@ -13,6 +13,9 @@ import { evaluateReport, saveMeasurement } from "../growth/reports.js";
 import { defaultPosition } from "../growth/rules.js";
 import { ageInDays } from "../growth/zscore.js";
 import { posyandu } from "../health-units/health-units.sql.js";
+import { recordAudit, type AuditActor } from "../platform/audit.js";
+import { localDateOf } from "../reminders/dates.js";
+import type { Runtime } from "../runtime.js";
 import { checkRows, gridOf, sniffKind, type FileKind, type ImportProblem, type ImportRow } from "./import-file.js";
 import { reportScope, type Viewer } from "./scope.js";
 
@@ -184,4 +187,30 @@ export async function applyImport(db: Db, vault: NikVault, work: readonly Planne
   // A posyandu's history can double a table at once: refresh the planner's statistics now, or the
   // report queries may pick bad plans until autovacuum (PostgreSQL) or the nightly job (PGlite) does.
   await db.execute(sql`analyze children, measurements`);
+}
+
+/**
+ * An e-PPGBM file from staff: planned (what would change, and the problems), and written only when
+ * asked and free of problems (all rows or none), with its audit entry.
+ */
+export async function importEppgbm(
+  rt: Runtime,
+  by: { viewer: Viewer; actor: AuditActor },
+  bytes: Buffer,
+  write: boolean,
+): Promise<{ plan: ImportPlan; applied: boolean }> {
+  const now = rt.clock.now();
+  const today = localDateOf(now);
+  const { plan, work } = await planImport(rt.db, rt.nik, by.viewer, bytes, today);
+  if (!write || plan.problems.length > 0) return { plan, applied: false };
+  await applyImport(rt.db, rt.nik, work, today, now);
+  await recordAudit(rt.db, {
+    actor: by.actor,
+    action: "import.eppgbm",
+    entity: "import",
+    entityId: today,
+    after: { kind: plan.kind, rows: plan.rows, children: plan.children, measurements: plan.measurements },
+    at: now,
+  });
+  return { plan, applied: true };
 }

@@ -3,6 +3,9 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { areas } from "../areas/areas.sql.js";
 import type { DbOrTx } from "../db/client.js";
+import { recordAudit, type AuditActor } from "../platform/audit.js";
+import { badField } from "../platform/errors.js";
+import type { Runtime } from "../runtime.js";
 import { desaLokus } from "./reports.sql.js";
 
 export interface LokusDesa {
@@ -58,4 +61,30 @@ export async function replaceLokus(
       .values(codes.map((desaCode) => ({ desaCode, year: list.year, decree: list.decree, markedBy: accountId, markedAt: now })));
   }
   return { before, after: { desaCodes: codes, year: list.year, decree: list.decree } };
+}
+
+/**
+ * The Pokja replaces the list when a new decree is out: every code must be a desa of the regency;
+ * the change and its audit entry in one transaction.
+ */
+export async function changeLokus(
+  rt: Pick<Runtime, "db" | "clock">,
+  by: { actor: AuditActor; accountId: string },
+  list: { desaCodes: readonly string[]; year: number; decree: string | null },
+): Promise<void> {
+  const unknown = await unknownDesa(rt.db, list.desaCodes);
+  if (unknown.length > 0) throw badField("body.desaCodes", `not desa of the regency: ${unknown.join(", ")}`);
+  const now = rt.clock.now();
+  await rt.db.transaction(async (tx) => {
+    const { before, after } = await replaceLokus(tx, list, by.accountId, now);
+    await recordAudit(tx, {
+      actor: by.actor,
+      action: "desa_lokus.replace",
+      entity: "desa_lokus",
+      entityId: String(list.year),
+      before: { items: before },
+      after,
+      at: now,
+    });
+  });
 }

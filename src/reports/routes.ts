@@ -17,8 +17,8 @@ import { LEVELS, prevalenceReport, skdnReport, trendReport, type Level } from ".
 import { followUpReport, monthsBefore } from "./follow-up.js";
 import { pregnancyReport } from "./pregnancy.js";
 import { reachReport } from "./reach.js";
-import { listLokus, replaceLokus, unknownDesa } from "./lokus.js";
-import { applyImport, planImport } from "./import.js";
+import { changeLokus, listLokus } from "./lokus.js";
+import { importEppgbm } from "./import.js";
 import { localDateOf } from "../reminders/dates.js";
 import { monthsBetween, periodOf } from "./stats.js";
 
@@ -88,21 +88,7 @@ export const reportRoutes =
       async (request) => {
         const staff = requireRole(request, "pokja_admin");
         const { desaCodes, year, decree } = request.body;
-        const unknown = await unknownDesa(rt.db, desaCodes);
-        if (unknown.length > 0) throw badField("body.desaCodes", `not desa of the regency: ${unknown.join(", ")}`);
-        const now = rt.clock.now();
-        await rt.db.transaction(async (tx) => {
-          const { before, after } = await replaceLokus(tx, { desaCodes, year, decree: decree ?? null }, staff.id, now);
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: "desa_lokus.replace",
-            entity: "desa_lokus",
-            entityId: String(year),
-            before: { items: before },
-            after,
-            at: now,
-          });
-        });
+        await changeLokus(rt, { actor: actorOf(staff), accountId: staff.id }, { desaCodes, year, decree: decree ?? null });
         return { items: await listLokus(rt.db) };
       },
     );
@@ -372,28 +358,14 @@ export const reportRoutes =
         const staff = requireRole(request, "pokja_admin", "puskesmas", "bidan");
         if (!Buffer.isBuffer(request.body) || request.body.length === 0)
           throw badField("body", `send the file as the body (${IMPORT_TYPES.join(", ")})`);
-        const now = rt.clock.now();
-        const today = localDateOf(now);
-        const { plan, work } = await planImport(rt.db, rt.nik, principalOf(staff), request.body, today);
+        const dryRun = request.query.dryRun !== false;
+        const { plan, applied } = await importEppgbm(rt, { viewer: principalOf(staff), actor: actorOf(staff) }, request.body, !dryRun);
         // Each problem keeps its code (for programs) and gets its reason in words (for people).
         const answer = { ...plan, problems: plan.problems.map((p) => ({ ...p, reason: t(`import.reason.${p.code}`, p.params) })) };
-        const dryRun = request.query.dryRun !== false;
-        if (dryRun) return { applied: false, ...answer };
-        if (plan.problems.length > 0) {
-          return reply
-            .code(422)
-            .send({ error: "import_rejected", message: t("import.rejected", { count: plan.problems.length }), applied: false, ...answer });
-        }
-        await applyImport(rt.db, rt.nik, work, today, now);
-        await recordAudit(rt.db, {
-          actor: actorOf(staff),
-          action: "import.eppgbm",
-          entity: "import",
-          entityId: today,
-          after: { kind: plan.kind, rows: plan.rows, children: plan.children, measurements: plan.measurements },
-          at: now,
-        });
-        return { applied: true, ...answer };
+        if (applied || dryRun) return { applied, ...answer };
+        return reply
+          .code(422)
+          .send({ error: "import_rejected", message: t("import.rejected", { count: plan.problems.length }), applied: false, ...answer });
       },
     );
 

@@ -1,11 +1,8 @@
 // Bootstrap of the first pokja_admin, login and logout.
 import type { FastifyPluginAsync } from "fastify";
-import { count, eq, sql } from "drizzle-orm";
-import { staffAccounts } from "../accounts.sql.js";
-import { accountView, insertAccount } from "../accounts.js";
+import { accountView, bootstrapAdmin } from "../accounts.js";
 import { recordAudit } from "../../platform/audit.js";
 import { LOCKOUT_MAX_FAILURES, LOCKOUT_MS, login, PASSWORD_MIN_LENGTH, revokeSession, sameSecret, SESSION_COOKIE } from "../auth.js";
-import { conflict } from "../../platform/errors.js";
 import { HttpError } from "../../platform/http/errors.js";
 import { requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
@@ -16,9 +13,6 @@ export const personName = { type: "string", minLength: 1, maxLength: 120, patter
 export const password = { type: "string", minLength: PASSWORD_MIN_LENGTH, maxLength: 200 } as const;
 
 const LOGIN_REFUSED = `Wrong username or password. After ${LOCKOUT_MAX_FAILURES} wrong passwords the account waits ${LOCKOUT_MS / 60_000} minutes.`;
-
-// Any constant unique to this lock ("boot" in ASCII).
-const BOOTSTRAP_LOCK_KEY = 0x626f6f74;
 
 interface BootstrapBody {
   token: string;
@@ -58,13 +52,8 @@ export const authRoutes =
         if (!expected) throw new HttpError(403, "bootstrap_disabled", "ADMIN_BOOTSTRAP_TOKEN is not set on the server");
         if (!sameSecret(request.body.token, expected)) throw new HttpError(403, "bad_bootstrap_token", "The bootstrap token is wrong");
         const now = rt.clock.now();
-        const account = await rt.db.transaction(async (tx) => {
-          // Serialise concurrent bootstraps so at most one admin is ever created this way.
-          await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`);
-          const [admins] = await tx.select({ n: count() }).from(staffAccounts).where(eq(staffAccounts.role, "pokja_admin"));
-          if (Number(admins?.n ?? 0) > 0) throw conflict("already_bootstrapped", "A pokja_admin account exists; sign in with it instead");
-          return insertAccount(tx, { kind: "bootstrap" }, { ...request.body, role: "pokja_admin" }, now);
-        });
+        const { username, name, password: secret } = request.body;
+        const account = await bootstrapAdmin(rt.db, { username, name, password: secret }, now);
         request.log.info({ accountId: account.id }, "first pokja_admin created by bootstrap");
         return reply.status(201).send({ account: accountView(account, now) });
       },

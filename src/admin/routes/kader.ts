@@ -2,10 +2,9 @@
 import { and, asc, count, eq } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import { contacts } from "../../contacts/contacts.sql.js";
-import { syncPosyanduDays } from "../../reminders/index.js";
 import { principalOf } from "../accounts.js";
 import { actorOf, requireRole } from "../../platform/http/auth.js";
-import { approveKader, deactivateKader } from "../kader.js";
+import { approveKaderAtPosyandu, deactivateKader } from "../kader.js";
 import { peopleInScope, personViews } from "../people.js";
 import type { AdminRouteOptions } from "../plugin.js";
 import { errorSchema, idParams, pageOf, pageQuery, uuid, type Page } from "../../platform/http/validation.js";
@@ -59,18 +58,11 @@ export const kaderRoutes =
       },
       async (request) => {
         const staff = requireRole(request, ...approvers);
-        const row = await rt.db.transaction(async (tx) => {
-          const approved = await approveKader(tx, {
-            principal: principalOf(staff),
-            actor: actorOf(staff),
-            contactId: request.params.id,
-            posyanduId: request.body.posyanduId,
-            now: rt.clock.now(),
-            i18n: rt.i18n,
-          });
-          // A kader's own pregnancy reminders (if any) follow the posyandu they are assigned to.
-          await syncPosyanduDays(rt, tx, { contactId: approved.id });
-          return approved;
+        const row = await approveKaderAtPosyandu(rt, {
+          principal: principalOf(staff),
+          actor: actorOf(staff),
+          contactId: request.params.id,
+          posyanduId: request.body.posyanduId,
         });
         const [person] = await personViews(rt.db, staff.role, [row]);
         return { person };

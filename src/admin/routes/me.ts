@@ -1,21 +1,15 @@
 // The signed-in account: who am I and what do I reach, my password, my API tokens, my chat link.
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
-import { contactChannels } from "../../contacts/contacts.sql.js";
-import { apiTokens, staffChatLinks } from "../accounts.sql.js";
 import { accountView, principalOf, updateAccount } from "../accounts.js";
-import { recordAudit } from "../../platform/audit.js";
-import { createApiToken, verifyPassword, type ApiTokenRow } from "../auth.js";
-import { issueChatLinkCode, linkedContactIds } from "../chat-link.js";
-import { notFound } from "../../platform/errors.js";
+import { apiTokensOf, issueApiToken, revokeApiToken } from "../api-tokens.js";
+import { verifyPassword, type ApiTokenRow } from "../auth.js";
+import { chatLinksOf, issueChatLinkCode, linkedContactIds, unlinkChat } from "../chat-link.js";
 import { HttpError } from "../../platform/http/errors.js";
 import { actorOf, requireStaff } from "../../platform/http/auth.js";
 import type { AdminRouteOptions } from "../plugin.js";
 import { scopeFor } from "../../platform/scope.js";
 import { errorSchema, idParams } from "../../platform/http/validation.js";
 import { password } from "./auth.js";
-
-const DAY_MS = 24 * 60 * 60_000;
 
 function tokenView(t: ApiTokenRow) {
   return {
@@ -83,19 +77,7 @@ export const meRoutes =
 
     app.get("/api/v1/me/chat-links", { schema: { tags: ["me"], summary: "The chats linked to my account" } }, async (request) => {
       const staff = requireStaff(request);
-      const rows = await rt.db
-        .select({ contactId: staffChatLinks.contactId, linkedAt: staffChatLinks.linkedAt, channel: contactChannels.channel })
-        .from(staffChatLinks)
-        .leftJoin(contactChannels, eq(contactChannels.contactId, staffChatLinks.contactId))
-        .where(eq(staffChatLinks.accountId, staff.id))
-        .orderBy(asc(staffChatLinks.linkedAt));
-      const items = new Map<string, { contactId: string; linkedAt: string; channels: string[] }>();
-      for (const r of rows) {
-        const item = items.get(r.contactId) ?? { contactId: r.contactId, linkedAt: r.linkedAt.toISOString(), channels: [] };
-        if (r.channel) item.channels.push(r.channel);
-        items.set(r.contactId, item);
-      }
-      return { items: [...items.values()] };
+      return { items: await chatLinksOf(rt.db, staff.id) };
     });
 
     app.delete<{ Params: { id: string } }>(
@@ -110,30 +92,14 @@ export const meRoutes =
       },
       async (request, reply) => {
         const staff = requireStaff(request);
-        const now = rt.clock.now();
-        await rt.db.transaction(async (tx) => {
-          const [before] = await tx
-            .delete(staffChatLinks)
-            .where(and(eq(staffChatLinks.accountId, staff.id), eq(staffChatLinks.contactId, request.params.id)))
-            .returning();
-          if (!before) throw notFound("Chat link");
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: "chat_link.unlink",
-            entity: "account",
-            entityId: staff.id,
-            before,
-            at: now,
-          });
-        });
+        await unlinkChat(rt, { actor: actorOf(staff), accountId: staff.id }, request.params.id);
         return reply.status(204).send();
       },
     );
 
     app.get("/api/v1/me/tokens", { schema: { tags: ["me"], summary: "My API tokens (without the secret)" } }, async (request) => {
       const staff = requireStaff(request);
-      const rows = await rt.db.select().from(apiTokens).where(eq(apiTokens.accountId, staff.id)).orderBy(desc(apiTokens.createdAt));
-      return { items: rows.map(tokenView) };
+      return { items: (await apiTokensOf(rt.db, staff.id)).map(tokenView) };
     });
 
     app.post<{ Body: { name: string; expiresInDays?: number } }>(
@@ -156,20 +122,12 @@ export const meRoutes =
       },
       async (request, reply) => {
         const staff = requireStaff(request);
-        const now = rt.clock.now();
-        const expiresAt = request.body.expiresInDays ? new Date(now.getTime() + request.body.expiresInDays * DAY_MS) : null;
-        const created = await rt.db.transaction(async (tx) => {
-          const made = await createApiToken(tx, staff.id, request.body.name, now, expiresAt);
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: "token.create",
-            entity: "api_token",
-            entityId: made.row.id,
-            after: made.row,
-            at: now,
-          });
-          return made;
-        });
+        const created = await issueApiToken(
+          rt,
+          { actor: actorOf(staff), accountId: staff.id },
+          request.body.name,
+          request.body.expiresInDays,
+        );
         return reply.status(201).send({ token: created.token, ...tokenView(created.row) });
       },
     );
@@ -179,24 +137,7 @@ export const meRoutes =
       { schema: { tags: ["me"], summary: "Revoke one of my API tokens", params: idParams, response: { 404: errorSchema } } },
       async (request, reply) => {
         const staff = requireStaff(request);
-        const now = rt.clock.now();
-        await rt.db.transaction(async (tx) => {
-          const [before] = await tx
-            .select()
-            .from(apiTokens)
-            .where(and(eq(apiTokens.id, request.params.id), eq(apiTokens.accountId, staff.id), isNull(apiTokens.revokedAt)));
-          if (!before) throw notFound("Token");
-          const [after] = await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, before.id)).returning();
-          await recordAudit(tx, {
-            actor: actorOf(staff),
-            action: "token.revoke",
-            entity: "api_token",
-            entityId: before.id,
-            before,
-            after,
-            at: now,
-          });
-        });
+        await revokeApiToken(rt, { actor: actorOf(staff), accountId: staff.id }, request.params.id);
         return reply.status(204).send();
       },
     );

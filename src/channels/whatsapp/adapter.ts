@@ -1,7 +1,8 @@
 // WhatsApp through a linked account (Baileys 7). The adapter only moves messages: Baileys events →
 // InboundMessage → sink, and OutboundMessage → paced sendMessage. It also keeps the socket alive
 // (reconnects per DisconnectReason), pairs (QR or pairing code) and, on PostgreSQL, makes sure
-// only one instance holds the socket.
+// only one instance holds the socket. WhatsApp's warnings about the number go to the safety
+// keeper (safety-keeper.ts), which decides what is held back.
 import {
   DisconnectReason,
   makeCacheableSignalKeyStore,
@@ -9,47 +10,23 @@ import {
   type BaileysEventMap,
   type SignalKeyStore,
   type UserFacingSocketConfig,
-  type WAMessageKey,
-  type proto,
 } from "@whiskeysockets/baileys";
-import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import PQueue from "p-queue";
-import QRCode from "qrcode";
 import type { Runtime } from "../../runtime.js";
 import { SendError, type ChannelAdapter, type InboundSink, type OutboundMessage, type SendResult } from "../channel.js";
-import { outbox } from "../channels.sql.js";
 import { useDatabaseAuthState, type DatabaseAuthState } from "./auth-state.js";
 import { disconnectAction, disconnectStatusCode, reconnectDelayMs } from "./connection.js";
 import { formatOutbound } from "./map.js";
 import { createInboundQueue } from "./inbound.js";
 import { createOwnerLock, type OwnerLock } from "./owner-lock.js";
+import { offerPairing, sentMessage } from "./pairing.js";
 import type { FastifyRequest } from "fastify";
 import { whatsAppQrRoutes } from "./routes.js";
-import * as metrics from "../../metrics/index.js";
-import { markFailedByExternalId } from "../outbox.js";
-import { laneOf } from "../pacing.js";
-import {
-  ackErrorCode,
-  fromAckError,
-  fromMessageCapping,
-  fromReachoutTimelock,
-  holdUntil,
-  mergeRestriction,
-  SAFETY_CAUSES,
-  type SafetyCause,
-  type SafetyChange,
-  type SafetyRestriction,
-} from "./safety.js";
-import {
-  accountOf,
-  deleteRestriction,
-  HELD_REASON,
-  loadRestrictions,
-  releaseHeld,
-  saveRestriction,
-  tellPokjaAdmins,
-} from "./safety-store.js";
+import { createSafetyKeeper, type SafetyView } from "./safety-keeper.js";
+import { accountOf } from "./safety-store.js";
+
+export type { SafetyView } from "./safety-keeper.js";
 
 type Listener<K extends keyof BaileysEventMap> = (arg: BaileysEventMap[K]) => void;
 
@@ -110,12 +87,6 @@ export interface WhatsAppAdapter extends ChannelAdapter {
   routes: (app: FastifyInstance) => Promise<void>;
 }
 
-/** The safety state as the status API and the console show it. */
-export interface SafetyView {
-  paused: boolean;
-  restrictions: { cause: SafetyCause; since: string; liftsAt: string; detail: SafetyRestriction["detail"] }[];
-}
-
 /** Random pause added to each send: a steady machine rhythm is one of the things WhatsApp flags. */
 const defaultJitter = (): number => Math.random() * 1000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -145,12 +116,13 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   let attempt = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let lockTimer: NodeJS.Timeout | null = null;
-  // WhatsApp's restrictions on the linked number (safety.ts), loaded before the socket opens.
-  const safetyPauseMs = options.safetyPauseMs ?? rt.config.WHATSAPP_SAFETY_PAUSE_MINUTES * 60_000;
-  let account = "unlinked";
-  const restrictions = new Map<SafetyCause, SafetyRestriction>();
-  let liftTimer: NodeJS.Timeout | null = null;
-  let safetyChain: Promise<void> = Promise.resolve();
+  // WhatsApp's restrictions on the linked number (safety-keeper.ts), loaded before the socket opens.
+  const safety = createSafetyKeeper({
+    rt,
+    log,
+    pauseMs: options.safetyPauseMs ?? rt.config.WHATSAPP_SAFETY_PAUSE_MINUTES * 60_000,
+    isRunning: () => running,
+  });
 
   // One send at a time; each waits for the interval since the previous send, plus jitter.
   const sendQueue = new PQueue({ concurrency: 1 });
@@ -159,96 +131,8 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   const clearTimers = () => {
     if (reconnectTimer) clearTimeout(reconnectTimer);
     if (lockTimer) clearTimeout(lockTimer);
-    if (liftTimer) clearTimeout(liftTimer);
-    reconnectTimer = lockTimer = liftTimer = null;
-  };
-
-  // ---- WhatsApp's warnings (safety.ts): one change at a time, in the order they came ----------
-
-  const safetyWork = (what: string, task: () => Promise<void>) => {
-    safetyChain = safetyChain.then(task).catch((err: unknown) => log.error({ err }, `WhatsApp safety: ${what} failed`));
-    return safetyChain;
-  };
-
-  const showRestrictions = () => {
-    for (const cause of SAFETY_CAUSES) metrics.whatsappRestricted.set({ cause }, restrictions.has(cause) ? 1 : 0);
-  };
-
-  /** Restrictions of this number from the database (a restart keeps a pause until its lift time). */
-  const loadSafety = async (forAccount: string) => {
-    account = forAccount;
-    restrictions.clear();
-    for (const r of await loadRestrictions(rt.db, account)) restrictions.set(r.cause, r);
-    showRestrictions();
-    armLiftTimer();
-    if (restrictions.size > 0) {
-      log.warn(
-        { causes: [...restrictions.keys()], liftsAt: latestLift()?.toISOString() },
-        "WhatsApp safety: restrictions still in force; bulk and first-contact sends wait",
-      );
-    }
-  };
-
-  const latestLift = () => [...restrictions.values()].reduce<Date | null>((at, r) => (!at || r.liftsAt > at ? r.liftsAt : at), null);
-
-  /** Lifts every restriction whose time has come at its lift time, then waits for the next. */
-  function armLiftTimer(): void {
-    if (liftTimer) clearTimeout(liftTimer);
-    liftTimer = null;
-    if (restrictions.size === 0 || !running) return;
-    const next = Math.min(...[...restrictions.values()].map((r) => r.liftsAt.getTime()));
-    // setTimeout holds at most ~24.8 days; a longer wait re-arms on the way.
-    const delay = Math.min(Math.max(0, next - rt.clock.now().getTime()), 2 ** 31 - 1);
-    liftTimer = setTimeout(() => {
-      liftTimer = null;
-      void safetyWork("lifting a restriction", async () => {
-        const now = rt.clock.now();
-        for (const r of [...restrictions.values()]) if (r.liftsAt <= now) await lift(r.cause, "expired");
-        armLiftTimer();
-      });
-    }, delay);
-  }
-
-  async function lift(cause: SafetyCause, why: "expired" | "whatsapp"): Promise<void> {
-    const r = restrictions.get(cause);
-    if (!r) return;
-    restrictions.delete(cause);
-    await deleteRestriction(rt.db, account, cause);
-    showRestrictions();
-    metrics.whatsappSafetyEvents.inc({ cause, event: "lifted" });
-    // Lifted before its time: what was held for it goes now (unless another restriction holds).
-    const released = why === "whatsapp" && restrictions.size === 0 ? await releaseHeld(rt.db, rt.clock.now()) : 0;
-    log.warn(
-      { alert: "whatsapp_safety_lifted", cause, why, released, stillRestricted: [...restrictions.keys()] },
-      "WhatsApp safety: restriction lifted; bulk and first-contact sends resume",
-    );
-    await tellPokjaAdmins(rt, "resumed", r);
-  }
-
-  const applySafety = (change: SafetyChange) => {
-    if (!change) return Promise.resolve();
-    return safetyWork("recording a WhatsApp warning", async () => {
-      const now = rt.clock.now();
-      if ("lift" in change) return lift(change.lift, "whatsapp");
-      const current = restrictions.get(change.set.cause);
-      const isNew = !current || current.liftsAt <= now;
-      const merged = mergeRestriction(current, change.set, now);
-      // Stored first: what is in force in memory is always also kept for a restart.
-      await saveRestriction(rt.db, account, merged);
-      restrictions.set(merged.cause, merged);
-      showRestrictions();
-      armLiftTimer();
-      if (!isNew) {
-        log.info({ cause: merged.cause, liftsAt: merged.liftsAt.toISOString() }, "WhatsApp safety: restriction updated");
-        return;
-      }
-      metrics.whatsappSafetyEvents.inc({ cause: merged.cause, event: "paused" });
-      log.error(
-        { alert: "whatsapp_safety_paused", cause: merged.cause, liftsAt: merged.liftsAt.toISOString(), ...merged.detail },
-        "WhatsApp restricts this number: bulk and first-contact sends paused until the lift time; replies continue",
-      );
-      await tellPokjaAdmins(rt, "paused", merged);
-    });
+    reconnectTimer = lockTimer = null;
+    safety.stop();
   };
 
   /** Asks WhatsApp for the time lock (the answer comes back as connection.update); best effort. */
@@ -256,29 +140,6 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     if (!s.fetchAccountReachoutTimelock) return;
     s.fetchAccountReachoutTimelock().catch((err: unknown) => log.warn({ err }, "asking WhatsApp for the reach-out time lock failed"));
   };
-
-  /** Ack errors of sent messages (messages.update with status ERROR): the row fails; 463 pauses. */
-  const onMessagesUpdate = (s: WhatsAppSocket) => (updates: BaileysEventMap["messages.update"]) => {
-    for (const { key, update } of updates) {
-      const code = key.fromMe ? ackErrorCode(update) : null;
-      if (!code || !key.id) continue;
-      const id = key.id;
-      metrics.whatsappSafetyEvents.inc({ cause: code === "463" ? "account-restricted" : "other", event: "ack_error" });
-      log.warn({ externalId: id, code }, "WhatsApp refused a sent message (ack error)");
-      void markFailedByExternalId(rt, "whatsapp", id, `WhatsApp ack error ${code}`).catch((err: unknown) =>
-        log.warn({ err }, "recording a WhatsApp ack error failed"),
-      );
-      const change = fromAckError(code, rt.clock.now(), safetyPauseMs);
-      if (change) {
-        void applySafety(change);
-        // WhatsApp may hold a time lock with an end time behind the 463: ask for it.
-        askTimelock(s);
-      }
-    }
-  };
-
-  const onCapping = (info: BaileysEventMap["message-capping.update"]) =>
-    void applySafety(fromMessageCapping(info, rt.clock.now(), safetyPauseMs));
 
   const closeSocket = () => {
     detach?.();
@@ -351,35 +212,21 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
   const onConnectionUpdate =
     (s: WhatsAppSocket, creds: DatabaseAuthState, pairing: { requested: boolean }) => (update: BaileysEventMap["connection.update"]) => {
       if (s !== socket) return;
-      if (update.reachoutTimeLock) void applySafety(fromReachoutTimelock(update.reachoutTimeLock, rt.clock.now(), safetyPauseMs));
+      if (update.reachoutTimeLock) safety.onReachoutTimelock(update.reachoutTimeLock);
       if (update.isNewLogin) qr = null; // scanned: the QR is spent
       if (update.qr) {
         qr = update.qr;
         // WhatsApp answered, so the connection itself works: after the QRs run out (a timeout
         // close), the next round of QRs comes after the shortest wait.
         attempt = 0;
-        if (phone && !creds.state.creds.registered) {
-          if (!pairing.requested) {
-            pairing.requested = true;
-            s.requestPairingCode(phone).then(
-              // The code is useless without the phone in hand; the number itself is never logged.
-              (code) =>
-                log.warn(
-                  { pairingCode: code },
-                  "WhatsApp pairing code: on the phone open Linked devices → Link with phone number, and enter it",
-                ),
-              (err: unknown) => log.error({ err }, "requesting a WhatsApp pairing code failed"),
-            );
-          }
-        } else {
-          QRCode.toString(update.qr, { type: "terminal", small: true }).then(
-            (drawing) => {
-              printQr(drawing);
-              log.warn("WhatsApp is not linked: scan the QR code above (or GET /admin/whatsapp/qr) in Linked devices");
-            },
-            (err: unknown) => log.error({ err }, "drawing the WhatsApp QR code failed"),
-          );
-        }
+        offerPairing(update.qr, {
+          phone,
+          registered: Boolean(creds.state.creds.registered),
+          pairing,
+          requestPairingCode: (number) => s.requestPairingCode(number),
+          printQr,
+          log,
+        });
       }
       if (update.connection === "open") {
         isOpen = true;
@@ -389,29 +236,13 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
         log.info("WhatsApp connected");
         // A new pairing may have linked another number: its own restrictions, then WhatsApp's word.
         const linked = accountOf(s.user?.id);
-        void (linked !== account && s.user?.id ? safetyWork("loading the safety state", () => loadSafety(linked)) : safetyChain).then(
-          () => {
-            if (s === socket) askTimelock(s);
-          },
-        );
+        void (linked !== safety.account() && s.user?.id ? safety.load(linked) : safety.settled()).then(() => {
+          if (s === socket) askTimelock(s);
+        });
       } else if (update.connection === "close") {
         void onClose(update.lastDisconnect?.error).catch((err: unknown) => log.error({ err }, "handling a WhatsApp disconnect failed"));
       }
     };
-
-  /**
-   * A message this account sent, for Baileys to encrypt again when a recipient's phone could not
-   * decrypt it (otherwise the parent sees "waiting for this message"). Read from the outbox.
-   */
-  async function sentMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
-    if (!key.id) return undefined;
-    const [row] = await rt.db
-      .select({ message: outbox.message })
-      .from(outbox)
-      .where(and(eq(outbox.channel, "whatsapp"), eq(outbox.externalId, key.id)))
-      .limit(1);
-    return row ? { conversation: formatOutbound(row.message) } : undefined;
-  }
 
   async function connect(): Promise<void> {
     reconnectTimer = null;
@@ -422,7 +253,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     try {
       creds = await useDatabaseAuthState(rt.db);
       if (!running) return;
-      await safetyWork("loading the safety state", () => loadSafety(accountOf(creds.state.creds.me?.id)));
+      await safety.load(accountOf(creds.state.creds.me?.id));
       if (!running) return;
       cachedKeys ??= makeCacheableSignalKeyStore(creds.state.keys, baileysLog);
       s = socketFactory({
@@ -433,7 +264,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
         shouldSyncHistoryMessage: () => false,
         // Stay "offline" so the phone still gets notifications for people a kader answers by hand.
         markOnlineOnConnect: false,
-        getMessage: sentMessage,
+        getMessage: (key) => sentMessage(rt.db, key),
       });
     } catch (err) {
       log.error({ err }, "opening the WhatsApp socket failed");
@@ -446,7 +277,8 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     const pairing = { requested: false };
     const onCreds = () => void creds.saveCreds().catch((err: unknown) => log.error({ err }, "saving WhatsApp credentials failed"));
     const onUpdate = onConnectionUpdate(s, creds, pairing);
-    const onAcks = onMessagesUpdate(s);
+    const onAcks = (updates: BaileysEventMap["messages.update"]) => safety.onMessagesUpdate(updates, () => askTimelock(s));
+    const onCapping = (info: BaileysEventMap["message-capping.update"]) => safety.onCapping(info);
     s.ev.on("creds.update", onCreds);
     s.ev.on("connection.update", onUpdate);
     s.ev.on("messages.upsert", onUpsert);
@@ -521,24 +353,12 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     });
   }
 
-  const safety = (): SafetyView => {
-    const now = rt.clock.now();
-    const list = [...restrictions.values()].filter((r) => r.liftsAt > now).sort((a, b) => a.liftsAt.getTime() - b.liftsAt.getTime());
-    return {
-      paused: list.length > 0,
-      restrictions: list.map((r) => ({ cause: r.cause, since: r.since.toISOString(), liftsAt: r.liftsAt.toISOString(), detail: r.detail })),
-    };
-  };
-
   return {
     name: "whatsapp",
     send: (address, message) => send(address, message),
     canSend: () => Boolean(socket && isOpen),
-    holdUntil(_address, context) {
-      const until = holdUntil(restrictions.values(), laneOf(context.kind), context.lastInboundAt === null, rt.clock.now());
-      return until ? { until, reason: `${HELD_REASON} ${[...restrictions.keys()].join(",")}` } : null;
-    },
-    safety,
+    holdUntil: (_address, context) => safety.holdUntil(context),
+    safety: (): SafetyView => safety.view(),
     async start() {
       if (running) return;
       running = true;
@@ -561,7 +381,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     routes: whatsAppQrRoutes({
       currentQr: () => qr,
       status: () => status,
-      safety,
+      safety: () => safety.view(),
       adminToken: rt.config.ADMIN_BOOTSTRAP_TOKEN,
       isPokjaAdmin: options.isPokjaAdmin,
       adminExists: options.adminExists,

@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../../src/channels/channels.sql.js";
 import { engineFor, type EngineSettings, type OutboundEngine } from "../../../src/channels/engine.js";
+import { MAX_GUARD_AHEAD, registerSendGuard } from "../../../src/channels/engine/guards.js";
 import { ChannelHub } from "../../../src/channels/hub.js";
 import { deliverOutbox, enqueue, type Enqueue } from "../../../src/channels/outbox.js";
 import type { ChannelPacing } from "../../../src/channels/pacing.js";
@@ -144,6 +145,34 @@ describe("outbound engine against Telegram's limits", () => {
     await until(async () => (await statusCount(ids, "sent")) === ids.length, [engine.events]);
     expect(api.tooManyWhy).toEqual([]);
     expect(deliveredCounts().size).toBe(40);
+  });
+
+  it("keeps guarded rows checked ahead of the sending slots: a new check starts as soon as a checked row goes", async () => {
+    // Bulk rows are checked by their guard (campaigns: opted out? paused? quiet hours?) a few
+    // rows ahead. Here the first checks all answer together, so the first rows are all cleared
+    // when the first is sent; the next check must start then, not once every cleared row is gone
+    // (that made every fourth paced send wait a database round trip).
+    const asked: number[] = [];
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    registerSendGuard("broadcast", async (_rt, row) => {
+      asked.push(row.id);
+      if (asked.length === MAX_GUARD_AHEAD) open();
+      await gate;
+      return "send";
+    });
+    try {
+      const { engine } = telegramEngine({ perSecond: 2, perRecipientPerSecond: 1 });
+      const ids = await enqueue(rt.db, messages("ahead", 10, 10, "broadcast"), rt.clock.now());
+      await engine.start();
+      await api.waitForDelivered(1);
+      expect(asked.length).toBeGreaterThan(MAX_GUARD_AHEAD);
+      await until(async () => (await statusCount(ids, "sent")) === ids.length, [engine.events]);
+      expect(deliveredCounts().size).toBe(10);
+      expect(new Set(asked).size).toBe(10);
+    } finally {
+      registerSendGuard("broadcast", () => Promise.resolve("send"));
+    }
   });
 
   it("retries a burst of 5xx answers until each message is sent once", async () => {

@@ -1,10 +1,10 @@
-// Recording what happened to each send (engine.ts). The common outcome, "sent", is written for
+// Recording what happened to each send (send.ts). The common outcome, "sent", is written for
 // every send that finished in the same turn of the event loop in one statement: at a busy
 // minute's rate that is one UPDATE per batch of replies rather than one per reply.
 import { eq } from "drizzle-orm";
-import { rawQuery } from "../db/client.js";
-import type { Runtime } from "../runtime.js";
-import { outbox } from "./channels.sql.js";
+import { rawQuery } from "../../db/client.js";
+import type { Runtime } from "../../runtime.js";
+import { outbox } from "../channels.sql.js";
 
 /** A row's new values (null: the row is deleted). */
 export type OutcomeValues = Partial<typeof outbox.$inferInsert> | null;
