@@ -37,4 +37,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # What npm start runs, without npm in between, so SIGTERM reaches the service for a clean stop.
 # The heap ceiling makes V8 collect garbage before it grows the heap (see BENCHMARKS.md).
-CMD ["node", "--max-old-space-size=1024", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=1024", "dist/main.js"]
