@@ -43,28 +43,15 @@ interface Preview {
 }
 const UUID = /^[0-9a-f-]{36}$/i;
 /** What each status allows (src/campaigns/manage.ts). */
+const CANCEL = { path: "batal", api: "cancel", done: "campaignCancelled" };
+const PAUSE = { path: "jeda", api: "pause", done: "campaignPaused" };
 const ACTIONS: Record<string, { path: string; api: string; done: string }[]> = {
   draft: [{ path: "ajukan", api: "submit", done: "campaignSubmitted" }],
-  awaiting_approval: [
-    { path: "setujui", api: "approve", done: "campaignApproved" },
-    { path: "batal", api: "cancel", done: "campaignCancelled" },
-  ],
-  approved: [
-    { path: "kirim", api: "send", done: "campaignSending" },
-    { path: "batal", api: "cancel", done: "campaignCancelled" },
-  ],
-  scheduled: [
-    { path: "jeda", api: "pause", done: "campaignPaused" },
-    { path: "batal", api: "cancel", done: "campaignCancelled" },
-  ],
-  running: [
-    { path: "jeda", api: "pause", done: "campaignPaused" },
-    { path: "batal", api: "cancel", done: "campaignCancelled" },
-  ],
-  paused: [
-    { path: "lanjut", api: "resume", done: "campaignResumed" },
-    { path: "batal", api: "cancel", done: "campaignCancelled" },
-  ],
+  awaiting_approval: [{ path: "setujui", api: "approve", done: "campaignApproved" }, CANCEL],
+  approved: [{ path: "kirim", api: "send", done: "campaignSending" }, CANCEL],
+  scheduled: [PAUSE, CANCEL],
+  running: [PAUSE, CANCEL],
+  paused: [{ path: "lanjut", api: "resume", done: "campaignResumed" }, CANCEL],
 };
 
 /** "5 Des 2026 08.00" in the service's zone. */
