@@ -5,7 +5,7 @@
 #   flock /tmp/balanting-migrations.lock bash scripts/regen-migrations.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RELEASED=7 # migrations 0000..0006 are released (landed) and immutable
+RELEASED=8 # migrations 0000..0007 are released (landed) and immutable
 node -e '
 const fs = require("fs");
 const released = Number(process.argv[1]);

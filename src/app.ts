@@ -49,8 +49,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   });
 
   await app.register(cookie);
-  // Security headers on every route. The CSP allows only this origin, plus the web chat page's own
-  // inline script and style by nonce; /docs (Swagger UI) sets its own policy with its hashes.
+  // Security headers on every route but the Telegram webhook (a machine reads it). The CSP allows
+  // only this origin, plus the web chat page's own inline script and style by nonce; /docs
+  // (Swagger UI) sets its own policy with its hashes.
   // No upgrade-insecure-requests: the local try-out runs on plain http://localhost or a LAN address.
   await app.register(helmet, {
     global: true,

@@ -1,7 +1,7 @@
 // Handling inbound messages in one transaction per batch (a group commit): the messages that
 // arrive while the previous batch is in the database are recorded, answered and queued together,
 // in four statements for the whole batch — begin, inbound_begin_batch, inbound_finish, commit —
-// instead of five or more per message. Each message is still recorded exactly once (the ledger
+// instead of five or more per message, sent in two round trips on PostgreSQL (pipelinedTransaction). Each message is still recorded exactly once (the ledger
 // by channel and provider id), each person's messages still run one at a time in arrival order
 // (the person lock, and the batcher never puts one address in two batches at once), and nothing
 // is acknowledged before its batch has committed.
@@ -9,7 +9,7 @@ import type { InboundMessage } from "../channels/channel.js";
 import { OUTBOX_NOTIFY_CHANNEL } from "../channels/engine.js";
 import { outboxRows, parseIds, type Enqueue } from "../channels/outbox.js";
 import { contactChannelFromJson, contactFromJson, type Contact, type ContactChannel } from "../contacts/index.js";
-import { rawQuery, type Tx } from "../db/client.js";
+import { pipelinedTransaction, type RawStatement, type Tx } from "../db/client.js";
 import { DEFAULT_LANG } from "../i18n/index.js";
 import { detectLanguage } from "../knowledge/index.js";
 import type { Runtime } from "../runtime.js";
@@ -85,7 +85,7 @@ const parseJson = (value: unknown): unknown => (typeof value === "string" ? JSON
  * The inbound_begin_batch routine (src/db/routines.ts): records every message and opens each
  * person's turn (ledger, find-or-create contact, person lock, flood count, dialogue state).
  */
-async function beginBatch(tx: Tx, messages: InboundMessage[], now: Date): Promise<Begun[]> {
+function beginBatchStatement(messages: InboundMessage[], now: Date): RawStatement {
   const rows = messages.map((m) => ({
     channel: m.channel,
     external_id: m.externalId,
@@ -93,14 +93,15 @@ async function beginBatch(tx: Tx, messages: InboundMessage[], now: Date): Promis
     phone: m.phone ?? null,
     received_at: m.receivedAt.toISOString(),
   }));
-  const [row] = await rawQuery<{ r: unknown }>(tx, "select inbound_begin_batch($1::text::json, $2::timestamptz, $3::timestamptz) as r", [
-    JSON.stringify(rows),
-    new Date(now.getTime() - 60_000).toISOString(),
-    now.toISOString(),
-  ]);
-  const results = parseJson(row?.r);
-  if (!Array.isArray(results) || results.length !== messages.length)
-    throw new Error("inbound_begin_batch returned a wrong number of results");
+  return {
+    text: "select inbound_begin_batch($1::text::json, $2::timestamptz, $3::timestamptz) as r",
+    params: [JSON.stringify(rows), new Date(now.getTime() - 60_000).toISOString(), now.toISOString()],
+  };
+}
+
+function begunOf(rows: Record<string, unknown>[], count: number): Begun[] {
+  const results = parseJson(rows[0]?.r);
+  if (!Array.isArray(results) || results.length !== count) throw new Error("inbound_begin_batch returned a wrong number of results");
   return (results as Record<string, unknown>[]).map(begunFromJson);
 }
 
@@ -156,10 +157,11 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
   // The same order of person locks in every batch (by address), so two batches do not wait on
   // each other (a person reached on two channels can still meet a deadlock: rolled back, retried).
   const order = messages.map((_, i) => i).sort((a, b) => compareAddress(messages[a] as InboundMessage, messages[b] as InboundMessage));
-  return rt.db.transaction(async (tx) => {
-    const now = rt.clock.now();
-    const sorted = order.map((i) => messages[i] as InboundMessage);
-    const begun = await beginBatch(tx, sorted, now);
+  const now = rt.clock.now();
+  const sorted = order.map((i) => messages[i] as InboundMessage);
+  // Begin and the batch's first statement go together, as do its last statement and commit.
+  const { value: counts, lastRows } = await pipelinedTransaction(rt.db, beginBatchStatement(sorted, now), async (tx, firstRows) => {
+    const begun = begunOf(firstRows, sorted.length);
     // One person reached on two channels at once: their second turn must see what the first
     // wrote, which a shared batch (states written at its end) would not show it.
     const people = begun.flatMap((b) => (b.duplicate ? [] : [b.contact.id]));
@@ -185,22 +187,23 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
       items.push(...queued);
       counts.push(queued.length);
     }
-    const ids = await finishBatch(tx, states, items, now);
-    // Replies have no dedupe key, so every row is inserted and the ids come back in row order.
-    if (ids.length !== items.length) throw new Error("inbound_finish queued a wrong number of replies");
-    const results: InboundResult[] = new Array<InboundResult>(messages.length);
-    let at = 0;
-    for (const [k, count] of counts.entries()) {
-      const i = order[k] as number;
-      if (count < 0) {
-        results[i] = { duplicate: true, outboxIds: [] };
-      } else {
-        results[i] = { duplicate: false, outboxIds: ids.slice(at, at + count) };
-        at += count;
-      }
-    }
-    return results;
+    return { value: { counts, queued: items.length }, last: finishStatement(states, items, now) };
   });
+  const ids = lastRows.length === 0 ? [] : parseIds(lastRows[0]?.ids);
+  // Replies have no dedupe key, so every row is inserted and the ids come back in row order.
+  if (ids.length !== counts.queued) throw new Error("inbound_finish queued a wrong number of replies");
+  const results: InboundResult[] = new Array<InboundResult>(messages.length);
+  let at = 0;
+  for (const [k, count] of counts.counts.entries()) {
+    const i = order[k] as number;
+    if (count < 0) {
+      results[i] = { duplicate: true, outboxIds: [] };
+    } else {
+      results[i] = { duplicate: false, outboxIds: ids.slice(at, at + count) };
+      at += count;
+    }
+  }
+  return results;
 }
 
 /** A batch held two messages of one person (two channels): it is redone one message at a time. */
@@ -215,14 +218,11 @@ function compareAddress(a: InboundMessage, b: InboundMessage): number {
   return a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
 }
 
-/** The inbound_finish routine: every turn's dialogue state and every reply in one statement. */
-async function finishBatch(tx: Tx, states: Record<string, unknown>[], items: Enqueue[], now: Date): Promise<number[]> {
-  if (states.length === 0 && items.length === 0) return [];
-  const [row] = await rawQuery<{ ids: unknown }>(tx, "select inbound_finish($1::timestamptz, $2::text::json, $3::text::json, $4) as ids", [
-    now.toISOString(),
-    JSON.stringify(states),
-    JSON.stringify(outboxRows(items)),
-    OUTBOX_NOTIFY_CHANNEL,
-  ]);
-  return parseIds(row?.ids);
+/** The inbound_finish routine: every turn's dialogue state and every reply in one statement (none when there is nothing to write). */
+function finishStatement(states: Record<string, unknown>[], items: Enqueue[], now: Date): RawStatement | null {
+  if (states.length === 0 && items.length === 0) return null;
+  return {
+    text: "select inbound_finish($1::timestamptz, $2::text::json, $3::text::json, $4) as ids",
+    params: [now.toISOString(), JSON.stringify(states), JSON.stringify(outboxRows(items)), OUTBOX_NOTIFY_CHANNEL],
+  };
 }

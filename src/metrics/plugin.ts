@@ -4,7 +4,7 @@
 // Also here: each request's id for log lines written outside Fastify's request logger.
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { requestContext } from "../lib/request-context.js";
+import { enterRequestContext } from "../lib/request-context.js";
 import type { Runtime } from "../runtime.js";
 import { errors, httpResponses, registerDatabaseGauges, scrape } from "./index.js";
 
@@ -15,7 +15,13 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 export async function metricsPlugin(app: FastifyInstance, rt: Runtime): Promise<void> {
-  app.addHook("onRequest", (request, _reply, done) => requestContext.run({ reqId: request.id }, done));
+  // Request ids on the lines domain code writes (src/lib/request-context.ts); not on the message
+  // path's webhooks (route config `messagePath`), where the context's cost falls on every message.
+  app.addHook("onRequest", (request, reply, done) => {
+    if ((request.routeOptions.config as { messagePath?: boolean }).messagePath) return done();
+    const leave = enterRequestContext(request.id, done);
+    reply.raw.once("close", leave);
+  });
   app.addHook("onResponse", async (request, reply) => {
     const status = reply.statusCode;
     // The route's pattern (/api/v1/children/:id), never the path itself: ids and search terms stay out.

@@ -6,6 +6,7 @@ import type { ChannelAdapter, ChannelHealth, InboundSink, OutboundMessage, SendR
 import { InboundUnavailableError, SendError } from "../channel.js";
 import type { Config } from "../../config/index.js";
 import type { Logger } from "../../lib/log.js";
+import { botApiFetch } from "./http-fetch.js";
 import { mapTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./map.js";
 import { toTelegramHtml } from "../format.js";
 import { inlineKeyboard, splitTelegramText, toSendError } from "./outbound.js";
@@ -65,7 +66,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChannelA
     // An open webhook would let anyone post fake updates as any chat.
     throw new Error("Telegram webhook mode needs a webhook secret (TELEGRAM_WEBHOOK_SECRET)");
   }
-  const bot = new Bot(options.token, { client: options.apiRoot ? { apiRoot: options.apiRoot } : {} });
+  const bot = new Bot(options.token, {
+    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), fetch: botApiFetch },
+  });
   const retryDelays = options.sinkRetryDelaysMs ?? DEFAULT_SINK_RETRY_DELAYS_MS;
 
   bot.use(async (ctx) => {

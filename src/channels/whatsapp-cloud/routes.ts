@@ -33,10 +33,11 @@ export function webhookRoutes(deps: WebhookDeps): (app: FastifyInstance) => Prom
         return reply.status(200).type("text/plain").send(check.challenge);
       });
 
-      scope.post(WEBHOOK_PATH, async (request, reply) => {
+      // A message path: no request context (src/lib/request-context.ts); its lines name the request's id themselves.
+      scope.post(WEBHOOK_PATH, { config: { messagePath: true } }, async (request, reply) => {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         if (!verifyHubSignature(deps.appSecret, raw, request.headers["x-hub-signature-256"])) {
-          deps.log.warn({ bytes: raw.length }, "whatsapp-cloud: webhook with a bad or missing signature");
+          deps.log.warn({ reqId: request.id, bytes: raw.length }, "whatsapp-cloud: webhook with a bad or missing signature");
           return reply.status(401).send({ error: "bad_signature", message: "Missing or invalid X-Hub-Signature-256." });
         }
         let body: unknown;
