@@ -32,11 +32,15 @@ interface WordHits {
 }
 
 interface RankScratch {
+  /** The documents a question touched, in order of first touch (the first `n` entries). */
+  touched: Int32Array;
   score: Float64Array;
   matched: Int32Array;
   exact: Int32Array;
   any: Int32Array;
   topic: {
+    /** The topics touched, in order of first touch. */
+    list: Int32Array;
     seen: Uint8Array;
     hasMeta: Uint8Array;
     metaScore: Float64Array;
@@ -214,11 +218,13 @@ export function buildFaqIndex(topics: readonly FaqTopic[]): FaqIndex {
   const n = docs.length;
   const t = topicIds.length;
   const scratch: RankScratch = {
+    touched: new Int32Array(n),
     score: new Float64Array(n),
     matched: new Int32Array(n),
     exact: new Int32Array(n),
     any: new Int32Array(n),
     topic: {
+      list: new Int32Array(t),
       seen: new Uint8Array(t),
       hasMeta: new Uint8Array(t),
       metaScore: new Float64Array(t),
@@ -278,15 +284,15 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
   // by typo or prefix ("kuning" ~ "pusing") counts half.
   // Searched first: nothing below can throw, so the scratch sums are always zeroed again.
   const perWord = unique.map((word) => wordHits(index, word));
-  const { score, matched, exact, any, topic } = index.scratch;
-  const touched: number[] = [];
+  const { touched, score, matched, exact, any, topic } = index.scratch;
+  let touchedCount = 0;
   for (let i = 0; i < perWord.length; i++) {
     const hits = perWord[i]!;
     const bit = 1 << i;
     for (let k = 0; k < hits.docs.length; k++) {
       const doc = hits.docs[k]!;
       if (matched[doc] === 0) {
-        touched.push(doc);
+        touched[touchedCount++] = doc;
         score[doc] = hits.scores[k]!;
       } else {
         score[doc] = score[doc]! + hits.scores[k]!;
@@ -309,12 +315,13 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
   // covered by one example (plus the topic's keywords), not by words scattered over many
   // examples of a big topic: each topic keeps its best example (on a tie, the one MiniSearch
   // ranked first: the higher search score).
-  const topics: number[] = [];
-  for (const doc of touched) {
+  let topicCount = 0;
+  for (let d = 0; d < touchedCount; d++) {
+    const doc = touched[d]!;
     const t = index.docTopic[doc]!;
     if (topic.seen[t] === 0) {
       topic.seen[t] = 1;
-      topics.push(t);
+      topic.list[topicCount++] = t;
     }
     if (index.docIsMeta[doc]) {
       topic.hasMeta[t] = 1;
@@ -333,14 +340,16 @@ export function rankTopics(index: FaqIndex, terms: readonly string[]): Ranked[] 
       topic.bestExample[t] = exampleScore;
     }
   };
-  for (const doc of touched) {
+  for (let d = 0; d < touchedCount; d++) {
+    const doc = touched[d]!;
     if (!index.docIsMeta[doc]) consider(index.docTopic[doc]!, score[doc]! * matched[doc]!, exact[doc]!, any[doc]!);
     matched[doc] = 0;
     exact[doc] = 0;
     any[doc] = 0;
   }
   const ranked: Ranked[] = [];
-  for (const t of topics) {
+  for (let k = 0; k < topicCount; k++) {
+    const t = topic.list[k]!;
     if (topic.hasBest[t] === 0) consider(t, 0, 0, 0);
     ranked.push({ topicId: index.topicIds[t]!, score: topic.bestScore[t]!, coverage: topic.bestCoverage[t]! });
     topic.seen[t] = 0;
@@ -376,34 +385,56 @@ export interface Scored {
   bm25: number;
 }
 
+/** Topics the classifier knows, per classifier (its labels as a set, built once). */
+const classifierTopics = new WeakMap<FaqIndex["classifier"], Set<string>>();
+
+/** The order of scored topics: higher confidence first, then by id. */
+const byConfidence = (a: Scored, b: Scored): number => b.confidence - a.confidence || a.topicId.localeCompare(b.topicId);
+
 /**
  * Both signals over the topics: the classifier's probability and BM25's share of the best
  * topics' scores (score / sum of the top 8), mixed with MATCH_TUNING.classifierWeight. Also the
- * classifier's probability that the message is off-topic.
+ * classifier's probability that the message is off-topic. Only the best `keep` topics are kept,
+ * in order (the answer, the runner-up and a menu of three need no more): scoring every topic into
+ * objects and sorting them all was a sixth of what the inbound message path allocated.
  */
-export function scoreTopics(index: FaqIndex, features: readonly string[], ranked: readonly Ranked[]): { scored: Scored[]; none: number } {
+export function scoreTopics(
+  index: FaqIndex,
+  features: readonly string[],
+  ranked: readonly Ranked[],
+  keep = 3,
+): { scored: Scored[]; none: number } {
   const probs = index.classifier.predict(features);
   const labels = index.classifier.labels;
-  const byId = new Map<string, Scored>();
+  let known = classifierTopics.get(index.classifier);
+  if (!known) classifierTopics.set(index.classifier, (known = new Set(labels)));
+  const top = ranked.slice(0, 8);
+  const total = top.reduce((a, r) => a + r.score, 0);
+  const bm25 = (r: Ranked): number => (r.score / total) * Math.min(1, r.coverage / MATCH_TUNING.minCoverage);
+  const w = MATCH_TUNING.classifierWeight;
+  const best: Scored[] = [];
+  const offer = (topicId: string, classifier: number, share: number): void => {
+    const s: Scored = { topicId, confidence: w * classifier + (1 - w) * share, classifier, bm25: share };
+    if (best.length === keep && byConfidence(s, best[keep - 1]!) >= 0) return;
+    let at = best.length;
+    while (at > 0 && byConfidence(s, best[at - 1]!) < 0) at--;
+    best.splice(at, 0, s);
+    if (best.length > keep) best.pop();
+  };
   let none = 0;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
-    if (label === NONE) none = probs[i]!;
-    else if (index.topics.has(label)) byId.set(label, { topicId: label, confidence: 0, classifier: probs[i]!, bm25: 0 });
-  }
-  const top = ranked.slice(0, 8);
-  const total = top.reduce((a, r) => a + r.score, 0);
-  if (total > 0) {
-    for (const r of top) {
-      const s = byId.get(r.topicId) ?? { topicId: r.topicId, confidence: 0, classifier: 0, bm25: 0 };
-      s.bm25 = (r.score / total) * Math.min(1, r.coverage / MATCH_TUNING.minCoverage);
-      byId.set(r.topicId, s);
+    if (label === NONE) {
+      none = probs[i]!;
+      continue;
     }
+    if (!index.topics.has(label)) continue;
+    const r = total > 0 ? top.find((t) => t.topicId === label) : undefined;
+    offer(label, probs[i]!, r ? bm25(r) : 0);
   }
-  const w = MATCH_TUNING.classifierWeight;
-  for (const s of byId.values()) s.confidence = w * s.classifier + (1 - w) * s.bm25;
-  const scored = [...byId.values()].sort((a, b) => b.confidence - a.confidence || a.topicId.localeCompare(b.topicId));
-  return { scored, none };
+  // Topics BM25 found that the classifier does not know (added at run time).
+  if (total > 0) for (const r of top) if (!known.has(r.topicId) || !index.topics.has(r.topicId)) offer(r.topicId, 0, bm25(r));
+  return { scored: best, none };
 }
 
 /** Matches one question; pure and synchronous once the index is built. */
