@@ -1,10 +1,11 @@
 // Handling inbound messages in one transaction per batch (a group commit): the messages that
 // arrive while the previous batch is in the database are recorded, answered and queued together,
 // in four statements for the whole batch — begin, inbound_begin_batch, inbound_finish, commit —
-// instead of five or more per message, sent in two round trips on PostgreSQL (pipelinedTransaction). Each message is still recorded exactly once (the ledger
-// by channel and provider id), each person's messages still run one at a time in arrival order
-// (the person lock, and the batcher never puts one address in two batches at once), and nothing
-// is acknowledged before its batch has committed.
+// instead of five or more per message; on PostgreSQL the commit goes right behind the last
+// (pipelinedTransaction). Each message is still recorded exactly once (the ledger by channel and
+// provider id), each person's messages still run one at a time in arrival order (the person lock,
+// and the batcher never puts one address in two batches at once), and nothing is acknowledged
+// before its batch has committed.
 import type { InboundMessage } from "../channels/channel.js";
 import { OUTBOX_NOTIFY_CHANNEL } from "../channels/engine.js";
 import { outboxRows, parseIds, type Enqueue } from "../channels/outbox.js";
@@ -159,7 +160,7 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
   const order = messages.map((_, i) => i).sort((a, b) => compareAddress(messages[a] as InboundMessage, messages[b] as InboundMessage));
   const now = rt.clock.now();
   const sorted = order.map((i) => messages[i] as InboundMessage);
-  // Begin and the batch's first statement go together, as do its last statement and commit.
+  // The batch's last statement and the commit go together.
   const { value: counts, lastRows } = await pipelinedTransaction(rt.db, beginBatchStatement(sorted, now), async (tx, firstRows) => {
     const begun = begunOf(firstRows, sorted.length);
     // One person reached on two channels at once: their second turn must see what the first

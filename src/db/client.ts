@@ -130,89 +130,39 @@ export interface RawStatement {
   params: RawParam[];
 }
 
-/** The part of postgres.js's sql object a pipelined transaction uses (a reserved connection). */
-interface ReservedConnection extends PostgresJsLike {
-  release(): void;
-  savepoint?: unknown;
-}
-interface PostgresJsPool extends PostgresJsLike {
-  reserve(): Promise<ReservedConnection>;
-}
-interface DrizzleSessionLike {
-  client: unknown;
-  dialect: unknown;
-  schema: unknown;
-  options: unknown;
-}
-
-let postgresJsSession: Promise<typeof import("drizzle-orm/postgres-js/session")> | undefined;
-
 /**
  * One transaction that opens with a hand-written statement and closes with another, around work
- * in between (the inbound group commit). On PostgreSQL the first statement travels with BEGIN
- * and the last with COMMIT, pipelined on one reserved connection: two round trips instead of
- * four, which for a batch of one or two messages is half its database waits. A failed last
- * statement has aborted the transaction, so the COMMIT behind it rolls back (PostgreSQL answers
- * COMMIT in a failed transaction with ROLLBACK), and the failure is what is thrown. On PGlite
- * (in-process, no round trips) it is an ordinary transaction.
+ * in between (the inbound group commit). On PostgreSQL the last statement is not waited for
+ * before COMMIT: both travel together (postgres.js pipelines a transaction's queries on its
+ * connection), three round trips instead of four. A failed last statement has aborted the
+ * transaction, so the COMMIT behind it rolls back (PostgreSQL answers COMMIT in a failed
+ * transaction with ROLLBACK), and the failure is what is thrown. On PGlite (in-process, no round
+ * trips) the last statement is simply awaited.
+ *
+ * (BEGIN is not pipelined with the first statement: that needs a reserved connection, and
+ * postgres.js's reserve() lost connections of its pool when a database outage failed it,
+ * which `npm run fault:db-outage` showed as updates never answered after the database was back.)
  */
 export async function pipelinedTransaction<T>(
   db: Db,
   first: RawStatement,
   body: (tx: Tx, firstRows: Record<string, unknown>[]) => Promise<{ value: T; last: RawStatement | null }>,
 ): Promise<{ value: T; lastRows: Record<string, unknown>[] }> {
-  const session = (db as unknown as { session: DrizzleSessionLike }).session;
-  const pool = session.client as Partial<PostgresJsPool>;
-  if (typeof pool.reserve !== "function") {
-    return db.transaction(async (tx) => {
-      const { value, last } = await body(tx, await rawQuery(tx, first.text, first.params));
-      return { value, lastRows: last ? await rawQuery(tx, last.text, last.params) : [] };
-    });
-  }
-  const { PostgresJsSession, PostgresJsTransaction } = await (postgresJsSession ??= import("drizzle-orm/postgres-js/session"));
-  const conn = await pool.reserve();
-  let open = true;
-  try {
-    const [, firstRows] = await Promise.all([
-      conn.unsafe("begin", [], { prepare: true }),
-      conn.unsafe(first.text, first.params, { prepare: true }),
-    ]);
-    // Work in between may open a nested transaction (a savepoint), as inside drizzle's own.
-    let savepoints = 0;
-    conn.savepoint = async (fn: (c: ReservedConnection) => Promise<unknown>) => {
-      const name = `pipelined_${savepoints++}`;
-      await conn.unsafe(`savepoint ${name}`, [], { prepare: false });
-      try {
-        return await fn(conn);
-      } catch (err) {
-        await conn.unsafe(`rollback to savepoint ${name}`, [], { prepare: false });
-        throw err;
-      }
-    };
-    type SessionArgs = ConstructorParameters<typeof PostgresJsSession>;
-    const txSession = new PostgresJsSession(
-      conn as unknown as SessionArgs[0],
-      session.dialect as SessionArgs[1],
-      session.schema as SessionArgs[2],
-      session.options as SessionArgs[3],
+  const pipelined = typeof ((db as unknown as { session: { client: unknown } }).session.client as PostgresJsLike).unsafe === "function";
+  type Closing = { outcome: Promise<{ rows: Record<string, unknown>[] } | { error: unknown }> } | null;
+  const { value, closing } = await db.transaction(async (tx): Promise<{ value: T; closing: Closing }> => {
+    const { value, last } = await body(tx, await rawQuery(tx, first.text, first.params));
+    if (!last) return { value, closing: null };
+    if (!pipelined) return { value, closing: { outcome: Promise.resolve({ rows: await rawQuery(tx, last.text, last.params) }) } };
+    // Returned unawaited (wrapped, so the transaction does not wait for it): the COMMIT goes right behind.
+    const outcome = rawQuery(tx, last.text, last.params).then(
+      (rows) => ({ rows }),
+      (error: unknown) => ({ error }),
     );
-    const tx = new PostgresJsTransaction(
-      session.dialect as SessionArgs[1],
-      txSession as unknown as ConstructorParameters<typeof PostgresJsTransaction>[1],
-      session.schema as SessionArgs[2],
-    ) as unknown as Tx;
-    const { value, last } = await body(tx, firstRows);
-    const closing = last ? conn.unsafe(last.text, last.params, { prepare: true }) : Promise.resolve([]);
-    const [lastResult, commitResult] = await Promise.allSettled([closing, conn.unsafe("commit")]);
-    // Sent: the transaction has ended, committed or (after a failed last statement) rolled back.
-    open = false;
-    if (lastResult.status === "rejected") throw lastResult.reason;
-    if (commitResult.status === "rejected") throw commitResult.reason;
-    return { value, lastRows: lastResult.value };
-  } catch (err) {
-    if (open) await conn.unsafe("rollback", [], { prepare: true }).catch(() => undefined);
-    throw err;
-  } finally {
-    conn.release();
-  }
+    return { value, closing: { outcome } };
+  });
+  if (!closing) return { value, lastRows: [] };
+  const outcome = await closing.outcome;
+  if ("error" in outcome) throw outcome.error;
+  return { value, lastRows: outcome.rows };
 }

@@ -7,8 +7,8 @@
 //
 // npm has no patch mechanism and a postinstall patcher would not run in `npm ci --omit=dev`
 // images, so the fix is applied as the module is loaded: a load hook (node:module register)
-// edits five places of connection.js (and resets one stale error) and five of index.js (a
-// transaction or reserved connection that lost its connection sends nothing more to it). Everything in this project imports postgres.js from here,
+// edits five places of connection.js (and resets one stale error) and three of index.js (a
+// transaction that lost its connection sends nothing more to it). Everything in this project imports postgres.js from here,
 // never from "postgres" directly, so the hook is in place before the driver is first loaded.
 // When the driver's code no longer matches, loading fails loudly instead of running unfixed.
 import { register } from "node:module";
@@ -47,14 +47,6 @@ const indexEdits = [
    "        new Promise((_, reject) => connection.onclose = e => (lost = true, reject(e)))\n"],
   ["      function handler(q) {\n        q.catch(e => uncaughtError || (uncaughtError = e))\n        c.queue === full\n",
    "      function handler(q) {\n        q.catch(e => uncaughtError || (uncaughtError = e))\n        if (lost)\n          return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n        c.queue === full\n"],
-  // The same for a reserved connection (sql.reserve(), the inbound group commit's pipelined
-  // transaction): once its connection closed, what is still waiting is rejected rather than left
-  // hanging, nothing more is sent to it (the pool may already have reconnected it for others), and
-  // release() does not hand the closed connection back as an open one.
-  ["    c.reserved.release = true\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      c.reserved = null\n      onopen(c)\n    }\n",
-   "    c.reserved.release = true\n    let lost = false\n    c.onclose = () => {\n      lost = true\n      while (queue.length)\n        queue.shift().reject(Errors.connection('CONNECTION_CLOSED', options))\n    }\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      if (lost)\n        return\n      c.onclose = null\n      c.reserved = null\n      onopen(c)\n    }\n"],
-  ["    function handler(q) {\n      c.queue === full\n        ? queue.push(q)\n",
-   "    function handler(q) {\n      if (lost)\n        return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n      c.queue === full\n        ? queue.push(q)\n"],
 ];
 const patched = [
   [/[\\/]node_modules[\\/]postgres[\\/]src[\\/]connection\.js$/, connectionEdits],

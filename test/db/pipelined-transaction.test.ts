@@ -1,5 +1,5 @@
-// pipelinedTransaction (src/db/client.ts): the inbound group commit's transaction, whose first
-// statement goes with BEGIN and last with COMMIT on PostgreSQL. It must commit all or nothing —
+// pipelinedTransaction (src/db/client.ts): the inbound group commit's transaction, whose last
+// statement goes with COMMIT on PostgreSQL. It must commit all or nothing —
 // a failed last statement included, whose COMMIT PostgreSQL turns into a rollback — and leave the
 // pool usable when its connection dies in the middle.
 import { sql } from "drizzle-orm";
