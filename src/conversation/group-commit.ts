@@ -161,7 +161,7 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
   const now = rt.clock.now();
   const sorted = order.map((i) => messages[i] as InboundMessage);
   // The batch's last statement and the commit go together.
-  const { value: counts, lastRows } = await pipelinedTransaction(rt.db, beginBatchStatement(sorted, now), async (tx, firstRows) => {
+  const { value: batch, lastRows } = await pipelinedTransaction(rt.db, beginBatchStatement(sorted, now), async (tx, firstRows) => {
     const begun = begunOf(firstRows, sorted.length);
     // One person reached on two channels at once: their second turn must see what the first
     // wrote, which a shared batch (states written at its end) would not show it.
@@ -190,12 +190,12 @@ export async function handleInboundBatch(rt: Runtime, received: InboundMessage[]
     }
     return { value: { counts, queued: items.length }, last: finishStatement(states, items, now) };
   });
-  const ids = lastRows.length === 0 ? [] : parseIds(lastRows[0]?.ids);
+  const ids = parseIds(lastRows[0]?.ids);
   // Replies have no dedupe key, so every row is inserted and the ids come back in row order.
-  if (ids.length !== counts.queued) throw new Error("inbound_finish queued a wrong number of replies");
+  if (ids.length !== batch.queued) throw new Error("inbound_finish queued a wrong number of replies");
   const results: InboundResult[] = new Array<InboundResult>(messages.length);
   let at = 0;
-  for (const [k, count] of counts.counts.entries()) {
+  for (const [k, count] of batch.counts.entries()) {
     const i = order[k] as number;
     if (count < 0) {
       results[i] = { duplicate: true, outboxIds: [] };

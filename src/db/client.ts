@@ -102,7 +102,7 @@ export function textArrayLiteral(values: readonly string[]): string {
 export type RawParam = string | number | boolean | null;
 
 interface PostgresJsLike {
-  unsafe(query: string, params?: RawParam[], options?: { prepare: boolean }): Promise<Record<string, unknown>[]>;
+  unsafe(query: string, params: RawParam[], options: { prepare: boolean }): Promise<Record<string, unknown>[]>;
 }
 interface PgliteLike {
   query(query: string, params: RawParam[]): Promise<{ rows: Record<string, unknown>[] }>;
@@ -116,13 +116,14 @@ interface PgliteLike {
  * back as ISO text on PostgreSQL (drizzle's parsers) and as Date on PGlite: read them with new Date().
  */
 export async function rawQuery<T extends Record<string, unknown>>(db: DbOrTx, text: string, params: RawParam[] = []): Promise<T[]> {
-  // drizzle keeps the driver (or the transaction's connection) on its session.
-  const client = (db as unknown as { session: { client: unknown } }).session.client;
-  if (typeof (client as PostgresJsLike).unsafe === "function") {
-    return (await (client as PostgresJsLike).unsafe(text, params, { prepare: true })) as T[];
-  }
+  const client = driverOf(db);
+  if (isPostgresJs(client)) return (await client.unsafe(text, params, { prepare: true })) as T[];
   return (await (client as PgliteLike).query(text, params)).rows as T[];
 }
+
+/** The driver under drizzle: drizzle keeps it (or the transaction's connection) on its session. */
+const driverOf = (db: DbOrTx): unknown => (db as unknown as { session: { client: unknown } }).session.client;
+const isPostgresJs = (client: unknown): client is PostgresJsLike => typeof (client as PostgresJsLike).unsafe === "function";
 
 /** A hand-written statement with its parameters (see rawQuery). */
 export interface RawStatement {
@@ -148,7 +149,7 @@ export async function pipelinedTransaction<T>(
   first: RawStatement,
   body: (tx: Tx, firstRows: Record<string, unknown>[]) => Promise<{ value: T; last: RawStatement | null }>,
 ): Promise<{ value: T; lastRows: Record<string, unknown>[] }> {
-  const pipelined = typeof ((db as unknown as { session: { client: unknown } }).session.client as PostgresJsLike).unsafe === "function";
+  const pipelined = isPostgresJs(driverOf(db));
   type Closing = { outcome: Promise<{ rows: Record<string, unknown>[] } | { error: unknown }> } | null;
   const { value, closing } = await db.transaction(async (tx): Promise<{ value: T; closing: Closing }> => {
     const { value, last } = await body(tx, await rawQuery(tx, first.text, first.params));

@@ -6,7 +6,7 @@
 // the process creates, whatever it belongs to: on the inbound message path that cost 6–12% of
 // the service's throughput (BENCHMARKS.md). So it is counted in and out, and disabled when no
 // work holds it; the webhook routes, where messages arrive by the thousand and are handled in
-// shared batches anyway, do not take it (their own lines go through the request's logger).
+// shared batches anyway, do not take it (their handlers name the request's id on their own lines).
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "pino";
 
@@ -15,7 +15,6 @@ let holders = 0;
 
 /** pino mixin: the current request's id, unless the logger already binds one (Fastify's request.log). */
 export function requestIdMixin(_merge: object, _level: number, logger: Logger): Record<string, unknown> {
-  if (holders === 0) return {};
   const store = requestContext.getStore();
   if (!store) return {};
   if ("reqId" in logger.bindings()) return {};
@@ -45,7 +44,8 @@ export function enterRequestContext(reqId: string, start: () => void): () => voi
  * run) under an id of its own, so its log lines can be followed like a request's.
  */
 export function withRequestId<T>(work: () => Promise<T>): Promise<T> {
-  if (holders > 0 && requestContext.getStore()) return work();
+  // Inside work that already holds it (getStore() is undefined while the context is off).
+  if (requestContext.getStore()) return work();
   let running!: Promise<T>;
   const leave = enterRequestContext(newRequestId(), () => {
     running = work();

@@ -8,6 +8,8 @@ import { enterRequestContext, requestContext, withRequestId } from "../../src/li
 const lines: Array<Record<string, unknown>> = [];
 const log = createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+// Node 20's AsyncLocalStorage says whether it is on (its promise hook installed) in `enabled`.
+const switchedOn = () => (requestContext as unknown as { enabled: boolean }).enabled;
 
 afterEach(() => {
   lines.length = 0;
@@ -25,7 +27,7 @@ describe("request context", () => {
     expect(one?.reqId).toEqual(expect.any(String));
     expect(two?.reqId).toBe(one?.reqId);
     expect(after).not.toHaveProperty("reqId");
-    expect(requestContext.getStore()).toBeUndefined();
+    expect(switchedOn()).toBe(false);
   });
 
   it("keeps each overlapping holder's id until the last one leaves", async () => {
@@ -38,8 +40,10 @@ describe("request context", () => {
       await tick();
       log.info("second");
     });
+    expect(switchedOn()).toBe(true); // the first still holds it
     releaseFirst();
     await first;
+    expect(switchedOn()).toBe(false);
     log.info("outside");
     const [second, firstLine, outside] = lines;
     expect(second?.reqId).toEqual(expect.any(String));
@@ -56,8 +60,10 @@ describe("request context", () => {
         resolve();
       });
     });
+    expect(switchedOn()).toBe(true);
     leave();
     leave();
+    expect(switchedOn()).toBe(false);
     log.info("after the request");
     expect(lines.map((l) => l.reqId)).toEqual(["req-1", undefined]);
   });

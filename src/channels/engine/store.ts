@@ -110,7 +110,7 @@ export async function renewLeases(db: DbOrTx, holder: string, names: string[], l
   const rows = await queryRows<{ name: string }>(
     db,
     sql`insert into outbox_leases (name, holder, expires_at)
-        select n, ${holder}, now() + ${lease}::interval from unnest(${`{${names.join(",")}}`}::text[]) as n
+        select n, ${holder}, now() + ${lease}::interval from unnest(${textArrayLiteral(names)}::text[]) as n
         on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at
           where (outbox_leases.holder = excluded.holder and outbox_leases.expires_at > now())
              or (outbox_leases.expires_at <= now() and outbox_leases.name like 'channel:%')
